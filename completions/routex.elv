@@ -1,0 +1,419 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[routex] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'routex'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'routex'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand serve 'Run the daemon: proxy and admin API on one port'
+            cand channel 'Manage upstream channels'
+            cand strategy 'Show or switch the load-balancer strategy'
+            cand export 'Write channels and settings to a YAML or JSON document'
+            cand import 'Read channels and settings from a document (or a config file)'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'routex;serve'= {
+            cand -c 'Configuration file (YAML)'
+            cand --config 'Configuration file (YAML)'
+            cand --host 'Listen host [default: server.host, 127.0.0.1]'
+            cand -p 'Listen port [default: server.port, 3000]'
+            cand --port 'Listen port [default: server.port, 3000]'
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand --allow-unauthenticated 'Listen on a non-loopback address with neither client keys nor an admin token'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;channel'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List channels'
+            cand show 'Show one channel'
+            cand add 'Add a channel (asks for missing required fields on a terminal)'
+            cand edit 'Change fields of a channel; fields not given stay as they are'
+            cand remove 'Remove a channel'
+            cand rm 'Remove a channel'
+            cand enable 'Let a channel take traffic'
+            cand disable 'Stop sending traffic to a channel'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'routex;channel;list'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand --show-secrets 'Print API keys in full'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;channel;show'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand --show-secrets 'Print API keys in full'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;channel;add'= {
+            cand -n 'Unique name'
+            cand --name 'Unique name'
+            cand -t 'Type: anthropic, openai, gemini, azure, zhipu or custom'
+            cand --type 'Type: anthropic, openai, gemini, azure, zhipu or custom'
+            cand --protocol 'Wire protocol (required for custom): anthropic, openai or gemini'
+            cand --base-url 'Upstream base URL (default per type)'
+            cand --api-key 'API key; repeat for a key pool (prefer --api-key-env: flags show in `ps`)'
+            cand --api-key-env 'Read the API key from this environment variable'
+            cand -m 'Models served, comma separated or repeated; globs like ''claude-*'' and ''*'' work'
+            cand --models 'Models served, comma separated or repeated; globs like ''claude-*'' and ''*'' work'
+            cand --map 'Rename a requested model upstream: FROM=TO (repeatable)'
+            cand --priority 'Priority: higher is preferred'
+            cand --weight 'Weight for the weighted strategy (0 or more)'
+            cand --header 'Extra header sent upstream: NAME=VALUE (repeatable)'
+            cand --timeout 'Upstream timeout to first byte, seconds'
+            cand --deployment 'Azure deployment name'
+            cand --api-version 'Azure api-version'
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand --disabled 'Add it disabled'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;channel;edit'= {
+            cand -n 'New name'
+            cand --name 'New name'
+            cand -t 'Type: anthropic, openai, gemini, azure, zhipu or custom'
+            cand --type 'Type: anthropic, openai, gemini, azure, zhipu or custom'
+            cand --protocol 'Wire protocol (required for custom): anthropic, openai or gemini'
+            cand --base-url 'Upstream base URL (default per type)'
+            cand --api-key 'API key; repeat for a key pool (prefer --api-key-env: flags show in `ps`)'
+            cand --api-key-env 'Read the API key from this environment variable'
+            cand -m 'Models served, comma separated or repeated; globs like ''claude-*'' and ''*'' work'
+            cand --models 'Models served, comma separated or repeated; globs like ''claude-*'' and ''*'' work'
+            cand --map 'Rename a requested model upstream: FROM=TO (repeatable)'
+            cand --priority 'Priority: higher is preferred'
+            cand --weight 'Weight for the weighted strategy (0 or more)'
+            cand --header 'Extra header sent upstream: NAME=VALUE (repeatable)'
+            cand --timeout 'Upstream timeout to first byte, seconds'
+            cand --deployment 'Azure deployment name'
+            cand --api-version 'Azure api-version'
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;channel;remove'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;channel;rm'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -y 'Do not ask for confirmation'
+            cand --yes 'Do not ask for confirmation'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;channel;enable'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;channel;disable'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;channel;help'= {
+            cand list 'List channels'
+            cand show 'Show one channel'
+            cand add 'Add a channel (asks for missing required fields on a terminal)'
+            cand edit 'Change fields of a channel; fields not given stay as they are'
+            cand remove 'Remove a channel'
+            cand enable 'Let a channel take traffic'
+            cand disable 'Stop sending traffic to a channel'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'routex;channel;help;list'= {
+        }
+        &'routex;channel;help;show'= {
+        }
+        &'routex;channel;help;add'= {
+        }
+        &'routex;channel;help;edit'= {
+        }
+        &'routex;channel;help;remove'= {
+        }
+        &'routex;channel;help;enable'= {
+        }
+        &'routex;channel;help;disable'= {
+        }
+        &'routex;channel;help;help'= {
+        }
+        &'routex;strategy'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand get 'Print the current strategy and the choices'
+            cand set 'Switch strategy: priority, round_robin, weighted, least_used or latency'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'routex;strategy;get'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;strategy;set'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;strategy;help'= {
+            cand get 'Print the current strategy and the choices'
+            cand set 'Switch strategy: priority, round_robin, weighted, least_used or latency'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'routex;strategy;help;get'= {
+        }
+        &'routex;strategy;help;set'= {
+        }
+        &'routex;strategy;help;help'= {
+        }
+        &'routex;export'= {
+            cand --format 'Document format'
+            cand -o 'Write to this file instead of stdout'
+            cand --file 'Write to this file instead of stdout'
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand --include-secrets 'Put API keys in the document (written with mode 0600)'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;import'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand --dry-run 'Show what would change; write nothing'
+            cand --replace 'Remove channels the document does not name (default: merge by name)'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;completions'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;help'= {
+            cand serve 'Run the daemon: proxy and admin API on one port'
+            cand channel 'Manage upstream channels'
+            cand strategy 'Show or switch the load-balancer strategy'
+            cand export 'Write channels and settings to a YAML or JSON document'
+            cand import 'Read channels and settings from a document (or a config file)'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'routex;help;serve'= {
+        }
+        &'routex;help;channel'= {
+            cand list 'List channels'
+            cand show 'Show one channel'
+            cand add 'Add a channel (asks for missing required fields on a terminal)'
+            cand edit 'Change fields of a channel; fields not given stay as they are'
+            cand remove 'Remove a channel'
+            cand enable 'Let a channel take traffic'
+            cand disable 'Stop sending traffic to a channel'
+        }
+        &'routex;help;channel;list'= {
+        }
+        &'routex;help;channel;show'= {
+        }
+        &'routex;help;channel;add'= {
+        }
+        &'routex;help;channel;edit'= {
+        }
+        &'routex;help;channel;remove'= {
+        }
+        &'routex;help;channel;enable'= {
+        }
+        &'routex;help;channel;disable'= {
+        }
+        &'routex;help;strategy'= {
+            cand get 'Print the current strategy and the choices'
+            cand set 'Switch strategy: priority, round_robin, weighted, least_used or latency'
+        }
+        &'routex;help;strategy;get'= {
+        }
+        &'routex;help;strategy;set'= {
+        }
+        &'routex;help;export'= {
+        }
+        &'routex;help;import'= {
+        }
+        &'routex;help;completions'= {
+        }
+        &'routex;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

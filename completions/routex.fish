@@ -1,0 +1,285 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_routex_global_optspecs
+    string join \n server= data-dir= output= v/verbose q/quiet admin-token= h/help V/version
+end
+
+function __fish_routex_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_routex_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_routex_using_subcommand
+    set -l cmd (__fish_routex_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c routex -n "__fish_routex_needs_command" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_needs_command" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_needs_command" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_needs_command" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_needs_command" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_needs_command" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_needs_command" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_needs_command" -f -a "serve" -d 'Run the daemon: proxy and admin API on one port'
+complete -c routex -n "__fish_routex_needs_command" -f -a "channel" -d 'Manage upstream channels'
+complete -c routex -n "__fish_routex_needs_command" -f -a "strategy" -d 'Show or switch the load-balancer strategy'
+complete -c routex -n "__fish_routex_needs_command" -f -a "export" -d 'Write channels and settings to a YAML or JSON document'
+complete -c routex -n "__fish_routex_needs_command" -f -a "import" -d 'Read channels and settings from a document (or a config file)'
+complete -c routex -n "__fish_routex_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c routex -n "__fish_routex_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c routex -n "__fish_routex_using_subcommand serve" -s c -l config -d 'Configuration file (YAML)' -r -F
+complete -c routex -n "__fish_routex_using_subcommand serve" -l host -d 'Listen host [default: server.host, 127.0.0.1]' -r
+complete -c routex -n "__fish_routex_using_subcommand serve" -s p -l port -d 'Listen port [default: server.port, 3000]' -r
+complete -c routex -n "__fish_routex_using_subcommand serve" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand serve" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand serve" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand serve" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand serve" -l allow-unauthenticated -d 'Listen on a non-loopback address with neither client keys nor an admin token'
+complete -c routex -n "__fish_routex_using_subcommand serve" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand serve" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -f -a "list" -d 'List channels'
+complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -f -a "show" -d 'Show one channel'
+complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -f -a "add" -d 'Add a channel (asks for missing required fields on a terminal)'
+complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -f -a "edit" -d 'Change fields of a channel; fields not given stay as they are'
+complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -f -a "remove" -d 'Remove a channel'
+complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -f -a "rm" -d 'Remove a channel'
+complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -f -a "enable" -d 'Let a channel take traffic'
+complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -f -a "disable" -d 'Stop sending traffic to a channel'
+complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from list" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from list" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from list" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from list" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from list" -l show-secrets -d 'Print API keys in full'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from show" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from show" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from show" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from show" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from show" -l show-secrets -d 'Print API keys in full'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -s n -l name -d 'Unique name' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -s t -l type -d 'Type: anthropic, openai, gemini, azure, zhipu or custom' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l protocol -d 'Wire protocol (required for custom): anthropic, openai or gemini' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l base-url -d 'Upstream base URL (default per type)' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l api-key -d 'API key; repeat for a key pool (prefer --api-key-env: flags show in `ps`)' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l api-key-env -d 'Read the API key from this environment variable' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -s m -l models -d 'Models served, comma separated or repeated; globs like \'claude-*\' and \'*\' work' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l map -d 'Rename a requested model upstream: FROM=TO (repeatable)' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l priority -d 'Priority: higher is preferred' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l weight -d 'Weight for the weighted strategy (0 or more)' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l header -d 'Extra header sent upstream: NAME=VALUE (repeatable)' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l timeout -d 'Upstream timeout to first byte, seconds' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l deployment -d 'Azure deployment name' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l api-version -d 'Azure api-version' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l disabled -d 'Add it disabled'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -s n -l name -d 'New name' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -s t -l type -d 'Type: anthropic, openai, gemini, azure, zhipu or custom' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l protocol -d 'Wire protocol (required for custom): anthropic, openai or gemini' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l base-url -d 'Upstream base URL (default per type)' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l api-key -d 'API key; repeat for a key pool (prefer --api-key-env: flags show in `ps`)' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l api-key-env -d 'Read the API key from this environment variable' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -s m -l models -d 'Models served, comma separated or repeated; globs like \'claude-*\' and \'*\' work' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l map -d 'Rename a requested model upstream: FROM=TO (repeatable)' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l priority -d 'Priority: higher is preferred' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l weight -d 'Weight for the weighted strategy (0 or more)' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l header -d 'Extra header sent upstream: NAME=VALUE (repeatable)' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l timeout -d 'Upstream timeout to first byte, seconds' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l deployment -d 'Azure deployment name' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l api-version -d 'Azure api-version' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Do not ask for confirmation'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -s y -l yes -d 'Do not ask for confirmation'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from enable" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from enable" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from enable" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from enable" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from enable" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from enable" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from enable" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from help" -f -a "list" -d 'List channels'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one channel'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a channel (asks for missing required fields on a terminal)'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Change fields of a channel; fields not given stay as they are'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a channel'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Let a channel take traffic'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Stop sending traffic to a channel'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -f -a "get" -d 'Print the current strategy and the choices'
+complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -f -a "set" -d 'Switch strategy: priority, round_robin, weighted, least_used or latency'
+complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from get" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from get" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from get" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from get" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from get" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from set" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from set" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from set" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from set" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from set" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from help" -f -a "get" -d 'Print the current strategy and the choices'
+complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from help" -f -a "set" -d 'Switch strategy: priority, round_robin, weighted, least_used or latency'
+complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c routex -n "__fish_routex_using_subcommand export" -l format -d 'Document format' -r -f -a "yaml\t'YAML'
+json\t'JSON'"
+complete -c routex -n "__fish_routex_using_subcommand export" -s o -l file -d 'Write to this file instead of stdout' -r -F
+complete -c routex -n "__fish_routex_using_subcommand export" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand export" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand export" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand export" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand export" -l include-secrets -d 'Put API keys in the document (written with mode 0600)'
+complete -c routex -n "__fish_routex_using_subcommand export" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand export" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand export" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand import" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand import" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand import" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand import" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand import" -l dry-run -d 'Show what would change; write nothing'
+complete -c routex -n "__fish_routex_using_subcommand import" -l replace -d 'Remove channels the document does not name (default: merge by name)'
+complete -c routex -n "__fish_routex_using_subcommand import" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand import" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand import" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand completions" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand completions" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand completions" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand completions" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand completions" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand completions" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel strategy export import completions help" -f -a "serve" -d 'Run the daemon: proxy and admin API on one port'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel strategy export import completions help" -f -a "channel" -d 'Manage upstream channels'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel strategy export import completions help" -f -a "strategy" -d 'Show or switch the load-balancer strategy'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel strategy export import completions help" -f -a "export" -d 'Write channels and settings to a YAML or JSON document'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel strategy export import completions help" -f -a "import" -d 'Read channels and settings from a document (or a config file)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel strategy export import completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel strategy export import completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "list" -d 'List channels'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "show" -d 'Show one channel'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "add" -d 'Add a channel (asks for missing required fields on a terminal)'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "edit" -d 'Change fields of a channel; fields not given stay as they are'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "remove" -d 'Remove a channel'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "enable" -d 'Let a channel take traffic'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "disable" -d 'Stop sending traffic to a channel'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from strategy" -f -a "get" -d 'Print the current strategy and the choices'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from strategy" -f -a "set" -d 'Switch strategy: priority, round_robin, weighted, least_used or latency'

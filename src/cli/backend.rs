@@ -1,0 +1,290 @@
+//! One interface, two implementations: the local engine on the store, or the running
+//! daemon's admin API over ureq. The CLI picks one in [`connect`] and never needs to know
+//! which it got.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::time::Duration;
+
+use crate::engine::{ChannelPatch, ChannelSpec, ChannelView, Document, Engine, ImportReport, Status, Strategy};
+use crate::paths::{self, DaemonInfo};
+
+/// A failed call, the same shape from either backend.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    /// Machine code (`not_found`, `invalid_request`, `unreachable`, …).
+    pub code: String,
+    /// The sentence for the user.
+    pub message: String,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+impl std::error::Error for Failure {}
+
+impl From<crate::engine::Error> for Failure {
+    fn from(e: crate::engine::Error) -> Self {
+        Failure { code: e.code().to_string(), message: e.to_string() }
+    }
+}
+
+/// Result alias.
+pub type Result<T> = std::result::Result<T, Failure>;
+
+/// What the CLI can ask, whoever answers.
+pub trait Backend {
+    /// "local store at …" or "daemon at …".
+    fn describe(&self) -> String;
+    /// Every channel.
+    fn list_channels(&self, show_secrets: bool) -> Result<Vec<ChannelView>>;
+    /// One channel by name or id.
+    fn get_channel(&self, key: &str, show_secrets: bool) -> Result<ChannelView>;
+    /// Add a channel.
+    fn add_channel(&self, spec: &ChannelSpec) -> Result<ChannelView>;
+    /// Change a channel.
+    fn edit_channel(&self, key: &str, patch: &ChannelPatch) -> Result<ChannelView>;
+    /// Remove a channel.
+    fn remove_channel(&self, key: &str) -> Result<ChannelView>;
+    /// Enable or disable.
+    fn set_enabled(&self, key: &str, enabled: bool) -> Result<ChannelView>;
+    /// The strategy.
+    fn strategy(&self) -> Result<Strategy>;
+    /// Switch strategy by name.
+    fn set_strategy(&self, name: &str) -> Result<Strategy>;
+    /// Export.
+    fn export(&self, include_secrets: bool) -> Result<Document>;
+    /// Import.
+    fn import(&self, doc: &Document, replace: bool, dry_run: bool) -> Result<ImportReport>;
+}
+
+/// The local engine.
+pub struct Local(pub Engine);
+
+impl Backend for Local {
+    fn describe(&self) -> String {
+        format!("local store at {}", self.0.store().path().display())
+    }
+    fn list_channels(&self, show_secrets: bool) -> Result<Vec<ChannelView>> {
+        Ok(self.0.list_channels().iter().map(|c| c.view(show_secrets)).collect())
+    }
+    fn get_channel(&self, key: &str, show_secrets: bool) -> Result<ChannelView> {
+        Ok(self.0.find_channel(key)?.view(show_secrets))
+    }
+    fn add_channel(&self, spec: &ChannelSpec) -> Result<ChannelView> {
+        Ok(self.0.add_channel(spec)?.view(false))
+    }
+    fn edit_channel(&self, key: &str, patch: &ChannelPatch) -> Result<ChannelView> {
+        Ok(self.0.edit_channel(key, patch.clone())?.view(false))
+    }
+    fn remove_channel(&self, key: &str) -> Result<ChannelView> {
+        Ok(self.0.remove_channel(key)?.view(false))
+    }
+    fn set_enabled(&self, key: &str, enabled: bool) -> Result<ChannelView> {
+        let s = if enabled { Status::Enabled } else { Status::Disabled };
+        Ok(self.0.set_status(key, s)?.view(false))
+    }
+    fn strategy(&self) -> Result<Strategy> {
+        Ok(self.0.strategy())
+    }
+    fn set_strategy(&self, name: &str) -> Result<Strategy> {
+        let s: Strategy = name.parse().map_err(|e: crate::engine::strategy::UnknownStrategy| Failure {
+            code: "invalid_request".into(),
+            message: e.to_string(),
+        })?;
+        Ok(self.0.set_strategy(s)?)
+    }
+    fn export(&self, include_secrets: bool) -> Result<Document> {
+        Ok(self.0.export(include_secrets))
+    }
+    fn import(&self, doc: &Document, replace: bool, dry_run: bool) -> Result<ImportReport> {
+        Ok(self.0.import(doc, replace, dry_run)?)
+    }
+}
+
+/// A running daemon's admin API.
+pub struct Remote {
+    base: String,
+    token: Option<String>,
+    agent: ureq::Agent,
+}
+
+#[derive(serde::Deserialize)]
+struct Envelope<T> {
+    success: bool,
+    data: Option<T>,
+    error: Option<ApiError>,
+}
+
+#[derive(serde::Deserialize)]
+struct ApiError {
+    code: String,
+    message: String,
+}
+
+impl Remote {
+    /// A client of the daemon at `base` (`http://127.0.0.1:3000`).
+    pub fn new(base: &str, token: Option<String>) -> Remote {
+        let agent =
+            ureq::AgentBuilder::new().timeout_connect(Duration::from_secs(3)).timeout(Duration::from_secs(120)).build();
+        Remote { base: base.trim_end_matches('/').to_string(), token, agent }
+    }
+
+    fn url(&self, segments: &[&str]) -> String {
+        let mut u = url::Url::parse(&self.base).expect("validated base URL");
+        u.path_segments_mut().expect("http URL").pop_if_empty().extend(segments);
+        u.to_string()
+    }
+
+    fn call<T: DeserializeOwned>(&self, method: &str, url: &str, body: Option<&impl Serialize>) -> Result<T> {
+        let mut req = self.agent.request(method, url);
+        if let Some(t) = &self.token {
+            req = req.set("Authorization", &format!("Bearer {t}"));
+        }
+        let resp = match body {
+            Some(b) => req.send_json(serde_json::to_value(b).expect("serialisable")),
+            None => req.call(),
+        };
+        let resp = match resp {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => {
+                return Err(Failure {
+                    code: "unreachable".into(),
+                    message: format!(
+                        "cannot reach the routex daemon at {}: {e}; is `routex serve` running? (or drop --server / ROUTEX_SERVER to use the local store)",
+                        self.base
+                    ),
+                })
+            }
+        };
+        let status = resp.status();
+        let text = resp.into_string().map_err(|e| Failure {
+            code: "bad_response".into(),
+            message: format!("reading the daemon's answer failed: {e}"),
+        })?;
+        let env: Envelope<T> = serde_json::from_str(&text).map_err(|e| Failure {
+            code: "bad_response".into(),
+            message: format!("the daemon at {} answered {status} with something that is not the admin envelope ({e}); is it a routex daemon of the same version?", self.base),
+        })?;
+        match (env.success, env.data, env.error) {
+            (true, Some(d), _) => Ok(d),
+            (_, _, Some(e)) => Err(Failure { code: e.code, message: e.message }),
+            _ => Err(Failure {
+                code: "bad_response".into(),
+                message: format!("the daemon answered {status} without data"),
+            }),
+        }
+    }
+
+    /// Whether the daemon answers `GET /health/live` quickly.
+    pub fn alive(&self) -> bool {
+        let agent = ureq::AgentBuilder::new().timeout(Duration::from_millis(1500)).build();
+        agent.get(&self.url(&["health", "live"])).call().is_ok()
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct StrategyData {
+    strategy: Strategy,
+}
+
+const NONE: Option<&()> = None;
+
+impl Backend for Remote {
+    fn describe(&self) -> String {
+        format!("daemon at {}", self.base)
+    }
+    fn list_channels(&self, show_secrets: bool) -> Result<Vec<ChannelView>> {
+        let mut url = self.url(&["api", "channels"]);
+        if show_secrets {
+            url.push_str("?show_secrets=true");
+        }
+        self.call("GET", &url, NONE)
+    }
+    fn get_channel(&self, key: &str, show_secrets: bool) -> Result<ChannelView> {
+        let mut url = self.url(&["api", "channels", key]);
+        if show_secrets {
+            url.push_str("?show_secrets=true");
+        }
+        self.call("GET", &url, NONE)
+    }
+    fn add_channel(&self, spec: &ChannelSpec) -> Result<ChannelView> {
+        self.call("POST", &self.url(&["api", "channels"]), Some(spec))
+    }
+    fn edit_channel(&self, key: &str, patch: &ChannelPatch) -> Result<ChannelView> {
+        self.call("PUT", &self.url(&["api", "channels", key]), Some(patch))
+    }
+    fn remove_channel(&self, key: &str) -> Result<ChannelView> {
+        self.call("DELETE", &self.url(&["api", "channels", key]), NONE)
+    }
+    fn set_enabled(&self, key: &str, enabled: bool) -> Result<ChannelView> {
+        let action = if enabled { "enable" } else { "disable" };
+        self.call("POST", &self.url(&["api", "channels", key, action]), Some(&serde_json::json!({})))
+    }
+    fn strategy(&self) -> Result<Strategy> {
+        self.call::<StrategyData>("GET", &self.url(&["api", "load-balancer", "strategy"]), NONE).map(|d| d.strategy)
+    }
+    fn set_strategy(&self, name: &str) -> Result<Strategy> {
+        let body = serde_json::json!({ "strategy": name });
+        self.call::<StrategyData>("PUT", &self.url(&["api", "load-balancer", "strategy"]), Some(&body))
+            .map(|d| d.strategy)
+    }
+    fn export(&self, include_secrets: bool) -> Result<Document> {
+        let mut url = self.url(&["api", "channels", "export"]);
+        if include_secrets {
+            url.push_str("?include_secrets=true");
+        }
+        self.call("GET", &url, NONE)
+    }
+    fn import(&self, doc: &Document, replace: bool, dry_run: bool) -> Result<ImportReport> {
+        let body = serde_json::json!({ "document": doc, "replace": replace, "dry_run": dry_run });
+        self.call("POST", &self.url(&["api", "channels", "import"]), Some(&body))
+    }
+}
+
+/// Pick the backend: `--server`/`ROUTEX_SERVER`, else a live daemon named by
+/// `daemon.json`, else the local store. A store locked by a daemon that does not answer
+/// gets one clear error.
+pub fn connect(cli: &super::Cli) -> anyhow::Result<Box<dyn Backend>> {
+    if let Some(url) = cli.server.as_deref().filter(|s| !s.is_empty()) {
+        let parsed =
+            url::Url::parse(url).ok().filter(|u| u.scheme() == "http" || u.scheme() == "https").ok_or_else(|| {
+                anyhow::anyhow!("--server {url:?} is not an http(s) URL; write it like http://127.0.0.1:3000")
+            })?;
+        log::debug!("using the daemon at {parsed} (--server)");
+        return Ok(Box::new(Remote::new(url, cli.admin_token.clone())));
+    }
+    let dir = paths::data_dir(cli.data_dir.as_deref());
+    let info = DaemonInfo::read(&dir);
+    if let Some(info) = &info {
+        if paths::process_alive(info.pid) {
+            let remote = Remote::new(&info.admin_url, cli.admin_token.clone());
+            if remote.alive() {
+                log::debug!("using the daemon at {} (pid {})", info.admin_url, info.pid);
+                return Ok(Box::new(remote));
+            }
+        } else {
+            log::debug!("removing stale daemon.json (pid {} is gone)", info.pid);
+            DaemonInfo::remove(&dir);
+        }
+    }
+    match Engine::open(&dir) {
+        Ok(e) => Ok(Box::new(Local(e))),
+        Err(crate::engine::Error::Store(crate::store::Error::Locked { path, holder, hint })) => {
+            let mut msg = format!("the store at {} is locked by {holder}", path.display());
+            if let Some(info) = info.filter(|i| paths::process_alive(i.pid)) {
+                msg.push_str(&format!(
+                    "; daemon.json says a routex daemon (pid {}) serves it at {} but it does not answer: stop it (kill {}) and retry",
+                    info.pid, info.admin_url, info.pid
+                ));
+            } else {
+                msg.push_str(&format!("; {hint}"));
+            }
+            Err(anyhow::anyhow!(msg))
+        }
+        Err(e) => Err(e.into()),
+    }
+}

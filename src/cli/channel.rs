@@ -1,0 +1,289 @@
+//! `routex channel …`: flags parsed here, turned once into a `ChannelSpec` or
+//! `ChannelPatch`, handed to the backend.
+
+use clap::{Args, Subcommand};
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+
+use super::backend::{self, Backend};
+use super::output::Printer;
+use super::Cli;
+use crate::engine::{ChannelPatch, ChannelSpec};
+
+/// `routex channel …`
+#[derive(Subcommand, Debug)]
+pub enum ChannelCmd {
+    /// List channels
+    List {
+        /// Print API keys in full
+        #[arg(long)]
+        show_secrets: bool,
+    },
+    /// Show one channel
+    Show {
+        /// Name or id
+        channel: String,
+        /// Print API keys in full
+        #[arg(long)]
+        show_secrets: bool,
+    },
+    /// Add a channel (asks for missing required fields on a terminal)
+    Add(AddArgs),
+    /// Change fields of a channel; fields not given stay as they are
+    Edit(EditArgs),
+    /// Remove a channel
+    #[command(visible_alias = "rm")]
+    Remove {
+        /// Name or id
+        channel: String,
+        /// Do not ask for confirmation
+        #[arg(long, short)]
+        yes: bool,
+    },
+    /// Let a channel take traffic
+    Enable {
+        /// Name or id
+        channel: String,
+    },
+    /// Stop sending traffic to a channel
+    Disable {
+        /// Name or id
+        channel: String,
+    },
+}
+
+/// Flags shared by add and edit.
+#[derive(Args, Debug, Default)]
+pub struct ChannelFields {
+    /// Type: anthropic, openai, gemini, azure, zhipu or custom
+    #[arg(long = "type", short = 't', value_name = "TYPE")]
+    pub kind: Option<String>,
+    /// Wire protocol (required for custom): anthropic, openai or gemini
+    #[arg(long)]
+    pub protocol: Option<String>,
+    /// Upstream base URL (default per type)
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// API key; repeat for a key pool (prefer --api-key-env: flags show in `ps`)
+    #[arg(long = "api-key", value_name = "KEY")]
+    pub api_keys: Vec<String>,
+    /// Read the API key from this environment variable
+    #[arg(long, value_name = "VAR")]
+    pub api_key_env: Option<String>,
+    /// Models served, comma separated or repeated; globs like 'claude-*' and '*' work
+    #[arg(long, short = 'm', value_delimiter = ',', value_name = "MODEL")]
+    pub models: Vec<String>,
+    /// Rename a requested model upstream: FROM=TO (repeatable)
+    #[arg(long = "map", value_name = "FROM=TO")]
+    pub model_map: Vec<String>,
+    /// Priority: higher is preferred
+    #[arg(long, allow_hyphen_values = true)]
+    pub priority: Option<i64>,
+    /// Weight for the weighted strategy (0 or more)
+    #[arg(long, allow_hyphen_values = true)]
+    pub weight: Option<i64>,
+    /// Extra header sent upstream: NAME=VALUE (repeatable)
+    #[arg(long = "header", value_name = "NAME=VALUE")]
+    pub headers: Vec<String>,
+    /// Upstream timeout to first byte, seconds
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+    /// Azure deployment name
+    #[arg(long)]
+    pub deployment: Option<String>,
+    /// Azure api-version
+    #[arg(long)]
+    pub api_version: Option<String>,
+}
+
+/// `routex channel add`
+#[derive(Args, Debug)]
+pub struct AddArgs {
+    /// Unique name
+    #[arg(long, short = 'n')]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub fields: ChannelFields,
+    /// Add it disabled
+    #[arg(long)]
+    pub disabled: bool,
+}
+
+/// `routex channel edit`
+#[derive(Args, Debug)]
+pub struct EditArgs {
+    /// Name or id of the channel to change
+    pub channel: String,
+    /// New name
+    #[arg(long, short = 'n')]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub fields: ChannelFields,
+}
+
+fn pairs(items: &[String], flag: &str) -> anyhow::Result<BTreeMap<String, String>> {
+    items
+        .iter()
+        .map(|s| {
+            let (k, v) =
+                s.split_once('=').ok_or_else(|| anyhow::anyhow!("--{flag} {s:?} must look like NAME=VALUE"))?;
+            Ok((k.trim().to_string(), v.trim().to_string()))
+        })
+        .collect()
+}
+
+fn keys(fields: &ChannelFields) -> anyhow::Result<Vec<String>> {
+    let mut keys = fields.api_keys.clone();
+    if let Some(var) = &fields.api_key_env {
+        let v = std::env::var(var)
+            .map_err(|_| anyhow::anyhow!("--api-key-env {var}: the environment variable {var} is not set"))?;
+        keys.push(v);
+    }
+    Ok(keys)
+}
+
+fn interactive() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+fn ask(prompt: &str, default: Option<&str>) -> anyhow::Result<String> {
+    let mut input = dialoguer::Input::<String>::new().with_prompt(prompt);
+    if let Some(d) = default {
+        input = input.default(d.to_string());
+    }
+    Ok(input.interact_text()?)
+}
+
+fn spec_from_add(a: &AddArgs) -> anyhow::Result<ChannelSpec> {
+    let f = &a.fields;
+    let mut name = a.name.clone();
+    let mut kind = f.kind.clone();
+    let mut models = f.models.clone();
+    let mut keys = keys(f)?;
+    let missing: Vec<&str> = [(name.is_none(), "--name"), (kind.is_none(), "--type"), (models.is_empty(), "--models")]
+        .iter()
+        .filter(|(m, _)| *m)
+        .map(|(_, f)| *f)
+        .collect();
+    if !missing.is_empty() {
+        if !interactive() {
+            anyhow::bail!(
+                "missing {}: e.g. routex channel add --name claude-main --type anthropic --models 'claude-*' --api-key-env ANTHROPIC_API_KEY",
+                missing.join(", ")
+            );
+        }
+        if name.is_none() {
+            name = Some(ask("Channel name", None)?);
+        }
+        if kind.is_none() {
+            kind = Some(ask("Type (anthropic, openai, gemini, azure, zhipu, custom)", Some("anthropic"))?);
+        }
+        if models.is_empty() {
+            let m = ask("Models (comma separated, globs allowed)", Some("*"))?;
+            models = m.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+        }
+        if keys.is_empty() {
+            let k = dialoguer::Password::new()
+                .with_prompt("API key (empty for none)")
+                .allow_empty_password(true)
+                .interact()?;
+            if !k.is_empty() {
+                keys.push(k);
+            }
+        }
+    }
+    Ok(ChannelSpec {
+        name: name.unwrap_or_default(),
+        kind: kind.unwrap_or_default(),
+        protocol: f.protocol.clone(),
+        base_url: f.base_url.clone(),
+        api_key: None,
+        api_keys: keys,
+        models,
+        model_map: pairs(&f.model_map, "map")?,
+        priority: f.priority.unwrap_or(0),
+        weight: f.weight.unwrap_or(1),
+        status: a.disabled.then(|| "disabled".to_string()),
+        transformers: None,
+        headers: pairs(&f.headers, "header")?,
+        timeout_s: f.timeout,
+        deployment: f.deployment.clone(),
+        api_version: f.api_version.clone(),
+    })
+}
+
+fn patch_from_edit(e: &EditArgs) -> anyhow::Result<ChannelPatch> {
+    let f = &e.fields;
+    let keys = keys(f)?;
+    Ok(ChannelPatch {
+        name: e.name.clone(),
+        kind: f.kind.clone(),
+        protocol: f.protocol.clone(),
+        base_url: f.base_url.clone(),
+        api_key: None,
+        api_keys: (!keys.is_empty()).then_some(keys),
+        models: (!f.models.is_empty()).then(|| f.models.clone()),
+        model_map: if f.model_map.is_empty() { None } else { Some(pairs(&f.model_map, "map")?) },
+        priority: f.priority,
+        weight: f.weight,
+        status: None,
+        transformers: None,
+        headers: if f.headers.is_empty() { None } else { Some(pairs(&f.headers, "header")?) },
+        timeout_s: f.timeout,
+        deployment: f.deployment.clone(),
+        api_version: f.api_version.clone(),
+    })
+}
+
+/// Run a channel subcommand.
+pub fn run(cli: &Cli, cmd: &ChannelCmd, printer: &Printer) -> anyhow::Result<u8> {
+    // Parse the flags before connecting, so a usage error never touches the store.
+    let prepared_add = match cmd {
+        ChannelCmd::Add(a) => Some(spec_from_add(a)?),
+        _ => None,
+    };
+    let prepared_patch = match cmd {
+        ChannelCmd::Edit(e) => {
+            let p = patch_from_edit(e)?;
+            if p.is_empty() {
+                anyhow::bail!(
+                    "nothing to change: give at least one field, e.g. routex channel edit {} --priority 10",
+                    e.channel
+                );
+            }
+            Some(p)
+        }
+        _ => None,
+    };
+    let b: Box<dyn Backend> = backend::connect(cli)?;
+    match cmd {
+        ChannelCmd::List { show_secrets } => printer.channels(&b.list_channels(*show_secrets)?),
+        ChannelCmd::Show { channel, show_secrets } => printer.channel(&b.get_channel(channel, *show_secrets)?),
+        ChannelCmd::Add(_) => {
+            let c = b.add_channel(prepared_add.as_ref().expect("prepared"))?;
+            printer.changed("added", &c);
+        }
+        ChannelCmd::Edit(e) => {
+            let c = b.edit_channel(&e.channel, prepared_patch.as_ref().expect("prepared"))?;
+            printer.changed("updated", &c);
+        }
+        ChannelCmd::Remove { channel, yes } => {
+            if !yes && interactive() {
+                let c = b.get_channel(channel, false)?;
+                let ok = dialoguer::Confirm::new()
+                    .with_prompt(format!("Remove channel {:?} ({})?", c.name, c.id))
+                    .default(false)
+                    .interact()?;
+                if !ok {
+                    printer.note("nothing removed");
+                    return Ok(1);
+                }
+            }
+            let c = b.remove_channel(channel)?;
+            printer.changed("removed", &c);
+        }
+        ChannelCmd::Enable { channel } => printer.changed("enabled", &b.set_enabled(channel, true)?),
+        ChannelCmd::Disable { channel } => printer.changed("disabled", &b.set_enabled(channel, false)?),
+    }
+    Ok(0)
+}

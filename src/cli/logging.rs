@@ -1,0 +1,55 @@
+//! Logging setup (log + fern): stderr always, `<data-dir>/logs/routex.log` for the daemon.
+//! Level: `-q` / `-v` first, then `ROUTEX_LOG`, then the config's `log_level`.
+
+use log::LevelFilter;
+use std::path::Path;
+
+fn parse_level(s: &str) -> Option<LevelFilter> {
+    s.trim().parse().ok()
+}
+
+fn level(verbose: u8, quiet: bool, configured: Option<&str>, fallback: LevelFilter) -> LevelFilter {
+    if quiet {
+        return LevelFilter::Error;
+    }
+    match verbose {
+        0 => {}
+        1 => return LevelFilter::Debug,
+        _ => return LevelFilter::Trace,
+    }
+    std::env::var("ROUTEX_LOG")
+        .ok()
+        .and_then(|v| parse_level(&v))
+        .or_else(|| configured.and_then(parse_level))
+        .unwrap_or(fallback)
+}
+
+fn base(level: LevelFilter) -> fern::Dispatch {
+    fern::Dispatch::new().level(LevelFilter::Warn).level_for("routex", level).format(|out, message, record| {
+        out.finish(format_args!(
+            "{} {:<5} {}: {}",
+            chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            record.level(),
+            record.target(),
+            message
+        ))
+    })
+}
+
+/// Logging for one-shot CLI commands: warnings and errors on stderr.
+pub fn init_cli(verbose: u8, quiet: bool) {
+    let lvl = level(verbose, quiet, None, LevelFilter::Warn);
+    let _ = base(lvl).chain(std::io::stderr()).apply();
+}
+
+/// Logging for the daemon: stderr and the log file.
+pub fn init_daemon(verbose: u8, quiet: bool, configured: &str, data_dir: &Path) -> anyhow::Result<()> {
+    let lvl = level(verbose, quiet, Some(configured), LevelFilter::Info);
+    let dir = crate::paths::log_dir(data_dir);
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| anyhow::anyhow!("cannot create the log directory {}: {e}", dir.display()))?;
+    let file = fern::log_file(dir.join("routex.log"))
+        .map_err(|e| anyhow::anyhow!("cannot open the log file in {}: {e}", dir.display()))?;
+    let _ = base(lvl).chain(std::io::stderr()).chain(file).apply();
+    Ok(())
+}

@@ -1,0 +1,237 @@
+//! The command line: clap structs (kept dumb), dispatch, exit codes.
+//!
+//! Commands that read or change channels go through [`backend::Backend`], which is either
+//! the local engine on the store or the running daemon's admin API — so a command behaves
+//! the same with and without a daemon. Only [`output`] writes to stdout.
+//! `anyhow` is used here and in `main`, nowhere below.
+
+pub mod backend;
+pub mod channel;
+pub mod docs;
+pub mod logging;
+pub mod output;
+pub mod serve;
+
+use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use output::Printer;
+
+/// Routex: one base URL for every LLM API. Routes Anthropic and OpenAI clients to
+/// upstream channels, balances, fails over and records what happened.
+#[derive(Parser, Debug)]
+#[command(name = "routex", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    /// Talk to the daemon at this URL (default: the one daemon.json names, else the local store)
+    #[arg(long, global = true, env = "ROUTEX_SERVER", value_name = "URL")]
+    pub server: Option<String>,
+    /// Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Output format
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+    /// More log output (-v debug, -vv trace)
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    pub verbose: u8,
+    /// Only errors
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Admin token for a daemon that requires one
+    #[arg(long, global = true, env = "ROUTEX_ADMIN_TOKEN", hide_env_values = true, value_name = "TOKEN")]
+    pub admin_token: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Human tables
+    Table,
+    /// JSON, for scripts
+    Json,
+    /// YAML
+    Yaml,
+}
+
+/// Subcommands.
+#[derive(Subcommand, Debug)]
+#[allow(clippy::large_enum_variant)] // parsed once; boxing clap structs buys nothing
+pub enum Command {
+    /// Run the daemon: proxy and admin API on one port
+    Serve(serve::ServeArgs),
+    /// Manage upstream channels
+    #[command(subcommand)]
+    Channel(channel::ChannelCmd),
+    /// Show or switch the load-balancer strategy
+    Strategy {
+        #[command(subcommand)]
+        action: Option<StrategyCmd>,
+    },
+    /// Write channels and settings to a YAML or JSON document
+    Export(ExportArgs),
+    /// Read channels and settings from a document (or a config file)
+    Import(ImportArgs),
+    /// Print a shell completion script
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+}
+
+/// `routex strategy …`
+#[derive(Subcommand, Debug)]
+pub enum StrategyCmd {
+    /// Print the current strategy and the choices
+    Get,
+    /// Switch strategy: priority, round_robin, weighted, least_used or latency
+    Set {
+        /// The strategy
+        name: String,
+    },
+}
+
+/// `routex export`
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// Document format
+    #[arg(long, value_enum, default_value_t = DocFormat::Yaml)]
+    pub format: DocFormat,
+    /// Put API keys in the document (written with mode 0600)
+    #[arg(long)]
+    pub include_secrets: bool,
+    /// Write to this file instead of stdout
+    #[arg(short = 'o', long = "file", value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
+
+/// Export document format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DocFormat {
+    /// YAML
+    Yaml,
+    /// JSON
+    Json,
+}
+
+/// `routex import`
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// The document (YAML or JSON; `-` for stdin). A config file works too.
+    pub file: PathBuf,
+    /// Show what would change; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Remove channels the document does not name (default: merge by name)
+    #[arg(long)]
+    pub replace: bool,
+}
+
+/// A failure with its exit code: 1 for a negative answer, 2 for an error.
+#[derive(Debug)]
+pub struct Exit(pub u8);
+
+impl std::fmt::Display for Exit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "exit {}", self.0)
+    }
+}
+impl std::error::Error for Exit {}
+
+/// Entry point used by `main.rs`.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(&cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            if let Some(Exit(code)) = e.downcast_ref::<Exit>() {
+                return ExitCode::from(*code);
+            }
+            output::error(&format!("{e:#}"));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Run a parsed command; returns the exit code.
+pub fn run(cli: &Cli) -> anyhow::Result<u8> {
+    if !matches!(cli.command, Command::Serve(_)) {
+        logging::init_cli(cli.verbose, cli.quiet);
+    }
+    let printer = Printer::new(cli.output);
+    match &cli.command {
+        Command::Serve(args) => serve::run(cli, args),
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "routex", &mut buf);
+            printer.raw(&buf);
+            Ok(0)
+        }
+        Command::Channel(cmd) => channel::run(cli, cmd, &printer),
+        Command::Strategy { action } => {
+            let b = backend::connect(cli)?;
+            let current = match action {
+                None | Some(StrategyCmd::Get) => b.strategy()?,
+                Some(StrategyCmd::Set { name }) => b.set_strategy(name)?,
+            };
+            printer.strategy(current, matches!(action, Some(StrategyCmd::Set { .. })));
+            Ok(0)
+        }
+        Command::Export(args) => {
+            let b = backend::connect(cli)?;
+            let doc = b.export(args.include_secrets)?;
+            let text = match args.format {
+                DocFormat::Yaml => serde_yaml::to_string(&doc)?,
+                DocFormat::Json => serde_json::to_string_pretty(&doc)? + "\n",
+            };
+            match &args.file {
+                None => printer.raw(text.as_bytes()),
+                Some(path) => {
+                    write_file(path, text.as_bytes(), args.include_secrets)?;
+                    printer.note(&format!("exported {} channel(s) to {}", doc.channels.len(), path.display()));
+                }
+            }
+            Ok(0)
+        }
+        Command::Import(args) => {
+            let (text, origin) = if args.file.as_os_str() == "-" {
+                let mut s = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
+                (s, "<stdin>".to_string())
+            } else {
+                let text = std::fs::read_to_string(&args.file)
+                    .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.file.display()))?;
+                (text, args.file.display().to_string())
+            };
+            let doc = crate::engine::portable::parse_document(&text, &origin)?;
+            let b = backend::connect(cli)?;
+            let report = b.import(&doc, args.replace, args.dry_run)?;
+            printer.import_report(&report, &origin);
+            Ok(0)
+        }
+    }
+}
+
+fn write_file(path: &std::path::Path, bytes: &[u8], private: bool) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    if private {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let _ = private;
+    let mut f = opts.open(path).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    f.write_all(bytes)?;
+    Ok(())
+}

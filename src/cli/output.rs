@@ -1,0 +1,204 @@
+//! Everything the CLI prints to stdout goes through here: tables (comfy-table), JSON or
+//! YAML for scripts. Errors and notes go to stderr. A closed pipe (`routex … | head`)
+//! ends the process quietly with success.
+
+use comfy_table::{presets, ContentArrangement, Table};
+use serde::Serialize;
+use std::io::{IsTerminal, Write};
+
+use super::OutputFormat;
+use crate::engine::{ChannelView, ImportReport, Strategy};
+
+/// Renders results in the chosen format.
+pub struct Printer {
+    format: OutputFormat,
+}
+
+/// Print an error line to stderr.
+pub fn error(msg: &str) {
+    let _ = writeln!(std::io::stderr(), "error: {msg}");
+}
+
+fn write_stdout(bytes: &[u8]) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(bytes).and_then(|_| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+    }
+}
+
+fn table() -> Table {
+    let mut t = Table::new();
+    if std::io::stdout().is_terminal() {
+        t.load_preset(presets::UTF8_FULL_CONDENSED);
+        t.set_content_arrangement(ContentArrangement::Dynamic);
+    } else {
+        t.load_preset(presets::NOTHING);
+    }
+    t
+}
+
+fn keys_cell(keys: &[String]) -> String {
+    match keys.len() {
+        0 => "-".to_string(),
+        1 => keys[0].clone(),
+        n => format!("{} (+{})", keys[0], n - 1),
+    }
+}
+
+impl Printer {
+    /// A printer for a format.
+    pub fn new(format: OutputFormat) -> Printer {
+        Printer { format }
+    }
+
+    /// Raw bytes to stdout (completions, exported documents).
+    pub fn raw(&self, bytes: &[u8]) {
+        write_stdout(bytes);
+    }
+
+    /// A line for people, on stderr (keeps stdout clean for pipes).
+    pub fn note(&self, msg: &str) {
+        let _ = writeln!(std::io::stderr(), "{msg}");
+    }
+
+    fn structured<T: Serialize>(&self, v: &T) -> bool {
+        match self.format {
+            OutputFormat::Table => false,
+            OutputFormat::Json => {
+                write_stdout((serde_json::to_string_pretty(v).expect("serialisable") + "\n").as_bytes());
+                true
+            }
+            OutputFormat::Yaml => {
+                write_stdout(serde_yaml::to_string(v).expect("serialisable").as_bytes());
+                true
+            }
+        }
+    }
+
+    /// A channel list.
+    pub fn channels(&self, list: &[ChannelView]) {
+        if self.structured(&list) {
+            return;
+        }
+        if list.is_empty() {
+            self.note("no channels yet (add one: routex channel add --name NAME --type anthropic --models 'claude-*' --api-key-env ANTHROPIC_API_KEY)");
+            return;
+        }
+        let mut t = table();
+        t.set_header(["NAME", "ID", "TYPE", "MODELS", "PRIORITY", "WEIGHT", "STATUS", "KEYS", "BASE URL"]);
+        for c in list {
+            t.add_row([
+                c.name.clone(),
+                c.id.clone(),
+                c.kind.to_string(),
+                c.models.join(","),
+                c.priority.to_string(),
+                c.weight.to_string(),
+                c.status.to_string(),
+                keys_cell(&c.api_keys),
+                c.base_url.clone(),
+            ]);
+        }
+        write_stdout(format!("{t}\n").as_bytes());
+    }
+
+    /// One channel in full.
+    pub fn channel(&self, c: &ChannelView) {
+        if self.structured(c) {
+            return;
+        }
+        let mut t = table();
+        let map = |m: &std::collections::BTreeMap<String, String>, sep: &str| {
+            if m.is_empty() {
+                "-".to_string()
+            } else {
+                m.iter().map(|(k, v)| format!("{k}{sep}{v}")).collect::<Vec<_>>().join(", ")
+            }
+        };
+        let rows: Vec<(&str, String)> = vec![
+            ("name", c.name.clone()),
+            ("id", c.id.clone()),
+            ("type", c.kind.to_string()),
+            ("protocol", c.protocol.to_string()),
+            ("base_url", c.base_url.clone()),
+            ("api_keys", if c.api_keys.is_empty() { "-".into() } else { c.api_keys.join(", ") }),
+            ("models", c.models.join(", ")),
+            ("model_map", map(&c.model_map, " → ")),
+            ("priority", c.priority.to_string()),
+            ("weight", c.weight.to_string()),
+            ("status", c.status.to_string()),
+            ("headers", map(&c.headers, ": ")),
+            ("timeout_s", c.timeout_s.map(|t| t.to_string()).unwrap_or_else(|| "-".into())),
+            ("deployment", c.deployment.clone().unwrap_or_else(|| "-".into())),
+            ("api_version", c.api_version.clone().unwrap_or_else(|| "-".into())),
+            ("transformers", c.transformers.as_ref().map(|v| v.to_string()).unwrap_or_else(|| "-".into())),
+            ("created_at", c.created_at.clone()),
+            ("updated_at", c.updated_at.clone()),
+        ];
+        for (k, v) in rows {
+            t.add_row([k.to_string(), v]);
+        }
+        write_stdout(format!("{t}\n").as_bytes());
+    }
+
+    /// The result of add/edit/remove/enable/disable.
+    pub fn changed(&self, verb: &str, c: &ChannelView) {
+        if self.structured(c) {
+            return;
+        }
+        write_stdout(format!("{verb} channel {} ({})\n", c.name, c.id).as_bytes());
+    }
+
+    /// The strategy, with the choices.
+    pub fn strategy(&self, current: Strategy, changed: bool) {
+        if self.structured(&serde_json::json!({ "strategy": current })) {
+            return;
+        }
+        if changed {
+            write_stdout(format!("strategy set to {current}\n").as_bytes());
+            return;
+        }
+        let mut t = table();
+        for s in crate::engine::strategy::STRATEGIES {
+            let mark = if s == current { "*" } else { " " };
+            t.add_row([mark.to_string(), s.to_string(), s.describe().to_string()]);
+        }
+        write_stdout(format!("{t}\n").as_bytes());
+    }
+
+    /// What an import did.
+    pub fn import_report(&self, r: &ImportReport, origin: &str) {
+        if self.structured(r) {
+            return;
+        }
+        let mut s = String::new();
+        if r.dry_run {
+            s.push_str(&format!("dry run of import from {origin}: nothing was written\n"));
+        } else {
+            s.push_str(&format!("imported {origin}\n"));
+        }
+        for n in &r.created {
+            s.push_str(&format!("  + create    {n}\n"));
+        }
+        for u in &r.updated {
+            s.push_str(&format!("  ~ update    {} ({})\n", u.name, u.fields.join(", ")));
+        }
+        for n in &r.removed {
+            s.push_str(&format!("  - remove    {n}\n"));
+        }
+        for n in &r.unchanged {
+            s.push_str(&format!("  = unchanged {n}\n"));
+        }
+        if let Some(st) = &r.strategy {
+            s.push_str(&format!("  strategy    {st}\n"));
+        }
+        write_stdout(s.as_bytes());
+    }
+
+    /// The daemon's start banner.
+    pub fn serving(&self, url: &str, data_dir: &std::path::Path) {
+        write_stdout(format!("routex listening on {url} (data: {})\n", data_dir.display()).as_bytes());
+    }
+}

@@ -1,0 +1,165 @@
+//! `routex serve`: resolve the process settings, open the engine, bind, write
+//! `daemon.json`, run the daemon until SIGINT/SIGTERM, clean up.
+
+use clap::Args;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::output::Printer;
+use super::Cli;
+use crate::daemon::{self, AppState};
+use crate::engine::config::Config;
+use crate::engine::Engine;
+use crate::paths::{self, DaemonInfo};
+use crate::secret::Secret;
+
+/// `routex serve`
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Configuration file (YAML)
+    #[arg(long, short = 'c', value_name = "FILE", env = "ROUTEX_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Listen host [default: server.host, 127.0.0.1]
+    #[arg(long, env = "HOST")]
+    pub host: Option<String>,
+    /// Listen port [default: server.port, 3000]
+    #[arg(long, short = 'p', env = "PORT")]
+    pub port: Option<u16>,
+    /// Listen on a non-loopback address with neither client keys nor an admin token
+    #[arg(long)]
+    pub allow_unauthenticated: bool,
+}
+
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost") || host.parse::<IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(false)
+}
+
+/// Run the daemon in the foreground.
+pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
+    let data_dir = paths::data_dir(cli.data_dir.as_deref());
+    let mut config = match &args.config {
+        Some(p) => Config::load(p)?,
+        None => Config::default(),
+    };
+    if let Some(h) = &args.host {
+        config.server.host = h.clone();
+    }
+    if let Some(p) = args.port {
+        config.server.port = p;
+    }
+    if let Some(t) = cli.admin_token.as_deref().filter(|t| !t.is_empty()) {
+        config.server.admin_token = Some(Secret::new(t));
+    }
+    let host = config.server.host.clone();
+    if !is_loopback(&host)
+        && config.server.client_keys.is_empty()
+        && config.server.admin_token.is_none()
+        && !args.allow_unauthenticated
+    {
+        anyhow::bail!(
+            "refusing to listen on {host} without authentication: anyone who can reach it could use your API keys; \
+             set server.client_keys and server.admin_token in the config (or ROUTEX_ADMIN_TOKEN), or pass --allow-unauthenticated"
+        );
+    }
+    std::fs::create_dir_all(&data_dir)
+        .map_err(|e| anyhow::anyhow!("cannot create the data directory {}: {e}", data_dir.display()))?;
+    super::logging::init_daemon(cli.verbose, cli.quiet, &config.server.log_level, &data_dir)?;
+    if !config.rules.is_empty() || !config.tees.is_empty() {
+        log::warn!(
+            "the config file has {} rule(s) and {} tee(s); this version of routex does not apply them yet",
+            config.rules.len(),
+            config.tees.len()
+        );
+    }
+
+    let engine = match Engine::open(&data_dir) {
+        Ok(e) => e,
+        Err(crate::engine::Error::Store(crate::store::Error::Locked { holder, .. })) => {
+            let mut msg = format!("cannot start: the store in {} is locked by {holder}", data_dir.display());
+            if let Some(info) = DaemonInfo::read(&data_dir).filter(|i| paths::process_alive(i.pid)) {
+                msg.push_str(&format!(
+                    "; a routex daemon (pid {}) already serves this data directory at {}",
+                    info.pid, info.admin_url
+                ));
+            }
+            anyhow::bail!(msg);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let report = engine.apply_config(&config)?;
+    if !report.created.is_empty() || !report.updated.is_empty() {
+        log::info!("config: {} channel(s) created, {} updated", report.created.len(), report.updated.len());
+    }
+    let engine = Arc::new(engine);
+
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(async move {
+        let port = config.server.port;
+        let listener = bind(&host, port).await?;
+        let addr = listener.local_addr()?;
+        let url = format!("http://{}", addr);
+        let info = DaemonInfo {
+            pid: std::process::id(),
+            address: addr.to_string(),
+            admin_url: url.clone(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            started_at: crate::engine::now_rfc3339(),
+        };
+        info.write(&data_dir)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", paths::daemon_file(&data_dir).display()))?;
+        log::info!("routex {} listening on {url} (data: {})", env!("CARGO_PKG_VERSION"), data_dir.display());
+        Printer::new(cli.output).serving(&url, &data_dir);
+        let state = AppState::new(engine.clone(), config, data_dir.clone());
+        daemon::serve(state, listener, shutdown_signal()).await;
+        DaemonInfo::remove(&data_dir);
+        engine.store().flush()?;
+        log::info!("routex stopped cleanly");
+        anyhow::Ok(())
+    })?;
+    Ok(0)
+}
+
+async fn bind(host: &str, port: u16) -> anyhow::Result<tokio::net::TcpListener> {
+    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot resolve --host {host}: {e}"))?
+        .collect();
+    let mut last = None;
+    for a in addrs {
+        match tokio::net::TcpListener::bind(a).await {
+            Ok(l) => return Ok(l),
+            Err(e) => last = Some((a, e)),
+        }
+    }
+    match last {
+        Some((a, e)) if e.kind() == std::io::ErrorKind::AddrInUse => Err(anyhow::anyhow!(
+            "cannot listen on {a}: the port is already in use (is another routex running? see: routex diagnose); pick another with --port"
+        )),
+        Some((a, e)) => Err(anyhow::anyhow!("cannot listen on {a}: {e}")),
+        None => Err(anyhow::anyhow!("--host {host} resolved to no address")),
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    log::info!("shutting down: finishing in-flight requests");
+}

@@ -1,0 +1,349 @@
+//! Admin API routes (SPEC §10): channels, strategy, export/import, `/api`, health.
+//!
+//! Engine calls that write to the store run on the blocking pool so a flush never stalls
+//! the proxy's worker threads.
+
+use serde::Deserialize;
+use std::convert::Infallible;
+use std::sync::Arc;
+use warp::http::StatusCode;
+use warp::reply::Response;
+use warp::{Filter, Reply};
+
+use super::api::{self, Unauthorized};
+use super::AppState;
+use crate::engine::{ChannelPatch, ChannelSpec, Document, Status, Strategy};
+
+type Routes = warp::filters::BoxedFilter<(Response,)>;
+
+#[derive(Deserialize, Default)]
+struct SecretsQuery {
+    #[serde(default)]
+    show_secrets: bool,
+    #[serde(default)]
+    include_secrets: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImportBody {
+    document: Document,
+    #[serde(default)]
+    replace: bool,
+    #[serde(default)]
+    dry_run: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StrategyBody {
+    strategy: String,
+}
+
+/// Run an engine call on the blocking pool.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(f).await.expect("engine call panicked")
+}
+
+fn with_state(state: Arc<AppState>) -> impl Filter<Extract = (Arc<AppState>,), Error = Infallible> + Clone {
+    warp::any().map(move || state.clone())
+}
+
+/// Constant-time comparison, so the token cannot be guessed byte by byte.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn auth(state: Arc<AppState>) -> impl Filter<Extract = (), Error = warp::Rejection> + Clone {
+    warp::header::optional::<String>("authorization")
+        .and_then(move |h: Option<String>| {
+            let state = state.clone();
+            async move {
+                let Some(token) = state.config.server.admin_token.as_ref() else {
+                    return Ok(());
+                };
+                let given = h.as_deref().and_then(|v| v.strip_prefix("Bearer ")).unwrap_or("");
+                if same(given.trim().as_bytes(), token.expose().as_bytes()) {
+                    Ok(())
+                } else {
+                    Err(warp::reject::custom(Unauthorized))
+                }
+            }
+        })
+        .untuple_one()
+}
+
+fn body(state: &AppState) -> impl Filter<Extract = (bytes::Bytes,), Error = warp::Rejection> + Clone {
+    warp::body::content_length_limit(state.config.server.body_limit_mb * 1024 * 1024).and(warp::body::bytes())
+}
+
+/// Every route the daemon serves today, with the envelope for every rejection.
+pub fn routes(state: Arc<AppState>) -> Routes {
+    let s = || with_state(state.clone());
+    let api = || warp::path("api").and(auth(state.clone()));
+
+    let root_head = warp::path::end().and(warp::head()).map(|| StatusCode::OK.into_response());
+    let root_get = warp::path::end().and(warp::get()).and(s()).map(|st: Arc<AppState>| {
+        api::ok(&serde_json::json!({
+            "name": "routex",
+            "version": env!("CARGO_PKG_VERSION"),
+            "uptime_s": st.started.elapsed().as_secs(),
+            "admin": "/api",
+        }))
+    });
+
+    let health = warp::path("health");
+    let health_root = health.and(warp::path::end()).and(warp::get()).and(s()).map(|st: Arc<AppState>| {
+        api::ok(&serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION"), "uptime_s": st.started.elapsed().as_secs()}))
+    });
+    let health_live = health
+        .and(warp::path("live"))
+        .and(warp::path::end())
+        .and(warp::get())
+        .map(|| api::ok(&serde_json::json!({"status": "alive"})));
+    let health_ready = health.and(warp::path("ready")).and(warp::path::end()).and(warp::get()).and(s()).then(
+        |st: Arc<AppState>| async move {
+            match blocking(move || st.engine.store().schema_version()).await {
+                Ok(_) => api::ok(&serde_json::json!({"status": "ready"})),
+                Err(e) => api::error(StatusCode::SERVICE_UNAVAILABLE, "not_ready", e.to_string()),
+            }
+        },
+    );
+    let health_detailed = health
+        .and(warp::path("detailed"))
+        .and(warp::path::end())
+        .and(warp::get())
+        .and(s())
+        .then(|st: Arc<AppState>| async move { blocking(move || detailed_health(&st)).await });
+
+    let api_info = warp::path("api").and(warp::path::end()).and(warp::get()).and(auth(state.clone())).and(s()).map(
+        |st: Arc<AppState>| {
+            let snap = st.engine.snapshot();
+            api::ok(&serde_json::json!({
+                "name": "routex",
+                "version": env!("CARGO_PKG_VERSION"),
+                "uptime_s": st.started.elapsed().as_secs(),
+                "counts": {
+                    "channels": snap.channels.len(),
+                    "channels_enabled": snap.channels.iter().filter(|c| c.status == Status::Enabled).count(),
+                },
+                "strategy": snap.strategy,
+                "endpoints": ENDPOINTS,
+            }))
+        },
+    );
+
+    let channels = || api().and(warp::path("channels"));
+    let ch_list = channels().and(warp::path::end()).and(warp::get()).and(warp::query::<SecretsQuery>()).and(s()).map(
+        |q: SecretsQuery, st: Arc<AppState>| {
+            let views: Vec<_> = st.engine.list_channels().iter().map(|c| c.view(q.show_secrets)).collect();
+            api::ok(&views)
+        },
+    );
+    let ch_add = channels().and(warp::path::end()).and(warp::post()).and(body(&state)).and(s()).then(
+        |b: bytes::Bytes, st: Arc<AppState>| async move {
+            let spec: ChannelSpec = match api::parse_json(&b) {
+                Ok(s) => s,
+                Err(r) => return *r,
+            };
+            api::result(blocking(move || st.engine.add_channel(&spec).map(|c| c.view(false))).await, true)
+        },
+    );
+    let ch_export = channels()
+        .and(warp::path("export"))
+        .and(warp::path::end())
+        .and(warp::get())
+        .and(warp::query::<SecretsQuery>())
+        .and(s())
+        .map(|q: SecretsQuery, st: Arc<AppState>| api::ok(&st.engine.export(q.include_secrets)));
+    let ch_import =
+        channels().and(warp::path("import")).and(warp::path::end()).and(warp::post()).and(body(&state)).and(s()).then(
+            |b: bytes::Bytes, st: Arc<AppState>| async move {
+                let req: ImportBody = match api::parse_json(&b) {
+                    Ok(s) => s,
+                    Err(r) => return *r,
+                };
+                api::result(blocking(move || st.engine.import(&req.document, req.replace, req.dry_run)).await, false)
+            },
+        );
+    let ch_get = channels()
+        .and(warp::path::param::<String>())
+        .and(warp::path::end())
+        .and(warp::get())
+        .and(warp::query::<SecretsQuery>())
+        .and(s())
+        .map(|id: String, q: SecretsQuery, st: Arc<AppState>| {
+            api::result(st.engine.find_channel(&id).map(|c| c.view(q.show_secrets)), false)
+        });
+    let ch_put = channels()
+        .and(warp::path::param::<String>())
+        .and(warp::path::end())
+        .and(warp::put())
+        .and(body(&state))
+        .and(s())
+        .then(|id: String, b: bytes::Bytes, st: Arc<AppState>| async move {
+            let patch: ChannelPatch = match api::parse_json(&b) {
+                Ok(s) => s,
+                Err(r) => return *r,
+            };
+            api::result(blocking(move || st.engine.edit_channel(&id, patch).map(|c| c.view(false))).await, false)
+        });
+    let ch_delete =
+        channels().and(warp::path::param::<String>()).and(warp::path::end()).and(warp::delete()).and(s()).then(
+            |id: String, st: Arc<AppState>| async move {
+                api::result(blocking(move || st.engine.remove_channel(&id).map(|c| c.view(false))).await, false)
+            },
+        );
+    let ch_status = channels()
+        .and(warp::path::param::<String>())
+        .and(warp::path::param::<String>())
+        .and(warp::path::end())
+        .and(warp::post())
+        .and(s())
+        .then(|id: String, action: String, st: Arc<AppState>| async move {
+            let status = match action.as_str() {
+                "enable" => Status::Enabled,
+                "disable" => Status::Disabled,
+                _ => {
+                    return api::error(
+                        StatusCode::NOT_FOUND,
+                        "not_found",
+                        format!("no action {action:?} on a channel; use enable or disable"),
+                    )
+                }
+            };
+            api::result(blocking(move || st.engine.set_status(&id, status).map(|c| c.view(false))).await, false)
+        });
+
+    let strategy = || api().and(warp::path("load-balancer")).and(warp::path("strategy")).and(warp::path::end());
+    let strategy_get = strategy().and(warp::get()).and(s()).map(|st: Arc<AppState>| {
+        api::ok(
+            &serde_json::json!({"strategy": st.engine.strategy(), "available": crate::engine::strategy::STRATEGIES}),
+        )
+    });
+    let strategy_put =
+        strategy().and(warp::put()).and(body(&state)).and(s()).then(|b: bytes::Bytes, st: Arc<AppState>| async move {
+            let req: StrategyBody = match api::parse_json(&b) {
+                Ok(s) => s,
+                Err(r) => return *r,
+            };
+            let parsed: Strategy = match req.strategy.parse() {
+                Ok(s) => s,
+                Err(e) => return api::error(StatusCode::BAD_REQUEST, "invalid_request", e.to_string()),
+            };
+            api::result(
+                blocking(move || st.engine.set_strategy(parsed).map(|s| serde_json::json!({"strategy": s}))).await,
+                false,
+            )
+        });
+
+    root_head
+        .or(root_get)
+        .unify()
+        .or(health_root)
+        .unify()
+        .or(health_live)
+        .unify()
+        .or(health_ready)
+        .unify()
+        .or(health_detailed)
+        .unify()
+        .or(api_info)
+        .unify()
+        .boxed()
+        .or(ch_list)
+        .unify()
+        .or(ch_add)
+        .unify()
+        .or(ch_export)
+        .unify()
+        .or(ch_import)
+        .unify()
+        .or(ch_get)
+        .unify()
+        .or(ch_put)
+        .unify()
+        .or(ch_delete)
+        .unify()
+        .or(ch_status)
+        .unify()
+        .boxed()
+        .or(strategy_get)
+        .unify()
+        .or(strategy_put)
+        .unify()
+        .recover(api::recover)
+        .unify()
+        .boxed()
+}
+
+/// Endpoints listed by `GET /api`.
+pub const ENDPOINTS: &[&str] = &[
+    "GET /api",
+    "GET|POST /api/channels",
+    "GET|PUT|DELETE /api/channels/:id",
+    "POST /api/channels/:id/enable",
+    "POST /api/channels/:id/disable",
+    "GET /api/channels/export",
+    "POST /api/channels/import",
+    "GET|PUT /api/load-balancer/strategy",
+    "GET /health",
+    "GET /health/live",
+    "GET /health/ready",
+    "GET /health/detailed",
+];
+
+fn detailed_health(st: &AppState) -> Response {
+    let store = st.engine.store().schema_version();
+    let snap = st.engine.snapshot();
+    let enabled = snap.channels.iter().filter(|c| c.status == Status::Enabled).count();
+    let (disk_free, disk_total) = disk_space(&st.data_dir);
+    let healthy = store.is_ok();
+    let body = serde_json::json!({
+        "status": if healthy { "healthy" } else { "unhealthy" },
+        "store": match &store {
+            Ok(v) => serde_json::json!({"ok": true, "schema_version": v, "size_bytes": st.engine.store().size_on_disk()}),
+            Err(e) => serde_json::json!({"ok": false, "error": e.to_string()}),
+        },
+        "channels": {"total": snap.channels.len(), "enabled": enabled},
+        "memory": {"rss_bytes": rss_bytes()},
+        "disk": {"free_bytes": disk_free, "total_bytes": disk_total},
+        "uptime_s": st.started.elapsed().as_secs(),
+    });
+    if healthy {
+        api::ok(&body)
+    } else {
+        api::ok_status(StatusCode::SERVICE_UNAVAILABLE, &body)
+    }
+}
+
+/// Resident memory of this process (Linux), bytes.
+pub fn rss_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse::<u64>().ok()))
+        })
+        .map(|kb| kb * 1024)
+        .unwrap_or(0)
+}
+
+/// Free and total bytes of the filesystem holding `dir`.
+pub fn disk_space(dir: &std::path::Path) -> (u64, u64) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
+            return (0, 0);
+        };
+        // SAFETY: statvfs fills the zeroed struct; c is a valid NUL-terminated path.
+        let mut s: libc::statvfs = unsafe { std::mem::zeroed() };
+        if unsafe { libc::statvfs(c.as_ptr(), &mut s) } == 0 {
+            return (s.f_bavail as u64 * s.f_frsize as u64, s.f_blocks as u64 * s.f_frsize as u64);
+        }
+    }
+    let _ = dir;
+    (0, 0)
+}

@@ -1,0 +1,46 @@
+//! The daemon: warp 0.4 serving the admin API (and, as it grows, the proxy) on one port.
+//!
+//! It is an adapter: it turns HTTP into engine calls and engine results into the admin
+//! envelope (`{success, data}` / `{success:false, error:{code, message}}`); it decides
+//! nothing a user could observe. It takes an already-bound listener so tests can bind
+//! `127.0.0.1:0`. Called by `cli::serve`.
+
+pub mod admin;
+pub mod api;
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::engine::config::Config;
+use crate::engine::Engine;
+
+/// Everything the daemon's handlers share.
+pub struct AppState {
+    /// The engine.
+    pub engine: Arc<Engine>,
+    /// The effective configuration.
+    pub config: Config,
+    /// The data directory (for disk checks).
+    pub data_dir: PathBuf,
+    /// Start time, for uptime.
+    pub started: Instant,
+}
+
+impl AppState {
+    /// Build the state.
+    pub fn new(engine: Arc<Engine>, config: Config, data_dir: PathBuf) -> Arc<AppState> {
+        Arc::new(AppState { engine, config, data_dir, started: Instant::now() })
+    }
+}
+
+/// Serve until `shutdown` resolves, then finish in-flight requests and return.
+pub async fn serve(
+    state: Arc<AppState>,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
+    let routes = admin::routes(state);
+    warp::serve(routes).incoming(listener).graceful(shutdown).run().await;
+}

@@ -1,0 +1,747 @@
+//! Channels: one upstream endpoint with its credentials.
+//!
+//! [`ChannelSpec`] is what a user writes (CLI flags, config file, export document, API
+//! body); [`validate`] turns it into a [`Channel`] or says which field is wrong and why.
+//! [`ChannelView`] is what a user reads back: secrets masked unless asked for.
+
+use crate::secret::Secret;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use super::Error;
+
+/// The provider kind of a channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum ChannelType {
+    /// api.anthropic.com or anything speaking Anthropic Messages.
+    Anthropic,
+    /// api.openai.com or anything speaking Chat Completions.
+    Openai,
+    /// Google Gemini `generateContent`.
+    Gemini,
+    /// Azure OpenAI (deployment URLs, `api-key` header).
+    Azure,
+    /// Zhipu GLM (OpenAI wire format).
+    Zhipu,
+    /// Any endpoint; `protocol` says what it speaks.
+    Custom,
+}
+
+/// Every channel type, in the order shown to users.
+pub const CHANNEL_TYPES: [ChannelType; 6] = [
+    ChannelType::Anthropic,
+    ChannelType::Openai,
+    ChannelType::Gemini,
+    ChannelType::Azure,
+    ChannelType::Zhipu,
+    ChannelType::Custom,
+];
+
+impl ChannelType {
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChannelType::Anthropic => "anthropic",
+            ChannelType::Openai => "openai",
+            ChannelType::Gemini => "gemini",
+            ChannelType::Azure => "azure",
+            ChannelType::Zhipu => "zhipu",
+            ChannelType::Custom => "custom",
+        }
+    }
+
+    /// The wire protocol this type speaks (None for custom: the user says).
+    pub fn protocol(self) -> Option<Protocol> {
+        match self {
+            ChannelType::Anthropic => Some(Protocol::Anthropic),
+            ChannelType::Openai | ChannelType::Azure | ChannelType::Zhipu => Some(Protocol::Openai),
+            ChannelType::Gemini => Some(Protocol::Gemini),
+            ChannelType::Custom => None,
+        }
+    }
+
+    /// The default base URL (None where there is no sensible default).
+    pub fn default_base_url(self) -> Option<&'static str> {
+        match self {
+            ChannelType::Anthropic => Some("https://api.anthropic.com"),
+            ChannelType::Openai => Some("https://api.openai.com/v1"),
+            ChannelType::Gemini => Some("https://generativelanguage.googleapis.com"),
+            ChannelType::Zhipu => Some("https://open.bigmodel.cn/api/paas/v4"),
+            ChannelType::Azure | ChannelType::Custom => None,
+        }
+    }
+}
+
+impl fmt::Display for ChannelType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ChannelType {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        CHANNEL_TYPES.iter().copied().find(|t| t.as_str().eq_ignore_ascii_case(s.trim())).ok_or(())
+    }
+}
+
+/// A wire format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    /// Anthropic Messages.
+    Anthropic,
+    /// OpenAI Chat Completions.
+    Openai,
+    /// Gemini generateContent.
+    Gemini,
+}
+
+impl Protocol {
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Anthropic => "anthropic",
+            Protocol::Openai => "openai",
+            Protocol::Gemini => "gemini",
+        }
+    }
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Protocol {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "anthropic" => Ok(Protocol::Anthropic),
+            "openai" => Ok(Protocol::Openai),
+            "gemini" => Ok(Protocol::Gemini),
+            _ => Err(()),
+        }
+    }
+}
+
+/// Whether a channel takes traffic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Takes traffic.
+    Enabled,
+    /// Switched off by a user.
+    Disabled,
+    /// Switched off by the circuit breaker; it heals by itself.
+    RateLimited,
+}
+
+impl Status {
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Enabled => "enabled",
+            Status::Disabled => "disabled",
+            Status::RateLimited => "rate_limited",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A channel as a user writes it: config file, export document, API body, CLI flags.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelSpec {
+    /// Unique human name.
+    pub name: String,
+    /// `anthropic`, `openai`, `gemini`, `azure`, `zhipu` or `custom`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Wire protocol; derived from `type` unless `custom`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+    /// Upstream base URL; defaults per type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
+    /// One API key (shorthand for a one-element `api_keys`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<String>,
+    /// A pool of API keys.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub api_keys: Vec<String>,
+    /// Model names or globs served.
+    #[serde(default)]
+    pub models: Vec<String>,
+    /// Requested model → upstream model.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub model_map: BTreeMap<String, String>,
+    /// Higher is preferred.
+    #[serde(default)]
+    pub priority: i64,
+    /// Weight for the `weighted` strategy (≥ 0).
+    #[serde(default = "default_weight")]
+    pub weight: i64,
+    /// `enabled` or `disabled`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Transformer pipeline (SPEC §6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transformers: Option<serde_json::Value>,
+    /// Extra headers sent upstream.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    /// Upstream timeout to first byte, seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_s: Option<u64>,
+    /// Azure deployment name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<String>,
+    /// Azure `api-version`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+}
+
+fn default_weight() -> i64 {
+    1
+}
+
+/// A partial change to a channel (`routex channel edit`, `PUT /api/channels/:id`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelPatch {
+    /// New name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// New type.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// New protocol.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+    /// New base URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
+    /// Replace the key pool with this one key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<String>,
+    /// Replace the key pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_keys: Option<Vec<String>>,
+    /// Replace the models.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub models: Option<Vec<String>>,
+    /// Replace the model map.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_map: Option<BTreeMap<String, String>>,
+    /// New priority.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i64>,
+    /// New weight.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<i64>,
+    /// `enabled` or `disabled`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Replace the transformer pipeline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transformers: Option<serde_json::Value>,
+    /// Replace the extra headers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers: Option<BTreeMap<String, String>>,
+    /// New timeout.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_s: Option<u64>,
+    /// New Azure deployment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<String>,
+    /// New Azure api-version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+}
+
+impl ChannelPatch {
+    /// Whether the patch changes nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == ChannelPatch::default()
+    }
+
+    /// Apply onto a spec.
+    pub fn apply_to(self, spec: &mut ChannelSpec) {
+        macro_rules! set {
+            ($($f:ident),*) => { $( if let Some(v) = self.$f { spec.$f = v; } )* };
+        }
+        macro_rules! set_opt {
+            ($($f:ident),*) => { $( if let Some(v) = self.$f { spec.$f = Some(v); } )* };
+        }
+        set!(name, kind, models, model_map, priority, weight, headers);
+        set_opt!(protocol, base_url, status, transformers, timeout_s, deployment, api_version);
+        if let Some(k) = self.api_key {
+            spec.api_key = None;
+            spec.api_keys = vec![k];
+        }
+        if let Some(keys) = self.api_keys {
+            spec.api_key = None;
+            spec.api_keys = keys;
+        }
+    }
+}
+
+/// A validated channel, as the engine holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Channel {
+    /// Stable generated id (`ch_…`), never reused.
+    pub id: String,
+    /// Unique name.
+    pub name: String,
+    /// Provider kind.
+    #[serde(rename = "type")]
+    pub kind: ChannelType,
+    /// Wire protocol.
+    pub protocol: Protocol,
+    /// Effective base URL.
+    pub base_url: String,
+    /// Key pool (not serialised here: the store seals keys separately).
+    #[serde(skip)]
+    pub api_keys: Vec<Secret>,
+    /// Models (names or globs).
+    pub models: Vec<String>,
+    /// Requested → upstream model names.
+    #[serde(default)]
+    pub model_map: BTreeMap<String, String>,
+    /// Higher is preferred.
+    pub priority: i64,
+    /// Weight for `weighted`.
+    pub weight: u32,
+    /// Enabled, disabled or rate limited.
+    pub status: Status,
+    /// Transformer pipeline config.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transformers: Option<serde_json::Value>,
+    /// Extra upstream headers.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// Timeout to first byte, seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_s: Option<u64>,
+    /// Azure deployment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<String>,
+    /// Azure api-version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+}
+
+impl Channel {
+    /// The spec that reproduces this channel (for export and edits).
+    pub fn to_spec(&self, include_secrets: bool) -> ChannelSpec {
+        let default_url = self.kind.default_base_url();
+        ChannelSpec {
+            name: self.name.clone(),
+            kind: self.kind.as_str().to_string(),
+            protocol: (self.kind == ChannelType::Custom).then(|| self.protocol.as_str().to_string()),
+            base_url: (Some(self.base_url.as_str()) != default_url).then(|| self.base_url.clone()),
+            api_key: None,
+            api_keys: if include_secrets {
+                self.api_keys.iter().map(|k| k.expose().to_string()).collect()
+            } else {
+                Vec::new()
+            },
+            models: self.models.clone(),
+            model_map: self.model_map.clone(),
+            priority: self.priority,
+            weight: self.weight as i64,
+            status: (self.status == Status::Disabled).then(|| "disabled".to_string()),
+            transformers: self.transformers.clone(),
+            headers: if include_secrets { self.headers.clone() } else { mask_headers(&self.headers) },
+            timeout_s: self.timeout_s,
+            deployment: self.deployment.clone(),
+            api_version: self.api_version.clone(),
+        }
+    }
+
+    /// What a user sees. Keys masked unless `show_secrets`.
+    pub fn view(&self, show_secrets: bool) -> ChannelView {
+        ChannelView {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            kind: self.kind,
+            protocol: self.protocol,
+            base_url: self.base_url.clone(),
+            api_keys: self
+                .api_keys
+                .iter()
+                .map(|k| if show_secrets { k.expose().to_string() } else { k.masked() })
+                .collect(),
+            models: self.models.clone(),
+            model_map: self.model_map.clone(),
+            priority: self.priority,
+            weight: self.weight,
+            status: self.status,
+            transformers: self.transformers.clone(),
+            headers: if show_secrets { self.headers.clone() } else { mask_headers(&self.headers) },
+            timeout_s: self.timeout_s,
+            deployment: self.deployment.clone(),
+            api_version: self.api_version.clone(),
+            created_at: self.created_at.clone(),
+            updated_at: self.updated_at.clone(),
+        }
+    }
+
+    /// Whether the channel serves a model (exact name, `*`, or a glob).
+    pub fn serves(&self, model: &str) -> bool {
+        self.models.iter().any(|m| glob_match(m, model)) || self.model_map.contains_key(model)
+    }
+}
+
+/// A channel as shown to users (CLI and admin API alike).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChannelView {
+    /// Stable id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Type.
+    #[serde(rename = "type")]
+    pub kind: ChannelType,
+    /// Protocol.
+    pub protocol: Protocol,
+    /// Effective base URL.
+    pub base_url: String,
+    /// Keys, masked unless secrets were asked for.
+    pub api_keys: Vec<String>,
+    /// Models.
+    pub models: Vec<String>,
+    /// Model map.
+    #[serde(default)]
+    pub model_map: BTreeMap<String, String>,
+    /// Priority.
+    pub priority: i64,
+    /// Weight.
+    pub weight: u32,
+    /// Status.
+    pub status: Status,
+    /// Transformers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transformers: Option<serde_json::Value>,
+    /// Extra headers (sensitive values masked).
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// Timeout.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_s: Option<u64>,
+    /// Azure deployment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<String>,
+    /// Azure api-version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+    /// Created.
+    pub created_at: String,
+    /// Updated.
+    pub updated_at: String,
+}
+
+/// Mask header values whose name suggests a credential.
+pub fn mask_headers(headers: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            let lk = k.to_ascii_lowercase();
+            let sensitive =
+                ["authorization", "key", "token", "secret", "cookie", "password"].iter().any(|s| lk.contains(s));
+            (k.clone(), if sensitive { crate::secret::mask(v) } else { v.clone() })
+        })
+        .collect()
+}
+
+/// Glob match for model names: `*` any run, `?` one character, case-sensitive.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    if !pattern.contains(['*', '?']) {
+        return pattern == text;
+    }
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut pi, mut ti, mut star, mut mark) = (0usize, 0usize, None::<usize>, 0usize);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == '*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+fn invalid(name: &str, field: &str, message: impl Into<String>) -> Error {
+    Error::Invalid { subject: format!("channel {name:?}"), field: field.to_string(), message: message.into() }
+}
+
+/// Validate a spec into a channel. `id` and `created_at` come from the caller (new or
+/// existing channel).
+pub fn validate(spec: &ChannelSpec, id: String, created_at: String, now: String) -> Result<Channel, Error> {
+    let name = spec.name.trim();
+    let shown = if name.is_empty() { "<unnamed>" } else { name };
+    if name.is_empty() {
+        return Err(invalid(shown, "name", "must not be empty; give the channel a name, e.g. --name claude-main"));
+    }
+    if name.chars().count() > 64 || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(invalid(
+            shown,
+            "name",
+            "must be at most 64 characters with no spaces; use letters, digits, '-', '_' or '.'",
+        ));
+    }
+    let kind: ChannelType = spec.kind.parse().map_err(|_| {
+        invalid(
+            shown,
+            "type",
+            format!(
+                "unknown type {:?}; use one of: {}",
+                spec.kind,
+                CHANNEL_TYPES.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        )
+    })?;
+    let protocol = match (&spec.protocol, kind.protocol()) {
+        (Some(p), derived) => {
+            let p: Protocol = p.parse().map_err(|_| {
+                invalid(shown, "protocol", format!("unknown protocol {p:?}; use anthropic, openai or gemini"))
+            })?;
+            if let Some(d) = derived {
+                if d != p {
+                    return Err(invalid(
+                        shown,
+                        "protocol",
+                        format!("type {kind} speaks {d}, not {p}; drop --protocol or use --type custom"),
+                    ));
+                }
+            }
+            p
+        }
+        (None, Some(d)) => d,
+        (None, None) => {
+            return Err(invalid(
+                shown,
+                "protocol",
+                "is required for type custom: set it to anthropic, openai or gemini (--protocol openai)",
+            ))
+        }
+    };
+    let base_url = match spec.base_url.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(u) => u.trim_end_matches('/').to_string(),
+        None => match kind.default_base_url() {
+            Some(u) => u.to_string(),
+            None => {
+                let example = if kind == ChannelType::Azure {
+                    "https://my-resource.openai.azure.com"
+                } else {
+                    "http://127.0.0.1:8000/v1"
+                };
+                return Err(invalid(
+                    shown,
+                    "base_url",
+                    format!("is required for type {kind}, e.g. --base-url {example}"),
+                ));
+            }
+        },
+    };
+    match url::Url::parse(&base_url) {
+        Ok(u) if (u.scheme() == "http" || u.scheme() == "https") && u.host().is_some() => {}
+        Ok(u) => {
+            return Err(invalid(
+                shown,
+                "base_url",
+                format!("{base_url:?} must be an http:// or https:// URL with a host (got scheme {:?})", u.scheme()),
+            ))
+        }
+        Err(e) => {
+            return Err(invalid(
+                shown,
+                "base_url",
+                format!("{base_url:?} is not a valid URL ({e}); write it like https://api.example.com/v1"),
+            ))
+        }
+    }
+    let mut keys: Vec<Secret> = Vec::new();
+    for k in spec.api_key.iter().chain(spec.api_keys.iter()) {
+        let k = k.trim();
+        if k.is_empty() {
+            return Err(invalid(shown, "api_keys", "contains an empty key; remove it or give the real key"));
+        }
+        if !keys.iter().any(|e| e.expose() == k) {
+            keys.push(Secret::new(k));
+        }
+    }
+    if spec.models.is_empty() || spec.models.iter().all(|m| m.trim().is_empty()) {
+        return Err(invalid(
+            shown,
+            "models",
+            "must list at least one model the channel serves, e.g. --models claude-sonnet-4 (globs like 'claude-*' and '*' work)",
+        ));
+    }
+    let mut models = Vec::new();
+    for m in &spec.models {
+        let m = m.trim();
+        if m.is_empty() {
+            return Err(invalid(shown, "models", "contains an empty model name"));
+        }
+        if !models.iter().any(|e: &String| e == m) {
+            models.push(m.to_string());
+        }
+    }
+    for (from, to) in &spec.model_map {
+        if from.trim().is_empty() || to.trim().is_empty() {
+            return Err(invalid(shown, "model_map", "entries must map a non-empty model to a non-empty model"));
+        }
+    }
+    if spec.weight < 0 {
+        return Err(invalid(
+            shown,
+            "weight",
+            format!("must be 0 or more (got {}); 0 keeps the channel out of weighted balancing", spec.weight),
+        ));
+    }
+    let weight = u32::try_from(spec.weight)
+        .map_err(|_| invalid(shown, "weight", format!("is too large (got {}; at most {})", spec.weight, u32::MAX)))?;
+    let status = match spec.status.as_deref().map(|s| s.trim().to_ascii_lowercase()) {
+        None => Status::Enabled,
+        Some(s) if s == "enabled" => Status::Enabled,
+        Some(s) if s == "disabled" => Status::Disabled,
+        Some(s) => return Err(invalid(shown, "status", format!("must be enabled or disabled (got {s:?})"))),
+    };
+    for (k, _) in spec.headers.iter() {
+        if http::header::HeaderName::from_bytes(k.as_bytes()).is_err() {
+            return Err(invalid(shown, "headers", format!("{k:?} is not a valid HTTP header name")));
+        }
+    }
+    if let Some(0) = spec.timeout_s {
+        return Err(invalid(shown, "timeout_s", "must be at least 1 second"));
+    }
+    if kind == ChannelType::Azure && spec.deployment.as_deref().map(str::trim).unwrap_or("").is_empty() {
+        return Err(invalid(
+            shown,
+            "deployment",
+            "is required for type azure: the Azure deployment name, e.g. --deployment gpt-4o",
+        ));
+    }
+    Ok(Channel {
+        id,
+        name: name.to_string(),
+        kind,
+        protocol,
+        base_url,
+        api_keys: keys,
+        models,
+        model_map: spec.model_map.clone(),
+        priority: spec.priority,
+        weight,
+        status,
+        transformers: spec.transformers.clone().filter(|v| !v.is_null()),
+        headers: spec.headers.clone(),
+        timeout_s: spec.timeout_s,
+        deployment: spec.deployment.clone(),
+        api_version: spec.api_version.clone(),
+        created_at,
+        updated_at: now,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> ChannelSpec {
+        ChannelSpec {
+            name: "main".into(),
+            kind: "anthropic".into(),
+            api_key: Some("sk-ant-api03-0123456789abcd".into()),
+            models: vec!["claude-*".into()],
+            weight: 1,
+            ..Default::default()
+        }
+    }
+
+    fn check(s: &ChannelSpec) -> Result<Channel, Error> {
+        validate(s, "ch_1".into(), "t".into(), "t".into())
+    }
+
+    #[test]
+    fn defaults_come_from_the_type() {
+        let c = check(&spec()).unwrap();
+        assert_eq!(c.protocol, Protocol::Anthropic);
+        assert_eq!(c.base_url, "https://api.anthropic.com");
+        assert_eq!(c.status, Status::Enabled);
+        assert!(c.serves("claude-sonnet-4"));
+        assert!(!c.serves("gpt-4o"));
+    }
+
+    #[test]
+    #[allow(clippy::type_complexity)]
+    fn each_bad_field_is_named() {
+        let cases: Vec<(Box<dyn Fn(&mut ChannelSpec)>, &str, &str)> = vec![
+            (Box::new(|s| s.kind = "foo".into()), "type", "unknown type \"foo\""),
+            (Box::new(|s| s.models.clear()), "models", "at least one model"),
+            (Box::new(|s| s.base_url = Some("not a url".into())), "base_url", "not a valid URL"),
+            (Box::new(|s| s.base_url = Some("ftp://x.example".into())), "base_url", "http:// or https://"),
+            (Box::new(|s| s.weight = -1), "weight", "must be 0 or more (got -1)"),
+            (Box::new(|s| s.kind = "custom".into()), "protocol", "required for type custom"),
+            (Box::new(|s| s.name = "has space".into()), "name", "no spaces"),
+            (Box::new(|s| s.status = Some("on".into())), "status", "enabled or disabled"),
+        ];
+        for (mutate, field, text) in cases {
+            let mut s = spec();
+            mutate(&mut s);
+            let err = check(&s).unwrap_err().to_string();
+            assert!(err.contains(&format!("field `{field}`")), "{err}");
+            assert!(err.contains(text), "{err}");
+        }
+    }
+
+    #[test]
+    fn globs_match() {
+        assert!(glob_match("*", "anything"));
+        assert!(glob_match("claude-*haiku*", "claude-3-5-haiku-latest"));
+        assert!(!glob_match("claude-*haiku*", "claude-sonnet-4"));
+        assert!(glob_match("gpt-4?", "gpt-4o"));
+    }
+
+    #[test]
+    fn views_mask_secrets_and_sensitive_headers() {
+        let mut s = spec();
+        s.headers.insert("X-Api-Key".into(), "abcdefghijklmnop".into());
+        s.headers.insert("X-Team".into(), "core".into());
+        let c = check(&s).unwrap();
+        let v = c.view(false);
+        assert_eq!(v.api_keys, vec!["sk-ant-…abcd".to_string()]);
+        assert_eq!(v.headers["X-Api-Key"], "…mnop");
+        assert_eq!(v.headers["X-Team"], "core");
+        let text = serde_json::to_string(&v).unwrap() + &serde_json::to_string(&c).unwrap();
+        assert!(!text.contains("0123456789"), "{text}");
+        assert_eq!(c.view(true).api_keys, vec!["sk-ant-api03-0123456789abcd".to_string()]);
+    }
+}

@@ -1,0 +1,390 @@
+//! The configuration file (SPEC §2): one serde struct per section, unknown keys rejected,
+//! defaults in `impl Default`, validation as a separate step. Errors name the file, the
+//! line and the key.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use super::channel::{self, ChannelSpec};
+use super::{Engine, Error, Result, Strategy};
+use crate::secret::Secret;
+
+/// The whole configuration file. Every key is optional.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Listener and limits.
+    pub server: ServerConfig,
+    /// Balancer.
+    pub load_balancer: LoadBalancerConfig,
+    /// Session affinity.
+    pub session: SessionConfig,
+    /// Circuit breaker.
+    pub circuit_breaker: CircuitBreakerConfig,
+    /// Request log.
+    pub logging: LoggingConfig,
+    /// Cache warmer.
+    pub cache: CacheConfig,
+    /// `en` or `zh-CN`.
+    pub locale: Locale,
+    /// Channels upserted by name at start.
+    pub channels: Vec<ChannelSpec>,
+    /// Routing rules (applied by the rules feature; accepted and reported until then).
+    pub rules: Vec<serde_json::Value>,
+    /// Tee sinks (accepted and reported until the tee feature lands).
+    pub tees: Vec<serde_json::Value>,
+}
+
+/// `server:`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// Listen host.
+    pub host: String,
+    /// Listen port.
+    pub port: u16,
+    /// Log level (error, warn, info, debug, trace) or a filter.
+    pub log_level: String,
+    /// Token required on the admin API.
+    pub admin_token: Option<Secret>,
+    /// Keys clients must present on the proxy.
+    pub client_keys: Vec<Secret>,
+    /// Largest request body accepted, MiB.
+    pub body_limit_mb: u64,
+    /// Total time a request may take, seconds.
+    pub request_timeout_s: u64,
+    /// Upstream connect timeout, seconds.
+    pub connect_timeout_s: u64,
+    /// Upstream time to response headers, seconds (a channel's `timeout_s` overrides).
+    pub first_byte_timeout_s: u64,
+    /// Longest silence between two stream chunks, seconds.
+    pub idle_timeout_s: u64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            host: "127.0.0.1".into(),
+            port: 3000,
+            log_level: "info".into(),
+            admin_token: None,
+            client_keys: Vec::new(),
+            body_limit_mb: 32,
+            request_timeout_s: 600,
+            connect_timeout_s: 10,
+            first_byte_timeout_s: 300,
+            idle_timeout_s: 120,
+        }
+    }
+}
+
+/// `load_balancer:`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LoadBalancerConfig {
+    /// Strategy set at start (absent: keep the stored one).
+    pub strategy: Option<Strategy>,
+    /// Most channels tried per request.
+    pub max_attempts: u32,
+}
+
+impl Default for LoadBalancerConfig {
+    fn default() -> Self {
+        LoadBalancerConfig { strategy: None, max_attempts: 3 }
+    }
+}
+
+/// `session:`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SessionConfig {
+    /// Header carrying the session id.
+    pub header: String,
+    /// Sliding time to live, seconds.
+    pub ttl_s: u64,
+    /// Sessions remembered at most.
+    pub capacity: usize,
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        SessionConfig { header: "x-session-id".into(), ttl_s: 18000, capacity: 10000 }
+    }
+}
+
+/// `circuit_breaker:`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CircuitBreakerConfig {
+    /// Consecutive failures that open the breaker.
+    pub failure_threshold: u32,
+    /// Seconds it stays open (unless the upstream says how long).
+    pub open_s: u64,
+}
+
+impl Default for CircuitBreakerConfig {
+    fn default() -> Self {
+        CircuitBreakerConfig { failure_threshold: 5, open_s: 60 }
+    }
+}
+
+/// Which bodies the request log keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BodyCapture {
+    /// None.
+    #[default]
+    None,
+    /// Only failed requests.
+    Errors,
+    /// Every request.
+    All,
+}
+
+impl<'de> Deserialize<'de> for BodyCapture {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Bool(bool),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Bool(false) => Ok(BodyCapture::None),
+            Raw::Bool(true) => Ok(BodyCapture::All),
+            Raw::Text(t) => match t.as_str() {
+                "none" => Ok(BodyCapture::None),
+                "errors" => Ok(BodyCapture::Errors),
+                "all" => Ok(BodyCapture::All),
+                other => {
+                    Err(serde::de::Error::custom(format!("logging.bodies must be none, errors or all (got {other:?})")))
+                }
+            },
+        }
+    }
+}
+
+/// `logging:`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LoggingConfig {
+    /// Keep request records.
+    pub requests: bool,
+    /// Body capture.
+    pub bodies: BodyCapture,
+    /// Largest captured body, KiB.
+    pub body_max_kb: u64,
+    /// Days kept.
+    pub retention_days: u64,
+    /// Records kept at most.
+    pub max_rows: u64,
+}
+
+impl Default for LoggingConfig {
+    fn default() -> Self {
+        LoggingConfig {
+            requests: true,
+            bodies: BodyCapture::None,
+            body_max_kb: 64,
+            retention_days: 7,
+            max_rows: 1_000_000,
+        }
+    }
+}
+
+/// `cache:` (SPEC §9; camelCase as the cache API speaks it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default, rename_all = "camelCase")]
+pub struct CacheConfig {
+    /// Warm at start.
+    pub warm_on_startup: bool,
+    /// Background refresh.
+    pub background_refresh: BackgroundRefresh,
+    /// Invalidation on writes.
+    pub smart_invalidation: SmartInvalidation,
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        CacheConfig {
+            warm_on_startup: true,
+            background_refresh: BackgroundRefresh { enabled: true, interval_ms: 300_000 },
+            smart_invalidation: SmartInvalidation { enabled: true, auto_invalidate_on_update: true },
+        }
+    }
+}
+
+/// `cache.backgroundRefresh`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct BackgroundRefresh {
+    /// On or off.
+    pub enabled: bool,
+    /// Interval, ms.
+    pub interval_ms: u64,
+}
+
+/// `cache.smartInvalidation`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SmartInvalidation {
+    /// On or off.
+    pub enabled: bool,
+    /// Invalidate on every write.
+    pub auto_invalidate_on_update: bool,
+}
+
+/// UI language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Locale {
+    /// English.
+    #[default]
+    #[serde(rename = "en")]
+    En,
+    /// Simplified Chinese.
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+}
+
+/// Turn a serde_yaml error into `file: line N: message`.
+pub fn yaml_error(origin: &str, e: &serde_yaml::Error) -> Error {
+    let mut msg = e.to_string();
+    if let Some(i) = msg.find(" at line ") {
+        msg.truncate(i);
+    }
+    match e.location() {
+        Some(loc) => Error::Config(format!("{origin}: line {}: {msg}", loc.line())),
+        None => Error::Config(format!("{origin}: {msg}")),
+    }
+}
+
+fn line_of_name(text: &str, name: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let t = l.trim_start().trim_start_matches("- ").trim();
+            t.strip_prefix("name:").map(|v| v.trim().trim_matches(|c| c == '"' || c == '\'') == name).unwrap_or(false)
+        })
+        .map(|i| i + 1)
+}
+
+impl Config {
+    /// Read and validate a config file.
+    pub fn load(path: &std::path::Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::Config(format!("cannot read config file {}: {e}", path.display())))?;
+        Config::parse(&text, &path.display().to_string())
+    }
+
+    /// Parse and validate config text; `origin` names it in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Config> {
+        let cfg: Config = if text.trim().is_empty() {
+            Config::default()
+        } else {
+            serde_yaml::from_str(text).map_err(|e| yaml_error(origin, &e))?
+        };
+        cfg.validate(text, origin)?;
+        Ok(cfg)
+    }
+
+    fn validate(&self, text: &str, origin: &str) -> Result<()> {
+        let bad = |key: &str, msg: String| {
+            let line = text
+                .lines()
+                .position(|l| l.trim_start().starts_with(&format!("{key}:")))
+                .map(|i| format!("line {}: ", i + 1))
+                .unwrap_or_default();
+            Error::Config(format!("{origin}: {line}{msg}"))
+        };
+        if self.server.host.trim().is_empty() {
+            return Err(bad("host", "server.host must not be empty (e.g. 127.0.0.1)".into()));
+        }
+        if self.server.body_limit_mb == 0 {
+            return Err(bad("body_limit_mb", "server.body_limit_mb must be at least 1".into()));
+        }
+        for (key, v) in [
+            ("request_timeout_s", self.server.request_timeout_s),
+            ("connect_timeout_s", self.server.connect_timeout_s),
+            ("first_byte_timeout_s", self.server.first_byte_timeout_s),
+            ("idle_timeout_s", self.server.idle_timeout_s),
+        ] {
+            if v == 0 {
+                return Err(bad(key, format!("server.{key} must be at least 1 second")));
+            }
+        }
+        if self.load_balancer.max_attempts == 0 {
+            return Err(bad("max_attempts", "load_balancer.max_attempts must be at least 1".into()));
+        }
+        if self.session.capacity == 0 {
+            return Err(bad("capacity", "session.capacity must be at least 1".into()));
+        }
+        if self.circuit_breaker.failure_threshold == 0 {
+            return Err(bad("failure_threshold", "circuit_breaker.failure_threshold must be at least 1".into()));
+        }
+        let mut names = std::collections::BTreeSet::new();
+        for (i, spec) in self.channels.iter().enumerate() {
+            let line = line_of_name(text, &spec.name).map(|l| format!("line {l}: ")).unwrap_or_default();
+            if !names.insert(spec.name.trim().to_ascii_lowercase()) {
+                return Err(Error::Config(format!(
+                    "{origin}: {line}channels[{i}] repeats the name {:?}; channel names must be unique",
+                    spec.name
+                )));
+            }
+            channel::validate(spec, String::new(), String::new(), String::new())
+                .map_err(|e| Error::Config(format!("{origin}: {line}channels[{i}]: {e}")))?;
+        }
+        Ok(())
+    }
+}
+
+impl Engine {
+    /// Upsert the config file's channels (by name) and its strategy. Returns what changed.
+    pub fn apply_config(&self, cfg: &Config) -> Result<super::ImportReport> {
+        let doc = super::Document {
+            version: super::portable::DOCUMENT_VERSION,
+            exported_at: None,
+            includes_secrets: true,
+            strategy: cfg.load_balancer.strategy,
+            channels: cfg.channels.clone(),
+        };
+        self.import(&doc, false, false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_the_spec() {
+        let c = Config::parse("", "x.yaml").unwrap();
+        assert_eq!(c.server.port, 3000);
+        assert_eq!(c.server.host, "127.0.0.1");
+        assert_eq!(c.session.header, "x-session-id");
+        assert_eq!(c.circuit_breaker.failure_threshold, 5);
+        assert_eq!(c.logging.retention_days, 7);
+        assert!(c.cache.warm_on_startup);
+    }
+
+    #[test]
+    fn misspelled_key_names_file_line_and_key() {
+        let err = Config::parse("server:\n  host: 127.0.0.1\n  prot: 3000\n", "routex.yaml").unwrap_err().to_string();
+        assert!(err.starts_with("routex.yaml: line 3:"), "{err}");
+        assert!(err.contains("prot"), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_and_bad_channel_are_located() {
+        let err = Config::parse("server:\n  port: lots\n", "c.yaml").unwrap_err().to_string();
+        assert!(err.contains("line 2") && err.contains("port"), "{err}");
+        let text = "channels:\n  - name: x\n    type: anthropic\n    models: []\n";
+        let err = Config::parse(text, "c.yaml").unwrap_err().to_string();
+        assert!(err.contains("line 2") && err.contains("models"), "{err}");
+    }
+
+    #[test]
+    fn bodies_accepts_bool_and_words() {
+        let c = Config::parse("logging: { bodies: errors }", "c").unwrap();
+        assert_eq!(c.logging.bodies, BodyCapture::Errors);
+        let c = Config::parse("logging: { bodies: false }", "c").unwrap();
+        assert_eq!(c.logging.bodies, BodyCapture::None);
+    }
+}

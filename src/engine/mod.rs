@@ -1,0 +1,393 @@
+//! The engine: every rule of the product, on top of the store.
+//!
+//! It owns channels (CRUD and validation), the balancer strategy, configuration files and
+//! export/import documents, and keeps an immutable [`Snapshot`] of what routing needs,
+//! swapped atomically on every write so the proxy's hot path never touches the store.
+//! It never imports clap or warp; the CLI and the daemon call it.
+
+pub mod channel;
+pub mod config;
+pub mod portable;
+pub mod strategy;
+
+use arc_swap::ArcSwap;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use crate::store::{self, Store, Tree};
+pub use channel::{Channel, ChannelPatch, ChannelSpec, ChannelType, ChannelView, Protocol, Status};
+pub use portable::{Document, ImportReport};
+pub use strategy::Strategy;
+
+/// Errors of the engine, each a sentence a user can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A field of the input is wrong.
+    #[error("{subject}: field `{field}` {message}")]
+    Invalid {
+        /// What is wrong (`channel "x"`).
+        subject: String,
+        /// The field.
+        field: String,
+        /// Why, and the fix.
+        message: String,
+    },
+    /// A named thing does not exist.
+    #[error("{kind} {name:?} not found (see: {hint})")]
+    NotFound {
+        /// `channel`, `rule`.
+        kind: &'static str,
+        /// The name or id asked for.
+        name: String,
+        /// Where to look.
+        hint: &'static str,
+    },
+    /// A unique name is taken.
+    #[error("{kind} name {name:?} is already used by {id}; choose another name or edit that {kind}")]
+    Duplicate {
+        /// `channel`, `rule`.
+        kind: &'static str,
+        /// The name.
+        name: String,
+        /// The id holding it.
+        id: String,
+    },
+    /// A configuration or import document is wrong.
+    #[error("{0}")]
+    Config(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] store::Error),
+}
+
+impl Error {
+    /// Stable machine code for the admin API.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Invalid { .. } | Error::Config(_) => "invalid_request",
+            Error::NotFound { .. } => "not_found",
+            Error::Duplicate { .. } => "conflict",
+            Error::Store(store::Error::Locked { .. }) => "store_locked",
+            Error::Store(_) => "store_error",
+        }
+    }
+
+    /// HTTP status for the admin API.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Error::Invalid { .. } | Error::Config(_) => 400,
+            Error::NotFound { .. } => 404,
+            Error::Duplicate { .. } => 409,
+            Error::Store(_) => 500,
+        }
+    }
+}
+
+/// Result alias for the engine.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// What routing reads: immutable, swapped whole on every write.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// All channels, ordered by priority (high first), then name.
+    pub channels: Vec<Arc<Channel>>,
+    /// The balancer strategy.
+    pub strategy: Strategy,
+    /// Increments on every swap.
+    pub version: u64,
+}
+
+/// Sealed form of a channel in the store: the channel plus its encrypted keys.
+#[derive(Serialize, Deserialize)]
+struct StoredChannel {
+    #[serde(flatten)]
+    channel: Channel,
+    #[serde(default)]
+    sealed_keys: Vec<String>,
+}
+
+/// The engine.
+pub struct Engine {
+    store: Store,
+    snapshot: ArcSwap<Snapshot>,
+    write: Mutex<()>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("store", &self.store).finish()
+    }
+}
+
+/// Now as RFC 3339 (seconds, UTC).
+pub fn now_rfc3339() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn new_id(prefix: &str) -> String {
+    let u = uuid::Uuid::new_v4().simple().to_string();
+    format!("{prefix}_{}", &u[..12])
+}
+
+impl Engine {
+    /// Open the store in a data directory and load the snapshot.
+    pub fn open(data_dir: &Path) -> Result<Engine> {
+        Engine::with_store(Store::open(data_dir)?)
+    }
+
+    /// Build on an opened store.
+    pub fn with_store(store: Store) -> Result<Engine> {
+        let engine = Engine { store, snapshot: ArcSwap::from_pointee(Snapshot::default()), write: Mutex::new(()) };
+        engine.reload()?;
+        Ok(engine)
+    }
+
+    /// The store (for the request log writer and health checks).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The current snapshot.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.snapshot.load_full()
+    }
+
+    /// Re-read channels and settings from the store and swap the snapshot.
+    pub fn reload(&self) -> Result<()> {
+        let mut channels: Vec<Arc<Channel>> = self.load_channels()?.into_iter().map(Arc::new).collect();
+        channels.sort_by(|a, b| b.priority.cmp(&a.priority).then_with(|| a.name.cmp(&b.name)));
+        let strategy = self.store.get::<Strategy>(Tree::Settings, "strategy")?.unwrap_or_default();
+        let version = self.snapshot.load().version + 1;
+        self.snapshot.store(Arc::new(Snapshot { channels, strategy, version }));
+        Ok(())
+    }
+
+    fn load_channels(&self) -> Result<Vec<Channel>> {
+        let stored: Vec<StoredChannel> = self.store.list(Tree::Channels)?;
+        let cipher = self.store.cipher();
+        stored
+            .into_iter()
+            .map(|s| {
+                let mut c = s.channel;
+                c.api_keys = s
+                    .sealed_keys
+                    .iter()
+                    .map(|k| {
+                        cipher.open(k, &format!("the API key of channel {:?}", c.name)).map(crate::secret::Secret::new)
+                    })
+                    .collect::<std::result::Result<_, _>>()?;
+                Ok(c)
+            })
+            .collect()
+    }
+
+    fn seal(&self, c: &Channel) -> StoredChannel {
+        let cipher = self.store.cipher();
+        StoredChannel { channel: c.clone(), sealed_keys: c.api_keys.iter().map(|k| cipher.seal(k.expose())).collect() }
+    }
+
+    /// Every channel, by priority then name.
+    pub fn list_channels(&self) -> Vec<Channel> {
+        self.snapshot().channels.iter().map(|c| (**c).clone()).collect()
+    }
+
+    /// Find a channel by id or name (exact id first, then exact name, then case-insensitive name).
+    pub fn find_channel(&self, key: &str) -> Result<Channel> {
+        let snap = self.snapshot();
+        find_in(&snap.channels, key).map(|c| Channel::clone(c)).ok_or_else(|| Error::NotFound {
+            kind: "channel",
+            name: key.to_string(),
+            hint: "routex channel list",
+        })
+    }
+
+    fn check_unique(&self, name: &str, except_id: Option<&str>) -> Result<()> {
+        let snap = self.snapshot();
+        if let Some(other) =
+            snap.channels.iter().find(|c| c.name.eq_ignore_ascii_case(name) && Some(c.id.as_str()) != except_id)
+        {
+            return Err(Error::Duplicate { kind: "channel", name: name.to_string(), id: other.id.clone() });
+        }
+        Ok(())
+    }
+
+    /// Add a channel.
+    pub fn add_channel(&self, spec: &ChannelSpec) -> Result<Channel> {
+        let _w = self.write.lock().unwrap_or_else(|e| e.into_inner());
+        let now = now_rfc3339();
+        let channel = channel::validate(spec, new_id("ch"), now.clone(), now)?;
+        self.check_unique(&channel.name, None)?;
+        self.store.put(Tree::Channels, &channel.id, &self.seal(&channel))?;
+        self.reload()?;
+        Ok(channel)
+    }
+
+    /// Change a channel; fields absent from the patch stay as they are.
+    pub fn edit_channel(&self, key: &str, patch: ChannelPatch) -> Result<Channel> {
+        let _w = self.write.lock().unwrap_or_else(|e| e.into_inner());
+        let old = self.find_channel(key)?;
+        let mut spec = old.to_spec(true);
+        // A rate_limited channel keeps its breaker state unless the patch sets a status.
+        patch.apply_to(&mut spec);
+        let mut channel = channel::validate(&spec, old.id.clone(), old.created_at.clone(), now_rfc3339())?;
+        if spec.status.is_none() && old.status == Status::RateLimited {
+            channel.status = Status::RateLimited;
+        }
+        self.check_unique(&channel.name, Some(&old.id))?;
+        self.store.put(Tree::Channels, &channel.id, &self.seal(&channel))?;
+        self.reload()?;
+        Ok(channel)
+    }
+
+    /// Set a channel's status (enable / disable; the breaker sets rate_limited).
+    pub fn set_status(&self, key: &str, status: Status) -> Result<Channel> {
+        let _w = self.write.lock().unwrap_or_else(|e| e.into_inner());
+        let mut c = self.find_channel(key)?;
+        c.status = status;
+        c.updated_at = now_rfc3339();
+        self.store.put(Tree::Channels, &c.id, &self.seal(&c))?;
+        self.reload()?;
+        Ok(c)
+    }
+
+    /// Remove a channel; returns what was removed.
+    pub fn remove_channel(&self, key: &str) -> Result<Channel> {
+        let _w = self.write.lock().unwrap_or_else(|e| e.into_inner());
+        let c = self.find_channel(key)?;
+        self.store.remove(Tree::Channels, &c.id)?;
+        self.reload()?;
+        Ok(c)
+    }
+
+    /// The balancer strategy.
+    pub fn strategy(&self) -> Strategy {
+        self.snapshot().strategy
+    }
+
+    /// Switch the balancer strategy (takes effect on the next request).
+    pub fn set_strategy(&self, s: Strategy) -> Result<Strategy> {
+        let _w = self.write.lock().unwrap_or_else(|e| e.into_inner());
+        self.check_strategy(s, &self.list_channels())?;
+        self.store.put(Tree::Settings, "strategy", &s)?;
+        self.reload()?;
+        Ok(s)
+    }
+
+    fn check_strategy(&self, s: Strategy, channels: &[Channel]) -> Result<()> {
+        let enabled: Vec<&Channel> = channels.iter().filter(|c| c.status != Status::Disabled).collect();
+        if s == Strategy::Weighted && !enabled.is_empty() && enabled.iter().all(|c| c.weight == 0) {
+            return Err(Error::Invalid {
+                subject: "strategy weighted".into(),
+                field: "weight".into(),
+                message: "is 0 on every enabled channel, so nothing could be picked; give at least one channel a weight (routex channel edit NAME --weight 1)".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Export channels and settings as a portable document.
+    pub fn export(&self, include_secrets: bool) -> Document {
+        portable::export(self, include_secrets)
+    }
+
+    /// Import a document: merge by name (or replace everything with `replace`). With
+    /// `dry_run` nothing is written. Either every change applies or none does.
+    pub fn import(&self, doc: &Document, replace: bool, dry_run: bool) -> Result<ImportReport> {
+        let _w = self.write.lock().unwrap_or_else(|e| e.into_inner());
+        let plan = portable::plan(self, doc, replace)?;
+        if let Some(s) = plan.strategy {
+            let mut after: Vec<Channel> = self.list_channels();
+            after.retain(|c| !plan.removes.contains(&c.id));
+            for (_, c) in &plan.puts {
+                after.retain(|o| o.id != c.id);
+                after.push(c.clone());
+            }
+            self.check_strategy(s, &after)?;
+        }
+        if !dry_run {
+            let puts: Vec<(String, StoredChannel)> =
+                plan.puts.iter().map(|(_, c)| (c.id.clone(), self.seal(c))).collect();
+            self.store.apply(Tree::Channels, &puts, &plan.removes)?;
+            if let Some(s) = plan.strategy {
+                self.store.put(Tree::Settings, "strategy", &s)?;
+            }
+            self.reload()?;
+        }
+        Ok(plan.report(dry_run))
+    }
+}
+
+/// Find by id, then exact name, then case-insensitive name.
+pub fn find_in<'a>(channels: &'a [Arc<Channel>], key: &str) -> Option<&'a Arc<Channel>> {
+    channels
+        .iter()
+        .find(|c| c.id == key)
+        .or_else(|| channels.iter().find(|c| c.name == key))
+        .or_else(|| channels.iter().find(|c| c.name.eq_ignore_ascii_case(key)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine() -> Engine {
+        Engine::with_store(Store::temporary().unwrap()).unwrap()
+    }
+
+    fn spec(name: &str) -> ChannelSpec {
+        ChannelSpec {
+            name: name.into(),
+            kind: "openai".into(),
+            api_key: Some("sk-test-0123456789wxyz".into()),
+            models: vec!["gpt-4o".into()],
+            weight: 1,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn crud_keeps_ids_and_rejects_duplicates() {
+        let e = engine();
+        let a = e.add_channel(&spec("a")).unwrap();
+        assert!(a.id.starts_with("ch_"));
+        let err = e.add_channel(&spec("A")).unwrap_err();
+        assert!(matches!(err, Error::Duplicate { .. }), "{err}");
+        let edited = e.edit_channel("a", ChannelPatch { priority: Some(5), ..Default::default() }).unwrap();
+        assert_eq!(edited.id, a.id);
+        assert_eq!(edited.priority, 5);
+        assert_eq!(edited.api_keys, a.api_keys, "keys survive an edit that does not name them");
+        e.set_status(&a.id, Status::Disabled).unwrap();
+        assert_eq!(e.find_channel("a").unwrap().status, Status::Disabled);
+        e.remove_channel("a").unwrap();
+        assert!(matches!(e.find_channel("a"), Err(Error::NotFound { .. })));
+    }
+
+    #[test]
+    fn keys_are_sealed_in_the_store_and_reloaded() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let e = Engine::open(dir.path()).unwrap();
+            e.add_channel(&spec("a")).unwrap();
+        }
+        let raw = std::fs::read_dir(dir.path().join("routex.db"))
+            .unwrap()
+            .flatten()
+            .filter_map(|f| std::fs::read(f.path()).ok())
+            .any(|bytes| bytes.windows(10).any(|w| w == b"0123456789"));
+        assert!(!raw, "the plain key is on disk");
+        let e = Engine::open(dir.path()).unwrap();
+        assert_eq!(e.find_channel("a").unwrap().api_keys[0].expose(), "sk-test-0123456789wxyz");
+    }
+
+    #[test]
+    fn weighted_needs_a_nonzero_weight() {
+        let e = engine();
+        let mut s = spec("a");
+        s.weight = 0;
+        e.add_channel(&s).unwrap();
+        let err = e.set_strategy(Strategy::Weighted).unwrap_err().to_string();
+        assert!(err.contains("weight"), "{err}");
+        assert_eq!(e.strategy(), Strategy::Priority);
+    }
+}

@@ -1,0 +1,264 @@
+//! Export and import documents: channels and settings as versioned YAML or JSON.
+//!
+//! Secrets are left out of exports unless asked for (`--include-secrets`). Import merges
+//! by name (a channel in the document without keys keeps the keys it has), or with
+//! `replace` also removes what the document does not name. Every channel is validated
+//! before anything is written, and the write is one atomic batch.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use super::channel::{self, Channel, ChannelSpec};
+use super::{new_id, now_rfc3339, Engine, Error, Result, Strategy};
+
+/// The current document version.
+pub const DOCUMENT_VERSION: u32 = 1;
+
+/// A portable document (`routex export`, `routex import`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    /// Document format version.
+    pub version: u32,
+    /// When it was written (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exported_at: Option<String>,
+    /// Whether API keys are in the document.
+    #[serde(default)]
+    pub includes_secrets: bool,
+    /// The balancer strategy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<Strategy>,
+    /// Channels.
+    #[serde(default)]
+    pub channels: Vec<ChannelSpec>,
+}
+
+/// One channel an import changes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Updated {
+    /// Channel name.
+    pub name: String,
+    /// Fields that change.
+    pub fields: Vec<String>,
+}
+
+/// What an import did (or, dry, would do).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// Nothing was written.
+    pub dry_run: bool,
+    /// New channels.
+    pub created: Vec<String>,
+    /// Changed channels and their fields.
+    pub updated: Vec<Updated>,
+    /// Channels the document leaves as they are.
+    pub unchanged: Vec<String>,
+    /// Channels removed (`--replace`).
+    pub removed: Vec<String>,
+    /// The strategy, when the document changes it (`old → new`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<String>,
+}
+
+pub(super) fn export(engine: &Engine, include_secrets: bool) -> Document {
+    let snap = engine.snapshot();
+    Document {
+        version: DOCUMENT_VERSION,
+        exported_at: Some(now_rfc3339()),
+        includes_secrets: include_secrets,
+        strategy: Some(snap.strategy),
+        channels: snap.channels.iter().map(|c| c.to_spec(include_secrets)).collect(),
+    }
+}
+
+pub(super) struct Plan {
+    pub puts: Vec<(bool, Channel)>,
+    pub removes: Vec<String>,
+    pub strategy: Option<Strategy>,
+    report: ImportReport,
+}
+
+impl Plan {
+    pub fn report(&self, dry_run: bool) -> ImportReport {
+        ImportReport { dry_run, ..self.report.clone() }
+    }
+}
+
+fn changed_fields(old: &ChannelSpec, new: &ChannelSpec) -> Vec<String> {
+    let a = serde_json::to_value(old).expect("spec serialises");
+    let b = serde_json::to_value(new).expect("spec serialises");
+    let (a, b) = (a.as_object().cloned().unwrap_or_default(), b.as_object().cloned().unwrap_or_default());
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .map(|k| if k == "api_keys" { "api_keys".to_string() } else { k.clone() })
+        .collect()
+}
+
+pub(super) fn plan(engine: &Engine, doc: &Document, replace: bool) -> Result<Plan> {
+    if doc.version != DOCUMENT_VERSION {
+        return Err(Error::Config(format!(
+            "document version {} is not supported by this routex (it reads version {DOCUMENT_VERSION}); export it again with a matching routex",
+            doc.version
+        )));
+    }
+    let existing = engine.list_channels();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut report = ImportReport::default();
+    let mut puts = Vec::new();
+    let now = now_rfc3339();
+    for (i, spec) in doc.channels.iter().enumerate() {
+        let key = spec.name.trim().to_ascii_lowercase();
+        if let Some(first) = seen.insert(key, i) {
+            return Err(Error::Config(format!(
+                "channels[{i}] repeats the name {:?} of channels[{first}]; names must be unique",
+                spec.name
+            )));
+        }
+        let old = existing.iter().find(|c| c.name.eq_ignore_ascii_case(spec.name.trim()));
+        let mut spec = spec.clone();
+        if let Some(old) = old {
+            if spec.api_key.is_none() && spec.api_keys.is_empty() {
+                spec.api_keys = old.api_keys.iter().map(|k| k.expose().to_string()).collect();
+            }
+            // Exports without secrets mask sensitive header values; a masked value means "keep".
+            for (k, v) in spec.headers.iter_mut() {
+                if v.contains('…') {
+                    if let Some(real) = old.headers.get(k) {
+                        *v = real.clone();
+                    }
+                }
+            }
+        }
+        let (id, created) = match old {
+            Some(o) => (o.id.clone(), o.created_at.clone()),
+            None => (new_id("ch"), now.clone()),
+        };
+        let mut c = channel::validate(&spec, id, created, now.clone()).map_err(|e| match e {
+            Error::Invalid { subject, field, message } => {
+                Error::Invalid { subject: format!("channels[{i}] ({subject})"), field, message }
+            }
+            other => other,
+        })?;
+        match old {
+            None => {
+                report.created.push(c.name.clone());
+                puts.push((true, c));
+            }
+            Some(o) => {
+                let fields = changed_fields(&o.to_spec(true), &c.to_spec(true));
+                if fields.is_empty() {
+                    report.unchanged.push(c.name.clone());
+                } else {
+                    if spec.status.is_none() && o.status == channel::Status::RateLimited {
+                        c.status = o.status;
+                    }
+                    report.updated.push(Updated { name: c.name.clone(), fields });
+                    puts.push((false, c));
+                }
+            }
+        }
+    }
+    let mut removes = Vec::new();
+    if replace {
+        for c in &existing {
+            if !doc.channels.iter().any(|s| s.name.trim().eq_ignore_ascii_case(&c.name)) {
+                report.removed.push(c.name.clone());
+                removes.push(c.id.clone());
+            }
+        }
+    }
+    let current = engine.strategy();
+    let strategy = doc.strategy.filter(|s| *s != current);
+    if let Some(s) = strategy {
+        report.strategy = Some(format!("{current} → {s}"));
+    }
+    Ok(Plan { puts, removes, strategy, report })
+}
+
+/// Parse a document from YAML or JSON text (JSON is YAML). A file that looks like a
+/// config file (no `version`) is read as one and its channels and strategy are taken.
+pub fn parse_document(text: &str, origin: &str) -> Result<Document> {
+    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| super::config::yaml_error(origin, &e))?;
+    let is_document = value.as_mapping().map(|m| m.contains_key("version")).unwrap_or(false);
+    if is_document {
+        serde_yaml::from_str(text).map_err(|e| super::config::yaml_error(origin, &e))
+    } else {
+        let cfg = super::config::Config::parse(text, origin)?;
+        Ok(Document {
+            version: DOCUMENT_VERSION,
+            exported_at: None,
+            includes_secrets: true,
+            strategy: cfg.load_balancer.strategy,
+            channels: cfg.channels,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    fn engine_with(names: &[&str]) -> Engine {
+        let e = Engine::with_store(Store::temporary().unwrap()).unwrap();
+        for n in names {
+            e.add_channel(&ChannelSpec {
+                name: n.to_string(),
+                kind: "anthropic".into(),
+                api_key: Some(format!("sk-ant-{n}-secret-000000")),
+                models: vec!["claude-*".into()],
+                weight: 1,
+                ..Default::default()
+            })
+            .unwrap();
+        }
+        e
+    }
+
+    #[test]
+    fn export_hides_keys_and_reimport_keeps_them() {
+        let e = engine_with(&["a", "b"]);
+        let doc = e.export(false);
+        let text = serde_yaml::to_string(&doc).unwrap();
+        assert!(!text.contains("-secret-"), "{text}");
+        let report = e.import(&parse_document(&text, "x.yaml").unwrap(), false, false).unwrap();
+        assert_eq!(report.unchanged, vec!["a".to_string(), "b".to_string()]);
+        assert_eq!(e.find_channel("a").unwrap().api_keys[0].expose(), "sk-ant-a-secret-000000");
+    }
+
+    #[test]
+    fn dry_run_writes_nothing_and_replace_removes() {
+        let e = engine_with(&["a", "b"]);
+        let mut doc = e.export(true);
+        doc.channels.retain(|c| c.name == "a");
+        doc.channels[0].priority = 7;
+        doc.channels.push(ChannelSpec { name: "c".into(), ..doc.channels[0].clone() });
+        let dry = e.import(&doc, true, true).unwrap();
+        assert!(dry.dry_run);
+        assert_eq!(dry.created, vec!["c".to_string()]);
+        assert_eq!(dry.removed, vec!["b".to_string()]);
+        assert_eq!(dry.updated[0].fields, vec!["priority".to_string()]);
+        assert_eq!(e.list_channels().len(), 2);
+        assert_eq!(e.find_channel("a").unwrap().priority, 0);
+        let real = e.import(&doc, true, false).unwrap();
+        assert_eq!(real.created, dry.created);
+        let names: Vec<String> = e.list_channels().into_iter().map(|c| c.name).collect();
+        assert_eq!(names, vec!["a".to_string(), "c".to_string()]);
+    }
+
+    #[test]
+    fn one_bad_channel_changes_nothing() {
+        let e = engine_with(&["a"]);
+        let mut doc = e.export(true);
+        doc.channels[0].priority = 9;
+        doc.channels.push(ChannelSpec { name: "bad".into(), weight: -3, ..doc.channels[0].clone() });
+        let err = e.import(&doc, false, false).unwrap_err().to_string();
+        assert!(err.contains("channels[1]") && err.contains("weight"), "{err}");
+        assert_eq!(e.find_channel("a").unwrap().priority, 0);
+        assert!(e.find_channel("bad").is_err());
+    }
+}

@@ -1,0 +1,70 @@
+//! The load-balancer strategy setting (SPEC §4.5). The balancing itself lives with the
+//! proxy; this is the user-facing choice, stored in the settings tree.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// How the balancer picks among candidate channels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Strategy {
+    /// Highest priority tier; round robin inside the tier.
+    #[default]
+    Priority,
+    /// Plain round robin.
+    RoundRobin,
+    /// Weighted random.
+    Weighted,
+    /// Fewest in-flight, then fewest total.
+    LeastUsed,
+    /// Power of two choices over peak-EWMA latency.
+    Latency,
+}
+
+/// Every strategy, in the order shown to users.
+pub const STRATEGIES: [Strategy; 5] =
+    [Strategy::Priority, Strategy::RoundRobin, Strategy::Weighted, Strategy::LeastUsed, Strategy::Latency];
+
+impl Strategy {
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strategy::Priority => "priority",
+            Strategy::RoundRobin => "round_robin",
+            Strategy::Weighted => "weighted",
+            Strategy::LeastUsed => "least_used",
+            Strategy::Latency => "latency",
+        }
+    }
+
+    /// One line on what it does.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Strategy::Priority => "highest priority tier first; round robin inside a tier",
+            Strategy::RoundRobin => "every candidate in turn",
+            Strategy::Weighted => "random, in proportion to each channel's weight",
+            Strategy::LeastUsed => "fewest requests in flight, then fewest in total",
+            Strategy::Latency => "power of two choices over peak-EWMA latency",
+        }
+    }
+}
+
+impl fmt::Display for Strategy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The error for an unknown strategy name: names the choices.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown strategy {0:?}; use one of: priority, round_robin, weighted, least_used, latency")]
+pub struct UnknownStrategy(pub String);
+
+impl FromStr for Strategy {
+    type Err = UnknownStrategy;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let norm = s.trim().to_ascii_lowercase().replace('-', "_");
+        STRATEGIES.iter().copied().find(|x| x.as_str() == norm).ok_or_else(|| UnknownStrategy(s.to_string()))
+    }
+}

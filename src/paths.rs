@@ -1,0 +1,122 @@
+//! Where Routex keeps its files: the data directory and what lives in it.
+//!
+//! Resolution order (SPEC §2): `--data-dir`, `$ROUTEX_HOME`, `$XDG_CONFIG_HOME/routex`,
+//! `~/.config/routex`. The directory holds `routex.db/` (sled), `daemon.json` (how to
+//! reach a running daemon), `master.key` (when `ROUTEX_MASTER_KEY` is unset) and `logs/`.
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Resolve the data directory from an explicit flag or the environment.
+pub fn data_dir(explicit: Option<&Path>) -> PathBuf {
+    if let Some(p) = explicit {
+        return p.to_path_buf();
+    }
+    if let Some(p) = std::env::var_os("ROUTEX_HOME").filter(|v| !v.is_empty()) {
+        return PathBuf::from(p);
+    }
+    if let Some(p) = std::env::var_os("XDG_CONFIG_HOME").filter(|v| !v.is_empty()) {
+        return PathBuf::from(p).join("routex");
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    home.join(".config").join("routex")
+}
+
+/// The sled database directory inside a data directory.
+pub fn db_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("routex.db")
+}
+
+/// The daemon's discovery file inside a data directory.
+pub fn daemon_file(data_dir: &Path) -> PathBuf {
+    data_dir.join("daemon.json")
+}
+
+/// The log directory inside a data directory.
+pub fn log_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("logs")
+}
+
+/// What a running daemon writes to `daemon.json` so the CLI can find it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DaemonInfo {
+    /// Process id of the daemon.
+    pub pid: u32,
+    /// The address it listens on (`127.0.0.1:3000`).
+    pub address: String,
+    /// Base URL of its admin API (`http://127.0.0.1:3000`).
+    pub admin_url: String,
+    /// Version of the binary that wrote the file.
+    pub version: String,
+    /// RFC 3339 start time.
+    pub started_at: String,
+}
+
+impl DaemonInfo {
+    /// Read `daemon.json` if present and parseable.
+    pub fn read(data_dir: &Path) -> Option<DaemonInfo> {
+        let text = std::fs::read_to_string(daemon_file(data_dir)).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+
+    /// Write `daemon.json` atomically (temp file + rename).
+    pub fn write(&self, data_dir: &Path) -> std::io::Result<()> {
+        let path = daemon_file(data_dir);
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, serde_json::to_vec_pretty(self).expect("serializable"))?;
+        std::fs::rename(tmp, path)
+    }
+
+    /// Remove `daemon.json` (on clean exit). A missing file is fine.
+    pub fn remove(data_dir: &Path) {
+        let _ = std::fs::remove_file(daemon_file(data_dir));
+    }
+}
+
+/// Whether a process with this pid is alive (Unix: `kill(pid, 0)`).
+pub fn process_alive(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        // SAFETY: signal 0 performs only the permission and existence check.
+        let r = unsafe { libc::kill(pid as libc::pid_t, 0) };
+        r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
+}
+
+/// Find which process holds a file open (Linux: scan `/proc/*/fd`). Returns the pid and
+/// its command line, used to say who locks the store.
+pub fn process_holding(file: &Path) -> Option<(u32, String)> {
+    let target = std::fs::canonicalize(file).ok()?;
+    let me = std::process::id();
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid == me {
+            continue;
+        }
+        let Ok(fds) = std::fs::read_dir(entry.path().join("fd")) else {
+            continue;
+        };
+        for fd in fds.flatten() {
+            if std::fs::read_link(fd.path()).ok().as_deref() == Some(target.as_path()) {
+                let cmd = std::fs::read(entry.path().join("cmdline"))
+                    .map(|b| {
+                        b.split(|c| *c == 0)
+                            .filter(|s| !s.is_empty())
+                            .map(|s| String::from_utf8_lossy(s).into_owned())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
+                    .unwrap_or_default();
+                return Some((pid, cmd));
+            }
+        }
+    }
+    None
+}

@@ -1,0 +1,105 @@
+//! The admin API without a socket (warp::test), envelope and auth included.
+
+use routex::daemon::{admin, AppState};
+use routex::engine::config::Config;
+use routex::engine::Engine;
+use routex::secret::Secret;
+use routex::store::Store;
+use std::sync::Arc;
+
+fn state(token: Option<&str>) -> Arc<AppState> {
+    let engine = Arc::new(Engine::with_store(Store::temporary().unwrap()).unwrap());
+    let mut cfg = Config::default();
+    cfg.server.admin_token = token.map(Secret::new);
+    AppState::new(engine, cfg, std::env::temp_dir())
+}
+
+fn json(r: &warp::http::Response<bytes::Bytes>) -> serde_json::Value {
+    serde_json::from_slice(r.body()).unwrap()
+}
+
+#[tokio::test]
+async fn channel_crud_through_the_envelope() {
+    let routes = admin::routes(state(None));
+    let body = r#"{"name":"m","type":"anthropic","models":["claude-*"],"api_key":"sk-ant-secret-0000000000001234"}"#;
+    let r = warp::test::request().method("POST").path("/api/channels").body(body).reply(&routes).await;
+    assert_eq!(r.status(), 201);
+    let v = json(&r);
+    assert_eq!(v["success"], true);
+    assert_eq!(v["data"]["api_keys"][0], "sk-ant-…1234");
+    let id = v["data"]["id"].as_str().unwrap().to_string();
+
+    let r = warp::test::request().method("POST").path("/api/channels").body(body).reply(&routes).await;
+    assert_eq!(r.status(), 409);
+    assert_eq!(json(&r)["error"]["code"], "conflict");
+
+    let r = warp::test::request()
+        .method("PUT")
+        .path(&format!("/api/channels/{id}"))
+        .body(r#"{"priority":3}"#)
+        .reply(&routes)
+        .await;
+    assert_eq!(json(&r)["data"]["priority"], 3);
+
+    let r = warp::test::request().method("PUT").path("/api/channels/m").body(r#"{"prioritee":3}"#).reply(&routes).await;
+    assert_eq!(r.status(), 400);
+    assert!(json(&r)["error"]["message"].as_str().unwrap().contains("prioritee"));
+
+    let r = warp::test::request().method("POST").path("/api/channels").body("{not json").reply(&routes).await;
+    assert_eq!(r.status(), 400);
+    assert_eq!(json(&r)["success"], false);
+    assert!(json(&r)["error"]["message"].as_str().unwrap().starts_with("invalid JSON body"));
+
+    let r = warp::test::request().method("POST").path("/api/channels/m/disable").reply(&routes).await;
+    assert_eq!(json(&r)["data"]["status"], "disabled");
+
+    let r = warp::test::request().method("DELETE").path("/api/channels/m").reply(&routes).await;
+    assert_eq!(r.status(), 200);
+    let r = warp::test::request().path("/api/channels/m").reply(&routes).await;
+    assert_eq!(r.status(), 404);
+    assert_eq!(json(&r)["error"]["code"], "not_found");
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_use_the_envelope() {
+    let routes = admin::routes(state(None));
+    let r = warp::test::request().path("/api/nope").reply(&routes).await;
+    assert_eq!(r.status(), 404);
+    assert_eq!(json(&r)["error"]["code"], "not_found");
+    let r = warp::test::request().method("HEAD").path("/").reply(&routes).await;
+    assert_eq!(r.status(), 200);
+    let r = warp::test::request().path("/health/live").reply(&routes).await;
+    assert_eq!(json(&r)["data"]["status"], "alive");
+    let r = warp::test::request().path("/health/detailed").reply(&routes).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(json(&r)["data"]["store"]["ok"], true);
+    let r = warp::test::request()
+        .method("PUT")
+        .path("/api/load-balancer/strategy")
+        .body(r#"{"strategy":"latency"}"#)
+        .reply(&routes)
+        .await;
+    assert_eq!(json(&r)["data"]["strategy"], "latency");
+    let r = warp::test::request()
+        .method("PUT")
+        .path("/api/load-balancer/strategy")
+        .body(r#"{"strategy":"nope"}"#)
+        .reply(&routes)
+        .await;
+    assert_eq!(r.status(), 400);
+    assert!(json(&r)["error"]["message"].as_str().unwrap().contains("round_robin"));
+}
+
+#[tokio::test]
+async fn admin_token_guards_the_api_but_not_health() {
+    let routes = admin::routes(state(Some("tok-123")));
+    let r = warp::test::request().path("/api/channels").reply(&routes).await;
+    assert_eq!(r.status(), 401);
+    assert_eq!(json(&r)["error"]["code"], "unauthorized");
+    let r = warp::test::request().path("/api/channels").header("authorization", "Bearer wrong").reply(&routes).await;
+    assert_eq!(r.status(), 401);
+    let r = warp::test::request().path("/api/channels").header("authorization", "Bearer tok-123").reply(&routes).await;
+    assert_eq!(r.status(), 200);
+    let r = warp::test::request().path("/health").reply(&routes).await;
+    assert_eq!(r.status(), 200);
+}

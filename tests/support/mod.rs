@@ -1,0 +1,157 @@
+//! Shared helpers: run the real `routex` binary, start a real daemon on port 0.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_routex");
+
+/// A scratch data directory.
+pub struct Home {
+    pub dir: tempfile::TempDir,
+}
+
+impl Home {
+    pub fn new() -> Home {
+        Home { dir: tempfile::tempdir().unwrap() }
+    }
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+    /// A `routex` command with this data dir and a clean environment.
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(BIN);
+        c.args(args)
+            .env("ROUTEX_HOME", self.path())
+            .env_remove("ROUTEX_SERVER")
+            .env_remove("ROUTEX_ADMIN_TOKEN")
+            .env_remove("ROUTEX_MASTER_KEY")
+            .env_remove("ROUTEX_LOG")
+            .env_remove("HOST")
+            .env_remove("PORT")
+            .stdin(Stdio::null());
+        c
+    }
+    pub fn run(&self, args: &[&str]) -> Run {
+        Run(self.cmd(args).output().unwrap())
+    }
+    /// Start `routex serve --port 0` and wait until daemon.json names a live daemon.
+    pub fn serve(&self, extra: &[&str]) -> Daemon {
+        let mut args = vec!["serve", "--port", "0"];
+        args.extend_from_slice(extra);
+        // stderr to a file, not a pipe: a chatty daemon must never block on a full pipe.
+        let log = std::fs::File::create(self.path().join("daemon.stderr")).unwrap();
+        let child = self.cmd(&args).stdout(Stdio::null()).stderr(log).spawn().unwrap();
+        let mut daemon = Daemon { child, url: String::new(), home: self.path().to_path_buf() };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(text) = std::fs::read_to_string(self.path().join("daemon.json")) {
+                if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
+                    let url = v["admin_url"].as_str().unwrap().to_string();
+                    if ureq::get(&format!("{url}/health/live")).call().is_ok() {
+                        daemon.url = url;
+                        return daemon;
+                    }
+                }
+            }
+            assert!(Instant::now() < deadline, "daemon did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// The outcome of one CLI run.
+pub struct Run(pub Output);
+
+impl Run {
+    pub fn code(&self) -> i32 {
+        self.0.status.code().unwrap_or(-1)
+    }
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.0.stdout).into_owned()
+    }
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.0.stderr).into_owned()
+    }
+    pub fn ok(self) -> Run {
+        assert_eq!(self.code(), 0, "stdout: {}\nstderr: {}", self.stdout(), self.stderr());
+        self
+    }
+}
+
+/// A running daemon process; stopped with SIGTERM on drop.
+pub struct Daemon {
+    pub child: Child,
+    pub url: String,
+    pub home: PathBuf,
+}
+
+impl Daemon {
+    pub fn get(&self, path: &str) -> serde_json::Value {
+        let resp = match ureq::get(&format!("{}{path}", self.url)).call() {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{e}"),
+        };
+        resp.into_json().unwrap()
+    }
+    /// SIGTERM and wait; returns what it printed to stderr.
+    pub fn stop(mut self) -> String {
+        self.terminate();
+        std::fs::read_to_string(self.home.join("daemon.stderr")).unwrap_or_default()
+    }
+    fn terminate(&mut self) {
+        unsafe {
+            libc::kill(self.child.id() as i32, libc::SIGTERM);
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            self.terminate();
+        }
+    }
+}
+
+/// Every file under a directory, concatenated (for "the secret is nowhere" checks).
+pub fn all_bytes(dir: &Path) -> Vec<u8> {
+    let mut out = Vec::new();
+    for entry in walk(dir) {
+        if let Ok(b) = std::fs::read(&entry) {
+            out.extend_from_slice(&b);
+        }
+    }
+    out
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                files.extend(walk(&p));
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    files
+}
+
+pub fn contains(hay: &[u8], needle: &str) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+}

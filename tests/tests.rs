@@ -1,0 +1,8 @@
+//! Integration tests, compiled as one binary (ripgrep's layout).
+
+mod support;
+
+mod admin_api;
+mod cli_both_ways;
+mod cli_errors;
+mod generated_docs;
