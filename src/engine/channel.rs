@@ -88,46 +88,7 @@ impl FromStr for ChannelType {
     }
 }
 
-/// A wire format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash)]
-#[serde(rename_all = "lowercase")]
-pub enum Protocol {
-    /// Anthropic Messages.
-    Anthropic,
-    /// OpenAI Chat Completions.
-    Openai,
-    /// Gemini generateContent.
-    Gemini,
-}
-
-impl Protocol {
-    /// The lowercase name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Protocol::Anthropic => "anthropic",
-            Protocol::Openai => "openai",
-            Protocol::Gemini => "gemini",
-        }
-    }
-}
-
-impl fmt::Display for Protocol {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Protocol {
-    type Err = ();
-    fn from_str(s: &str) -> Result<Self, ()> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "anthropic" => Ok(Protocol::Anthropic),
-            "openai" => Ok(Protocol::Openai),
-            "gemini" => Ok(Protocol::Gemini),
-            _ => Err(()),
-        }
-    }
-}
+pub use crate::protocol::Protocol;
 
 /// Whether a channel takes traffic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash)]
@@ -529,7 +490,7 @@ pub fn validate(spec: &ChannelSpec, id: String, created_at: String, now: String)
     })?;
     let protocol = match (&spec.protocol, kind.protocol()) {
         (Some(p), derived) => {
-            let p: Protocol = p.parse().map_err(|_| {
+            let p: Protocol = p.parse().map_err(|_: crate::protocol::ConvertError| {
                 invalid(shown, "protocol", format!("unknown protocol {p:?}; use anthropic, openai or gemini"))
             })?;
             if let Some(d) = derived {

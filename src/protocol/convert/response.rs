@@ -1,0 +1,573 @@
+//! Non-stream response conversion (upstream → client): OpenAI ⇄ Anthropic and
+//! Gemini → Anthropic/OpenAI, plus usage extraction. The client always sees
+//! the model name it asked for. Gemini function calls get synthetic ids that
+//! are stable for a given response (derived from `responseId`).
+
+use super::super::{anthropic as a, gemini as g, openai as o, ConvertError, Protocol, Usage};
+use super::{fnv1a, now_secs, parse_arguments, synth_call_id, Finish};
+use serde_json::{Map, Value};
+
+type Result<T> = std::result::Result<T, ConvertError>;
+
+/// See [`crate::protocol::convert_response`].
+pub fn convert_response(upstream: Protocol, client: Protocol, body: &Value, client_model: &str) -> Result<Value> {
+    if upstream == client {
+        return Ok(body.clone());
+    }
+    let parse_err = |e: serde_json::Error| ConvertError::Upstream(format!("{upstream} response body: {e}"));
+    let out = match (upstream, client) {
+        (Protocol::Openai, Protocol::Anthropic) => {
+            let r: o::ChatResponse = serde_json::from_value(body.clone()).map_err(parse_err)?;
+            serde_json::to_value(openai_to_anthropic(r, client_model)?)
+        }
+        (Protocol::Anthropic, Protocol::Openai) => {
+            let r: a::MessagesResponse = serde_json::from_value(body.clone()).map_err(parse_err)?;
+            serde_json::to_value(anthropic_to_openai(r, client_model))
+        }
+        (Protocol::Gemini, Protocol::Anthropic) => {
+            let r: g::GenerateContentResponse = serde_json::from_value(body.clone()).map_err(parse_err)?;
+            let seed = gemini_seed(&r, body);
+            serde_json::to_value(gemini_to_anthropic(r, client_model, &seed))
+        }
+        (Protocol::Gemini, Protocol::Openai) => {
+            let r: g::GenerateContentResponse = serde_json::from_value(body.clone()).map_err(parse_err)?;
+            let seed = gemini_seed(&r, body);
+            serde_json::to_value(gemini_to_openai(r, client_model, &seed))
+        }
+        _ => return Err(ConvertError::UnsupportedPair { from: upstream, to: client }),
+    };
+    out.map_err(|e| ConvertError::Upstream(e.to_string()))
+}
+
+/// See [`crate::protocol::usage_from_response`].
+pub fn usage_from_response(p: Protocol, body: &Value) -> Usage {
+    let Some(u) = body.get(match p {
+        Protocol::Anthropic | Protocol::Openai => "usage",
+        Protocol::Gemini => "usageMetadata",
+    }) else {
+        return Usage::default();
+    };
+    match p {
+        Protocol::Anthropic => serde_json::from_value(u.clone()).map(|u| from_anthropic_usage(&u)).unwrap_or_default(),
+        Protocol::Openai => serde_json::from_value(u.clone()).map(|u| from_openai_usage(&u)).unwrap_or_default(),
+        Protocol::Gemini => serde_json::from_value(u.clone()).map(|u| from_gemini_usage(&u)).unwrap_or_default(),
+    }
+}
+
+pub(crate) fn from_anthropic_usage(u: &a::Usage) -> Usage {
+    Usage {
+        input: u.input_tokens,
+        output: u.output_tokens,
+        cache_read: u.cache_read_input_tokens.unwrap_or(0),
+        cache_write: u.cache_creation_input_tokens.unwrap_or(0),
+        reasoning: 0,
+    }
+}
+
+pub(crate) fn from_openai_usage(u: &o::Usage) -> Usage {
+    let cached = u
+        .prompt_tokens_details
+        .as_ref()
+        .and_then(|d| d.cached_tokens)
+        .or_else(|| u.extra.get("prompt_cache_hit_tokens").and_then(Value::as_u64))
+        .unwrap_or(0);
+    Usage {
+        input: u.prompt_tokens.saturating_sub(cached),
+        output: u.completion_tokens,
+        cache_read: cached,
+        cache_write: 0,
+        reasoning: u.completion_tokens_details.as_ref().and_then(|d| d.reasoning_tokens).unwrap_or(0),
+    }
+}
+
+pub(crate) fn from_gemini_usage(u: &g::UsageMetadata) -> Usage {
+    let cached = u.cached_content_token_count.unwrap_or(0);
+    let thoughts = u.thoughts_token_count.unwrap_or(0);
+    Usage {
+        input: u.prompt_token_count.unwrap_or(0).saturating_sub(cached),
+        output: u.candidates_token_count.unwrap_or(0) + thoughts,
+        cache_read: cached,
+        cache_write: 0,
+        reasoning: thoughts,
+    }
+}
+
+pub(crate) fn to_anthropic_usage(u: &Usage) -> a::Usage {
+    a::Usage {
+        input_tokens: u.input,
+        output_tokens: u.output,
+        cache_creation_input_tokens: Some(u.cache_write),
+        cache_read_input_tokens: Some(u.cache_read),
+        extra: Map::new(),
+    }
+}
+
+pub(crate) fn to_openai_usage(u: &Usage) -> o::Usage {
+    let prompt = u.input + u.cache_read + u.cache_write;
+    o::Usage {
+        prompt_tokens: prompt,
+        completion_tokens: u.output,
+        total_tokens: prompt + u.output,
+        prompt_tokens_details: Some(o::PromptTokensDetails { cached_tokens: Some(u.cache_read), extra: Map::new() }),
+        completion_tokens_details: (u.reasoning > 0)
+            .then(|| o::CompletionTokensDetails { reasoning_tokens: Some(u.reasoning), extra: Map::new() }),
+        extra: Map::new(),
+    }
+}
+
+/// `msg_…` id derived from an upstream id.
+pub(crate) fn anthropic_msg_id(upstream_id: &str) -> String {
+    let core = upstream_id.strip_prefix("chatcmpl-").unwrap_or(upstream_id);
+    let core = super::id_safe(core);
+    if core.starts_with("msg_") {
+        core
+    } else if core.is_empty() {
+        format!("msg_{:016x}", fnv1a(upstream_id.as_bytes()) ^ now_secs())
+    } else {
+        format!("msg_{core}")
+    }
+}
+
+/// `chatcmpl-…` id derived from an upstream id.
+pub(crate) fn openai_chunk_id(upstream_id: &str) -> String {
+    let core = super::id_safe(upstream_id.strip_prefix("msg_").unwrap_or(upstream_id));
+    if core.is_empty() {
+        format!("chatcmpl-{:016x}", fnv1a(upstream_id.as_bytes()) ^ now_secs())
+    } else {
+        format!("chatcmpl-{core}")
+    }
+}
+
+/// Seed for Gemini synthetic ids: the responseId, or a hash of the body.
+pub(crate) fn gemini_seed(r: &g::GenerateContentResponse, body: &Value) -> String {
+    match r.response_id.as_deref().filter(|s| !s.is_empty()) {
+        Some(id) => id.to_string(),
+        None => format!("{:016x}", fnv1a(body.to_string().as_bytes())),
+    }
+}
+
+fn openai_to_anthropic(r: o::ChatResponse, model: &str) -> Result<a::MessagesResponse> {
+    let choice = r.choices.into_iter().next();
+    let mut content = Vec::new();
+    let mut finish = None;
+    if let Some(c) = choice {
+        let m = c.message;
+        let reasoning =
+            m.reasoning_content.or_else(|| m.extra.get("reasoning").and_then(Value::as_str).map(str::to_string));
+        if let Some(th) = reasoning.filter(|s| !s.is_empty()) {
+            content.push(a::ContentBlock::Thinking(a::ThinkingBlock {
+                thinking: th,
+                signature: Some(String::new()),
+                extra: Map::new(),
+            }));
+        }
+        let text = match m.content {
+            Some(o::MessageContent::Text(t)) => t,
+            Some(o::MessageContent::Parts(ps)) => ps
+                .into_iter()
+                .filter_map(|p| match p {
+                    o::ContentPart::Text { text } => Some(text),
+                    _ => None,
+                })
+                .collect(),
+            None => String::new(),
+        };
+        if !text.is_empty() {
+            content.push(a::ContentBlock::text(text));
+        }
+        if let Some(refusal) = m.extra.get("refusal").and_then(Value::as_str) {
+            content.push(a::ContentBlock::text(refusal));
+        }
+        for call in m.tool_calls.unwrap_or_default() {
+            content.push(a::ContentBlock::ToolUse(a::ToolUseBlock {
+                id: call.id,
+                name: call.function.name,
+                input: parse_arguments(&call.function.arguments),
+                extra: Map::new(),
+            }));
+        }
+        finish = c.finish_reason.map(|f| Finish::from_openai(&f));
+    }
+    let saw_tool = content.iter().any(|b| matches!(b, a::ContentBlock::ToolUse(_)));
+    let finish = finish.unwrap_or(if saw_tool { Finish::ToolUse } else { Finish::EndTurn });
+    let usage = r.usage.as_ref().map(from_openai_usage).unwrap_or_default();
+    Ok(a::MessagesResponse {
+        id: anthropic_msg_id(&r.id),
+        kind: "message".into(),
+        role: "assistant".into(),
+        model: model.to_string(),
+        content,
+        stop_reason: Some(finish.to_anthropic().into()),
+        stop_sequence: None,
+        usage: to_anthropic_usage(&usage),
+        extra: Map::new(),
+    })
+}
+
+fn openai_message(text: String, reasoning: String, calls: Vec<o::ToolCall>) -> o::ChatMessage {
+    o::ChatMessage {
+        role: "assistant".into(),
+        content: if text.is_empty() && !calls.is_empty() { None } else { Some(o::MessageContent::Text(text)) },
+        reasoning_content: (!reasoning.is_empty()).then_some(reasoning),
+        tool_calls: (!calls.is_empty()).then_some(calls),
+        ..Default::default()
+    }
+}
+
+fn openai_response(id: String, model: &str, message: o::ChatMessage, finish: Finish, usage: &Usage) -> o::ChatResponse {
+    o::ChatResponse {
+        id,
+        object: "chat.completion".into(),
+        created: now_secs(),
+        model: model.to_string(),
+        choices: vec![o::Choice {
+            index: 0,
+            message,
+            finish_reason: Some(finish.to_openai().into()),
+            extra: Map::new(),
+        }],
+        usage: Some(to_openai_usage(usage)),
+        extra: Map::new(),
+    }
+}
+
+fn anthropic_to_openai(r: a::MessagesResponse, model: &str) -> o::ChatResponse {
+    let mut text = String::new();
+    let mut reasoning = String::new();
+    let mut calls = Vec::new();
+    for b in r.content {
+        match b {
+            a::ContentBlock::Text(t) => text.push_str(&t.text),
+            a::ContentBlock::Thinking(t) => reasoning.push_str(&t.thinking),
+            a::ContentBlock::ToolUse(u) => calls.push(o::ToolCall {
+                id: u.id,
+                kind: "function".into(),
+                function: o::FunctionCall {
+                    name: u.name,
+                    arguments: serde_json::to_string(&u.input).unwrap_or_default(),
+                },
+                extra: Map::new(),
+            }),
+            _ => {}
+        }
+    }
+    let finish = r.stop_reason.as_deref().map(Finish::from_anthropic).unwrap_or(Finish::EndTurn);
+    let usage = from_anthropic_usage(&r.usage);
+    openai_response(openai_chunk_id(&r.id), model, openai_message(text, reasoning, calls), finish, &usage)
+}
+
+/// Gemini parts as Anthropic blocks. Thought parts become thinking blocks; a
+/// signature on a later part is attached to the preceding thinking block (or
+/// an empty one), so it can travel back to Gemini with the next request.
+pub(crate) fn gemini_parts_to_blocks(
+    parts: Vec<g::Part>,
+    seed: &str,
+    prefix: &str,
+    calls: &mut usize,
+) -> Vec<a::ContentBlock> {
+    let mut out: Vec<a::ContentBlock> = Vec::new();
+    for p in parts {
+        if p.thought == Some(true) {
+            out.push(a::ContentBlock::Thinking(a::ThinkingBlock {
+                thinking: p.text.unwrap_or_default(),
+                signature: Some(p.thought_signature.unwrap_or_default()),
+                extra: Map::new(),
+            }));
+            continue;
+        }
+        if let Some(sig) = p.thought_signature.clone() {
+            match out.last_mut() {
+                Some(a::ContentBlock::Thinking(t)) if t.signature.as_deref().unwrap_or("").is_empty() => {
+                    t.signature = Some(sig)
+                }
+                _ => out.push(a::ContentBlock::Thinking(a::ThinkingBlock {
+                    thinking: String::new(),
+                    signature: Some(sig),
+                    extra: Map::new(),
+                })),
+            }
+        }
+        if let Some(t) = p.text {
+            match out.last_mut() {
+                Some(a::ContentBlock::Text(prev)) => prev.text.push_str(&t),
+                _ => out.push(a::ContentBlock::text(t)),
+            }
+        } else if let Some(fc) = p.function_call {
+            let id = fc.id.filter(|s| !s.is_empty()).unwrap_or_else(|| synth_call_id(prefix, seed, *calls));
+            *calls += 1;
+            let input = if fc.args.is_object() { fc.args } else { Value::Object(Map::new()) };
+            out.push(a::ContentBlock::ToolUse(a::ToolUseBlock { id, name: fc.name, input, extra: Map::new() }));
+        } else if let Some(b) = p.inline_data {
+            log::debug!("gemini returned inline {} data; dropped", b.mime_type);
+        }
+    }
+    out
+}
+
+fn gemini_candidate(r: &mut g::GenerateContentResponse) -> (Vec<g::Part>, Option<String>) {
+    match r.candidates.first_mut() {
+        Some(c) => (c.content.take().map(|c| c.parts).unwrap_or_default(), c.finish_reason.clone()),
+        None => (vec![], None),
+    }
+}
+
+fn gemini_finish(reason: Option<&str>, saw_tool: bool, prompt_blocked: bool) -> Finish {
+    match reason {
+        Some(r) => Finish::from_gemini(r, saw_tool),
+        None if prompt_blocked => Finish::Refusal,
+        None if saw_tool => Finish::ToolUse,
+        None => Finish::EndTurn,
+    }
+}
+
+fn gemini_to_anthropic(mut r: g::GenerateContentResponse, model: &str, seed: &str) -> a::MessagesResponse {
+    let (parts, reason) = gemini_candidate(&mut r);
+    let mut n = 0;
+    let content = gemini_parts_to_blocks(parts, seed, "toolu_", &mut n);
+    let blocked = r.prompt_feedback.as_ref().is_some_and(|f| f.get("blockReason").is_some());
+    let finish = gemini_finish(reason.as_deref(), n > 0, blocked);
+    let usage = r.usage_metadata.as_ref().map(from_gemini_usage).unwrap_or_default();
+    a::MessagesResponse {
+        id: anthropic_msg_id(seed),
+        kind: "message".into(),
+        role: "assistant".into(),
+        model: model.to_string(),
+        content,
+        stop_reason: Some(finish.to_anthropic().into()),
+        stop_sequence: None,
+        usage: to_anthropic_usage(&usage),
+        extra: Map::new(),
+    }
+}
+
+fn gemini_to_openai(mut r: g::GenerateContentResponse, model: &str, seed: &str) -> o::ChatResponse {
+    let (parts, reason) = gemini_candidate(&mut r);
+    let mut n = 0;
+    let blocks = gemini_parts_to_blocks(parts, seed, "call_", &mut n);
+    let mut text = String::new();
+    let mut reasoning = String::new();
+    let mut calls = Vec::new();
+    for b in blocks {
+        match b {
+            a::ContentBlock::Text(t) => text.push_str(&t.text),
+            a::ContentBlock::Thinking(t) => reasoning.push_str(&t.thinking),
+            a::ContentBlock::ToolUse(u) => calls.push(o::ToolCall {
+                id: u.id,
+                kind: "function".into(),
+                function: o::FunctionCall {
+                    name: u.name,
+                    arguments: serde_json::to_string(&u.input).unwrap_or_default(),
+                },
+                extra: Map::new(),
+            }),
+            _ => {}
+        }
+    }
+    let blocked = r.prompt_feedback.as_ref().is_some_and(|f| f.get("blockReason").is_some());
+    let finish = gemini_finish(reason.as_deref(), n > 0, blocked);
+    let usage = r.usage_metadata.as_ref().map(from_gemini_usage).unwrap_or_default();
+    openai_response(openai_chunk_id(seed), model, openai_message(text, reasoning, calls), finish, &usage)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn openai_fixture() -> Value {
+        json!({
+            "id": "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG",
+            "object": "chat.completion",
+            "created": 1741570283,
+            "model": "gpt-4o-2024-08-06",
+            "choices": [{
+                "index": 0,
+                "message": {
+                    "role": "assistant",
+                    "content": "Checking.",
+                    "reasoning_content": "User wants weather.",
+                    "tool_calls": [
+                        {"id": "call_abc", "type": "function", "function": {"name": "get_weather", "arguments": "{\"location\":\"Boston, MA\"}"}},
+                        {"id": "call_def", "type": "function", "function": {"name": "get_weather", "arguments": "{\"location\":\"Paris\"}"}}
+                    ]
+                },
+                "finish_reason": "tool_calls"
+            }],
+            "usage": {"prompt_tokens": 1117, "completion_tokens": 46, "total_tokens": 1163,
+                "prompt_tokens_details": {"cached_tokens": 1024}, "completion_tokens_details": {"reasoning_tokens": 10}}
+        })
+    }
+
+    fn anthropic_fixture() -> Value {
+        json!({
+            "id": "msg_01XFDUDYJgAACzvnptvVoYEL",
+            "type": "message",
+            "role": "assistant",
+            "model": "claude-sonnet-4-5",
+            "content": [
+                {"type": "thinking", "thinking": "Let me think.", "signature": "sig"},
+                {"type": "text", "text": "I'll check the weather."},
+                {"type": "tool_use", "id": "toolu_01A", "name": "get_weather", "input": {"location": "San Francisco, CA"}}
+            ],
+            "stop_reason": "tool_use",
+            "stop_sequence": null,
+            "usage": {"input_tokens": 100, "output_tokens": 50, "cache_read_input_tokens": 2000, "cache_creation_input_tokens": 300}
+        })
+    }
+
+    fn gemini_fixture() -> Value {
+        json!({
+            "candidates": [{
+                "content": {"role": "model", "parts": [
+                    {"text": "Thinking about theaters", "thought": true},
+                    {"text": "Searching. "},
+                    {"functionCall": {"name": "find_theaters", "args": {"location": "Mountain View, CA", "movie": "Barbie"}}, "thoughtSignature": "R2VtaW5p"},
+                    {"functionCall": {"name": "find_theaters", "args": {"location": "Palo Alto"}}}
+                ]},
+                "finishReason": "STOP",
+                "index": 0
+            }],
+            "usageMetadata": {"promptTokenCount": 120, "candidatesTokenCount": 30, "totalTokenCount": 170,
+                "cachedContentTokenCount": 100, "thoughtsTokenCount": 20},
+            "modelVersion": "gemini-2.5-flash",
+            "responseId": "resp-XYZ"
+        })
+    }
+
+    #[test]
+    fn openai_to_anthropic_response() {
+        let v = convert_response(Protocol::Openai, Protocol::Anthropic, &openai_fixture(), "my-claude").unwrap();
+        assert_eq!(v["id"], "msg_B9MHDbslfkBeAs8l4bebGdFOJ6PeG");
+        assert_eq!(v["type"], "message");
+        assert_eq!(v["model"], "my-claude");
+        assert_eq!(v["stop_reason"], "tool_use");
+        assert_eq!(v["content"][0], json!({"type": "thinking", "thinking": "User wants weather.", "signature": ""}));
+        assert_eq!(v["content"][1], json!({"type": "text", "text": "Checking."}));
+        assert_eq!(
+            v["content"][2],
+            json!({"type": "tool_use", "id": "call_abc", "name": "get_weather", "input": {"location": "Boston, MA"}})
+        );
+        assert_eq!(v["content"][3]["input"], json!({"location": "Paris"}));
+        assert_eq!(
+            v["usage"],
+            json!({"input_tokens": 93, "output_tokens": 46, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 1024})
+        );
+    }
+
+    #[test]
+    fn anthropic_to_openai_response() {
+        let v = convert_response(Protocol::Anthropic, Protocol::Openai, &anthropic_fixture(), "my-gpt").unwrap();
+        assert_eq!(v["id"], "chatcmpl-01XFDUDYJgAACzvnptvVoYEL");
+        assert_eq!(v["object"], "chat.completion");
+        assert_eq!(v["model"], "my-gpt");
+        let c = &v["choices"][0];
+        assert_eq!(c["finish_reason"], "tool_calls");
+        assert_eq!(c["message"]["content"], "I'll check the weather.");
+        assert_eq!(c["message"]["reasoning_content"], "Let me think.");
+        assert_eq!(
+            c["message"]["tool_calls"][0],
+            json!({"id": "toolu_01A", "type": "function", "function": {"name": "get_weather", "arguments": "{\"location\":\"San Francisco, CA\"}"}})
+        );
+        assert_eq!(v["usage"]["prompt_tokens"], 2400);
+        assert_eq!(v["usage"]["completion_tokens"], 50);
+        assert_eq!(v["usage"]["total_tokens"], 2450);
+        assert_eq!(v["usage"]["prompt_tokens_details"]["cached_tokens"], 2000);
+    }
+
+    #[test]
+    fn gemini_to_anthropic_response() {
+        let v = convert_response(Protocol::Gemini, Protocol::Anthropic, &gemini_fixture(), "my-claude").unwrap();
+        assert_eq!(v["id"], "msg_resp-XYZ");
+        assert_eq!(v["stop_reason"], "tool_use");
+        let c = v["content"].as_array().unwrap();
+        assert_eq!(c[0], json!({"type": "thinking", "thinking": "Thinking about theaters", "signature": ""}));
+        assert_eq!(c[1], json!({"type": "text", "text": "Searching. "}));
+        // the signature on the call becomes an (empty) thinking block before it
+        assert_eq!(c[2], json!({"type": "thinking", "thinking": "", "signature": "R2VtaW5p"}));
+        assert_eq!(
+            c[3],
+            json!({"type": "tool_use", "id": "toolu_resp-XYZ_0", "name": "find_theaters", "input": {"location": "Mountain View, CA", "movie": "Barbie"}})
+        );
+        assert_eq!(c[4]["id"], "toolu_resp-XYZ_1");
+        assert_eq!(
+            v["usage"],
+            json!({"input_tokens": 20, "output_tokens": 50, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 100})
+        );
+        // stable ids
+        let again = convert_response(Protocol::Gemini, Protocol::Anthropic, &gemini_fixture(), "my-claude").unwrap();
+        assert_eq!(again["content"][3]["id"], c[3]["id"]);
+    }
+
+    #[test]
+    fn gemini_to_openai_response() {
+        let v = convert_response(Protocol::Gemini, Protocol::Openai, &gemini_fixture(), "g").unwrap();
+        let m = &v["choices"][0]["message"];
+        assert_eq!(m["content"], "Searching. ");
+        assert_eq!(m["reasoning_content"], "Thinking about theaters");
+        assert_eq!(m["tool_calls"][0]["id"], "call_resp-XYZ_0");
+        assert_eq!(
+            serde_json::from_str::<Value>(m["tool_calls"][0]["function"]["arguments"].as_str().unwrap()).unwrap(),
+            json!({"location": "Mountain View, CA", "movie": "Barbie"})
+        );
+        assert_eq!(v["choices"][0]["finish_reason"], "tool_calls");
+        assert_eq!(v["usage"]["prompt_tokens"], 120);
+        assert_eq!(v["usage"]["completion_tokens"], 50);
+        assert_eq!(v["usage"]["completion_tokens_details"]["reasoning_tokens"], 20);
+
+        let blocked = json!({"promptFeedback": {"blockReason": "SAFETY"}, "usageMetadata": {"promptTokenCount": 5}});
+        let v = convert_response(Protocol::Gemini, Protocol::Openai, &blocked, "g").unwrap();
+        assert_eq!(v["choices"][0]["finish_reason"], "content_filter");
+        let mut max = gemini_fixture();
+        max["candidates"][0]["finishReason"] = json!("MAX_TOKENS");
+        let v = convert_response(Protocol::Gemini, Protocol::Anthropic, &max, "g").unwrap();
+        assert_eq!(v["stop_reason"], "max_tokens");
+    }
+
+    #[test]
+    fn gemini_signature_survives_the_round_trip() {
+        // response → Anthropic client → next request → Gemini: signature goes back on the call
+        let resp = convert_response(Protocol::Gemini, Protocol::Anthropic, &gemini_fixture(), "c").unwrap();
+        let id = resp["content"][3]["id"].clone();
+        let req = json!({"model": "c", "max_tokens": 100, "messages": [
+            {"role": "user", "content": "Find Barbie"},
+            {"role": "assistant", "content": resp["content"]},
+            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": id, "content": "AMC"},
+                {"type": "tool_result", "tool_use_id": resp["content"][4]["id"], "content": "none"}]}
+        ]});
+        let g = convert_request(Protocol::Anthropic, Protocol::Gemini, &req, "gemini-2.5-flash").unwrap();
+        let parts = &g["contents"][1]["parts"];
+        assert_eq!(parts[0], json!({"text": "Searching. "}));
+        assert_eq!(parts[1]["thoughtSignature"], "R2VtaW5p");
+        assert_eq!(parts[1]["functionCall"]["name"], "find_theaters");
+        assert_eq!(g["contents"][2]["parts"][0]["functionResponse"]["name"], "find_theaters");
+    }
+
+    use crate::protocol::convert::request::convert_request;
+
+    #[test]
+    fn usage_extraction() {
+        assert_eq!(
+            usage_from_response(Protocol::Anthropic, &anthropic_fixture()),
+            Usage { input: 100, output: 50, cache_read: 2000, cache_write: 300, reasoning: 0 }
+        );
+        assert_eq!(
+            usage_from_response(Protocol::Openai, &openai_fixture()),
+            Usage { input: 93, output: 46, cache_read: 1024, cache_write: 0, reasoning: 10 }
+        );
+        assert_eq!(
+            usage_from_response(Protocol::Gemini, &gemini_fixture()),
+            Usage { input: 20, output: 50, cache_read: 100, cache_write: 0, reasoning: 20 }
+        );
+        let deepseek = json!({"usage": {"prompt_tokens": 50, "completion_tokens": 5, "prompt_cache_hit_tokens": 40}});
+        assert_eq!(usage_from_response(Protocol::Openai, &deepseek).cache_read, 40);
+        assert_eq!(usage_from_response(Protocol::Openai, &json!({})), Usage::default());
+    }
+
+    #[test]
+    fn passthrough_and_bad_bodies() {
+        let b = anthropic_fixture();
+        assert_eq!(convert_response(Protocol::Anthropic, Protocol::Anthropic, &b, "x").unwrap(), b);
+        let e = convert_response(Protocol::Openai, Protocol::Anthropic, &json!({"choices": "no"}), "x").unwrap_err();
+        assert!(matches!(e, ConvertError::Upstream(_)), "{e}");
+    }
+}

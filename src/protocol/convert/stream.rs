@@ -1,0 +1,1008 @@
+//! Stream conversion as incremental state machines. Each upstream protocol has
+//! a decoder turning SSE events into protocol-neutral events (`Ev`), and each
+//! client protocol has an encoder turning those into client SSE bytes; nothing
+//! buffers the whole answer. Same-protocol streams are forwarded event by
+//! event while usage is tracked.
+
+use super::super::sse::{write_event, SseEvent};
+use super::super::{anthropic as a, gemini as g, openai as o, ConvertError, Protocol, StreamConverter, Usage};
+use super::response::{
+    anthropic_msg_id, from_anthropic_usage, from_gemini_usage, from_openai_usage, openai_chunk_id, to_anthropic_usage,
+    to_openai_usage,
+};
+use super::{fnv1a, now_secs, synth_call_id, Finish};
+use serde_json::{json, Map, Value};
+
+type Result<T> = std::result::Result<T, ConvertError>;
+
+/// Protocol-neutral stream event.
+#[derive(Debug, Clone, PartialEq)]
+enum Ev {
+    Start {
+        id: String,
+    },
+    Text(String),
+    Thinking(String),
+    Signature(String),
+    ToolStart {
+        key: usize,
+        id: String,
+        name: String,
+    },
+    ToolArgs {
+        key: usize,
+        args: String,
+    },
+    BlockStop,
+    /// Usage report; `true` = a full snapshot replacing what was seen,
+    /// `false` = partial cumulative counts (largest value wins).
+    Usage(Usage, bool),
+    Finish(Finish),
+    Done,
+    Error(String),
+}
+
+trait Decoder: Send {
+    fn decode(&mut self, ev: &SseEvent, out: &mut Vec<Ev>) -> Result<()>;
+}
+
+trait Encoder: Send {
+    fn emit(&mut self, ev: Ev, usage: &Usage, out: &mut Vec<u8>);
+    fn finish(&mut self, error: Option<&str>, usage: &Usage, out: &mut Vec<u8>);
+}
+
+/// See [`crate::protocol::stream_converter`].
+pub fn stream_converter(upstream: Protocol, client: Protocol, client_model: &str) -> Box<dyn StreamConverter> {
+    if upstream == client {
+        return Box::new(Passthrough { protocol: upstream, usage: Usage::default(), done: false });
+    }
+    let prefix = if client == Protocol::Anthropic { "toolu_" } else { "call_" };
+    let decoder: Box<dyn Decoder> = match upstream {
+        Protocol::Anthropic => Box::new(AnthropicDecoder),
+        Protocol::Openai => Box::new(OpenaiDecoder::default()),
+        Protocol::Gemini => Box::new(GeminiDecoder { prefix, seed: None, calls: 0 }),
+    };
+    let encoder: Box<dyn Encoder> = match client {
+        Protocol::Anthropic => Box::new(AnthropicEncoder::new(client_model)),
+        Protocol::Openai => Box::new(OpenaiEncoder::new(client_model)),
+        Protocol::Gemini => return Box::new(Unsupported { from: upstream, to: client }),
+    };
+    Box::new(Pipeline { decoder, encoder, usage: Usage::default(), done: false, evs: Vec::new() })
+}
+
+fn merge_usage(into: &mut Usage, u: &Usage) {
+    // Every protocol reports cumulative counts, so the largest value wins.
+    into.input = into.input.max(u.input);
+    into.output = into.output.max(u.output);
+    into.cache_read = into.cache_read.max(u.cache_read);
+    into.cache_write = into.cache_write.max(u.cache_write);
+    into.reasoning = into.reasoning.max(u.reasoning);
+}
+
+fn parse_json(data: &str) -> Result<Value> {
+    serde_json::from_str(data)
+        .map_err(|e| ConvertError::Upstream(format!("stream event is not JSON ({e}): {}", truncate(data))))
+}
+
+fn truncate(s: &str) -> String {
+    s.chars().take(200).collect()
+}
+
+fn error_message(v: &Value) -> Option<String> {
+    let e = v.get("error")?;
+    Some(e.get("message").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| e.to_string()))
+}
+
+struct Pipeline {
+    decoder: Box<dyn Decoder>,
+    encoder: Box<dyn Encoder>,
+    usage: Usage,
+    done: bool,
+    evs: Vec<Ev>,
+}
+
+impl StreamConverter for Pipeline {
+    fn push(&mut self, event: &SseEvent, out: &mut Vec<u8>) -> Result<()> {
+        if self.done {
+            return Ok(());
+        }
+        self.evs.clear();
+        self.decoder.decode(event, &mut self.evs)?;
+        for ev in self.evs.drain(..) {
+            match ev {
+                Ev::Usage(u, true) => self.usage = u,
+                Ev::Usage(u, false) => merge_usage(&mut self.usage, &u),
+                Ev::Done => {
+                    self.encoder.finish(None, &self.usage, out);
+                    self.done = true;
+                }
+                Ev::Error(msg) => {
+                    self.encoder.finish(Some(&msg), &self.usage, out);
+                    self.done = true;
+                }
+                ev if !self.done => self.encoder.emit(ev, &self.usage, out),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, error: Option<&str>, out: &mut Vec<u8>) {
+        if !self.done {
+            self.done = true;
+            self.encoder.finish(error, &self.usage, out);
+        }
+    }
+
+    fn usage(&self) -> Usage {
+        self.usage
+    }
+}
+
+// ------------------------------------------------------------------ decoders
+
+struct AnthropicDecoder;
+
+impl Decoder for AnthropicDecoder {
+    fn decode(&mut self, ev: &SseEvent, out: &mut Vec<Ev>) -> Result<()> {
+        let v = parse_json(&ev.data)?;
+        let parsed: a::StreamEvent = match serde_json::from_value(v.clone()) {
+            Ok(p) => p,
+            Err(_) => {
+                if let Some(m) = error_message(&v) {
+                    out.push(Ev::Error(m));
+                } else {
+                    log::debug!("ignoring anthropic stream event {}", truncate(&ev.data));
+                }
+                return Ok(());
+            }
+        };
+        match parsed {
+            a::StreamEvent::MessageStart { message } => {
+                out.push(Ev::Usage(from_anthropic_usage(&message.usage), false));
+                out.push(Ev::Start { id: message.id });
+            }
+            a::StreamEvent::ContentBlockStart { index, content_block } => match content_block {
+                a::ContentBlock::Text(t) if !t.text.is_empty() => out.push(Ev::Text(t.text)),
+                a::ContentBlock::Thinking(t) if !t.thinking.is_empty() => out.push(Ev::Thinking(t.thinking)),
+                a::ContentBlock::ToolUse(u) => {
+                    out.push(Ev::ToolStart { key: index, id: u.id, name: u.name });
+                    if u.input.as_object().is_some_and(|m| !m.is_empty()) {
+                        out.push(Ev::ToolArgs { key: index, args: u.input.to_string() });
+                    }
+                }
+                _ => {}
+            },
+            a::StreamEvent::ContentBlockDelta { index, delta } => match delta {
+                a::BlockDelta::TextDelta { text } => out.push(Ev::Text(text)),
+                a::BlockDelta::InputJsonDelta { partial_json } if !partial_json.is_empty() => {
+                    out.push(Ev::ToolArgs { key: index, args: partial_json })
+                }
+                a::BlockDelta::InputJsonDelta { .. } => {}
+                a::BlockDelta::ThinkingDelta { thinking } => out.push(Ev::Thinking(thinking)),
+                a::BlockDelta::SignatureDelta { signature } => out.push(Ev::Signature(signature)),
+                a::BlockDelta::Other(_) => {}
+            },
+            a::StreamEvent::ContentBlockStop { .. } => out.push(Ev::BlockStop),
+            a::StreamEvent::MessageDelta { delta, usage } => {
+                if let Some(u) = usage {
+                    out.push(Ev::Usage(from_anthropic_usage(&u), false));
+                }
+                if let Some(r) = delta.stop_reason {
+                    out.push(Ev::Finish(Finish::from_anthropic(&r)));
+                }
+            }
+            a::StreamEvent::MessageStop => out.push(Ev::Done),
+            a::StreamEvent::Ping => {}
+            a::StreamEvent::Error { error } => out.push(Ev::Error(error.message)),
+        }
+        Ok(())
+    }
+}
+
+#[derive(Default)]
+struct OpenaiDecoder {
+    started: bool,
+    tools: Vec<usize>,
+}
+
+impl Decoder for OpenaiDecoder {
+    fn decode(&mut self, ev: &SseEvent, out: &mut Vec<Ev>) -> Result<()> {
+        let data = ev.data.trim();
+        if data == "[DONE]" {
+            out.push(Ev::Done);
+            return Ok(());
+        }
+        if data.is_empty() {
+            return Ok(());
+        }
+        let v = parse_json(data)?;
+        if let Some(m) = error_message(&v) {
+            out.push(Ev::Error(m));
+            return Ok(());
+        }
+        let chunk: o::ChatChunk =
+            serde_json::from_value(v).map_err(|e| ConvertError::Upstream(format!("bad chat.completion.chunk: {e}")))?;
+        if !self.started {
+            self.started = true;
+            out.push(Ev::Start { id: chunk.id.clone() });
+        }
+        if let Some(u) = &chunk.usage {
+            out.push(Ev::Usage(from_openai_usage(u), true));
+        }
+        for choice in chunk.choices.into_iter().filter(|c| c.index == 0) {
+            let d = choice.delta;
+            let reasoning =
+                d.reasoning_content.or_else(|| d.extra.get("reasoning").and_then(Value::as_str).map(str::to_string));
+            if let Some(r) = reasoning.filter(|s| !s.is_empty()) {
+                out.push(Ev::Thinking(r));
+            }
+            if let Some(c) = d.content.filter(|s| !s.is_empty()) {
+                out.push(Ev::Text(c));
+            }
+            for tc in d.tool_calls.unwrap_or_default() {
+                let f = tc.function.unwrap_or_default();
+                if !self.tools.contains(&tc.index) {
+                    self.tools.push(tc.index);
+                    out.push(Ev::ToolStart {
+                        key: tc.index,
+                        id: tc.id.unwrap_or_else(|| format!("call_{}", tc.index)),
+                        name: f.name.unwrap_or_default(),
+                    });
+                }
+                if let Some(args) = f.arguments.filter(|s| !s.is_empty()) {
+                    out.push(Ev::ToolArgs { key: tc.index, args });
+                }
+            }
+            if let Some(r) = choice.finish_reason {
+                out.push(Ev::Finish(Finish::from_openai(&r)));
+            }
+        }
+        Ok(())
+    }
+}
+
+struct GeminiDecoder {
+    prefix: &'static str,
+    seed: Option<String>,
+    calls: usize,
+}
+
+impl Decoder for GeminiDecoder {
+    fn decode(&mut self, ev: &SseEvent, out: &mut Vec<Ev>) -> Result<()> {
+        let v = parse_json(&ev.data)?;
+        if let Some(m) = error_message(&v) {
+            out.push(Ev::Error(m));
+            return Ok(());
+        }
+        let r: g::GenerateContentResponse = serde_json::from_value(v)
+            .map_err(|e| ConvertError::Upstream(format!("bad GenerateContentResponse: {e}")))?;
+        if self.seed.is_none() {
+            let seed = r
+                .response_id
+                .clone()
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| format!("{:016x}", fnv1a(ev.data.as_bytes())));
+            out.push(Ev::Start { id: seed.clone() });
+            self.seed = Some(seed);
+        }
+        if let Some(u) = &r.usage_metadata {
+            out.push(Ev::Usage(from_gemini_usage(u), true));
+        }
+        let Some(cand) = r.candidates.into_iter().next() else {
+            if r.prompt_feedback.as_ref().is_some_and(|f| f.get("blockReason").is_some()) {
+                out.push(Ev::Finish(Finish::Refusal));
+            }
+            return Ok(());
+        };
+        for p in cand.content.map(|c| c.parts).unwrap_or_default() {
+            if p.thought == Some(true) {
+                if let Some(t) = p.text.filter(|t| !t.is_empty()) {
+                    out.push(Ev::Thinking(t));
+                }
+                if let Some(s) = p.thought_signature {
+                    out.push(Ev::Signature(s));
+                }
+                continue;
+            }
+            if let Some(s) = p.thought_signature {
+                out.push(Ev::Signature(s));
+            }
+            if let Some(t) = p.text.filter(|t| !t.is_empty()) {
+                out.push(Ev::Text(t));
+            } else if let Some(fc) = p.function_call {
+                let key = self.calls;
+                self.calls += 1;
+                let seed = self.seed.as_deref().unwrap_or_default();
+                let id = fc.id.filter(|s| !s.is_empty()).unwrap_or_else(|| synth_call_id(self.prefix, seed, key));
+                out.push(Ev::ToolStart { key, id, name: fc.name });
+                let args = if fc.args.is_object() { fc.args.to_string() } else { "{}".to_string() };
+                out.push(Ev::ToolArgs { key, args });
+                out.push(Ev::BlockStop);
+            }
+        }
+        if let Some(r) = cand.finish_reason {
+            out.push(Ev::Finish(Finish::from_gemini(&r, self.calls > 0)));
+        }
+        Ok(())
+    }
+}
+
+// ------------------------------------------------------------------ encoders
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Open {
+    Text,
+    Thinking,
+    Tool(usize),
+}
+
+struct AnthropicEncoder {
+    model: String,
+    id: Option<String>,
+    started: bool,
+    next_index: usize,
+    open: Option<Open>,
+    finish: Option<Finish>,
+    saw_tool: bool,
+}
+
+fn write_anthropic(out: &mut Vec<u8>, ev: &a::StreamEvent) {
+    let data = serde_json::to_string(ev).unwrap_or_default();
+    write_event(out, Some(ev.name()), &data);
+}
+
+impl AnthropicEncoder {
+    fn new(model: &str) -> Self {
+        AnthropicEncoder {
+            model: model.to_string(),
+            id: None,
+            started: false,
+            next_index: 0,
+            open: None,
+            finish: None,
+            saw_tool: false,
+        }
+    }
+
+    fn ensure_started(&mut self, usage: &Usage, out: &mut Vec<u8>) {
+        if self.started {
+            return;
+        }
+        self.started = true;
+        let id = self.id.clone().unwrap_or_else(|| format!("msg_{:016x}", fnv1a(self.model.as_bytes()) ^ now_secs()));
+        let mut u = to_anthropic_usage(usage);
+        u.output_tokens = u.output_tokens.min(1);
+        let message = a::MessagesResponse {
+            id,
+            kind: "message".into(),
+            role: "assistant".into(),
+            model: self.model.clone(),
+            content: vec![],
+            stop_reason: None,
+            stop_sequence: None,
+            usage: u,
+            extra: Map::new(),
+        };
+        write_anthropic(out, &a::StreamEvent::MessageStart { message });
+    }
+
+    fn close(&mut self, out: &mut Vec<u8>) {
+        if self.open.take().is_some() {
+            write_anthropic(out, &a::StreamEvent::ContentBlockStop { index: self.next_index - 1 });
+        }
+    }
+
+    fn open_block(&mut self, kind: Open, block: a::ContentBlock, usage: &Usage, out: &mut Vec<u8>) {
+        self.ensure_started(usage, out);
+        self.close(out);
+        write_anthropic(out, &a::StreamEvent::ContentBlockStart { index: self.next_index, content_block: block });
+        self.next_index += 1;
+        self.open = Some(kind);
+    }
+
+    fn delta(&mut self, delta: a::BlockDelta, out: &mut Vec<u8>) {
+        write_anthropic(out, &a::StreamEvent::ContentBlockDelta { index: self.next_index - 1, delta });
+    }
+
+    fn thinking_block() -> a::ContentBlock {
+        a::ContentBlock::Thinking(a::ThinkingBlock { thinking: String::new(), signature: None, extra: Map::new() })
+    }
+}
+
+impl Encoder for AnthropicEncoder {
+    fn emit(&mut self, ev: Ev, usage: &Usage, out: &mut Vec<u8>) {
+        match ev {
+            Ev::Start { id } => {
+                if self.id.is_none() {
+                    self.id = Some(anthropic_msg_id(&id));
+                }
+            }
+            Ev::Text(text) => {
+                if self.open != Some(Open::Text) {
+                    self.open_block(Open::Text, a::ContentBlock::text(""), usage, out);
+                }
+                self.delta(a::BlockDelta::TextDelta { text }, out);
+            }
+            Ev::Thinking(thinking) => {
+                if self.open != Some(Open::Thinking) {
+                    self.open_block(Open::Thinking, Self::thinking_block(), usage, out);
+                }
+                self.delta(a::BlockDelta::ThinkingDelta { thinking }, out);
+            }
+            Ev::Signature(signature) => {
+                if self.open != Some(Open::Thinking) {
+                    self.open_block(Open::Thinking, Self::thinking_block(), usage, out);
+                }
+                self.delta(a::BlockDelta::SignatureDelta { signature }, out);
+            }
+            Ev::ToolStart { key, id, name } => {
+                self.saw_tool = true;
+                let block = a::ContentBlock::ToolUse(a::ToolUseBlock { id, name, input: json!({}), extra: Map::new() });
+                self.open_block(Open::Tool(key), block, usage, out);
+            }
+            Ev::ToolArgs { key, args } => {
+                if self.open == Some(Open::Tool(key)) {
+                    self.delta(a::BlockDelta::InputJsonDelta { partial_json: args }, out);
+                } else {
+                    log::warn!("dropping interleaved arguments for tool call {key}");
+                }
+            }
+            Ev::BlockStop => self.close(out),
+            Ev::Finish(f) => self.finish = Some(f),
+            Ev::Usage(..) | Ev::Done | Ev::Error(_) => {}
+        }
+    }
+
+    fn finish(&mut self, error: Option<&str>, usage: &Usage, out: &mut Vec<u8>) {
+        if let Some(msg) = error {
+            write_anthropic(
+                out,
+                &a::StreamEvent::Error { error: a::ErrorBody { kind: "api_error".into(), message: msg.to_string() } },
+            );
+            return;
+        }
+        self.ensure_started(usage, out);
+        self.close(out);
+        let finish = self.finish.unwrap_or(if self.saw_tool { Finish::ToolUse } else { Finish::EndTurn });
+        write_anthropic(
+            out,
+            &a::StreamEvent::MessageDelta {
+                delta: a::MessageDelta {
+                    stop_reason: Some(finish.to_anthropic().into()),
+                    stop_sequence: None,
+                    extra: Map::new(),
+                },
+                usage: Some(to_anthropic_usage(usage)),
+            },
+        );
+        write_anthropic(out, &a::StreamEvent::MessageStop);
+    }
+}
+
+struct OpenaiEncoder {
+    model: String,
+    id: Option<String>,
+    created: u64,
+    role_sent: bool,
+    tools: Vec<usize>,
+    finish: Option<Finish>,
+}
+
+impl OpenaiEncoder {
+    fn new(model: &str) -> Self {
+        OpenaiEncoder {
+            model: model.to_string(),
+            id: None,
+            created: now_secs(),
+            role_sent: false,
+            tools: Vec::new(),
+            finish: None,
+        }
+    }
+
+    fn chunk(&mut self, mut delta: o::Delta, finish: Option<Finish>, out: &mut Vec<u8>) {
+        if !self.role_sent {
+            self.role_sent = true;
+            delta.role = Some("assistant".into());
+        }
+        let id = self.id.get_or_insert_with(|| openai_chunk_id("")).clone();
+        let c = o::ChatChunk {
+            id,
+            object: "chat.completion.chunk".into(),
+            created: self.created,
+            model: self.model.clone(),
+            choices: vec![o::ChunkChoice {
+                index: 0,
+                delta,
+                finish_reason: finish.map(|f| f.to_openai().to_string()),
+                extra: Map::new(),
+            }],
+            usage: None,
+            extra: Map::new(),
+        };
+        write_event(out, None, &serde_json::to_string(&c).unwrap_or_default());
+    }
+}
+
+impl Encoder for OpenaiEncoder {
+    fn emit(&mut self, ev: Ev, _usage: &Usage, out: &mut Vec<u8>) {
+        match ev {
+            Ev::Start { id } => {
+                if self.id.is_none() {
+                    self.id = Some(openai_chunk_id(&id));
+                }
+            }
+            Ev::Text(t) => self.chunk(o::Delta { content: Some(t), ..Default::default() }, None, out),
+            Ev::Thinking(t) => self.chunk(o::Delta { reasoning_content: Some(t), ..Default::default() }, None, out),
+            Ev::ToolStart { key, id, name } => {
+                let index = self.tools.len();
+                self.tools.push(key);
+                let tc = o::ToolCallDelta {
+                    index,
+                    id: Some(id),
+                    kind: Some("function".into()),
+                    function: Some(o::FunctionCallDelta { name: Some(name), arguments: Some(String::new()) }),
+                };
+                self.chunk(o::Delta { tool_calls: Some(vec![tc]), ..Default::default() }, None, out);
+            }
+            Ev::ToolArgs { key, args } => {
+                let Some(index) = self.tools.iter().position(|k| *k == key) else {
+                    log::warn!("arguments for unknown tool call {key} dropped");
+                    return;
+                };
+                let tc = o::ToolCallDelta {
+                    index,
+                    id: None,
+                    kind: None,
+                    function: Some(o::FunctionCallDelta { name: None, arguments: Some(args) }),
+                };
+                self.chunk(o::Delta { tool_calls: Some(vec![tc]), ..Default::default() }, None, out);
+            }
+            Ev::Finish(f) => self.finish = Some(f),
+            Ev::Signature(_) | Ev::BlockStop | Ev::Usage(..) | Ev::Done | Ev::Error(_) => {}
+        }
+    }
+
+    fn finish(&mut self, error: Option<&str>, usage: &Usage, out: &mut Vec<u8>) {
+        if let Some(msg) = error {
+            let e = o::ErrorResponse {
+                error: o::ErrorBody { message: msg.to_string(), kind: "server_error".into(), param: None, code: None },
+            };
+            write_event(out, None, &serde_json::to_string(&e).unwrap_or_default());
+            return;
+        }
+        let finish = self.finish.unwrap_or(if self.tools.is_empty() { Finish::EndTurn } else { Finish::ToolUse });
+        self.chunk(o::Delta::default(), Some(finish), out);
+        if *usage != Usage::default() {
+            let c = o::ChatChunk {
+                id: self.id.clone().unwrap_or_default(),
+                object: "chat.completion.chunk".into(),
+                created: self.created,
+                model: self.model.clone(),
+                choices: vec![],
+                usage: Some(to_openai_usage(usage)),
+                extra: Map::new(),
+            };
+            write_event(out, None, &serde_json::to_string(&c).unwrap_or_default());
+        }
+        write_event(out, None, "[DONE]");
+    }
+}
+
+// ------------------------------------------------------------------ passthrough
+
+struct Passthrough {
+    protocol: Protocol,
+    usage: Usage,
+    done: bool,
+}
+
+impl StreamConverter for Passthrough {
+    fn push(&mut self, event: &SseEvent, out: &mut Vec<u8>) -> Result<()> {
+        write_event(out, event.event.as_deref(), &event.data);
+        let Ok(v) = serde_json::from_str::<Value>(&event.data) else {
+            return Ok(());
+        };
+        let u = match self.protocol {
+            Protocol::Anthropic => v
+                .pointer("/message/usage")
+                .or_else(|| v.get("usage"))
+                .and_then(|u| serde_json::from_value::<a::Usage>(u.clone()).ok())
+                .map(|u| from_anthropic_usage(&u)),
+            Protocol::Openai => v
+                .get("usage")
+                .and_then(|u| serde_json::from_value::<o::Usage>(u.clone()).ok())
+                .map(|u| from_openai_usage(&u)),
+            Protocol::Gemini => v
+                .get("usageMetadata")
+                .and_then(|u| serde_json::from_value::<g::UsageMetadata>(u.clone()).ok())
+                .map(|u| from_gemini_usage(&u)),
+        };
+        if let Some(u) = u {
+            if self.protocol == Protocol::Anthropic {
+                merge_usage(&mut self.usage, &u);
+            } else {
+                self.usage = u;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, error: Option<&str>, out: &mut Vec<u8>) {
+        if self.done {
+            return;
+        }
+        self.done = true;
+        let Some(msg) = error else { return };
+        match self.protocol {
+            Protocol::Anthropic => write_anthropic(
+                out,
+                &a::StreamEvent::Error { error: a::ErrorBody { kind: "api_error".into(), message: msg.to_string() } },
+            ),
+            Protocol::Openai => write_event(
+                out,
+                None,
+                &json!({"error": {"message": msg, "type": "server_error", "param": null, "code": null}}).to_string(),
+            ),
+            Protocol::Gemini => write_event(
+                out,
+                None,
+                &json!({"error": {"code": 500, "message": msg, "status": "INTERNAL"}}).to_string(),
+            ),
+        }
+    }
+
+    fn usage(&self) -> Usage {
+        self.usage
+    }
+}
+
+struct Unsupported {
+    from: Protocol,
+    to: Protocol,
+}
+
+impl StreamConverter for Unsupported {
+    fn push(&mut self, _event: &SseEvent, _out: &mut Vec<u8>) -> Result<()> {
+        Err(ConvertError::UnsupportedPair { from: self.from, to: self.to })
+    }
+    fn finish(&mut self, _error: Option<&str>, _out: &mut Vec<u8>) {}
+    fn usage(&self) -> Usage {
+        Usage::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::sse::SseParser;
+    use super::*;
+
+    /// Feeds `input` through SseParser in `split`-byte chunks and the converter,
+    /// then finishes; returns the parsed client events and usage.
+    fn run(up: Protocol, client: Protocol, input: &str, split: usize, error: Option<&str>) -> (Vec<SseEvent>, Usage) {
+        let mut conv = stream_converter(up, client, "client-model");
+        let mut parser = SseParser::default();
+        let mut bytes = Vec::new();
+        for chunk in input.as_bytes().chunks(split) {
+            let mut evs = Vec::new();
+            parser.feed(chunk, &mut evs);
+            for e in &evs {
+                conv.push(e, &mut bytes).unwrap();
+            }
+        }
+        conv.finish(error, &mut bytes);
+        let mut out = Vec::new();
+        let mut p = SseParser::default();
+        p.feed(&bytes, &mut out);
+        (out, conv.usage())
+    }
+
+    fn data(e: &SseEvent) -> Value {
+        serde_json::from_str(&e.data).unwrap()
+    }
+
+    const OPENAI_STREAM: &str = concat!(
+        "data: {\"id\":\"chatcmpl-123\",\"object\":\"chat.completion.chunk\",\"created\":1694268190,\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n",
+        "data: {\"id\":\"chatcmpl-123\",\"object\":\"chat.completion.chunk\",\"created\":1694268190,\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"Two cities\"},\"finish_reason\":null}]}\n\n",
+        "data: {\"id\":\"chatcmpl-123\",\"object\":\"chat.completion.chunk\",\"created\":1694268190,\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Héllo \"},\"finish_reason\":null}]}\n\n",
+        "data: {\"id\":\"chatcmpl-123\",\"object\":\"chat.completion.chunk\",\"created\":1694268190,\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"world\"},\"finish_reason\":null}]}\n\n",
+        "data: {\"id\":\"chatcmpl-123\",\"object\":\"chat.completion.chunk\",\"created\":1694268190,\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_A\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}]},\"finish_reason\":null}]}\n\n",
+        "data: {\"id\":\"chatcmpl-123\",\"object\":\"chat.completion.chunk\",\"created\":1694268190,\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"location\\\": \\\"Bos\"}}]},\"finish_reason\":null}]}\n\n",
+        "data: {\"id\":\"chatcmpl-123\",\"object\":\"chat.completion.chunk\",\"created\":1694268190,\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"ton, MA\\\"}\"}}]},\"finish_reason\":null}]}\n\n",
+        "data: {\"id\":\"chatcmpl-123\",\"object\":\"chat.completion.chunk\",\"created\":1694268190,\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":1,\"id\":\"call_B\",\"type\":\"function\",\"function\":{\"name\":\"get_time\",\"arguments\":\"{\\\"tz\\\":\"}}]},\"finish_reason\":null}]}\n\n",
+        "data: {\"id\":\"chatcmpl-123\",\"object\":\"chat.completion.chunk\",\"created\":1694268190,\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":1,\"function\":{\"arguments\":\"\\\"EST\\\"}\"}}]},\"finish_reason\":null}]}\n\n",
+        "data: {\"id\":\"chatcmpl-123\",\"object\":\"chat.completion.chunk\",\"created\":1694268190,\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n",
+        "data: {\"id\":\"chatcmpl-123\",\"object\":\"chat.completion.chunk\",\"created\":1694268190,\"model\":\"gpt-4o\",\"choices\":[],\"usage\":{\"prompt_tokens\":82,\"completion_tokens\":17,\"total_tokens\":99,\"prompt_tokens_details\":{\"cached_tokens\":64}}}\n\n",
+        "data: [DONE]\n\n",
+    );
+
+    #[test]
+    fn openai_stream_to_anthropic() {
+        for split in [1, 2, 3, 7, 64, 10_000] {
+            let (evs, usage) = run(Protocol::Openai, Protocol::Anthropic, OPENAI_STREAM, split, None);
+            let names: Vec<&str> = evs.iter().map(|e| e.event.as_deref().unwrap()).collect();
+            assert_eq!(
+                names,
+                [
+                    "message_start",
+                    "content_block_start",
+                    "content_block_delta",
+                    "content_block_stop",
+                    "content_block_start",
+                    "content_block_delta",
+                    "content_block_delta",
+                    "content_block_stop",
+                    "content_block_start",
+                    "content_block_delta",
+                    "content_block_delta",
+                    "content_block_stop",
+                    "content_block_start",
+                    "content_block_delta",
+                    "content_block_delta",
+                    "content_block_stop",
+                    "message_delta",
+                    "message_stop"
+                ],
+                "split {split}"
+            );
+            for e in &evs {
+                assert_eq!(data(e)["type"], e.event.as_deref().unwrap());
+            }
+            let start = data(&evs[0]);
+            assert_eq!(start["message"]["id"], "msg_123");
+            assert_eq!(start["message"]["model"], "client-model");
+            assert_eq!(start["message"]["content"], json!([]));
+            assert_eq!(data(&evs[1])["content_block"], json!({"type": "thinking", "thinking": ""}));
+            assert_eq!(data(&evs[2])["delta"], json!({"type": "thinking_delta", "thinking": "Two cities"}));
+            assert_eq!(data(&evs[4])["content_block"], json!({"type": "text", "text": ""}));
+            assert_eq!(data(&evs[6])["delta"]["text"], "world");
+            assert_eq!(data(&evs[6])["index"], 1);
+            let tool = data(&evs[8]);
+            assert_eq!(tool["index"], 2);
+            assert_eq!(
+                tool["content_block"],
+                json!({"type": "tool_use", "id": "call_A", "name": "get_weather", "input": {}})
+            );
+            let args: String =
+                [9, 10].iter().map(|i| data(&evs[*i])["delta"]["partial_json"].as_str().unwrap().to_string()).collect();
+            assert_eq!(serde_json::from_str::<Value>(&args).unwrap(), json!({"location": "Boston, MA"}));
+            assert_eq!(data(&evs[12])["index"], 3);
+            assert_eq!(data(&evs[12])["content_block"]["name"], "get_time");
+            let args: String = [13, 14]
+                .iter()
+                .map(|i| data(&evs[*i])["delta"]["partial_json"].as_str().unwrap().to_string())
+                .collect();
+            assert_eq!(serde_json::from_str::<Value>(&args).unwrap(), json!({"tz": "EST"}));
+            assert_eq!(data(&evs[15])["index"], 3);
+            let md = data(&evs[16]);
+            assert_eq!(md["delta"]["stop_reason"], "tool_use");
+            assert_eq!(md["usage"]["output_tokens"], 17);
+            assert_eq!(md["usage"]["input_tokens"], 18);
+            assert_eq!(md["usage"]["cache_read_input_tokens"], 64);
+            assert_eq!(usage, Usage { input: 18, output: 17, cache_read: 64, cache_write: 0, reasoning: 0 });
+        }
+    }
+
+    const ANTHROPIC_STREAM: &str = concat!(
+        "event: message_start\r\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_014p7gG3wDgGV9EUtLvnow3U\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":472,\"output_tokens\":2,\"cache_read_input_tokens\":100,\"cache_creation_input_tokens\":7},\"content\":[],\"stop_reason\":null}}\r\n\r\n",
+        "event: ping\r\ndata: {\"type\": \"ping\"}\r\n\r\n",
+        "event: content_block_start\r\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\"}}\r\n\r\n",
+        "event: content_block_delta\r\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"Need weather.\"}}\r\n\r\n",
+        "event: content_block_delta\r\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"signature_delta\",\"signature\":\"EqQBCgIYAhIM\"}}\r\n\r\n",
+        "event: content_block_stop\r\ndata: {\"type\":\"content_block_stop\",\"index\":0}\r\n\r\n",
+        "event: content_block_start\r\ndata: {\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\r\n\r\n",
+        "event: content_block_delta\r\ndata: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"text_delta\",\"text\":\"Okay, let's check\"}}\r\n\r\n",
+        "event: content_block_stop\r\ndata: {\"type\":\"content_block_stop\",\"index\":1}\r\n\r\n",
+        "event: content_block_start\r\ndata: {\"type\":\"content_block_start\",\"index\":2,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_01T1x1fJ34qAmk2tNTrN7Up6\",\"name\":\"get_weather\",\"input\":{}}}\r\n\r\n",
+        "event: content_block_delta\r\ndata: {\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\"}}\r\n\r\n",
+        "event: content_block_delta\r\ndata: {\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"location\\\":\"}}\r\n\r\n",
+        "event: content_block_delta\r\ndata: {\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\" \\\"San Francisco, CA\\\"}\"}}\r\n\r\n",
+        "event: content_block_stop\r\ndata: {\"type\":\"content_block_stop\",\"index\":2}\r\n\r\n",
+        "event: message_delta\r\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":89}}\r\n\r\n",
+        "event: message_stop\r\ndata: {\"type\":\"message_stop\"}\r\n\r\n",
+    );
+
+    #[test]
+    fn anthropic_stream_to_openai() {
+        for split in [1, 5, 13, 10_000] {
+            let (evs, usage) = run(Protocol::Anthropic, Protocol::Openai, ANTHROPIC_STREAM, split, None);
+            assert_eq!(evs.last().unwrap().data, "[DONE]");
+            let chunks: Vec<Value> = evs[..evs.len() - 1].iter().map(data).collect();
+            assert!(evs.iter().all(|e| e.event.is_none()));
+            for c in &chunks {
+                assert_eq!(c["id"], "chatcmpl-014p7gG3wDgGV9EUtLvnow3U");
+                assert_eq!(c["object"], "chat.completion.chunk");
+                assert_eq!(c["model"], "client-model");
+            }
+            assert_eq!(
+                chunks[0]["choices"][0]["delta"],
+                json!({"role": "assistant", "reasoning_content": "Need weather."})
+            );
+            assert_eq!(chunks[1]["choices"][0]["delta"], json!({"content": "Okay, let's check"}));
+            assert_eq!(
+                chunks[2]["choices"][0]["delta"]["tool_calls"][0],
+                json!({"index": 0, "id": "toolu_01T1x1fJ34qAmk2tNTrN7Up6", "type": "function", "function": {"name": "get_weather", "arguments": ""}})
+            );
+            let mut args = String::new();
+            for c in &chunks[3..5] {
+                let tc = &c["choices"][0]["delta"]["tool_calls"][0];
+                assert_eq!(tc["index"], 0);
+                assert!(tc.get("id").is_none());
+                args.push_str(tc["function"]["arguments"].as_str().unwrap());
+            }
+            assert_eq!(serde_json::from_str::<Value>(&args).unwrap(), json!({"location": "San Francisco, CA"}));
+            assert_eq!(chunks[5]["choices"][0]["finish_reason"], "tool_calls");
+            assert_eq!(chunks[5]["choices"][0]["delta"], json!({}));
+            assert_eq!(chunks[6]["choices"], json!([]));
+            assert_eq!(chunks[6]["usage"]["prompt_tokens"], 579);
+            assert_eq!(chunks[6]["usage"]["completion_tokens"], 89);
+            assert_eq!(chunks[6]["usage"]["prompt_tokens_details"]["cached_tokens"], 100);
+            assert_eq!(chunks.len(), 7);
+            assert_eq!(usage, Usage { input: 472, output: 89, cache_read: 100, cache_write: 7, reasoning: 0 });
+        }
+    }
+
+    const GEMINI_STREAM: &str = concat!(
+        "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"Planning the search\",\"thought\": true}],\"role\": \"model\"},\"index\": 0}],\"usageMetadata\": {\"promptTokenCount\": 40,\"totalTokenCount\": 40},\"modelVersion\": \"gemini-2.5-flash\",\"responseId\": \"r1\"}\r\n\r\n",
+        "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"Looking up \"}],\"role\": \"model\"},\"index\": 0}],\"usageMetadata\": {\"promptTokenCount\": 40,\"candidatesTokenCount\": 3,\"totalTokenCount\": 43},\"responseId\": \"r1\"}\r\n\r\n",
+        "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"theaters.\"}],\"role\": \"model\"},\"index\": 0}],\"responseId\": \"r1\"}\r\n\r\n",
+        "data: {\"candidates\": [{\"content\": {\"parts\": [{\"functionCall\": {\"name\": \"find_theaters\",\"args\": {\"location\": \"Mountain View, CA\",\"movie\": \"Barbie\"}},\"thoughtSignature\": \"c2lnMQ==\"},{\"functionCall\": {\"name\": \"find_theaters\",\"args\": {\"location\": \"Palo Alto\"}}}],\"role\": \"model\"},\"finishReason\": \"STOP\",\"index\": 0}],\"usageMetadata\": {\"promptTokenCount\": 40,\"candidatesTokenCount\": 25,\"totalTokenCount\": 80,\"cachedContentTokenCount\": 10,\"thoughtsTokenCount\": 15},\"responseId\": \"r1\"}\r\n\r\n",
+    );
+
+    #[test]
+    fn gemini_stream_to_anthropic() {
+        for split in [1, 9, 10_000] {
+            let (evs, usage) = run(Protocol::Gemini, Protocol::Anthropic, GEMINI_STREAM, split, None);
+            let seq: Vec<(String, Value)> = evs
+                .iter()
+                .map(|e| {
+                    let d = data(e);
+                    (e.event.clone().unwrap(), d.get("index").cloned().unwrap_or(Value::Null))
+                })
+                .collect();
+            let expect = [
+                ("message_start", Value::Null),
+                ("content_block_start", json!(0)),
+                ("content_block_delta", json!(0)),
+                ("content_block_stop", json!(0)),
+                ("content_block_start", json!(1)),
+                ("content_block_delta", json!(1)),
+                ("content_block_delta", json!(1)),
+                ("content_block_stop", json!(1)),
+                ("content_block_start", json!(2)), // empty thinking block carrying the signature
+                ("content_block_delta", json!(2)),
+                ("content_block_stop", json!(2)),
+                ("content_block_start", json!(3)),
+                ("content_block_delta", json!(3)),
+                ("content_block_stop", json!(3)),
+                ("content_block_start", json!(4)),
+                ("content_block_delta", json!(4)),
+                ("content_block_stop", json!(4)),
+                ("message_delta", Value::Null),
+                ("message_stop", Value::Null),
+            ];
+            let expect: Vec<(String, Value)> = expect.iter().map(|(a, b)| (a.to_string(), b.clone())).collect();
+            assert_eq!(seq, expect, "split {split}");
+            let start = data(&evs[0]);
+            assert_eq!(start["message"]["id"], "msg_r1");
+            assert_eq!(start["message"]["usage"]["input_tokens"], 40);
+            assert_eq!(data(&evs[9])["delta"], json!({"type": "signature_delta", "signature": "c2lnMQ=="}));
+            assert_eq!(
+                data(&evs[11])["content_block"],
+                json!({"type": "tool_use", "id": "toolu_r1_0", "name": "find_theaters", "input": {}})
+            );
+            let args = data(&evs[12])["delta"]["partial_json"].as_str().unwrap().to_string();
+            assert_eq!(
+                serde_json::from_str::<Value>(&args).unwrap(),
+                json!({"location": "Mountain View, CA", "movie": "Barbie"})
+            );
+            assert_eq!(data(&evs[14])["content_block"]["id"], "toolu_r1_1");
+            let md = data(&evs[17]);
+            assert_eq!(md["delta"]["stop_reason"], "tool_use");
+            assert_eq!(md["usage"]["output_tokens"], 40);
+            assert_eq!(md["usage"]["input_tokens"], 30);
+            assert_eq!(usage, Usage { input: 30, output: 40, cache_read: 10, cache_write: 0, reasoning: 15 });
+        }
+    }
+
+    #[test]
+    fn gemini_stream_to_openai() {
+        let (evs, usage) = run(Protocol::Gemini, Protocol::Openai, GEMINI_STREAM, 4, None);
+        assert_eq!(evs.last().unwrap().data, "[DONE]");
+        let chunks: Vec<Value> = evs[..evs.len() - 1].iter().map(data).collect();
+        let ids: Vec<&Value> = chunks.iter().map(|c| &c["id"]).collect();
+        assert!(ids.iter().all(|i| *i == "chatcmpl-r1"));
+        assert_eq!(
+            chunks[0]["choices"][0]["delta"],
+            json!({"role": "assistant", "reasoning_content": "Planning the search"})
+        );
+        assert_eq!(chunks[1]["choices"][0]["delta"]["content"], "Looking up ");
+        assert_eq!(chunks[2]["choices"][0]["delta"]["content"], "theaters.");
+        let tc0 = &chunks[3]["choices"][0]["delta"]["tool_calls"][0];
+        assert_eq!(tc0["index"], 0);
+        assert_eq!(tc0["id"], "call_r1_0");
+        assert_eq!(tc0["function"]["name"], "find_theaters");
+        let args = chunks[4]["choices"][0]["delta"]["tool_calls"][0]["function"]["arguments"].as_str().unwrap();
+        assert_eq!(serde_json::from_str::<Value>(args).unwrap()["movie"], "Barbie");
+        assert_eq!(chunks[5]["choices"][0]["delta"]["tool_calls"][0]["index"], 1);
+        assert_eq!(chunks[7]["choices"][0]["finish_reason"], "tool_calls");
+        assert_eq!(chunks[8]["choices"], json!([]));
+        assert_eq!(chunks[8]["usage"]["completion_tokens_details"]["reasoning_tokens"], 15);
+        assert_eq!(chunks.len(), 9);
+        assert_eq!(usage.output, 40);
+    }
+
+    #[test]
+    fn broken_upstream_emits_error_event() {
+        let cut = &ANTHROPIC_STREAM[..ANTHROPIC_STREAM.find("event: content_block_stop").unwrap()];
+        let (evs, _) = run(Protocol::Anthropic, Protocol::Openai, cut, 11, Some("connection reset"));
+        let last = data(evs.last().unwrap());
+        assert_eq!(
+            last,
+            json!({"error": {"message": "connection reset", "type": "server_error", "param": null, "code": null}})
+        );
+        assert!(evs.iter().all(|e| e.data != "[DONE]"));
+        assert!(evs.iter().all(|e| data(e).get("choices").is_none_or(|c| c[0]["finish_reason"].is_null())));
+
+        let cut = &OPENAI_STREAM[..OPENAI_STREAM.find("data: {\"id\":\"chatcmpl-123\",\"object\":\"chat.completion.chunk\",\"created\":1694268190,\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{},").unwrap()];
+        let (evs, _) = run(Protocol::Openai, Protocol::Anthropic, cut, 3, Some("upstream timed out"));
+        let last = evs.last().unwrap();
+        assert_eq!(last.event.as_deref(), Some("error"));
+        assert_eq!(
+            data(last),
+            json!({"type": "error", "error": {"type": "api_error", "message": "upstream timed out"}})
+        );
+        assert!(evs.iter().all(|e| e.event.as_deref() != Some("message_stop")));
+
+        // an in-band upstream error event is converted too
+        let input = "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hi\"}]}}]}\n\ndata: {\"error\":{\"code\":503,\"message\":\"The model is overloaded.\",\"status\":\"UNAVAILABLE\"}}\n\n";
+        let (evs, _) = run(Protocol::Gemini, Protocol::Anthropic, input, 6, None);
+        let last = evs.last().unwrap();
+        assert_eq!(last.event.as_deref(), Some("error"));
+        assert_eq!(data(last)["error"]["message"], "The model is overloaded.");
+        assert!(evs.iter().all(|e| e.event.as_deref() != Some("message_stop")));
+    }
+
+    #[test]
+    fn text_only_stream_defaults_and_bad_json() {
+        let input = "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hi\"}]},\"finishReason\":\"MAX_TOKENS\"}]}\n\n";
+        let (evs, usage) = run(Protocol::Gemini, Protocol::Anthropic, input, 1, None);
+        let names: Vec<&str> = evs.iter().map(|e| e.event.as_deref().unwrap()).collect();
+        assert_eq!(
+            names,
+            [
+                "message_start",
+                "content_block_start",
+                "content_block_delta",
+                "content_block_stop",
+                "message_delta",
+                "message_stop"
+            ]
+        );
+        assert_eq!(data(&evs[4])["delta"]["stop_reason"], "max_tokens");
+        assert_eq!(usage, Usage::default());
+        let (evs, _) = run(Protocol::Gemini, Protocol::Openai, input, 1, None);
+        // no usage reported → no usage chunk
+        assert_eq!(evs.len(), 3);
+        assert_eq!(data(&evs[1])["choices"][0]["finish_reason"], "length");
+
+        let mut conv = stream_converter(Protocol::Openai, Protocol::Anthropic, "m");
+        let mut out = Vec::new();
+        let bad = SseEvent { event: None, data: "{not json".into() };
+        assert!(matches!(conv.push(&bad, &mut out), Err(ConvertError::Upstream(_))));
+    }
+
+    #[test]
+    fn passthrough_forwards_and_counts() {
+        let (evs, usage) = run(Protocol::Anthropic, Protocol::Anthropic, ANTHROPIC_STREAM, 17, None);
+        let mut expected = Vec::new();
+        SseParser::default().feed(ANTHROPIC_STREAM.as_bytes(), &mut expected);
+        assert_eq!(evs, expected);
+        assert_eq!(usage, Usage { input: 472, output: 89, cache_read: 100, cache_write: 7, reasoning: 0 });
+        let (evs, usage) = run(Protocol::Openai, Protocol::Openai, OPENAI_STREAM, 5, Some("boom"));
+        assert_eq!(evs[evs.len() - 2].data, "[DONE]");
+        assert_eq!(data(evs.last().unwrap())["error"]["message"], "boom");
+        assert_eq!(usage.cache_read, 64);
+    }
+}

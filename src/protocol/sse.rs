@@ -1,0 +1,179 @@
+//! A push-based incremental Server-Sent Events parser and writer.
+//!
+//! Hand-written rather than taken from a crate because the proxy needs a push
+//! parser: upstream body chunks are fed in as they arrive (split anywhere, even
+//! inside a UTF-8 sequence or between `\r` and `\n`) while the same chunks may
+//! also be forwarded untouched. Follows the WHATWG event-stream rules: CRLF, LF
+//! or CR line ends, `:` comments, `event:`/`data:` fields (one optional space
+//! after the colon stripped), multiple `data:` lines joined with `\n`, events
+//! dispatched on a blank line.
+
+/// One dispatched event.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SseEvent {
+    /// The `event:` field, if any.
+    pub event: Option<String>,
+    /// All `data:` lines joined with `\n`.
+    pub data: String,
+}
+
+/// Incremental parser state; feed chunks with [`SseParser::feed`].
+#[derive(Debug, Default)]
+pub struct SseParser {
+    line: Vec<u8>,
+    last_was_cr: bool,
+    started: bool,
+    event: Option<String>,
+    data: String,
+    has_data: bool,
+}
+
+impl SseParser {
+    /// Feed one chunk; complete events are appended to `out`.
+    pub fn feed(&mut self, chunk: &[u8], out: &mut Vec<SseEvent>) {
+        for &b in chunk {
+            match b {
+                b'\n' if self.last_was_cr => {
+                    // second half of a CRLF already handled at the CR
+                    self.last_was_cr = false;
+                }
+                b'\r' | b'\n' => {
+                    self.last_was_cr = b == b'\r';
+                    let line = std::mem::take(&mut self.line);
+                    self.process_line(&line, out);
+                }
+                _ => {
+                    self.last_was_cr = false;
+                    self.line.push(b);
+                }
+            }
+        }
+    }
+
+    /// End of input: dispatch a pending event that lacked its final blank
+    /// line (lenient: the spec would discard it).
+    pub fn flush(&mut self, out: &mut Vec<SseEvent>) {
+        if !self.line.is_empty() {
+            let line = std::mem::take(&mut self.line);
+            self.process_line(&line, out);
+        }
+        self.dispatch(out);
+    }
+
+    fn process_line(&mut self, line: &[u8], out: &mut Vec<SseEvent>) {
+        let mut line = String::from_utf8_lossy(line);
+        if !self.started {
+            self.started = true;
+            if let Some(rest) = line.strip_prefix('\u{feff}') {
+                line = rest.to_string().into();
+            }
+        }
+        if line.is_empty() {
+            self.dispatch(out);
+            return;
+        }
+        if line.starts_with(':') {
+            return; // comment
+        }
+        let (field, value) = match line.find(':') {
+            Some(i) => {
+                let v = &line[i + 1..];
+                (&line[..i], v.strip_prefix(' ').unwrap_or(v))
+            }
+            None => (&line[..], ""),
+        };
+        match field {
+            "event" => self.event = Some(value.to_string()),
+            "data" => {
+                if self.has_data {
+                    self.data.push('\n');
+                }
+                self.data.push_str(value);
+                self.has_data = true;
+            }
+            _ => {} // id, retry and unknown fields are irrelevant here
+        }
+    }
+
+    fn dispatch(&mut self, out: &mut Vec<SseEvent>) {
+        let event = self.event.take();
+        if self.has_data {
+            self.has_data = false;
+            out.push(SseEvent { event, data: std::mem::take(&mut self.data) });
+        }
+    }
+}
+
+/// Append one event in wire form: optional `event:` line, one `data:` line per
+/// line of `data`, then a blank line.
+pub fn write_event(out: &mut Vec<u8>, event: Option<&str>, data: &str) {
+    if let Some(e) = event {
+        out.extend_from_slice(b"event: ");
+        out.extend_from_slice(e.as_bytes());
+        out.push(b'\n');
+    }
+    for line in data.split('\n') {
+        out.extend_from_slice(b"data: ");
+        out.extend_from_slice(line.strip_suffix('\r').unwrap_or(line).as_bytes());
+        out.push(b'\n');
+    }
+    out.push(b'\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_split(input: &[u8], split: usize) -> Vec<SseEvent> {
+        let mut p = SseParser::default();
+        let mut out = Vec::new();
+        for c in input.chunks(split.max(1)) {
+            p.feed(c, &mut out);
+        }
+        out
+    }
+
+    #[test]
+    fn every_split_gives_same_events() {
+        let input = "\u{feff}: hello comment\r\nevent: message_start\r\ndata: {\"a\":\"é漢\"}\r\n\r\nevent: ping\ndata: one\ndata:two\n\ndata: lone cr\r\r: ignored\nid: 5\nretry: 10\nevent: only-event\n\n".as_bytes();
+        let expected = vec![
+            SseEvent { event: Some("message_start".into()), data: "{\"a\":\"é漢\"}".into() },
+            SseEvent { event: Some("ping".into()), data: "one\ntwo".into() },
+            SseEvent { event: None, data: "lone cr".into() },
+        ];
+        for split in 1..input.len() {
+            assert_eq!(parse_split(input, split), expected, "split {split}");
+        }
+    }
+
+    #[test]
+    fn flush_dispatches_unterminated_event() {
+        let mut p = SseParser::default();
+        let mut out = Vec::new();
+        p.feed(b"data: [DONE]", &mut out);
+        assert!(out.is_empty());
+        p.flush(&mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].data, "[DONE]");
+    }
+
+    #[test]
+    fn empty_data_line_is_an_event() {
+        assert_eq!(parse_split(b"data\n\n", 1), vec![SseEvent { event: None, data: String::new() }]);
+    }
+
+    #[test]
+    fn writer_round_trips() {
+        let mut buf = Vec::new();
+        write_event(&mut buf, Some("content_block_delta"), "line1\nline2");
+        write_event(&mut buf, None, "[DONE]");
+        assert_eq!(
+            String::from_utf8(buf.clone()).unwrap(),
+            "event: content_block_delta\ndata: line1\ndata: line2\n\ndata: [DONE]\n\n"
+        );
+        let evs = parse_split(&buf, 3);
+        assert_eq!(evs[0].event.as_deref(), Some("content_block_delta"));
+        assert_eq!(evs[0].data, "line1\nline2");
+        assert_eq!(evs[1].data, "[DONE]");
+    }
+}
