@@ -11,7 +11,7 @@ fn state(token: Option<&str>) -> Arc<AppState> {
     let engine = Arc::new(Engine::with_store(Store::temporary().unwrap()).unwrap());
     let mut cfg = Config::default();
     cfg.server.admin_token = token.map(Secret::new);
-    AppState::new(engine, cfg, std::env::temp_dir())
+    AppState::new(engine, cfg, std::env::temp_dir(), routex::engine::records::Recorder::disabled())
 }
 
 fn json(r: &warp::http::Response<bytes::Bytes>) -> serde_json::Value {

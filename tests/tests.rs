@@ -6,3 +6,4 @@ mod admin_api;
 mod cli_both_ways;
 mod cli_errors;
 mod generated_docs;
+mod proxy;

@@ -10,6 +10,7 @@ use super::output::Printer;
 use super::Cli;
 use crate::daemon::{self, AppState};
 use crate::engine::config::Config;
+use crate::engine::records::Recorder;
 use crate::engine::Engine;
 use crate::paths::{self, DaemonInfo};
 use crate::secret::Secret;
@@ -110,8 +111,25 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", paths::daemon_file(&data_dir).display()))?;
         log::info!("routex {} listening on {url} (data: {})", env!("CARGO_PKG_VERSION"), data_dir.display());
         Printer::new(cli.output).serving(&url, &data_dir);
-        let state = AppState::new(engine.clone(), config, data_dir.clone());
-        daemon::serve(state, listener, shutdown_signal()).await;
+        let (recorder, recorder_task) = if config.logging.requests {
+            let (r, t) = Recorder::start(engine.store().clone(), &config.logging);
+            (r, Some(t))
+        } else {
+            (Recorder::disabled(), None)
+        };
+        let state = AppState::new(engine.clone(), config, data_dir.clone(), recorder);
+        daemon::serve(state.clone(), listener, shutdown_signal()).await;
+        // Streams still finishing hold the proxy; give them a moment to write their records.
+        let proxy = state.proxy.clone();
+        drop(state);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while Arc::strong_count(&proxy) > 1 && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        drop(proxy);
+        if let Some(t) = recorder_task {
+            t.shutdown().await;
+        }
         DaemonInfo::remove(&data_dir);
         engine.store().flush()?;
         log::info!("routex stopped cleanly");

@@ -7,13 +7,17 @@
 
 pub mod admin;
 pub mod api;
+pub mod proxy;
 
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
+use warp::Filter;
 
 use crate::engine::config::Config;
+use crate::engine::proxy::{Proxy, ProxyConfig};
+use crate::engine::records::Recorder;
 use crate::engine::Engine;
 
 /// Everything the daemon's handlers share.
@@ -26,12 +30,16 @@ pub struct AppState {
     pub data_dir: PathBuf,
     /// Start time, for uptime.
     pub started: Instant,
+    /// The proxy's request path.
+    pub proxy: Arc<Proxy>,
 }
 
 impl AppState {
     /// Build the state.
-    pub fn new(engine: Arc<Engine>, config: Config, data_dir: PathBuf) -> Arc<AppState> {
-        Arc::new(AppState { engine, config, data_dir, started: Instant::now() })
+    pub fn new(engine: Arc<Engine>, config: Config, data_dir: PathBuf, recorder: Recorder) -> Arc<AppState> {
+        let proxy = Proxy::new(engine.clone(), ProxyConfig::from_config(&config), recorder)
+            .with_affinity(config.session.capacity, std::time::Duration::from_secs(config.session.ttl_s));
+        Arc::new(AppState { engine, config, data_dir, started: Instant::now(), proxy: Arc::new(proxy) })
     }
 }
 
@@ -41,6 +49,6 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
-    let routes = admin::routes(state);
+    let routes = proxy::routes(state.clone()).or(admin::routes(state)).unify().boxed();
     warp::serve(routes).incoming(listener).graceful(shutdown).run().await;
 }

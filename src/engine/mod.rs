@@ -8,6 +8,8 @@
 pub mod channel;
 pub mod config;
 pub mod portable;
+pub mod proxy;
+pub mod records;
 pub mod strategy;
 
 use arc_swap::ArcSwap;

@@ -1,0 +1,131 @@
+//! Proxy routes: `POST /v1/messages` (query strings accepted), `POST /v1/messages/count_tokens`,
+//! `POST /v1/chat/completions` (and `/chat/completions`), `GET /v1/models`.
+//!
+//! An adapter only: it turns the warp request into an engine `Inbound` and the engine's
+//! `Outbound` into a response; rejections here (body too large) speak the client's
+//! protocol, not the admin envelope.
+
+use bytes::Bytes;
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Instant;
+use tokio::sync::mpsc;
+use warp::http::{HeaderMap, StatusCode};
+use warp::reply::Response;
+use warp::{Filter, Reply};
+
+use super::AppState;
+use crate::engine::proxy::{client_error, Inbound, OutBody, Outbound};
+use crate::protocol::Protocol;
+
+type Routes = warp::filters::BoxedFilter<(Response,)>;
+
+/// A bounded channel of chunks as a body stream (back-pressure comes from its capacity).
+struct Chunks(mpsc::Receiver<Result<Bytes, std::io::Error>>);
+
+impl futures_util::Stream for Chunks {
+    type Item = Result<Bytes, std::io::Error>;
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.0.poll_recv(cx)
+    }
+}
+
+/// The engine's answer as a warp response.
+pub fn into_response(o: Outbound) -> Response {
+    let mut resp = match o.body {
+        OutBody::Full(b) => Response::new(b.into()),
+        OutBody::Stream(rx) => warp::reply::stream(Chunks(rx)).into_response(),
+    };
+    *resp.status_mut() = StatusCode::from_u16(o.status).unwrap_or(StatusCode::BAD_GATEWAY);
+    resp.headers_mut().extend(o.headers);
+    resp
+}
+
+#[derive(Debug)]
+struct TooLarge(Protocol, u64);
+impl warp::reject::Reject for TooLarge {}
+
+fn optional_query() -> impl Filter<Extract = (Option<String>,), Error = Infallible> + Clone {
+    warp::query::raw().map(Some).or(warp::any().map(|| None)).unify()
+}
+
+fn body_for(p: Protocol, limit: u64) -> impl Filter<Extract = (Bytes,), Error = warp::Rejection> + Clone {
+    warp::body::content_length_limit(limit)
+        .or_else(move |_| async move { Err(warp::reject::custom(TooLarge(p, limit))) })
+        .and(warp::body::bytes())
+}
+
+/// Every proxy route.
+pub fn routes(state: Arc<AppState>) -> Routes {
+    let limit = state.config.server.body_limit_mb * 1024 * 1024;
+    let s = {
+        let st = state.clone();
+        move || {
+            let st = st.clone();
+            warp::any().map(move || st.clone())
+        }
+    };
+    let sp = s.clone();
+    let proxied = move |p: Protocol, endpoint: &'static str| {
+        let s = sp.clone();
+        optional_query().and(warp::header::headers_cloned()).and(body_for(p, limit)).and(s()).then(
+            move |query: Option<String>, headers: HeaderMap, body: Bytes, st: Arc<AppState>| async move {
+                let inbound = Inbound { protocol: p, endpoint, query, headers, body, received: Instant::now() };
+                into_response(st.proxy.handle(inbound).await)
+            },
+        )
+    };
+    let messages = warp::post().and(warp::path!("v1" / "messages")).and(proxied(Protocol::Anthropic, "/v1/messages"));
+    let chat = warp::post()
+        .and(warp::path!("v1" / "chat" / "completions").or(warp::path!("chat" / "completions")).unify())
+        .and(proxied(Protocol::Openai, "/v1/chat/completions"));
+    let count = warp::post()
+        .and(warp::path!("v1" / "messages" / "count_tokens"))
+        .and(warp::header::headers_cloned())
+        .and(body_for(Protocol::Anthropic, limit))
+        .and(s())
+        .then(|headers: HeaderMap, body: Bytes, st: Arc<AppState>| async move {
+            let inbound = Inbound {
+                protocol: Protocol::Anthropic,
+                endpoint: "/v1/messages/count_tokens",
+                query: None,
+                headers,
+                body,
+                received: Instant::now(),
+            };
+            into_response(st.proxy.count_tokens(inbound).await)
+        });
+    let models = warp::get().and(warp::path!("v1" / "models")).and(warp::header::headers_cloned()).and(s()).map(
+        |headers: HeaderMap, st: Arc<AppState>| {
+            if !st.proxy.authorized(&headers) {
+                let p = if headers.contains_key("anthropic-version") { Protocol::Anthropic } else { Protocol::Openai };
+                return into_response(client_error(p, 401, "invalid or missing API key for this routex"));
+            }
+            warp::reply::json(&st.proxy.models(headers.contains_key("anthropic-version"))).into_response()
+        },
+    );
+    messages
+        .or(count)
+        .unify()
+        .or(chat)
+        .unify()
+        .or(models)
+        .unify()
+        .recover(|r: warp::Rejection| async move {
+            if let Some(TooLarge(p, limit)) = r.find::<TooLarge>() {
+                return Ok(into_response(client_error(
+                    *p,
+                    413,
+                    &format!(
+                        "the request body is larger than this routex accepts ({} MiB; server.body_limit_mb)",
+                        limit / 1024 / 1024
+                    ),
+                )));
+            }
+            Err(r)
+        })
+        .unify()
+        .boxed()
+}

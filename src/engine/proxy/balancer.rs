@@ -1,0 +1,271 @@
+//! Channel choice: the five strategies of SPEC §4.5 and session affinity (§4.4).
+//!
+//! `order` puts the candidates in the order they will be tried: the strategy's pick
+//! first, then the rest by priority (the failover order). It allocates one small vector
+//! and takes no lock but the affinity LRU's.
+
+use lru::LruCache;
+use rand::Rng;
+use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use super::runtime::ChannelRuntime;
+use crate::engine::{Channel, Strategy};
+
+/// A channel that may serve the request, with its live state.
+#[derive(Clone)]
+pub struct Candidate {
+    /// The channel.
+    pub channel: Arc<Channel>,
+    /// Its runtime.
+    pub rt: Arc<ChannelRuntime>,
+}
+
+/// Strategy state that lives across requests.
+#[derive(Debug, Default)]
+pub struct Balancer {
+    rr: AtomicUsize,
+}
+
+impl Balancer {
+    /// Order candidates (already in priority order, highest first) for one request.
+    pub fn order(&self, strategy: Strategy, mut cands: Vec<Candidate>) -> Vec<Candidate> {
+        if cands.len() <= 1 {
+            return cands;
+        }
+        let first = match strategy {
+            Strategy::Priority => {
+                let top = cands[0].channel.priority;
+                let tier = cands.iter().take_while(|c| c.channel.priority == top).count();
+                self.rr.fetch_add(1, Ordering::Relaxed) % tier
+            }
+            Strategy::RoundRobin => self.rr.fetch_add(1, Ordering::Relaxed) % cands.len(),
+            Strategy::Weighted => {
+                let total: u64 = cands.iter().map(|c| c.channel.weight as u64).sum();
+                if total == 0 {
+                    0
+                } else {
+                    let mut x = rand::thread_rng().gen_range(0..total);
+                    cands
+                        .iter()
+                        .position(|c| {
+                            let w = c.channel.weight as u64;
+                            if x < w {
+                                true
+                            } else {
+                                x -= w;
+                                false
+                            }
+                        })
+                        .unwrap_or(0)
+                }
+            }
+            Strategy::LeastUsed => {
+                let key = |c: &Candidate| (c.rt.in_flight.load(Ordering::Relaxed), c.rt.total.load(Ordering::Relaxed));
+                (0..cands.len()).min_by_key(|&i| key(&cands[i])).unwrap_or(0)
+            }
+            Strategy::Latency => {
+                let mut rng = rand::thread_rng();
+                let a = rng.gen_range(0..cands.len());
+                let mut b = rng.gen_range(0..cands.len() - 1);
+                if b >= a {
+                    b += 1;
+                }
+                if cands[b].rt.cost() < cands[a].rt.cost() {
+                    b
+                } else {
+                    a
+                }
+            }
+        };
+        let picked = cands.remove(first);
+        cands.insert(0, picked);
+        cands
+    }
+}
+
+/// Session affinity: session id → channel id, sliding TTL, bounded LRU.
+pub struct Affinity {
+    ttl: Duration,
+    map: Mutex<LruCache<String, (String, Instant)>>,
+}
+
+impl Affinity {
+    /// An empty table.
+    pub fn new(capacity: usize, ttl: Duration) -> Affinity {
+        Affinity { ttl, map: Mutex::new(LruCache::new(NonZeroUsize::new(capacity.max(1)).expect("non-zero"))) }
+    }
+
+    /// The channel a session sticks to, if still fresh (refreshes the TTL).
+    pub fn get(&self, session: &str) -> Option<String> {
+        let mut m = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        match m.get_mut(session) {
+            Some((ch, seen)) if now.duration_since(*seen) < self.ttl => {
+                *seen = now;
+                Some(ch.clone())
+            }
+            Some(_) => {
+                m.pop(session);
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// Stick a session to a channel (or re-stick it).
+    pub fn set(&self, session: &str, channel_id: &str) {
+        let mut m = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        match m.get_mut(session) {
+            Some(entry) if entry.0 == channel_id => entry.1 = Instant::now(),
+            _ => {
+                m.put(session.to_string(), (channel_id.to_string(), Instant::now()));
+            }
+        }
+    }
+
+    /// Live sessions.
+    pub fn len(&self) -> usize {
+        self.map.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    /// Whether no session is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The session of a request (SPEC §4.4): the configured header, else
+/// `x-claude-code-session-id`, else Anthropic `metadata.user_id` (a JSON string holding
+/// `session_id`, or the older `user_…_session_<uuid>`).
+pub fn session_id(configured: Option<&str>, claude_code: Option<&str>, user_id: Option<&str>) -> Option<String> {
+    if let Some(s) = configured.map(str::trim).filter(|s| !s.is_empty()) {
+        return Some(s.to_string());
+    }
+    if let Some(s) = claude_code.map(str::trim).filter(|s| !s.is_empty()) {
+        return Some(s.to_string());
+    }
+    let uid = user_id?.trim();
+    if uid.starts_with('{') {
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(uid) {
+            if let Some(s) = v.get("session_id").and_then(|s| s.as_str()).filter(|s| !s.is_empty()) {
+                return Some(s.to_string());
+            }
+        }
+    }
+    if let Some(i) = uid.find("_session_") {
+        let s = &uid[i + "_session_".len()..];
+        if !s.is_empty() {
+            return Some(s.to_string());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::channel::{validate, ChannelSpec};
+    use std::collections::HashMap;
+
+    fn cand(name: &str, priority: i64, weight: i64) -> Candidate {
+        let spec = ChannelSpec {
+            name: name.into(),
+            kind: "anthropic".into(),
+            models: vec!["*".into()],
+            priority,
+            weight,
+            ..Default::default()
+        };
+        Candidate {
+            channel: Arc::new(validate(&spec, name.into(), String::new(), String::new()).unwrap()),
+            rt: Arc::new(ChannelRuntime::default()),
+        }
+    }
+
+    fn firsts(b: &Balancer, s: Strategy, cands: &[Candidate], n: usize) -> HashMap<String, usize> {
+        let mut h = HashMap::new();
+        for _ in 0..n {
+            let o = b.order(s, cands.to_vec());
+            *h.entry(o[0].channel.name.clone()).or_default() += 1;
+        }
+        h
+    }
+
+    #[test]
+    fn priority_round_robins_inside_the_top_tier_only() {
+        let cands = vec![cand("a", 10, 1), cand("b", 10, 1), cand("c", 1, 1)];
+        let h = firsts(&Balancer::default(), Strategy::Priority, &cands, 100);
+        assert_eq!(h.get("a"), Some(&50));
+        assert_eq!(h.get("b"), Some(&50));
+        assert_eq!(h.get("c"), None);
+        // The failover order keeps the lower tier last.
+        let o = Balancer::default().order(Strategy::Priority, cands);
+        assert_eq!(o[2].channel.name, "c");
+    }
+
+    #[test]
+    fn round_robin_visits_everyone_equally() {
+        let cands = vec![cand("a", 10, 1), cand("b", 5, 1), cand("c", 1, 1)];
+        let h = firsts(&Balancer::default(), Strategy::RoundRobin, &cands, 300);
+        assert_eq!(h.values().copied().collect::<Vec<_>>(), vec![100, 100, 100]);
+    }
+
+    #[test]
+    fn weighted_follows_weights_and_skips_zero() {
+        let cands = vec![cand("a", 0, 3), cand("b", 0, 1), cand("z", 0, 0)];
+        let h = firsts(&Balancer::default(), Strategy::Weighted, &cands, 4000);
+        let a = *h.get("a").unwrap() as f64;
+        assert!((2700.0..3300.0).contains(&a), "{h:?}");
+        assert_eq!(h.get("z"), None);
+    }
+
+    #[test]
+    fn least_used_prefers_fewest_in_flight_then_fewest_total() {
+        let cands = vec![cand("a", 0, 1), cand("b", 0, 1), cand("c", 0, 1)];
+        cands[0].rt.in_flight.store(2, Ordering::Relaxed);
+        cands[1].rt.in_flight.store(1, Ordering::Relaxed);
+        cands[2].rt.in_flight.store(1, Ordering::Relaxed);
+        cands[1].rt.total.store(10, Ordering::Relaxed);
+        cands[2].rt.total.store(3, Ordering::Relaxed);
+        assert_eq!(Balancer::default().order(Strategy::LeastUsed, cands)[0].channel.name, "c");
+    }
+
+    #[test]
+    fn latency_prefers_the_faster_of_two() {
+        let cands = vec![cand("slow", 0, 1), cand("fast", 0, 1)];
+        cands[0].rt.observe_latency(500_000);
+        cands[1].rt.observe_latency(5_000);
+        let h = firsts(&Balancer::default(), Strategy::Latency, &cands, 200);
+        assert_eq!(h.get("fast"), Some(&200), "{h:?}");
+    }
+
+    #[test]
+    fn affinity_sticks_slides_and_expires() {
+        let a = Affinity::new(2, Duration::from_millis(60));
+        a.set("s1", "ch_a");
+        std::thread::sleep(Duration::from_millis(40));
+        assert_eq!(a.get("s1").as_deref(), Some("ch_a"), "sliding ttl refreshed");
+        std::thread::sleep(Duration::from_millis(40));
+        assert_eq!(a.get("s1").as_deref(), Some("ch_a"));
+        std::thread::sleep(Duration::from_millis(70));
+        assert_eq!(a.get("s1"), None);
+        a.set("s1", "x");
+        a.set("s2", "y");
+        a.set("s3", "z");
+        assert_eq!(a.len(), 2, "bounded by capacity");
+        assert_eq!(a.get("s1"), None, "least recently used evicted");
+    }
+
+    #[test]
+    fn session_sources_in_order() {
+        assert_eq!(session_id(Some("h"), Some("cc"), None).as_deref(), Some("h"));
+        assert_eq!(session_id(None, Some("cc"), Some("user_x_session_abc")).as_deref(), Some("cc"));
+        let json = r#"{"device_id":"d","account_uuid":"","session_id":"5f1c"}"#;
+        assert_eq!(session_id(None, None, Some(json)).as_deref(), Some("5f1c"));
+        assert_eq!(session_id(None, None, Some("user_abc123_account__session_2b7e-41")).as_deref(), Some("2b7e-41"));
+        assert_eq!(session_id(None, None, Some("plain-user")), None);
+    }
+}

@@ -1,0 +1,1018 @@
+//! The proxy's request path (SPEC §4): authenticate, peek at the body, choose channels,
+//! forward with failover, relay or convert the answer, record what happened.
+//!
+//! It reads only the engine's immutable snapshot (never the store); records leave
+//! through the recorder's bounded queue. The daemon hands it an [`Inbound`] and turns the
+//! [`Outbound`] into an HTTP response; everything a client can observe is decided here.
+
+pub mod balancer;
+mod relay;
+pub mod runtime;
+pub mod upstream;
+
+use super::records;
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderName, HeaderValue};
+use serde::Deserialize;
+use std::borrow::Cow;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+use self::balancer::{Affinity, Balancer, Candidate};
+use self::runtime::{Breaker, Runtimes, Transition};
+use super::config::Config;
+use super::records::{Attempt, Recorder, RequestRecord, Tokens};
+use super::{Engine, Status};
+use crate::protocol::{self, Protocol, Usage};
+use crate::secret::Secret;
+
+/// Settings of the request path, from the config file.
+#[derive(Debug, Clone)]
+pub struct ProxyConfig {
+    /// Keys clients must present (none: open).
+    pub client_keys: Vec<Secret>,
+    /// Session header name (lowercase).
+    pub session_header: String,
+    /// Channels tried per request at most.
+    pub max_attempts: usize,
+    /// Consecutive failures that open a breaker.
+    pub failure_threshold: u32,
+    /// How long a breaker stays open without an upstream hint.
+    pub open_for: Duration,
+    /// Time to response headers (and to the first stream chunk).
+    pub first_byte_timeout: Duration,
+    /// Longest silence inside a stream.
+    pub idle_timeout: Duration,
+    /// Whole request.
+    pub request_timeout: Duration,
+    /// Upstream connect timeout.
+    pub connect_timeout: Duration,
+    /// Capture bodies into records.
+    pub bodies: super::config::BodyCapture,
+    /// Largest captured body, KiB.
+    pub body_max_kb: u64,
+}
+
+impl ProxyConfig {
+    /// From the config file.
+    pub fn from_config(c: &Config) -> ProxyConfig {
+        ProxyConfig {
+            client_keys: c.server.client_keys.clone(),
+            session_header: c.session.header.to_ascii_lowercase(),
+            max_attempts: c.load_balancer.max_attempts as usize,
+            failure_threshold: c.circuit_breaker.failure_threshold,
+            open_for: Duration::from_secs(c.circuit_breaker.open_s),
+            first_byte_timeout: Duration::from_secs(c.server.first_byte_timeout_s),
+            idle_timeout: Duration::from_secs(c.server.idle_timeout_s),
+            request_timeout: Duration::from_secs(c.server.request_timeout_s),
+            connect_timeout: Duration::from_secs(c.server.connect_timeout_s),
+            bodies: c.logging.bodies,
+            body_max_kb: c.logging.body_max_kb,
+        }
+    }
+}
+
+/// A client request as the daemon received it.
+#[derive(Debug)]
+pub struct Inbound {
+    /// The client's protocol (from the endpoint).
+    pub protocol: Protocol,
+    /// The endpoint path (`/v1/messages`).
+    pub endpoint: &'static str,
+    /// The raw query string, if any.
+    pub query: Option<String>,
+    /// Request headers.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: Bytes,
+    /// When it arrived.
+    pub received: Instant,
+}
+
+/// The body of an answer.
+pub enum OutBody {
+    /// A whole body.
+    Full(Bytes),
+    /// A stream of chunks, relayed as they come.
+    Stream(mpsc::Receiver<Result<Bytes, std::io::Error>>),
+}
+
+/// The answer for the daemon to send.
+pub struct Outbound {
+    /// HTTP status.
+    pub status: u16,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// Body.
+    pub body: OutBody,
+}
+
+/// Per-request facts shared by the attempt loop, the relay and the record.
+#[derive(Clone)]
+pub(crate) struct Trail {
+    pub request_id: String,
+    pub trace_id: String,
+    pub span_id: String,
+    pub session: Option<String>,
+    pub protocol: Protocol,
+    pub endpoint: &'static str,
+    pub model: String,
+    pub stream: bool,
+    pub received: Instant,
+    pub time_ms: u64,
+    pub bytes_in: u64,
+    pub request_body: Option<String>,
+    /// Routex added `stream_options.include_usage` the client did not ask for.
+    pub strip_usage: bool,
+}
+
+/// The proxy: everything the request path needs, shared by all requests.
+pub struct Proxy {
+    engine: Arc<Engine>,
+    cfg: ProxyConfig,
+    client: reqwest::Client,
+    runtimes: Arc<Runtimes>,
+    balancer: Balancer,
+    affinity: Affinity,
+    recorder: Recorder,
+}
+
+#[derive(Deserialize)]
+struct Peek<'a> {
+    #[serde(borrow, default)]
+    model: Option<Cow<'a, str>>,
+    #[serde(default)]
+    stream_options: Option<StreamOptions>,
+    #[serde(default)]
+    stream: Option<bool>,
+    #[serde(borrow, default)]
+    metadata: Option<PeekMeta<'a>>,
+}
+
+#[derive(Deserialize)]
+struct StreamOptions {
+    #[serde(default)]
+    include_usage: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct PeekMeta<'a> {
+    #[serde(borrow, default)]
+    user_id: Option<Cow<'a, str>>,
+}
+
+enum Outcome {
+    Done(Outbound),
+    Final(Outbound),
+    Retry { status: Option<u16>, error: String, wait: Option<Duration>, last: Option<(u16, HeaderMap, Bytes)> },
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut b = vec![0u8; bytes];
+    getrandom::getrandom(&mut b).expect("randomness");
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn header_str<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    h.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// A client error in the client's own protocol.
+pub fn client_error(p: Protocol, status: u16, message: &str) -> Outbound {
+    let body = error_body(p, status, message);
+    let mut headers = HeaderMap::new();
+    headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    Outbound { status, headers, body: OutBody::Full(Bytes::from(body)) }
+}
+
+/// The error body of a protocol for a status and message.
+pub fn error_body(p: Protocol, status: u16, message: &str) -> Vec<u8> {
+    let v = match p {
+        Protocol::Openai => {
+            let kind = match status {
+                400 | 404 | 413 | 422 => "invalid_request_error",
+                401 => "authentication_error",
+                403 => "permission_error",
+                429 => "rate_limit_error",
+                _ => "api_error",
+            };
+            serde_json::json!({"error": {"message": message, "type": kind, "param": null, "code": null}})
+        }
+        _ => {
+            let kind = match status {
+                400 | 422 => "invalid_request_error",
+                401 => "authentication_error",
+                403 => "permission_error",
+                404 => "not_found_error",
+                413 => "request_too_large",
+                429 => "rate_limit_error",
+                503 | 529 => "overloaded_error",
+                _ => "api_error",
+            };
+            serde_json::json!({"type": "error", "error": {"type": kind, "message": message}})
+        }
+    };
+    serde_json::to_vec(&v).expect("json")
+}
+
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl Proxy {
+    /// Build the proxy over an engine.
+    pub fn new(engine: Arc<Engine>, cfg: ProxyConfig, recorder: Recorder) -> Proxy {
+        let client = reqwest::Client::builder()
+            .connect_timeout(cfg.connect_timeout)
+            .pool_idle_timeout(Duration::from_secs(90))
+            .pool_max_idle_per_host(256)
+            .tcp_nodelay(true)
+            .build()
+            .expect("the HTTP client builds");
+        let runtimes = Arc::new(Runtimes::default());
+        // A channel stored as rate_limited by an earlier run gets one trial, then heals or not.
+        for ch in engine.snapshot().channels.iter().filter(|c| c.status == Status::RateLimited) {
+            runtimes.get(&ch.id).set_breaker(Breaker::HalfOpen { trial: false });
+        }
+        let affinity = Affinity::new(10_000, Duration::from_secs(18_000));
+        Proxy { engine, cfg, client, runtimes, balancer: Balancer::default(), affinity, recorder }
+    }
+
+    /// With a configured affinity table.
+    pub fn with_affinity(mut self, capacity: usize, ttl: Duration) -> Proxy {
+        self.affinity = Affinity::new(capacity, ttl);
+        self
+    }
+
+    /// Live per-channel state.
+    pub fn runtimes(&self) -> &Arc<Runtimes> {
+        &self.runtimes
+    }
+
+    /// Live sessions in the affinity table.
+    pub fn sessions(&self) -> usize {
+        self.affinity.len()
+    }
+
+    /// The recorder.
+    pub fn recorder(&self) -> &Recorder {
+        &self.recorder
+    }
+
+    /// Check the client's key when client keys are configured.
+    pub fn authorized(&self, headers: &HeaderMap) -> bool {
+        if self.cfg.client_keys.is_empty() {
+            return true;
+        }
+        let given = header_str(headers, "x-api-key")
+            .or_else(|| header_str(headers, "authorization").and_then(|v| v.strip_prefix("Bearer ")))
+            .unwrap_or("")
+            .trim();
+        self.cfg.client_keys.iter().any(|k| same(k.expose().as_bytes(), given.as_bytes()))
+    }
+
+    /// Handle one proxied request.
+    pub async fn handle(self: &Arc<Self>, inbound: Inbound) -> Outbound {
+        let p = inbound.protocol;
+        if !self.authorized(&inbound.headers) {
+            return client_error(
+                p,
+                401,
+                "invalid or missing API key for this routex (send it as x-api-key or Authorization: Bearer)",
+            );
+        }
+        let (trace_id, parent) = parse_traceparent(header_str(&inbound.headers, "traceparent"));
+        let request_id = header_str(&inbound.headers, "x-request-id")
+            .filter(|v| !v.is_empty() && v.len() <= 128)
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("req_{}", random_hex(12)));
+        let _ = parent;
+        let peek: Peek = match serde_json::from_slice(&inbound.body) {
+            Ok(p) => p,
+            Err(e) => {
+                let mut out = client_error(p, 400, &format!("the request body is not valid JSON: {e}"));
+                out.headers.insert("x-request-id", HeaderValue::from_str(&request_id).expect("hex"));
+                return out;
+            }
+        };
+        let Some(model) = peek.model.as_deref().filter(|m| !m.is_empty()).map(str::to_string) else {
+            return client_error(p, 400, "the request has no \"model\"; name the model to use");
+        };
+        let stream = peek.stream.unwrap_or(false);
+        let session = balancer::session_id(
+            header_str(&inbound.headers, &self.cfg.session_header),
+            header_str(&inbound.headers, "x-claude-code-session-id"),
+            peek.metadata.as_ref().and_then(|m| m.user_id.as_deref()),
+        );
+        let trail = Trail {
+            request_id,
+            trace_id,
+            span_id: random_hex(8),
+            session,
+            protocol: p,
+            endpoint: inbound.endpoint,
+            model,
+            stream,
+            received: inbound.received,
+            time_ms: runtime::now_ms(),
+            bytes_in: inbound.body.len() as u64,
+            request_body: (self.cfg.bodies == super::config::BodyCapture::All
+                || self.cfg.bodies == super::config::BodyCapture::Errors)
+                .then(|| super::records::capture(&inbound.body, self.cfg.body_max_kb)),
+            strip_usage: p == Protocol::Openai
+                && stream
+                && peek.stream_options.as_ref().and_then(|o| o.include_usage) != Some(true),
+        };
+        let mut out = self.route_and_forward(&inbound, &trail).await;
+        out.headers.insert(
+            "x-request-id",
+            HeaderValue::from_str(&trail.request_id).unwrap_or(HeaderValue::from_static("invalid")),
+        );
+        out.headers.insert("x-trace-id", HeaderValue::from_str(&trail.trace_id).expect("hex"));
+        out.headers.insert("x-span-id", HeaderValue::from_str(&trail.span_id).expect("hex"));
+        out
+    }
+
+    fn candidates(&self, model: &str) -> (Vec<Candidate>, Vec<String>) {
+        let snap = self.engine.snapshot();
+        let now = Instant::now();
+        let mut ok = Vec::new();
+        let mut down = Vec::new();
+        for ch in snap.channels.iter() {
+            if !ch.serves(model) {
+                continue;
+            }
+            if ch.status == Status::Disabled {
+                down.push(format!("{} (disabled)", ch.name));
+                continue;
+            }
+            let rt = self.runtimes.get(&ch.id);
+            if !rt.admissible(now) {
+                down.push(format!("{} (circuit open)", ch.name));
+                continue;
+            }
+            if !rt.has_key(ch.api_keys.len(), now) {
+                down.push(format!("{} (every key cooling down)", ch.name));
+                continue;
+            }
+            ok.push(Candidate { channel: ch.clone(), rt });
+        }
+        (ok, down)
+    }
+
+    fn reflect(&self, channel_id: &str, t: Transition) {
+        let (from, to) = match t {
+            Transition::None => return,
+            Transition::Opened => (Status::Enabled, Status::RateLimited),
+            Transition::Healed => (Status::RateLimited, Status::Enabled),
+        };
+        let engine = self.engine.clone();
+        let id = channel_id.to_string();
+        tokio::task::spawn_blocking(move || {
+            if let Ok(c) = engine.find_channel(&id) {
+                if c.status == from {
+                    if let Err(e) = engine.set_status(&id, to) {
+                        log::warn!("could not store status {to} for channel {}: {e}", c.name);
+                    } else {
+                        log::info!("channel {} is now {to}", c.name);
+                    }
+                }
+            }
+        });
+    }
+
+    async fn route_and_forward(self: &Arc<Self>, inbound: &Inbound, trail: &Trail) -> Outbound {
+        let p = trail.protocol;
+        let (cands, down) = self.candidates(&trail.model);
+        if cands.is_empty() {
+            let out = if down.is_empty() {
+                let available = self.available_models();
+                client_error(
+                    p,
+                    404,
+                    &format!(
+                        "no channel serves model {:?}; available: {}",
+                        trail.model,
+                        if available.is_empty() {
+                            "none (add a channel: routex channel add)".to_string()
+                        } else {
+                            available.join(", ")
+                        }
+                    ),
+                )
+            } else {
+                client_error(
+                    p,
+                    503,
+                    &format!("every channel serving model {:?} is unavailable: {}", trail.model, down.join(", ")),
+                )
+            };
+            self.record_failure(trail, &out, Vec::new(), None);
+            return out;
+        }
+        let strategy = self.engine.snapshot().strategy;
+        let mut ordered = self.balancer.order(strategy, cands);
+        if let Some(sticky) = trail.session.as_deref().and_then(|s| self.affinity.get(s)) {
+            if let Some(i) = ordered.iter().position(|c| c.channel.id == sticky) {
+                let c = ordered.remove(i);
+                ordered.insert(0, c);
+            }
+        }
+        let max = self.cfg.max_attempts.max(1);
+        let mut attempts: Vec<Attempt> = Vec::new();
+        let mut last: Option<(u16, HeaderMap, Bytes, Protocol)> = None;
+        let mut last_error = String::new();
+        let mut any_timeout = false;
+        let mut parsed: Option<serde_json::Value> = None;
+        for cand in ordered.into_iter() {
+            if attempts.len() >= max {
+                break;
+            }
+            let now = Instant::now();
+            let n_keys = cand.channel.api_keys.len();
+            let Some(key_idx) = cand.rt.pick_key(n_keys, now) else { continue };
+            if !cand.rt.begin(now) {
+                continue;
+            }
+            let started = Instant::now();
+            let attempt_no = attempts.len() + 1;
+            let outcome = self.attempt(inbound, trail, &cand, key_idx, &mut parsed, &mut attempts, attempt_no).await;
+            match outcome {
+                Outcome::Done(out) => return out,
+                Outcome::Final(out) => return out,
+                Outcome::Retry { status, error, wait, last: resp } => {
+                    cand.rt.end();
+                    if matches!(status, Some(s) if upstream::is_key_problem(s)) {
+                        cand.rt.cool_key(key_idx, n_keys, wait.unwrap_or(self.cfg.open_for));
+                    }
+                    let t = cand.rt.on_failure(
+                        self.cfg.failure_threshold,
+                        wait.unwrap_or(self.cfg.open_for),
+                        error.clone(),
+                    );
+                    self.reflect(&cand.channel.id, t);
+                    any_timeout |= error.contains("timed out");
+                    log::warn!(
+                        "request {} attempt {} on channel {} failed: {error}",
+                        trail.request_id,
+                        attempt_no,
+                        cand.channel.name
+                    );
+                    attempts.push(Attempt {
+                        channel_id: cand.channel.id.clone(),
+                        channel_name: cand.channel.name.clone(),
+                        status,
+                        error: Some(error.clone()),
+                        latency_ms: started.elapsed().as_millis() as u64,
+                    });
+                    last_error = format!("{}: {error}", cand.channel.name);
+                    if let Some((s, h, b)) = resp {
+                        last = Some((s, h, b, cand.channel.protocol));
+                    }
+                }
+            }
+        }
+        // Every attempt failed.
+        let n = attempts.len();
+        let mut out = match last {
+            Some((status, headers, body, up)) => {
+                let mut out = if up == p {
+                    let mut h = HeaderMap::new();
+                    h.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                    Outbound { status, headers: h, body: OutBody::Full(body) }
+                } else {
+                    let v = protocol::convert_error(up, p, status, &body);
+                    let mut o = client_error(p, status, "");
+                    o.body = OutBody::Full(Bytes::from(serde_json::to_vec(&v).expect("json")));
+                    o
+                };
+                copy_passthrough(&headers, &mut out.headers);
+                out
+            }
+            None if n == 0 => client_error(
+                p,
+                503,
+                &format!("every channel serving model {:?} is busy or cooling down; retry shortly", trail.model),
+            ),
+            None => client_error(
+                p,
+                if any_timeout { 504 } else { 502 },
+                &format!("all {n} channel(s) tried failed; last: {last_error}"),
+            ),
+        };
+        out.headers.insert("x-routex-attempts", HeaderValue::from(n as u64));
+        self.record_failure(trail, &out, attempts, None);
+        out
+    }
+
+    fn available_models(&self) -> Vec<String> {
+        let snap = self.engine.snapshot();
+        let mut v: Vec<String> = snap
+            .channels
+            .iter()
+            .filter(|c| c.status != Status::Disabled)
+            .flat_map(|c| c.models.iter().cloned().chain(c.model_map.keys().cloned()))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// The body to send upstream: the client's bytes when nothing changes, else rewritten.
+    fn upstream_body(
+        &self,
+        inbound: &Inbound,
+        trail: &Trail,
+        cand: &Candidate,
+        upstream_model: &str,
+        parsed: &mut Option<serde_json::Value>,
+    ) -> Result<Bytes, String> {
+        let ch = &cand.channel;
+        let inject_usage = trail.strip_usage && ch.protocol == Protocol::Openai;
+        if ch.protocol == trail.protocol && upstream_model == trail.model && !inject_usage {
+            return Ok(inbound.body.clone());
+        }
+        if parsed.is_none() {
+            *parsed = Some(serde_json::from_slice(&inbound.body).map_err(|e| e.to_string())?);
+        }
+        let v = parsed.as_ref().expect("parsed");
+        let out = if ch.protocol == trail.protocol {
+            let mut v = v.clone();
+            v["model"] = serde_json::Value::String(upstream_model.to_string());
+            if inject_usage {
+                // Usage for the request log; the usage chunk is kept from the client (relay).
+                v["stream_options"] = serde_json::json!({"include_usage": true});
+            }
+            v
+        } else {
+            protocol::convert_request(trail.protocol, ch.protocol, v, upstream_model).map_err(|e| e.to_string())?
+        };
+        Ok(Bytes::from(serde_json::to_vec(&out).expect("json")))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn attempt(
+        self: &Arc<Self>,
+        inbound: &Inbound,
+        trail: &Trail,
+        cand: &Candidate,
+        key_idx: usize,
+        parsed: &mut Option<serde_json::Value>,
+        attempts: &mut Vec<Attempt>,
+        attempt_no: usize,
+    ) -> Outcome {
+        let ch = &cand.channel;
+        let upstream_model = ch.model_map.get(&trail.model).cloned().unwrap_or_else(|| trail.model.clone());
+        let body = match self.upstream_body(inbound, trail, cand, &upstream_model, parsed) {
+            Ok(b) => b,
+            Err(e) => {
+                // The request cannot be expressed for this channel: a client error, not a channel failure.
+                cand.rt.end();
+                cand.rt.on_abandon();
+                return Outcome::Final(client_error(trail.protocol, 400, &format!("channel {}: {e}", ch.name)));
+            }
+        };
+        let url = upstream::endpoint_url(ch, &upstream_model, trail.stream, inbound.query.as_deref());
+        let key = ch.api_keys.get(key_idx).map(|k| k.expose());
+        let mut headers = upstream::auth_headers(ch, key, &inbound.headers, trail.protocol);
+        if let Ok(v) = HeaderValue::from_str(&format!("00-{}-{}-01", trail.trace_id, trail.span_id)) {
+            headers.insert(HeaderName::from_static("traceparent"), v);
+        }
+        let timeout = ch.timeout_s.map(Duration::from_secs).unwrap_or(self.cfg.first_byte_timeout);
+        let sent = Instant::now();
+        let req = self.client.post(&url).headers(headers).body(body);
+        let resp = match tokio::time::timeout(timeout, req.send()).await {
+            Err(_) => {
+                return Outcome::Retry {
+                    status: None,
+                    error: format!("timed out after {}s waiting for response headers", timeout.as_secs()),
+                    wait: None,
+                    last: None,
+                }
+            }
+            Ok(Err(e)) => {
+                return Outcome::Retry { status: None, error: describe_reqwest(&e), wait: None, last: None };
+            }
+            Ok(Ok(r)) => r,
+        };
+        let status = resp.status().as_u16();
+        let resp_headers = resp.headers().clone();
+        if !(200..300).contains(&status) {
+            let wait = upstream::retry_after(&resp_headers);
+            let body = match tokio::time::timeout(timeout, resp.bytes()).await {
+                Ok(Ok(b)) => b,
+                _ => Bytes::new(),
+            };
+            if upstream::is_retryable(status) {
+                let snippet = String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned();
+                return Outcome::Retry {
+                    status: Some(status),
+                    error: format!("upstream answered {status}: {snippet}"),
+                    wait,
+                    last: Some((status, resp_headers, body)),
+                };
+            }
+            // Other 4xx: the client's mistake; back to the client unchanged (or in its shape).
+            cand.rt.end();
+            cand.rt.on_abandon();
+            let mut out = if ch.protocol == trail.protocol {
+                let mut h = HeaderMap::new();
+                if let Some(ct) = resp_headers.get(http::header::CONTENT_TYPE) {
+                    h.insert(http::header::CONTENT_TYPE, ct.clone());
+                }
+                Outbound { status, headers: h, body: OutBody::Full(body.clone()) }
+            } else {
+                let v = protocol::convert_error(ch.protocol, trail.protocol, status, &body);
+                let mut o = client_error(trail.protocol, status, "");
+                o.body = OutBody::Full(Bytes::from(serde_json::to_vec(&v).expect("json")));
+                o
+            };
+            copy_passthrough(&resp_headers, &mut out.headers);
+            attempts.push(Attempt {
+                channel_id: ch.id.clone(),
+                channel_name: ch.name.clone(),
+                status: Some(status),
+                error: Some(format!("upstream answered {status}")),
+                latency_ms: sent.elapsed().as_millis() as u64,
+            });
+            self.finish_headers(&mut out, trail, ch, attempt_no, sent.elapsed(), sent.elapsed());
+            self.record(
+                trail,
+                Some(ch),
+                &upstream_model,
+                status,
+                false,
+                Some(format!("upstream answered {status}")),
+                sent.elapsed(),
+                None,
+                Usage::default(),
+                std::mem::take(attempts),
+                0,
+                Some(&body),
+            );
+            return Outcome::Final(out);
+        }
+        if trail.stream {
+            return relay::start(
+                self,
+                inbound,
+                trail,
+                cand,
+                resp,
+                resp_headers,
+                sent,
+                &upstream_model,
+                attempts,
+                attempt_no,
+                timeout,
+            )
+            .await;
+        }
+        // Non-stream success: read the whole (small, JSON) body within the deadline.
+        let deadline = self.cfg.request_timeout.saturating_sub(trail.received.elapsed());
+        let body = match tokio::time::timeout(deadline, resp.bytes()).await {
+            Err(_) => {
+                return Outcome::Retry {
+                    status: Some(status),
+                    error: "timed out reading the response body".into(),
+                    wait: None,
+                    last: None,
+                }
+            }
+            Ok(Err(e)) => {
+                return Outcome::Retry { status: Some(status), error: describe_reqwest(&e), wait: None, last: None }
+            }
+            Ok(Ok(b)) => b,
+        };
+        let upstream_elapsed = sent.elapsed();
+        let value: Option<serde_json::Value> = serde_json::from_slice(&body).ok();
+        let usage = value.as_ref().map(|v| protocol::usage_from_response(ch.protocol, v)).unwrap_or_default();
+        let out_body = if ch.protocol == trail.protocol {
+            body.clone()
+        } else {
+            let Some(v) = value.as_ref() else {
+                return Outcome::Retry {
+                    status: Some(status),
+                    error: "upstream sent a body that is not JSON".into(),
+                    wait: None,
+                    last: None,
+                };
+            };
+            match protocol::convert_response(ch.protocol, trail.protocol, v, &trail.model) {
+                Ok(c) => Bytes::from(serde_json::to_vec(&c).expect("json")),
+                Err(e) => return Outcome::Retry { status: Some(status), error: e.to_string(), wait: None, last: None },
+            }
+        };
+        cand.rt.end();
+        cand.rt.observe_latency(upstream_elapsed.as_micros() as u64);
+        let t = cand.rt.on_success();
+        self.reflect(&ch.id, t);
+        cand.rt
+            .tokens_in
+            .fetch_add(usage.input + usage.cache_read + usage.cache_write, std::sync::atomic::Ordering::Relaxed);
+        cand.rt.tokens_out.fetch_add(usage.output, std::sync::atomic::Ordering::Relaxed);
+        if let Some(s) = &trail.session {
+            self.affinity.set(s, &ch.id);
+        }
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        copy_passthrough(&resp_headers, &mut headers);
+        let bytes_out = out_body.len() as u64;
+        let mut out = Outbound { status, headers, body: OutBody::Full(out_body) };
+        attempts.push(Attempt {
+            channel_id: ch.id.clone(),
+            channel_name: ch.name.clone(),
+            status: Some(status),
+            error: None,
+            latency_ms: upstream_elapsed.as_millis() as u64,
+        });
+        self.finish_headers(&mut out, trail, ch, attempt_no, upstream_elapsed, upstream_elapsed);
+        let captured = (self.cfg.bodies == super::config::BodyCapture::All).then_some(&body);
+        self.record(
+            trail,
+            Some(ch),
+            &upstream_model,
+            status,
+            true,
+            None,
+            upstream_elapsed,
+            None,
+            usage,
+            std::mem::take(attempts),
+            bytes_out,
+            captured.map(|b| &b[..]),
+        );
+        Outcome::Done(out)
+    }
+
+    /// Routing headers of SPEC §4.9. `upstream` is the time spent waiting on the upstream.
+    pub(crate) fn finish_headers(
+        &self,
+        out: &mut Outbound,
+        trail: &Trail,
+        ch: &super::Channel,
+        attempts: usize,
+        latency: Duration,
+        upstream: Duration,
+    ) {
+        let h = &mut out.headers;
+        if let Ok(v) = HeaderValue::from_str(&ch.id) {
+            h.insert("x-channel-id", v);
+        }
+        if let Ok(v) = HeaderValue::from_str(&ch.name) {
+            h.insert("x-channel-name", v);
+        }
+        h.insert("x-latency-ms", HeaderValue::from(latency.as_millis() as u64));
+        h.insert("x-routex-attempts", HeaderValue::from(attempts as u64));
+        let overhead = trail.received.elapsed().saturating_sub(upstream);
+        h.insert("x-routex-overhead-us", HeaderValue::from(overhead.as_micros() as u64));
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn record(
+        &self,
+        trail: &Trail,
+        ch: Option<&super::Channel>,
+        upstream_model: &str,
+        status: u16,
+        success: bool,
+        error: Option<String>,
+        latency: Duration,
+        ttfb: Option<Duration>,
+        usage: Usage,
+        attempts: Vec<Attempt>,
+        bytes_out: u64,
+        response_body: Option<&[u8]>,
+    ) {
+        let keep_request = match self.cfg.bodies {
+            super::config::BodyCapture::All => true,
+            super::config::BodyCapture::Errors => !success,
+            super::config::BodyCapture::None => false,
+        };
+        let tokens = Tokens {
+            input: usage.input,
+            output: usage.output,
+            cache_read: usage.cache_read,
+            cache_write: usage.cache_write,
+            reasoning: usage.reasoning,
+        };
+        let cost = super::records::estimate_cost(upstream_model, &tokens, &Default::default());
+        self.recorder.record(RequestRecord {
+            id: trail.request_id.clone(),
+            time_ms: trail.time_ms,
+            trace_id: trail.trace_id.clone(),
+            session: trail.session.clone(),
+            client_protocol: trail.protocol.as_str().to_string(),
+            endpoint: trail.endpoint.to_string(),
+            channel_id: ch.map(|c| c.id.clone()),
+            channel_name: ch.map(|c| c.name.clone()),
+            rule: None,
+            model: trail.model.clone(),
+            upstream_model: ch.map(|_| upstream_model.to_string()),
+            status,
+            success,
+            error,
+            latency_ms: trail.received.elapsed().max(latency).as_millis() as u64,
+            ttfb_ms: ttfb.map(|t| t.as_millis() as u64),
+            stream: trail.stream,
+            tokens,
+            attempts,
+            bytes_in: trail.bytes_in,
+            bytes_out,
+            cost_usd: cost,
+            request_body: if keep_request { trail.request_body.clone() } else { None },
+            response_body: if keep_request {
+                response_body.map(|b| super::records::capture(b, self.cfg.body_max_kb))
+            } else {
+                None
+            },
+        });
+    }
+
+    fn record_failure(&self, trail: &Trail, out: &Outbound, attempts: Vec<Attempt>, ch: Option<&super::Channel>) {
+        let body = match &out.body {
+            OutBody::Full(b) => Some(&b[..]),
+            OutBody::Stream(_) => None,
+        };
+        let error = body.map(|b| {
+            serde_json::from_slice::<serde_json::Value>(b)
+                .ok()
+                .and_then(|v| v.pointer("/error/message").and_then(|m| m.as_str()).map(str::to_string))
+                .unwrap_or_else(|| String::from_utf8_lossy(&b[..b.len().min(300)]).into_owned())
+        });
+        let last = attempts.last().map(|a| a.channel_id.clone());
+        let snap = self.engine.snapshot();
+        let last_ch = ch
+            .cloned()
+            .or_else(|| last.and_then(|id| snap.channels.iter().find(|c| c.id == id).map(|c| (**c).clone())));
+        self.record(
+            trail,
+            last_ch.as_ref(),
+            &trail.model,
+            out.status,
+            false,
+            error,
+            trail.received.elapsed(),
+            None,
+            Usage::default(),
+            attempts,
+            0,
+            body,
+        );
+    }
+
+    /// `GET /v1/models`: the union of enabled channels' concrete models.
+    pub fn models(&self, anthropic_shape: bool) -> serde_json::Value {
+        let snap = self.engine.snapshot();
+        let mut seen = std::collections::BTreeMap::new();
+        for c in snap.channels.iter().filter(|c| c.status != Status::Disabled) {
+            for m in c.models.iter().filter(|m| !m.contains(['*', '?'])).chain(c.model_map.keys()) {
+                seen.entry(m.clone()).or_insert_with(|| c.kind.as_str().to_string());
+            }
+        }
+        if anthropic_shape {
+            let data: Vec<_> = seen
+                .keys()
+                .map(|m| serde_json::json!({"type": "model", "id": m, "display_name": m, "created_at": "1970-01-01T00:00:00Z"}))
+                .collect();
+            serde_json::json!({
+                "data": data,
+                "has_more": false,
+                "first_id": seen.keys().next(),
+                "last_id": seen.keys().last(),
+            })
+        } else {
+            let data: Vec<_> = seen
+                .iter()
+                .map(|(m, owner)| serde_json::json!({"id": m, "object": "model", "created": 0, "owned_by": owner}))
+                .collect();
+            serde_json::json!({"object": "list", "data": data})
+        }
+    }
+
+    /// `POST /v1/messages/count_tokens`: forwarded to an anthropic channel serving the model.
+    pub async fn count_tokens(&self, inbound: Inbound) -> Outbound {
+        let p = Protocol::Anthropic;
+        if !self.authorized(&inbound.headers) {
+            return client_error(p, 401, "invalid or missing API key for this routex");
+        }
+        let peek: Peek = match serde_json::from_slice(&inbound.body) {
+            Ok(v) => v,
+            Err(e) => return client_error(p, 400, &format!("the request body is not valid JSON: {e}")),
+        };
+        let model = peek.model.as_deref().unwrap_or("").to_string();
+        let (cands, _) = self.candidates(&model);
+        let mut last = None;
+        for cand in cands.iter().filter(|c| c.channel.protocol == Protocol::Anthropic) {
+            let ch = &cand.channel;
+            let key_idx = cand.rt.pick_key(ch.api_keys.len(), Instant::now()).unwrap_or(usize::MAX);
+            let headers = upstream::auth_headers(ch, ch.api_keys.get(key_idx).map(|k| k.expose()), &inbound.headers, p);
+            let upstream_model = ch.model_map.get(&model).cloned().unwrap_or_else(|| model.clone());
+            let body = if upstream_model == model {
+                inbound.body.clone()
+            } else {
+                let mut v: serde_json::Value = serde_json::from_slice(&inbound.body).unwrap_or_default();
+                v["model"] = serde_json::Value::String(upstream_model);
+                Bytes::from(serde_json::to_vec(&v).expect("json"))
+            };
+            let req = self.client.post(upstream::count_tokens_url(ch)).headers(headers).body(body);
+            match tokio::time::timeout(self.cfg.first_byte_timeout, req.send()).await {
+                Ok(Ok(r)) if r.status().is_success() || !upstream::is_retryable(r.status().as_u16()) => {
+                    let status = r.status().as_u16();
+                    let body = r.bytes().await.unwrap_or_default();
+                    let mut headers = HeaderMap::new();
+                    headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                    let mut out = Outbound { status, headers, body: OutBody::Full(body) };
+                    if let Ok(v) = HeaderValue::from_str(&ch.name) {
+                        out.headers.insert("x-channel-name", v);
+                    }
+                    return out;
+                }
+                Ok(Ok(r)) => last = Some(format!("{}: upstream answered {}", ch.name, r.status())),
+                Ok(Err(e)) => last = Some(format!("{}: {}", ch.name, describe_reqwest(&e))),
+                Err(_) => last = Some(format!("{}: timed out", ch.name)),
+            }
+        }
+        match last {
+            Some(e) => client_error(p, 502, &format!("counting tokens failed on every anthropic channel; last: {e}")),
+            None => client_error(p, 404, &format!("no anthropic channel serves model {model:?} to count its tokens")),
+        }
+    }
+}
+
+/// Copy the upstream headers clients use.
+pub(crate) fn copy_passthrough(from: &HeaderMap, to: &mut HeaderMap) {
+    for (k, v) in from {
+        if upstream::passthrough_header(k.as_str()) {
+            to.append(k.clone(), v.clone());
+        }
+    }
+}
+
+/// A reqwest error as a short sentence.
+pub(crate) fn describe_reqwest(e: &reqwest::Error) -> String {
+    let mut msg = if e.is_connect() {
+        "could not connect".to_string()
+    } else if e.is_timeout() {
+        "timed out".to_string()
+    } else if e.is_body() || e.is_decode() {
+        "the connection broke while reading the response".to_string()
+    } else {
+        "the request failed".to_string()
+    };
+    let mut src = std::error::Error::source(e);
+    let mut depth = 0;
+    while let Some(s) = src {
+        if depth == 2 {
+            break;
+        }
+        msg.push_str(&format!(": {s}"));
+        src = s.source();
+        depth += 1;
+    }
+    msg
+}
+
+/// A W3C traceparent's trace id and parent span, or a fresh trace.
+fn parse_traceparent(v: Option<&str>) -> (String, Option<String>) {
+    if let Some(v) = v {
+        let parts: Vec<&str> = v.trim().split('-').collect();
+        if parts.len() == 4
+            && parts[1].len() == 32
+            && parts[2].len() == 16
+            && parts[1].bytes().all(|b| b.is_ascii_hexdigit())
+            && parts[1] != "00000000000000000000000000000000"
+        {
+            return (parts[1].to_ascii_lowercase(), Some(parts[2].to_ascii_lowercase()));
+        }
+    }
+    (random_hex(16), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traceparent_is_honoured_or_made() {
+        let (t, p) = parse_traceparent(Some("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
+        assert_eq!(t, "4bf92f3577b34da6a3ce929d0e0e4736");
+        assert_eq!(p.as_deref(), Some("00f067aa0ba902b7"));
+        let (t, p) = parse_traceparent(Some("garbage"));
+        assert_eq!(t.len(), 32);
+        assert!(p.is_none());
+    }
+
+    #[test]
+    fn error_bodies_speak_each_protocol() {
+        let a: serde_json::Value = serde_json::from_slice(&error_body(Protocol::Anthropic, 404, "nope")).unwrap();
+        assert_eq!(a, serde_json::json!({"type":"error","error":{"type":"not_found_error","message":"nope"}}));
+        let o: serde_json::Value = serde_json::from_slice(&error_body(Protocol::Openai, 400, "bad")).unwrap();
+        assert_eq!(
+            o,
+            serde_json::json!({"error":{"message":"bad","type":"invalid_request_error","param":null,"code":null}})
+        );
+    }
+}

@@ -1,0 +1,418 @@
+//! Streams: relayed chunk by chunk as they arrive (byte-identical when client and
+//! channel speak the same protocol, converted event by event when not).
+//!
+//! The first chunk is awaited before the client gets anything, so a stream that dies
+//! before its first byte still fails over. After that the client owns the stream: a break,
+//! an idle timeout or an in-band error ends it with the protocol's own error event and
+//! counts against the channel. A client that goes away cancels the upstream at once.
+//! Back-pressure: the relay waits on a small bounded channel to the client.
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+use super::balancer::Candidate;
+use super::records::Attempt;
+use super::{copy_passthrough, describe_reqwest, Inbound, OutBody, Outbound, Outcome, Proxy, Trail};
+use crate::protocol::sse::{SseEvent, SseParser};
+use crate::protocol::{self, Protocol, StreamConverter, Usage};
+
+/// Chunks buffered towards a slow client before the upstream is paused.
+const CLIENT_BUFFER: usize = 16;
+
+/// What the relay learns from the upstream's events.
+pub(crate) struct Scan {
+    protocol: Protocol,
+    parser: SseParser,
+    events: Vec<SseEvent>,
+    /// Usage seen so far.
+    pub usage: Usage,
+    /// The upstream's own end marker was seen (message_stop, [DONE], finishReason).
+    pub terminal: bool,
+    /// An in-band error event, with its message.
+    pub error: Option<String>,
+    /// Content (not just a preamble) has arrived: from here on the client owns the stream.
+    pub substantive: bool,
+    events_seen: usize,
+}
+
+impl Scan {
+    pub(crate) fn new(protocol: Protocol) -> Scan {
+        Scan {
+            protocol,
+            parser: SseParser::default(),
+            events: Vec::new(),
+            usage: Usage::default(),
+            terminal: false,
+            error: None,
+            substantive: false,
+            events_seen: 0,
+        }
+    }
+
+    /// Parse a chunk; inspect its events; hand each to `each` (the converter, if any).
+    pub(crate) fn feed(&mut self, chunk: &[u8], mut each: impl FnMut(&SseEvent)) {
+        self.parser.feed(chunk, &mut self.events);
+        let events = std::mem::take(&mut self.events);
+        for ev in &events {
+            self.inspect(ev);
+            each(ev);
+        }
+        self.events = events;
+        self.events.clear();
+    }
+
+    fn inspect(&mut self, ev: &SseEvent) {
+        self.events_seen += 1;
+        self.substantive |= match self.protocol {
+            // message_start and ping are preamble; a stall after them can still fail over.
+            Protocol::Anthropic => !matches!(
+                ev.event.as_deref(),
+                Some("message_start") | Some("ping") | Some("content_block_start") | None
+            ),
+            // The first chunk usually only carries the role.
+            Protocol::Openai => self.events_seen >= 2,
+            Protocol::Gemini => true,
+        };
+        match self.protocol {
+            Protocol::Anthropic => match ev.event.as_deref() {
+                Some("message_start") => {
+                    if let Ok(v) = serde_json::from_str::<serde_json::Value>(&ev.data) {
+                        self.usage = protocol::usage_from_response(Protocol::Anthropic, &v["message"]);
+                    }
+                }
+                Some("message_delta") => {
+                    if let Ok(v) = serde_json::from_str::<serde_json::Value>(&ev.data) {
+                        let u = &v["usage"];
+                        let get = |k: &str| u.get(k).and_then(|x| x.as_u64());
+                        if let Some(o) = get("output_tokens") {
+                            self.usage.output = o;
+                        }
+                        if let Some(i) = get("input_tokens").filter(|i| *i > 0) {
+                            self.usage.input = i;
+                        }
+                        if let Some(c) = get("cache_read_input_tokens").filter(|i| *i > 0) {
+                            self.usage.cache_read = c;
+                        }
+                        if let Some(c) = get("cache_creation_input_tokens").filter(|i| *i > 0) {
+                            self.usage.cache_write = c;
+                        }
+                    }
+                }
+                Some("message_stop") => self.terminal = true,
+                Some("error") => self.error = Some(error_message(&ev.data)),
+                _ => {}
+            },
+            Protocol::Openai => {
+                let d = ev.data.trim();
+                if d == "[DONE]" {
+                    self.terminal = true;
+                } else if d.contains("\"error\"") || d.contains("\"usage\"") {
+                    if let Ok(v) = serde_json::from_str::<serde_json::Value>(d) {
+                        if v.get("error").is_some_and(|e| !e.is_null()) {
+                            self.error = Some(error_message(d));
+                        } else if v.get("usage").is_some_and(|u| u.is_object()) {
+                            self.usage = protocol::usage_from_response(Protocol::Openai, &v);
+                        }
+                    }
+                }
+            }
+            Protocol::Gemini => {
+                let d = &ev.data;
+                if d.contains("\"error\"") || d.contains("usageMetadata") || d.contains("finishReason") {
+                    if let Ok(v) = serde_json::from_str::<serde_json::Value>(d) {
+                        if v.get("error").is_some() {
+                            self.error = Some(error_message(d));
+                        }
+                        if v.get("usageMetadata").is_some() {
+                            self.usage = protocol::usage_from_response(Protocol::Gemini, &v);
+                        }
+                        if v.pointer("/candidates/0/finishReason").is_some_and(|f| !f.is_null()) {
+                            self.terminal = true;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn error_message(data: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(data)
+        .ok()
+        .and_then(|v| {
+            let e = &v["error"];
+            let kind = e.get("type").and_then(|t| t.as_str()).or_else(|| e.get("status").and_then(|t| t.as_str()));
+            let msg = e.get("message").and_then(|m| m.as_str());
+            match (kind, msg) {
+                (Some(k), Some(m)) => Some(format!("in-band {k}: {m}")),
+                (None, Some(m)) => Some(format!("in-band error: {m}")),
+                _ => None,
+            }
+        })
+        .unwrap_or_else(|| format!("in-band error: {}", &data[..data.len().min(200)]))
+}
+
+/// Bytes of the client protocol's stream error event.
+pub(crate) fn error_event(client: Protocol, message: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    protocol::stream_converter(client, client, "").finish(Some(message), &mut out);
+    out
+}
+
+enum Mode {
+    /// Same protocol: the upstream's bytes, untouched.
+    Passthrough,
+    /// OpenAI to OpenAI where routex asked for usage the client did not: drop the
+    /// usage-only chunk, re-encode the rest as it came.
+    StripUsage,
+    /// Different protocols: a converter state machine.
+    Convert(Box<dyn StreamConverter>),
+}
+
+/// Turn one upstream chunk into client bytes (and learn from it).
+fn process(scan: &mut Scan, mode: &mut Mode, chunk: &Bytes, out: &mut Vec<u8>) -> Option<String> {
+    let mut convert_err = None;
+    match mode {
+        Mode::Passthrough => scan.feed(chunk, |_| {}),
+        Mode::StripUsage => scan.feed(chunk, |ev| {
+            let usage_only = ev.data.contains("\"usage\"") && ev.data.contains("\"choices\":[]");
+            if !usage_only {
+                // With include_usage, OpenAI also adds `"usage":null` to every chunk; the
+                // client did not ask for it, so it gets the chunk as it would have been.
+                let data = ev.data.replace(",\"usage\":null", "");
+                protocol::sse::write_event(out, ev.event.as_deref(), &data);
+            }
+        }),
+        Mode::Convert(conv) => scan.feed(chunk, |ev| {
+            if convert_err.is_none() {
+                if let Err(e) = conv.push(ev, out) {
+                    convert_err = Some(e.to_string());
+                }
+            }
+        }),
+    }
+    convert_err
+}
+
+/// Start relaying a successful (2xx) stream response.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn start(
+    proxy: &Arc<Proxy>,
+    _inbound: &Inbound,
+    trail: &Trail,
+    cand: &Candidate,
+    mut resp: reqwest::Response,
+    resp_headers: HeaderMap,
+    sent: Instant,
+    upstream_model: &str,
+    attempts: &mut Vec<Attempt>,
+    attempt_no: usize,
+    first_byte_timeout: Duration,
+) -> Outcome {
+    let ch = cand.channel.clone();
+    let client_p = trail.protocol;
+    let mut scan = Scan::new(ch.protocol);
+    let mut mode = if ch.protocol == client_p && trail.strip_usage {
+        Mode::StripUsage
+    } else if ch.protocol == client_p {
+        Mode::Passthrough
+    } else {
+        Mode::Convert(protocol::stream_converter(ch.protocol, client_p, &trail.model))
+    };
+    // 1. Read until the stream has substance, before the client sees anything: a stream
+    //    that dies or stalls in its preamble still fails over.
+    let mut pending: Vec<Bytes> = Vec::new();
+    let mut upstream_wait = Duration::ZERO;
+    let mut ended = false;
+    while !scan.substantive && !ended {
+        let left = first_byte_timeout.saturating_sub(sent.elapsed());
+        let chunk = match tokio::time::timeout(left, resp.chunk()).await {
+            Err(_) => {
+                return Outcome::Retry {
+                    status: Some(resp.status().as_u16()),
+                    error: format!(
+                        "timed out after {}s waiting for the first stream content",
+                        first_byte_timeout.as_secs()
+                    ),
+                    wait: None,
+                    last: None,
+                }
+            }
+            Ok(Err(e)) => return Outcome::Retry { status: None, error: describe_reqwest(&e), wait: None, last: None },
+            Ok(Ok(None)) if pending.is_empty() => {
+                return Outcome::Retry {
+                    status: None,
+                    error: "the upstream closed the stream before sending anything".into(),
+                    wait: None,
+                    last: None,
+                }
+            }
+            Ok(Ok(None)) => {
+                ended = true;
+                continue;
+            }
+            Ok(Ok(Some(c))) => c,
+        };
+        if pending.is_empty() {
+            upstream_wait = sent.elapsed();
+        }
+        let mut converted = Vec::new();
+        let conv_err = process(&mut scan, &mut mode, &chunk, &mut converted);
+        if let Some(e) = scan.error.clone().or(conv_err) {
+            // Nothing reached the client yet: an in-band error here is a failed attempt.
+            return Outcome::Retry { status: None, error: e, wait: None, last: None };
+        }
+        pending.push(match mode {
+            Mode::Passthrough => chunk,
+            _ => Bytes::from(converted),
+        });
+        if scan.terminal {
+            break;
+        }
+    }
+    if ended && !scan.terminal {
+        return Outcome::Retry {
+            status: None,
+            error: "the upstream stream ended before any content".into(),
+            wait: None,
+            last: None,
+        };
+    }
+    let ttfb = trail.received.elapsed();
+    cand.rt.observe_latency(upstream_wait.as_micros() as u64);
+    if let Some(s) = &trail.session {
+        proxy.affinity.set(s, &ch.id);
+    }
+    let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(CLIENT_BUFFER);
+    let mut headers = HeaderMap::new();
+    headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+    headers.insert(http::header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    copy_passthrough(&resp_headers, &mut headers);
+    let mut out = Outbound { status: 200, headers, body: OutBody::Stream(rx) };
+    proxy.finish_headers(&mut out, trail, &ch, attempt_no, ttfb, upstream_wait);
+
+    let first_bytes: Bytes = if pending.len() == 1 { pending.pop().expect("one") } else { pending.concat().into() };
+    let mut attempts = std::mem::take(attempts);
+    let proxy = proxy.clone();
+    let trail = trail.clone();
+    let rt = cand.rt.clone();
+    let upstream_model = upstream_model.to_string();
+    tokio::spawn(async move {
+        let mut bytes_out = first_bytes.len() as u64;
+        let mut client_gone = !first_bytes.is_empty() && tx.send(Ok(first_bytes)).await.is_err();
+        let mut failure: Option<String> = None;
+        let mut scratch = Vec::new();
+        while !client_gone && !ended {
+            let left = proxy.cfg.request_timeout.saturating_sub(trail.received.elapsed());
+            let wait = proxy.cfg.idle_timeout.min(left);
+            let next = tokio::select! {
+                r = tokio::time::timeout(wait, resp.chunk()) => r,
+                _ = tx.closed() => { client_gone = true; break; }
+            };
+            match next {
+                Err(_) => {
+                    failure = Some(if left <= proxy.cfg.idle_timeout {
+                        format!("the request exceeded the total timeout of {}s", proxy.cfg.request_timeout.as_secs())
+                    } else {
+                        format!("the stream stalled: no data for {}s", wait.as_secs())
+                    });
+                    break;
+                }
+                Ok(Err(e)) => {
+                    failure = Some(format!("the upstream stream broke: {}", describe_reqwest(&e)));
+                    break;
+                }
+                Ok(Ok(None)) => {
+                    if !scan.terminal && scan.error.is_none() {
+                        failure = Some("the upstream stream ended before its final event".into());
+                    }
+                    break;
+                }
+                Ok(Ok(Some(chunk))) => {
+                    scratch.clear();
+                    let conv_err = process(&mut scan, &mut mode, &chunk, &mut scratch);
+                    let payload = match mode {
+                        Mode::Passthrough => chunk,
+                        _ => Bytes::copy_from_slice(&scratch),
+                    };
+                    if !payload.is_empty() {
+                        bytes_out += payload.len() as u64;
+                        if tx.send(Ok(payload)).await.is_err() {
+                            client_gone = true;
+                            break;
+                        }
+                    }
+                    if let Some(e) = conv_err {
+                        failure = Some(e);
+                        break;
+                    }
+                    if scan.error.is_some() && matches!(mode, Mode::Convert(_)) {
+                        break;
+                    }
+                }
+            }
+        }
+        drop(resp); // cancels the upstream request if it is still running
+                    // Close the client's stream properly.
+        let in_band = scan.error.clone();
+        if !client_gone {
+            let mut tail = Vec::new();
+            match (&mut mode, &failure, &in_band) {
+                // A passthrough in-band error already reached the client verbatim.
+                (Mode::Passthrough | Mode::StripUsage, None, _) => {}
+                (Mode::Passthrough | Mode::StripUsage, Some(f), _) => tail = error_event(client_p, f),
+                (Mode::Convert(conv), f, e) => conv.finish(f.as_deref().or(e.as_deref()), &mut tail),
+            }
+            if !tail.is_empty() {
+                bytes_out += tail.len() as u64;
+                let _ = tx.send(Ok(Bytes::from(tail))).await;
+            }
+        }
+        rt.end();
+        let error = failure.clone().or(in_band);
+        let success = error.is_none() && !client_gone;
+        if client_gone && error.is_none() {
+            rt.on_abandon();
+        } else if let Some(e) = &error {
+            let t = rt.on_failure(proxy.cfg.failure_threshold, proxy.cfg.open_for, e.clone());
+            proxy.reflect(&ch.id, t);
+        } else {
+            let t = rt.on_success();
+            proxy.reflect(&ch.id, t);
+        }
+        let usage = scan.usage;
+        rt.tokens_in
+            .fetch_add(usage.input + usage.cache_read + usage.cache_write, std::sync::atomic::Ordering::Relaxed);
+        rt.tokens_out.fetch_add(usage.output, std::sync::atomic::Ordering::Relaxed);
+        attempts.push(Attempt {
+            channel_id: ch.id.clone(),
+            channel_name: ch.name.clone(),
+            status: Some(200),
+            error: error.clone(),
+            latency_ms: sent.elapsed().as_millis() as u64,
+        });
+        let (status, error) = if client_gone && error.is_none() {
+            (499, Some("the client closed the stream".to_string()))
+        } else {
+            (200, error)
+        };
+        proxy.record(
+            &trail,
+            Some(&ch),
+            &upstream_model,
+            status,
+            success,
+            error,
+            trail.received.elapsed(),
+            Some(ttfb),
+            usage,
+            attempts,
+            bytes_out,
+            None,
+        );
+    });
+    Outcome::Done(out)
+}

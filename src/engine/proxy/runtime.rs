@@ -1,0 +1,360 @@
+//! Live state of each channel while the daemon runs: in-flight and total counters,
+//! peak-EWMA latency, the circuit breaker (SPEC §4.8) and the key pool's cooldowns.
+//!
+//! Everything here is lock-light: atomics for counters, one small mutex per channel for
+//! the breaker and one for key cooldowns, never held across an `.await`.
+
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+/// Breaker state of one channel.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Breaker {
+    /// Traffic flows.
+    Closed,
+    /// No traffic until the instant; then one trial.
+    Open { until: Instant },
+    /// One trial request is allowed (`trial` = it is under way).
+    HalfOpen { trial: bool },
+}
+
+/// What a breaker transition means for the channel's stored status.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Transition {
+    /// Nothing changed that a user sees.
+    None,
+    /// The breaker opened: status becomes rate_limited.
+    Opened,
+    /// The breaker closed again: status back to enabled.
+    Healed,
+}
+
+/// Live state of one channel.
+#[derive(Debug)]
+pub struct ChannelRuntime {
+    /// Requests under way.
+    pub in_flight: AtomicU64,
+    /// Attempts sent.
+    pub total: AtomicU64,
+    /// Successful attempts.
+    pub successes: AtomicU64,
+    /// Failed attempts.
+    pub failures: AtomicU64,
+    /// Input tokens served.
+    pub tokens_in: AtomicU64,
+    /// Output tokens served.
+    pub tokens_out: AtomicU64,
+    /// Unix ms of the last attempt.
+    pub last_used_ms: AtomicU64,
+    /// Times the breaker opened.
+    pub opened_total: AtomicU64,
+    consecutive_failures: AtomicU32,
+    ewma_us: AtomicU64,
+    breaker: Mutex<Breaker>,
+    last_error: Mutex<Option<String>>,
+    key_cooldown: Mutex<Vec<Option<Instant>>>,
+    key_rr: AtomicUsize,
+}
+
+impl Default for ChannelRuntime {
+    fn default() -> Self {
+        ChannelRuntime {
+            in_flight: AtomicU64::new(0),
+            total: AtomicU64::new(0),
+            successes: AtomicU64::new(0),
+            failures: AtomicU64::new(0),
+            tokens_in: AtomicU64::new(0),
+            tokens_out: AtomicU64::new(0),
+            last_used_ms: AtomicU64::new(0),
+            opened_total: AtomicU64::new(0),
+            consecutive_failures: AtomicU32::new(0),
+            ewma_us: AtomicU64::new(0),
+            breaker: Mutex::new(Breaker::Closed),
+            last_error: Mutex::new(None),
+            key_cooldown: Mutex::new(Vec::new()),
+            key_rr: AtomicUsize::new(0),
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Statistics shown to users (read only).
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq)]
+pub struct ChannelStats {
+    /// Attempts sent.
+    pub requests: u64,
+    /// Successful attempts.
+    pub successes: u64,
+    /// Failed attempts.
+    pub failures: u64,
+    /// Requests under way.
+    pub in_flight: u64,
+    /// Unix ms of the last attempt.
+    pub last_used_ms: Option<u64>,
+    /// The last error.
+    pub last_error: Option<String>,
+    /// Input tokens served.
+    pub tokens_input: u64,
+    /// Output tokens served.
+    pub tokens_output: u64,
+    /// Peak-EWMA latency, ms.
+    pub latency_ewma_ms: f64,
+    /// `closed`, `open` or `half_open`.
+    pub breaker: String,
+}
+
+const EWMA_DECAY: f64 = 0.3;
+
+impl ChannelRuntime {
+    /// Whether this channel may take an attempt now (without reserving the half-open trial).
+    pub fn admissible(&self, now: Instant) -> bool {
+        match *lock(&self.breaker) {
+            Breaker::Closed => true,
+            Breaker::Open { until } => now >= until,
+            Breaker::HalfOpen { trial } => !trial,
+        }
+    }
+
+    /// Reserve an attempt: moves an expired open breaker to half-open and takes its one
+    /// trial. False when the channel must be skipped.
+    pub fn begin(&self, now: Instant) -> bool {
+        let mut b = lock(&self.breaker);
+        match *b {
+            Breaker::Closed => {}
+            Breaker::Open { until } if now >= until => *b = Breaker::HalfOpen { trial: true },
+            Breaker::Open { .. } => return false,
+            Breaker::HalfOpen { trial: false } => *b = Breaker::HalfOpen { trial: true },
+            Breaker::HalfOpen { trial: true } => return false,
+        }
+        drop(b);
+        self.in_flight.fetch_add(1, Ordering::Relaxed);
+        self.total.fetch_add(1, Ordering::Relaxed);
+        self.last_used_ms.store(now_ms(), Ordering::Relaxed);
+        true
+    }
+
+    /// The attempt ended (success or not): release in-flight.
+    pub fn end(&self) {
+        self.in_flight.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    /// Record a latency sample (time to first byte), µs.
+    pub fn observe_latency(&self, us: u64) {
+        let old = f64::from_bits(self.ewma_us.load(Ordering::Relaxed));
+        // Peak EWMA: jump up at once on a slow sample, decay slowly on fast ones.
+        let new = if old == 0.0 || us as f64 > old { us as f64 } else { old + EWMA_DECAY * (us as f64 - old) };
+        self.ewma_us.store(new.to_bits(), Ordering::Relaxed);
+    }
+
+    /// Peak-EWMA cost for the latency strategy: latency × (in-flight + 1). Unmeasured
+    /// channels cost 0 so they get explored.
+    pub fn cost(&self) -> f64 {
+        f64::from_bits(self.ewma_us.load(Ordering::Relaxed)) * (self.in_flight.load(Ordering::Relaxed) + 1) as f64
+    }
+
+    /// A success closes the breaker.
+    pub fn on_success(&self) -> Transition {
+        self.successes.fetch_add(1, Ordering::Relaxed);
+        self.consecutive_failures.store(0, Ordering::Relaxed);
+        let mut b = lock(&self.breaker);
+        let was = *b;
+        *b = Breaker::Closed;
+        if was == Breaker::Closed {
+            Transition::None
+        } else {
+            Transition::Healed
+        }
+    }
+
+    /// A failure; opens the breaker at the threshold (or re-opens a half-open one) for
+    /// `open_for` (the upstream's retry hint when it gave one).
+    pub fn on_failure(&self, threshold: u32, open_for: Duration, error: String) -> Transition {
+        self.failures.fetch_add(1, Ordering::Relaxed);
+        *lock(&self.last_error) = Some(error);
+        let n = self.consecutive_failures.fetch_add(1, Ordering::Relaxed) + 1;
+        let mut b = lock(&self.breaker);
+        let open = match *b {
+            Breaker::HalfOpen { .. } => true,
+            Breaker::Closed => n >= threshold,
+            Breaker::Open { .. } => false,
+        };
+        if open {
+            *b = Breaker::Open { until: Instant::now() + open_for };
+            self.opened_total.fetch_add(1, Ordering::Relaxed);
+            Transition::Opened
+        } else {
+            Transition::None
+        }
+    }
+
+    /// A failure that says nothing about the channel's health (the client went away):
+    /// give back a half-open trial without judging.
+    pub fn on_abandon(&self) {
+        let mut b = lock(&self.breaker);
+        if let Breaker::HalfOpen { trial: true } = *b {
+            *b = Breaker::HalfOpen { trial: false };
+        }
+    }
+
+    /// Current breaker state.
+    pub fn breaker(&self) -> Breaker {
+        *lock(&self.breaker)
+    }
+
+    /// Whether the breaker is open right now.
+    pub fn is_open(&self) -> bool {
+        matches!(self.breaker(), Breaker::Open { until } if Instant::now() < until)
+    }
+
+    /// Force the breaker into a state (a channel stored as rate_limited at start is half-open).
+    pub fn set_breaker(&self, b: Breaker) {
+        *lock(&self.breaker) = b;
+    }
+
+    /// Pick a key of a pool of `n`, round robin, skipping keys that cool down.
+    /// None when every key cools down.
+    pub fn pick_key(&self, n: usize, now: Instant) -> Option<usize> {
+        if n == 0 {
+            return Some(usize::MAX);
+        }
+        let mut cd = lock(&self.key_cooldown);
+        if cd.len() != n {
+            cd.resize(n, None);
+        }
+        let start = self.key_rr.fetch_add(1, Ordering::Relaxed);
+        (0..n).map(|i| (start + i) % n).find(|&i| cd[i].map(|t| now >= t).unwrap_or(true))
+    }
+
+    /// Whether some key of a pool of `n` is usable now.
+    pub fn has_key(&self, n: usize, now: Instant) -> bool {
+        if n == 0 {
+            return true;
+        }
+        let cd = lock(&self.key_cooldown);
+        cd.len() != n || cd.iter().any(|c| c.map(|t| now >= t).unwrap_or(true))
+    }
+
+    /// Cool a key down (it got 401/403/429).
+    pub fn cool_key(&self, idx: usize, n: usize, for_: Duration) {
+        if idx == usize::MAX || n == 0 {
+            return;
+        }
+        let mut cd = lock(&self.key_cooldown);
+        if cd.len() != n {
+            cd.resize(n, None);
+        }
+        cd[idx] = Some(Instant::now() + for_);
+    }
+
+    /// The user-facing statistics.
+    pub fn stats(&self) -> ChannelStats {
+        let last = self.last_used_ms.load(Ordering::Relaxed);
+        ChannelStats {
+            requests: self.total.load(Ordering::Relaxed),
+            successes: self.successes.load(Ordering::Relaxed),
+            failures: self.failures.load(Ordering::Relaxed),
+            in_flight: self.in_flight.load(Ordering::Relaxed),
+            last_used_ms: (last > 0).then_some(last),
+            last_error: lock(&self.last_error).clone(),
+            tokens_input: self.tokens_in.load(Ordering::Relaxed),
+            tokens_output: self.tokens_out.load(Ordering::Relaxed),
+            latency_ewma_ms: f64::from_bits(self.ewma_us.load(Ordering::Relaxed)) / 1000.0,
+            breaker: match self.breaker() {
+                Breaker::Closed => "closed",
+                Breaker::Open { until } if Instant::now() < until => "open",
+                Breaker::Open { .. } | Breaker::HalfOpen { .. } => "half_open",
+            }
+            .to_string(),
+        }
+    }
+}
+
+/// Unix time in ms.
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+/// Runtime state of every channel, by id.
+#[derive(Debug, Default)]
+pub struct Runtimes {
+    map: RwLock<HashMap<String, Arc<ChannelRuntime>>>,
+}
+
+impl Runtimes {
+    /// The runtime of a channel, created on first use.
+    pub fn get(&self, id: &str) -> Arc<ChannelRuntime> {
+        if let Some(r) = self.map.read().unwrap_or_else(|e| e.into_inner()).get(id) {
+            return r.clone();
+        }
+        self.map.write().unwrap_or_else(|e| e.into_inner()).entry(id.to_string()).or_default().clone()
+    }
+
+    /// Statistics of every channel seen so far.
+    pub fn all_stats(&self) -> HashMap<String, ChannelStats> {
+        self.map.read().unwrap_or_else(|e| e.into_inner()).iter().map(|(k, v)| (k.clone(), v.stats())).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn breaker_opens_at_threshold_half_opens_and_heals() {
+        let r = ChannelRuntime::default();
+        let now = Instant::now();
+        for _ in 0..2 {
+            assert!(r.begin(now));
+            r.end();
+            assert_eq!(r.on_failure(3, Duration::from_millis(30), "503".into()), Transition::None);
+        }
+        assert!(r.begin(now));
+        r.end();
+        assert_eq!(r.on_failure(3, Duration::from_millis(30), "503".into()), Transition::Opened);
+        assert!(!r.admissible(Instant::now()));
+        assert!(!r.begin(Instant::now()));
+        std::thread::sleep(Duration::from_millis(40));
+        // One trial only.
+        assert!(r.begin(Instant::now()));
+        assert!(!r.begin(Instant::now()), "a second trial while the first runs");
+        r.end();
+        // The trial fails: open again at once, without waiting for the threshold.
+        assert_eq!(r.on_failure(3, Duration::from_millis(30), "503".into()), Transition::Opened);
+        std::thread::sleep(Duration::from_millis(40));
+        assert!(r.begin(Instant::now()));
+        r.end();
+        assert_eq!(r.on_success(), Transition::Healed);
+        assert_eq!(r.breaker(), Breaker::Closed);
+        assert_eq!(r.stats().failures, 4);
+    }
+
+    #[test]
+    fn cooled_keys_are_skipped_until_every_key_is_cold() {
+        let r = ChannelRuntime::default();
+        let now = Instant::now();
+        r.cool_key(0, 3, Duration::from_secs(60));
+        let picks: Vec<usize> = (0..6).map(|_| r.pick_key(3, now).unwrap()).collect();
+        assert!(picks.iter().all(|&k| k != 0), "{picks:?}");
+        assert!(picks.contains(&1) && picks.contains(&2));
+        r.cool_key(1, 3, Duration::from_secs(60));
+        r.cool_key(2, 3, Duration::from_secs(60));
+        assert_eq!(r.pick_key(3, Instant::now()), None);
+        assert!(!r.has_key(3, Instant::now()));
+    }
+
+    #[test]
+    fn peak_ewma_jumps_up_and_decays_down() {
+        let r = ChannelRuntime::default();
+        r.observe_latency(1000);
+        r.observe_latency(5000);
+        assert_eq!(r.cost(), 5000.0);
+        r.observe_latency(1000);
+        assert!(r.cost() < 5000.0 && r.cost() > 1000.0);
+    }
+}
