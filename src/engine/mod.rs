@@ -10,6 +10,7 @@ pub mod config;
 pub mod portable;
 pub mod proxy;
 pub mod records;
+pub mod rules;
 pub mod strategy;
 
 use arc_swap::ArcSwap;
