@@ -61,9 +61,9 @@ fn prose(bytes: usize, seed: u64) -> String {
 /// Source text formatted like Claude Code's Read tool output.
 fn numbered_source(bytes: usize) -> String {
     let src = concat!(
-        include_str!("../src/rules/engine.rs"),
-        include_str!("../src/rules/tokens.rs"),
-        include_str!("../src/rules/validate.rs"),
+        include_str!("../src/engine/rules/engine.rs"),
+        include_str!("../src/engine/rules/tokens.rs"),
+        include_str!("../src/engine/rules/validate.rs"),
     );
     let mut s = String::with_capacity(bytes + 256);
     let mut n = 1;
