@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'routex' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the daemon: proxy and admin API on one port')
             [CompletionResult]::new('channel', 'channel', [CompletionResultType]::ParameterValue, 'Manage upstream channels')
+            [CompletionResult]::new('rule', 'rule', [CompletionResultType]::ParameterValue, 'Manage routing rules and dry-run a request against them')
             [CompletionResult]::new('strategy', 'strategy', [CompletionResultType]::ParameterValue, 'Show or switch the load-balancer strategy')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write channels and settings to a YAML or JSON document')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Read channels and settings from a document (or a config file)')
@@ -283,6 +284,242 @@ Register-ArgumentCompleter -Native -CommandName 'routex' -ScriptBlock {
         'routex;channel;help;help' {
             break
         }
+        'routex;rule' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'Admin token for a daemon that requires one')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List rules in evaluation order')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one rule')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a rule')
+            [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Change fields of a rule; fields not given stay as they are')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a rule')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove a rule')
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Let a rule take part in routing')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Keep a rule but stop it from matching')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Which rule would route a request, why, and to which channel and model (sends nothing)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'routex;rule;list' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'Admin token for a daemon that requires one')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'routex;rule;show' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'Admin token for a daemon that requires one')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'routex;rule;add' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Unique name')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Unique name')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'longContext, background, think, webSearch, image, subagent, model, keywords, regex, header or custom')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'longContext, background, think, webSearch, image, subagent, model, keywords, regex, header or custom')
+            [CompletionResult]::new('--priority', '--priority', [CompletionResultType]::ParameterName, 'Higher is evaluated first')
+            [CompletionResult]::new('--target-channel', '--target-channel', [CompletionResultType]::ParameterName, 'Channel (name or id) to send matching requests to')
+            [CompletionResult]::new('--target-model', '--target-model', [CompletionResultType]::ParameterName, 'Model to rewrite matching requests to')
+            [CompletionResult]::new('--token-threshold', '--token-threshold', [CompletionResultType]::ParameterName, 'Prompt size in tokens (cl100k_base) from which longContext matches')
+            [CompletionResult]::new('--keywords', '--keywords', [CompletionResultType]::ParameterName, 'Keywords (comma separated) looked for in the last user message, case-insensitive')
+            [CompletionResult]::new('--regex', '--regex', [CompletionResultType]::ParameterName, 'Regular expression searched in the last user message')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Glob over the requested model, e.g. ''claude-*haiku*''')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'A request header whose value matches a glob: NAME=GLOB')
+            [CompletionResult]::new('--tool-names', '--tool-names', [CompletionResultType]::ParameterName, 'Match requests declaring one of these tools (comma separated)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'Admin token for a daemon that requires one')
+            [CompletionResult]::new('--has-images', '--has-images', [CompletionResultType]::ParameterName, 'Match requests that carry images (custom rules)')
+            [CompletionResult]::new('--has-tools', '--has-tools', [CompletionResultType]::ParameterName, 'Match requests that declare tools (custom rules)')
+            [CompletionResult]::new('--thinking', '--thinking', [CompletionResultType]::ParameterName, 'Match requests that enable thinking (custom rules)')
+            [CompletionResult]::new('--disabled', '--disabled', [CompletionResultType]::ParameterName, 'Add it disabled')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'routex;rule;edit' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'New name')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'New name')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'New type')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'New type')
+            [CompletionResult]::new('--priority', '--priority', [CompletionResultType]::ParameterName, 'Higher is evaluated first')
+            [CompletionResult]::new('--target-channel', '--target-channel', [CompletionResultType]::ParameterName, 'Channel (name or id) to send matching requests to')
+            [CompletionResult]::new('--target-model', '--target-model', [CompletionResultType]::ParameterName, 'Model to rewrite matching requests to')
+            [CompletionResult]::new('--token-threshold', '--token-threshold', [CompletionResultType]::ParameterName, 'Prompt size in tokens (cl100k_base) from which longContext matches')
+            [CompletionResult]::new('--keywords', '--keywords', [CompletionResultType]::ParameterName, 'Keywords (comma separated) looked for in the last user message, case-insensitive')
+            [CompletionResult]::new('--regex', '--regex', [CompletionResultType]::ParameterName, 'Regular expression searched in the last user message')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Glob over the requested model, e.g. ''claude-*haiku*''')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'A request header whose value matches a glob: NAME=GLOB')
+            [CompletionResult]::new('--tool-names', '--tool-names', [CompletionResultType]::ParameterName, 'Match requests declaring one of these tools (comma separated)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'Admin token for a daemon that requires one')
+            [CompletionResult]::new('--has-images', '--has-images', [CompletionResultType]::ParameterName, 'Match requests that carry images (custom rules)')
+            [CompletionResult]::new('--has-tools', '--has-tools', [CompletionResultType]::ParameterName, 'Match requests that declare tools (custom rules)')
+            [CompletionResult]::new('--thinking', '--thinking', [CompletionResultType]::ParameterName, 'Match requests that enable thinking (custom rules)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'routex;rule;remove' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'Admin token for a daemon that requires one')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'routex;rule;rm' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'Admin token for a daemon that requires one')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'routex;rule;enable' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'Admin token for a daemon that requires one')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'routex;rule;disable' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'Admin token for a daemon that requires one')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'routex;rule;test' {
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'The request body as JSON (`-` for stdin)')
+            [CompletionResult]::new('--request', '--request', [CompletionResultType]::ParameterName, 'The request body as JSON (`-` for stdin)')
+            [CompletionResult]::new('--protocol', '--protocol', [CompletionResultType]::ParameterName, 'The client protocol of the request')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'A request header NAME=VALUE (repeatable)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'Admin token for a daemon that requires one')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'routex;rule;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List rules in evaluation order')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one rule')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a rule')
+            [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Change fields of a rule; fields not given stay as they are')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a rule')
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Let a rule take part in routing')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Keep a rule but stop it from matching')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Which rule would route a request, why, and to which channel and model (sends nothing)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'routex;rule;help;list' {
+            break
+        }
+        'routex;rule;help;show' {
+            break
+        }
+        'routex;rule;help;add' {
+            break
+        }
+        'routex;rule;help;edit' {
+            break
+        }
+        'routex;rule;help;remove' {
+            break
+        }
+        'routex;rule;help;enable' {
+            break
+        }
+        'routex;rule;help;disable' {
+            break
+        }
+        'routex;rule;help;test' {
+            break
+        }
+        'routex;rule;help;help' {
+            break
+        }
         'routex;strategy' {
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]')
@@ -400,6 +637,7 @@ Register-ArgumentCompleter -Native -CommandName 'routex' -ScriptBlock {
         'routex;help' {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the daemon: proxy and admin API on one port')
             [CompletionResult]::new('channel', 'channel', [CompletionResultType]::ParameterValue, 'Manage upstream channels')
+            [CompletionResult]::new('rule', 'rule', [CompletionResultType]::ParameterValue, 'Manage routing rules and dry-run a request against them')
             [CompletionResult]::new('strategy', 'strategy', [CompletionResultType]::ParameterValue, 'Show or switch the load-balancer strategy')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write channels and settings to a YAML or JSON document')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Read channels and settings from a document (or a config file)')
@@ -439,6 +677,41 @@ Register-ArgumentCompleter -Native -CommandName 'routex' -ScriptBlock {
             break
         }
         'routex;help;channel;disable' {
+            break
+        }
+        'routex;help;rule' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List rules in evaluation order')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one rule')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a rule')
+            [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Change fields of a rule; fields not given stay as they are')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a rule')
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Let a rule take part in routing')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Keep a rule but stop it from matching')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Which rule would route a request, why, and to which channel and model (sends nothing)')
+            break
+        }
+        'routex;help;rule;list' {
+            break
+        }
+        'routex;help;rule;show' {
+            break
+        }
+        'routex;help;rule;add' {
+            break
+        }
+        'routex;help;rule;edit' {
+            break
+        }
+        'routex;help;rule;remove' {
+            break
+        }
+        'routex;help;rule;enable' {
+            break
+        }
+        'routex;help;rule;disable' {
+            break
+        }
+        'routex;help;rule;test' {
             break
         }
         'routex;help;strategy' {

@@ -32,6 +32,7 @@ set edit:completion:arg-completer[routex] = {|@words|
             cand --version 'Print version'
             cand serve 'Run the daemon: proxy and admin API on one port'
             cand channel 'Manage upstream channels'
+            cand rule 'Manage routing rules and dry-run a request against them'
             cand strategy 'Show or switch the load-balancer strategy'
             cand export 'Write channels and settings to a YAML or JSON document'
             cand import 'Read channels and settings from a document (or a config file)'
@@ -260,6 +261,222 @@ set edit:completion:arg-completer[routex] = {|@words|
         }
         &'routex;channel;help;help'= {
         }
+        &'routex;rule'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List rules in evaluation order'
+            cand show 'Show one rule'
+            cand add 'Add a rule'
+            cand edit 'Change fields of a rule; fields not given stay as they are'
+            cand remove 'Remove a rule'
+            cand rm 'Remove a rule'
+            cand enable 'Let a rule take part in routing'
+            cand disable 'Keep a rule but stop it from matching'
+            cand test 'Which rule would route a request, why, and to which channel and model (sends nothing)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'routex;rule;list'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;rule;show'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;rule;add'= {
+            cand -n 'Unique name'
+            cand --name 'Unique name'
+            cand -t 'longContext, background, think, webSearch, image, subagent, model, keywords, regex, header or custom'
+            cand --type 'longContext, background, think, webSearch, image, subagent, model, keywords, regex, header or custom'
+            cand --priority 'Higher is evaluated first'
+            cand --target-channel 'Channel (name or id) to send matching requests to'
+            cand --target-model 'Model to rewrite matching requests to'
+            cand --token-threshold 'Prompt size in tokens (cl100k_base) from which longContext matches'
+            cand --keywords 'Keywords (comma separated) looked for in the last user message, case-insensitive'
+            cand --regex 'Regular expression searched in the last user message'
+            cand --model 'Glob over the requested model, e.g. ''claude-*haiku*'''
+            cand --header 'A request header whose value matches a glob: NAME=GLOB'
+            cand --tool-names 'Match requests declaring one of these tools (comma separated)'
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand --has-images 'Match requests that carry images (custom rules)'
+            cand --has-tools 'Match requests that declare tools (custom rules)'
+            cand --thinking 'Match requests that enable thinking (custom rules)'
+            cand --disabled 'Add it disabled'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;rule;edit'= {
+            cand -n 'New name'
+            cand --name 'New name'
+            cand -t 'New type'
+            cand --type 'New type'
+            cand --priority 'Higher is evaluated first'
+            cand --target-channel 'Channel (name or id) to send matching requests to'
+            cand --target-model 'Model to rewrite matching requests to'
+            cand --token-threshold 'Prompt size in tokens (cl100k_base) from which longContext matches'
+            cand --keywords 'Keywords (comma separated) looked for in the last user message, case-insensitive'
+            cand --regex 'Regular expression searched in the last user message'
+            cand --model 'Glob over the requested model, e.g. ''claude-*haiku*'''
+            cand --header 'A request header whose value matches a glob: NAME=GLOB'
+            cand --tool-names 'Match requests declaring one of these tools (comma separated)'
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand --has-images 'Match requests that carry images (custom rules)'
+            cand --has-tools 'Match requests that declare tools (custom rules)'
+            cand --thinking 'Match requests that enable thinking (custom rules)'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;rule;remove'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;rule;rm'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;rule;enable'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;rule;disable'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;rule;test'= {
+            cand -r 'The request body as JSON (`-` for stdin)'
+            cand --request 'The request body as JSON (`-` for stdin)'
+            cand --protocol 'The client protocol of the request'
+            cand --header 'A request header NAME=VALUE (repeatable)'
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;rule;help'= {
+            cand list 'List rules in evaluation order'
+            cand show 'Show one rule'
+            cand add 'Add a rule'
+            cand edit 'Change fields of a rule; fields not given stay as they are'
+            cand remove 'Remove a rule'
+            cand enable 'Let a rule take part in routing'
+            cand disable 'Keep a rule but stop it from matching'
+            cand test 'Which rule would route a request, why, and to which channel and model (sends nothing)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'routex;rule;help;list'= {
+        }
+        &'routex;rule;help;show'= {
+        }
+        &'routex;rule;help;add'= {
+        }
+        &'routex;rule;help;edit'= {
+        }
+        &'routex;rule;help;remove'= {
+        }
+        &'routex;rule;help;enable'= {
+        }
+        &'routex;rule;help;disable'= {
+        }
+        &'routex;rule;help;test'= {
+        }
+        &'routex;rule;help;help'= {
+        }
         &'routex;strategy'= {
             cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
             cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
@@ -367,6 +584,7 @@ set edit:completion:arg-completer[routex] = {|@words|
         &'routex;help'= {
             cand serve 'Run the daemon: proxy and admin API on one port'
             cand channel 'Manage upstream channels'
+            cand rule 'Manage routing rules and dry-run a request against them'
             cand strategy 'Show or switch the load-balancer strategy'
             cand export 'Write channels and settings to a YAML or JSON document'
             cand import 'Read channels and settings from a document (or a config file)'
@@ -397,6 +615,32 @@ set edit:completion:arg-completer[routex] = {|@words|
         &'routex;help;channel;enable'= {
         }
         &'routex;help;channel;disable'= {
+        }
+        &'routex;help;rule'= {
+            cand list 'List rules in evaluation order'
+            cand show 'Show one rule'
+            cand add 'Add a rule'
+            cand edit 'Change fields of a rule; fields not given stay as they are'
+            cand remove 'Remove a rule'
+            cand enable 'Let a rule take part in routing'
+            cand disable 'Keep a rule but stop it from matching'
+            cand test 'Which rule would route a request, why, and to which channel and model (sends nothing)'
+        }
+        &'routex;help;rule;list'= {
+        }
+        &'routex;help;rule;show'= {
+        }
+        &'routex;help;rule;add'= {
+        }
+        &'routex;help;rule;edit'= {
+        }
+        &'routex;help;rule;remove'= {
+        }
+        &'routex;help;rule;enable'= {
+        }
+        &'routex;help;rule;disable'= {
+        }
+        &'routex;help;rule;test'= {
         }
         &'routex;help;strategy'= {
             cand get 'Print the current strategy and the choices'

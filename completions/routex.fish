@@ -36,6 +36,7 @@ complete -c routex -n "__fish_routex_needs_command" -s h -l help -d 'Print help 
 complete -c routex -n "__fish_routex_needs_command" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_needs_command" -f -a "serve" -d 'Run the daemon: proxy and admin API on one port'
 complete -c routex -n "__fish_routex_needs_command" -f -a "channel" -d 'Manage upstream channels'
+complete -c routex -n "__fish_routex_needs_command" -f -a "rule" -d 'Manage routing rules and dry-run a request against them'
 complete -c routex -n "__fish_routex_needs_command" -f -a "strategy" -d 'Show or switch the load-balancer strategy'
 complete -c routex -n "__fish_routex_needs_command" -f -a "export" -d 'Write channels and settings to a YAML or JSON document'
 complete -c routex -n "__fish_routex_needs_command" -f -a "import" -d 'Read channels and settings from a document (or a config file)'
@@ -195,6 +196,158 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Let a channel take traffic'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Stop sending traffic to a channel'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -f -a "list" -d 'List rules in evaluation order'
+complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -f -a "show" -d 'Show one rule'
+complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -f -a "add" -d 'Add a rule'
+complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -f -a "edit" -d 'Change fields of a rule; fields not given stay as they are'
+complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -f -a "remove" -d 'Remove a rule'
+complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -f -a "rm" -d 'Remove a rule'
+complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -f -a "enable" -d 'Let a rule take part in routing'
+complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -f -a "disable" -d 'Keep a rule but stop it from matching'
+complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -f -a "test" -d 'Which rule would route a request, why, and to which channel and model (sends nothing)'
+complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from list" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from list" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from list" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from list" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from show" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from show" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from show" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from show" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -s n -l name -d 'Unique name' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -s t -l type -d 'longContext, background, think, webSearch, image, subagent, model, keywords, regex, header or custom' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l priority -d 'Higher is evaluated first' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l target-channel -d 'Channel (name or id) to send matching requests to' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l target-model -d 'Model to rewrite matching requests to' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l token-threshold -d 'Prompt size in tokens (cl100k_base) from which longContext matches' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l keywords -d 'Keywords (comma separated) looked for in the last user message, case-insensitive' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l regex -d 'Regular expression searched in the last user message' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l model -d 'Glob over the requested model, e.g. \'claude-*haiku*\'' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l header -d 'A request header whose value matches a glob: NAME=GLOB' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l tool-names -d 'Match requests declaring one of these tools (comma separated)' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l has-images -d 'Match requests that carry images (custom rules)'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l has-tools -d 'Match requests that declare tools (custom rules)'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l thinking -d 'Match requests that enable thinking (custom rules)'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l disabled -d 'Add it disabled'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -s n -l name -d 'New name' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -s t -l type -d 'New type' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l priority -d 'Higher is evaluated first' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l target-channel -d 'Channel (name or id) to send matching requests to' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l target-model -d 'Model to rewrite matching requests to' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l token-threshold -d 'Prompt size in tokens (cl100k_base) from which longContext matches' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l keywords -d 'Keywords (comma separated) looked for in the last user message, case-insensitive' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l regex -d 'Regular expression searched in the last user message' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l model -d 'Glob over the requested model, e.g. \'claude-*haiku*\'' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l header -d 'A request header whose value matches a glob: NAME=GLOB' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l tool-names -d 'Match requests declaring one of these tools (comma separated)' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l has-images -d 'Match requests that carry images (custom rules)'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l has-tools -d 'Match requests that declare tools (custom rules)'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l thinking -d 'Match requests that enable thinking (custom rules)'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from remove" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from remove" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from remove" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from remove" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from rm" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from rm" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from rm" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from rm" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from enable" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from enable" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from enable" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from enable" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from enable" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from enable" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from enable" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from disable" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from disable" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from disable" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from disable" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from disable" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from disable" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -s r -l request -d 'The request body as JSON (`-` for stdin)' -r -F
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -l protocol -d 'The client protocol of the request' -r -f -a "anthropic\t''
+openai\t''"
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -l header -d 'A request header NAME=VALUE (repeatable)' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from help" -f -a "list" -d 'List rules in evaluation order'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one rule'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a rule'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Change fields of a rule; fields not given stay as they are'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a rule'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Let a rule take part in routing'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Keep a rule but stop it from matching'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from help" -f -a "test" -d 'Which rule would route a request, why, and to which channel and model (sends nothing)'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
 complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -l output -d 'Output format' -r -f -a "table\t'Human tables'
@@ -267,13 +420,14 @@ complete -c routex -n "__fish_routex_using_subcommand completions" -s v -l verbo
 complete -c routex -n "__fish_routex_using_subcommand completions" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c routex -n "__fish_routex_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel strategy export import completions help" -f -a "serve" -d 'Run the daemon: proxy and admin API on one port'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel strategy export import completions help" -f -a "channel" -d 'Manage upstream channels'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel strategy export import completions help" -f -a "strategy" -d 'Show or switch the load-balancer strategy'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel strategy export import completions help" -f -a "export" -d 'Write channels and settings to a YAML or JSON document'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel strategy export import completions help" -f -a "import" -d 'Read channels and settings from a document (or a config file)'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel strategy export import completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel strategy export import completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy export import completions help" -f -a "serve" -d 'Run the daemon: proxy and admin API on one port'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy export import completions help" -f -a "channel" -d 'Manage upstream channels'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy export import completions help" -f -a "rule" -d 'Manage routing rules and dry-run a request against them'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy export import completions help" -f -a "strategy" -d 'Show or switch the load-balancer strategy'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy export import completions help" -f -a "export" -d 'Write channels and settings to a YAML or JSON document'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy export import completions help" -f -a "import" -d 'Read channels and settings from a document (or a config file)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy export import completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy export import completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "list" -d 'List channels'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "show" -d 'Show one channel'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "add" -d 'Add a channel (asks for missing required fields on a terminal)'
@@ -281,5 +435,13 @@ complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subc
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "remove" -d 'Remove a channel'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "enable" -d 'Let a channel take traffic'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "disable" -d 'Stop sending traffic to a channel'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from rule" -f -a "list" -d 'List rules in evaluation order'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from rule" -f -a "show" -d 'Show one rule'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from rule" -f -a "add" -d 'Add a rule'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from rule" -f -a "edit" -d 'Change fields of a rule; fields not given stay as they are'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from rule" -f -a "remove" -d 'Remove a rule'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from rule" -f -a "enable" -d 'Let a rule take part in routing'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from rule" -f -a "disable" -d 'Keep a rule but stop it from matching'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from rule" -f -a "test" -d 'Which rule would route a request, why, and to which channel and model (sends nothing)'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from strategy" -f -a "get" -d 'Print the current strategy and the choices'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from strategy" -f -a "set" -d 'Switch strategy: priority, round_robin, weighted, least_used or latency'

@@ -6,8 +6,11 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::time::Duration;
 
+use crate::engine::routing::{RouteTest, RulePatch};
+use crate::engine::rules::{Rule, RuleSpec};
 use crate::engine::{ChannelPatch, ChannelSpec, ChannelView, Document, Engine, ImportReport, Status, Strategy};
 use crate::paths::{self, DaemonInfo};
+use crate::protocol::Protocol;
 
 /// A failed call, the same shape from either backend.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +61,25 @@ pub trait Backend {
     fn export(&self, include_secrets: bool) -> Result<Document>;
     /// Import.
     fn import(&self, doc: &Document, replace: bool, dry_run: bool) -> Result<ImportReport>;
+    /// Every rule.
+    fn list_rules(&self) -> Result<Vec<Rule>>;
+    /// One rule.
+    fn get_rule(&self, key: &str) -> Result<Rule>;
+    /// Add a rule.
+    fn add_rule(&self, spec: &RuleSpec) -> Result<Rule>;
+    /// Change a rule.
+    fn edit_rule(&self, key: &str, patch: &RulePatch) -> Result<Rule>;
+    /// Remove a rule.
+    fn remove_rule(&self, key: &str) -> Result<Rule>;
+    /// Enable or disable a rule.
+    fn set_rule_enabled(&self, key: &str, enabled: bool) -> Result<Rule>;
+    /// Dry-run the routing of a request.
+    fn test_route(
+        &self,
+        body: &serde_json::Value,
+        protocol: Protocol,
+        headers: &[(String, String)],
+    ) -> Result<RouteTest>;
 }
 
 /// The local engine.
@@ -101,6 +123,39 @@ impl Backend for Local {
     }
     fn import(&self, doc: &Document, replace: bool, dry_run: bool) -> Result<ImportReport> {
         Ok(self.0.import(doc, replace, dry_run)?)
+    }
+    fn list_rules(&self) -> Result<Vec<Rule>> {
+        Ok(self.0.list_rules())
+    }
+    fn get_rule(&self, key: &str) -> Result<Rule> {
+        Ok(self.0.find_rule(key)?)
+    }
+    fn add_rule(&self, spec: &RuleSpec) -> Result<Rule> {
+        Ok(self.0.add_rule(spec)?)
+    }
+    fn edit_rule(&self, key: &str, patch: &RulePatch) -> Result<Rule> {
+        Ok(self.0.edit_rule(key, patch.clone())?)
+    }
+    fn remove_rule(&self, key: &str) -> Result<Rule> {
+        Ok(self.0.remove_rule(key)?)
+    }
+    fn set_rule_enabled(&self, key: &str, enabled: bool) -> Result<Rule> {
+        Ok(self.0.set_rule_enabled(key, enabled)?)
+    }
+    fn test_route(
+        &self,
+        body: &serde_json::Value,
+        protocol: Protocol,
+        headers: &[(String, String)],
+    ) -> Result<RouteTest> {
+        let snap = self.0.snapshot();
+        Ok(crate::engine::routing::dry_run(
+            &snap,
+            protocol,
+            body,
+            headers,
+            &crate::engine::routing::stored_availability,
+        )?)
     }
 }
 
@@ -242,6 +297,34 @@ impl Backend for Remote {
     fn import(&self, doc: &Document, replace: bool, dry_run: bool) -> Result<ImportReport> {
         let body = serde_json::json!({ "document": doc, "replace": replace, "dry_run": dry_run });
         self.call("POST", &self.url(&["api", "channels", "import"]), Some(&body))
+    }
+    fn list_rules(&self) -> Result<Vec<Rule>> {
+        self.call("GET", &self.url(&["api", "routing", "rules"]), NONE)
+    }
+    fn get_rule(&self, key: &str) -> Result<Rule> {
+        self.call("GET", &self.url(&["api", "routing", "rules", key]), NONE)
+    }
+    fn add_rule(&self, spec: &RuleSpec) -> Result<Rule> {
+        self.call("POST", &self.url(&["api", "routing", "rules"]), Some(spec))
+    }
+    fn edit_rule(&self, key: &str, patch: &RulePatch) -> Result<Rule> {
+        self.call("PUT", &self.url(&["api", "routing", "rules", key]), Some(patch))
+    }
+    fn remove_rule(&self, key: &str) -> Result<Rule> {
+        self.call("DELETE", &self.url(&["api", "routing", "rules", key]), NONE)
+    }
+    fn set_rule_enabled(&self, key: &str, enabled: bool) -> Result<Rule> {
+        let action = if enabled { "enable" } else { "disable" };
+        self.call("POST", &self.url(&["api", "routing", "rules", key, action]), Some(&serde_json::json!({})))
+    }
+    fn test_route(
+        &self,
+        body: &serde_json::Value,
+        protocol: Protocol,
+        headers: &[(String, String)],
+    ) -> Result<RouteTest> {
+        let req = serde_json::json!({ "request": body, "protocol": protocol, "headers": headers });
+        self.call("POST", &self.url(&["api", "routing", "test"]), Some(&req))
     }
 }
 

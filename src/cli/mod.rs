@@ -10,6 +10,7 @@ pub mod channel;
 pub mod docs;
 pub mod logging;
 pub mod output;
+pub mod rule;
 pub mod serve;
 
 use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
@@ -65,6 +66,9 @@ pub enum Command {
     /// Manage upstream channels
     #[command(subcommand)]
     Channel(channel::ChannelCmd),
+    /// Manage routing rules and dry-run a request against them
+    #[command(subcommand)]
+    Rule(rule::RuleCmd),
     /// Show or switch the load-balancer strategy
     Strategy {
         #[command(subcommand)]
@@ -177,6 +181,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
             Ok(0)
         }
         Command::Channel(cmd) => channel::run(cli, cmd, &printer),
+        Command::Rule(cmd) => rule::run(cli, cmd, &printer),
         Command::Strategy { action } => {
             let b = backend::connect(cli)?;
             let current = match action {

@@ -7,6 +7,8 @@ use serde::Serialize;
 use std::io::{IsTerminal, Write};
 
 use super::OutputFormat;
+use crate::engine::routing::RouteTest;
+use crate::engine::rules::Rule;
 use crate::engine::{ChannelView, ImportReport, Strategy};
 
 /// Renders results in the chosen format.
@@ -37,6 +39,39 @@ fn table() -> Table {
         t.load_preset(presets::NOTHING);
     }
     t
+}
+
+fn group(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn condition_text(r: &Rule) -> String {
+    let v = serde_json::to_value(&r.condition).unwrap_or_default();
+    match v.as_object() {
+        Some(m) if !m.is_empty() => m
+            .iter()
+            .map(|(k, v)| format!("{k}={}", v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
+            .collect::<Vec<_>>()
+            .join(" "),
+        _ => "-".to_string(),
+    }
+}
+
+fn target_text(r: &Rule) -> String {
+    match (&r.target_channel, &r.target_model) {
+        (Some(c), Some(m)) => format!("{c} / {m}"),
+        (Some(c), None) => c.clone(),
+        (None, Some(m)) => format!("model {m}"),
+        (None, None) => "-".to_string(),
+    }
 }
 
 fn keys_cell(keys: &[String]) -> String {
@@ -191,8 +226,121 @@ impl Printer {
         for n in &r.unchanged {
             s.push_str(&format!("  = unchanged {n}\n"));
         }
+        for n in &r.rules_created {
+            s.push_str(&format!("  + create    rule {n}\n"));
+        }
+        for n in &r.rules_updated {
+            s.push_str(&format!("  ~ update    rule {n}\n"));
+        }
+        for n in &r.rules_removed {
+            s.push_str(&format!("  - remove    rule {n}\n"));
+        }
         if let Some(st) = &r.strategy {
             s.push_str(&format!("  strategy    {st}\n"));
+        }
+        write_stdout(s.as_bytes());
+    }
+
+    /// A rule list.
+    pub fn rules(&self, list: &[Rule]) {
+        if self.structured(&list) {
+            return;
+        }
+        if list.is_empty() {
+            self.note("no rules yet (add one: routex rule add --name long --type longContext --token-threshold 60000 --target-channel NAME)");
+            return;
+        }
+        let mut t = table();
+        t.set_header(["NAME", "ID", "TYPE", "PRIORITY", "ENABLED", "CONDITION", "TARGET"]);
+        for r in list {
+            t.add_row([
+                r.name.clone(),
+                r.id.clone(),
+                r.rule_type.as_str().to_string(),
+                r.priority.to_string(),
+                if r.enabled { "yes" } else { "no" }.to_string(),
+                condition_text(r),
+                target_text(r),
+            ]);
+        }
+        write_stdout(format!("{t}\n").as_bytes());
+    }
+
+    /// One rule in full.
+    pub fn rule(&self, r: &Rule) {
+        if self.structured(r) {
+            return;
+        }
+        let mut t = table();
+        for (k, v) in [
+            ("name", r.name.clone()),
+            ("id", r.id.clone()),
+            ("type", r.rule_type.as_str().to_string()),
+            ("priority", r.priority.to_string()),
+            ("enabled", r.enabled.to_string()),
+            ("condition", condition_text(r)),
+            ("target", target_text(r)),
+            ("created_at", r.created_at.clone()),
+            ("updated_at", r.updated_at.clone()),
+        ] {
+            t.add_row([k.to_string(), v]);
+        }
+        write_stdout(format!("{t}\n").as_bytes());
+    }
+
+    /// The result of a rule change.
+    pub fn rule_changed(&self, verb: &str, r: &Rule) {
+        if self.structured(r) {
+            return;
+        }
+        write_stdout(format!("{verb} rule {} ({})\n", r.name, r.id).as_bytes());
+    }
+
+    /// A routing dry run, explained.
+    pub fn route_test(&self, t: &RouteTest, _tty: bool) {
+        if self.structured(t) {
+            return;
+        }
+        let mut s = format!(
+            "request: {} model {:?}, {} tokens (cl100k_base){}\n",
+            t.protocol,
+            t.requested_model,
+            group(t.tokens),
+            if t.strips_subagent_tag { ", subagent tag stripped before forwarding" } else { "" }
+        );
+        if t.considered.is_empty() {
+            s.push_str("rules: none\n");
+        } else {
+            s.push_str("rules, in order:\n");
+            for c in &t.considered {
+                let mark = match (c.matched, &c.skipped) {
+                    (true, None) => "✓",
+                    (true, Some(_)) => "↷",
+                    (false, Some(_)) => "-",
+                    (false, None) => "✗",
+                };
+                s.push_str(&format!("  {mark} {:<20} {}", c.rule, c.reason));
+                if let Some(sk) = &c.skipped {
+                    s.push_str(&format!(" (skipped: {sk})"));
+                }
+                s.push('\n');
+            }
+        }
+        match (&t.channel, &t.upstream_model) {
+            (Some(ch), Some(m)) => {
+                s.push_str(&format!("→ channel {ch}, model {m}, via {}", t.via));
+                if let Some(r) = &t.reason {
+                    s.push_str(&format!(" ({r})"));
+                }
+                s.push('\n');
+                if !t.fallbacks.is_empty() {
+                    s.push_str(&format!("  failover order: {}\n", t.fallbacks.join(", ")));
+                }
+            }
+            _ => s.push_str(&format!(
+                "→ no channel would serve model {:?} (see: routex channel list)\n",
+                t.requested_model
+            )),
         }
         write_stdout(s.as_bytes());
     }

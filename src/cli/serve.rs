@@ -66,12 +66,8 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
     std::fs::create_dir_all(&data_dir)
         .map_err(|e| anyhow::anyhow!("cannot create the data directory {}: {e}", data_dir.display()))?;
     super::logging::init_daemon(cli.verbose, cli.quiet, &config.server.log_level, &data_dir)?;
-    if !config.rules.is_empty() || !config.tees.is_empty() {
-        log::warn!(
-            "the config file has {} rule(s) and {} tee(s); this version of routex does not apply them yet",
-            config.rules.len(),
-            config.tees.len()
-        );
+    if !config.tees.is_empty() {
+        log::warn!("the config file has {} tee(s); this version of routex does not apply them yet", config.tees.len());
     }
 
     let engine = match Engine::open(&data_dir) {

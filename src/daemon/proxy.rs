@@ -95,7 +95,7 @@ pub fn routes(state: Arc<AppState>) -> Routes {
                 body,
                 received: Instant::now(),
             };
-            into_response(st.proxy.count_tokens(inbound).await)
+            into_response(st.proxy.count_tokens(inbound))
         });
     let models = warp::get().and(warp::path!("v1" / "models")).and(warp::header::headers_cloned()).and(s()).map(
         |headers: HeaderMap, st: Arc<AppState>| {

@@ -28,8 +28,8 @@ pub struct Config {
     pub locale: Locale,
     /// Channels upserted by name at start.
     pub channels: Vec<ChannelSpec>,
-    /// Routing rules (applied by the rules feature; accepted and reported until then).
-    pub rules: Vec<serde_json::Value>,
+    /// Routing rules upserted by name at start.
+    pub rules: Vec<super::rules::RuleSpec>,
     /// Tee sinks (accepted and reported until the tee feature lands).
     pub tees: Vec<serde_json::Value>,
 }
@@ -344,6 +344,7 @@ impl Engine {
             includes_secrets: true,
             strategy: cfg.load_balancer.strategy,
             channels: cfg.channels.clone(),
+            rules: cfg.rules.clone(),
         };
         self.import(&doc, false, false)
     }

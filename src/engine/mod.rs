@@ -10,6 +10,7 @@ pub mod config;
 pub mod portable;
 pub mod proxy;
 pub mod records;
+pub mod routing;
 pub mod rules;
 pub mod strategy;
 
@@ -97,6 +98,10 @@ pub struct Snapshot {
     pub channels: Vec<Arc<Channel>>,
     /// The balancer strategy.
     pub strategy: Strategy,
+    /// Routing rules in evaluation order.
+    pub rules: Vec<rules::Rule>,
+    /// The same rules, compiled.
+    pub ruleset: Arc<rules::RuleSet>,
     /// Increments on every swap.
     pub version: u64,
 }
@@ -161,8 +166,11 @@ impl Engine {
         let mut channels: Vec<Arc<Channel>> = self.load_channels()?.into_iter().map(Arc::new).collect();
         channels.sort_by(|a, b| b.priority.cmp(&a.priority).then_with(|| a.name.cmp(&b.name)));
         let strategy = self.store.get::<Strategy>(Tree::Settings, "strategy")?.unwrap_or_default();
+        let mut rules: Vec<rules::Rule> = self.store.list(Tree::Rules)?;
+        rules.sort_by(|a, b| b.priority.cmp(&a.priority).then_with(|| a.name.cmp(&b.name)));
+        let ruleset = routing::compile(&rules);
         let version = self.snapshot.load().version + 1;
-        self.snapshot.store(Arc::new(Snapshot { channels, strategy, version }));
+        self.snapshot.store(Arc::new(Snapshot { channels, strategy, rules, ruleset, version }));
         Ok(())
     }
 
@@ -312,6 +320,8 @@ impl Engine {
             let puts: Vec<(String, StoredChannel)> =
                 plan.puts.iter().map(|(_, c)| (c.id.clone(), self.seal(c))).collect();
             self.store.apply(Tree::Channels, &puts, &plan.removes)?;
+            let rule_puts: Vec<(String, &rules::Rule)> = plan.rule_puts.iter().map(|r| (r.id.clone(), r)).collect();
+            self.store.apply(Tree::Rules, &rule_puts, &plan.rule_removes)?;
             if let Some(s) = plan.strategy {
                 self.store.put(Tree::Settings, "strategy", &s)?;
             }

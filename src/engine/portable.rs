@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 use super::channel::{self, Channel, ChannelSpec};
+use super::rules::{self, Rule, RuleSpec};
 use super::{new_id, now_rfc3339, Engine, Error, Result, Strategy};
 
 /// The current document version.
@@ -32,6 +33,9 @@ pub struct Document {
     /// Channels.
     #[serde(default)]
     pub channels: Vec<ChannelSpec>,
+    /// Routing rules.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<RuleSpec>,
 }
 
 /// One channel an import changes.
@@ -56,6 +60,15 @@ pub struct ImportReport {
     pub unchanged: Vec<String>,
     /// Channels removed (`--replace`).
     pub removed: Vec<String>,
+    /// New rules.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules_created: Vec<String>,
+    /// Changed rules.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules_updated: Vec<String>,
+    /// Rules removed (`--replace`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules_removed: Vec<String>,
     /// The strategy, when the document changes it (`old → new`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
@@ -69,12 +82,15 @@ pub(super) fn export(engine: &Engine, include_secrets: bool) -> Document {
         includes_secrets: include_secrets,
         strategy: Some(snap.strategy),
         channels: snap.channels.iter().map(|c| c.to_spec(include_secrets)).collect(),
+        rules: snap.rules.iter().map(|r| r.spec()).collect(),
     }
 }
 
 pub(super) struct Plan {
     pub puts: Vec<(bool, Channel)>,
     pub removes: Vec<String>,
+    pub rule_puts: Vec<Rule>,
+    pub rule_removes: Vec<String>,
     pub strategy: Option<Strategy>,
     report: ImportReport,
 }
@@ -171,12 +187,58 @@ pub(super) fn plan(engine: &Engine, doc: &Document, replace: bool) -> Result<Pla
             }
         }
     }
+    // Rules: merged by name the same way; targets may name channels this document creates.
+    let mut channel_names: Vec<String> =
+        existing.iter().filter(|c| !removes.contains(&c.id)).flat_map(|c| [c.name.clone(), c.id.clone()]).collect();
+    channel_names.extend(puts.iter().flat_map(|(_, c)| [c.name.clone(), c.id.clone()]));
+    let existing_rules = engine.list_rules();
+    let mut rule_puts = Vec::new();
+    let mut rule_removes = Vec::new();
+    let mut seen_rules: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, spec) in doc.rules.iter().enumerate() {
+        if let Some(first) = seen_rules.insert(spec.name.trim().to_ascii_lowercase(), i) {
+            return Err(Error::Config(format!(
+                "rules[{i}] repeats the name {:?} of rules[{first}]; names must be unique",
+                spec.name
+            )));
+        }
+        rules::validate(spec).map_err(|e| Error::Config(format!("rules[{i}]: {e}")))?;
+        if let Some(t) = &spec.target_channel {
+            if !channel_names.iter().any(|n| n == t || n.eq_ignore_ascii_case(t)) {
+                return Err(Error::Config(format!(
+                    "rules[{i}] (rule {:?}): targetChannel {t:?} names no channel in the store or the document",
+                    spec.name
+                )));
+            }
+        }
+        match existing_rules.iter().find(|r| r.name.eq_ignore_ascii_case(spec.name.trim())) {
+            None => {
+                report.rules_created.push(spec.name.clone());
+                rule_puts.push(Rule::from_spec(spec.clone()));
+            }
+            Some(old) if old.spec() == *spec => {}
+            Some(old) => {
+                let mut r = old.clone();
+                r.update(spec.clone());
+                report.rules_updated.push(spec.name.clone());
+                rule_puts.push(r);
+            }
+        }
+    }
+    if replace {
+        for r in &existing_rules {
+            if !doc.rules.iter().any(|s| s.name.trim().eq_ignore_ascii_case(&r.name)) {
+                report.rules_removed.push(r.name.clone());
+                rule_removes.push(r.id.clone());
+            }
+        }
+    }
     let current = engine.strategy();
     let strategy = doc.strategy.filter(|s| *s != current);
     if let Some(s) = strategy {
         report.strategy = Some(format!("{current} → {s}"));
     }
-    Ok(Plan { puts, removes, strategy, report })
+    Ok(Plan { puts, removes, rule_puts, rule_removes, strategy, report })
 }
 
 /// Parse a document from YAML or JSON text (JSON is YAML). A file that looks like a
@@ -194,6 +256,7 @@ pub fn parse_document(text: &str, origin: &str) -> Result<Document> {
             includes_secrets: true,
             strategy: cfg.load_balancer.strategy,
             channels: cfg.channels,
+            rules: cfg.rules,
         })
     }
 }

@@ -126,6 +126,21 @@ pub(crate) struct Trail {
     pub request_body: Option<String>,
     /// Routex added `stream_options.include_usage` the client did not ask for.
     pub strip_usage: bool,
+    /// The model after a routing rule's rewrite (else the requested one).
+    pub routed_model: String,
+    /// The routing rule that decided, if any.
+    pub rule: Option<String>,
+    /// The body was changed before forwarding (a subagent tag stripped).
+    pub body_modified: bool,
+}
+
+/// Request headers as the rules engine reads them.
+struct HeaderView<'a>(&'a HeaderMap);
+
+impl super::rules::HeaderLookup for HeaderView<'_> {
+    fn find_header(&self, name: &str, pred: &mut dyn FnMut(&str) -> bool) -> Option<&str> {
+        self.0.get_all(name).iter().filter_map(|v| v.to_str().ok()).find(|v| pred(v))
+    }
 }
 
 /// The proxy: everything the request path needs, shared by all requests.
@@ -313,7 +328,7 @@ impl Proxy {
             session,
             protocol: p,
             endpoint: inbound.endpoint,
-            model,
+            model: model.clone(),
             stream,
             received: inbound.received,
             time_ms: runtime::now_ms(),
@@ -324,6 +339,9 @@ impl Proxy {
             strip_usage: p == Protocol::Openai
                 && stream
                 && peek.stream_options.as_ref().and_then(|o| o.include_usage) != Some(true),
+            routed_model: model.clone(),
+            rule: None,
+            body_modified: false,
         };
         let mut out = self.route_and_forward(&inbound, &trail).await;
         out.headers.insert(
@@ -383,9 +401,63 @@ impl Proxy {
         });
     }
 
+    /// Whether a channel may take traffic now (live view: status, breaker, keys).
+    fn available(&self, ch: &super::Channel) -> bool {
+        let now = Instant::now();
+        if ch.status == Status::Disabled {
+            return false;
+        }
+        let rt = self.runtimes.get(&ch.id);
+        rt.admissible(now) && rt.has_key(ch.api_keys.len(), now)
+    }
+
+    /// The dry run with the live view of channels.
+    pub fn test_route(
+        &self,
+        protocol: Protocol,
+        body: &serde_json::Value,
+        headers: &[(String, String)],
+    ) -> super::Result<super::routing::RouteTest> {
+        super::routing::dry_run(&self.engine.snapshot(), protocol, body, headers, &|c| self.available(c))
+    }
+
     async fn route_and_forward(self: &Arc<Self>, inbound: &Inbound, trail: &Trail) -> Outbound {
         let p = trail.protocol;
-        let (cands, down) = self.candidates(&trail.model);
+        let snap = self.engine.snapshot();
+        let mut trail = trail.clone();
+        let mut parsed: Option<serde_json::Value> = None;
+        let mut target = None;
+        if !snap.ruleset.is_empty() {
+            let mut v: serde_json::Value = match serde_json::from_slice(&inbound.body) {
+                Ok(v) => v,
+                Err(e) => return client_error(p, 400, &format!("the request body is not valid JSON: {e}")),
+            };
+            let d = super::routing::decide(
+                &snap,
+                p,
+                &v,
+                &HeaderView(&inbound.headers),
+                &trail.model,
+                &|c| self.available(c),
+                false,
+            );
+            if let Some(m) = &d.rule {
+                log::debug!("request {} routed by rule {:?}: {}", trail.request_id, m.rule_name, m.reason);
+                trail.rule = Some(m.rule_name.clone());
+            }
+            trail.routed_model = d.model;
+            target = d.target;
+            trail.body_modified = super::rules::strip_subagent_tag(super::routing::rules_protocol(p), &mut v);
+            parsed = Some(v);
+        }
+        let trail = &trail;
+        let (mut cands, down) = self.candidates(&trail.routed_model);
+        let has_target = target.is_some();
+        if let Some(t) = target {
+            cands.retain(|c| c.channel.id != t.id);
+            let rt = self.runtimes.get(&t.id);
+            cands.insert(0, Candidate { channel: t, rt });
+        }
         if cands.is_empty() {
             let out = if down.is_empty() {
                 let available = self.available_models();
@@ -412,9 +484,17 @@ impl Proxy {
             self.record_failure(trail, &out, Vec::new(), None);
             return out;
         }
-        let strategy = self.engine.snapshot().strategy;
-        let mut ordered = self.balancer.order(strategy, cands);
-        if let Some(sticky) = trail.session.as_deref().and_then(|s| self.affinity.get(s)) {
+        let mut ordered = if has_target && cands.len() > 1 {
+            // The rule's target goes first; the balancer orders the rest.
+            let first = cands.remove(0);
+            let mut rest = self.balancer.order(snap.strategy, cands);
+            rest.insert(0, first);
+            rest
+        } else {
+            self.balancer.order(snap.strategy, cands)
+        };
+        // A rule's decision outranks session affinity; otherwise the session sticks.
+        if let Some(sticky) = trail.session.as_deref().filter(|_| !has_target).and_then(|s| self.affinity.get(s)) {
             if let Some(i) = ordered.iter().position(|c| c.channel.id == sticky) {
                 let c = ordered.remove(i);
                 ordered.insert(0, c);
@@ -425,7 +505,6 @@ impl Proxy {
         let mut last: Option<(u16, HeaderMap, Bytes, Protocol)> = None;
         let mut last_error = String::new();
         let mut any_timeout = false;
-        let mut parsed: Option<serde_json::Value> = None;
         for cand in ordered.into_iter() {
             if attempts.len() >= max {
                 break;
@@ -531,7 +610,7 @@ impl Proxy {
     ) -> Result<Bytes, String> {
         let ch = &cand.channel;
         let inject_usage = trail.strip_usage && ch.protocol == Protocol::Openai;
-        if ch.protocol == trail.protocol && upstream_model == trail.model && !inject_usage {
+        if ch.protocol == trail.protocol && upstream_model == trail.model && !inject_usage && !trail.body_modified {
             return Ok(inbound.body.clone());
         }
         if parsed.is_none() {
@@ -564,7 +643,8 @@ impl Proxy {
         attempt_no: usize,
     ) -> Outcome {
         let ch = &cand.channel;
-        let upstream_model = ch.model_map.get(&trail.model).cloned().unwrap_or_else(|| trail.model.clone());
+        let upstream_model =
+            ch.model_map.get(&trail.routed_model).cloned().unwrap_or_else(|| trail.routed_model.clone());
         let body = match self.upstream_body(inbound, trail, cand, &upstream_model, parsed) {
             Ok(b) => b,
             Err(e) => {
@@ -766,6 +846,9 @@ impl Proxy {
         }
         h.insert("x-latency-ms", HeaderValue::from(latency.as_millis() as u64));
         h.insert("x-routex-attempts", HeaderValue::from(attempts as u64));
+        if let Some(rule) = trail.rule.as_deref().and_then(|r| HeaderValue::from_str(r).ok()) {
+            h.insert("x-routing-rule", rule);
+        }
         let overhead = trail.received.elapsed().saturating_sub(upstream);
         h.insert("x-routex-overhead-us", HeaderValue::from(overhead.as_micros() as u64));
     }
@@ -808,7 +891,7 @@ impl Proxy {
             endpoint: trail.endpoint.to_string(),
             channel_id: ch.map(|c| c.id.clone()),
             channel_name: ch.map(|c| c.name.clone()),
-            rule: None,
+            rule: trail.rule.clone(),
             model: trail.model.clone(),
             upstream_model: ch.map(|_| upstream_model.to_string()),
             status,
@@ -892,53 +975,25 @@ impl Proxy {
         }
     }
 
-    /// `POST /v1/messages/count_tokens`: forwarded to an anthropic channel serving the model.
-    pub async fn count_tokens(&self, inbound: Inbound) -> Outbound {
+    /// `POST /v1/messages/count_tokens`, answered locally with the routing rules' counter
+    /// (cl100k_base: an approximation of Claude's own tokenizer, free and instant).
+    pub fn count_tokens(&self, inbound: Inbound) -> Outbound {
         let p = Protocol::Anthropic;
         if !self.authorized(&inbound.headers) {
             return client_error(p, 401, "invalid or missing API key for this routex");
         }
-        let peek: Peek = match serde_json::from_slice(&inbound.body) {
+        let body: serde_json::Value = match serde_json::from_slice(&inbound.body) {
             Ok(v) => v,
             Err(e) => return client_error(p, 400, &format!("the request body is not valid JSON: {e}")),
         };
-        let model = peek.model.as_deref().unwrap_or("").to_string();
-        let (cands, _) = self.candidates(&model);
-        let mut last = None;
-        for cand in cands.iter().filter(|c| c.channel.protocol == Protocol::Anthropic) {
-            let ch = &cand.channel;
-            let key_idx = cand.rt.pick_key(ch.api_keys.len(), Instant::now()).unwrap_or(usize::MAX);
-            let headers = upstream::auth_headers(ch, ch.api_keys.get(key_idx).map(|k| k.expose()), &inbound.headers, p);
-            let upstream_model = ch.model_map.get(&model).cloned().unwrap_or_else(|| model.clone());
-            let body = if upstream_model == model {
-                inbound.body.clone()
-            } else {
-                let mut v: serde_json::Value = serde_json::from_slice(&inbound.body).unwrap_or_default();
-                v["model"] = serde_json::Value::String(upstream_model);
-                Bytes::from(serde_json::to_vec(&v).expect("json"))
-            };
-            let req = self.client.post(upstream::count_tokens_url(ch)).headers(headers).body(body);
-            match tokio::time::timeout(self.cfg.first_byte_timeout, req.send()).await {
-                Ok(Ok(r)) if r.status().is_success() || !upstream::is_retryable(r.status().as_u16()) => {
-                    let status = r.status().as_u16();
-                    let body = r.bytes().await.unwrap_or_default();
-                    let mut headers = HeaderMap::new();
-                    headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                    let mut out = Outbound { status, headers, body: OutBody::Full(body) };
-                    if let Ok(v) = HeaderValue::from_str(&ch.name) {
-                        out.headers.insert("x-channel-name", v);
-                    }
-                    return out;
-                }
-                Ok(Ok(r)) => last = Some(format!("{}: upstream answered {}", ch.name, r.status())),
-                Ok(Err(e)) => last = Some(format!("{}: {}", ch.name, describe_reqwest(&e))),
-                Err(_) => last = Some(format!("{}: timed out", ch.name)),
-            }
+        if !body.get("messages").is_some_and(|m| m.is_array()) {
+            return client_error(p, 400, "messages: field required (an array of messages to count)");
         }
-        match last {
-            Some(e) => client_error(p, 502, &format!("counting tokens failed on every anthropic channel; last: {e}")),
-            None => client_error(p, 404, &format!("no anthropic channel serves model {model:?} to count its tokens")),
-        }
+        let n = super::rules::count_tokens(super::rules::Protocol::Anthropic, &body);
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        let out = serde_json::to_vec(&serde_json::json!({ "input_tokens": n })).expect("json");
+        Outbound { status: 200, headers, body: OutBody::Full(Bytes::from(out)) }
     }
 }
 
