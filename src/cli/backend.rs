@@ -6,6 +6,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::time::Duration;
 
+use crate::engine::records::{self, RequestQuery, RequestRecord};
 use crate::engine::routing::{RouteTest, RulePatch};
 use crate::engine::rules::{Rule, RuleSpec};
 use crate::engine::{ChannelPatch, ChannelSpec, ChannelView, Document, Engine, ImportReport, Status, Strategy};
@@ -80,6 +81,10 @@ pub trait Backend {
         protocol: Protocol,
         headers: &[(String, String)],
     ) -> Result<RouteTest>;
+    /// Request records, newest first.
+    fn requests(&self, q: &RequestQuery) -> Result<Vec<RequestRecord>>;
+    /// Records newer than a time, oldest first.
+    fn requests_since(&self, after_ms: u64, limit: usize) -> Result<Vec<RequestRecord>>;
 }
 
 /// The local engine.
@@ -156,6 +161,12 @@ impl Backend for Local {
             headers,
             &crate::engine::routing::stored_availability,
         )?)
+    }
+    fn requests(&self, q: &RequestQuery) -> Result<Vec<RequestRecord>> {
+        Ok(records::query(self.0.store(), q)?)
+    }
+    fn requests_since(&self, after_ms: u64, limit: usize) -> Result<Vec<RequestRecord>> {
+        Ok(records::since(self.0.store(), after_ms, limit)?)
     }
 }
 
@@ -325,6 +336,29 @@ impl Backend for Remote {
     ) -> Result<RouteTest> {
         let req = serde_json::json!({ "request": body, "protocol": protocol, "headers": headers });
         self.call("POST", &self.url(&["api", "routing", "test"]), Some(&req))
+    }
+    fn requests(&self, q: &RequestQuery) -> Result<Vec<RequestRecord>> {
+        let mut u = url::Url::parse(&self.url(&["api", "requests"])).expect("url");
+        {
+            let mut qp = u.query_pairs_mut();
+            let v = serde_json::to_value(q).expect("query");
+            for (k, v) in v.as_object().into_iter().flatten() {
+                match v {
+                    serde_json::Value::Null => {}
+                    serde_json::Value::String(s) => {
+                        qp.append_pair(k, s);
+                    }
+                    other => {
+                        qp.append_pair(k, &other.to_string());
+                    }
+                }
+            }
+        }
+        self.call("GET", u.as_str(), NONE)
+    }
+    fn requests_since(&self, after_ms: u64, limit: usize) -> Result<Vec<RequestRecord>> {
+        let url = format!("{}?after_ms={after_ms}&limit={limit}", self.url(&["api", "requests", "since"]));
+        self.call("GET", &url, NONE)
     }
 }
 

@@ -9,6 +9,7 @@ pub mod backend;
 pub mod channel;
 pub mod docs;
 pub mod logging;
+pub mod logs;
 pub mod output;
 pub mod rule;
 pub mod serve;
@@ -74,6 +75,8 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<StrategyCmd>,
     },
+    /// Show the request log (--follow to keep watching)
+    Logs(logs::LogsArgs),
     /// Write channels and settings to a YAML or JSON document
     Export(ExportArgs),
     /// Read channels and settings from a document (or a config file)
@@ -182,6 +185,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
         }
         Command::Channel(cmd) => channel::run(cli, cmd, &printer),
         Command::Rule(cmd) => rule::run(cli, cmd, &printer),
+        Command::Logs(args) => logs::run(cli, args, &printer),
         Command::Strategy { action } => {
             let b = backend::connect(cli)?;
             let current = match action {

@@ -7,6 +7,7 @@ use serde::Serialize;
 use std::io::{IsTerminal, Write};
 
 use super::OutputFormat;
+use crate::engine::records::RequestRecord;
 use crate::engine::routing::RouteTest;
 use crate::engine::rules::Rule;
 use crate::engine::{ChannelView, ImportReport, Strategy};
@@ -343,6 +344,66 @@ impl Printer {
             )),
         }
         write_stdout(s.as_bytes());
+    }
+
+    /// Request records (oldest first). `header` prints the column names.
+    pub fn records(&self, list: &[RequestRecord], header: bool) {
+        match self.format {
+            OutputFormat::Json if !header => {
+                // Following: one JSON object per line, so the stream can be piped.
+                let mut s = String::new();
+                for r in list {
+                    s.push_str(&serde_json::to_string(r).expect("json"));
+                    s.push('\n');
+                }
+                write_stdout(s.as_bytes());
+                return;
+            }
+            _ => {
+                if self.structured(&list) {
+                    return;
+                }
+            }
+        }
+        if list.is_empty() && header {
+            self.note("no requests recorded yet");
+            return;
+        }
+        let mut t = table();
+        if header {
+            t.set_header([
+                "TIME",
+                "ID",
+                "STATUS",
+                "CHANNEL",
+                "MODEL",
+                "LATENCY",
+                "TTFB",
+                "TOKENS IN/OUT",
+                "TRIES",
+                "RULE",
+                "ERROR",
+            ]);
+        }
+        for r in list {
+            let time = chrono::DateTime::from_timestamp_millis(r.time_ms as i64)
+                .map(|t| t.with_timezone(&chrono::Local).format("%H:%M:%S").to_string())
+                .unwrap_or_default();
+            t.add_row([
+                time,
+                r.id.clone(),
+                r.status.to_string(),
+                r.channel_name.clone().unwrap_or_else(|| "-".into()),
+                r.model.clone(),
+                format!("{}ms", r.latency_ms),
+                r.ttfb_ms.map(|t| format!("{t}ms")).unwrap_or_else(|| "-".into()),
+                format!("{}/{}", r.tokens.input + r.tokens.cache_read + r.tokens.cache_write, r.tokens.output),
+                r.attempts.len().to_string(),
+                r.rule.clone().unwrap_or_else(|| "-".into()),
+                r.error.clone().map(|e| e.chars().take(60).collect()).unwrap_or_default(),
+            ]);
+        }
+        write_stdout(format!("{t}\n").as_bytes());
     }
 
     /// The daemon's start banner.

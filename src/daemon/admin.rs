@@ -12,6 +12,7 @@ use warp::{Filter, Reply};
 
 use super::api::{self, Unauthorized};
 use super::AppState;
+use crate::engine::records;
 use crate::engine::routing::RulePatch;
 use crate::engine::rules::RuleSpec;
 use crate::engine::{ChannelPatch, ChannelSpec, Document, Status, Strategy};
@@ -67,6 +68,13 @@ pub fn header_pairs(v: Option<&serde_json::Value>) -> Vec<(String, String)> {
             .collect(),
         _ => Vec::new(),
     }
+}
+
+#[derive(Deserialize)]
+struct SinceQuery {
+    after_ms: u64,
+    #[serde(default)]
+    limit: Option<usize>,
 }
 
 #[derive(Deserialize)]
@@ -349,6 +357,49 @@ pub fn routes(state: Arc<AppState>) -> Routes {
             api::result(blocking(move || st.proxy.test_route(protocol, &req.request, &headers)).await, false)
         });
 
+    let requests = api()
+        .and(warp::path("requests"))
+        .and(warp::path::end())
+        .and(warp::get())
+        .and(warp::query::<records::RequestQuery>())
+        .and(s())
+        .then(|q: records::RequestQuery, st: Arc<AppState>| async move {
+            api::result(blocking(move || records::query(st.engine.store(), &q)).await, false)
+        });
+    let requests_since = api()
+        .and(warp::path("requests"))
+        .and(warp::path("since"))
+        .and(warp::path::end())
+        .and(warp::get())
+        .and(warp::query::<SinceQuery>())
+        .and(s())
+        .then(|q: SinceQuery, st: Arc<AppState>| async move {
+            api::result(
+                blocking(move || records::since(st.engine.store(), q.after_ms, q.limit.unwrap_or(200).min(1000))).await,
+                false,
+            )
+        });
+    let analytics = api().and(warp::path("analytics")).and(warp::path::end()).and(warp::get()).and(s()).then(
+        |st: Arc<AppState>| async move {
+            api::result(
+                blocking(move || records::analytics(st.engine.store(), crate::engine::proxy::runtime::now_ms())).await,
+                false,
+            )
+        },
+    );
+    let channel_stats = api().and(warp::path("channels")).and(warp::path("stats")).and(warp::path::end()).and(warp::get()).and(s()).map(
+        |st: Arc<AppState>| {
+            let stats = st.proxy.runtimes().all_stats();
+            let snap = st.engine.snapshot();
+            let list: Vec<serde_json::Value> = snap
+                .channels
+                .iter()
+                .map(|c| serde_json::json!({"id": c.id, "name": c.name, "status": c.status, "stats": stats.get(&c.id).cloned().unwrap_or_default()}))
+                .collect();
+            api::ok(&list)
+        },
+    );
+
     root_head
         .or(root_get)
         .unify()
@@ -368,6 +419,8 @@ pub fn routes(state: Arc<AppState>) -> Routes {
         .or(ch_add)
         .unify()
         .or(ch_export)
+        .unify()
+        .or(channel_stats)
         .unify()
         .or(ch_import)
         .unify()
@@ -399,6 +452,13 @@ pub fn routes(state: Arc<AppState>) -> Routes {
         .unify()
         .or(route_test)
         .unify()
+        .boxed()
+        .or(requests)
+        .unify()
+        .or(requests_since)
+        .unify()
+        .or(analytics)
+        .unify()
         .recover(api::recover)
         .unify()
         .boxed()
@@ -419,6 +479,10 @@ pub const ENDPOINTS: &[&str] = &[
     "POST /api/routing/rules/:id/enable",
     "POST /api/routing/rules/:id/disable",
     "POST /api/routing/test",
+    "GET /api/requests?limit&offset&channel&model&status&since&until",
+    "GET /api/requests/since?after_ms&limit",
+    "GET /api/analytics",
+    "GET /api/channels/stats",
     "GET /health",
     "GET /health/live",
     "GET /health/ready",

@@ -1,0 +1,73 @@
+//! `routex logs`: the request log, newest last, optionally followed.
+
+use clap::Args;
+use std::time::Duration;
+
+use super::backend;
+use super::output::Printer;
+use super::Cli;
+use crate::engine::records::RequestQuery;
+
+/// `routex logs`
+#[derive(Args, Debug)]
+pub struct LogsArgs {
+    /// How many records (most recent)
+    #[arg(long, short = 'n', default_value_t = 20)]
+    pub limit: usize,
+    /// Only this channel (name or id)
+    #[arg(long, short = 'c')]
+    pub channel: Option<String>,
+    /// Only models matching this glob
+    #[arg(long, short = 'm')]
+    pub model: Option<String>,
+    /// Only this status: 200, 5xx, 4xx, success or error
+    #[arg(long, short = 's')]
+    pub status: Option<String>,
+    /// Only records since: RFC 3339, unix ms, or relative like 15m, 2h, 7d
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Keep printing new records as they arrive (Ctrl-C to stop)
+    #[arg(long, short = 'f')]
+    pub follow: bool,
+}
+
+/// Run `routex logs`.
+pub fn run(cli: &Cli, args: &LogsArgs, printer: &Printer) -> anyhow::Result<u8> {
+    let b = backend::connect(cli)?;
+    let q = RequestQuery {
+        limit: Some(args.limit.clamp(1, 1000)),
+        offset: None,
+        channel: args.channel.clone(),
+        model: args.model.clone(),
+        status: args.status.clone(),
+        since: args.since.clone(),
+        until: None,
+    };
+    let mut recs = b.requests(&q)?;
+    recs.reverse();
+    let mut last = recs.iter().map(|r| r.time_ms).max().unwrap_or(0);
+    printer.records(&recs, true);
+    if !args.follow {
+        return Ok(0);
+    }
+    let mut seen: std::collections::HashSet<String> = recs.iter().map(|r| r.id.clone()).collect();
+    loop {
+        std::thread::sleep(Duration::from_secs(1));
+        let new = b.requests_since(last.saturating_sub(1), 500)?;
+        let fresh: Vec<_> = new
+            .into_iter()
+            .filter(|r| seen.insert(r.id.clone()))
+            .filter(|r| {
+                args.channel
+                    .as_deref()
+                    .is_none_or(|c| r.channel_name.as_deref() == Some(c) || r.channel_id.as_deref() == Some(c))
+            })
+            .collect();
+        if let Some(m) = fresh.iter().map(|r| r.time_ms).max() {
+            last = last.max(m);
+        }
+        if !fresh.is_empty() {
+            printer.records(&fresh, false);
+        }
+    }
+}
