@@ -7,3 +7,4 @@ mod cli_both_ways;
 mod cli_errors;
 mod generated_docs;
 mod proxy;
+mod sdk_e2e;
