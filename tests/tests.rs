@@ -8,3 +8,4 @@ mod cli_errors;
 mod generated_docs;
 mod proxy;
 mod rules_routing;
+mod sdk_e2e;
