@@ -37,6 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'routex' -ScriptBlock {
             [CompletionResult]::new('channel', 'channel', [CompletionResultType]::ParameterValue, 'Manage upstream channels')
             [CompletionResult]::new('rule', 'rule', [CompletionResultType]::ParameterValue, 'Manage routing rules and dry-run a request against them')
             [CompletionResult]::new('strategy', 'strategy', [CompletionResultType]::ParameterValue, 'Show or switch the load-balancer strategy')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Show the request log (--follow to keep watching)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write channels and settings to a YAML or JSON document')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Read channels and settings from a document (or a config file)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -583,6 +584,32 @@ Register-ArgumentCompleter -Native -CommandName 'routex' -ScriptBlock {
         'routex;strategy;help;help' {
             break
         }
+        'routex;logs' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'How many records (most recent)')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'How many records (most recent)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Only this channel (name or id)')
+            [CompletionResult]::new('--channel', '--channel', [CompletionResultType]::ParameterName, 'Only this channel (name or id)')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Only models matching this glob')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Only models matching this glob')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Only this status: 200, 5xx, 4xx, success or error')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only this status: 200, 5xx, 4xx, success or error')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only records since: RFC 3339, unix ms, or relative like 15m, 2h, 7d')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'Admin token for a daemon that requires one')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep printing new records as they arrive (Ctrl-C to stop)')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep printing new records as they arrive (Ctrl-C to stop)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'routex;export' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Document format')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to this file instead of stdout')
@@ -639,6 +666,7 @@ Register-ArgumentCompleter -Native -CommandName 'routex' -ScriptBlock {
             [CompletionResult]::new('channel', 'channel', [CompletionResultType]::ParameterValue, 'Manage upstream channels')
             [CompletionResult]::new('rule', 'rule', [CompletionResultType]::ParameterValue, 'Manage routing rules and dry-run a request against them')
             [CompletionResult]::new('strategy', 'strategy', [CompletionResultType]::ParameterValue, 'Show or switch the load-balancer strategy')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Show the request log (--follow to keep watching)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write channels and settings to a YAML or JSON document')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Read channels and settings from a document (or a config file)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -723,6 +751,9 @@ Register-ArgumentCompleter -Native -CommandName 'routex' -ScriptBlock {
             break
         }
         'routex;help;strategy;set' {
+            break
+        }
+        'routex;help;logs' {
             break
         }
         'routex;help;export' {

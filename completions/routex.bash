@@ -31,6 +31,9 @@ _routex() {
             routex,import)
                 cmd="routex__subcmd__import"
                 ;;
+            routex,logs)
+                cmd="routex__subcmd__logs"
+                ;;
             routex,rule)
                 cmd="routex__subcmd__rule"
                 ;;
@@ -105,6 +108,9 @@ _routex() {
                 ;;
             routex__subcmd__help,import)
                 cmd="routex__subcmd__help__subcmd__import"
+                ;;
+            routex__subcmd__help,logs)
+                cmd="routex__subcmd__help__subcmd__logs"
                 ;;
             routex__subcmd__help,rule)
                 cmd="routex__subcmd__help__subcmd__rule"
@@ -248,7 +254,7 @@ _routex() {
 
     case "${cmd}" in
         routex)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version serve channel rule strategy export import completions help"
+            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version serve channel rule strategy logs export import completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -852,7 +858,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__help)
-            opts="serve channel rule strategy export import completions help"
+            opts="serve channel rule strategy logs export import completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1020,6 +1026,20 @@ _routex() {
             return 0
             ;;
         routex__subcmd__help__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__help__subcmd__logs)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1222,6 +1242,72 @@ _routex() {
                 return 0
             fi
             case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__logs)
+            opts="-n -c -m -s -f -v -q -h -V --limit --channel --model --status --since --follow --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --channel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

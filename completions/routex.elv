@@ -34,6 +34,7 @@ set edit:completion:arg-completer[routex] = {|@words|
             cand channel 'Manage upstream channels'
             cand rule 'Manage routing rules and dry-run a request against them'
             cand strategy 'Show or switch the load-balancer strategy'
+            cand logs 'Show the request log (--follow to keep watching)'
             cand export 'Write channels and settings to a YAML or JSON document'
             cand import 'Read channels and settings from a document (or a config file)'
             cand completions 'Print a shell completion script'
@@ -533,6 +534,31 @@ set edit:completion:arg-completer[routex] = {|@words|
         }
         &'routex;strategy;help;help'= {
         }
+        &'routex;logs'= {
+            cand -n 'How many records (most recent)'
+            cand --limit 'How many records (most recent)'
+            cand -c 'Only this channel (name or id)'
+            cand --channel 'Only this channel (name or id)'
+            cand -m 'Only models matching this glob'
+            cand --model 'Only models matching this glob'
+            cand -s 'Only this status: 200, 5xx, 4xx, success or error'
+            cand --status 'Only this status: 200, 5xx, 4xx, success or error'
+            cand --since 'Only records since: RFC 3339, unix ms, or relative like 15m, 2h, 7d'
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -f 'Keep printing new records as they arrive (Ctrl-C to stop)'
+            cand --follow 'Keep printing new records as they arrive (Ctrl-C to stop)'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'routex;export'= {
             cand --format 'Document format'
             cand -o 'Write to this file instead of stdout'
@@ -586,6 +612,7 @@ set edit:completion:arg-completer[routex] = {|@words|
             cand channel 'Manage upstream channels'
             cand rule 'Manage routing rules and dry-run a request against them'
             cand strategy 'Show or switch the load-balancer strategy'
+            cand logs 'Show the request log (--follow to keep watching)'
             cand export 'Write channels and settings to a YAML or JSON document'
             cand import 'Read channels and settings from a document (or a config file)'
             cand completions 'Print a shell completion script'
@@ -649,6 +676,8 @@ set edit:completion:arg-completer[routex] = {|@words|
         &'routex;help;strategy;get'= {
         }
         &'routex;help;strategy;set'= {
+        }
+        &'routex;help;logs'= {
         }
         &'routex;help;export'= {
         }

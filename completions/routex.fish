@@ -38,6 +38,7 @@ complete -c routex -n "__fish_routex_needs_command" -f -a "serve" -d 'Run the da
 complete -c routex -n "__fish_routex_needs_command" -f -a "channel" -d 'Manage upstream channels'
 complete -c routex -n "__fish_routex_needs_command" -f -a "rule" -d 'Manage routing rules and dry-run a request against them'
 complete -c routex -n "__fish_routex_needs_command" -f -a "strategy" -d 'Show or switch the load-balancer strategy'
+complete -c routex -n "__fish_routex_needs_command" -f -a "logs" -d 'Show the request log (--follow to keep watching)'
 complete -c routex -n "__fish_routex_needs_command" -f -a "export" -d 'Write channels and settings to a YAML or JSON document'
 complete -c routex -n "__fish_routex_needs_command" -f -a "import" -d 'Read channels and settings from a document (or a config file)'
 complete -c routex -n "__fish_routex_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -384,6 +385,22 @@ complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from help" -f -a "get" -d 'Print the current strategy and the choices'
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from help" -f -a "set" -d 'Switch strategy: priority, round_robin, weighted, least_used or latency'
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c routex -n "__fish_routex_using_subcommand logs" -s n -l limit -d 'How many records (most recent)' -r
+complete -c routex -n "__fish_routex_using_subcommand logs" -s c -l channel -d 'Only this channel (name or id)' -r
+complete -c routex -n "__fish_routex_using_subcommand logs" -s m -l model -d 'Only models matching this glob' -r
+complete -c routex -n "__fish_routex_using_subcommand logs" -s s -l status -d 'Only this status: 200, 5xx, 4xx, success or error' -r
+complete -c routex -n "__fish_routex_using_subcommand logs" -l since -d 'Only records since: RFC 3339, unix ms, or relative like 15m, 2h, 7d' -r
+complete -c routex -n "__fish_routex_using_subcommand logs" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand logs" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand logs" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand logs" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand logs" -s f -l follow -d 'Keep printing new records as they arrive (Ctrl-C to stop)'
+complete -c routex -n "__fish_routex_using_subcommand logs" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand logs" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand logs" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand logs" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand export" -l format -d 'Document format' -r -f -a "yaml\t'YAML'
 json\t'JSON'"
 complete -c routex -n "__fish_routex_using_subcommand export" -s o -l file -d 'Write to this file instead of stdout' -r -F
@@ -420,14 +437,15 @@ complete -c routex -n "__fish_routex_using_subcommand completions" -s v -l verbo
 complete -c routex -n "__fish_routex_using_subcommand completions" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c routex -n "__fish_routex_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy export import completions help" -f -a "serve" -d 'Run the daemon: proxy and admin API on one port'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy export import completions help" -f -a "channel" -d 'Manage upstream channels'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy export import completions help" -f -a "rule" -d 'Manage routing rules and dry-run a request against them'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy export import completions help" -f -a "strategy" -d 'Show or switch the load-balancer strategy'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy export import completions help" -f -a "export" -d 'Write channels and settings to a YAML or JSON document'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy export import completions help" -f -a "import" -d 'Read channels and settings from a document (or a config file)'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy export import completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy export import completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy logs export import completions help" -f -a "serve" -d 'Run the daemon: proxy and admin API on one port'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy logs export import completions help" -f -a "channel" -d 'Manage upstream channels'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy logs export import completions help" -f -a "rule" -d 'Manage routing rules and dry-run a request against them'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy logs export import completions help" -f -a "strategy" -d 'Show or switch the load-balancer strategy'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy logs export import completions help" -f -a "logs" -d 'Show the request log (--follow to keep watching)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy logs export import completions help" -f -a "export" -d 'Write channels and settings to a YAML or JSON document'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy logs export import completions help" -f -a "import" -d 'Read channels and settings from a document (or a config file)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy logs export import completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy logs export import completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "list" -d 'List channels'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "show" -d 'Show one channel'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "add" -d 'Add a channel (asks for missing required fields on a terminal)'
