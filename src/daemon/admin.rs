@@ -400,6 +400,12 @@ pub fn routes(state: Arc<AppState>) -> Routes {
         },
     );
 
+    let providers = api()
+        .and(warp::path("providers"))
+        .and(warp::path::end())
+        .and(warp::get())
+        .map(|| api::ok(&crate::engine::channel::providers()));
+
     root_head
         .or(root_get)
         .unify()
@@ -459,6 +465,8 @@ pub fn routes(state: Arc<AppState>) -> Routes {
         .unify()
         .or(analytics)
         .unify()
+        .or(providers)
+        .unify()
         .recover(api::recover)
         .unify()
         .boxed()
@@ -482,6 +490,7 @@ pub const ENDPOINTS: &[&str] = &[
     "GET /api/requests?limit&offset&channel&model&status&since&until",
     "GET /api/requests/since?after_ms&limit",
     "GET /api/analytics",
+    "GET /api/providers",
     "GET /api/channels/stats",
     "GET /health",
     "GET /health/live",

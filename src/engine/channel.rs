@@ -90,6 +90,40 @@ impl FromStr for ChannelType {
 
 pub use crate::protocol::Protocol;
 
+/// What `GET /api/providers` tells about each channel type.
+pub fn providers() -> Vec<serde_json::Value> {
+    CHANNEL_TYPES
+        .iter()
+        .map(|t| {
+            let auth = match t {
+                ChannelType::Anthropic => "x-api-key",
+                ChannelType::Azure => "api-key",
+                ChannelType::Gemini => "x-goog-api-key",
+                ChannelType::Openai | ChannelType::Zhipu => "Authorization: Bearer",
+                ChannelType::Custom => "by protocol",
+            };
+            serde_json::json!({
+                "type": t.as_str(),
+                "protocol": t.protocol().map(|p| p.as_str()),
+                "default_base_url": t.default_base_url(),
+                "auth_header": auth,
+                "requires": match t {
+                    ChannelType::Azure => vec!["base_url", "deployment"],
+                    ChannelType::Custom => vec!["base_url", "protocol"],
+                    _ => vec![],
+                },
+                "capabilities": {
+                    "streaming": true,
+                    "tools": true,
+                    "images": true,
+                    "thinking": !matches!(t, ChannelType::Zhipu),
+                    "clients": ["anthropic", "openai"],
+                },
+            })
+        })
+        .collect()
+}
+
 /// Whether a channel takes traffic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash)]
 #[serde(rename_all = "snake_case")]

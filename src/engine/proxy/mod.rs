@@ -421,6 +421,47 @@ impl Proxy {
         super::routing::dry_run(&self.engine.snapshot(), protocol, body, headers, &|c| self.available(c))
     }
 
+    /// The channels to try, in order: a rule's target first (when given), else the
+    /// session's sticky channel, then the strategy's pick, then the rest by priority.
+    /// Also returns the channels that serve the model but are down, for the error.
+    fn order_candidates(
+        &self,
+        snap: &super::Snapshot,
+        model: &str,
+        target: Option<Arc<super::Channel>>,
+        session: Option<&str>,
+    ) -> (Vec<Candidate>, Vec<String>) {
+        let (mut cands, down) = self.candidates(model);
+        let Some(t) = target else {
+            let mut ordered = self.balancer.order(snap.strategy, cands);
+            if let Some(sticky) = session.and_then(|s| self.affinity.get(s)) {
+                if let Some(i) = ordered.iter().position(|c| c.channel.id == sticky) {
+                    let c = ordered.remove(i);
+                    ordered.insert(0, c);
+                }
+            }
+            return (ordered, down);
+        };
+        // A rule's decision outranks session affinity; the balancer orders the rest.
+        cands.retain(|c| c.channel.id != t.id);
+        let rt = self.runtimes.get(&t.id);
+        let mut ordered = self.balancer.order(snap.strategy, cands);
+        ordered.insert(0, Candidate { channel: t, rt });
+        (ordered, down)
+    }
+
+    /// The routing decision without rules (strategy + affinity): the channel names in the
+    /// order they would be tried. Public for benchmarks and diagnostics.
+    pub fn plan(&self, model: &str, session: Option<&str>) -> Vec<Arc<super::Channel>> {
+        let snap = self.engine.snapshot();
+        self.order_candidates(&snap, model, None, session).0.into_iter().map(|c| c.channel).collect()
+    }
+
+    /// Stick a session to a channel (what a success does).
+    pub fn remember_session(&self, session: &str, channel_id: &str) {
+        self.affinity.set(session, channel_id);
+    }
+
     async fn route_and_forward(self: &Arc<Self>, inbound: &Inbound, trail: &Trail) -> Outbound {
         let p = trail.protocol;
         let snap = self.engine.snapshot();
@@ -451,14 +492,8 @@ impl Proxy {
             parsed = Some(v);
         }
         let trail = &trail;
-        let (mut cands, down) = self.candidates(&trail.routed_model);
-        let has_target = target.is_some();
-        if let Some(t) = target {
-            cands.retain(|c| c.channel.id != t.id);
-            let rt = self.runtimes.get(&t.id);
-            cands.insert(0, Candidate { channel: t, rt });
-        }
-        if cands.is_empty() {
+        let (ordered, down) = self.order_candidates(&snap, &trail.routed_model, target, trail.session.as_deref());
+        if ordered.is_empty() {
             let out = if down.is_empty() {
                 let available = self.available_models();
                 client_error(
@@ -483,22 +518,6 @@ impl Proxy {
             };
             self.record_failure(trail, &out, Vec::new(), None);
             return out;
-        }
-        let mut ordered = if has_target && cands.len() > 1 {
-            // The rule's target goes first; the balancer orders the rest.
-            let first = cands.remove(0);
-            let mut rest = self.balancer.order(snap.strategy, cands);
-            rest.insert(0, first);
-            rest
-        } else {
-            self.balancer.order(snap.strategy, cands)
-        };
-        // A rule's decision outranks session affinity; otherwise the session sticks.
-        if let Some(sticky) = trail.session.as_deref().filter(|_| !has_target).and_then(|s| self.affinity.get(s)) {
-            if let Some(i) = ordered.iter().position(|c| c.channel.id == sticky) {
-                let c = ordered.remove(i);
-                ordered.insert(0, c);
-            }
         }
         let max = self.cfg.max_attempts.max(1);
         let mut attempts: Vec<Attempt> = Vec::new();
