@@ -136,6 +136,13 @@ pub fn convert_error(upstream: Protocol, client: Protocol, status: u16, body: &[
     convert::error::convert_error(upstream, client, status, body)
 }
 
+/// The error body a client of protocol `p` expects for `status` and `message`, with the
+/// error type chosen from the status (Anthropic `{"type":"error","error":{…}}`, OpenAI
+/// `{"error":{"message","type","param","code"}}`, Gemini `{"error":{"code","message","status"}}`).
+pub fn error_body(p: Protocol, status: u16, message: &str) -> serde_json::Value {
+    convert::error::error_envelope(p, status, message.to_string(), None)
+}
+
 /// The upstream URL path (and query) for a request: anthropic `/v1/messages`,
 /// openai `/chat/completions` (base_url for openai already ends in /v1),
 /// gemini `/v1beta/models/{model}:generateContent` or

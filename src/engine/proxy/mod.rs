@@ -204,32 +204,7 @@ pub fn client_error(p: Protocol, status: u16, message: &str) -> Outbound {
 
 /// The error body of a protocol for a status and message.
 pub fn error_body(p: Protocol, status: u16, message: &str) -> Vec<u8> {
-    let v = match p {
-        Protocol::Openai => {
-            let kind = match status {
-                400 | 404 | 413 | 422 => "invalid_request_error",
-                401 => "authentication_error",
-                403 => "permission_error",
-                429 => "rate_limit_error",
-                _ => "api_error",
-            };
-            serde_json::json!({"error": {"message": message, "type": kind, "param": null, "code": null}})
-        }
-        _ => {
-            let kind = match status {
-                400 | 422 => "invalid_request_error",
-                401 => "authentication_error",
-                403 => "permission_error",
-                404 => "not_found_error",
-                413 => "request_too_large",
-                429 => "rate_limit_error",
-                503 | 529 => "overloaded_error",
-                _ => "api_error",
-            };
-            serde_json::json!({"type": "error", "error": {"type": kind, "message": message}})
-        }
-    };
-    serde_json::to_vec(&v).expect("json")
+    serde_json::to_vec(&protocol::error_body(p, status, message)).expect("json")
 }
 
 fn same(a: &[u8], b: &[u8]) -> bool {

@@ -71,6 +71,13 @@ pub fn convert_error(upstream: Protocol, client: Protocol, status: u16, body: &[
     } else {
         None
     };
+    error_envelope(client, status, message, upstream_type)
+}
+
+/// The client protocol's error envelope for a status and message; `kind` overrides the
+/// error type chosen from the status.
+pub fn error_envelope(client: Protocol, status: u16, message: String, kind: Option<String>) -> Value {
+    let upstream_type = kind;
     match client {
         Protocol::Openai => serde_json::to_value(openai::ErrorResponse {
             error: openai::ErrorBody {
