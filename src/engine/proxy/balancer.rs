@@ -23,6 +23,49 @@ pub struct Candidate {
     pub rt: Arc<ChannelRuntime>,
 }
 
+/// A borrowed candidate: what the balancer orders on the hot path without touching any
+/// reference count.
+#[derive(Clone, Copy)]
+pub struct Cand<'a> {
+    /// The channel.
+    pub channel: &'a Arc<Channel>,
+    /// Its runtime.
+    pub rt: &'a Arc<ChannelRuntime>,
+}
+
+impl Cand<'_> {
+    /// The owned form, for the attempt loop.
+    pub fn to_owned(self) -> Candidate {
+        Candidate { channel: self.channel.clone(), rt: self.rt.clone() }
+    }
+}
+
+/// What a strategy needs to know about a candidate.
+pub trait Balanced {
+    /// The channel.
+    fn ch(&self) -> &Channel;
+    /// Its runtime.
+    fn run(&self) -> &ChannelRuntime;
+}
+
+impl Balanced for Candidate {
+    fn ch(&self) -> &Channel {
+        &self.channel
+    }
+    fn run(&self) -> &ChannelRuntime {
+        &self.rt
+    }
+}
+
+impl Balanced for Cand<'_> {
+    fn ch(&self) -> &Channel {
+        self.channel
+    }
+    fn run(&self) -> &ChannelRuntime {
+        self.rt
+    }
+}
+
 /// Strategy state that lives across requests.
 #[derive(Debug, Default)]
 pub struct Balancer {
@@ -31,19 +74,19 @@ pub struct Balancer {
 
 impl Balancer {
     /// Order candidates (already in priority order, highest first) for one request.
-    pub fn order(&self, strategy: Strategy, mut cands: Vec<Candidate>) -> Vec<Candidate> {
+    pub fn order<C: Balanced>(&self, strategy: Strategy, mut cands: Vec<C>) -> Vec<C> {
         if cands.len() <= 1 {
             return cands;
         }
         let first = match strategy {
             Strategy::Priority => {
-                let top = cands[0].channel.priority;
-                let tier = cands.iter().take_while(|c| c.channel.priority == top).count();
+                let top = cands[0].ch().priority;
+                let tier = cands.iter().take_while(|c| c.ch().priority == top).count();
                 self.rr.fetch_add(1, Ordering::Relaxed) % tier
             }
             Strategy::RoundRobin => self.rr.fetch_add(1, Ordering::Relaxed) % cands.len(),
             Strategy::Weighted => {
-                let total: u64 = cands.iter().map(|c| c.channel.weight as u64).sum();
+                let total: u64 = cands.iter().map(|c| c.ch().weight as u64).sum();
                 if total == 0 {
                     0
                 } else {
@@ -51,7 +94,7 @@ impl Balancer {
                     cands
                         .iter()
                         .position(|c| {
-                            let w = c.channel.weight as u64;
+                            let w = c.ch().weight as u64;
                             if x < w {
                                 true
                             } else {
@@ -63,7 +106,7 @@ impl Balancer {
                 }
             }
             Strategy::LeastUsed => {
-                let key = |c: &Candidate| (c.rt.in_flight.load(Ordering::Relaxed), c.rt.total.load(Ordering::Relaxed));
+                let key = |c: &C| (c.run().in_flight.load(Ordering::Relaxed), c.run().total.load(Ordering::Relaxed));
                 (0..cands.len()).min_by_key(|&i| key(&cands[i])).unwrap_or(0)
             }
             Strategy::Latency => {
@@ -73,7 +116,7 @@ impl Balancer {
                 if b >= a {
                     b += 1;
                 }
-                if cands[b].rt.cost() < cands[a].rt.cost() {
+                if cands[b].run().cost() < cands[a].run().cost() {
                     b
                 } else {
                     a

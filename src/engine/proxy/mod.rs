@@ -20,7 +20,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
-use self::balancer::{Affinity, Balancer, Candidate};
+use self::balancer::{Affinity, Balancer, Cand, Candidate};
+use self::runtime::ChannelRuntime;
 use self::runtime::{Breaker, Runtimes, Transition};
 use super::config::Config;
 use super::records::{Attempt, Recorder, RequestRecord, Tokens};
@@ -144,8 +145,16 @@ impl super::rules::HeaderLookup for HeaderView<'_> {
 }
 
 /// The proxy: everything the request path needs, shared by all requests.
+/// The runtimes of a snapshot's channels, in the snapshot's order: looked up once per
+/// snapshot version instead of once per channel per request.
+struct RtCache {
+    version: u64,
+    rts: Vec<Arc<ChannelRuntime>>,
+}
+
 pub struct Proxy {
     engine: Arc<Engine>,
+    rt_cache: arc_swap::ArcSwap<RtCache>,
     cfg: ProxyConfig,
     client: reqwest::Client,
     runtimes: Arc<Runtimes>,
@@ -227,7 +236,8 @@ impl Proxy {
             runtimes.get(&ch.id).set_breaker(Breaker::HalfOpen { trial: false });
         }
         let affinity = Affinity::new(10_000, Duration::from_secs(18_000));
-        Proxy { engine, cfg, client, runtimes, balancer: Balancer::default(), affinity, recorder }
+        let rt_cache = arc_swap::ArcSwap::from_pointee(RtCache { version: u64::MAX, rts: Vec::new() });
+        Proxy { engine, rt_cache, cfg, client, runtimes, balancer: Balancer::default(), affinity, recorder }
     }
 
     /// With a configured affinity table.
@@ -328,29 +338,39 @@ impl Proxy {
         out
     }
 
-    fn candidates(&self, model: &str) -> (Vec<Candidate>, Vec<String>) {
-        let snap = self.engine.snapshot();
+    /// The runtimes aligned with a snapshot's channels.
+    fn rts(&self, snap: &super::Snapshot) -> Arc<RtCache> {
+        let cur = self.rt_cache.load_full();
+        if cur.version == snap.version && cur.rts.len() == snap.channels.len() {
+            return cur;
+        }
+        let fresh = Arc::new(RtCache {
+            version: snap.version,
+            rts: snap.channels.iter().map(|c| self.runtimes.get(&c.id)).collect(),
+        });
+        self.rt_cache.store(fresh.clone());
+        fresh
+    }
+
+    /// Channels that serve `model` and may take traffic now (borrowed: no reference counts
+    /// touched), and the names of those that serve it but are down.
+    fn candidates<'a>(&self, snap: &'a super::Snapshot, rts: &'a RtCache, model: &str) -> (Vec<Cand<'a>>, Vec<String>) {
         let now = Instant::now();
-        let mut ok = Vec::new();
+        let mut ok = Vec::with_capacity(snap.channels.len());
         let mut down = Vec::new();
-        for ch in snap.channels.iter() {
+        for (ch, rt) in snap.channels.iter().zip(rts.rts.iter()) {
             if !ch.serves(model) {
                 continue;
             }
             if ch.status == Status::Disabled {
                 down.push(format!("{} (disabled)", ch.name));
-                continue;
-            }
-            let rt = self.runtimes.get(&ch.id);
-            if !rt.admissible(now) {
+            } else if !rt.admissible(now) {
                 down.push(format!("{} (circuit open)", ch.name));
-                continue;
-            }
-            if !rt.has_key(ch.api_keys.len(), now) {
+            } else if !rt.has_key(ch.api_keys.len(), now) {
                 down.push(format!("{} (every key cooling down)", ch.name));
-                continue;
+            } else {
+                ok.push(Cand { channel: ch, rt });
             }
-            ok.push(Candidate { channel: ch.clone(), rt });
         }
         (ok, down)
     }
@@ -406,22 +426,24 @@ impl Proxy {
         target: Option<Arc<super::Channel>>,
         session: Option<&str>,
     ) -> (Vec<Candidate>, Vec<String>) {
-        let (mut cands, down) = self.candidates(model);
+        let rts = self.rts(snap);
+        let (cands, down) = self.candidates(snap, &rts, model);
+        // Only the first few are ever tried; owning more would only cost reference counts.
+        let keep = self.cfg.max_attempts.max(1) + 2;
         let Some(t) = target else {
+            let sticky = session.and_then(|s| self.affinity.get(s));
             let mut ordered = self.balancer.order(snap.strategy, cands);
-            if let Some(sticky) = session.and_then(|s| self.affinity.get(s)) {
-                if let Some(i) = ordered.iter().position(|c| c.channel.id == sticky) {
-                    let c = ordered.remove(i);
-                    ordered.insert(0, c);
-                }
+            if let Some(i) = sticky.and_then(|id| ordered.iter().position(|c| c.channel.id == id)) {
+                let c = ordered.remove(i);
+                ordered.insert(0, c);
             }
-            return (ordered, down);
+            return (ordered.into_iter().take(keep).map(Cand::to_owned).collect(), down);
         };
         // A rule's decision outranks session affinity; the balancer orders the rest.
-        cands.retain(|c| c.channel.id != t.id);
+        let rest = self.balancer.order(snap.strategy, cands.into_iter().filter(|c| c.channel.id != t.id).collect());
         let rt = self.runtimes.get(&t.id);
-        let mut ordered = self.balancer.order(snap.strategy, cands);
-        ordered.insert(0, Candidate { channel: t, rt });
+        let mut ordered = vec![Candidate { channel: t, rt }];
+        ordered.extend(rest.into_iter().take(keep - 1).map(Cand::to_owned));
         (ordered, down)
     }
 

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -53,6 +53,10 @@ pub struct ChannelRuntime {
     pub opened_total: AtomicU64,
     consecutive_failures: AtomicU32,
     ewma_us: AtomicU64,
+    /// Mirrors `breaker != Closed`, so the hot path checks an atomic, not the mutex.
+    blocked: AtomicBool,
+    /// Some key has (or had) a cooldown; when false no key is cooling.
+    cooling: AtomicBool,
     breaker: Mutex<Breaker>,
     last_error: Mutex<Option<String>>,
     key_cooldown: Mutex<Vec<Option<Instant>>>,
@@ -72,6 +76,8 @@ impl Default for ChannelRuntime {
             opened_total: AtomicU64::new(0),
             consecutive_failures: AtomicU32::new(0),
             ewma_us: AtomicU64::new(0),
+            blocked: AtomicBool::new(false),
+            cooling: AtomicBool::new(false),
             breaker: Mutex::new(Breaker::Closed),
             last_error: Mutex::new(None),
             key_cooldown: Mutex::new(Vec::new()),
@@ -114,6 +120,9 @@ const EWMA_DECAY: f64 = 0.3;
 impl ChannelRuntime {
     /// Whether this channel may take an attempt now (without reserving the half-open trial).
     pub fn admissible(&self, now: Instant) -> bool {
+        if !self.blocked.load(Ordering::Acquire) {
+            return true;
+        }
         match *lock(&self.breaker) {
             Breaker::Closed => true,
             Breaker::Open { until } => now >= until,
@@ -124,15 +133,16 @@ impl ChannelRuntime {
     /// Reserve an attempt: moves an expired open breaker to half-open and takes its one
     /// trial. False when the channel must be skipped.
     pub fn begin(&self, now: Instant) -> bool {
-        let mut b = lock(&self.breaker);
-        match *b {
-            Breaker::Closed => {}
-            Breaker::Open { until } if now >= until => *b = Breaker::HalfOpen { trial: true },
-            Breaker::Open { .. } => return false,
-            Breaker::HalfOpen { trial: false } => *b = Breaker::HalfOpen { trial: true },
-            Breaker::HalfOpen { trial: true } => return false,
+        if self.blocked.load(Ordering::Acquire) {
+            let mut b = lock(&self.breaker);
+            match *b {
+                Breaker::Closed => {}
+                Breaker::Open { until } if now >= until => *b = Breaker::HalfOpen { trial: true },
+                Breaker::Open { .. } => return false,
+                Breaker::HalfOpen { trial: false } => *b = Breaker::HalfOpen { trial: true },
+                Breaker::HalfOpen { trial: true } => return false,
+            }
         }
-        drop(b);
         self.in_flight.fetch_add(1, Ordering::Relaxed);
         self.total.fetch_add(1, Ordering::Relaxed);
         self.last_used_ms.store(now_ms(), Ordering::Relaxed);
@@ -162,9 +172,13 @@ impl ChannelRuntime {
     pub fn on_success(&self) -> Transition {
         self.successes.fetch_add(1, Ordering::Relaxed);
         self.consecutive_failures.store(0, Ordering::Relaxed);
+        if !self.blocked.load(Ordering::Acquire) {
+            return Transition::None;
+        }
         let mut b = lock(&self.breaker);
         let was = *b;
         *b = Breaker::Closed;
+        self.blocked.store(false, Ordering::Release);
         if was == Breaker::Closed {
             Transition::None
         } else {
@@ -186,6 +200,7 @@ impl ChannelRuntime {
         };
         if open {
             *b = Breaker::Open { until: Instant::now() + open_for };
+            self.blocked.store(true, Ordering::Release);
             self.opened_total.fetch_add(1, Ordering::Relaxed);
             Transition::Opened
         } else {
@@ -214,7 +229,9 @@ impl ChannelRuntime {
 
     /// Force the breaker into a state (a channel stored as rate_limited at start is half-open).
     pub fn set_breaker(&self, b: Breaker) {
-        *lock(&self.breaker) = b;
+        let mut cur = lock(&self.breaker);
+        *cur = b;
+        self.blocked.store(b != Breaker::Closed, Ordering::Release);
     }
 
     /// Pick a key of a pool of `n`, round robin, skipping keys that cool down.
@@ -233,10 +250,13 @@ impl ChannelRuntime {
 
     /// Whether some key of a pool of `n` is usable now.
     pub fn has_key(&self, n: usize, now: Instant) -> bool {
-        if n == 0 {
+        if n == 0 || !self.cooling.load(Ordering::Acquire) {
             return true;
         }
         let cd = lock(&self.key_cooldown);
+        if cd.iter().all(|c| c.is_none_or(|t| now >= t)) {
+            self.cooling.store(false, Ordering::Release);
+        }
         cd.len() != n || cd.iter().any(|c| c.map(|t| now >= t).unwrap_or(true))
     }
 
@@ -250,6 +270,7 @@ impl ChannelRuntime {
             cd.resize(n, None);
         }
         cd[idx] = Some(Instant::now() + for_);
+        self.cooling.store(true, Ordering::Release);
     }
 
     /// The user-facing statistics.
