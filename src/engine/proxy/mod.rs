@@ -150,7 +150,13 @@ impl super::rules::HeaderLookup for HeaderView<'_> {
 struct RtCache {
     version: u64,
     rts: Vec<Arc<ChannelRuntime>>,
+    /// Model → indices of the channels serving it (glob matching done once per model
+    /// and snapshot, not per request).
+    serving: std::sync::RwLock<std::collections::HashMap<String, Arc<[u32]>>>,
 }
+
+/// Distinct models remembered per snapshot before the map starts over.
+const SERVING_CACHE_MAX: usize = 4096;
 
 pub struct Proxy {
     engine: Arc<Engine>,
@@ -236,7 +242,11 @@ impl Proxy {
             runtimes.get(&ch.id).set_breaker(Breaker::HalfOpen { trial: false });
         }
         let affinity = Affinity::new(10_000, Duration::from_secs(18_000));
-        let rt_cache = arc_swap::ArcSwap::from_pointee(RtCache { version: u64::MAX, rts: Vec::new() });
+        let rt_cache = arc_swap::ArcSwap::from_pointee(RtCache {
+            version: u64::MAX,
+            rts: Vec::new(),
+            serving: Default::default(),
+        });
         Proxy { engine, rt_cache, cfg, client, runtimes, balancer: Balancer::default(), affinity, recorder }
     }
 
@@ -347,6 +357,7 @@ impl Proxy {
         let fresh = Arc::new(RtCache {
             version: snap.version,
             rts: snap.channels.iter().map(|c| self.runtimes.get(&c.id)).collect(),
+            serving: Default::default(),
         });
         self.rt_cache.store(fresh.clone());
         fresh
@@ -356,12 +367,21 @@ impl Proxy {
     /// touched), and the names of those that serve it but are down.
     fn candidates<'a>(&self, snap: &'a super::Snapshot, rts: &'a RtCache, model: &str) -> (Vec<Cand<'a>>, Vec<String>) {
         let now = Instant::now();
-        let mut ok = Vec::with_capacity(snap.channels.len());
-        let mut down = Vec::new();
-        for (ch, rt) in snap.channels.iter().zip(rts.rts.iter()) {
-            if !ch.serves(model) {
-                continue;
+        let cached = rts.serving.read().unwrap_or_else(|e| e.into_inner()).get(model).cloned();
+        let serving = cached.unwrap_or_else(|| {
+            let idx: Arc<[u32]> =
+                snap.channels.iter().enumerate().filter(|(_, c)| c.serves(model)).map(|(i, _)| i as u32).collect();
+            let mut m = rts.serving.write().unwrap_or_else(|e| e.into_inner());
+            if m.len() >= SERVING_CACHE_MAX {
+                m.clear();
             }
+            m.insert(model.to_string(), idx.clone());
+            idx
+        });
+        let mut ok = Vec::with_capacity(serving.len());
+        let mut down = Vec::new();
+        for &i in serving.iter() {
+            let (ch, rt) = (&snap.channels[i as usize], &rts.rts[i as usize]);
             if ch.status == Status::Disabled {
                 down.push(format!("{} (disabled)", ch.name));
             } else if !rt.admissible(now) {
