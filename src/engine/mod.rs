@@ -13,6 +13,7 @@ pub mod records;
 pub mod routing;
 pub mod rules;
 pub mod strategy;
+pub mod transform;
 
 use arc_swap::ArcSwap;
 use serde::{Deserialize, Serialize};

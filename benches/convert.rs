@@ -1,0 +1,192 @@
+//! Criterion benchmarks of the protocol conversions on the proxy's hot path: a ~100 KB
+//! Claude Code-like Anthropic request converted to OpenAI and to Gemini (budget 200 µs
+//! each), and stream conversion Anthropic→OpenAI and OpenAI→Anthropic fed pre-parsed SSE
+//! events (budget 50 µs per event; criterion times a whole stream, the element throughput
+//! gives events per second, and per-event time is the median divided by the event count).
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use serde_json::{json, Value};
+
+use routex::protocol::sse::SseEvent;
+use routex::protocol::{convert_request, stream_converter, Protocol};
+
+/// Deterministic filler text of about `bytes` bytes.
+fn text(bytes: usize, seed: u64) -> String {
+    const WORDS: &[&str] = &[
+        "the", "tool", "file", "function", "returns", "error", "when", "request", "stream", "channel", "model",
+        "should", "never", "config", "parse", "value", "result", "test", "build", "cargo", "rust", "module",
+    ];
+    let mut s = String::with_capacity(bytes + 16);
+    let mut x = seed | 1;
+    while s.len() < bytes {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        s.push_str(WORDS[(x % WORDS.len() as u64) as usize]);
+        s.push(if x.is_multiple_of(17) { '\n' } else { ' ' });
+    }
+    s
+}
+
+fn tool_schema(i: usize) -> Value {
+    json!({
+        "name": format!("Tool{i}"),
+        "description": text(600, i as u64 + 7),
+        "input_schema": {
+            "$schema": "http://json-schema.org/draft-07/schema#",
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+                "file_path": {"type": "string", "description": "The absolute path to the file"},
+                "offset": {"type": "number", "description": "Line to start at", "exclusiveMinimum": 0},
+                "mode": {"type": "string", "enum": ["read", "write", "append"], "default": "read"},
+                "options": {"type": "object", "properties": {
+                    "recursive": {"type": "boolean"},
+                    "globs": {"type": "array", "items": {"type": "string"}}
+                }}
+            },
+            "required": ["file_path"]
+        }
+    })
+}
+
+/// A Claude Code-like request: long system prompt, 24 tools, 40 messages with tool_use /
+/// tool_result, cache_control markers.
+fn claude_code_request() -> Value {
+    let tools: Vec<Value> = (0..24).map(tool_schema).collect();
+    let mut messages = Vec::new();
+    messages.push(json!({"role": "user", "content": [
+        {"type": "text", "text": "<system-reminder>context</system-reminder>"},
+        {"type": "text", "text": "Refactor the proxy so transformers run per request."}
+    ]}));
+    for i in 0..19 {
+        messages.push(json!({"role": "assistant", "content": [
+            {"type": "text", "text": text(200, 100 + i)},
+            {"type": "tool_use", "id": format!("toolu_{i:04}"), "name": format!("Tool{}", i % 24),
+             "input": {"file_path": format!("/work/src/file{i}.rs"), "offset": i, "options": {"recursive": true}}}
+        ]}));
+        messages.push(json!({"role": "user", "content": [
+            {"type": "tool_result", "tool_use_id": format!("toolu_{i:04}"), "content": text(2400, 200 + i),
+             "cache_control": if i == 18 { json!({"type": "ephemeral"}) } else { Value::Null }}
+        ]}));
+    }
+    messages.push(json!({"role": "assistant", "content": [{"type": "text", "text": "Done with the survey."}]}));
+    let v = json!({
+        "model": "claude-sonnet-4-5",
+        "max_tokens": 32000,
+        "stream": true,
+        "system": [
+            {"type": "text", "text": "You are Claude Code, Anthropic's official CLI for Claude."},
+            {"type": "text", "text": text(12_000, 1), "cache_control": {"type": "ephemeral"}}
+        ],
+        "tools": tools,
+        "messages": messages,
+        "metadata": {"user_id": "user_abc_account__session_0f0e"}
+    });
+    // Drop the null cache_control placeholders.
+    let mut s = v.to_string();
+    s = s.replace(",\"cache_control\":null", "");
+    serde_json::from_str(&s).unwrap()
+}
+
+fn ev(event: Option<&str>, data: Value) -> SseEvent {
+    SseEvent { event: event.map(str::to_string), data: data.to_string() }
+}
+
+/// An Anthropic stream: text, then a tool call with streamed arguments.
+fn anthropic_stream() -> Vec<SseEvent> {
+    let mut v = vec![
+        ev(
+            Some("message_start"),
+            json!({"type": "message_start", "message": {"id": "msg_01", "type": "message", "role": "assistant", "model": "claude-sonnet-4-5", "content": [], "stop_reason": null, "stop_sequence": null, "usage": {"input_tokens": 472, "cache_read_input_tokens": 20000, "cache_creation_input_tokens": 7, "output_tokens": 1}}}),
+        ),
+        ev(
+            Some("content_block_start"),
+            json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
+        ),
+    ];
+    for i in 0..120 {
+        v.push(ev(
+            Some("content_block_delta"),
+            json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": text(24, i)}}),
+        ));
+    }
+    v.push(ev(Some("content_block_stop"), json!({"type": "content_block_stop", "index": 0})));
+    v.push(ev(Some("content_block_start"), json!({"type": "content_block_start", "index": 1, "content_block": {"type": "tool_use", "id": "toolu_01", "name": "Edit", "input": {}}})));
+    for i in 0..60 {
+        v.push(ev(Some("content_block_delta"), json!({"type": "content_block_delta", "index": 1, "delta": {"type": "input_json_delta", "partial_json": format!("{{\\\"k{i}\\\": ")}})));
+    }
+    v.push(ev(Some("content_block_stop"), json!({"type": "content_block_stop", "index": 1})));
+    v.push(ev(Some("message_delta"), json!({"type": "message_delta", "delta": {"stop_reason": "tool_use", "stop_sequence": null}, "usage": {"output_tokens": 300}})));
+    v.push(ev(Some("message_stop"), json!({"type": "message_stop"})));
+    v
+}
+
+/// An OpenAI stream: text, then a tool call with argument fragments, usage, [DONE].
+fn openai_stream() -> Vec<SseEvent> {
+    let chunk = |delta: Value, finish: Value| {
+        json!({"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "gpt-4o",
+               "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
+    };
+    let mut v = vec![ev(None, chunk(json!({"role": "assistant", "content": ""}), Value::Null))];
+    for i in 0..120 {
+        v.push(ev(None, chunk(json!({"content": text(24, i)}), Value::Null)));
+    }
+    v.push(ev(None, chunk(json!({"tool_calls": [{"index": 0, "id": "call_1", "type": "function", "function": {"name": "Edit", "arguments": ""}}]}), Value::Null)));
+    for i in 0..60 {
+        v.push(ev(
+            None,
+            chunk(
+                json!({"tool_calls": [{"index": 0, "function": {"arguments": format!("{{\"k{i}\": ")}}]}),
+                Value::Null,
+            ),
+        ));
+    }
+    v.push(ev(None, chunk(json!({}), json!("tool_calls"))));
+    v.push(ev(None, json!({"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "gpt-4o", "choices": [],
+        "usage": {"prompt_tokens": 20472, "completion_tokens": 300, "total_tokens": 20772, "prompt_tokens_details": {"cached_tokens": 20000}}})));
+    v.push(SseEvent { event: None, data: "[DONE]".into() });
+    v
+}
+
+fn benches(c: &mut Criterion) {
+    let req = claude_code_request();
+    let size = req.to_string().len();
+    assert!((90_000..130_000).contains(&size), "request is {size} bytes");
+    // Sanity: both conversions succeed before timing them.
+    convert_request(Protocol::Anthropic, Protocol::Openai, &req, "gpt-4o").unwrap();
+    convert_request(Protocol::Anthropic, Protocol::Gemini, &req, "gemini-2.5-pro").unwrap();
+
+    let mut g = c.benchmark_group("convert_request_100kb");
+    g.bench_function("anthropic_to_openai", |b| {
+        b.iter(|| convert_request(Protocol::Anthropic, Protocol::Openai, black_box(&req), "gpt-4o").unwrap())
+    });
+    g.bench_function("anthropic_to_gemini", |b| {
+        b.iter(|| convert_request(Protocol::Anthropic, Protocol::Gemini, black_box(&req), "gemini-2.5-pro").unwrap())
+    });
+    g.finish();
+
+    for (name, from, to, events) in [
+        ("anthropic_to_openai", Protocol::Anthropic, Protocol::Openai, anthropic_stream()),
+        ("openai_to_anthropic", Protocol::Openai, Protocol::Anthropic, openai_stream()),
+    ] {
+        let mut g = c.benchmark_group(format!("stream_{}_events", events.len()));
+        g.throughput(Throughput::Elements(events.len() as u64));
+        g.bench_function(name, |b| {
+            let mut out = Vec::with_capacity(64 * 1024);
+            b.iter(|| {
+                out.clear();
+                let mut conv = stream_converter(from, to, "client-model");
+                for e in &events {
+                    conv.push(black_box(e), &mut out).unwrap();
+                }
+                conv.finish(None, &mut out);
+                black_box(out.len())
+            })
+        });
+        g.finish();
+    }
+}
+
+criterion_group!(convert, benches);
+criterion_main!(convert);
