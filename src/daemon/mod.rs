@@ -49,6 +49,31 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
+    set_nodelay(&listener);
     let routes = proxy::routes(state.clone()).or(admin::routes(state)).unify().boxed();
     warp::serve(routes).incoming(listener).graceful(shutdown).run().await;
+}
+
+/// TCP_NODELAY on the listening socket: Linux copies it to every accepted connection
+/// (warp's acceptor cannot be wrapped). Without it, small SSE writes on a keep-alive
+/// connection wait for the client's delayed ACK — ~40 ms per stream.
+fn set_nodelay(listener: &tokio::net::TcpListener) {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        let one: libc::c_int = 1;
+        // SAFETY: a valid socket fd and a c_int option value of the right size.
+        let r = unsafe {
+            libc::setsockopt(
+                listener.as_raw_fd(),
+                libc::IPPROTO_TCP,
+                libc::TCP_NODELAY,
+                &one as *const libc::c_int as *const libc::c_void,
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            )
+        };
+        if r != 0 {
+            log::warn!("could not set TCP_NODELAY: {}", std::io::Error::last_os_error());
+        }
+    }
 }

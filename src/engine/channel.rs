@@ -322,6 +322,9 @@ pub struct Channel {
     /// Transformer pipeline config.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transformers: Option<serde_json::Value>,
+    /// The same, parsed (derived from `transformers`; not stored).
+    #[serde(skip)]
+    pub pipeline: Option<std::sync::Arc<super::transform::PipelineConfig>>,
     /// Extra upstream headers.
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
@@ -338,6 +341,19 @@ pub struct Channel {
     pub created_at: String,
     /// RFC 3339.
     pub updated_at: String,
+}
+
+/// Parse a channel's `transformers` config (None for none).
+pub fn parse_pipeline(
+    v: Option<&serde_json::Value>,
+) -> Result<Option<std::sync::Arc<super::transform::PipelineConfig>>, super::transform::TransformError> {
+    match v {
+        Some(v) if !v.is_null() => {
+            let p = super::transform::parse(v)?;
+            Ok((!p.is_empty() || p.forced_protocol().is_some()).then(|| std::sync::Arc::new(p)))
+        }
+        _ => Ok(None),
+    }
 }
 
 impl Channel {
@@ -523,7 +539,12 @@ pub fn validate(spec: &ChannelSpec, id: String, created_at: String, now: String)
             ),
         )
     })?;
+    let pipeline =
+        parse_pipeline(spec.transformers.as_ref()).map_err(|e| invalid(shown, "transformers", e.to_string()))?;
+    // A format transformer (`anthropic`, `openai`, `gemini` in `use:`) forces the wire format.
+    let forced = pipeline.as_ref().and_then(|p| p.forced_protocol());
     let protocol = match (&spec.protocol, kind.protocol()) {
+        _ if forced.is_some() => forced.expect("checked"),
         (Some(p), derived) => {
             let p: Protocol = p.parse().map_err(|_: crate::protocol::ConvertError| {
                 invalid(shown, "protocol", format!("unknown protocol {p:?}; use anthropic, openai or gemini"))
@@ -658,6 +679,7 @@ pub fn validate(spec: &ChannelSpec, id: String, created_at: String, now: String)
         weight,
         status,
         transformers: spec.transformers.clone().filter(|v| !v.is_null()),
+        pipeline,
         headers: spec.headers.clone(),
         timeout_s: spec.timeout_s,
         deployment: spec.deployment.clone(),

@@ -182,6 +182,10 @@ impl Engine {
             .into_iter()
             .map(|s| {
                 let mut c = s.channel;
+                c.pipeline = channel::parse_pipeline(c.transformers.as_ref()).unwrap_or_else(|e| {
+                    log::error!("channel {:?}: its stored transformers do not parse, so none run: {e}", c.name);
+                    None
+                });
                 c.api_keys = s
                     .sealed_keys
                     .iter()

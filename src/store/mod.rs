@@ -121,7 +121,7 @@ impl Store {
         let path = crate::paths::db_path(data_dir);
         let db = sled::Config::new()
             .path(&path)
-            .cache_capacity(64 * 1024 * 1024)
+            .cache_capacity(16 * 1024 * 1024)
             .open()
             .map_err(|source| classify_open_error(&path, source))?;
         let cipher = crypto::Cipher::load(data_dir)?;

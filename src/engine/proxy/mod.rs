@@ -643,17 +643,23 @@ impl Proxy {
         cand: &Candidate,
         upstream_model: &str,
         parsed: &mut Option<serde_json::Value>,
+        pipeline: Option<&super::transform::Pipeline>,
     ) -> Result<Bytes, String> {
         let ch = &cand.channel;
         let inject_usage = trail.strip_usage && ch.protocol == Protocol::Openai;
-        if ch.protocol == trail.protocol && upstream_model == trail.model && !inject_usage && !trail.body_modified {
+        if ch.protocol == trail.protocol
+            && upstream_model == trail.model
+            && !inject_usage
+            && !trail.body_modified
+            && pipeline.is_none()
+        {
             return Ok(inbound.body.clone());
         }
         if parsed.is_none() {
             *parsed = Some(serde_json::from_slice(&inbound.body).map_err(|e| e.to_string())?);
         }
         let v = parsed.as_ref().expect("parsed");
-        let out = if ch.protocol == trail.protocol {
+        let mut out = if ch.protocol == trail.protocol {
             let mut v = v.clone();
             v["model"] = serde_json::Value::String(upstream_model.to_string());
             if inject_usage {
@@ -664,6 +670,9 @@ impl Proxy {
         } else {
             protocol::convert_request(trail.protocol, ch.protocol, v, upstream_model).map_err(|e| e.to_string())?
         };
+        if let Some(p) = pipeline {
+            p.request(ch.protocol, &mut out);
+        }
         Ok(Bytes::from(serde_json::to_vec(&out).expect("json")))
     }
 
@@ -681,7 +690,10 @@ impl Proxy {
         let ch = &cand.channel;
         let upstream_model =
             ch.model_map.get(&trail.routed_model).cloned().unwrap_or_else(|| trail.routed_model.clone());
-        let body = match self.upstream_body(inbound, trail, cand, &upstream_model, parsed) {
+        // The channel's transformers for this upstream model, built per request (some keep
+        // per-stream state).
+        let pipeline = ch.pipeline.as_ref().map(|p| p.build(&upstream_model)).filter(|p| !p.is_empty());
+        let body = match self.upstream_body(inbound, trail, cand, &upstream_model, parsed, pipeline.as_ref()) {
             Ok(b) => b,
             Err(e) => {
                 // The request cannot be expressed for this channel: a client error, not a channel failure.
@@ -783,6 +795,7 @@ impl Proxy {
                 attempts,
                 attempt_no,
                 timeout,
+                pipeline,
             )
             .await;
         }
@@ -803,10 +816,18 @@ impl Proxy {
             Ok(Ok(b)) => b,
         };
         let upstream_elapsed = sent.elapsed();
-        let value: Option<serde_json::Value> = serde_json::from_slice(&body).ok();
+        let mut value: Option<serde_json::Value> = serde_json::from_slice(&body).ok();
         let usage = value.as_ref().map(|v| protocol::usage_from_response(ch.protocol, v)).unwrap_or_default();
-        let out_body = if ch.protocol == trail.protocol {
+        if let (Some(p), Some(v)) = (pipeline.as_ref(), value.as_mut()) {
+            p.response(ch.protocol, v);
+        }
+        let out_body = if ch.protocol == trail.protocol && pipeline.is_none() {
             body.clone()
+        } else if ch.protocol == trail.protocol {
+            match value.as_ref() {
+                Some(v) => Bytes::from(serde_json::to_vec(v).expect("json")),
+                None => body.clone(),
+            }
         } else {
             let Some(v) = value.as_ref() else {
                 return Outcome::Retry {

@@ -16,6 +16,7 @@ use tokio::sync::mpsc;
 use super::balancer::Candidate;
 use super::records::Attempt;
 use super::{copy_passthrough, describe_reqwest, Inbound, OutBody, Outbound, Outcome, Proxy, Trail};
+use crate::engine::transform::Pipeline;
 use crate::protocol::sse::{SseEvent, SseParser};
 use crate::protocol::{self, Protocol, StreamConverter, Usage};
 
@@ -172,29 +173,68 @@ enum Mode {
     Convert(Box<dyn StreamConverter>),
 }
 
-/// Turn one upstream chunk into client bytes (and learn from it).
-fn process(scan: &mut Scan, mode: &mut Mode, chunk: &Bytes, out: &mut Vec<u8>) -> Option<String> {
+/// Run the channel's transformers on one upstream event: None drops it; `[DONE]` and
+/// other non-JSON data pass as they are.
+fn transformed(ev: &SseEvent, pipeline: &Pipeline, upstream: Protocol) -> Option<SseEvent> {
+    let Ok(mut v) = serde_json::from_str::<serde_json::Value>(&ev.data) else {
+        return Some(ev.clone());
+    };
+    if !pipeline.stream_event(upstream, ev.event.as_deref(), &mut v) {
+        return None;
+    }
+    Some(SseEvent { event: ev.event.clone(), data: v.to_string() })
+}
+
+/// Turn one upstream chunk into client bytes (and learn from it). Output goes to `out`
+/// except in plain passthrough, where the chunk itself is forwarded.
+fn process(
+    scan: &mut Scan,
+    mode: &mut Mode,
+    pipeline: Option<&Pipeline>,
+    chunk: &Bytes,
+    out: &mut Vec<u8>,
+) -> Option<String> {
+    let upstream = scan.protocol;
     let mut convert_err = None;
-    match mode {
-        Mode::Passthrough => scan.feed(chunk, |_| {}),
-        Mode::StripUsage => scan.feed(chunk, |ev| {
-            let usage_only = ev.data.contains("\"usage\"") && ev.data.contains("\"choices\":[]");
-            if !usage_only {
-                // With include_usage, OpenAI also adds `"usage":null` to every chunk; the
-                // client did not ask for it, so it gets the chunk as it would have been.
-                let data = ev.data.replace(",\"usage\":null", "");
-                protocol::sse::write_event(out, ev.event.as_deref(), &data);
-            }
-        }),
-        Mode::Convert(conv) => scan.feed(chunk, |ev| {
-            if convert_err.is_none() {
-                if let Err(e) = conv.push(ev, out) {
-                    convert_err = Some(e.to_string());
+    let Some(pipe) = pipeline else {
+        match mode {
+            Mode::Passthrough => scan.feed(chunk, |_| {}),
+            Mode::StripUsage => scan.feed(chunk, |ev| strip_usage(ev, out)),
+            Mode::Convert(conv) => scan.feed(chunk, |ev| {
+                if convert_err.is_none() {
+                    if let Err(e) = conv.push(ev, out) {
+                        convert_err = Some(e.to_string());
+                    }
+                }
+            }),
+        }
+        return convert_err;
+    };
+    scan.feed(chunk, |ev| {
+        let Some(ev) = transformed(ev, pipe, upstream) else { return };
+        match mode {
+            Mode::Passthrough => protocol::sse::write_event(out, ev.event.as_deref(), &ev.data),
+            Mode::StripUsage => strip_usage(&ev, out),
+            Mode::Convert(conv) => {
+                if convert_err.is_none() {
+                    if let Err(e) = conv.push(&ev, out) {
+                        convert_err = Some(e.to_string());
+                    }
                 }
             }
-        }),
-    }
+        }
+    });
     convert_err
+}
+
+/// OpenAI to OpenAI where routex asked for usage the client did not: drop the usage-only
+/// chunk and the `"usage":null` fields OpenAI adds to every chunk.
+fn strip_usage(ev: &SseEvent, out: &mut Vec<u8>) {
+    let usage_only = ev.data.contains("\"usage\"") && ev.data.contains("\"choices\":[]");
+    if !usage_only {
+        let data = ev.data.replace(",\"usage\":null", "");
+        protocol::sse::write_event(out, ev.event.as_deref(), &data);
+    }
 }
 
 /// Start relaying a successful (2xx) stream response.
@@ -211,6 +251,7 @@ pub(super) async fn start(
     attempts: &mut Vec<Attempt>,
     attempt_no: usize,
     first_byte_timeout: Duration,
+    pipeline: Option<Pipeline>,
 ) -> Outcome {
     let ch = cand.channel.clone();
     let client_p = trail.protocol;
@@ -260,13 +301,13 @@ pub(super) async fn start(
             upstream_wait = sent.elapsed();
         }
         let mut converted = Vec::new();
-        let conv_err = process(&mut scan, &mut mode, &chunk, &mut converted);
+        let conv_err = process(&mut scan, &mut mode, pipeline.as_ref(), &chunk, &mut converted);
         if let Some(e) = scan.error.clone().or(conv_err) {
             // Nothing reached the client yet: an in-band error here is a failed attempt.
             return Outcome::Retry { status: None, error: e, wait: None, last: None };
         }
         pending.push(match mode {
-            Mode::Passthrough => chunk,
+            Mode::Passthrough if pipeline.is_none() => chunk,
             _ => Bytes::from(converted),
         });
         if scan.terminal {
@@ -333,9 +374,9 @@ pub(super) async fn start(
                 }
                 Ok(Ok(Some(chunk))) => {
                     scratch.clear();
-                    let conv_err = process(&mut scan, &mut mode, &chunk, &mut scratch);
+                    let conv_err = process(&mut scan, &mut mode, pipeline.as_ref(), &chunk, &mut scratch);
                     let payload = match mode {
-                        Mode::Passthrough => chunk,
+                        Mode::Passthrough if pipeline.is_none() => chunk,
                         _ => Bytes::copy_from_slice(&scratch),
                     };
                     if !payload.is_empty() {
