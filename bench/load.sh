@@ -1,0 +1,561 @@
+#!/usr/bin/env bash
+# Load benchmark: nginx mock upstream direct vs nginx reverse proxy vs routex
+# (request log on) vs routex (request log off). See bench/README.md.
+# Only 127.0.0.1 is used; every loop is bounded; everything started is killed on exit.
+#
+#   bash bench/load.sh            # 10 s per point, 5 rounds (~15 min on 2 cores)
+#   bash bench/load.sh --quick    # 8 s per point, 3 rounds (~8 min on 2 cores)
+set -euo pipefail
+
+QUICK=0
+for arg in "$@"; do
+    case "$arg" in
+        --quick) QUICK=1 ;;
+        -h | --help) sed -n '2,7p' "$0"; exit 0 ;;
+        *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
+    esac
+done
+if [ "$QUICK" = 1 ]; then
+    : "${BENCH_SECONDS:=8}" "${BENCH_ROUNDS:=3}"
+fi
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+ROUTEX_BIN=${ROUTEX_BIN:-$ROOT/target/release/routex}
+BENCH_SECONDS=${BENCH_SECONDS:-10}
+BENCH_THREADS=${BENCH_THREADS:-2}
+BENCH_ROUNDS=${BENCH_ROUNDS:-5}
+BENCH_MAX_MINUTES=${BENCH_MAX_MINUTES:-40}   # hard bound on the measuring loop
+BENCH_CONNS=${BENCH_CONNS:-"32 256"}
+BENCH_MODES=${BENCH_MODES:-"nonstream stream"}
+BENCH_CLIENT_KEY=${BENCH_CLIENT_KEY:-sk-bench}   # sent as x-api-key / Bearer to every target
+NGINX_WORKERS=${NGINX_WORKERS:-auto}
+NGINX_UPSTREAM_KEEPALIVE=${NGINX_UPSTREAM_KEEPALIVE:-256}  # idle upstream connections kept per nginx worker
+RESULTS_DIR=${RESULTS_DIR:-$HERE/results}
+HEALTH_TIMEOUT_S=${HEALTH_TIMEOUT_S:-20}
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# ---------------------------------------------------------------- tools
+need_install=()
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_install+=(nginx)
+command -v wrk >/dev/null 2>&1 || need_install+=(wrk)
+command -v curl >/dev/null 2>&1 || need_install+=(curl)
+if [ ${#need_install[@]} -gt 0 ]; then
+    [ "$(id -u)" -eq 0 ] || die "missing ${need_install[*]} and not root: install them"
+    log "installing ${need_install[*]} with apt-get"
+    # Keep the nginx package from starting its system service on :80.
+    made_policy=0
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && made_policy=1
+    fi
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_install[@]}" >/dev/null
+    if [ "$made_policy" -eq 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+# ---------------------------------------------------------------- temp dir + cleanup
+TMP=$(mktemp -d /tmp/routex-bench.XXXXXX)
+chmod 755 "$TMP"
+NGINX_PID=""
+SAMPLER_PID=""
+declare -A RX_PID=()   # routex variant -> pid
+RX_VARIANTS="routex routex-nolog"
+kill_wait() { # pid signal tenths: signal, wait up to tenths/10 s, then SIGKILL
+    local pid=$1 i
+    [ -n "$pid" ] || return 0
+    kill "-$2" "$pid" 2>/dev/null || return 0
+    for i in $(seq 1 "$3"); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    return 0
+}
+cleanup() {
+    set +e
+    kill_wait "$SAMPLER_PID" TERM 10
+    for v in "${!RX_PID[@]}"; do kill_wait "${RX_PID[$v]}" TERM 50; done
+    if [ -n "$NGINX_PID" ]; then
+        local workers
+        workers=$(pgrep -P "$NGINX_PID" 2>/dev/null)
+        kill_wait "$NGINX_PID" QUIT 50
+        for w in $workers; do kill -KILL "$w" 2>/dev/null; done
+    fi
+    if [ "${BENCH_KEEP_TMP:-0}" = 1 ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ulimit -n 65536 2>/dev/null || ulimit -n 8192 2>/dev/null || true
+
+# A free port on 127.0.0.1 (bounded tries; nothing must answer a connect). Sets PORT.
+USED_PORTS=" "
+free_port() {
+    local p i
+    for i in $(seq 1 200); do
+        p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+        case "$USED_PORTS" in *" $p "*) continue ;; esac
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+            USED_PORTS="$USED_PORTS$p "
+            PORT=$p
+            return 0
+        fi
+    done
+    die "no free port found"
+}
+free_port; MOCK_PORT=$PORT
+free_port; PROXY_PORT=$PORT
+declare -A RX_PORT=()
+for v in $RX_VARIANTS; do free_port; RX_PORT[$v]=$PORT; done
+# ---------------------------------------------------------------- canned responses
+mkdir -p "$TMP/www" "$TMP/logs"
+cat >"$TMP/www/message.json" <<'EOF'
+{"id":"msg_bench_1","type":"message","role":"assistant","model":"claude-bench","content":[{"type":"text","text":"Hello from the bench mock upstream!"}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":12,"output_tokens":7,"cache_read_input_tokens":3,"cache_creation_input_tokens":2}}
+EOF
+cat >"$TMP/www/stream.sse" <<'EOF'
+event: message_start
+data: {"type":"message_start","message":{"id":"msg_bench_1","type":"message","role":"assistant","model":"claude-bench","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":12,"output_tokens":1,"cache_read_input_tokens":3,"cache_creation_input_tokens":2}}}
+
+event: content_block_start
+data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
+
+event: ping
+data: {"type":"ping"}
+
+event: content_block_delta
+data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello from"}}
+
+event: content_block_delta
+data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":" the bench mock"}}
+
+event: content_block_delta
+data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":" upstream!"}}
+
+event: content_block_stop
+data: {"type":"content_block_stop","index":0}
+
+event: message_delta
+data: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"input_tokens":12,"output_tokens":7,"cache_read_input_tokens":3,"cache_creation_input_tokens":2}}
+
+event: message_stop
+data: {"type":"message_stop"}
+
+EOF
+
+# ---------------------------------------------------------------- nginx config
+# nginx answers POST on a static file with 405; `error_page 405 =200 <uri>`
+# re-runs the request as GET on the same internal location, which serves the
+# file with status 200 (the request body is discarded, keep-alive survives).
+cat >"$TMP/nginx.conf" <<EOF
+worker_processes $NGINX_WORKERS;
+pid $TMP/nginx.pid;
+error_log $TMP/logs/error.log warn;
+events { worker_connections 8192; }
+http {
+    access_log off;
+    types { }
+    client_body_temp_path $TMP/client_body;
+    proxy_temp_path $TMP/proxy_temp;
+    fastcgi_temp_path $TMP/fastcgi_temp;
+    uwsgi_temp_path $TMP/uwsgi_temp;
+    scgi_temp_path $TMP/scgi_temp;
+    keepalive_requests 1000000;
+    keepalive_timeout 65s;
+    server_tokens off;
+
+    # --- MOCK upstream: canned Anthropic responses
+    server {
+        listen 127.0.0.1:$MOCK_PORT reuseport backlog=4096;
+        root $TMP/www;
+        location = /v1/messages {
+            if (\$http_x_bench_stream = "1") { rewrite ^ /_sse last; }
+            rewrite ^ /_json last;
+        }
+        location = /stream/v1/messages { rewrite ^ /_sse last; }
+        location = /_json {
+            internal;
+            default_type application/json;
+            alias $TMP/www/message.json;
+            error_page 405 =200 /_json;
+            add_header request-id req_bench_mock always;
+            add_header anthropic-ratelimit-requests-remaining 99 always;
+        }
+        location = /_sse {
+            internal;
+            default_type text/event-stream;
+            alias $TMP/www/stream.sse;
+            error_page 405 =200 /_sse;
+            add_header request-id req_bench_mock always;
+            add_header anthropic-ratelimit-requests-remaining 99 always;
+            add_header cache-control no-cache always;
+            add_header x-accel-buffering no always;
+        }
+        location / {
+            default_type application/json;
+            return 404 '{"error":{"type":"not_found_error","message":"not found"}}';
+        }
+    }
+
+    # --- nginx reverse proxy to the mock: the baseline for routex
+    upstream bench_mock {
+        server 127.0.0.1:$MOCK_PORT;
+        keepalive $NGINX_UPSTREAM_KEEPALIVE;
+        keepalive_requests 1000000;
+        keepalive_timeout 65s;
+    }
+    server {
+        listen 127.0.0.1:$PROXY_PORT reuseport backlog=4096;
+        location / {
+            proxy_pass http://bench_mock;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+        location /stream/ {
+            proxy_pass http://bench_mock;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_buffering off;
+        }
+    }
+}
+EOF
+
+log "starting nginx: mock 127.0.0.1:$MOCK_PORT, proxy 127.0.0.1:$PROXY_PORT"
+"$NGINX" -t -q -p "$TMP" -e "$TMP/logs/error.log" -c "$TMP/nginx.conf" || die "nginx config test failed"
+"$NGINX" -p "$TMP" -e "$TMP/logs/error.log" -c "$TMP/nginx.conf" -g 'daemon off;' &
+NGINX_PID=$!
+
+wait_http() { # url timeout_s -> 0 when it answers 2xx
+    local url=$1 deadline=$((SECONDS + $2))
+    while [ $SECONDS -lt $deadline ]; do
+        curl -fsS -m 1 -o /dev/null "$url" 2>/dev/null && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
+# Sanity: POST works on both paths, both modes, direct and through the proxy.
+check() { # url extra-header expect-ctype expect-substring
+    local out ctype
+    out=$(curl -sS -m 3 -o "$TMP/check.body" -w '%{http_code} %{content_type}' -X POST \
+        -H 'content-type: application/json' ${2:+-H "$2"} \
+        --data '{"model":"claude-bench","max_tokens":8,"messages":[{"role":"user","content":"hi"}]}' "$1") ||
+        die "request to $1 failed"
+    ctype=${out#* }
+    [ "${out%% *}" = 200 ] || die "$1 answered ${out%% *}: $(head -c 300 "$TMP/check.body")"
+    [ "$ctype" = "$3" ] || die "$1 content-type '$ctype', want '$3'"
+    grep -q "$4" "$TMP/check.body" || die "$1 body lacks $4"
+}
+for _ in $(seq 1 50); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$PROXY_PORT") 2>/dev/null && break
+    kill -0 "$NGINX_PID" 2>/dev/null || die "nginx exited: $(cat "$TMP/logs/error.log")"
+    sleep 0.1
+done
+for base in "http://127.0.0.1:$MOCK_PORT" "http://127.0.0.1:$PROXY_PORT"; do
+    check "$base/v1/messages" "" application/json '"stop_reason":"end_turn"'
+    check "$base/v1/messages" "x-bench-stream: 1" text/event-stream 'event: message_stop'
+    check "$base/stream/v1/messages" "" text/event-stream 'event: message_stop'
+done
+log "nginx mock and proxy answer correctly"
+
+# ---------------------------------------------------------------- wrk scripts
+write_lua() { # file stream(true/false)
+    cat >"$1" <<EOF
+wrk.method = "POST"
+wrk.body = '{"model":"claude-bench","max_tokens":32,"stream":$2,"messages":[{"role":"user","content":"Say hello."}]}'
+wrk.headers["content-type"] = "application/json"
+wrk.headers["anthropic-version"] = "2023-06-01"
+wrk.headers["x-api-key"] = "$BENCH_CLIENT_KEY"
+wrk.headers["authorization"] = "Bearer $BENCH_CLIENT_KEY"
+EOF
+    if [ "$2" = true ]; then echo 'wrk.headers["x-bench-stream"] = "1"' >>"$1"; fi
+}
+write_lua "$TMP/nonstream.lua" false
+write_lua "$TMP/stream.lua" true
+
+# ---------------------------------------------------------------- routex
+# Two variants, started fresh for each mode (so VmHWM is per mode):
+#   routex        default config (request log on, SPEC §2 defaults)
+#   routex-nolog  the same with `logging: { requests: false }`
+# One anthropic channel to the mock; in stream mode its base_url ends in /stream, where
+# the mock always answers SSE (routex appends /v1/messages and does not forward the
+# x-bench-stream header; the request body says "stream": true).
+declare -A RX_NOTE=()     # "mode variant" -> note
+start_routex() { # mode variant -> sets RX_PID[variant]; returns 1 with RX_STATUS when unavailable
+    local mode=$1 v=$2 base="http://127.0.0.1:$MOCK_PORT" dir="$TMP/$2-$1" port=${RX_PORT[$2]} logging=""
+    [ "$mode" = stream ] && base="$base/stream"
+    [ "$v" = routex-nolog ] && logging=$'logging:\n  requests: false'
+    RX_PID[$v]=""
+    if [ ! -x "$ROUTEX_BIN" ]; then
+        RX_STATUS="binary not found or not executable: $ROUTEX_BIN"
+        return 1
+    fi
+    rm -rf "$dir"
+    mkdir -p "$dir/data"
+    cat >"$dir/routex.yaml" <<EOF
+$logging
+channels:
+  - name: bench
+    type: anthropic
+    base_url: $base
+    api_key: sk-bench
+    models: ["*"]
+EOF
+    "$ROUTEX_BIN" serve --data-dir "$dir/data" --port "$port" --config "$dir/routex.yaml" \
+        >"$dir/stdout.log" 2>&1 &
+    RX_PID[$v]=$!
+    local deadline=$((SECONDS + HEALTH_TIMEOUT_S)) pid=${RX_PID[$v]}
+    while [ $SECONDS -lt $deadline ]; do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            wait "$pid" 2>/dev/null || true
+            RX_PID[$v]=""
+            RX_STATUS="exited during startup; log tail: $(tail -c 300 "$dir/stdout.log" | tr '\n' ' ')"
+            return 1
+        fi
+        if curl -fsS -m 1 -o /dev/null "http://127.0.0.1:$port/health/live" 2>/dev/null; then
+            # A real request in this mode must work before anything is measured.
+            local body='{"model":"claude-bench","max_tokens":8,"messages":[{"role":"user","content":"hi"}]}'
+            local want_ct=application/json want='"stop_reason":"end_turn"' out
+            if [ "$mode" = stream ]; then
+                body='{"model":"claude-bench","max_tokens":8,"stream":true,"messages":[{"role":"user","content":"hi"}]}'
+                want_ct=text/event-stream want='event: message_stop'
+            fi
+            out=$(curl -sS -m 5 -D "$dir/check.headers" -o "$dir/check.body" -w '%{http_code} %{content_type}' -X POST \
+                -H 'content-type: application/json' -H 'anthropic-version: 2023-06-01' -H "x-api-key: $BENCH_CLIENT_KEY" \
+                --data "$body" "http://127.0.0.1:$port/v1/messages" 2>&1) || true
+            local ok=1
+            [ "${out%% *}" = 200 ] || ok=0
+            case "${out#* }" in "$want_ct"*) ;; *) ok=0 ;; esac
+            grep -q "$want" "$dir/check.body" 2>/dev/null || ok=0
+            if [ "$ok" = 0 ]; then
+                RX_STATUS="check request failed ($out): $(head -c 300 "$dir/check.body" 2>/dev/null | tr '\n' ' ')"
+                stop_routex "$v"
+                return 1
+            fi
+            return 0
+        fi
+        sleep 0.2
+    done
+    RX_STATUS="GET /health/live not ready after ${HEALTH_TIMEOUT_S}s"
+    stop_routex "$v"
+    return 1
+}
+stop_routex() { # variant
+    kill_wait "${RX_PID[$1]:-}" TERM 50
+    RX_PID[$1]=""
+}
+rss_kb() { # pid field -> kB
+    awk -v f="$2:" '$1 == f { print $2; found = 1 } END { if (!found) print 0 }' "/proc/$1/status" 2>/dev/null || echo 0
+}
+
+# ---------------------------------------------------------------- runs
+to_ms() { # wrk duration (123.45us | 1.23ms | 1.02s | 2.00m) -> ms
+    awk -v v="$1" 'BEGIN {
+        n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
+        if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000;
+        printf "%.3f", n }'
+}
+RAW="$TMP/raw.tsv"
+# mode conc target round rps p50_ms p99_ms errors hwm_kb rss_peak_kb non2xx socket_errors(c/r/w/t) requests
+: >"$RAW"
+run_wrk() { # mode conc target url round
+    local mode=$1 conc=$2 target=$3 url=$4 round=$5 out rps p50 p99 non2xx sockerr sockdet reqs
+    local pid="" hwm=0 peak=0
+    case "$target" in routex*) pid=${RX_PID[$target]:-} ;; esac
+    if [ -n "$pid" ]; then
+        # Sample routex's VmRSS every 0.25 s while wrk runs (bounded), keep the peak.
+        (
+            trap - EXIT INT TERM # the parent's traps would run cleanup() in here
+            m=0
+            for _ in $(seq 1 $(((BENCH_SECONDS + 2) * 4))); do
+                r=$(rss_kb "$pid" VmRSS)
+                [ "${r:-0}" -gt "$m" ] && m=$r
+                echo "$m" >"$TMP/rss.peak"
+                sleep 0.25
+            done
+        ) &
+        SAMPLER_PID=$!
+    fi
+    out=$(timeout $((BENCH_SECONDS + 30)) wrk -t"$BENCH_THREADS" -c"$conc" -d"${BENCH_SECONDS}s" \
+        --timeout 10s --latency -s "$TMP/$mode.lua" "$url" 2>&1) || true
+    if [ -n "$pid" ]; then
+        kill_wait "$SAMPLER_PID" TERM 10
+        SAMPLER_PID=""
+        peak=$(cat "$TMP/rss.peak" 2>/dev/null || echo 0)
+        rm -f "$TMP/rss.peak"
+        hwm=$(rss_kb "$pid" VmHWM)
+        kill -0 "$pid" 2>/dev/null || log "WARNING: $target died during $mode c=$conc round $round"
+    fi
+    printf '=== %s c=%s %s round %s\n%s\n' "$mode" "$conc" "$target" "$round" "$out" >>"$TMP/logs/wrk.log"
+    rps=$(echo "$out" | awk '/^Requests\/sec:/ { print $2 }')
+    p50=$(echo "$out" | awk '$1 == "50%" { print $2 }')
+    p99=$(echo "$out" | awk '$1 == "99%" { print $2 }')
+    reqs=$(echo "$out" | awk '/requests in/ { print $1 }')
+    non2xx=$(echo "$out" | awk '/Non-2xx or 3xx responses:/ { print $NF }')
+    sockerr=$(echo "$out" | awk '/Socket errors:/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }')
+    sockdet=$(echo "$out" | awk '/Socket errors:/ { gsub(/,/, ""); print $4 "/" $6 "/" $8 "/" $10 }')
+    [ -n "$rps" ] || { log "wrk failed for $target $mode c=$conc: $(echo "$out" | tail -3 | tr '\n' ' ')"; rps=0; }
+    p50=$(to_ms "${p50:-0ms}")
+    p99=$(to_ms "${p99:-0ms}")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$conc" "$target" "$round" "$rps" "$p50" "$p99" \
+        "$((${non2xx:-0} + ${sockerr:-0}))" "$hwm" "$peak" "${non2xx:-0}" "${sockdet:-0/0/0/0}" "${reqs:-0}" >>"$RAW"
+    log "$mode c=$conc round $round $target: ${rps} req/s p50 ${p50}ms p99 ${p99}ms errors $((${non2xx:-0} + ${sockerr:-0}))" \
+        "$([ -n "$pid" ] && echo "rss peak $((peak / 1024)) MiB")"
+}
+
+declare -A RX_LOGNOTE=()   # "mode variant" -> warn/error line count of routex's own log
+START_S=$SECONDS
+DEADLINE=$((SECONDS + BENCH_MAX_MINUTES * 60))
+TRUNCATED=""
+for mode in $BENCH_MODES; do
+    path=/v1/messages
+    [ "$mode" = stream ] && path=/stream/v1/messages # mock + nginx: the unbuffered SSE location
+    for v in $RX_VARIANTS; do
+        if start_routex "$mode" "$v"; then
+            RX_NOTE["$mode $v"]="pid ${RX_PID[$v]}"
+            # Warm-up so lazy connection pools exist before measuring.
+            timeout 10 wrk -t1 -c8 -d1s -s "$TMP/$mode.lua" "http://127.0.0.1:${RX_PORT[$v]}/v1/messages" >/dev/null 2>&1 || true
+        else
+            RX_NOTE["$mode $v"]="unavailable: $RX_STATUS"
+            log "$v unavailable ($mode): $RX_STATUS"
+        fi
+    done
+    for round in $(seq 1 "$BENCH_ROUNDS"); do
+        # Alternate the order of the two routex variants so neither always runs first.
+        order=$RX_VARIANTS
+        [ $((round % 2)) -eq 0 ] && order=$(echo "$RX_VARIANTS" | awk '{ for (i = NF; i > 0; i--) printf "%s ", $i }')
+        for conc in $BENCH_CONNS; do
+            if [ $SECONDS -ge $DEADLINE ]; then
+                TRUNCATED="stopped at $mode round $round: BENCH_MAX_MINUTES=$BENCH_MAX_MINUTES reached"
+                log "$TRUNCATED"
+                break 2
+            fi
+            run_wrk "$mode" "$conc" mock "http://127.0.0.1:$MOCK_PORT$path" "$round"
+            run_wrk "$mode" "$conc" nginx "http://127.0.0.1:$PROXY_PORT$path" "$round"
+            for v in $order; do
+                if [ -n "${RX_PID[$v]}" ]; then
+                    run_wrk "$mode" "$conc" "$v" "http://127.0.0.1:${RX_PORT[$v]}/v1/messages" "$round"
+                fi
+            done
+        done
+    done
+    for v in $RX_VARIANTS; do
+        stop_routex "$v"
+        d="$TMP/$v-$mode"
+        if [ -d "$d" ]; then
+            grep -Ei '\b(warn|warning|error)\b' "$d/stdout.log" >"$d/problems.log" || true
+            RX_LOGNOTE["$mode $v"]="$(wc -l <"$d/problems.log") warn/error lines in its log"
+            mkdir -p "$TMP/logs/$v-$mode" && cp -r "$d"/*.log "$d/data/logs" "$TMP/logs/$v-$mode/" 2>/dev/null || true
+        fi
+    done
+    [ -n "$TRUNCATED" ] && break
+done
+ELAPSED_S=$((SECONDS - START_S))
+
+# ---------------------------------------------------------------- report
+median() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+vals() { # mode conc target column -> one value per round
+    awk -F'\t' -v m="$1" -v c="$2" -v t="$3" -v k="$4" '$1 == m && $2 == c && $3 == t { print $k }' "$RAW"
+}
+col() { vals "$@" | median; }
+colmax() { vals "$@" | sort -g | tail -1; }
+colmin() { vals "$@" | sort -g | head -1; }
+colsum() { vals "$@" | awk '{ s += $1 } END { print s + 0 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "n/a"; else printf "%.2f", a / b }'; }
+verdict() { # value op limit -> met / NOT met
+    awk -v a="$1" -v op="$2" -v b="$3" 'BEGIN { if (a == "n/a" || a == "") { print ""; exit }
+        ok = (op == ">=") ? (a >= b) : (a <= b); print ok ? "met" : "**NOT met**" }'
+}
+mib() { awk -v k="$1" 'BEGIN { if (k == "") print "n/a"; else printf "%.1f", k / 1024 }'; }
+
+REPORT="$TMP/report.md"
+ALL_TARGETS="mock nginx $RX_VARIANTS"
+{
+    echo "# Routex load benchmark"
+    echo
+    echo "$(date -u '+%Y-%m-%d %H:%M UTC') · $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)) ·" \
+        "wrk -t$BENCH_THREADS -d${BENCH_SECONDS}s --latency · $BENCH_ROUNDS rounds, median shown ·" \
+        "nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///') workers=$NGINX_WORKERS upstream keepalive=$NGINX_UPSTREAM_KEEPALIVE ·" \
+        "routex $("$ROUTEX_BIN" --version 2>/dev/null | awk '{ print $NF }') · $((ELAPSED_S / 60)) min $((ELAPSED_S % 60)) s"
+    [ -n "$TRUNCATED" ] && { echo; echo "**Truncated:** $TRUNCATED"; }
+    echo
+    echo "Targets: **mock** = nginx canned Anthropic response, direct; **nginx** = nginx \`proxy_pass\` (HTTP/1.1 upstream keepalive) to the mock;" \
+        "**routex** = \`routex serve\` with the default config and one anthropic channel to the mock (request log on);" \
+        "**routex-nolog** = the same with \`logging: { requests: false }\`. wrk, nginx and routex share the machine."
+    echo
+    echo "## Medians"
+    echo
+    echo "| mode | conns | target | req/s | req/s min–max | p50 ms | p99 ms | p99 min–max | errors (sum) | req/s ÷ nginx | p99 ÷ nginx |"
+    echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    for mode in $BENCH_MODES; do
+        for conc in $BENCH_CONNS; do
+            n_rps=$(col "$mode" "$conc" nginx 5)
+            n_p99=$(col "$mode" "$conc" nginx 7)
+            for t in $ALL_TARGETS; do
+                rps=$(col "$mode" "$conc" "$t" 5)
+                if [ -z "$rps" ]; then
+                    echo "| $mode | $conc | $t | — | — | — | — | — | ${RX_NOTE["$mode $t"]:-no data} | | |"
+                    continue
+                fi
+                printf '| %s | %s | %s | %.0f | %.0f–%.0f | %.2f | %.2f | %.1f–%.1f | %s | %s | %s |\n' "$mode" "$conc" "$t" "$rps" \
+                    "$(colmin "$mode" "$conc" "$t" 5)" "$(colmax "$mode" "$conc" "$t" 5)" \
+                    "$(col "$mode" "$conc" "$t" 6)" "$(col "$mode" "$conc" "$t" 7)" \
+                    "$(colmin "$mode" "$conc" "$t" 7)" "$(colmax "$mode" "$conc" "$t" 7)" \
+                    "$(colsum "$mode" "$conc" "$t" 8)" "$(ratio "$rps" "$n_rps")" "$(ratio "$(col "$mode" "$conc" "$t" 7)" "$n_p99")"
+            done
+        done
+    done
+    echo
+    echo "## Targets"
+    echo
+    echo "Issue targets: routex ≥ 0.90× nginx req/s and p99 ≤ 1.20× nginx p99 at 32 and 256 connections, stream and non-stream;" \
+        "RSS ≤ 50 MB under 256 connections; request log on costs ≤ 5 % req/s against off (on ÷ off ≥ 0.95)."
+    echo
+    echo "| mode | conns | variant | req/s ÷ nginx (≥ 0.90) | p99 ÷ nginx (≤ 1.20) | log on ÷ off req/s (≥ 0.95) |"
+    echo "|---|---:|---|---|---|---|"
+    for mode in $BENCH_MODES; do
+        for conc in $BENCH_CONNS; do
+            n_rps=$(col "$mode" "$conc" nginx 5)
+            n_p99=$(col "$mode" "$conc" nginx 7)
+            onoff=$(ratio "$(col "$mode" "$conc" routex 5)" "$(col "$mode" "$conc" routex-nolog 5)")
+            for v in $RX_VARIANTS; do
+                r=$(ratio "$(col "$mode" "$conc" "$v" 5)" "$n_rps")
+                p=$(ratio "$(col "$mode" "$conc" "$v" 7)" "$n_p99")
+                lo=""
+                [ "$v" = routex ] && lo="$onoff $(verdict "$onoff" '>=' 0.95)"
+                echo "| $mode | $conc | $v | $r $(verdict "$r" '>=' 0.90) | $p $(verdict "$p" '<=' 1.20) | $lo |"
+            done
+        done
+    done
+    echo
+    echo "## Memory (routex, fresh process per mode)"
+    echo
+    echo "| mode | variant | VmHWM after all c=256 runs, MiB | peak VmRSS sampled during c=256 runs, MiB | ≤ 50 MB | own log |"
+    echo "|---|---|---:|---:|---|---|"
+    for mode in $BENCH_MODES; do
+        for v in $RX_VARIANTS; do
+            hwm=$(colmax "$mode" 256 "$v" 9)
+            peak=$(colmax "$mode" 256 "$v" 10)
+            ok=$(awk -v k="$hwm" 'BEGIN { if (k == "") print "n/a"; else print (k * 1024 <= 50e6) ? "met" : "**NOT met**" }')
+            echo "| $mode | $v | $(mib "$hwm") | $(mib "$peak") | $ok | ${RX_LOGNOTE["$mode $v"]:-${RX_NOTE["$mode $v"]:-}} |"
+        done
+    done
+    if awk -F'\t' '$8 > 0 { f = 1 } END { exit !f }' "$RAW"; then
+        echo
+        echo "## Errors"
+        echo
+        echo "Runs with non-2xx responses or socket errors (connect/read/write/timeout); their figures are not comparable:"
+        echo
+        awk -F'\t' '$8 > 0 { printf "- %s c=%s %s round %s: %s non-2xx, socket %s of %s requests\n", $1, $2, $3, $4, $11, $12, $13 }' "$RAW"
+    fi
+    echo
+    echo "Raw per-run figures: \`latest-raw.tsv\` (mode, conns, target, round, req/s, p50 ms, p99 ms, errors," \
+        "VmHWM kB, peak VmRSS kB, non-2xx, socket errors c/r/w/t, requests)."
+} >"$REPORT"
+
+mkdir -p "$RESULTS_DIR"
+cp "$REPORT" "$RESULTS_DIR/latest.md"
+cp "$RAW" "$RESULTS_DIR/latest-raw.tsv"
+cat "$REPORT"
+log "written $RESULTS_DIR/latest.md"
