@@ -147,3 +147,42 @@ fn rule_commands_and_dry_run_agree_with_and_without_daemon() {
     assert_eq!(v["rule"], serde_json::Value::Null);
     assert_eq!(v["channel"], "claude", "no rule: the balancer's priority channel");
 }
+
+#[tokio::test]
+async fn a_channels_transformers_change_what_the_upstream_gets() {
+    let up = MockUpstream::start().await;
+    let mut spec = channel("capped", "anthropic", &up.url(), 0);
+    spec.transformers = Some(serde_json::json!({"use": [["maxtoken", {"max_tokens": 32}], "cleancache"]}));
+    let s = Stack::start("", vec![spec]).await;
+    let mut body = anthropic_body(false);
+    body["max_tokens"] = serde_json::json!(4096);
+    body["system"] = serde_json::json!([{"type": "text", "text": "sys", "cache_control": {"type": "ephemeral"}}]);
+    let r = s.post("/v1/messages", &body).await;
+    assert_eq!(r.status(), 200);
+    let got = up.requests()[0].json();
+    assert_eq!(got["max_tokens"], 32);
+    assert!(got["system"][0].get("cache_control").is_none(), "{got}");
+    // Streams still end properly through the pipeline.
+    let text = s.post("/v1/messages", &anthropic_body(true)).await.text().await.unwrap();
+    assert!(text.contains("event: message_stop"), "{text}");
+    // Unknown transformer names are rejected when the channel is saved.
+    let mut bad = channel("bad", "anthropic", &up.url(), 0);
+    bad.transformers = Some(serde_json::json!({"use": ["maxtokens"]}));
+    let err = s.engine.add_channel(&bad).unwrap_err().to_string();
+    assert!(err.contains("transformers") && err.contains("unknown transformer \"maxtokens\""), "{err}");
+    // The admin API lists and tests transformers.
+    let list: serde_json::Value =
+        s.http.get(format!("{}/api/transformers", s.url)).send().await.unwrap().json().await.unwrap();
+    assert!(list["data"].as_array().unwrap().iter().any(|t| t["name"] == "enhancetool"));
+    let tested: serde_json::Value = s
+        .http
+        .post(format!("{}/api/transformers/test", s.url))
+        .json(&serde_json::json!({"transformer": ["maxtoken", {"max_tokens": 10}], "request": {"model": "m", "max_tokens": 500}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(tested["data"]["max_tokens"], 10, "{tested}");
+}

@@ -71,6 +71,17 @@ pub fn header_pairs(v: Option<&serde_json::Value>) -> Vec<(String, String)> {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TransformTestBody {
+    transformer: serde_json::Value,
+    request: serde_json::Value,
+    #[serde(default)]
+    direction: Option<String>,
+    #[serde(default)]
+    protocol: Option<Protocol>,
+}
+
+#[derive(Deserialize)]
 struct SinceQuery {
     after_ms: u64,
     #[serde(default)]
@@ -400,6 +411,31 @@ pub fn routes(state: Arc<AppState>) -> Routes {
         },
     );
 
+    let transformers = api().and(warp::path("transformers")).and(warp::path::end()).and(warp::get()).map(|| {
+        let list: Vec<_> = crate::engine::transform::catalog()
+            .into_iter()
+            .map(|(name, what)| serde_json::json!({"name": name, "description": what}))
+            .collect();
+        api::ok(&list)
+    });
+    let transformers_test = api()
+        .and(warp::path("transformers"))
+        .and(warp::path("test"))
+        .and(warp::path::end())
+        .and(warp::post())
+        .and(body(&state))
+        .map(|b: bytes::Bytes| {
+            let req: TransformTestBody = match api::parse_json(&b) {
+                Ok(s) => s,
+                Err(r) => return *r,
+            };
+            let direction = req.direction.as_deref().unwrap_or("request");
+            let protocol = req.protocol.unwrap_or(Protocol::Openai);
+            match crate::engine::transform::test(&req.transformer, req.request, direction, protocol) {
+                Ok(v) => api::ok(&v),
+                Err(e) => api::error(StatusCode::BAD_REQUEST, "invalid_request", e.to_string()),
+            }
+        });
     let providers = api()
         .and(warp::path("providers"))
         .and(warp::path::end())
@@ -467,6 +503,10 @@ pub fn routes(state: Arc<AppState>) -> Routes {
         .unify()
         .or(providers)
         .unify()
+        .or(transformers)
+        .unify()
+        .or(transformers_test)
+        .unify()
         .recover(api::recover)
         .unify()
         .boxed()
@@ -491,6 +531,8 @@ pub const ENDPOINTS: &[&str] = &[
     "GET /api/requests/since?after_ms&limit",
     "GET /api/analytics",
     "GET /api/providers",
+    "GET /api/transformers",
+    "POST /api/transformers/test",
     "GET /api/channels/stats",
     "GET /health",
     "GET /health/live",
