@@ -124,7 +124,7 @@ pub(crate) struct Trail {
     pub received: Instant,
     pub time_ms: u64,
     pub bytes_in: u64,
-    pub request_body: Option<String>,
+    pub request_body: Option<Bytes>,
     /// Routex added `stream_options.include_usage` the client did not ask for.
     pub strip_usage: bool,
     /// The model after a routing rule's rewrite (else the requested one).
@@ -293,12 +293,11 @@ impl Proxy {
                 "invalid or missing API key for this routex (send it as x-api-key or Authorization: Bearer)",
             );
         }
-        let (trace_id, parent) = parse_traceparent(header_str(&inbound.headers, "traceparent"));
+        let (trace_id, _parent_span) = parse_traceparent(header_str(&inbound.headers, "traceparent"));
         let request_id = header_str(&inbound.headers, "x-request-id")
             .filter(|v| !v.is_empty() && v.len() <= 128)
             .map(str::to_string)
             .unwrap_or_else(|| format!("req_{}", random_hex(12)));
-        let _ = parent;
         let peek: Peek = match serde_json::from_slice(&inbound.body) {
             Ok(p) => p,
             Err(e) => {
@@ -328,9 +327,8 @@ impl Proxy {
             received: inbound.received,
             time_ms: runtime::now_ms(),
             bytes_in: inbound.body.len() as u64,
-            request_body: (self.cfg.bodies == super::config::BodyCapture::All
-                || self.cfg.bodies == super::config::BodyCapture::Errors)
-                .then(|| super::records::capture(&inbound.body, self.cfg.body_max_kb)),
+            // A refcount, not a copy: the body is only captured if a record keeps it.
+            request_body: (self.cfg.bodies != super::config::BodyCapture::None).then(|| inbound.body.clone()),
             strip_usage: p == Protocol::Openai
                 && stream
                 && peek.stream_options.as_ref().and_then(|o| o.include_usage) != Some(true),
@@ -533,7 +531,7 @@ impl Proxy {
                     &format!("every channel serving model {:?} is unavailable: {}", trail.model, down.join(", ")),
                 )
             };
-            self.record_failure(trail, &out, Vec::new(), None);
+            self.record_failure(trail, &out, Vec::new());
             return out;
         }
         let max = self.cfg.max_attempts.max(1);
@@ -618,7 +616,7 @@ impl Proxy {
             ),
         };
         out.headers.insert("x-routex-attempts", HeaderValue::from(n as u64));
-        self.record_failure(trail, &out, attempts, None);
+        self.record_failure(trail, &out, attempts);
         out
     }
 
@@ -962,7 +960,11 @@ impl Proxy {
             bytes_in: trail.bytes_in,
             bytes_out,
             cost_usd: cost,
-            request_body: if keep_request { trail.request_body.clone() } else { None },
+            request_body: if keep_request {
+                trail.request_body.as_ref().map(|b| super::records::capture(b, self.cfg.body_max_kb))
+            } else {
+                None
+            },
             response_body: if keep_request {
                 response_body.map(|b| super::records::capture(b, self.cfg.body_max_kb))
             } else {
@@ -971,7 +973,7 @@ impl Proxy {
         });
     }
 
-    fn record_failure(&self, trail: &Trail, out: &Outbound, attempts: Vec<Attempt>, ch: Option<&super::Channel>) {
+    fn record_failure(&self, trail: &Trail, out: &Outbound, attempts: Vec<Attempt>) {
         let body = match &out.body {
             OutBody::Full(b) => Some(&b[..]),
             OutBody::Stream(_) => None,
@@ -984,9 +986,7 @@ impl Proxy {
         });
         let last = attempts.last().map(|a| a.channel_id.clone());
         let snap = self.engine.snapshot();
-        let last_ch = ch
-            .cloned()
-            .or_else(|| last.and_then(|id| snap.channels.iter().find(|c| c.id == id).map(|c| (**c).clone())));
+        let last_ch = last.and_then(|id| snap.channels.iter().find(|c| c.id == id).map(|c| (**c).clone()));
         self.record(
             trail,
             last_ch.as_ref(),
