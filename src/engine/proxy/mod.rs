@@ -199,10 +199,20 @@ enum Outcome {
     Retry { status: Option<u16>, error: String, wait: Option<Duration>, last: Option<(u16, HeaderMap, Bytes)> },
 }
 
+/// `bytes` random bytes as lowercase hex. Ids need uniqueness, not secrecy: the thread's
+/// ChaCha generator (seeded once from the OS) instead of a getrandom syscall per id.
 fn random_hex(bytes: usize) -> String {
-    let mut b = vec![0u8; bytes];
-    getrandom::getrandom(&mut b).expect("randomness");
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    use rand::RngCore;
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut raw = [0u8; 32];
+    let raw = &mut raw[..bytes.min(32)];
+    rand::thread_rng().fill_bytes(raw);
+    let mut s = String::with_capacity(raw.len() * 2);
+    for b in raw.iter() {
+        s.push(HEX[(b >> 4) as usize] as char);
+        s.push(HEX[(b & 15) as usize] as char);
+    }
+    s
 }
 
 fn header_str<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -1106,6 +1116,16 @@ fn parse_traceparent(v: Option<&str>) -> (String, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_are_lowercase_hex_of_the_asked_length_and_distinct() {
+        let a = random_hex(16);
+        let b = random_hex(16);
+        assert_eq!(a.len(), 32);
+        assert!(a.bytes().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c)), "{a}");
+        assert_ne!(a, b);
+        assert_eq!(random_hex(8).len(), 16);
+    }
 
     #[test]
     fn traceparent_is_honoured_or_made() {
