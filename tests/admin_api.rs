@@ -104,7 +104,10 @@ async fn admin_token_guards_the_api_but_not_health() {
     assert_eq!(r.status(), 200);
 }
 
-async fn post_test(routes: &warp::filters::BoxedFilter<(warp::reply::Response,)>, body: serde_json::Value) -> (u16, serde_json::Value) {
+async fn post_test(
+    routes: &warp::filters::BoxedFilter<(warp::reply::Response,)>,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
     let r = warp::test::request().method("POST").path("/api/transformers/test").json(&body).reply(routes).await;
     (r.status().as_u16(), json(&r))
 }
@@ -161,12 +164,27 @@ async fn transformer_dry_run_errors_name_the_field() {
         (serde_json::json!({"transformer": "reasoning", "direction": "stream", "events": []}), "events: empty"),
         (serde_json::json!({"transformer": "reasoning", "direction": "stream", "events": {"data": "x"}}), "events:"),
         (serde_json::json!({"transformer": "reasoning", "direction": "stream", "events": [ok_event, 3]}), "events[1]:"),
-        (serde_json::json!({"transformer": "reasoning", "direction": "stream", "events": [{"event": "x"}]}), "events[0].data"),
-        (serde_json::json!({"transformer": "reasoning", "direction": "stream", "events": [{"data": "x", "event": 1}]}), "events[0].event"),
-        (serde_json::json!({"transformer": "reasoning", "direction": "stream", "events": [{"data": "x", "id": "1"}]}), "events[0].id"),
-        (serde_json::json!({"transformer": "reasoning", "direction": "stream", "events": [ok_event], "sse": "data: x\n\n"}), "events, sse"),
+        (
+            serde_json::json!({"transformer": "reasoning", "direction": "stream", "events": [{"event": "x"}]}),
+            "events[0].data",
+        ),
+        (
+            serde_json::json!({"transformer": "reasoning", "direction": "stream", "events": [{"data": "x", "event": 1}]}),
+            "events[0].event",
+        ),
+        (
+            serde_json::json!({"transformer": "reasoning", "direction": "stream", "events": [{"data": "x", "id": "1"}]}),
+            "events[0].id",
+        ),
+        (
+            serde_json::json!({"transformer": "reasoning", "direction": "stream", "events": [ok_event], "sse": "data: x\n\n"}),
+            "events, sse",
+        ),
         (serde_json::json!({"transformer": "reasoning", "direction": "stream", "sse": "\n\n"}), "sse:"),
-        (serde_json::json!({"transformer": "reasoning", "direction": "stream", "request": {}, "events": [ok_event]}), "request:"),
+        (
+            serde_json::json!({"transformer": "reasoning", "direction": "stream", "request": {}, "events": [ok_event]}),
+            "request:",
+        ),
         (serde_json::json!({"transformer": "reasoning", "direction": "response", "events": [ok_event]}), "events:"),
         (serde_json::json!({"transformer": "reasoning", "direction": "request"}), "request:"),
         (serde_json::json!({"transformer": "reasoning", "direction": "sideways", "request": {}}), "direction:"),

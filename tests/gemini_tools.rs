@@ -86,7 +86,8 @@ fn claude_code_tools_reach_gemini_from_openai() {
                 "name": t["name"], "description": t["description"], "parameters": t["input_schema"]}})
         })
         .collect();
-    let body = json!({"model": "gpt-4o", "messages": [{"role": "user", "content": "list the files"}], "tools": functions});
+    let body =
+        json!({"model": "gpt-4o", "messages": [{"role": "user", "content": "list the files"}], "tools": functions});
     let out = convert_request(Protocol::Openai, Protocol::Gemini, &body, "gemini-2.5-pro").expect("converts");
     let decls = assert_gemini_accepts(&out, &tools);
     assert_meaning_kept(&decls, &tools);
@@ -123,7 +124,10 @@ fn the_validator_rejects_each_construct_gemini_rejects() {
     // One bad property at a time, each with the text its error must carry.
     let cases = [
         (json!({"type": "string", "$schema": "x"}), "\"$schema\""),
-        (json!({"type": "object", "properties": {"b": {"type": "string"}}, "additionalProperties": false}), "\"additionalProperties\""),
+        (
+            json!({"type": "object", "properties": {"b": {"type": "string"}}, "additionalProperties": false}),
+            "\"additionalProperties\"",
+        ),
         (json!({"type": "number", "exclusiveMinimum": 0}), "\"exclusiveMinimum\""),
         (json!({"type": "number", "exclusiveMaximum": 9}), "\"exclusiveMaximum\""),
         (json!({"const": "fast"}), "\"const\""),
@@ -142,7 +146,10 @@ fn the_validator_rejects_each_construct_gemini_rejects() {
         (json!({"type": "integer", "enum": ["1", "2"]}), "enum: only for type STRING"),
         (json!({"type": "string", "enum": [1, 2]}), "enum: must be"),
         (json!({"type": "object", "properties": {}}), "should be non-empty"),
-        (json!({"type": "object", "properties": {"b": {"type": "string"}}, "required": ["c"]}), "required[0]: property is not defined"),
+        (
+            json!({"type": "object", "properties": {"b": {"type": "string"}}, "required": ["c"]}),
+            "required[0]: property is not defined",
+        ),
         (json!({"type": "array"}), "items: missing"),
         (json!({"type": "array", "items": [{"type": "string"}]}), "items: must be one schema"),
         (json!({"anyOf": []}), "anyOf: must be"),

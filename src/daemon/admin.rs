@@ -13,9 +13,9 @@ use warp::{Filter, Reply};
 use super::api::{self, Unauthorized};
 use super::AppState;
 use crate::engine::records;
-use crate::engine::transform::TestEvent;
 use crate::engine::routing::RulePatch;
 use crate::engine::rules::RuleSpec;
+use crate::engine::transform::TestEvent;
 use crate::engine::{ChannelPatch, ChannelSpec, Document, Status, Strategy};
 use crate::protocol::Protocol;
 
@@ -95,9 +95,9 @@ fn test_events(events: Option<serde_json::Value>, sse: Option<String>) -> Result
     use serde_json::Value;
     match (events, sse) {
         (Some(_), Some(_)) => Err("events, sse: give the stream one way, not both".into()),
-        (None, None) => Err(
-            "events: required for direction \"stream\": a list of {event?, data} (or sse: the raw SSE text)".into(),
-        ),
+        (None, None) => {
+            Err("events: required for direction \"stream\": a list of {event?, data} (or sse: the raw SSE text)".into())
+        }
         (None, Some(text)) => {
             let mut parser = crate::protocol::sse::SseParser::default();
             let mut out = Vec::new();
@@ -160,8 +160,8 @@ fn transformer_test(req: TransformTestBody) -> Response {
                     .iter()
                     .map(|e| {
                         crate::protocol::sse::write_event(&mut sse, e.event.as_deref(), &e.data);
-                        let data = serde_json::from_str(&e.data)
-                            .unwrap_or_else(|_| serde_json::Value::String(e.data.clone()));
+                        let data =
+                            serde_json::from_str(&e.data).unwrap_or_else(|_| serde_json::Value::String(e.data.clone()));
                         match &e.event {
                             Some(name) => serde_json::json!({"event": name, "data": data}),
                             None => serde_json::json!({"data": data}),

@@ -73,7 +73,8 @@ pub fn check_declaration(decl: &Value) -> Vec<String> {
         return vec!["declaration: not an object".into()];
     };
     for k in obj.keys() {
-        if !["name", "description", "parameters", "response", "behavior", "parametersJsonSchema"].contains(&k.as_str()) {
+        if !["name", "description", "parameters", "response", "behavior", "parametersJsonSchema"].contains(&k.as_str())
+        {
             errs.push(format!("{k}: unknown FunctionDeclaration field"));
         }
     }
@@ -102,7 +103,7 @@ pub fn check_parameters(schema: &Value) -> Vec<String> {
         if type_of(obj).as_deref() != Some("OBJECT") {
             errs.push("parameters.type: must be OBJECT".into());
         }
-        if !obj.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty()) {
+        if obj.get("properties").and_then(Value::as_object).is_none_or(|p| p.is_empty()) {
             errs.push("parameters.properties: should be non-empty for OBJECT type".into());
         }
     }
@@ -174,7 +175,8 @@ fn check(schema: &Value, path: &str, errs: &mut Vec<String>) {
             errs.push(format!("{path}.properties: only for type OBJECT, the type is {ty:?}"));
         }
     }
-    let names: Vec<&str> = props.and_then(Value::as_object).map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default();
+    let names: Vec<&str> =
+        props.and_then(Value::as_object).map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default();
     for key in ["required", "propertyOrdering"] {
         let Some(r) = obj.get(key) else { continue };
         let Some(list) = r.as_array() else {

@@ -832,7 +832,9 @@ mod tests {
         // enhancetool drops the fragment events; an Anthropic stream passes through untouched.
         let out = test_stream(
             &json!("enhancetool"),
-            vec![ev(r#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{'a': 1,"}}]}}]}"#)],
+            vec![ev(
+                r#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{'a': 1,"}}]}}]}"#,
+            )],
             Protocol::Openai,
         )
         .unwrap();

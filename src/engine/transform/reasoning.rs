@@ -6,7 +6,10 @@
 //! an existing `reasoning_content`, in OpenRouter's `reasoning_details` list, or inline as a
 //! leading `<think>…</think>` in `content`; this transformer moves all of those to
 //! `reasoning_content` — for non-stream bodies and for stream deltas, where reasoning-only
-//! deltas keep flowing. On the request side it drops `reasoning_content` from assistant
+//! deltas keep flowing. In streams the tags may be split across deltas at any byte
+//! (`ThinkSplitter`): only bytes that may still be a tag are held back, and what is held
+//! when the choice ends rides the `finish_reason` chunk (or, without one, the
+//! [`Transformer::stream_end`] chunk). On the request side it drops `reasoning_content` from assistant
 //! history messages (DeepSeek answers 400 to it); `{keep_history: true}` keeps it for
 //! upstreams that want it back. Only OpenAI-protocol bodies are touched.
 
