@@ -103,3 +103,99 @@ async fn admin_token_guards_the_api_but_not_health() {
     let r = warp::test::request().path("/health").reply(&routes).await;
     assert_eq!(r.status(), 200);
 }
+
+async fn post_test(
+    routes: &warp::filters::BoxedFilter<(warp::reply::Response,)>,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let r = warp::test::request().method("POST").path("/api/transformers/test").json(&body).reply(routes).await;
+    (r.status().as_u16(), json(&r))
+}
+
+#[tokio::test]
+async fn transformer_dry_run_of_a_stream() {
+    let routes = admin::routes(state(None));
+    let delta = |c: &str| serde_json::json!({"id": "c1", "choices": [{"index": 0, "delta": {"content": c}}]});
+    // events form: a <think> tag split across chunks comes back as reasoning.
+    let (status, v) = post_test(
+        &routes,
+        serde_json::json!({"transformer": "reasoning", "direction": "stream", "events": [
+            {"data": delta("<thi")}, {"data": delta("nk>why</th")}, {"data": delta("ink>so")}, {"data": "[DONE]"}]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    let events = v["data"]["events"].as_array().unwrap();
+    let deltas: Vec<&serde_json::Value> = events.iter().map(|e| &e["data"]["choices"][0]["delta"]).collect();
+    assert_eq!(*deltas[0], serde_json::json!({"content": ""}));
+    assert_eq!(*deltas[1], serde_json::json!({"content": "", "reasoning_content": "why"}));
+    assert_eq!(*deltas[2], serde_json::json!({"content": "so"}));
+    assert_eq!(events[3], serde_json::json!({"data": "[DONE]"}));
+    let sse = v["data"]["sse"].as_str().unwrap();
+    assert!(sse.ends_with("data: [DONE]\n\n") && sse.contains(r#""reasoning_content":"why""#), "{sse}");
+
+    // sse form, with event names; a held `<` is released before the end.
+    let text = "event: x\ndata: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"<\"}}]}\n\ndata: [DONE]\n\n";
+    let (status, v) =
+        post_test(&routes, serde_json::json!({"transformer": ["reasoning", {}], "direction": "stream", "sse": text}))
+            .await;
+    assert_eq!(status, 200, "{v}");
+    let events = v["data"]["events"].as_array().unwrap();
+    assert_eq!(events.len(), 3, "{v}");
+    assert_eq!(events[0]["event"], "x");
+    assert_eq!(events[0]["data"]["choices"][0]["delta"]["content"], "");
+    assert_eq!(events[1]["data"]["choices"][0]["delta"]["content"], "<");
+    assert_eq!(events[2]["data"], "[DONE]");
+
+    // The body form still works.
+    let (status, v) = post_test(
+        &routes,
+        serde_json::json!({"transformer": ["maxtoken", {"max_tokens": 10}], "request": {"max_tokens": 99}}),
+    )
+    .await;
+    assert_eq!((status, &v["data"]["max_tokens"]), (200, &serde_json::json!(10)));
+}
+
+#[tokio::test]
+async fn transformer_dry_run_errors_name_the_field() {
+    let routes = admin::routes(state(None));
+    let ok_event = serde_json::json!({"data": "[DONE]"});
+    for (body, field) in [
+        (serde_json::json!({"transformer": "reasoning", "direction": "stream"}), "events:"),
+        (serde_json::json!({"transformer": "reasoning", "direction": "stream", "events": []}), "events: empty"),
+        (serde_json::json!({"transformer": "reasoning", "direction": "stream", "events": {"data": "x"}}), "events:"),
+        (serde_json::json!({"transformer": "reasoning", "direction": "stream", "events": [ok_event, 3]}), "events[1]:"),
+        (
+            serde_json::json!({"transformer": "reasoning", "direction": "stream", "events": [{"event": "x"}]}),
+            "events[0].data",
+        ),
+        (
+            serde_json::json!({"transformer": "reasoning", "direction": "stream", "events": [{"data": "x", "event": 1}]}),
+            "events[0].event",
+        ),
+        (
+            serde_json::json!({"transformer": "reasoning", "direction": "stream", "events": [{"data": "x", "id": "1"}]}),
+            "events[0].id",
+        ),
+        (
+            serde_json::json!({"transformer": "reasoning", "direction": "stream", "events": [ok_event], "sse": "data: x\n\n"}),
+            "events, sse",
+        ),
+        (serde_json::json!({"transformer": "reasoning", "direction": "stream", "sse": "\n\n"}), "sse:"),
+        (
+            serde_json::json!({"transformer": "reasoning", "direction": "stream", "request": {}, "events": [ok_event]}),
+            "request:",
+        ),
+        (serde_json::json!({"transformer": "reasoning", "direction": "response", "events": [ok_event]}), "events:"),
+        (serde_json::json!({"transformer": "reasoning", "direction": "request"}), "request:"),
+        (serde_json::json!({"transformer": "reasoning", "direction": "sideways", "request": {}}), "direction:"),
+        (serde_json::json!({"transformer": "reasonin", "direction": "stream", "events": [ok_event]}), "transformer:"),
+        (serde_json::json!({"transformer": "reasoning", "direction": "stream", "event": []}), "event"),
+    ] {
+        let (status, v) = post_test(&routes, body.clone()).await;
+        assert_eq!(status, 400, "{body}: {v}");
+        assert_eq!(v["success"], false);
+        assert_eq!(v["error"]["code"], "invalid_request");
+        let msg = v["error"]["message"].as_str().unwrap();
+        assert!(msg.contains(field), "{body}: {msg:?} should name {field:?}");
+    }
+}

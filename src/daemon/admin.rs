@@ -15,6 +15,7 @@ use super::AppState;
 use crate::engine::records;
 use crate::engine::routing::RulePatch;
 use crate::engine::rules::RuleSpec;
+use crate::engine::transform::TestEvent;
 use crate::engine::{ChannelPatch, ChannelSpec, Document, Status, Strategy};
 use crate::protocol::Protocol;
 
@@ -74,11 +75,116 @@ pub fn header_pairs(v: Option<&serde_json::Value>) -> Vec<(String, String)> {
 #[serde(deny_unknown_fields)]
 struct TransformTestBody {
     transformer: serde_json::Value,
-    request: serde_json::Value,
+    /// The body, for directions request / response.
+    #[serde(default)]
+    request: Option<serde_json::Value>,
     #[serde(default)]
     direction: Option<String>,
     #[serde(default)]
     protocol: Option<Protocol>,
+    /// The stream, for direction stream: `[{event?, data}]` …
+    #[serde(default)]
+    events: Option<serde_json::Value>,
+    /// … or raw SSE text.
+    #[serde(default)]
+    sse: Option<String>,
+}
+
+/// The events of a stream dry run, from `events` or `sse`; errors name the field.
+fn test_events(events: Option<serde_json::Value>, sse: Option<String>) -> Result<Vec<TestEvent>, String> {
+    use serde_json::Value;
+    match (events, sse) {
+        (Some(_), Some(_)) => Err("events, sse: give the stream one way, not both".into()),
+        (None, None) => {
+            Err("events: required for direction \"stream\": a list of {event?, data} (or sse: the raw SSE text)".into())
+        }
+        (None, Some(text)) => {
+            let mut parser = crate::protocol::sse::SseParser::default();
+            let mut out = Vec::new();
+            parser.feed(text.as_bytes(), &mut out);
+            parser.flush(&mut out);
+            if out.is_empty() {
+                return Err("sse: no events in it; each event is `data: …` followed by a blank line".into());
+            }
+            Ok(out.into_iter().map(|e| TestEvent { event: e.event, data: e.data }).collect())
+        }
+        (Some(v), None) => {
+            let Value::Array(items) = v else {
+                return Err(format!("events: expected a list of {{event?, data}}, got {v}"));
+            };
+            if items.is_empty() {
+                return Err("events: empty; give at least one event".into());
+            }
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.into_iter().enumerate() {
+                let Value::Object(mut m) = item else {
+                    return Err(format!("events[{i}]: expected {{event?, data}}, got {item}"));
+                };
+                let event = match m.remove("event") {
+                    None | Some(Value::Null) => None,
+                    Some(Value::String(e)) => Some(e),
+                    Some(other) => return Err(format!("events[{i}].event: must be a string, got {other}")),
+                };
+                let data = match m.remove("data") {
+                    None | Some(Value::Null) => return Err(format!("events[{i}].data: missing")),
+                    Some(Value::String(d)) => d,
+                    Some(other) => other.to_string(),
+                };
+                if let Some(k) = m.keys().next() {
+                    return Err(format!("events[{i}].{k}: unknown field; an event is {{event?, data}}"));
+                }
+                out.push(TestEvent { event, data });
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// `POST /api/transformers/test`: the dry run for one direction.
+fn transformer_test(req: TransformTestBody) -> Response {
+    let bad = |m: String| api::error(StatusCode::BAD_REQUEST, "invalid_request", m);
+    let direction = req.direction.as_deref().unwrap_or("request");
+    let protocol = req.protocol.unwrap_or(Protocol::Openai);
+    if direction == "stream" {
+        if req.request.is_some() {
+            return bad("request: not used by direction \"stream\"; send the stream as events (or sse)".into());
+        }
+        let events = match test_events(req.events, req.sse) {
+            Ok(e) => e,
+            Err(m) => return bad(m),
+        };
+        return match crate::engine::transform::test_stream(&req.transformer, events, protocol) {
+            Ok(out) => {
+                let mut sse = Vec::new();
+                let events: Vec<serde_json::Value> = out
+                    .iter()
+                    .map(|e| {
+                        crate::protocol::sse::write_event(&mut sse, e.event.as_deref(), &e.data);
+                        let data =
+                            serde_json::from_str(&e.data).unwrap_or_else(|_| serde_json::Value::String(e.data.clone()));
+                        match &e.event {
+                            Some(name) => serde_json::json!({"event": name, "data": data}),
+                            None => serde_json::json!({"data": data}),
+                        }
+                    })
+                    .collect();
+                api::ok(&serde_json::json!({"events": events, "sse": String::from_utf8_lossy(&sse)}))
+            }
+            Err(e) => bad(e.to_string()),
+        };
+    }
+    for (field, given) in [("events", req.events.is_some()), ("sse", req.sse.is_some())] {
+        if given {
+            return bad(format!("{field}: only for direction \"stream\" (the direction is {direction:?})"));
+        }
+    }
+    let Some(body) = req.request else {
+        return bad(format!("request: required for direction {direction:?}: the JSON body to transform"));
+    };
+    match crate::engine::transform::test(&req.transformer, body, direction, protocol) {
+        Ok(v) => api::ok(&v),
+        Err(e) => bad(e.to_string()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -424,17 +530,9 @@ pub fn routes(state: Arc<AppState>) -> Routes {
         .and(warp::path::end())
         .and(warp::post())
         .and(body(&state))
-        .map(|b: bytes::Bytes| {
-            let req: TransformTestBody = match api::parse_json(&b) {
-                Ok(s) => s,
-                Err(r) => return *r,
-            };
-            let direction = req.direction.as_deref().unwrap_or("request");
-            let protocol = req.protocol.unwrap_or(Protocol::Openai);
-            match crate::engine::transform::test(&req.transformer, req.request, direction, protocol) {
-                Ok(v) => api::ok(&v),
-                Err(e) => api::error(StatusCode::BAD_REQUEST, "invalid_request", e.to_string()),
-            }
+        .map(|b: bytes::Bytes| match api::parse_json::<TransformTestBody>(&b) {
+            Ok(req) => transformer_test(req),
+            Err(r) => *r,
         });
     let providers = api()
         .and(warp::path("providers"))

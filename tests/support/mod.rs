@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod gemini_schema;
 pub mod mock;
 pub mod stack;
 

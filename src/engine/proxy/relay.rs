@@ -16,7 +16,7 @@ use tokio::sync::mpsc;
 use super::balancer::Candidate;
 use super::records::Attempt;
 use super::{copy_passthrough, describe_reqwest, Inbound, OutBody, Outbound, Outcome, Proxy, Trail};
-use crate::engine::transform::Pipeline;
+use crate::engine::transform::{is_end_marker, Pipeline};
 use crate::protocol::sse::{SseEvent, SseParser};
 use crate::protocol::{self, Protocol, StreamConverter, Usage};
 
@@ -185,6 +185,31 @@ fn transformed(ev: &SseEvent, pipeline: &Pipeline, upstream: Protocol) -> Option
     Some(SseEvent { event: ev.event.clone(), data: v.to_string() })
 }
 
+/// Send one (transformed) upstream event on towards the client, per mode.
+fn deliver(mode: &mut Mode, ev: &SseEvent, out: &mut Vec<u8>, convert_err: &mut Option<String>) {
+    match mode {
+        Mode::Passthrough => protocol::sse::write_event(out, ev.event.as_deref(), &ev.data),
+        Mode::StripUsage => strip_usage(ev, out),
+        Mode::Convert(conv) => {
+            if convert_err.is_none() {
+                if let Err(e) = conv.push(ev, out) {
+                    *convert_err = Some(e.to_string());
+                }
+            }
+        }
+    }
+}
+
+/// The events the channel's transformers still hold at the end of the stream, delivered
+/// (once per stream: later calls deliver nothing).
+fn release_held(mode: &mut Mode, pipeline: &Pipeline, upstream: Protocol, out: &mut Vec<u8>) -> Option<String> {
+    let mut convert_err = None;
+    for (event, data) in pipeline.stream_end(upstream) {
+        deliver(mode, &SseEvent { event, data: data.to_string() }, out, &mut convert_err);
+    }
+    convert_err
+}
+
 /// Turn one upstream chunk into client bytes (and learn from it). Output goes to `out`
 /// except in plain passthrough, where the chunk itself is forwarded.
 fn process(
@@ -211,17 +236,13 @@ fn process(
         return convert_err;
     };
     scan.feed(chunk, |ev| {
-        let Some(ev) = transformed(ev, pipe, upstream) else { return };
-        match mode {
-            Mode::Passthrough => protocol::sse::write_event(out, ev.event.as_deref(), &ev.data),
-            Mode::StripUsage => strip_usage(&ev, out),
-            Mode::Convert(conv) => {
-                if convert_err.is_none() {
-                    if let Err(e) = conv.push(&ev, out) {
-                        convert_err = Some(e.to_string());
-                    }
-                }
+        if is_end_marker(upstream, ev.event.as_deref(), &ev.data) {
+            if let Some(e) = release_held(mode, pipe, upstream, out) {
+                convert_err.get_or_insert(e);
             }
+        }
+        if let Some(ev) = transformed(ev, pipe, upstream) {
+            deliver(mode, &ev, out, &mut convert_err);
         }
     });
     convert_err
@@ -397,14 +418,21 @@ pub(super) async fn start(
             }
         }
         drop(resp); // cancels the upstream request if it is still running
-                    // Close the client's stream properly.
         let in_band = scan.error.clone();
         if !client_gone {
+            // What the transformers still hold (a stream with no end marker), then close the
+            // client's stream properly.
             let mut tail = Vec::new();
+            if let Some(pipe) = pipeline.as_ref() {
+                let err = release_held(&mut mode, pipe, ch.protocol, &mut tail);
+                if failure.is_none() {
+                    failure = err;
+                }
+            }
             match (&mut mode, &failure, &in_band) {
                 // A passthrough in-band error already reached the client verbatim.
                 (Mode::Passthrough | Mode::StripUsage, None, _) => {}
-                (Mode::Passthrough | Mode::StripUsage, Some(f), _) => tail = error_event(client_p, f),
+                (Mode::Passthrough | Mode::StripUsage, Some(f), _) => tail.extend(error_event(client_p, f)),
                 (Mode::Convert(conv), f, e) => conv.finish(f.as_deref().or(e.as_deref()), &mut tail),
             }
             if !tail.is_empty() {

@@ -246,13 +246,7 @@ impl Transformer for EnhanceTool {
                 }
             }
             if finished && !pending.is_empty() {
-                let flushed: Vec<Value> = pending
-                    .drain(..)
-                    .map(|(idx, args)| {
-                        let args = fixed_arguments(&args).unwrap_or(args);
-                        serde_json::json!({"index": idx, "function": {"arguments": args}})
-                    })
-                    .collect();
+                let flushed = drain_repaired(&mut pending);
                 match delta.get_mut("tool_calls").and_then(Value::as_array_mut) {
                     Some(calls) => calls.extend(flushed),
                     None => {
@@ -264,6 +258,32 @@ impl Transformer for EnhanceTool {
         }
         keep
     }
+
+    /// A stream that ends without `finish_reason` still gets the arguments held back.
+    fn stream_end(&self, p: Protocol) -> Vec<(Option<String>, Value)> {
+        if p != Protocol::Openai {
+            return Vec::new();
+        }
+        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        if pending.is_empty() {
+            return Vec::new();
+        }
+        let calls = drain_repaired(&mut pending);
+        let chunk = serde_json::json!({"object": "chat.completion.chunk",
+            "choices": [{"index": 0, "delta": {"tool_calls": calls}, "finish_reason": null}]});
+        vec![(None, chunk)]
+    }
+}
+
+/// The held argument buffers as repaired `tool_calls` fragments, emptying them.
+fn drain_repaired(pending: &mut Vec<(u64, String)>) -> Vec<Value> {
+    pending
+        .drain(..)
+        .map(|(idx, args)| {
+            let args = fixed_arguments(&args).unwrap_or(args);
+            serde_json::json!({"index": idx, "function": {"arguments": args}})
+        })
+        .collect()
 }
 
 #[cfg(test)]

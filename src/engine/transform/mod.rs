@@ -39,6 +39,12 @@ pub trait Transformer: Send + Sync {
     fn stream_event(&self, _p: Protocol, _event: Option<&str>, _data: &mut Value) -> bool {
         true
     }
+    /// The upstream stream is ending (its end marker is next, or the connection closed):
+    /// events to send before the end, as `(event name, JSON data)` — for a transformer that
+    /// held something back waiting for more. Called once per stream.
+    fn stream_end(&self, _p: Protocol) -> Vec<(Option<String>, Value)> {
+        Vec::new()
+    }
 }
 
 /// Why a transformer config (or a dry-run request) was rejected. Each message is a sentence
@@ -73,8 +79,8 @@ pub enum TransformError {
         /// What is wrong and the expected shape.
         message: String,
     },
-    /// A dry run asked for a direction other than request / response.
-    #[error("direction {0:?} is not supported; use \"request\" or \"response\"")]
+    /// A dry run asked for a direction other than request / response / stream.
+    #[error("direction: {0:?} is not supported; use \"request\", \"response\" or \"stream\"")]
     Direction(String),
 }
 
@@ -325,6 +331,7 @@ impl PipelineConfig {
     pub fn build(&self, upstream_model: &str) -> Pipeline {
         let extra = self.models.iter().filter(|(m, _)| m == upstream_model).flat_map(|(_, e)| e.iter());
         Pipeline {
+            ended: Default::default(),
             stages: self
                 .uses
                 .iter()
@@ -356,6 +363,8 @@ impl PipelineConfig {
 #[derive(Default)]
 pub struct Pipeline {
     stages: Vec<Box<dyn Transformer>>,
+    /// [`Pipeline::stream_end`] ran.
+    ended: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for Pipeline {
@@ -396,12 +405,37 @@ impl Pipeline {
     pub fn stream_event(&self, protocol: Protocol, event: Option<&str>, data: &mut Value) -> bool {
         self.stages.iter().rev().all(|t| t.stream_event(protocol, event, data))
     }
+
+    /// The stream is ending: the events the transformers still hold, in stream order (what a
+    /// stage emits passes through the stages after it). Only the first call returns anything,
+    /// so the relay may call it both at the end marker and when the connection closes.
+    pub fn stream_end(&self, protocol: Protocol) -> Vec<(Option<String>, Value)> {
+        if self.ended.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            return Vec::new();
+        }
+        let mut events: Vec<(Option<String>, Value)> = Vec::new();
+        for t in self.stages.iter().rev() {
+            events.retain_mut(|(e, d)| t.stream_event(protocol, e.as_deref(), d));
+            events.extend(t.stream_end(protocol));
+        }
+        events
+    }
+}
+
+/// True for the event that ends a stream of `protocol` on the wire: OpenAI's `[DONE]`,
+/// Anthropic's `message_stop` (Gemini streams just end). Held events go before it.
+pub fn is_end_marker(protocol: Protocol, event: Option<&str>, data: &str) -> bool {
+    match protocol {
+        Protocol::Openai => data.trim() == "[DONE]",
+        Protocol::Anthropic => event == Some("message_stop"),
+        Protocol::Gemini => false,
+    }
 }
 
 /// `POST /api/transformers/test {transformer, request, direction}`: run one transformer
 /// (a name or `[name, {options}]`) on a JSON body. `direction` is `"request"` or
-/// `"response"`; `protocol` is the channel protocol the body is in (the API defaults it to
-/// openai). Format transformers return the body unchanged.
+/// `"response"` (streams: [`test_stream`]); `protocol` is the channel protocol the body is
+/// in (the API defaults it to openai). Format transformers return the body unchanged.
 pub fn test(transformer: &Value, body: Value, direction: &str, protocol: Protocol) -> Result<Value, TransformError> {
     let entry = Entry::parse("transformer", transformer)?;
     let mut body = body;
@@ -412,6 +446,50 @@ pub fn test(transformer: &Value, body: Value, direction: &str, protocol: Protoco
         other => return Err(TransformError::Direction(other.to_string())),
     }
     Ok(body)
+}
+
+/// One stream event of a dry run: the SSE `event:` name, if any, and the `data:` text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestEvent {
+    /// The `event:` field.
+    pub event: Option<String>,
+    /// The `data:` field as sent (JSON text, or e.g. `[DONE]`).
+    pub data: String,
+}
+
+/// The stream form of [`test`] (`direction: "stream"`): run one transformer over a stream's
+/// events, in order, as the proxy does for a channel with that transformer — JSON events go
+/// through its stream hook (and may be dropped or edited), other data (`[DONE]`) passes as
+/// it is, and what the transformer holds back is released before the end marker or after
+/// the last event. `protocol` is the channel protocol of the events.
+pub fn test_stream(
+    transformer: &Value,
+    events: Vec<TestEvent>,
+    protocol: Protocol,
+) -> Result<Vec<TestEvent>, TransformError> {
+    let entry = Entry::parse("transformer", transformer)?;
+    let pipe = Pipeline { stages: vec![entry.build()], ended: Default::default() };
+    let mut out = Vec::new();
+    let end = |out: &mut Vec<TestEvent>| {
+        for (event, data) in pipe.stream_end(protocol) {
+            out.push(TestEvent { event, data: data.to_string() });
+        }
+    };
+    for ev in events {
+        if is_end_marker(protocol, ev.event.as_deref(), &ev.data) {
+            end(&mut out);
+        }
+        match serde_json::from_str::<Value>(&ev.data) {
+            Ok(mut v) => {
+                if pipe.stream_event(protocol, ev.event.as_deref(), &mut v) {
+                    out.push(TestEvent { event: ev.event, data: v.to_string() });
+                }
+            }
+            Err(_) => out.push(ev),
+        }
+    }
+    end(&mut out);
+    Ok(out)
 }
 
 /// Built-ins without options accept none (an empty object is fine).
@@ -565,7 +643,10 @@ mod tests {
     #[test]
     fn request_runs_in_order_response_and_stream_in_reverse() {
         let log = Arc::new(Mutex::new(Vec::new()));
-        let p = Pipeline { stages: vec![Box::new(Probe("a", log.clone())), Box::new(Probe("b", log.clone()))] };
+        let p = Pipeline {
+            stages: vec![Box::new(Probe("a", log.clone())), Box::new(Probe("b", log.clone()))],
+            ended: Default::default(),
+        };
         let mut body = json!({"trail": []});
         p.request(Protocol::Openai, &mut body);
         assert_eq!(body["trail"], json!(["a", "b"]));
@@ -668,5 +749,99 @@ mod tests {
             test(&json!("nope"), json!({}), "request", Protocol::Openai),
             Err(TransformError::Unknown { .. })
         ));
+    }
+
+    /// Holds everything back and releases one event at the end.
+    struct Hold;
+    impl Transformer for Hold {
+        fn name(&self) -> &'static str {
+            "hold"
+        }
+        fn stream_event(&self, _p: Protocol, _e: Option<&str>, _data: &mut Value) -> bool {
+            false
+        }
+        fn stream_end(&self, _p: Protocol) -> Vec<(Option<String>, Value)> {
+            vec![(Some("held".into()), json!({"trail": []}))]
+        }
+    }
+
+    /// Appends its name to `trail` of every event it sees.
+    struct Mark(&'static str);
+    impl Transformer for Mark {
+        fn name(&self) -> &'static str {
+            self.0
+        }
+        fn stream_event(&self, _p: Protocol, _e: Option<&str>, data: &mut Value) -> bool {
+            if let Some(t) = data["trail"].as_array_mut() {
+                t.push(json!(self.0));
+            }
+            true
+        }
+    }
+
+    #[test]
+    fn stream_end_releases_once_and_through_the_later_stages() {
+        // Stream order is reverse: c, hold, a. What hold releases still passes a, not c.
+        let p = Pipeline {
+            stages: vec![Box::new(Mark("a")), Box::new(Hold), Box::new(Mark("c"))],
+            ended: Default::default(),
+        };
+        assert!(!p.stream_event(Protocol::Openai, None, &mut json!({"trail": []})));
+        assert_eq!(p.stream_end(Protocol::Openai), vec![(Some("held".to_string()), json!({"trail": ["a"]}))]);
+        assert!(p.stream_end(Protocol::Openai).is_empty(), "only once");
+        assert!(Pipeline::default().stream_end(Protocol::Openai).is_empty());
+    }
+
+    #[test]
+    fn end_markers_per_protocol() {
+        assert!(is_end_marker(Protocol::Openai, None, "[DONE]"));
+        assert!(is_end_marker(Protocol::Openai, None, " [DONE] "));
+        assert!(!is_end_marker(Protocol::Openai, None, "{}"));
+        assert!(is_end_marker(Protocol::Anthropic, Some("message_stop"), "{}"));
+        assert!(!is_end_marker(Protocol::Anthropic, Some("message_delta"), "{}"));
+        assert!(!is_end_marker(Protocol::Gemini, None, "[DONE]"));
+    }
+
+    fn ev(data: &str) -> TestEvent {
+        TestEvent { event: None, data: data.to_string() }
+    }
+
+    #[test]
+    fn dry_run_of_a_stream() {
+        let delta = |c: &str| json!({"choices": [{"index": 0, "delta": {"content": c}}]}).to_string();
+        let out = test_stream(
+            &json!("reasoning"),
+            vec![ev(&delta("<thi")), ev(&delta("nk>why</think>so")), ev("[DONE]")],
+            Protocol::Openai,
+        )
+        .unwrap();
+        let data: Vec<Value> = out.iter().map(|e| serde_json::from_str(&e.data).unwrap_or(json!(e.data))).collect();
+        assert_eq!(data[0]["choices"][0]["delta"], json!({"content": ""}));
+        assert_eq!(data[1]["choices"][0]["delta"], json!({"content": "so", "reasoning_content": "why"}));
+        assert_eq!(data[2], json!("[DONE]"));
+        assert_eq!(out.len(), 3);
+        // Held bytes come out before [DONE]; with no [DONE], after the last event.
+        for tail in [vec![ev("[DONE]")], vec![]] {
+            let mut events = vec![ev(&delta("<"))];
+            events.extend(tail.clone());
+            let out = test_stream(&json!("reasoning"), events, Protocol::Openai).unwrap();
+            assert_eq!(out.len(), 2 + tail.len());
+            let flushed: Value = serde_json::from_str(&out[1].data).unwrap();
+            assert_eq!(flushed["choices"][0]["delta"], json!({"content": "<"}), "{out:?}");
+        }
+        // enhancetool drops the fragment events; an Anthropic stream passes through untouched.
+        let out = test_stream(
+            &json!("enhancetool"),
+            vec![ev(
+                r#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{'a': 1,"}}]}}]}"#,
+            )],
+            Protocol::Openai,
+        )
+        .unwrap();
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert!(out[0].data.contains(r#"{\"a\":1}"#), "repaired at the end: {out:?}");
+        let a = TestEvent { event: Some("ping".into()), data: r#"{"type":"ping"}"#.into() };
+        assert_eq!(test_stream(&json!("reasoning"), vec![a.clone()], Protocol::Anthropic).unwrap(), vec![a]);
+        assert!(matches!(test_stream(&json!("nope"), vec![], Protocol::Openai), Err(TransformError::Unknown { .. })));
     }
 }

@@ -6,7 +6,10 @@
 //! an existing `reasoning_content`, in OpenRouter's `reasoning_details` list, or inline as a
 //! leading `<think>…</think>` in `content`; this transformer moves all of those to
 //! `reasoning_content` — for non-stream bodies and for stream deltas, where reasoning-only
-//! deltas keep flowing. On the request side it drops `reasoning_content` from assistant
+//! deltas keep flowing. In streams the tags may be split across deltas at any byte
+//! (`ThinkSplitter`): only bytes that may still be a tag are held back, and what is held
+//! when the choice ends rides the `finish_reason` chunk (or, without one, the
+//! [`Transformer::stream_end`] chunk). On the request side it drops `reasoning_content` from assistant
 //! history messages (DeepSeek answers 400 to it); `{keep_history: true}` keeps it for
 //! upstreams that want it back. Only OpenAI-protocol bodies are touched.
 
@@ -35,30 +38,148 @@ impl Default for Config {
 impl Config {
     /// The running transformer (tracks `<think>` across stream deltas: one per request).
     pub fn build(&self) -> Box<dyn Transformer> {
-        Box::new(Reasoning { cfg: *self, think: Mutex::new(Think::Before) })
+        Box::new(Reasoning { cfg: *self, stream: Mutex::new(StreamState::default()) })
     }
 }
 
-/// Where a stream is relative to a leading `<think>` block.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+const OPEN: &str = "<think>";
+const CLOSE: &str = "</think>";
+
+/// Where a stream is relative to a leading `<think>…</think>` block. Bytes that may be the
+/// start of a tag are held back until the next chunk (or the end) tells what they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Think {
-    /// No content seen yet.
-    Before,
-    /// Inside `<think>`: content is reasoning.
-    Inside,
-    /// Past it (or there was none).
+    /// No content yet beyond whitespace and a prefix of `<think>` (held: emitted as content
+    /// if it turns out not to be the tag, dropped if it is).
+    Before(String),
+    /// Inside the block: reasoning. `started`: some reasoning was emitted (leading whitespace
+    /// after `<think>` is dropped); `held`: a tail that may be the start of `</think>`.
+    Inside { started: bool, held: String },
+    /// Just past `</think>`: the answer's leading whitespace is dropped.
+    Closed,
+    /// Plain content from here on (also when the content did not start with `<think>`).
     After,
+}
+
+/// Text split into reasoning and answer.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Split {
+    /// Goes to `reasoning_content`.
+    pub reasoning: String,
+    /// Stays `content`.
+    pub content: String,
+}
+
+impl Split {
+    fn is_empty(&self) -> bool {
+        self.reasoning.is_empty() && self.content.is_empty()
+    }
+}
+
+/// The incremental `<think>` splitter: feed content deltas in order with [`Self::push`],
+/// then [`Self::finish`] once at the end of the stream for whatever is still held. Tags may
+/// be split across deltas at any byte; a leading `<think>` may follow whitespace; a `<think>`
+/// after other content is content. Only ASCII tag bytes are ever held, so splits never cut
+/// a UTF-8 character.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ThinkSplitter {
+    state: Think,
+}
+
+impl Default for ThinkSplitter {
+    fn default() -> Self {
+        ThinkSplitter { state: Think::Before(String::new()) }
+    }
+}
+
+/// Length of the longest proper prefix of `tag` that `text` ends with.
+fn partial_tag_suffix(text: &str, tag: &str) -> usize {
+    (1..tag.len()).rev().find(|&k| text.ends_with(&tag[..k])).unwrap_or(0)
+}
+
+impl ThinkSplitter {
+    /// Split one content delta.
+    pub(crate) fn push(&mut self, text: &str) -> Split {
+        let mut out = Split::default();
+        let mut rest = text.to_string();
+        loop {
+            match &mut self.state {
+                Think::Before(held) => {
+                    held.push_str(&rest);
+                    let t = held.trim_start();
+                    if let Some(after) = t.strip_prefix(OPEN) {
+                        rest = after.to_string();
+                        self.state = Think::Inside { started: false, held: String::new() };
+                    } else if OPEN.starts_with(t) {
+                        return out; // whitespace or `<thi`: wait for more
+                    } else {
+                        out.content = std::mem::take(held);
+                        self.state = Think::After;
+                        return out;
+                    }
+                }
+                Think::Inside { started, held } => {
+                    held.push_str(&rest);
+                    if !*started {
+                        let t = held.trim_start();
+                        if t.is_empty() {
+                            held.clear();
+                            return out;
+                        }
+                        *held = t.to_string();
+                        *started = true;
+                    }
+                    if let Some(i) = held.find(CLOSE) {
+                        out.reasoning.push_str(&held[..i]);
+                        rest = held[i + CLOSE.len()..].to_string();
+                        self.state = Think::Closed;
+                    } else {
+                        let keep = held.len() - partial_tag_suffix(held, CLOSE);
+                        out.reasoning.push_str(&held[..keep]);
+                        held.drain(..keep);
+                        return out;
+                    }
+                }
+                Think::Closed => {
+                    let t = rest.trim_start();
+                    if !t.is_empty() {
+                        out.content.push_str(t);
+                        self.state = Think::After;
+                    }
+                    return out;
+                }
+                Think::After => {
+                    out.content.push_str(&rest);
+                    return out;
+                }
+            }
+        }
+    }
+
+    /// The stream ended: whatever is held is what it looked like — content before a tag that
+    /// never completed, reasoning inside a block that never closed.
+    pub(crate) fn finish(&mut self) -> Split {
+        match std::mem::replace(&mut self.state, Think::After) {
+            Think::Before(held) => Split { content: held, ..Split::default() },
+            Think::Inside { held, .. } => Split { reasoning: held, ..Split::default() },
+            Think::Closed | Think::After => Split::default(),
+        }
+    }
+}
+
+/// Per-stream state: the splitter and the ids of the last chunk (for a flush chunk).
+#[derive(Debug, Default)]
+struct StreamState {
+    think: ThinkSplitter,
+    last: Map<String, Value>,
 }
 
 /// The running part.
 #[derive(Debug)]
 pub struct Reasoning {
     cfg: Config,
-    think: Mutex<Think>,
+    stream: Mutex<StreamState>,
 }
-
-const OPEN: &str = "<think>";
-const CLOSE: &str = "</think>";
 
 /// Append to `reasoning_content` of a message or delta.
 fn push_reasoning(m: &mut Map<String, Value>, text: &str) {
@@ -112,38 +233,21 @@ impl Reasoning {
         push_reasoning(m, thought.trim());
     }
 
-    /// Stream form of [`Self::split_think`]: route content to reasoning while inside.
-    fn stream_think(&self, d: &mut Map<String, Value>) {
-        let Some(Value::String(content)) = d.get("content") else { return };
-        if content.is_empty() {
-            return;
+    /// Stream form of [`Self::split_think`] for the first choice's delta; a chunk that ends
+    /// the choice (`finish_reason`) also carries whatever was held back.
+    fn stream_think(state: &mut ThinkSplitter, d: &mut Map<String, Value>, finishing: bool) {
+        let content = d.get("content").and_then(Value::as_str).filter(|c| !c.is_empty());
+        let had_content = content.is_some();
+        let mut split = content.map(|c| state.push(c)).unwrap_or_default();
+        if finishing {
+            let tail = state.finish();
+            split.reasoning.push_str(&tail.reasoning);
+            split.content.push_str(&tail.content);
         }
-        let mut state = self.think.lock().unwrap_or_else(|e| e.into_inner());
-        let mut text = content.clone();
-        if *state == Think::Before {
-            let t = text.trim_start();
-            if let Some(rest) = t.strip_prefix(OPEN) {
-                text = rest.to_string();
-                *state = Think::Inside;
-            } else if !t.is_empty() {
-                *state = Think::After;
-                return;
-            } else {
-                return;
-            }
+        if had_content || !split.content.is_empty() {
+            d.insert("content".into(), Value::String(split.content));
         }
-        if *state != Think::Inside {
-            return;
-        }
-        let (thought, answer) = match text.find(CLOSE) {
-            Some(i) => {
-                *state = Think::After;
-                (text[..i].to_string(), text[i + CLOSE.len()..].trim_start().to_string())
-            }
-            None => (text, String::new()),
-        };
-        d.insert("content".into(), Value::String(answer));
-        push_reasoning(d, &thought);
+        push_reasoning(d, &split.reasoning);
     }
 }
 
@@ -181,16 +285,48 @@ impl Transformer for Reasoning {
         if p != Protocol::Openai {
             return true;
         }
+        let mut state = self.stream.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(o) = data.as_object() {
+            for k in ["id", "object", "created", "model"] {
+                if let Some(v) = o.get(k) {
+                    state.last.insert(k.to_string(), v.clone());
+                }
+            }
+        }
         let Some(choices) = data.get_mut("choices").and_then(Value::as_array_mut) else { return true };
         for choice in choices.iter_mut() {
             let first = choice.get("index").and_then(Value::as_u64).unwrap_or(0) == 0;
+            let finishing = choice.get("finish_reason").is_some_and(|f| !f.is_null());
             let Some(d) = choice.get_mut("delta").and_then(Value::as_object_mut) else { continue };
             normalise_fields(d);
             if self.cfg.think_tags && first {
-                self.stream_think(d);
+                Self::stream_think(&mut state.think, d, finishing);
             }
         }
         true
+    }
+
+    fn stream_end(&self, p: Protocol) -> Vec<(Option<String>, Value)> {
+        if p != Protocol::Openai || !self.cfg.think_tags {
+            return Vec::new();
+        }
+        let mut state = self.stream.lock().unwrap_or_else(|e| e.into_inner());
+        let tail = state.think.finish();
+        if tail.is_empty() {
+            return Vec::new();
+        }
+        let mut delta = Map::new();
+        if !tail.content.is_empty() {
+            delta.insert("content".into(), Value::String(tail.content));
+        }
+        push_reasoning(&mut delta, &tail.reasoning);
+        let mut chunk = state.last.clone();
+        chunk.entry("object").or_insert_with(|| Value::String("chat.completion.chunk".into()));
+        chunk.insert(
+            "choices".into(),
+            serde_json::json!([{"index": 0, "delta": Value::Object(delta), "finish_reason": null}]),
+        );
+        vec![(None, Value::Object(chunk))]
     }
 }
 
@@ -299,5 +435,154 @@ mod tests {
         let before3 = a.clone();
         t.stream_event(Protocol::Anthropic, Some("content_block_delta"), &mut a);
         assert_eq!(a, before3);
+    }
+
+    /// Feed `chunks` to a fresh splitter and finish; the joined reasoning and content.
+    fn run(chunks: &[&str]) -> (String, String) {
+        let mut sp = ThinkSplitter::default();
+        let mut all = Split::default();
+        let mut parts: Vec<Split> = chunks.iter().map(|c| sp.push(c)).collect();
+        parts.push(sp.finish());
+        for c in parts {
+            all.reasoning.push_str(&c.reasoning);
+            all.content.push_str(&c.content);
+        }
+        (all.reasoning, all.content)
+    }
+
+    /// (stream content, reasoning, answer)
+    const SAMPLES: &[(&str, &str, &str)] = &[
+        ("<think>Count the r's.</think>\n\nThree.", "Count the r's.", "Three."),
+        ("\n <think>\nplan</think>answer", "plan", "answer"),
+        ("<think>x < y and </b> tags</think>done", "x < y and </b> tags", "done"),
+        ("<think>a</think>b</think>c", "a", "b</think>c"),
+        ("<think>café ☕ ok</think>déjà vu", "café ☕ ok", "déjà vu"),
+        ("<think>never closed </thi", "never closed </thi", ""),
+        ("<think></think>", "", ""),
+        ("a < b, so <think> is text", "", "a < b, so <think> is text"),
+        ("<thinking>x", "", "<thinking>x"),
+        ("<", "", "<"),
+        ("<thi", "", "<thi"),
+        ("\n\n", "", "\n\n"),
+        ("<3 you", "", "<3 you"),
+    ];
+
+    #[test]
+    fn every_split_point_gives_the_same_reasoning_and_answer() {
+        for &(text, reasoning, answer) in SAMPLES {
+            let want = (reasoning.to_string(), answer.to_string());
+            assert_eq!(run(&[text]), want, "whole: {text:?}");
+            let cuts: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            for &i in &cuts {
+                assert_eq!(run(&[&text[..i], &text[i..]]), want, "{text:?} split at {i}");
+                for &j in cuts.iter().filter(|&&j| j >= i) {
+                    assert_eq!(run(&[&text[..i], &text[i..j], &text[j..]]), want, "{text:?} split at {i}, {j}");
+                }
+            }
+            let chars: Vec<String> = text.chars().map(String::from).collect();
+            let chars: Vec<&str> = chars.iter().map(String::as_str).collect();
+            assert_eq!(run(&chars), want, "{text:?} one character per chunk");
+        }
+    }
+
+    #[test]
+    fn bytes_are_held_only_while_they_may_be_a_tag() {
+        let mut sp = ThinkSplitter::default();
+        assert_eq!(sp.push("<"), Split::default(), "a lone < may start <think>");
+        assert_eq!(sp.push("3 apples").content, "<3 apples", "released as soon as it is not a tag");
+        assert_eq!(sp.push(" and <think>").content, " and <think>", "content after content is content");
+        assert_eq!(sp.finish(), Split::default());
+
+        let mut sp = ThinkSplitter::default();
+        assert_eq!(sp.push("<thi"), Split::default());
+        assert_eq!(sp.push("nk>Two "), Split { reasoning: "Two ".into(), content: String::new() });
+        assert_eq!(sp.push("cities.</th").reasoning, "cities.", "`</th` is held");
+        assert_eq!(sp.push("ink>\n\nParis"), Split { reasoning: String::new(), content: "Paris".into() });
+        assert_eq!(sp.push(" <").content, " <", "after the block nothing is held");
+
+        // The end of the stream releases what was held, as what it turned out to be.
+        let mut sp = ThinkSplitter::default();
+        sp.push("  <th");
+        assert_eq!(sp.finish(), Split { reasoning: String::new(), content: "  <th".into() });
+        let mut sp = ThinkSplitter::default();
+        sp.push("<think>almost</");
+        assert_eq!(sp.finish(), Split { reasoning: "</".into(), content: String::new() });
+        assert_eq!(sp.push("later").content, "later", "after finish everything passes");
+    }
+
+    fn chunk(delta: Value, finish: Option<&str>) -> Value {
+        json!({"id": "c1", "object": "chat.completion.chunk", "created": 7, "model": "qwq",
+               "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
+    }
+
+    /// The client-side (Anthropic) bytes for OpenAI upstream events after the transformer.
+    fn to_anthropic(t: &dyn Transformer, events: &[Value]) -> String {
+        let mut conv = crate::protocol::stream_converter(Protocol::Openai, Protocol::Anthropic, "claude");
+        let mut out = Vec::new();
+        for ev in events {
+            let mut ev = ev.clone();
+            assert!(t.stream_event(Protocol::Openai, None, &mut ev));
+            conv.push(&SseEvent { event: None, data: ev.to_string() }, &mut out).unwrap();
+        }
+        for (_, ev) in t.stream_end(Protocol::Openai) {
+            conv.push(&SseEvent { event: None, data: ev.to_string() }, &mut out).unwrap();
+        }
+        conv.push(&SseEvent { event: None, data: "[DONE]".into() }, &mut out).unwrap();
+        conv.finish(None, &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn tags_split_across_stream_chunks_become_thinking() {
+        let t = one(json!("reasoning"));
+        let events = [
+            chunk(json!({"role": "assistant", "content": "<thi"}), None),
+            chunk(json!({"content": "nk>Two "}), None),
+            chunk(json!({"content": "cities.</th"}), None),
+            chunk(json!({"content": "ink>Paris"}), None),
+            chunk(json!({}), Some("stop")),
+        ];
+        let text = to_anthropic(t.as_ref(), &events);
+        assert!(text.contains(r#""thinking":"Two ""#) && text.contains(r#""thinking":"cities.""#), "{text}");
+        assert!(text.contains(r#""text":"Paris""#), "{text}");
+        for piece in ["<thi", "nk>", "</th", "ink>"] {
+            assert!(!text.contains(piece), "{piece:?} leaked: {text}");
+        }
+    }
+
+    #[test]
+    fn held_bytes_ride_the_finish_chunk_or_the_end_of_the_stream() {
+        // A lone `<` is the whole answer: it comes out with the finish chunk.
+        let t = one(json!("reasoning"));
+        let mut a = chunk(json!({"role": "assistant", "content": "<"}), None);
+        t.stream_event(Protocol::Openai, None, &mut a);
+        assert_eq!(a["choices"][0]["delta"], json!({"role": "assistant", "content": ""}));
+        let mut fin = chunk(json!({}), Some("stop"));
+        t.stream_event(Protocol::Openai, None, &mut fin);
+        assert_eq!(fin["choices"][0]["delta"], json!({"content": "<"}));
+        assert!(t.stream_end(Protocol::Openai).is_empty(), "nothing left for the end");
+
+        // No finish_reason (the stream just ends): the end hook releases it, ids copied.
+        let t = one(json!("reasoning"));
+        let mut a = chunk(json!({"content": "<think>plan</thi"}), None);
+        t.stream_event(Protocol::Openai, None, &mut a);
+        assert_eq!(a["choices"][0]["delta"], json!({"content": "", "reasoning_content": "plan"}));
+        let end = t.stream_end(Protocol::Openai);
+        assert_eq!(end.len(), 1);
+        assert_eq!(
+            end[0].1,
+            json!({"id": "c1", "object": "chat.completion.chunk", "created": 7, "model": "qwq",
+                   "choices": [{"index": 0, "delta": {"reasoning_content": "</thi"}, "finish_reason": null}]})
+        );
+        assert!(t.stream_end(Protocol::Openai).is_empty(), "released once");
+        let text = to_anthropic(one(json!("reasoning")).as_ref(), &[chunk(json!({"content": "<"}), None)]);
+        assert!(text.contains(r#""text":"<""#), "{text}");
+
+        // Without think_tags nothing is held.
+        let off = one(json!(["reasoning", {"think_tags": false}]));
+        let mut a = chunk(json!({"content": "<thi"}), None);
+        off.stream_event(Protocol::Openai, None, &mut a);
+        assert_eq!(a["choices"][0]["delta"]["content"], "<thi");
+        assert!(off.stream_end(Protocol::Openai).is_empty());
     }
 }

@@ -132,6 +132,15 @@ fn clean(schema: &mut Value, defs: &Map<String, Value>, depth: usize) {
         }
     }
 
+    // A type beside an anyOf of bare types — what `allOf: [{type: [number, string]},
+    // {type: number, …}]` merges into — is their intersection: that type.
+    if let (Some(Value::String(t)), Some(Value::Array(any))) = (obj.get("type"), obj.get("anyOf")) {
+        let bare = |v: &Value| v.as_object().is_some_and(|o| o.len() == 1 && o.contains_key("type"));
+        if any.iter().all(bare) && any.iter().any(|a| a.get("type").and_then(Value::as_str) == Some(t)) {
+            obj.remove("anyOf");
+        }
+    }
+
     // format: only enum and date-time survive.
     if let Some(f) = obj.get("format").and_then(Value::as_str) {
         if f != "enum" && f != "date-time" {
@@ -257,6 +266,23 @@ mod tests {
         assert_eq!(p["edits"]["items"]["required"], json!(["old", "new"]));
         assert_eq!(p["edits"]["items"]["properties"]["old"]["type"], "string");
         assert_eq!(s["required"], json!(["command"]));
+    }
+
+    #[test]
+    fn all_of_a_type_list_and_a_bounded_number_is_a_number() {
+        // An MCP server's schema (zod `z.union([z.number(), z.string()]).pipe(z.number().positive())`).
+        let mut s = json!({"type": "object", "properties": {"maxLength": {
+            "allOf": [{"type": ["number", "string"]}, {"type": "number", "exclusiveMinimum": 0, "maximum": 1000000}],
+            "default": 20000}}});
+        clean_schema_for_gemini(&mut s);
+        assert_eq!(s["properties"]["maxLength"], json!({"type": "number", "maximum": 1000000}));
+        // A type list alone stays a choice; a type outside the choice is left as it is.
+        let mut s = json!({"type": ["boolean", "string"], "default": false});
+        clean_schema_for_gemini(&mut s);
+        assert_eq!(s, json!({"anyOf": [{"type": "boolean"}, {"type": "string"}]}));
+        let mut s = json!({"allOf": [{"type": ["number", "string"]}, {"type": "boolean"}]});
+        clean_schema_for_gemini(&mut s);
+        assert_eq!(s, json!({"anyOf": [{"type": "number"}, {"type": "string"}], "type": "boolean"}));
     }
 
     #[test]
