@@ -180,6 +180,11 @@ pub fn stream_converter(upstream: Protocol, client: Protocol, client_model: &str
     convert::stream::stream_converter(upstream, client, client_model)
 }
 
+/// Usage from the bytes of a non-stream response body (only the usage object is parsed).
+pub fn usage_from_bytes(p: Protocol, body: &[u8]) -> Usage {
+    convert::response::usage_from_bytes(p, body)
+}
+
 /// Usage from a non-stream response body of the given protocol.
 pub fn usage_from_response(p: Protocol, body: &serde_json::Value) -> Usage {
     convert::response::usage_from_response(p, body)

@@ -29,25 +29,38 @@ pub struct SseParser {
 }
 
 impl SseParser {
-    /// Feed one chunk; complete events are appended to `out`.
+    /// Feed one chunk; complete events are appended to `out`. Lines wholly inside the
+    /// chunk are parsed in place; only a line split across chunks is copied.
     pub fn feed(&mut self, chunk: &[u8], out: &mut Vec<SseEvent>) {
-        for &b in chunk {
-            match b {
-                b'\n' if self.last_was_cr => {
-                    // second half of a CRLF already handled at the CR
-                    self.last_was_cr = false;
-                }
-                b'\r' | b'\n' => {
-                    self.last_was_cr = b == b'\r';
-                    let line = std::mem::take(&mut self.line);
-                    self.process_line(&line, out);
-                }
-                _ => {
-                    self.last_was_cr = false;
-                    self.line.push(b);
+        let mut rest = chunk;
+        if self.last_was_cr {
+            // The second half of a CRLF split across chunks: already handled at the CR.
+            self.last_was_cr = false;
+            if rest.first() == Some(&b'\n') {
+                rest = &rest[1..];
+            }
+        }
+        while let Some(i) = memchr::memchr2(b'\r', b'\n', rest) {
+            if self.line.is_empty() {
+                self.process_line(&rest[..i], out);
+            } else {
+                self.line.extend_from_slice(&rest[..i]);
+                let line = std::mem::take(&mut self.line);
+                self.process_line(&line, out);
+                self.line = line;
+                self.line.clear();
+            }
+            let cr = rest[i] == b'\r';
+            rest = &rest[i + 1..];
+            if cr {
+                match rest.first() {
+                    Some(b'\n') => rest = &rest[1..],
+                    None => self.last_was_cr = true,
+                    Some(_) => {}
                 }
             }
         }
+        self.line.extend_from_slice(rest);
     }
 
     /// End of input: dispatch a pending event that lacked its final blank
@@ -56,6 +69,8 @@ impl SseParser {
         if !self.line.is_empty() {
             let line = std::mem::take(&mut self.line);
             self.process_line(&line, out);
+            self.line = line;
+            self.line.clear();
         }
         self.dispatch(out);
     }
@@ -143,6 +158,20 @@ mod tests {
         ];
         for split in 1..input.len() {
             assert_eq!(parse_split(input, split), expected, "split {split}");
+        }
+    }
+
+    #[test]
+    fn every_two_part_split_gives_same_events() {
+        let input = b"event: a\r\ndata: x\r\n\r\ndata: y\r\rdata: z\n\n";
+        let whole = parse_split(input, input.len());
+        assert_eq!(whole.len(), 3);
+        for i in 0..=input.len() {
+            let mut p = SseParser::default();
+            let mut out = Vec::new();
+            p.feed(&input[..i], &mut out);
+            p.feed(&input[i..], &mut out);
+            assert_eq!(out, whole, "split at {i}");
         }
     }
 

@@ -346,7 +346,8 @@ impl Proxy {
             rule: None,
             body_modified: false,
         };
-        let mut out = self.route_and_forward(&inbound, &trail).await;
+        let mut trail = trail;
+        let mut out = self.route_and_forward(&inbound, &mut trail).await;
         out.headers.insert(
             "x-request-id",
             HeaderValue::from_str(&trail.request_id).unwrap_or(HeaderValue::from_static("invalid")),
@@ -487,10 +488,9 @@ impl Proxy {
         self.affinity.set(session, channel_id);
     }
 
-    async fn route_and_forward(self: &Arc<Self>, inbound: &Inbound, trail: &Trail) -> Outbound {
+    async fn route_and_forward(self: &Arc<Self>, inbound: &Inbound, trail: &mut Trail) -> Outbound {
         let p = trail.protocol;
         let snap = self.engine.snapshot();
-        let mut trail = trail.clone();
         let mut parsed: Option<serde_json::Value> = None;
         let mut target = None;
         if !snap.ruleset.is_empty() {
@@ -516,7 +516,7 @@ impl Proxy {
             trail.body_modified = super::rules::strip_subagent_tag(super::routing::rules_protocol(p), &mut v);
             parsed = Some(v);
         }
-        let trail = &trail;
+        let trail = &*trail;
         let (ordered, down) = self.order_candidates(&snap, &trail.routed_model, target, trail.session.as_deref());
         if ordered.is_empty() {
             let out = if down.is_empty() {
@@ -710,7 +710,15 @@ impl Proxy {
                 return Outcome::Final(client_error(trail.protocol, 400, &format!("channel {}: {e}", ch.name)));
             }
         };
-        let url = upstream::endpoint_url(ch, &upstream_model, trail.stream, inbound.query.as_deref());
+        let url = match cand.rt.parsed_url(upstream::endpoint_url(
+            ch,
+            &upstream_model,
+            trail.stream,
+            inbound.query.as_deref(),
+        )) {
+            Ok(u) => u,
+            Err(e) => return Outcome::Retry { status: None, error: e, wait: None, last: None },
+        };
         let key = ch.api_keys.get(key_idx).map(|k| k.expose());
         let mut headers = upstream::auth_headers(ch, key, &inbound.headers, trail.protocol);
         if let Ok(v) = HeaderValue::from_str(&format!("00-{}-{}-01", trail.trace_id, trail.span_id)) {
@@ -718,7 +726,7 @@ impl Proxy {
         }
         let timeout = ch.timeout_s.map(Duration::from_secs).unwrap_or(self.cfg.first_byte_timeout);
         let sent = Instant::now();
-        let req = self.client.post(&url).headers(headers).body(body);
+        let req = self.client.post(url).headers(headers).body(body);
         let resp = match tokio::time::timeout(timeout, req.send()).await {
             Err(_) => {
                 return Outcome::Retry {
@@ -824,8 +832,14 @@ impl Proxy {
             Ok(Ok(b)) => b,
         };
         let upstream_elapsed = sent.elapsed();
-        let mut value: Option<serde_json::Value> = serde_json::from_slice(&body).ok();
-        let usage = value.as_ref().map(|v| protocol::usage_from_response(ch.protocol, v)).unwrap_or_default();
+        // A Value only when the body changes (conversion or transformers); usage alone is
+        // read straight from the bytes.
+        let needs_value = ch.protocol != trail.protocol || pipeline.is_some();
+        let mut value: Option<serde_json::Value> = if needs_value { serde_json::from_slice(&body).ok() } else { None };
+        let usage = match value.as_ref() {
+            Some(v) => protocol::usage_from_response(ch.protocol, v),
+            None => protocol::usage_from_bytes(ch.protocol, &body),
+        };
         if let (Some(p), Some(v)) = (pipeline.as_ref(), value.as_mut()) {
             p.response(ch.protocol, v);
         }

@@ -80,24 +80,24 @@ impl Scan {
         match self.protocol {
             Protocol::Anthropic => match ev.event.as_deref() {
                 Some("message_start") => {
-                    if let Ok(v) = serde_json::from_str::<serde_json::Value>(&ev.data) {
-                        self.usage = protocol::usage_from_response(Protocol::Anthropic, &v["message"]);
+                    if let Ok(v) = serde_json::from_str::<AnthropicStart>(&ev.data) {
+                        if let Some(u) = v.message.usage {
+                            self.usage = protocol::convert::response::from_anthropic_usage(&u);
+                        }
                     }
                 }
                 Some("message_delta") => {
-                    if let Ok(v) = serde_json::from_str::<serde_json::Value>(&ev.data) {
-                        let u = &v["usage"];
-                        let get = |k: &str| u.get(k).and_then(|x| x.as_u64());
-                        if let Some(o) = get("output_tokens") {
+                    if let Ok(AnthropicDelta { usage: Some(u) }) = serde_json::from_str::<AnthropicDelta>(&ev.data) {
+                        if let Some(o) = u.output_tokens {
                             self.usage.output = o;
                         }
-                        if let Some(i) = get("input_tokens").filter(|i| *i > 0) {
+                        if let Some(i) = u.input_tokens.filter(|i| *i > 0) {
                             self.usage.input = i;
                         }
-                        if let Some(c) = get("cache_read_input_tokens").filter(|i| *i > 0) {
+                        if let Some(c) = u.cache_read_input_tokens.filter(|i| *i > 0) {
                             self.usage.cache_read = c;
                         }
-                        if let Some(c) = get("cache_creation_input_tokens").filter(|i| *i > 0) {
+                        if let Some(c) = u.cache_creation_input_tokens.filter(|i| *i > 0) {
                             self.usage.cache_write = c;
                         }
                     }
@@ -111,11 +111,11 @@ impl Scan {
                 if d == "[DONE]" {
                     self.terminal = true;
                 } else if d.contains("\"error\"") || d.contains("\"usage\"") {
-                    if let Ok(v) = serde_json::from_str::<serde_json::Value>(d) {
-                        if v.get("error").is_some_and(|e| !e.is_null()) {
+                    if let Ok(c) = serde_json::from_str::<OpenaiChunk>(d) {
+                        if c.error.is_some() {
                             self.error = Some(error_message(d));
-                        } else if v.get("usage").is_some_and(|u| u.is_object()) {
-                            self.usage = protocol::usage_from_response(Protocol::Openai, &v);
+                        } else if let Some(u) = c.usage {
+                            self.usage = protocol::convert::response::from_openai_usage(&u);
                         }
                     }
                 }
@@ -138,6 +138,47 @@ impl Scan {
             }
         }
     }
+}
+
+// Typed peeks at the few stream events the relay learns from: only the usage and error
+// parts are deserialised, everything else is skipped without building a Value.
+
+#[derive(serde::Deserialize)]
+struct AnthropicStart {
+    message: AnthropicStartMessage,
+}
+
+#[derive(serde::Deserialize)]
+struct AnthropicStartMessage {
+    #[serde(default)]
+    usage: Option<protocol::anthropic::Usage>,
+}
+
+#[derive(serde::Deserialize)]
+struct AnthropicDelta {
+    #[serde(default)]
+    usage: Option<DeltaUsage>,
+}
+
+#[derive(serde::Deserialize)]
+struct DeltaUsage {
+    #[serde(default)]
+    output_tokens: Option<u64>,
+    #[serde(default)]
+    input_tokens: Option<u64>,
+    #[serde(default)]
+    cache_read_input_tokens: Option<u64>,
+    #[serde(default)]
+    cache_creation_input_tokens: Option<u64>,
+}
+
+#[derive(serde::Deserialize)]
+struct OpenaiChunk {
+    /// Present and not null: an in-band error.
+    #[serde(default)]
+    error: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    usage: Option<protocol::openai::Usage>,
 }
 
 fn error_message(data: &str) -> String {

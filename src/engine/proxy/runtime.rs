@@ -61,6 +61,9 @@ pub struct ChannelRuntime {
     last_error: Mutex<Option<String>>,
     key_cooldown: Mutex<Vec<Option<Instant>>>,
     key_rr: AtomicUsize,
+    /// The last upstream URL parsed for this channel: parsing (host, IDNA) costs more than
+    /// comparing the string, and a channel's URL rarely changes between requests.
+    url: Mutex<Option<(String, reqwest::Url)>>,
 }
 
 impl Default for ChannelRuntime {
@@ -82,6 +85,7 @@ impl Default for ChannelRuntime {
             last_error: Mutex::new(None),
             key_cooldown: Mutex::new(Vec::new()),
             key_rr: AtomicUsize::new(0),
+            url: Mutex::new(None),
         }
     }
 }
@@ -118,6 +122,19 @@ pub struct ChannelStats {
 const EWMA_DECAY: f64 = 0.3;
 
 impl ChannelRuntime {
+    /// `url` parsed, from the cache when it is the same as last time.
+    pub fn parsed_url(&self, url: String) -> Result<reqwest::Url, String> {
+        let mut cached = self.url.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((s, u)) = cached.as_ref() {
+            if *s == url {
+                return Ok(u.clone());
+            }
+        }
+        let u = reqwest::Url::parse(&url).map_err(|e| format!("the upstream URL {url:?} is not valid: {e}"))?;
+        *cached = Some((url, u.clone()));
+        Ok(u)
+    }
+
     /// Whether this channel may take an attempt now (without reserving the half-open trial).
     pub fn admissible(&self, now: Instant) -> bool {
         if !self.blocked.load(Ordering::Acquire) {
@@ -325,6 +342,19 @@ impl Runtimes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parsed_url_follows_the_string_it_is_given() {
+        let r = ChannelRuntime::default();
+        let a = r.parsed_url("http://127.0.0.1:9/v1/messages".into()).unwrap();
+        assert_eq!(a.as_str(), "http://127.0.0.1:9/v1/messages");
+        // A changed base URL (channel edited) or query is parsed afresh, never served stale.
+        let b = r.parsed_url("http://127.0.0.1:9/v1/messages?beta=true".into()).unwrap();
+        assert_eq!(b.as_str(), "http://127.0.0.1:9/v1/messages?beta=true");
+        assert_eq!(r.parsed_url("http://127.0.0.1:9/v1/messages?beta=true".into()).unwrap(), b);
+        let e = r.parsed_url("http://[bad/v1".into()).unwrap_err();
+        assert!(e.contains("is not valid"), "{e}");
+    }
 
     #[test]
     fn breaker_opens_at_threshold_half_opens_and_heals() {

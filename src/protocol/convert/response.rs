@@ -39,6 +39,33 @@ pub fn convert_response(upstream: Protocol, client: Protocol, body: &Value, clie
     out.map_err(|e| ConvertError::Upstream(e.to_string()))
 }
 
+/// See [`crate::protocol::usage_from_bytes`].
+pub fn usage_from_bytes(p: Protocol, body: &[u8]) -> Usage {
+    #[derive(serde::Deserialize)]
+    struct A {
+        #[serde(default)]
+        usage: Option<a::Usage>,
+    }
+    #[derive(serde::Deserialize)]
+    struct O {
+        #[serde(default)]
+        usage: Option<o::Usage>,
+    }
+    #[derive(serde::Deserialize)]
+    struct G {
+        #[serde(default, rename = "usageMetadata")]
+        usage: Option<g::UsageMetadata>,
+    }
+    match p {
+        Protocol::Anthropic => {
+            serde_json::from_slice::<A>(body).ok().and_then(|b| b.usage).map(|u| from_anthropic_usage(&u))
+        }
+        Protocol::Openai => serde_json::from_slice::<O>(body).ok().and_then(|b| b.usage).map(|u| from_openai_usage(&u)),
+        Protocol::Gemini => serde_json::from_slice::<G>(body).ok().and_then(|b| b.usage).map(|u| from_gemini_usage(&u)),
+    }
+    .unwrap_or_default()
+}
+
 /// See [`crate::protocol::usage_from_response`].
 pub fn usage_from_response(p: Protocol, body: &Value) -> Usage {
     let Some(u) = body.get(match p {
@@ -561,6 +588,18 @@ mod tests {
         let deepseek = json!({"usage": {"prompt_tokens": 50, "completion_tokens": 5, "prompt_cache_hit_tokens": 40}});
         assert_eq!(usage_from_response(Protocol::Openai, &deepseek).cache_read, 40);
         assert_eq!(usage_from_response(Protocol::Openai, &json!({})), Usage::default());
+        // The byte form (what the proxy uses) agrees with the Value form everywhere.
+        for (p, v) in [
+            (Protocol::Anthropic, anthropic_fixture()),
+            (Protocol::Openai, openai_fixture()),
+            (Protocol::Gemini, gemini_fixture()),
+            (Protocol::Openai, deepseek.clone()),
+            (Protocol::Openai, json!({"usage": null})),
+            (Protocol::Anthropic, json!({"usage": "odd"})),
+        ] {
+            assert_eq!(usage_from_bytes(p, v.to_string().as_bytes()), usage_from_response(p, &v), "{v}");
+        }
+        assert_eq!(usage_from_bytes(Protocol::Anthropic, b"not json"), Usage::default());
     }
 
     #[test]
