@@ -17,6 +17,7 @@ use super::balancer::Candidate;
 use super::records::Attempt;
 use super::{copy_passthrough, describe_reqwest, Inbound, OutBody, Outbound, Outcome, Proxy, Trail};
 use crate::engine::transform::{is_end_marker, Pipeline};
+use crate::protocol::convert::response::UsagePeek;
 use crate::protocol::sse::{SseEvent, SseParser};
 use crate::protocol::{self, Protocol, StreamConverter, Usage};
 
@@ -82,7 +83,7 @@ impl Scan {
                 Some("message_start") => {
                     if let Ok(v) = serde_json::from_str::<AnthropicStart>(&ev.data) {
                         if let Some(u) = v.message.usage {
-                            self.usage = protocol::convert::response::from_anthropic_usage(&u);
+                            self.usage = u.usage(Protocol::Anthropic);
                         }
                     }
                 }
@@ -115,7 +116,7 @@ impl Scan {
                         if c.error.is_some() {
                             self.error = Some(error_message(d));
                         } else if let Some(u) = c.usage {
-                            self.usage = protocol::convert::response::from_openai_usage(&u);
+                            self.usage = u.usage(Protocol::Openai);
                         }
                     }
                 }
@@ -151,7 +152,7 @@ struct AnthropicStart {
 #[derive(serde::Deserialize)]
 struct AnthropicStartMessage {
     #[serde(default)]
-    usage: Option<protocol::anthropic::Usage>,
+    usage: Option<UsagePeek>,
 }
 
 #[derive(serde::Deserialize)]
@@ -178,7 +179,7 @@ struct OpenaiChunk {
     #[serde(default)]
     error: Option<serde::de::IgnoredAny>,
     #[serde(default)]
-    usage: Option<protocol::openai::Usage>,
+    usage: Option<UsagePeek>,
 }
 
 fn error_message(data: &str) -> String {

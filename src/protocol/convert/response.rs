@@ -42,28 +42,96 @@ pub fn convert_response(upstream: Protocol, client: Protocol, body: &Value, clie
 /// See [`crate::protocol::usage_from_bytes`].
 pub fn usage_from_bytes(p: Protocol, body: &[u8]) -> Usage {
     #[derive(serde::Deserialize)]
-    struct A {
-        #[serde(default)]
-        usage: Option<a::Usage>,
+    struct Body {
+        #[serde(default, alias = "usageMetadata")]
+        usage: Option<UsagePeek>,
     }
-    #[derive(serde::Deserialize)]
-    struct O {
-        #[serde(default)]
-        usage: Option<o::Usage>,
-    }
-    #[derive(serde::Deserialize)]
-    struct G {
-        #[serde(default, rename = "usageMetadata")]
-        usage: Option<g::UsageMetadata>,
-    }
-    match p {
-        Protocol::Anthropic => {
-            serde_json::from_slice::<A>(body).ok().and_then(|b| b.usage).map(|u| from_anthropic_usage(&u))
+    serde_json::from_slice::<Body>(body).ok().and_then(|b| b.usage).map(|u| u.usage(p)).unwrap_or_default()
+}
+
+/// The usage object of any of the three protocols, flat: the proxy reads usage from every
+/// response and stream, and the typed wire models' unknown-field maps (`flatten`) cost
+/// several times more to fill than the handful of counters read here.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct UsagePeek {
+    // Anthropic
+    #[serde(default)]
+    input_tokens: Option<u64>,
+    #[serde(default)]
+    output_tokens: Option<u64>,
+    #[serde(default)]
+    cache_creation_input_tokens: Option<u64>,
+    #[serde(default)]
+    cache_read_input_tokens: Option<u64>,
+    // OpenAI (and DeepSeek's prompt_cache_hit_tokens)
+    #[serde(default)]
+    prompt_tokens: Option<u64>,
+    #[serde(default)]
+    completion_tokens: Option<u64>,
+    #[serde(default)]
+    prompt_tokens_details: Option<DetailsPeek>,
+    #[serde(default)]
+    completion_tokens_details: Option<DetailsPeek>,
+    #[serde(default)]
+    prompt_cache_hit_tokens: Option<u64>,
+    // Gemini
+    #[serde(default, rename = "promptTokenCount")]
+    prompt_token_count: Option<u64>,
+    #[serde(default, rename = "candidatesTokenCount")]
+    candidates_token_count: Option<u64>,
+    #[serde(default, rename = "cachedContentTokenCount")]
+    cached_content_token_count: Option<u64>,
+    #[serde(default, rename = "thoughtsTokenCount")]
+    thoughts_token_count: Option<u64>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct DetailsPeek {
+    #[serde(default)]
+    cached_tokens: Option<u64>,
+    #[serde(default)]
+    reasoning_tokens: Option<u64>,
+}
+
+impl UsagePeek {
+    /// The counters as `p` defines them (same rules as [`usage_from_response`]).
+    pub fn usage(&self, p: Protocol) -> Usage {
+        match p {
+            Protocol::Anthropic => Usage {
+                input: self.input_tokens.unwrap_or(0),
+                output: self.output_tokens.unwrap_or(0),
+                cache_read: self.cache_read_input_tokens.unwrap_or(0),
+                cache_write: self.cache_creation_input_tokens.unwrap_or(0),
+                reasoning: 0,
+            },
+            Protocol::Openai => {
+                let cached = self
+                    .prompt_tokens_details
+                    .as_ref()
+                    .and_then(|d| d.cached_tokens)
+                    .or(self.prompt_cache_hit_tokens)
+                    .unwrap_or(0);
+                Usage {
+                    input: self.prompt_tokens.unwrap_or(0).saturating_sub(cached),
+                    output: self.completion_tokens.unwrap_or(0),
+                    cache_read: cached,
+                    cache_write: 0,
+                    reasoning: self.completion_tokens_details.as_ref().and_then(|d| d.reasoning_tokens).unwrap_or(0),
+                }
+            }
+            Protocol::Gemini => {
+                let cached = self.cached_content_token_count.unwrap_or(0);
+                let thoughts = self.thoughts_token_count.unwrap_or(0);
+                Usage {
+                    input: self.prompt_token_count.unwrap_or(0).saturating_sub(cached),
+                    output: self.candidates_token_count.unwrap_or(0) + thoughts,
+                    cache_read: cached,
+                    cache_write: 0,
+                    reasoning: thoughts,
+                }
+            }
         }
-        Protocol::Openai => serde_json::from_slice::<O>(body).ok().and_then(|b| b.usage).map(|u| from_openai_usage(&u)),
-        Protocol::Gemini => serde_json::from_slice::<G>(body).ok().and_then(|b| b.usage).map(|u| from_gemini_usage(&u)),
     }
-    .unwrap_or_default()
 }
 
 /// See [`crate::protocol::usage_from_response`].
