@@ -6,6 +6,7 @@
 //! [`Outbound`] into an HTTP response; everything a client can observe is decided here.
 
 pub mod balancer;
+pub mod client;
 mod relay;
 pub mod runtime;
 pub mod upstream;
@@ -162,7 +163,7 @@ pub struct Proxy {
     engine: Arc<Engine>,
     rt_cache: arc_swap::ArcSwap<RtCache>,
     cfg: ProxyConfig,
-    client: reqwest::Client,
+    client: client::Upstream,
     runtimes: Arc<Runtimes>,
     balancer: Balancer,
     affinity: Affinity,
@@ -242,16 +243,7 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 impl Proxy {
     /// Build the proxy over an engine.
     pub fn new(engine: Arc<Engine>, cfg: ProxyConfig, recorder: Recorder) -> Proxy {
-        let client = reqwest::Client::builder()
-            .connect_timeout(cfg.connect_timeout)
-            .pool_idle_timeout(Duration::from_secs(90))
-            .pool_max_idle_per_host(256)
-            .tcp_nodelay(true)
-            // An API call is never redirected: a 3xx goes back to the client as it came.
-            // (reqwest's redirect layer also re-parsed every request's URL: ~4 % of CPU.)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("the HTTP client builds");
+        let client = client::Upstream::new(cfg.connect_timeout);
         let runtimes = Arc::new(Runtimes::default());
         // A channel stored as rate_limited by an earlier run gets one trial, then heals or not.
         for ch in engine.snapshot().channels.iter().filter(|c| c.status == Status::RateLimited) {
@@ -756,8 +748,8 @@ impl Proxy {
         }
         let timeout = ch.timeout_s.map(Duration::from_secs).unwrap_or(self.cfg.first_byte_timeout);
         let sent = Instant::now();
-        let req = self.client.post(url).headers(headers).body(body);
-        let resp = match tokio::time::timeout(timeout, req.send()).await {
+        let req = self.client.post(url, headers, body);
+        let resp = match tokio::time::timeout(timeout, req).await {
             Err(_) => {
                 return Outcome::Retry {
                     status: None,
@@ -767,7 +759,7 @@ impl Proxy {
                 }
             }
             Ok(Err(e)) => {
-                return Outcome::Retry { status: None, error: describe_reqwest(&e), wait: None, last: None };
+                return Outcome::Retry { status: None, error: e.to_string(), wait: None, last: None };
             }
             Ok(Ok(r)) => r,
         };
@@ -856,9 +848,7 @@ impl Proxy {
                     last: None,
                 }
             }
-            Ok(Err(e)) => {
-                return Outcome::Retry { status: Some(status), error: describe_reqwest(&e), wait: None, last: None }
-            }
+            Ok(Err(e)) => return Outcome::Retry { status: Some(status), error: e.to_string(), wait: None, last: None },
             Ok(Ok(b)) => b,
         };
         let upstream_elapsed = sent.elapsed();
@@ -1124,30 +1114,6 @@ pub(crate) fn copy_passthrough(from: &HeaderMap, to: &mut HeaderMap) {
             to.append(k.clone(), v.clone());
         }
     }
-}
-
-/// A reqwest error as a short sentence.
-pub(crate) fn describe_reqwest(e: &reqwest::Error) -> String {
-    let mut msg = if e.is_connect() {
-        "could not connect".to_string()
-    } else if e.is_timeout() {
-        "timed out".to_string()
-    } else if e.is_body() || e.is_decode() {
-        "the connection broke while reading the response".to_string()
-    } else {
-        "the request failed".to_string()
-    };
-    let mut src = std::error::Error::source(e);
-    let mut depth = 0;
-    while let Some(s) = src {
-        if depth == 2 {
-            break;
-        }
-        msg.push_str(&format!(": {s}"));
-        src = s.source();
-        depth += 1;
-    }
-    msg
 }
 
 /// A W3C traceparent's trace id and parent span, or a fresh trace.

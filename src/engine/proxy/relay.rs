@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 
 use super::balancer::Candidate;
 use super::records::Attempt;
-use super::{copy_passthrough, describe_reqwest, Inbound, OutBody, Outbound, Outcome, Proxy, Trail};
+use super::{copy_passthrough, Inbound, OutBody, Outbound, Outcome, Proxy, Trail};
 use crate::engine::transform::{is_end_marker, Pipeline};
 use crate::protocol::convert::response::UsagePeek;
 use crate::protocol::sse::{SseEvent, SseParser};
@@ -307,7 +307,7 @@ pub(super) async fn start(
     _inbound: &Inbound,
     trail: &Trail,
     cand: &Candidate,
-    mut resp: reqwest::Response,
+    mut resp: super::client::Response,
     resp_headers: HeaderMap,
     sent: Instant,
     upstream_model: &str,
@@ -345,7 +345,7 @@ pub(super) async fn start(
                     last: None,
                 }
             }
-            Ok(Err(e)) => return Outcome::Retry { status: None, error: describe_reqwest(&e), wait: None, last: None },
+            Ok(Err(e)) => return Outcome::Retry { status: None, error: e.to_string(), wait: None, last: None },
             Ok(Ok(None)) if pending.is_empty() => {
                 return Outcome::Retry {
                     status: None,
@@ -426,7 +426,7 @@ pub(super) async fn start(
                     break;
                 }
                 Ok(Err(e)) => {
-                    failure = Some(format!("the upstream stream broke: {}", describe_reqwest(&e)));
+                    failure = Some(format!("the upstream stream broke: {e}"));
                     break;
                 }
                 Ok(Ok(None)) => {

@@ -63,7 +63,7 @@ pub struct ChannelRuntime {
     key_rr: AtomicUsize,
     /// The last upstream URL parsed for this channel: parsing (host, IDNA) costs more than
     /// comparing the string, and a channel's URL rarely changes between requests.
-    url: Mutex<Option<(String, reqwest::Url)>>,
+    url: Mutex<Option<(String, http::Uri)>>,
 }
 
 impl Default for ChannelRuntime {
@@ -123,14 +123,19 @@ const EWMA_DECAY: f64 = 0.3;
 
 impl ChannelRuntime {
     /// `url` parsed, from the cache when it is the same as last time.
-    pub fn parsed_url(&self, url: String) -> Result<reqwest::Url, String> {
+    pub fn parsed_url(&self, url: String) -> Result<http::Uri, String> {
         let mut cached = self.url.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((s, u)) = cached.as_ref() {
             if *s == url {
                 return Ok(u.clone());
             }
         }
-        let u = reqwest::Url::parse(&url).map_err(|e| format!("the upstream URL {url:?} is not valid: {e}"))?;
+        let u = http::Uri::try_from(url.as_str())
+            .ok()
+            .filter(|u| u.scheme().is_some() && u.host().is_some_and(|h| !h.is_empty()))
+            .ok_or_else(|| {
+                format!("the upstream URL {url:?} is not valid (it needs http:// or https:// and a host)")
+            })?;
         *cached = Some((url, u.clone()));
         Ok(u)
     }
@@ -347,12 +352,12 @@ mod tests {
     fn parsed_url_follows_the_string_it_is_given() {
         let r = ChannelRuntime::default();
         let a = r.parsed_url("http://127.0.0.1:9/v1/messages".into()).unwrap();
-        assert_eq!(a.as_str(), "http://127.0.0.1:9/v1/messages");
+        assert_eq!(a.to_string(), "http://127.0.0.1:9/v1/messages");
         // A changed base URL (channel edited) or query is parsed afresh, never served stale.
         let b = r.parsed_url("http://127.0.0.1:9/v1/messages?beta=true".into()).unwrap();
-        assert_eq!(b.as_str(), "http://127.0.0.1:9/v1/messages?beta=true");
+        assert_eq!(b.to_string(), "http://127.0.0.1:9/v1/messages?beta=true");
         assert_eq!(r.parsed_url("http://127.0.0.1:9/v1/messages?beta=true".into()).unwrap(), b);
-        let e = r.parsed_url("http://[bad/v1".into()).unwrap_err();
+        let e = r.parsed_url("/v1/messages".into()).unwrap_err();
         assert!(e.contains("is not valid"), "{e}");
     }
 
