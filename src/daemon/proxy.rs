@@ -39,7 +39,12 @@ pub fn into_response(o: Outbound) -> Response {
         OutBody::Stream(rx) => warp::reply::stream(Chunks(rx)).into_response(),
     };
     *resp.status_mut() = StatusCode::from_u16(o.status).unwrap_or(StatusCode::BAD_GATEWAY);
-    resp.headers_mut().extend(o.headers);
+    if resp.headers().is_empty() {
+        // Moved, not re-hashed header by header.
+        *resp.headers_mut() = o.headers;
+    } else {
+        resp.headers_mut().extend(o.headers);
+    }
     resp
 }
 

@@ -895,7 +895,7 @@ impl Proxy {
         if let Some(s) = &trail.session {
             self.affinity.set(s, &ch.id);
         }
-        let mut headers = HeaderMap::new();
+        let mut headers = HeaderMap::with_capacity(24);
         headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
         copy_passthrough(&resp_headers, &mut headers);
         let bytes_out = out_body.len() as u64;

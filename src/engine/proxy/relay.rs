@@ -391,7 +391,7 @@ pub(super) async fn start(
         proxy.affinity.set(s, &ch.id);
     }
     let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(CLIENT_BUFFER);
-    let mut headers = HeaderMap::new();
+    let mut headers = HeaderMap::with_capacity(24);
     headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
     headers.insert(http::header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     copy_passthrough(&resp_headers, &mut headers);

@@ -58,7 +58,7 @@ pub fn count_tokens_url(ch: &Channel) -> String {
 
 /// Auth and protocol headers for an upstream request.
 pub fn auth_headers(ch: &Channel, key: Option<&str>, client: &HeaderMap, client_protocol: Protocol) -> HeaderMap {
-    let mut h = HeaderMap::new();
+    let mut h = HeaderMap::with_capacity(8);
     h.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     h.insert(http::header::USER_AGENT, HeaderValue::from_static(concat!("routex/", env!("CARGO_PKG_VERSION"))));
     if let Some(key) = key.and_then(|k| HeaderValue::from_str(k).ok()) {

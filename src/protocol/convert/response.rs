@@ -46,7 +46,35 @@ pub fn usage_from_bytes(p: Protocol, body: &[u8]) -> Usage {
         #[serde(default, alias = "usageMetadata")]
         usage: Option<UsagePeek>,
     }
+    if let Some(u) = usage_at_end(p, body) {
+        return u;
+    }
     serde_json::from_slice::<Body>(body).ok().and_then(|b| b.usage).map(|u| u.usage(p)).unwrap_or_default()
+}
+
+/// The fast path of [`usage_from_bytes`]: Anthropic (and most servers) put the usage object
+/// last, so find its key from the end and parse only that object — but only when nothing
+/// but the document's closing brace follows it, which proves it is a top-level key and
+/// not one nested in content. Otherwise None, and the caller parses the whole body.
+fn usage_at_end(p: Protocol, body: &[u8]) -> Option<Usage> {
+    let key: &[u8] = match p {
+        Protocol::Anthropic | Protocol::Openai => b"\"usage\"",
+        Protocol::Gemini => b"\"usageMetadata\"",
+    };
+    let at = memchr::memmem::rfind(body, key)?;
+    if !matches!(body[..at].iter().rev().find(|b| !b.is_ascii_whitespace()), Some(b',' | b'{')) {
+        return None;
+    }
+    let rest = &body[at + key.len()..];
+    let colon = rest.iter().position(|b| !b.is_ascii_whitespace())?;
+    if rest[colon] != b':' {
+        return None;
+    }
+    let value = &rest[colon + 1..];
+    let mut values = serde_json::Deserializer::from_slice(value).into_iter::<Option<UsagePeek>>();
+    let peek = values.next()?.ok()?;
+    let tail = value[values.byte_offset()..].trim_ascii();
+    (tail == b"}").then(|| peek.map(|u| u.usage(p)).unwrap_or_default())
 }
 
 /// The usage object of any of the three protocols, flat: the proxy reads usage from every
@@ -668,6 +696,16 @@ mod tests {
             assert_eq!(usage_from_bytes(p, v.to_string().as_bytes()), usage_from_response(p, &v), "{v}");
         }
         assert_eq!(usage_from_bytes(Protocol::Anthropic, b"not json"), Usage::default());
+        // The end-of-body fast path takes only a top-level usage object.
+        let nested = br#"{"content":[{"type":"tool_use","input":{"usage":{"input_tokens":999}}}],"usage":{"input_tokens":5,"output_tokens":2}}"#;
+        assert!(usage_at_end(Protocol::Anthropic, nested).is_some());
+        assert_eq!(usage_from_bytes(Protocol::Anthropic, nested).input, 5);
+        let usage_first = br#"{"usage":{"input_tokens":5,"output_tokens":2},"content":[{"type":"tool_use","input":{"usage":{"input_tokens":999}}}]}"#;
+        assert_eq!(usage_at_end(Protocol::Anthropic, usage_first), None, "a nested key is not taken");
+        assert_eq!(usage_from_bytes(Protocol::Anthropic, usage_first).input, 5);
+        let in_text = br#"{"content":[{"type":"text","text":"say "usage": {}"}]}"#;
+        assert_eq!(usage_from_bytes(Protocol::Anthropic, in_text), Usage::default());
+        assert_eq!(usage_at_end(Protocol::Openai, br#"{"usage" : null }"#), Some(Usage::default()));
     }
 
     #[test]
