@@ -26,9 +26,18 @@ pub struct SseParser {
     event: Option<String>,
     data: String,
     has_data: bool,
+    /// When set, `data:` of named events it rejects is not kept (the event is still
+    /// dispatched, with empty data): a relay that only learns from a few event types
+    /// need not copy every delta.
+    keep_data: Option<fn(&str) -> bool>,
 }
 
 impl SseParser {
+    /// A parser that keeps the data only of events `keep` accepts (and of unnamed ones).
+    pub fn keeping_data_of(keep: fn(&str) -> bool) -> SseParser {
+        SseParser { keep_data: Some(keep), ..SseParser::default() }
+    }
+
     /// Feed one chunk; complete events are appended to `out`. Lines wholly inside the
     /// chunk are parsed in place; only a line split across chunks is copied.
     pub fn feed(&mut self, chunk: &[u8], out: &mut Vec<SseEvent>) {
@@ -75,35 +84,38 @@ impl SseParser {
         self.dispatch(out);
     }
 
-    fn process_line(&mut self, line: &[u8], out: &mut Vec<SseEvent>) {
-        let mut line = String::from_utf8_lossy(line);
+    fn process_line(&mut self, mut line: &[u8], out: &mut Vec<SseEvent>) {
         if !self.started {
             self.started = true;
-            if let Some(rest) = line.strip_prefix('\u{feff}') {
-                line = rest.to_string().into();
-            }
+            line = line.strip_prefix("\u{feff}".as_bytes()).unwrap_or(line);
         }
         if line.is_empty() {
             self.dispatch(out);
             return;
         }
-        if line.starts_with(':') {
+        if line[0] == b':' {
             return; // comment
         }
-        let (field, value) = match line.find(':') {
+        let (field, value) = match memchr::memchr(b':', line) {
             Some(i) => {
                 let v = &line[i + 1..];
-                (&line[..i], v.strip_prefix(' ').unwrap_or(v))
+                (&line[..i], v.strip_prefix(b" ").unwrap_or(v))
             }
-            None => (&line[..], ""),
+            None => (line, &b""[..]),
         };
         match field {
-            "event" => self.event = Some(value.to_string()),
-            "data" => {
-                if self.has_data {
-                    self.data.push('\n');
+            b"event" => self.event = Some(String::from_utf8_lossy(value).into_owned()),
+            b"data" => {
+                let keep = match (self.keep_data, self.event.as_deref()) {
+                    (Some(keep), Some(name)) => keep(name),
+                    _ => true,
+                };
+                if keep {
+                    if self.has_data {
+                        self.data.push('\n');
+                    }
+                    self.data.push_str(&String::from_utf8_lossy(value));
                 }
-                self.data.push_str(value);
                 self.has_data = true;
             }
             _ => {} // id, retry and unknown fields are irrelevant here
@@ -173,6 +185,22 @@ mod tests {
             p.feed(&input[i..], &mut out);
             assert_eq!(out, whole, "split at {i}");
         }
+    }
+
+    #[test]
+    fn data_is_kept_only_for_the_events_asked_for() {
+        let input = b"event: message_start\ndata: {\"a\":1}\n\nevent: content_block_delta\ndata: {\"big\":2}\n\ndata: unnamed\n\n";
+        let mut p = SseParser::keeping_data_of(|e| e == "message_start");
+        let mut out = Vec::new();
+        p.feed(input, &mut out);
+        assert_eq!(
+            out,
+            vec![
+                SseEvent { event: Some("message_start".into()), data: "{\"a\":1}".into() },
+                SseEvent { event: Some("content_block_delta".into()), data: String::new() },
+                SseEvent { event: None, data: "unnamed".into() },
+            ]
+        );
     }
 
     #[test]

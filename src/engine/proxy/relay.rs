@@ -42,9 +42,22 @@ pub(crate) struct Scan {
 
 impl Scan {
     pub(crate) fn new(protocol: Protocol) -> Scan {
+        Scan::with_parser(protocol, SseParser::default())
+    }
+
+    /// For an Anthropic stream relayed untouched: only the events the scan learns from
+    /// (usage, errors) keep their data; deltas are forwarded without being copied.
+    fn anthropic_passthrough() -> Scan {
+        Scan::with_parser(
+            Protocol::Anthropic,
+            SseParser::keeping_data_of(|e| matches!(e, "message_start" | "message_delta" | "error")),
+        )
+    }
+
+    fn with_parser(protocol: Protocol, parser: SseParser) -> Scan {
         Scan {
             protocol,
-            parser: SseParser::default(),
+            parser,
             events: Vec::new(),
             usage: Usage::default(),
             terminal: false,
@@ -318,13 +331,17 @@ pub(super) async fn start(
 ) -> Outcome {
     let ch = cand.channel.clone();
     let client_p = trail.protocol;
-    let mut scan = Scan::new(ch.protocol);
     let mut mode = if ch.protocol == client_p && trail.strip_usage {
         Mode::StripUsage
     } else if ch.protocol == client_p {
         Mode::Passthrough
     } else {
         Mode::Convert(protocol::stream_converter(ch.protocol, client_p, &trail.model))
+    };
+    let mut scan = if matches!(mode, Mode::Passthrough) && pipeline.is_none() && ch.protocol == Protocol::Anthropic {
+        Scan::anthropic_passthrough()
+    } else {
+        Scan::new(ch.protocol)
     };
     // 1. Read until the stream has substance, before the client sees anything: a stream
     //    that dies or stalls in its preamble still fails over.
