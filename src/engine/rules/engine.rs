@@ -17,6 +17,7 @@ use serde_json::Value;
 
 use super::error::RuleError;
 use super::glob::Glob;
+use super::keywords::Keywords;
 use super::model::{Rule, RuleType};
 use super::request::{self, RequestView};
 use super::subagent::{find_subagent_tag, split_target};
@@ -72,7 +73,7 @@ enum Check {
     Tools(bool),
     ToolNames(Vec<String>),
     Subagent,
-    Keywords(Regex),
+    Keywords(Keywords),
     Regex(Regex),
     Header { name: String, glob: Glob, pattern: String },
 }
@@ -93,11 +94,13 @@ struct CompiledRule {
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     rules: Arc<[CompiledRule]>,
+    /// Some rule is enabled (else evaluation without `explain` has nothing to do).
+    any_enabled: bool,
 }
 
 impl Default for RuleSet {
     fn default() -> Self {
-        RuleSet { rules: Arc::from(Vec::new()) }
+        RuleSet { rules: Arc::from(Vec::new()), any_enabled: false }
     }
 }
 
@@ -143,7 +146,7 @@ fn compile_rule(rule: &Rule) -> Result<CompiledRule, RuleError> {
                 checks.push(Check::ToolNames(names.clone()));
             }
             if let Some(kws) = &c.keywords {
-                checks.push(Check::Keywords(compile_keywords(name, kws)?));
+                checks.push(Check::Keywords(Keywords::new(compile_keywords(name, kws)?, kws)));
             }
             if let Some(re) = &c.regex {
                 checks.push(Check::Regex(compile_regex(name, re)?));
@@ -181,7 +184,8 @@ impl RuleSet {
         }
         compiled.sort_by(|a, b| b.priority.cmp(&a.priority).then_with(|| a.name.cmp(&b.name)));
         log::debug!("compiled {} routing rules", compiled.len());
-        Ok(RuleSet { rules: Arc::from(compiled) })
+        let any_enabled = compiled.iter().any(|r| r.enabled);
+        Ok(RuleSet { rules: Arc::from(compiled), any_enabled })
     }
 
     /// Number of rules, enabled or not.
@@ -209,6 +213,9 @@ impl RuleSet {
     /// A subagent match takes its target from the tag; the caller should
     /// call [`super::strip_subagent_tag`] before forwarding any request.
     pub fn evaluate(&self, req: &RequestView, channel_available: &dyn Fn(&str) -> bool, explain: bool) -> Decision {
+        if !explain && !self.any_enabled {
+            return Decision::default();
+        }
         let ctx = Ctx::new(req);
         let mut considered = Vec::new();
         for rule in self.rules.iter() {
@@ -495,7 +502,7 @@ fn eval_check<'a>(check: &Check, ctx: &Ctx<'_, 'a>, out: Option<&mut String>) ->
             }
             (ok, if ok { target } else { None })
         }
-        Check::Keywords(re) | Check::Regex(re) => {
+        Check::Keywords(Keywords { regex: re, .. }) | Check::Regex(re) => {
             let Some(msg) = ctx.last_user() else {
                 if let Some(o) = out {
                     o.push_str("no user message");
@@ -503,7 +510,11 @@ fn eval_check<'a>(check: &Check, ctx: &Ctx<'_, 'a>, out: Option<&mut String>) ->
                 return (false, None);
             };
             let Some(o) = out else {
-                return (request::any_message_text(msg, &mut |t| re.is_match(t)), None);
+                let hit = match check {
+                    Check::Keywords(kw) => request::any_message_text(msg, &mut |t| kw.is_match(t)),
+                    _ => request::any_message_text(msg, &mut |t| re.is_match(t)),
+                };
+                return (hit, None);
             };
             let mut found: Option<&str> = None;
             request::any_message_text(msg, &mut |t| match re.find(t) {
