@@ -87,7 +87,8 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-/// `n` bytes of English-like filler, deterministic.
+/// `n` bytes of English-like filler with markup about as dense as Claude Code's system
+/// prompt (an `<example>`-style tag every ~250 bytes), deterministic.
 fn filler(n: usize, seed: usize) -> String {
     const WORDS: &[&str] = &[
         "the",
@@ -124,6 +125,42 @@ fn filler(n: usize, seed: usize) -> String {
         "to",
         "src/parser.rs",
         "cargo",
+        "a",
+        "with",
+        "for",
+        "this",
+        "that",
+        "read",
+        "search",
+        "code",
+        "before",
+        "editing",
+        "make",
+        "sure",
+        "it",
+        "follows",
+        "existing",
+        "conventions",
+        "in",
+        "project",
+        "do",
+        "not",
+        "add",
+        "comments",
+        "be",
+        "concise",
+        "answer",
+        "directly",
+        "without",
+        "preamble",
+        "only",
+        "what",
+        "was",
+        "asked",
+        "task",
+        "list",
+        "todo",
+        "run",
     ];
     let mut s = String::with_capacity(n + 16);
     let mut i = seed;

@@ -17,7 +17,6 @@ use serde_json::Value;
 
 use super::error::RuleError;
 use super::glob::Glob;
-use super::keywords::Keywords;
 use super::model::{Rule, RuleType};
 use super::request::{self, RequestView};
 use super::subagent::{find_subagent_tag, split_target};
@@ -73,7 +72,7 @@ enum Check {
     Tools(bool),
     ToolNames(Vec<String>),
     Subagent,
-    Keywords(Keywords),
+    Keywords(Regex),
     Regex(Regex),
     Header { name: String, glob: Glob, pattern: String },
 }
@@ -146,7 +145,7 @@ fn compile_rule(rule: &Rule) -> Result<CompiledRule, RuleError> {
                 checks.push(Check::ToolNames(names.clone()));
             }
             if let Some(kws) = &c.keywords {
-                checks.push(Check::Keywords(Keywords::new(compile_keywords(name, kws)?, kws)));
+                checks.push(Check::Keywords(compile_keywords(name, kws)?));
             }
             if let Some(re) = &c.regex {
                 checks.push(Check::Regex(compile_regex(name, re)?));
@@ -502,7 +501,7 @@ fn eval_check<'a>(check: &Check, ctx: &Ctx<'_, 'a>, out: Option<&mut String>) ->
             }
             (ok, if ok { target } else { None })
         }
-        Check::Keywords(Keywords { regex: re, .. }) | Check::Regex(re) => {
+        Check::Keywords(re) | Check::Regex(re) => {
             let Some(msg) = ctx.last_user() else {
                 if let Some(o) = out {
                     o.push_str("no user message");
@@ -510,11 +509,7 @@ fn eval_check<'a>(check: &Check, ctx: &Ctx<'_, 'a>, out: Option<&mut String>) ->
                 return (false, None);
             };
             let Some(o) = out else {
-                let hit = match check {
-                    Check::Keywords(kw) => request::any_message_text(msg, &mut |t| kw.is_match(t)),
-                    _ => request::any_message_text(msg, &mut |t| re.is_match(t)),
-                };
-                return (hit, None);
+                return (request::any_message_text(msg, &mut |t| re.is_match(t)), None);
             };
             let mut found: Option<&str> = None;
             request::any_message_text(msg, &mut |t| match re.find(t) {
@@ -728,6 +723,24 @@ mod tests {
         let mut o = openai("g", "nothing here");
         o["messages"][1]["content"] = json!("ultrathink");
         assert!(!matches_one(r(), Protocol::Openai, &o));
+    }
+
+    #[test]
+    fn keywords_fold_case_beyond_ascii() {
+        let r = |kws: &[&str]| {
+            rule(
+                "kw",
+                RuleType::Keywords,
+                Condition { keywords: Some(kws.iter().map(|k| k.to_string()).collect()), ..cond() },
+                "smart",
+            )
+        };
+        assert!(matches_one(r(&["Überprüfe"]), Protocol::Anthropic, &anthropic("c", "Bitte ÜBERPRÜFE das")));
+        assert!(matches_one(r(&["σοφία"]), Protocol::Anthropic, &anthropic("c", "ΣΟΦΊΑ")));
+        // Unicode simple case folding: the Kelvin sign is a K, the long s an s.
+        assert!(matches_one(r(&["ultrathink"]), Protocol::Anthropic, &anthropic("c", "ULTRATHIN\u{212A}")));
+        assert!(matches_one(r(&["sort"]), Protocol::Anthropic, &anthropic("c", "\u{17F}ORT")));
+        assert!(!matches_one(r(&["strasse"]), Protocol::Anthropic, &anthropic("c", "straße")));
     }
 
     #[test]

@@ -116,6 +116,10 @@ mod tests {
             "claude-cli/*",
             "",
             "x**y",
+            "*aab*",
+            "*HAIKU*",
+            "a*A*a",
+            "*-*-*",
         ];
         let inputs = [
             "claude-3-5-haiku-20241022",
@@ -134,6 +138,13 @@ mod tests {
             "xy",
             "x/y",
             "café-haiku",
+            "aaab",
+            "xaAbx",
+            "aab",
+            "aaa",
+            "aAa",
+            "a-b-c",
+            "--",
         ];
         for p in patterns {
             for ci in [true, false] {

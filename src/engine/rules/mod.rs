@@ -6,7 +6,6 @@
 mod engine;
 mod error;
 mod glob;
-mod keywords;
 mod model;
 mod request;
 mod subagent;
