@@ -106,8 +106,28 @@ pub struct Snapshot {
     /// Increments on every swap.
     pub version: u64,
     /// Channel ids and exact names → index in `channels`, for [`Snapshot::channel`].
-    channel_keys: std::collections::HashMap<String, u32>,
+    channel_keys: ChannelKeys,
 }
+
+/// FNV-1a: keys are short names and ids, looked up once or twice per routed request;
+/// SipHash's setup costs more than the key.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type ChannelKeys = std::collections::HashMap<String, u32, std::hash::BuildHasherDefault<Fnv>>;
 
 impl Snapshot {
     /// A channel by id or name, with [`find_in`]'s precedence (exact id, then exact
@@ -122,8 +142,8 @@ impl Snapshot {
 
 /// The index behind [`Snapshot::channel`]: ids first, so an id outranks another
 /// channel's name, and the first channel wins among equals, as [`find_in`] scans.
-fn channel_keys(channels: &[Arc<Channel>]) -> std::collections::HashMap<String, u32> {
-    let mut keys = std::collections::HashMap::with_capacity(channels.len() * 2);
+fn channel_keys(channels: &[Arc<Channel>]) -> ChannelKeys {
+    let mut keys = ChannelKeys::with_capacity_and_hasher(channels.len() * 2, Default::default());
     for (i, c) in channels.iter().enumerate() {
         keys.entry(c.id.clone()).or_insert(i as u32);
     }
