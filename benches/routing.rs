@@ -166,7 +166,7 @@ fn filler(n: usize, seed: usize) -> String {
     let mut i = seed;
     while s.len() < n {
         s.push_str(WORDS[i % WORDS.len()]);
-        s.push(if i % 17 == 0 { '\n' } else { ' ' });
+        s.push(if i.is_multiple_of(17) { '\n' } else { ' ' });
         i = i.wrapping_mul(31).wrapping_add(7);
     }
     s
