@@ -105,6 +105,52 @@ pub struct Snapshot {
     pub ruleset: Arc<rules::RuleSet>,
     /// Increments on every swap.
     pub version: u64,
+    /// Channel ids and exact names → index in `channels`, for [`Snapshot::channel`].
+    channel_keys: ChannelKeys,
+}
+
+/// FNV-1a: keys are short names and ids, looked up once or twice per routed request;
+/// SipHash's setup costs more than the key.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type ChannelKeys = std::collections::HashMap<String, u32, std::hash::BuildHasherDefault<Fnv>>;
+
+impl Snapshot {
+    /// A channel by id or name, with [`find_in`]'s precedence (exact id, then exact
+    /// name, then case-insensitive name) but a hash lookup instead of scans.
+    pub fn channel(&self, key: &str) -> Option<&Arc<Channel>> {
+        match self.channel_keys.get(key) {
+            Some(&i) => self.channels.get(i as usize),
+            None => self.channels.iter().find(|c| c.name.eq_ignore_ascii_case(key)),
+        }
+    }
+}
+
+/// The index behind [`Snapshot::channel`]: ids first, so an id outranks another
+/// channel's name, and the first channel wins among equals, as [`find_in`] scans.
+fn channel_keys(channels: &[Arc<Channel>]) -> ChannelKeys {
+    let mut keys = ChannelKeys::with_capacity_and_hasher(channels.len() * 2, Default::default());
+    for (i, c) in channels.iter().enumerate() {
+        keys.entry(c.id.clone()).or_insert(i as u32);
+    }
+    for (i, c) in channels.iter().enumerate() {
+        keys.entry(c.name.clone()).or_insert(i as u32);
+    }
+    keys
 }
 
 /// Sealed form of a channel in the store: the channel plus its encrypted keys.
@@ -171,7 +217,8 @@ impl Engine {
         rules.sort_by(|a, b| b.priority.cmp(&a.priority).then_with(|| a.name.cmp(&b.name)));
         let ruleset = routing::compile(&rules);
         let version = self.snapshot.load().version + 1;
-        self.snapshot.store(Arc::new(Snapshot { channels, strategy, rules, ruleset, version }));
+        let channel_keys = channel_keys(&channels);
+        self.snapshot.store(Arc::new(Snapshot { channels, strategy, rules, ruleset, version, channel_keys }));
         Ok(())
     }
 
@@ -379,6 +426,32 @@ mod tests {
         assert_eq!(e.find_channel("a").unwrap().status, Status::Disabled);
         e.remove_channel("a").unwrap();
         assert!(matches!(e.find_channel("a"), Err(Error::NotFound { .. })));
+    }
+
+    #[test]
+    fn snapshot_channel_lookup_agrees_with_find_in() {
+        let e = engine();
+        for name in ["alpha", "Beta", "gamma-2"] {
+            e.add_channel(&spec(name)).unwrap();
+        }
+        let snap = e.snapshot();
+        let ptr = |c: Option<&Arc<Channel>>| c.map(Arc::as_ptr);
+        let mut keys: Vec<String> = vec!["ALPHA".into(), "beta".into(), "Beta".into(), "nope".into(), "".into()];
+        keys.extend(snap.channels.iter().flat_map(|c| [c.id.clone(), c.name.clone(), c.id.to_uppercase()]));
+        for k in &keys {
+            assert_eq!(ptr(snap.channel(k)), ptr(find_in(&snap.channels, k)), "{k:?}");
+        }
+        assert!(snap.channel("beta").is_some());
+        assert!(snap.channel("nope").is_none());
+        // An id outranks another channel's name, as in find_in.
+        let mut c = (*snap.channels[0]).clone();
+        c.name = snap.channels[1].id.clone();
+        let channels = vec![Arc::new(c), snap.channels[1].clone()];
+        let s = Snapshot { channel_keys: channel_keys(&channels), channels, ..Default::default() };
+        let key = s.channels[1].id.clone();
+        assert_eq!(s.channels[0].name, key);
+        assert_eq!(ptr(s.channel(&key)), ptr(find_in(&s.channels, &key)));
+        assert_eq!(s.channel(&key).unwrap().id, key);
     }
 
     #[test]

@@ -253,10 +253,9 @@ pub fn decide(
         return Decision { rule: None, considered: Vec::new(), model: model.to_string(), target: None };
     }
     let view = rules::RequestView::new(rules_protocol(protocol), body, headers);
-    let is_available = |key: &str| find_in(&snap.channels, key).is_some_and(|c| available(c));
+    let is_available = |key: &str| snap.channel(key).is_some_and(|c| available(c));
     let d = snap.ruleset.evaluate(&view, &is_available, explain);
-    let target =
-        d.rule.as_ref().and_then(|m| m.target_channel.as_deref()).and_then(|t| find_in(&snap.channels, t)).cloned();
+    let target = d.rule.as_ref().and_then(|m| m.target_channel.as_deref()).and_then(|t| snap.channel(t)).cloned();
     let new_model = d.rule.as_ref().and_then(|m| m.target_model.clone()).unwrap_or_else(|| model.to_string());
     Decision { rule: d.rule, considered: d.considered, model: new_model, target }
 }

@@ -505,6 +505,24 @@ impl Proxy {
         p
     }
 
+    /// The whole routing decision for a parsed request, as the request path makes it:
+    /// the rules (with the live view of channels), then a rule's target or session
+    /// affinity and the strategy. Returns the matching rule's name and the channels in
+    /// the order they would be tried. Public for benchmarks and diagnostics.
+    pub fn plan_request(
+        &self,
+        protocol: Protocol,
+        body: &serde_json::Value,
+        headers: &dyn super::rules::HeaderLookup,
+        model: &str,
+        session: Option<&str>,
+    ) -> (Option<String>, Vec<Arc<super::Channel>>) {
+        let snap = self.engine.snapshot();
+        let d = super::routing::decide(&snap, protocol, body, headers, model, &|c| self.available(c), false);
+        let ordered = self.order_candidates(&snap, &d.model, d.target, session).0;
+        (d.rule.map(|r| r.rule_name), ordered.into_iter().map(|c| c.channel).collect())
+    }
+
     /// Stick a session to a channel (what a success does).
     pub fn remember_session(&self, session: &str, channel_id: &str) {
         self.affinity.set(session, channel_id);

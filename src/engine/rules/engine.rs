@@ -93,11 +93,13 @@ struct CompiledRule {
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     rules: Arc<[CompiledRule]>,
+    /// Some rule is enabled (else evaluation without `explain` has nothing to do).
+    any_enabled: bool,
 }
 
 impl Default for RuleSet {
     fn default() -> Self {
-        RuleSet { rules: Arc::from(Vec::new()) }
+        RuleSet { rules: Arc::from(Vec::new()), any_enabled: false }
     }
 }
 
@@ -181,7 +183,8 @@ impl RuleSet {
         }
         compiled.sort_by(|a, b| b.priority.cmp(&a.priority).then_with(|| a.name.cmp(&b.name)));
         log::debug!("compiled {} routing rules", compiled.len());
-        Ok(RuleSet { rules: Arc::from(compiled) })
+        let any_enabled = compiled.iter().any(|r| r.enabled);
+        Ok(RuleSet { rules: Arc::from(compiled), any_enabled })
     }
 
     /// Number of rules, enabled or not.
@@ -209,6 +212,9 @@ impl RuleSet {
     /// A subagent match takes its target from the tag; the caller should
     /// call [`super::strip_subagent_tag`] before forwarding any request.
     pub fn evaluate(&self, req: &RequestView, channel_available: &dyn Fn(&str) -> bool, explain: bool) -> Decision {
+        if !explain && !self.any_enabled {
+            return Decision::default();
+        }
         let ctx = Ctx::new(req);
         let mut considered = Vec::new();
         for rule in self.rules.iter() {
@@ -717,6 +723,24 @@ mod tests {
         let mut o = openai("g", "nothing here");
         o["messages"][1]["content"] = json!("ultrathink");
         assert!(!matches_one(r(), Protocol::Openai, &o));
+    }
+
+    #[test]
+    fn keywords_fold_case_beyond_ascii() {
+        let r = |kws: &[&str]| {
+            rule(
+                "kw",
+                RuleType::Keywords,
+                Condition { keywords: Some(kws.iter().map(|k| k.to_string()).collect()), ..cond() },
+                "smart",
+            )
+        };
+        assert!(matches_one(r(&["Überprüfe"]), Protocol::Anthropic, &anthropic("c", "Bitte ÜBERPRÜFE das")));
+        assert!(matches_one(r(&["σοφία"]), Protocol::Anthropic, &anthropic("c", "ΣΟΦΊΑ")));
+        // Unicode simple case folding: the Kelvin sign is a K, the long s an s.
+        assert!(matches_one(r(&["ultrathink"]), Protocol::Anthropic, &anthropic("c", "ULTRATHIN\u{212A}")));
+        assert!(matches_one(r(&["sort"]), Protocol::Anthropic, &anthropic("c", "\u{17F}ORT")));
+        assert!(!matches_one(r(&["strasse"]), Protocol::Anthropic, &anthropic("c", "straße")));
     }
 
     #[test]

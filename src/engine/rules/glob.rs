@@ -24,15 +24,28 @@ fn eq_bytes(a: &[u8], b: &[u8], ci: bool) -> bool {
     }
 }
 
-/// Leftmost position of `needle` in `hay`.
+/// Leftmost position of `needle` in `hay`; with `ci`, `needle` is lowercase.
+/// Candidates are found with memchr on the first byte (both cases).
 fn find(hay: &[u8], needle: &[u8], ci: bool) -> Option<usize> {
-    if needle.is_empty() {
+    let Some((&first, rest)) = needle.split_first() else {
         return Some(0);
+    };
+    if !ci {
+        return memchr::memmem::find(hay, needle);
     }
-    if needle.len() > hay.len() {
-        return None;
+    let last_start = hay.len().checked_sub(needle.len())?;
+    let upper = first.to_ascii_uppercase();
+    let mut from = 0;
+    while from <= last_start {
+        let window = &hay[from..=last_start];
+        let at =
+            from + if upper != first { memchr::memchr2(first, upper, window) } else { memchr::memchr(first, window) }?;
+        if hay[at + 1..at + needle.len()].eq_ignore_ascii_case(rest) {
+            return Some(at);
+        }
+        from = at + 1;
     }
-    (0..=hay.len() - needle.len()).find(|&i| eq_bytes(&hay[i..i + needle.len()], needle, ci))
+    None
 }
 
 impl Glob {
@@ -103,6 +116,10 @@ mod tests {
             "claude-cli/*",
             "",
             "x**y",
+            "*aab*",
+            "*HAIKU*",
+            "a*A*a",
+            "*-*-*",
         ];
         let inputs = [
             "claude-3-5-haiku-20241022",
@@ -121,6 +138,13 @@ mod tests {
             "xy",
             "x/y",
             "café-haiku",
+            "aaab",
+            "xaAbx",
+            "aab",
+            "aaa",
+            "aAa",
+            "a-b-c",
+            "--",
         ];
         for p in patterns {
             for ci in [true, false] {

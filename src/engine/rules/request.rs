@@ -206,18 +206,14 @@ pub fn tool_name(tool: &Value) -> Option<&str> {
     field(tool, "name").or_else(|| field(tool, "function").and_then(|f| field(f, "name"))).and_then(Value::as_str)
 }
 
-fn is_image_part(part: &Value) -> bool {
-    matches!(field(part, "type").and_then(Value::as_str), Some("image" | "image_url" | "input_image"))
-}
-
 fn content_has_image(content: &Value) -> bool {
     let Some(parts) = content.as_array() else {
         return false;
     };
-    parts.iter().any(|p| {
-        is_image_part(p)
-            || (field(p, "type").and_then(Value::as_str) == Some("tool_result")
-                && field(p, "content").is_some_and(content_has_image))
+    parts.iter().any(|p| match field(p, "type").and_then(Value::as_str) {
+        Some("image" | "image_url" | "input_image") => true,
+        Some("tool_result") => field(p, "content").is_some_and(content_has_image),
+        _ => false,
     })
 }
 

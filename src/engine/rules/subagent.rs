@@ -13,18 +13,13 @@ pub const TAG_OPEN: &str = "<routex-model>";
 /// Closing tag.
 pub const TAG_CLOSE: &str = "</routex-model>";
 
-/// Byte offset of the first `<routex-model>` in `text`. Scans for `<` with
-/// memchr instead of building a substring searcher per call.
+/// Byte offset of the first `<routex-model>` in `text`. System prompts run to
+/// tens of kilobytes and are searched on every request, so this uses one
+/// SIMD substring searcher built once.
 fn find_open(text: &str) -> Option<usize> {
-    let mut from = 0;
-    while let Some(p) = text[from..].find('<') {
-        let at = from + p;
-        if text[at..].starts_with(TAG_OPEN) {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    None
+    static OPEN: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(TAG_OPEN));
+    OPEN.find(text.as_bytes())
 }
 
 /// The inside of the first complete tag in `text`, trimmed.
@@ -83,7 +78,7 @@ fn strip_text(text: &str) -> Option<String> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     let mut changed = false;
-    while let Some(open) = rest.find(TAG_OPEN) {
+    while let Some(open) = find_open(rest) {
         let after = &rest[open + TAG_OPEN.len()..];
         let Some(close) = after.find(TAG_CLOSE) else {
             break;
