@@ -1,6 +1,16 @@
-//! Criterion benchmarks of the protocol conversions on the proxy's hot path: a ~100 KB
-//! Claude Code-like Anthropic request converted to OpenAI and to Gemini (budget 200 µs
-//! each), and stream conversion Anthropic→OpenAI and OpenAI→Anthropic fed pre-parsed SSE
+//! Criterion benchmarks of the protocol conversions on the proxy's hot path.
+//!
+//! `convert_request_100kb`: a ~100 KB Claude Code-like Anthropic request (see
+//! `support/request.rs`) converted to OpenAI and to Gemini; budget 200 µs each. Timed per
+//! iteration: what the proxy does for a converted request once the client body is parsed
+//! — reading the parsed `Value`, converting, and serialising the upstream body to bytes,
+//! including dropping everything built. `anthropic_to_*` is the proxy's path when the
+//! channel has no transformers (`convert_request_bytes`); `anthropic_to_*_via_value` is
+//! its path when it has some (`convert_request` to a `Value`, then `serde_json::to_vec`;
+//! the transformers themselves are not run). `parse_request_100kb` times the parse of the
+//! client's bytes into that `Value`, done once per request before routing, for context.
+//!
+//! `stream_*`: stream conversion Anthropic→OpenAI and OpenAI→Anthropic fed pre-parsed SSE
 //! events (budget 50 µs per event; criterion times a whole stream, the element throughput
 //! gives events per second, and per-event time is the median divided by the event count).
 
@@ -12,7 +22,7 @@ mod request;
 
 use request::{claude_code_request, text};
 use routex::protocol::sse::SseEvent;
-use routex::protocol::{convert_request, stream_converter, Protocol};
+use routex::protocol::{convert_request, convert_request_bytes, stream_converter, Protocol};
 
 fn ev(event: Option<&str>, data: Value) -> SseEvent {
     SseEvent { event: event.map(str::to_string), data: data.to_string() }
@@ -79,16 +89,32 @@ fn benches(c: &mut Criterion) {
     let size = req.to_string().len();
     assert!((90_000..130_000).contains(&size), "request is {size} bytes");
     // Sanity: both conversions succeed before timing them.
-    convert_request(Protocol::Anthropic, Protocol::Openai, &req, "gpt-4o").unwrap();
-    convert_request(Protocol::Anthropic, Protocol::Gemini, &req, "gemini-2.5-pro").unwrap();
+    for (to, model) in [(Protocol::Openai, "gpt-4o"), (Protocol::Gemini, "gemini-2.5-pro")] {
+        let bytes = convert_request_bytes(Protocol::Anthropic, to, &req, model).unwrap();
+        let value = convert_request(Protocol::Anthropic, to, &req, model).unwrap();
+        assert_eq!(bytes, serde_json::to_vec(&value).unwrap());
+    }
 
     let mut g = c.benchmark_group("convert_request_100kb");
-    g.bench_function("anthropic_to_openai", |b| {
-        b.iter(|| convert_request(Protocol::Anthropic, Protocol::Openai, black_box(&req), "gpt-4o").unwrap())
-    });
-    g.bench_function("anthropic_to_gemini", |b| {
-        b.iter(|| convert_request(Protocol::Anthropic, Protocol::Gemini, black_box(&req), "gemini-2.5-pro").unwrap())
-    });
+    for (name, to, model) in [
+        ("anthropic_to_openai", Protocol::Openai, "gpt-4o"),
+        ("anthropic_to_gemini", Protocol::Gemini, "gemini-2.5-pro"),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| convert_request_bytes(Protocol::Anthropic, to, black_box(&req), model).unwrap())
+        });
+        g.bench_function(format!("{name}_via_value"), |b| {
+            b.iter(|| {
+                let v = convert_request(Protocol::Anthropic, to, black_box(&req), model).unwrap();
+                serde_json::to_vec(&v).unwrap()
+            })
+        });
+    }
+    g.finish();
+
+    let raw = serde_json::to_vec(&req).unwrap();
+    let mut g = c.benchmark_group("parse_request_100kb");
+    g.bench_function("from_slice", |b| b.iter(|| serde_json::from_slice::<Value>(black_box(&raw)).unwrap()));
     g.finish();
 
     for (name, from, to, events) in [

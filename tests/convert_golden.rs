@@ -4,7 +4,7 @@
 //! pinned by length and FNV-1a hash of the bytes sent upstream. Outputs are compared as
 //! bytes, so key order and number formatting count too.
 
-use routex::protocol::{convert_request, Protocol};
+use routex::protocol::{convert_request, convert_request_bytes, Protocol};
 use serde_json::Value;
 
 #[path = "../benches/support/request.rs"]
@@ -19,9 +19,14 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
-/// The upstream body for a conversion, or its error message.
+/// The upstream body for a conversion, or its error message; the `Value` path (used when
+/// a channel has transformers) and the straight-to-bytes path must agree byte for byte.
 fn convert(from: Protocol, to: Protocol, body: &Value, model: &str) -> Result<Vec<u8>, String> {
-    convert_request(from, to, body, model).map(|v| serde_json::to_vec(&v).unwrap()).map_err(|e| e.to_string())
+    let via_value =
+        convert_request(from, to, body, model).map(|v| serde_json::to_vec(&v).unwrap()).map_err(|e| e.to_string());
+    let bytes = convert_request_bytes(from, to, body, model).map_err(|e| e.to_string());
+    assert!(via_value == bytes, "{from} → {to}: the two paths differ for {body}");
+    bytes
 }
 
 #[test]
