@@ -1,93 +1,28 @@
-//! Criterion benchmarks of the protocol conversions on the proxy's hot path: a ~100 KB
-//! Claude Code-like Anthropic request converted to OpenAI and to Gemini (budget 200 µs
-//! each), and stream conversion Anthropic→OpenAI and OpenAI→Anthropic fed pre-parsed SSE
+//! Criterion benchmarks of the protocol conversions on the proxy's hot path.
+//!
+//! `convert_request_100kb`: a ~100 KB Claude Code-like Anthropic request (see
+//! `support/request.rs`) converted to OpenAI and to Gemini; budget 200 µs each. Timed per
+//! iteration: what the proxy does for a converted request once the client body is parsed
+//! — reading the parsed `Value`, converting, and serialising the upstream body to bytes,
+//! including dropping everything built. `anthropic_to_*` is the proxy's path when the
+//! channel has no transformers (`convert_request_bytes`); `anthropic_to_*_via_value` is
+//! its path when it has some (`convert_request` to a `Value`, then `serde_json::to_vec`;
+//! the transformers themselves are not run). `parse_request_100kb` times the parse of the
+//! client's bytes into that `Value`, done once per request before routing, for context.
+//!
+//! `stream_*`: stream conversion Anthropic→OpenAI and OpenAI→Anthropic fed pre-parsed SSE
 //! events (budget 50 µs per event; criterion times a whole stream, the element throughput
 //! gives events per second, and per-event time is the median divided by the event count).
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use serde_json::{json, Value};
 
+#[path = "support/request.rs"]
+mod request;
+
+use request::{claude_code_request, text};
 use routex::protocol::sse::SseEvent;
-use routex::protocol::{convert_request, stream_converter, Protocol};
-
-/// Deterministic filler text of about `bytes` bytes.
-fn text(bytes: usize, seed: u64) -> String {
-    const WORDS: &[&str] = &[
-        "the", "tool", "file", "function", "returns", "error", "when", "request", "stream", "channel", "model",
-        "should", "never", "config", "parse", "value", "result", "test", "build", "cargo", "rust", "module",
-    ];
-    let mut s = String::with_capacity(bytes + 16);
-    let mut x = seed | 1;
-    while s.len() < bytes {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        s.push_str(WORDS[(x % WORDS.len() as u64) as usize]);
-        s.push(if x.is_multiple_of(17) { '\n' } else { ' ' });
-    }
-    s
-}
-
-fn tool_schema(i: usize) -> Value {
-    json!({
-        "name": format!("Tool{i}"),
-        "description": text(600, i as u64 + 7),
-        "input_schema": {
-            "$schema": "http://json-schema.org/draft-07/schema#",
-            "type": "object",
-            "additionalProperties": false,
-            "properties": {
-                "file_path": {"type": "string", "description": "The absolute path to the file"},
-                "offset": {"type": "number", "description": "Line to start at", "exclusiveMinimum": 0},
-                "mode": {"type": "string", "enum": ["read", "write", "append"], "default": "read"},
-                "options": {"type": "object", "properties": {
-                    "recursive": {"type": "boolean"},
-                    "globs": {"type": "array", "items": {"type": "string"}}
-                }}
-            },
-            "required": ["file_path"]
-        }
-    })
-}
-
-/// A Claude Code-like request: long system prompt, 24 tools, 40 messages with tool_use /
-/// tool_result, cache_control markers.
-fn claude_code_request() -> Value {
-    let tools: Vec<Value> = (0..24).map(tool_schema).collect();
-    let mut messages = Vec::new();
-    messages.push(json!({"role": "user", "content": [
-        {"type": "text", "text": "<system-reminder>context</system-reminder>"},
-        {"type": "text", "text": "Refactor the proxy so transformers run per request."}
-    ]}));
-    for i in 0..19 {
-        messages.push(json!({"role": "assistant", "content": [
-            {"type": "text", "text": text(200, 100 + i)},
-            {"type": "tool_use", "id": format!("toolu_{i:04}"), "name": format!("Tool{}", i % 24),
-             "input": {"file_path": format!("/work/src/file{i}.rs"), "offset": i, "options": {"recursive": true}}}
-        ]}));
-        messages.push(json!({"role": "user", "content": [
-            {"type": "tool_result", "tool_use_id": format!("toolu_{i:04}"), "content": text(2400, 200 + i),
-             "cache_control": if i == 18 { json!({"type": "ephemeral"}) } else { Value::Null }}
-        ]}));
-    }
-    messages.push(json!({"role": "assistant", "content": [{"type": "text", "text": "Done with the survey."}]}));
-    let v = json!({
-        "model": "claude-sonnet-4-5",
-        "max_tokens": 32000,
-        "stream": true,
-        "system": [
-            {"type": "text", "text": "You are Claude Code, Anthropic's official CLI for Claude."},
-            {"type": "text", "text": text(12_000, 1), "cache_control": {"type": "ephemeral"}}
-        ],
-        "tools": tools,
-        "messages": messages,
-        "metadata": {"user_id": "user_abc_account__session_0f0e"}
-    });
-    // Drop the null cache_control placeholders.
-    let mut s = v.to_string();
-    s = s.replace(",\"cache_control\":null", "");
-    serde_json::from_str(&s).unwrap()
-}
+use routex::protocol::{convert_request, convert_request_bytes, stream_converter, Protocol};
 
 fn ev(event: Option<&str>, data: Value) -> SseEvent {
     SseEvent { event: event.map(str::to_string), data: data.to_string() }
@@ -154,16 +89,32 @@ fn benches(c: &mut Criterion) {
     let size = req.to_string().len();
     assert!((90_000..130_000).contains(&size), "request is {size} bytes");
     // Sanity: both conversions succeed before timing them.
-    convert_request(Protocol::Anthropic, Protocol::Openai, &req, "gpt-4o").unwrap();
-    convert_request(Protocol::Anthropic, Protocol::Gemini, &req, "gemini-2.5-pro").unwrap();
+    for (to, model) in [(Protocol::Openai, "gpt-4o"), (Protocol::Gemini, "gemini-2.5-pro")] {
+        let bytes = convert_request_bytes(Protocol::Anthropic, to, &req, model).unwrap();
+        let value = convert_request(Protocol::Anthropic, to, &req, model).unwrap();
+        assert_eq!(bytes, serde_json::to_vec(&value).unwrap());
+    }
 
     let mut g = c.benchmark_group("convert_request_100kb");
-    g.bench_function("anthropic_to_openai", |b| {
-        b.iter(|| convert_request(Protocol::Anthropic, Protocol::Openai, black_box(&req), "gpt-4o").unwrap())
-    });
-    g.bench_function("anthropic_to_gemini", |b| {
-        b.iter(|| convert_request(Protocol::Anthropic, Protocol::Gemini, black_box(&req), "gemini-2.5-pro").unwrap())
-    });
+    for (name, to, model) in [
+        ("anthropic_to_openai", Protocol::Openai, "gpt-4o"),
+        ("anthropic_to_gemini", Protocol::Gemini, "gemini-2.5-pro"),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| convert_request_bytes(Protocol::Anthropic, to, black_box(&req), model).unwrap())
+        });
+        g.bench_function(format!("{name}_via_value"), |b| {
+            b.iter(|| {
+                let v = convert_request(Protocol::Anthropic, to, black_box(&req), model).unwrap();
+                serde_json::to_vec(&v).unwrap()
+            })
+        });
+    }
+    g.finish();
+
+    let raw = serde_json::to_vec(&req).unwrap();
+    let mut g = c.benchmark_group("parse_request_100kb");
+    g.bench_function("from_slice", |b| b.iter(|| serde_json::from_slice::<Value>(black_box(&raw)).unwrap()));
     g.finish();
 
     for (name, from, to, events) in [

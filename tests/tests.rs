@@ -5,6 +5,7 @@ mod support;
 mod admin_api;
 mod cli_both_ways;
 mod cli_errors;
+mod convert_golden;
 mod daemon_records;
 mod gemini_tools;
 mod generated_docs;

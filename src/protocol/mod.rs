@@ -11,6 +11,7 @@
 pub mod anthropic;
 pub mod convert;
 pub mod gemini;
+pub(crate) mod json;
 pub mod openai;
 pub mod sse;
 
@@ -117,6 +118,17 @@ pub fn convert_request(
     upstream_model: &str,
 ) -> Result<serde_json::Value, ConvertError> {
     convert::request::convert_request(from, to, body, upstream_model)
+}
+
+/// [`convert_request`] straight to the JSON bytes to send upstream (the same bytes as
+/// serialising its `Value`), without building the intermediate `Value`.
+pub fn convert_request_bytes(
+    from: Protocol,
+    to: Protocol,
+    body: &serde_json::Value,
+    upstream_model: &str,
+) -> Result<Vec<u8>, ConvertError> {
+    convert::request::convert_request_bytes(from, to, body, upstream_model)
 }
 
 /// Convert a non-stream upstream response body to the client's protocol.

@@ -707,6 +707,12 @@ impl Proxy {
             *parsed = Some(serde_json::from_slice(&inbound.body).map_err(|e| e.to_string())?);
         }
         let v = parsed.as_ref().expect("parsed");
+        if ch.protocol != trail.protocol && pipeline.is_none() {
+            // No transformer needs the converted Value: serialise the conversion directly.
+            return protocol::convert_request_bytes(trail.protocol, ch.protocol, v, upstream_model)
+                .map(Bytes::from)
+                .map_err(|e| e.to_string());
+        }
         let mut out = if ch.protocol == trail.protocol {
             let mut v = v.clone();
             v["model"] = serde_json::Value::String(upstream_model.to_string());

@@ -9,6 +9,7 @@ pub mod request;
 pub mod response;
 pub mod schema;
 pub mod stream;
+mod view;
 
 use serde_json::{Map, Value};
 

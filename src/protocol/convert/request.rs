@@ -1,11 +1,20 @@
 //! Request conversion (client → upstream): Anthropic ⇄ OpenAI, and Anthropic
-//! or OpenAI → Gemini. Works on the typed models; every failure names the
-//! offending field. Same-protocol requests only get their `model` replaced.
+//! or OpenAI → Gemini. Every failure names the offending field. Same-protocol
+//! requests only get their `model` replaced.
+//!
+//! Anthropic bodies are read through a borrowed [`view`](super::view) of the
+//! parsed body; OpenAI bodies are deserialised into the typed model from the
+//! `&Value` (no clone). Either way the result is a typed model of the upstream
+//! request, turned into a `Value` ([`convert_request`], for transformers) or
+//! straight into the bytes to send ([`convert_request_bytes`]).
 
 use super::super::{anthropic as a, gemini as g, openai as o, ConvertError, Protocol};
 use super::schema::{clean_schema_for_gemini, is_empty_object_schema};
+use super::view as av;
 use super::{budget_from_effort, data_url, effort_from_budget, mime_from_url, parse_arguments, parse_data_url};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
+use std::borrow::Borrow;
 use std::collections::HashMap;
 
 type Result<T> = std::result::Result<T, ConvertError>;
@@ -17,30 +26,77 @@ const GEMINI_DUMMY_SIGNATURE: &str = "skip_thought_signature_validator";
 /// See [`crate::protocol::convert_request`].
 pub fn convert_request(from: Protocol, to: Protocol, body: &Value, model: &str) -> Result<Value> {
     if from == to {
-        let mut b = body.clone();
-        if to != Protocol::Gemini {
-            if let Some(o) = b.as_object_mut() {
-                o.insert("model".into(), Value::String(model.to_string()));
-            }
-        }
-        return Ok(b);
+        return Ok(same_protocol(to, body, model));
     }
-    let out = match (from, to) {
-        (Protocol::Anthropic, Protocol::Openai) => to_json(anthropic_to_openai(parse(body)?, model)?),
-        (Protocol::Openai, Protocol::Anthropic) => to_json(openai_to_anthropic(parse(body)?, model)?),
-        (Protocol::Anthropic, Protocol::Gemini) => to_json(anthropic_to_gemini(parse(body)?, model)?),
-        (Protocol::Openai, Protocol::Gemini) => to_json(openai_to_gemini(parse(body)?, model)?),
+    Ok(match convert(from, to, body, model)? {
+        Upstream::Openai(r) => to_json(r),
+        Upstream::Anthropic(r) => to_json(r),
+        Upstream::Gemini(r) => to_json(r),
+    })
+}
+
+/// See [`crate::protocol::convert_request_bytes`]: the JSON text of [`convert_request`]'s
+/// result, serialised from the typed model without building a `Value`.
+pub fn convert_request_bytes(from: Protocol, to: Protocol, body: &Value, model: &str) -> Result<Vec<u8>> {
+    if from == to {
+        return Ok(to_bytes(same_protocol(to, body, model)));
+    }
+    Ok(match convert(from, to, body, model)? {
+        Upstream::Openai(r) => to_bytes(r),
+        Upstream::Anthropic(r) => to_bytes(r),
+        Upstream::Gemini(r) => to_bytes(r),
+    })
+}
+
+/// A converted request in the upstream's typed model.
+enum Upstream {
+    Openai(o::ChatRequest),
+    Anthropic(a::MessagesRequest),
+    Gemini(g::GenerateContentRequest),
+}
+
+fn convert(from: Protocol, to: Protocol, body: &Value, model: &str) -> Result<Upstream> {
+    Ok(match (from, to) {
+        (Protocol::Anthropic, Protocol::Openai) => Upstream::Openai(anthropic_to_openai(read_anthropic(body)?, model)?),
+        (Protocol::Openai, Protocol::Anthropic) => Upstream::Anthropic(openai_to_anthropic(parse(body)?, model)?),
+        (Protocol::Anthropic, Protocol::Gemini) => Upstream::Gemini(anthropic_to_gemini(read_anthropic(body)?, model)?),
+        (Protocol::Openai, Protocol::Gemini) => Upstream::Gemini(openai_to_gemini(parse(body)?, model)?),
         _ => return Err(ConvertError::UnsupportedPair { from, to }),
-    };
-    Ok(out)
+    })
 }
 
-fn parse<T: serde::de::DeserializeOwned>(body: &Value) -> Result<T> {
-    serde_json::from_value(body.clone()).map_err(|e| ConvertError::Invalid(format!("request body: {e}")))
+fn same_protocol(to: Protocol, body: &Value, model: &str) -> Value {
+    let mut b = body.clone();
+    if to != Protocol::Gemini {
+        if let Some(o) = b.as_object_mut() {
+            o.insert("model".into(), Value::String(model.to_string()));
+        }
+    }
+    b
 }
 
-fn to_json<T: serde::Serialize>(v: T) -> Value {
+fn parse<'a, T: Deserialize<'a>>(body: &'a Value) -> Result<T> {
+    T::deserialize(body).map_err(|e| ConvertError::Invalid(format!("request body: {e}")))
+}
+
+/// The borrowed view of an Anthropic body; when the body does not fit, the error is the
+/// one deserialising the typed model gives.
+fn read_anthropic(body: &Value) -> Result<av::Request<'_>> {
+    av::Request::read(body).map_err(|_| match parse::<a::MessagesRequest>(body) {
+        Err(e) => e,
+        Ok(_) => {
+            debug_assert!(false, "the view rejected a body the typed model accepts: {body}");
+            ConvertError::Invalid("request body: not a valid Anthropic Messages request".into())
+        }
+    })
+}
+
+fn to_json<T: Serialize>(v: T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+fn to_bytes<T: Serialize>(v: T) -> Vec<u8> {
+    super::super::json::to_vec(&v).unwrap_or_else(|_| b"null".to_vec())
 }
 
 fn unsupported(field: impl Into<String>, what: impl Into<String>, target: Protocol) -> ConvertError {
@@ -58,17 +114,17 @@ fn other_block(v: &Value, field: &str, target: Protocol) -> ConvertError {
 // ---------------------------------------------------------------- anthropic helpers
 
 /// Texts of a system prompt or `role:"system"` message.
-fn anthropic_texts(c: a::MessageContent, field: &str, target: Protocol) -> Result<Vec<String>> {
+fn anthropic_texts<'a>(c: &av::Content<'a>, field: &str, target: Protocol) -> Result<Vec<&'a str>> {
     match c {
-        a::MessageContent::Text(t) => Ok(vec![t]),
-        a::MessageContent::Blocks(bs) => bs
-            .into_iter()
+        av::Content::Text(t) => Ok(vec![*t]),
+        av::Content::Blocks(bs) => bs
+            .iter()
             .enumerate()
             .map(|(j, b)| match b {
-                a::ContentBlock::Text(t) => Ok(t.text),
+                av::Block::Text(t) => Ok(*t),
                 other => Err(unsupported(
                     format!("{field}[{j}]"),
-                    format!("{} in a system prompt", describe_block(&other)),
+                    format!("{} in a system prompt", describe_block(other)),
                     target,
                 )),
             })
@@ -76,54 +132,54 @@ fn anthropic_texts(c: a::MessageContent, field: &str, target: Protocol) -> Resul
     }
 }
 
-fn describe_block(b: &a::ContentBlock) -> String {
+fn describe_block(b: &av::Block) -> String {
     let t = match b {
-        a::ContentBlock::Text(_) => "text",
-        a::ContentBlock::Image(_) => "image",
-        a::ContentBlock::Document(_) => "document",
-        a::ContentBlock::ToolUse(_) => "tool_use",
-        a::ContentBlock::ToolResult(_) => "tool_result",
-        a::ContentBlock::Thinking(_) => "thinking",
-        a::ContentBlock::RedactedThinking(_) => "redacted_thinking",
-        a::ContentBlock::Other(v) => return format!("content block type {:?}", block_type(v)),
+        av::Block::Text(_) => "text",
+        av::Block::Image(_) => "image",
+        av::Block::Document(_) => "document",
+        av::Block::ToolUse { .. } => "tool_use",
+        av::Block::ToolResult { .. } => "tool_result",
+        av::Block::Thinking { .. } => "thinking",
+        av::Block::RedactedThinking => "redacted_thinking",
+        av::Block::Other(v) => return format!("content block type {:?}", block_type(v)),
     };
     format!("content block type {t:?}")
 }
 
 /// Collects the system prompt: top-level `system` plus `role:"system"` messages.
-fn anthropic_system(
-    req_system: Option<a::MessageContent>,
-    messages: &[a::Message],
+fn anthropic_system<'a>(
+    req_system: Option<&av::Content<'a>>,
+    messages: &[av::Message<'a>],
     target: Protocol,
-) -> Result<Vec<String>> {
+) -> Result<Vec<&'a str>> {
     let mut out = Vec::new();
     if let Some(s) = req_system {
         out.extend(anthropic_texts(s, "system", target)?);
     }
     for (i, m) in messages.iter().enumerate() {
         if m.role == "system" {
-            out.extend(anthropic_texts(m.content.clone(), &format!("messages[{i}].content"), target)?);
+            out.extend(anthropic_texts(&m.content, &format!("messages[{i}].content"), target)?);
         }
     }
     out.retain(|t| !t.is_empty());
     Ok(out)
 }
 
-fn tool_result_text(
-    c: Option<a::MessageContent>,
+fn tool_result_text<'a>(
+    c: Option<av::Content<'a>>,
     field: &str,
     target: Protocol,
-) -> Result<(String, Vec<a::SourceBlock>)> {
+) -> Result<(String, Vec<av::Source<'a>>)> {
     let mut texts = Vec::new();
     let mut images = Vec::new();
     match c {
         None => {}
-        Some(a::MessageContent::Text(t)) => texts.push(t),
-        Some(a::MessageContent::Blocks(bs)) => {
+        Some(av::Content::Text(t)) => texts.push(t),
+        Some(av::Content::Blocks(bs)) => {
             for (k, b) in bs.into_iter().enumerate() {
                 match b {
-                    a::ContentBlock::Text(t) => texts.push(t.text),
-                    a::ContentBlock::Image(s) | a::ContentBlock::Document(s) => images.push(s),
+                    av::Block::Text(t) => texts.push(t),
+                    av::Block::Image(s) | av::Block::Document(s) => images.push(s),
                     other => {
                         return Err(unsupported(
                             format!("{field}.content[{k}]"),
@@ -140,31 +196,30 @@ fn tool_result_text(
 
 // ---------------------------------------------------------------- anthropic → openai
 
-fn source_to_openai_part(s: a::SourceBlock, is_doc: bool, field: &str) -> Result<o::ContentPart> {
+fn source_to_openai_part(s: av::Source, is_doc: bool, field: &str) -> Result<o::ContentPart> {
     let t = Protocol::Openai;
-    let src = s.source;
-    match src.kind.as_str() {
+    match s.kind {
         "base64" => {
-            let (Some(mime), Some(data)) = (src.media_type, src.data) else {
+            let (Some(mime), Some(data)) = (s.media_type, s.data) else {
                 return Err(ConvertError::Invalid(format!("{field}.source: base64 source needs media_type and data")));
             };
             if is_doc {
                 Ok(o::ContentPart::File {
                     file: o::FilePart {
-                        file_data: Some(data_url(&mime, &data)),
+                        file_data: Some(data_url(mime, data)),
                         file_id: None,
-                        filename: s.extra.get("title").and_then(Value::as_str).map(str::to_string),
+                        filename: s.title.map(str::to_string),
                     },
                 })
             } else {
-                Ok(o::ContentPart::ImageUrl { image_url: o::ImageUrl { url: data_url(&mime, &data), detail: None } })
+                Ok(o::ContentPart::ImageUrl { image_url: o::ImageUrl { url: data_url(mime, data), detail: None } })
             }
         }
         "url" if !is_doc => {
-            let url = src.url.ok_or_else(|| ConvertError::Invalid(format!("{field}.source: url source needs url")))?;
-            Ok(o::ContentPart::ImageUrl { image_url: o::ImageUrl { url, detail: None } })
+            let url = s.url.ok_or_else(|| ConvertError::Invalid(format!("{field}.source: url source needs url")))?;
+            Ok(o::ContentPart::ImageUrl { image_url: o::ImageUrl { url: url.to_string(), detail: None } })
         }
-        "text" if is_doc => Ok(o::ContentPart::Text { text: src.data.unwrap_or_default() }),
+        "text" if is_doc => Ok(o::ContentPart::Text { text: s.data.unwrap_or_default().to_string() }),
         k => Err(unsupported(field, format!("{} source type {k:?}", if is_doc { "document" } else { "image" }), t)),
     }
 }
@@ -189,16 +244,16 @@ fn msg(role: &str, content: Option<o::MessageContent>) -> o::ChatMessage {
     o::ChatMessage { role: role.into(), content, ..Default::default() }
 }
 
-pub(crate) fn anthropic_to_openai(req: a::MessagesRequest, model: &str) -> Result<o::ChatRequest> {
+fn anthropic_to_openai(req: av::Request, model: &str) -> Result<o::ChatRequest> {
     let t = Protocol::Openai;
-    let system = anthropic_system(req.system, &req.messages, t)?;
+    let system = anthropic_system(req.system.as_ref(), &req.messages, t)?;
     let mut msgs = Vec::new();
     if !system.is_empty() {
         msgs.push(msg("system", Some(o::MessageContent::Text(system.join("\n\n")))));
     }
     for (i, m) in req.messages.into_iter().enumerate() {
         let field = format!("messages[{i}]");
-        match m.role.as_str() {
+        match m.role {
             "system" => {}
             "user" => {
                 let mut parts = Vec::new();
@@ -207,28 +262,28 @@ pub(crate) fn anthropic_to_openai(req: a::MessagesRequest, model: &str) -> Resul
                 for (j, b) in m.content.into_blocks().into_iter().enumerate() {
                     let bf = format!("{field}.content[{j}]");
                     match b {
-                        a::ContentBlock::Text(x) => parts.push(o::ContentPart::Text { text: x.text }),
-                        a::ContentBlock::Image(s) => parts.push(source_to_openai_part(s, false, &bf)?),
-                        a::ContentBlock::Document(s) => parts.push(source_to_openai_part(s, true, &bf)?),
-                        a::ContentBlock::ToolResult(r) => {
-                            let (mut text, images) = tool_result_text(r.content, &bf, t)?;
-                            if r.is_error == Some(true) {
+                        av::Block::Text(x) => parts.push(o::ContentPart::Text { text: x.to_string() }),
+                        av::Block::Image(s) => parts.push(source_to_openai_part(s, false, &bf)?),
+                        av::Block::Document(s) => parts.push(source_to_openai_part(s, true, &bf)?),
+                        av::Block::ToolResult { tool_use_id, content, is_error } => {
+                            let (mut text, images) = tool_result_text(content, &bf, t)?;
+                            if is_error == Some(true) {
                                 text = format!("Error: {text}");
                             }
                             for (k, s) in images.into_iter().enumerate() {
                                 late_parts.push(source_to_openai_part(s, false, &format!("{bf}.content[{k}]"))?);
                             }
                             let mut tm = msg("tool", Some(o::MessageContent::Text(text)));
-                            tm.tool_call_id = Some(r.tool_use_id);
+                            tm.tool_call_id = Some(tool_use_id.to_string());
                             tool_msgs.push(tm);
                         }
-                        a::ContentBlock::Thinking(_) | a::ContentBlock::RedactedThinking(_) => {}
-                        a::ContentBlock::ToolUse(_) => {
+                        av::Block::Thinking { .. } | av::Block::RedactedThinking => {}
+                        av::Block::ToolUse { .. } => {
                             return Err(ConvertError::Invalid(format!(
                                 "{bf}: tool_use blocks belong in assistant messages"
                             )))
                         }
-                        a::ContentBlock::Other(v) => return Err(other_block(&v, &bf, t)),
+                        av::Block::Other(v) => return Err(other_block(v, &bf, t)),
                     }
                 }
                 msgs.extend(tool_msgs);
@@ -244,15 +299,15 @@ pub(crate) fn anthropic_to_openai(req: a::MessagesRequest, model: &str) -> Resul
                 for (j, b) in m.content.into_blocks().into_iter().enumerate() {
                     let bf = format!("{field}.content[{j}]");
                     match b {
-                        a::ContentBlock::Text(x) => text.push_str(&x.text),
-                        a::ContentBlock::Thinking(x) => reasoning.push_str(&x.thinking),
-                        a::ContentBlock::RedactedThinking(_) => {}
-                        a::ContentBlock::ToolUse(u) => calls.push(o::ToolCall {
-                            id: u.id,
+                        av::Block::Text(x) => text.push_str(x),
+                        av::Block::Thinking { thinking, .. } => reasoning.push_str(thinking),
+                        av::Block::RedactedThinking => {}
+                        av::Block::ToolUse { id, name, input } => calls.push(o::ToolCall {
+                            id: id.to_string(),
                             kind: "function".into(),
                             function: o::FunctionCall {
-                                name: u.name,
-                                arguments: serde_json::to_string(&u.input).unwrap_or_else(|_| "{}".into()),
+                                name: name.to_string(),
+                                arguments: serde_json::to_string(input).unwrap_or_else(|_| "{}".into()),
                             },
                             extra: Map::new(),
                         }),
@@ -288,7 +343,7 @@ pub(crate) fn anthropic_to_openai(req: a::MessagesRequest, model: &str) -> Resul
         temperature: req.temperature,
         top_p: req.top_p,
         top_k: req.top_k,
-        stop: req.stop_sequences.filter(|s| !s.is_empty()).map(o::Stop::Many),
+        stop: req.stop_sequences.filter(|s| !s.is_empty()).map(|s| o::Stop::Many(owned(s))),
         ..Default::default()
     };
     if req.stream == Some(true) {
@@ -298,15 +353,17 @@ pub(crate) fn anthropic_to_openai(req: a::MessagesRequest, model: &str) -> Resul
     if let Some(tools) = req.tools {
         let mut ts = Vec::new();
         for (i, tool) in tools.into_iter().enumerate() {
-            if let Some(k) = tool.kind.as_deref().filter(|k| *k != "custom") {
+            if let Some(k) = tool.kind.filter(|k| *k != "custom") {
                 return Err(unsupported(format!("tools[{i}]"), format!("server tool type {k:?}"), t));
             }
             ts.push(o::Tool {
                 kind: "function".into(),
                 function: Some(o::FunctionDef {
-                    name: tool.name,
-                    description: tool.description,
-                    parameters: Some(tool.input_schema.unwrap_or_else(|| json!({"type":"object","properties":{}}))),
+                    name: tool.name.to_string(),
+                    description: tool.description.map(str::to_string),
+                    parameters: Some(
+                        tool.input_schema.cloned().unwrap_or_else(|| json!({"type":"object","properties":{}})),
+                    ),
                     strict: None,
                     extra: Map::new(),
                 }),
@@ -318,15 +375,17 @@ pub(crate) fn anthropic_to_openai(req: a::MessagesRequest, model: &str) -> Resul
         }
     }
     if let Some(tc) = req.tool_choice {
-        out.tool_choice = Some(match tc.kind.as_str() {
+        out.tool_choice = Some(match tc.kind {
             "any" => o::ToolChoice::Mode("required".into()),
             "none" => o::ToolChoice::Mode("none".into()),
             "tool" => {
                 let name = tc
                     .name
-                    .clone()
                     .ok_or_else(|| ConvertError::Invalid("tool_choice.name: required when type is \"tool\"".into()))?;
-                o::ToolChoice::Named(o::NamedToolChoice { kind: "function".into(), function: o::FunctionName { name } })
+                o::ToolChoice::Named(o::NamedToolChoice {
+                    kind: "function".into(),
+                    function: o::FunctionName { name: name.to_string() },
+                })
             }
             _ => o::ToolChoice::Mode("auto".into()),
         });
@@ -335,14 +394,18 @@ pub(crate) fn anthropic_to_openai(req: a::MessagesRequest, model: &str) -> Resul
         }
     }
     if let Some(th) = req.thinking {
-        match (th.kind.as_str(), th.budget_tokens) {
+        match (th.kind, th.budget_tokens) {
             ("enabled", Some(b)) => out.reasoning_effort = Some(effort_from_budget(b).into()),
             ("enabled" | "adaptive", _) => out.reasoning_effort = Some("medium".into()),
             _ => {}
         }
     }
-    out.user = req.metadata.as_ref().and_then(|m| m.get("user_id")).and_then(Value::as_str).map(str::to_string);
+    out.user = req.metadata.and_then(|m| m.get("user_id")).and_then(Value::as_str).map(str::to_string);
     Ok(out)
+}
+
+fn owned(v: Vec<&str>) -> Vec<String> {
+    v.into_iter().map(str::to_string).collect()
 }
 
 // ---------------------------------------------------------------- openai → anthropic
@@ -429,7 +492,7 @@ fn push_merged(msgs: &mut Vec<a::Message>, role: &str, blocks: Vec<a::ContentBlo
     msgs.push(a::Message { role: role.into(), content: a::MessageContent::Blocks(blocks), extra: Map::new() });
 }
 
-pub(crate) fn openai_to_anthropic(req: o::ChatRequest, model: &str) -> Result<a::MessagesRequest> {
+fn openai_to_anthropic(req: o::ChatRequest, model: &str) -> Result<a::MessagesRequest> {
     let t = Protocol::Anthropic;
     if req.n.unwrap_or(1) > 1 {
         return Err(unsupported("n", "more than one choice", t));
@@ -577,23 +640,28 @@ fn text_part(t: String) -> g::Part {
     g::Part { text: Some(t), ..Default::default() }
 }
 
-fn source_to_gemini_part(s: a::SourceBlock, field: &str) -> Result<g::Part> {
-    let src = s.source;
-    match src.kind.as_str() {
+fn source_to_gemini_part(s: av::Source, field: &str) -> Result<g::Part> {
+    match s.kind {
         "base64" => {
-            let (Some(mime), Some(data)) = (src.media_type, src.data) else {
+            let (Some(mime), Some(data)) = (s.media_type, s.data) else {
                 return Err(ConvertError::Invalid(format!("{field}.source: base64 source needs media_type and data")));
             };
-            Ok(g::Part { inline_data: Some(g::Blob { mime_type: mime, data }), ..Default::default() })
-        }
-        "url" => {
-            let url = src.url.ok_or_else(|| ConvertError::Invalid(format!("{field}.source: url source needs url")))?;
             Ok(g::Part {
-                file_data: Some(g::FileData { mime_type: mime_from_url(&url).map(str::to_string), file_uri: url }),
+                inline_data: Some(g::Blob { mime_type: mime.to_string(), data: data.to_string() }),
                 ..Default::default()
             })
         }
-        "text" => Ok(text_part(src.data.unwrap_or_default())),
+        "url" => {
+            let url = s.url.ok_or_else(|| ConvertError::Invalid(format!("{field}.source: url source needs url")))?;
+            Ok(g::Part {
+                file_data: Some(g::FileData {
+                    mime_type: mime_from_url(url).map(str::to_string),
+                    file_uri: url.to_string(),
+                }),
+                ..Default::default()
+            })
+        }
+        "text" => Ok(text_part(s.data.unwrap_or_default().to_string())),
         k => Err(unsupported(field, format!("source type {k:?}"), Protocol::Gemini)),
     }
 }
@@ -622,7 +690,7 @@ fn push_content(contents: &mut Vec<g::Content>, role: &str, parts: Vec<g::Part>)
     contents.push(g::Content { role: Some(role.into()), parts });
 }
 
-fn gemini_system(system: Vec<String>) -> Option<g::Content> {
+fn gemini_system<S: Borrow<str>>(system: Vec<S>) -> Option<g::Content> {
     (!system.is_empty()).then(|| g::Content { role: None, parts: vec![text_part(system.join("\n\n"))] })
 }
 
@@ -663,49 +731,44 @@ fn finish_generation_config(c: g::GenerationConfig) -> Option<g::GenerationConfi
     (c != g::GenerationConfig::default()).then_some(c)
 }
 
-pub(crate) fn anthropic_to_gemini(req: a::MessagesRequest, model: &str) -> Result<g::GenerateContentRequest> {
+fn anthropic_to_gemini(req: av::Request, model: &str) -> Result<g::GenerateContentRequest> {
     let t = Protocol::Gemini;
-    let system = anthropic_system(req.system, &req.messages, t)?;
-    let mut names: HashMap<String, String> = HashMap::new();
+    let system = anthropic_system(req.system.as_ref(), &req.messages, t)?;
+    let mut names: HashMap<&str, &str> = HashMap::new();
     let mut contents = Vec::new();
     for (i, m) in req.messages.into_iter().enumerate() {
         let field = format!("messages[{i}]");
-        let role = match m.role.as_str() {
+        let role = match m.role {
             "system" => continue,
             "user" => "user",
             "assistant" => "model",
             r => return Err(ConvertError::Invalid(format!("{field}.role: unknown role {r:?}"))),
         };
         let mut parts: Vec<g::Part> = Vec::new();
-        let mut pending_sig: Option<String> = None;
+        let mut pending_sig: Option<&str> = None;
         for (j, b) in m.content.into_blocks().into_iter().enumerate() {
             let bf = format!("{field}.content[{j}]");
             let mut new_parts = Vec::new();
             match b {
-                a::ContentBlock::Text(x) => new_parts.push(text_part(x.text)),
-                a::ContentBlock::Image(s) | a::ContentBlock::Document(s) => {
-                    new_parts.push(source_to_gemini_part(s, &bf)?)
-                }
-                a::ContentBlock::ToolUse(u) => {
-                    names.insert(u.id.clone(), u.name.clone());
+                av::Block::Text(x) => new_parts.push(text_part(x.to_string())),
+                av::Block::Image(s) | av::Block::Document(s) => new_parts.push(source_to_gemini_part(s, &bf)?),
+                av::Block::ToolUse { id, name, input } => {
+                    names.insert(id, name);
                     new_parts.push(g::Part {
-                        function_call: Some(g::FunctionCall { id: None, name: u.name, args: u.input }),
+                        function_call: Some(g::FunctionCall { id: None, name: name.to_string(), args: input.clone() }),
                         ..Default::default()
                     });
                 }
-                a::ContentBlock::ToolResult(r) => {
-                    let name = names.get(&r.tool_use_id).cloned().ok_or_else(|| {
-                        ConvertError::Invalid(format!(
-                            "{bf}.tool_use_id: no earlier tool_use has id {:?}",
-                            r.tool_use_id
-                        ))
+                av::Block::ToolResult { tool_use_id, content, is_error } => {
+                    let name = names.get(tool_use_id).map(|n| n.to_string()).ok_or_else(|| {
+                        ConvertError::Invalid(format!("{bf}.tool_use_id: no earlier tool_use has id {tool_use_id:?}"))
                     })?;
-                    let (text, images) = tool_result_text(r.content, &bf, t)?;
+                    let (text, images) = tool_result_text(content, &bf, t)?;
                     new_parts.push(g::Part {
                         function_response: Some(g::FunctionResponse {
                             id: None,
                             name,
-                            response: function_response_value(text, r.is_error == Some(true)),
+                            response: function_response_value(text, is_error == Some(true)),
                         }),
                         ..Default::default()
                     });
@@ -713,19 +776,19 @@ pub(crate) fn anthropic_to_gemini(req: a::MessagesRequest, model: &str) -> Resul
                         new_parts.push(source_to_gemini_part(s, &format!("{bf}.content[{k}]"))?);
                     }
                 }
-                a::ContentBlock::Thinking(th) => {
+                av::Block::Thinking { signature, .. } => {
                     // Thought text is not replayed; its signature rides on the next part.
-                    if let Some(sig) = th.signature.filter(|s| !s.is_empty()) {
+                    if let Some(sig) = signature.filter(|s| !s.is_empty()) {
                         pending_sig = Some(sig);
                     }
                 }
-                a::ContentBlock::RedactedThinking(_) => {}
-                a::ContentBlock::Other(v) => return Err(other_block(&v, &bf, t)),
+                av::Block::RedactedThinking => {}
+                av::Block::Other(v) => return Err(other_block(v, &bf, t)),
             }
             for mut p in new_parts {
                 if role == "model" {
                     if let Some(sig) = pending_sig.take() {
-                        p.thought_signature = Some(sig);
+                        p.thought_signature = Some(sig.to_string());
                     }
                 }
                 parts.push(p);
@@ -736,7 +799,7 @@ pub(crate) fn anthropic_to_gemini(req: a::MessagesRequest, model: &str) -> Resul
     ensure_signatures(&mut contents, model);
 
     let mut gc = g::GenerationConfig {
-        stop_sequences: req.stop_sequences.filter(|s| !s.is_empty()),
+        stop_sequences: req.stop_sequences.filter(|s| !s.is_empty()).map(owned),
         max_output_tokens: req.max_tokens,
         temperature: req.temperature,
         top_p: req.top_p,
@@ -744,7 +807,7 @@ pub(crate) fn anthropic_to_gemini(req: a::MessagesRequest, model: &str) -> Resul
         ..Default::default()
     };
     if let Some(th) = req.thinking {
-        match (th.kind.as_str(), th.budget_tokens) {
+        match (th.kind, th.budget_tokens) {
             ("enabled", Some(b)) => {
                 gc.thinking_config = Some(g::ThinkingConfig {
                     thinking_budget: Some(b as i64),
@@ -764,15 +827,19 @@ pub(crate) fn anthropic_to_gemini(req: a::MessagesRequest, model: &str) -> Resul
     }
     let mut decls = Vec::new();
     for (i, tool) in req.tools.unwrap_or_default().into_iter().enumerate() {
-        if let Some(k) = tool.kind.as_deref().filter(|k| *k != "custom") {
+        if let Some(k) = tool.kind.filter(|k| *k != "custom") {
             return Err(unsupported(format!("tools[{i}]"), format!("server tool type {k:?}"), t));
         }
-        decls.push(declaration(tool.name, tool.description, tool.input_schema));
+        decls.push(declaration(
+            tool.name.to_string(),
+            tool.description.map(str::to_string),
+            tool.input_schema.cloned(),
+        ));
     }
-    let tool_config = req.tool_choice.map(|tc| match tc.kind.as_str() {
+    let tool_config = req.tool_choice.map(|tc| match tc.kind {
         "any" => tool_config("ANY", None),
         "none" => tool_config("NONE", None),
-        "tool" => tool_config("ANY", tc.name.map(|n| vec![n])),
+        "tool" => tool_config("ANY", tc.name.map(|n| vec![n.to_string()])),
         _ => tool_config("AUTO", None),
     });
     Ok(g::GenerateContentRequest {
@@ -821,7 +888,7 @@ fn openai_parts_to_gemini(c: Option<o::MessageContent>, field: &str) -> Result<V
     Ok(out)
 }
 
-pub(crate) fn openai_to_gemini(req: o::ChatRequest, model: &str) -> Result<g::GenerateContentRequest> {
+fn openai_to_gemini(req: o::ChatRequest, model: &str) -> Result<g::GenerateContentRequest> {
     let t = Protocol::Gemini;
     if req.n.unwrap_or(1) > 1 {
         return Err(unsupported("n", "more than one choice", t));
