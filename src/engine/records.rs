@@ -4,22 +4,27 @@
 //! touches the store: records go through a bounded queue to a background writer that
 //! appends them to `Tree::Requests` in batches (500 records or 1 s, whichever first) and
 //! prunes by retention (days and rows). The admin API and `routex logs` read with
-//! [`query`] and [`since`], `/api/analytics` with [`analytics`]. Keys are the arrival time
-//! in unix ms (big-endian) followed by a per-process sequence number, so every scan can
-//! walk newest-first and stop as soon as it has passed the time window it needs. This
+//! [`query`], [`since`] and [`tail`], `/api/analytics` with [`analytics`].
+//!
+//! The store packs each batch into segments of up to 64 records, one sled key each
+//! ([`crate::store::segment`]); a key's high-water mark bounds the arrival time of every
+//! record in it and in the segments before it, and keys sort in write order. So scans walk
+//! newest-first and stop as soon as they have passed the time window they need, [`query`]
+//! merges records back into arrival order, and [`tail`] follows the write order. This
 //! module must not hold anything across the proxy's request path but the queue.
 
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc, oneshot};
 
 use super::config::LoggingConfig;
 use super::Error;
-use crate::store::{Store, Tree};
+use crate::store::{Segment, SegmentKey, Store};
 
 /// Capacity of the queue between the hot path and the writer.
 pub const QUEUE_CAPACITY: usize = 16_384;
@@ -137,47 +142,72 @@ pub struct RequestRecord {
 }
 
 // ---------------------------------------------------------------------------------------
-// Keys
+// Storage
 
-/// Sequence making keys written in the same millisecond distinct; per process, so two
-/// recorders (tests) never collide either.
-static SEQ: AtomicU32 = AtomicU32::new(0);
-
-/// The store key of a record arriving at `time_ms`: time (big-endian u64) ‖ sequence (u32).
-pub fn record_key(time_ms: u64) -> [u8; 12] {
-    let mut k = [0u8; 12];
-    k[..8].copy_from_slice(&time_ms.to_be_bytes());
-    k[8..].copy_from_slice(&SEQ.fetch_add(1, Ordering::Relaxed).to_be_bytes());
-    k
-}
-
-/// The time part of a key (None for a key this module did not write).
-fn key_time(k: &[u8]) -> Option<u64> {
-    (k.len() == 12).then(|| u64::from_be_bytes(k[..8].try_into().expect("8 bytes")))
-}
-
-/// Serialise and append records in one batch (one sled batch, one flush). Used by the
-/// writer; tests and imports may call it directly.
+/// Serialise and append records in one batch (one sled batch, one flush; the store packs
+/// them into segments). Used by the writer; tests and imports may call it directly.
 pub fn append(store: &Store, records: &[RequestRecord]) -> Result<(), Error> {
-    let raw: Vec<(Vec<u8>, Vec<u8>)> = records
-        .iter()
-        .map(|r| {
-            // serde_json writes non-finite floats as null, so a record always serialises.
-            let json = serde_json::to_vec(r).unwrap_or_default();
-            (record_key(r.time_ms).to_vec(), json)
-        })
-        .collect();
-    store.append_raw(Tree::Requests, &raw)?;
+    let mut buf = Vec::with_capacity(records.len() * 768);
+    let mut spans = Vec::with_capacity(records.len());
+    for r in records {
+        let start = buf.len();
+        // serde_json writes non-finite floats as null, so a record always serialises.
+        if let Err(e) = serde_json::to_writer(&mut buf, r) {
+            log::error!("request log: cannot serialise record {}: {e}", r.id);
+            buf.truncate(start);
+            continue;
+        }
+        spans.push((r.time_ms, start..buf.len()));
+    }
+    let entries: Vec<(u64, &[u8])> = spans.iter().map(|(t, span)| (*t, &buf[span.clone()])).collect();
+    store.append_records(&entries)?;
     Ok(())
 }
 
-fn decode(key: &[u8], bytes: &[u8]) -> Option<RequestRecord> {
-    match serde_json::from_slice(bytes) {
+/// Number of records in the log.
+pub fn count(store: &Store) -> Result<usize, Error> {
+    Ok(store.count_records()?)
+}
+
+fn decode(seg: &Segment, i: usize) -> Option<RequestRecord> {
+    match serde_json::from_slice(seg.bytes(i)) {
         Ok(r) => Some(r),
         Err(e) => {
-            log::warn!("request log: skipping unreadable record {key:02x?}: {e}");
+            log::warn!("request log: skipping unreadable record {i} of segment {:?}: {e}", seg.key());
             None
         }
+    }
+}
+
+/// A record found by a scan: its arrival time, its place in write order (`rank`, higher is
+/// written later) and where its bytes are.
+struct Found {
+    time: u64,
+    rank: u64,
+    seg: Rc<Segment>,
+    index: usize,
+}
+
+impl Found {
+    fn decode(&self) -> Option<RequestRecord> {
+        decode(&self.seg, self.index)
+    }
+}
+
+impl PartialEq for Found {
+    fn eq(&self, o: &Self) -> bool {
+        (self.time, self.rank) == (o.time, o.rank)
+    }
+}
+impl Eq for Found {}
+impl PartialOrd for Found {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Found {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        (self.time, self.rank).cmp(&(o.time, o.rank))
     }
 }
 
@@ -399,30 +429,42 @@ impl Writer {
 }
 
 /// Delete records older than `days` and beyond the newest `max_rows` (0 disables either
-/// bound); returns how many were deleted.
+/// bound); returns how many were deleted. Both bounds are exact: a segment holding some
+/// records to delete is rewritten without them, one holding only such records is removed.
+/// "Newest" is write order: segments by key, records within a segment by arrival time, so
+/// a long request written late counts as newer than requests written before it. Only the
+/// writer prunes; two prunes must not run at once.
 pub fn prune(store: &Store, days: u64, max_rows: u64, now_ms: u64) -> Result<usize, Error> {
-    const CHUNK: usize = 10_000;
+    const CHUNK: usize = 1_000;
+    if days == 0 && max_rows == 0 {
+        return Ok(0);
+    }
     let cutoff = if days == 0 { 0 } else { now_ms.saturating_sub(days.saturating_mul(DAY_MS)) };
-    let mut kept: u64 = 0;
-    let mut doomed = Vec::new();
+    let mut room = if max_rows == 0 { u64::MAX } else { max_rows };
+    let mut edits: Vec<(SegmentKey, Option<Vec<u8>>)> = Vec::new();
     let mut removed = 0;
-    for item in store.scan_rev(Tree::Requests)? {
-        let (k, _) = item?;
-        let old = key_time(&k).is_some_and(|t| t < cutoff);
-        if old || (max_rows > 0 && kept >= max_rows) {
-            doomed.push(k);
-            if doomed.len() >= CHUNK {
-                store.remove_raw(Tree::Requests, &doomed)?;
-                removed += doomed.len();
-                doomed.clear();
-            }
-        } else {
-            kept += 1;
+    for seg in store.segments_rev()? {
+        let seg = seg?;
+        // Newest records of the segment first, those recent enough, as many as there is room for.
+        let keep: Vec<usize> = (0..seg.len())
+            .rev()
+            .filter(|i| seg.time(*i) >= cutoff)
+            .take(usize::try_from(room).unwrap_or(usize::MAX))
+            .collect();
+        room -= keep.len() as u64;
+        if keep.len() == seg.len() {
+            continue;
+        }
+        removed += seg.len() - keep.len();
+        let value = (!keep.is_empty()).then(|| seg.encode_retained(|i| keep.contains(&i)));
+        edits.push((seg.key(), value));
+        if edits.len() >= CHUNK {
+            store.edit_segments(&edits)?;
+            edits.clear();
         }
     }
-    if !doomed.is_empty() {
-        store.remove_raw(Tree::Requests, &doomed)?;
-        removed += doomed.len();
+    if !edits.is_empty() {
+        store.edit_segments(&edits)?;
     }
     Ok(removed)
 }
@@ -594,13 +636,20 @@ impl Filters {
     }
 }
 
-/// Records matching `q`, newest first. A bad `status`, `since` or `until` is an
-/// [`Error::Invalid`] naming the parameter and the accepted forms.
+/// Records matching `q`, newest first: by arrival time, and among records that arrived in
+/// the same millisecond the one written later first. A bad `status`, `since` or `until` is
+/// an [`Error::Invalid`] naming the parameter and the accepted forms.
 pub fn query(store: &Store, q: &RequestQuery) -> Result<Vec<RequestRecord>, Error> {
     query_at(store, q, now_ms())
 }
 
 /// [`query`] with relative times (`15m`) counted back from `now_ms`.
+///
+/// Segments are read newest key first. A key's high-water mark bounds the arrival time of
+/// every record not read yet, so matching records wait in a heap only until the scan has
+/// passed their time, then come out in order; the scan stops once `offset + limit` records
+/// came out or it passed `since`. A record of a long request, stored in a segment written
+/// after newer arrivals, is merged into its place by arrival time.
 pub fn query_at(store: &Store, q: &RequestQuery, now_ms: u64) -> Result<Vec<RequestRecord>, Error> {
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT);
     let offset = q.offset.unwrap_or(0);
@@ -620,61 +669,160 @@ pub fn query_at(store: &Store, q: &RequestQuery, now_ms: u64) -> Result<Vec<Requ
     if limit == 0 {
         return Ok(out);
     }
+    let (since, until) = (since.unwrap_or(0), until.unwrap_or(u64::MAX));
+    let mut waiting: BinaryHeap<Found> = BinaryHeap::new();
     let mut skipped = 0;
-    for item in store.scan_rev(Tree::Requests)? {
-        let (k, v) = item?;
-        let Some(t) = key_time(&k) else { continue };
-        // Keys are time-ordered: skip what is too new by key alone, stop once too old.
-        if until.is_some_and(|u| t > u) {
-            continue;
-        }
-        if since.is_some_and(|s| t < s) {
-            break;
-        }
-        if !filters.is_empty() {
-            match serde_json::from_slice::<Peek<'_>>(&v) {
-                Ok(p) if filters.matches(&p) => {}
-                Ok(_) => continue,
-                Err(e) => {
-                    log::warn!("request log: skipping unreadable record {:02x?}: {e}", k.as_ref());
-                    continue;
+    // Move what no unread record can precede (arrived at or after `bound`) to `out`;
+    // true once `out` is full.
+    let mut release = |waiting: &mut BinaryHeap<Found>, bound: u64, out: &mut Vec<RequestRecord>| {
+        while waiting.peek().is_some_and(|f| f.time >= bound) {
+            let f = waiting.pop().expect("peeked");
+            if skipped < offset {
+                skipped += 1;
+            } else if let Some(r) = f.decode() {
+                out.push(r);
+                if out.len() >= limit {
+                    return true;
                 }
             }
         }
-        if skipped < offset {
-            skipped += 1;
+        false
+    };
+    let mut rank = u64::MAX;
+    for seg in store.segments_rev()? {
+        let seg = seg?;
+        let high = seg.key().high;
+        if release(&mut waiting, high, &mut out) || high < since {
+            return Ok(out);
+        }
+        if seg.min_ms() > until || seg.max_ms() < since {
             continue;
         }
-        if let Some(r) = decode(&k, &v) {
-            out.push(r);
-            if out.len() >= limit {
-                break;
+        let seg = Rc::new(seg);
+        for i in (0..seg.len()).rev() {
+            rank -= 1;
+            let t = seg.time(i);
+            if t > until || t < since {
+                continue;
             }
+            if !filters.is_empty() {
+                match serde_json::from_slice::<Peek<'_>>(seg.bytes(i)) {
+                    Ok(p) if filters.matches(&p) => {}
+                    Ok(_) => continue,
+                    Err(e) => {
+                        log::warn!("request log: skipping unreadable record {i} of segment {:?}: {e}", seg.key());
+                        continue;
+                    }
+                }
+            }
+            waiting.push(Found { time: t, rank, seg: seg.clone(), index: i });
         }
     }
+    release(&mut waiting, 0, &mut out);
     Ok(out)
 }
 
-/// Records that arrived after `after_ms` (exclusive), oldest first, at most `limit` (the
-/// oldest ones). For `--follow` polling; note that a long request is written when it
-/// ends but keyed by when it arrived, so a live view should prefer [`Recorder::subscribe`].
+/// Records that arrived after `after_ms` (exclusive), oldest first (by arrival time, then
+/// write order), at most `limit` (the oldest ones). Reads the segments whose high-water mark
+/// is past `after_ms`, the only ones that can hold such records. A follower that must not
+/// miss a long request stored after newer ones should use [`tail`].
 pub fn since(store: &Store, after_ms: u64, limit: usize) -> Result<Vec<RequestRecord>, Error> {
-    let mut newest_first: VecDeque<(Vec<u8>, Vec<u8>)> = VecDeque::new();
     if limit == 0 {
         return Ok(Vec::new());
     }
-    for item in store.scan_rev(Tree::Requests)? {
-        let (k, v) = item?;
-        let Some(t) = key_time(&k) else { continue };
-        if t <= after_ms {
-            break;
+    // The `limit` oldest so far; the heap's top is the newest of them.
+    let mut oldest: BinaryHeap<Found> = BinaryHeap::new();
+    let mut rank = 0;
+    for seg in store.segments_after(Some(SegmentKey { high: after_ms, seq: u64::MAX }))? {
+        let seg = seg?;
+        if oldest.len() >= limit && oldest.peek().is_some_and(|f| f.time < seg.min_ms()) {
+            continue;
         }
-        newest_first.push_back((k.to_vec(), v.to_vec()));
-        if newest_first.len() > limit {
-            newest_first.pop_front();
+        let seg = Rc::new(seg);
+        for i in 0..seg.len() {
+            rank += 1;
+            let time = seg.time(i);
+            if time > after_ms {
+                oldest.push(Found { time, rank, seg: seg.clone(), index: i });
+                if oldest.len() > limit {
+                    oldest.pop();
+                }
+            }
         }
     }
-    Ok(newest_first.iter().rev().filter_map(|(k, v)| decode(k, v)).collect())
+    Ok(oldest.into_sorted_vec().iter().filter_map(Found::decode).collect())
+}
+
+/// A position in the request log's write order, for [`tail`]: `0` (before every record)
+/// or `<high>.<seq>`, the key of the last segment read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor(Option<SegmentKey>);
+
+impl std::fmt::Display for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            None => write!(f, "0"),
+            Some(k) => write!(f, "{}.{}", k.high, k.seq),
+        }
+    }
+}
+
+impl std::str::FromStr for Cursor {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Cursor, Error> {
+        let bad = || invalid("cursor", format!("must be 0 or a cursor returned by the last call (got {s:?})"));
+        if s.trim() == "0" {
+            return Ok(Cursor(None));
+        }
+        let (high, seq) = s.trim().split_once('.').ok_or_else(bad)?;
+        Ok(Cursor(Some(SegmentKey { high: high.parse().map_err(|_| bad())?, seq: seq.parse().map_err(|_| bad())? })))
+    }
+}
+
+impl Serialize for Cursor {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Cursor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Cursor, D::Error> {
+        let s = Cow::<str>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// What [`tail`] returns: records in write order and where to continue.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Tail {
+    /// Records written after the cursor, in write order.
+    pub records: Vec<RequestRecord>,
+    /// Pass it to the next call.
+    pub cursor: Cursor,
+}
+
+/// Records written after `cursor`, in write order (segment by segment; within a segment by
+/// arrival time): whole segments until at least `limit` records (all of the first segment
+/// even when it holds more). Without a cursor, no records and the cursor of the current
+/// end of the log. Unlike [`since`], a long request written after newer arrivals comes
+/// back once it is written, so `routex logs --follow` never misses it. Pruning may rewrite
+/// the segment a cursor names; a follower then misses nothing newer.
+pub fn tail(store: &Store, cursor: Option<Cursor>, limit: usize) -> Result<Tail, Error> {
+    let Some(cursor) = cursor else {
+        return Ok(Tail { records: Vec::new(), cursor: Cursor(store.last_segment_key()?) });
+    };
+    let mut records = Vec::new();
+    let mut at = cursor.0;
+    for seg in store.segments_after(cursor.0)? {
+        if records.len() >= limit.max(1) {
+            break;
+        }
+        let seg = seg?;
+        at = Some(seg.key());
+        records.extend((0..seg.len()).filter_map(|i| decode(&seg, i)));
+    }
+    Ok(Tail { records, cursor: Cursor(at) })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -835,8 +983,8 @@ impl Timeline {
     }
 }
 
-/// Aggregate the 24 hours up to `now_ms`. Scans newest-first and stops at the first
-/// older key.
+/// Aggregate the 24 hours up to `now_ms`. Scans segments newest key first and stops at
+/// the first whose high-water mark is before the window.
 pub fn analytics(store: &Store, now_ms: u64) -> Result<Analytics, Error> {
     let from = now_ms.saturating_sub(DAY_MS);
     let mut totals = Totals::default();
@@ -844,58 +992,69 @@ pub fn analytics(store: &Store, now_ms: u64) -> Result<Analytics, Error> {
     let mut ttfbs = Vec::new();
     let mut tokens = Tokens::default();
     let mut cost = 0.0;
-    let mut channels: HashMap<String, (ChannelUsage, u64)> = HashMap::new();
+    // Per channel id: usage, latency sum, arrival time of the record its name comes from.
+    let mut channels: HashMap<String, (ChannelUsage, u64, u64)> = HashMap::new();
     let mut minutes = Timeline::new(now_ms, MINUTE_MS, 60);
     let mut hours = Timeline::new(now_ms, HOUR_MS, 24);
-    for item in store.scan_rev(Tree::Requests)? {
-        let (k, v) = item?;
-        let Some(t) = key_time(&k) else { continue };
-        if t > now_ms {
-            continue;
-        }
-        if t <= from {
+    for seg in store.segments_rev()? {
+        let seg = seg?;
+        if seg.key().high <= from {
             break;
         }
-        let s: Stat<'_> = match serde_json::from_slice(&v) {
-            Ok(s) => s,
-            Err(e) => {
-                log::warn!("request log: skipping unreadable record {:02x?}: {e}", k.as_ref());
+        if seg.max_ms() <= from || seg.min_ms() > now_ms {
+            continue;
+        }
+        for (i, (t, bytes)) in seg.entries().enumerate().rev() {
+            if t > now_ms || t <= from {
                 continue;
             }
-        };
-        totals.requests += 1;
-        if s.success {
-            totals.successes += 1;
-        } else {
-            totals.failures += 1;
+            let s: Stat<'_> = match serde_json::from_slice(bytes) {
+                Ok(s) => s,
+                Err(e) => {
+                    log::warn!("request log: skipping unreadable record {i} of segment {:?}: {e}", seg.key());
+                    continue;
+                }
+            };
+            totals.requests += 1;
+            if s.success {
+                totals.successes += 1;
+            } else {
+                totals.failures += 1;
+            }
+            latencies.push(s.latency_ms);
+            ttfbs.extend(s.ttfb_ms);
+            tokens.add(&s.tokens);
+            cost += s.cost_usd.filter(|c| c.is_finite()).unwrap_or(0.0);
+            let id = s.channel_id.as_deref().unwrap_or("");
+            let name = || s.channel_name.as_deref().unwrap_or(if id.is_empty() { "(none)" } else { id }).to_string();
+            if !channels.contains_key(id) {
+                let usage = ChannelUsage { channel_id: id.to_string(), channel_name: name(), ..Default::default() };
+                channels.insert(id.to_string(), (usage, 0, t));
+            }
+            let (c, sum, named_at) = channels.get_mut(id).expect("inserted");
+            // The name of the channel's latest request is its current one.
+            if t > *named_at {
+                c.channel_name = name();
+                *named_at = t;
+            }
+            c.requests += 1;
+            if s.success {
+                c.successes += 1;
+            } else {
+                c.failures += 1;
+            }
+            *sum += s.latency_ms;
+            c.tokens.add(&s.tokens);
+            minutes.add(t, s.success, s.latency_ms);
+            hours.add(t, s.success, s.latency_ms);
         }
-        latencies.push(s.latency_ms);
-        ttfbs.extend(s.ttfb_ms);
-        tokens.add(&s.tokens);
-        cost += s.cost_usd.filter(|c| c.is_finite()).unwrap_or(0.0);
-        let id = s.channel_id.as_deref().unwrap_or("").to_string();
-        let (c, sum) = channels.entry(id).or_insert_with_key(|id| {
-            // Newest first: the first name seen is the current one.
-            let name = s.channel_name.as_deref().unwrap_or(if id.is_empty() { "(none)" } else { id });
-            (ChannelUsage { channel_id: id.clone(), channel_name: name.to_string(), ..Default::default() }, 0)
-        });
-        c.requests += 1;
-        if s.success {
-            c.successes += 1;
-        } else {
-            c.failures += 1;
-        }
-        *sum += s.latency_ms;
-        c.tokens.add(&s.tokens);
-        minutes.add(t, s.success, s.latency_ms);
-        hours.add(t, s.success, s.latency_ms);
     }
     if totals.requests > 0 {
         totals.success_rate = totals.successes as f64 / totals.requests as f64;
     }
     let mut per_channel: Vec<ChannelUsage> = channels
         .into_values()
-        .map(|(mut c, sum)| {
+        .map(|(mut c, sum, _)| {
             c.avg_latency_ms = sum as f64 / c.requests as f64;
             c
         })
@@ -1069,13 +1228,13 @@ mod tests {
 
     async fn wait_for_count(store: &Store, n: usize) -> usize {
         for _ in 0..500 {
-            let c = store.count(Tree::Requests).unwrap();
+            let c = count(&store).unwrap();
             if c >= n {
                 return c;
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        store.count(Tree::Requests).unwrap()
+        count(&store).unwrap()
     }
 
     #[tokio::test]
@@ -1090,9 +1249,9 @@ mod tests {
         }
         assert_eq!(wait_for_count(&store, 1000).await, 1000, "two full batches of 500 are written at once");
         tokio::time::sleep(Duration::from_millis(100)).await;
-        assert_eq!(store.count(Tree::Requests).unwrap(), 1000, "the partial batch waits for the timer");
+        assert_eq!(count(&store).unwrap(), 1000, "the partial batch waits for the timer");
         task.shutdown().await;
-        assert_eq!(store.count(Tree::Requests).unwrap(), 1234);
+        assert_eq!(count(&store).unwrap(), 1234);
         assert_eq!(rec_.dropped(), 0);
         let back = since(&store, 0, 5000).unwrap();
         assert_eq!(back, sent, "records round-trip, oldest first");
@@ -1126,7 +1285,7 @@ mod tests {
         }
         assert_eq!(r.dropped(), 6);
         task.shutdown().await;
-        assert_eq!(store.count(Tree::Requests).unwrap(), 4);
+        assert_eq!(count(&store).unwrap(), 4);
         r.record(rec(99, T0));
         assert_eq!(r.dropped(), 7, "a record after shutdown is counted, not lost silently");
 
@@ -1146,17 +1305,6 @@ mod tests {
         task.shutdown().await;
         let left = since(&store, 0, 10).unwrap();
         assert_eq!(left.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["req_2"]);
-    }
-
-    #[test]
-    fn keys_sort_by_time_and_never_collide() {
-        let a = record_key(T0);
-        let b = record_key(T0);
-        let c = record_key(T0 + 1);
-        assert_ne!(a, b);
-        assert!(a < c && b < c);
-        assert_eq!(key_time(&a), Some(T0));
-        assert!(record_key(T0 - 1) < a, "time dominates the sequence");
     }
 
     /// Six records, one second apart, newest last.
@@ -1311,7 +1459,7 @@ mod tests {
         assert_eq!(prune(&s, 5, 0, now).unwrap(), 2, "7 and 6 days old; 5 days is kept");
         assert_eq!(ids(&since(&s, 0, 100).unwrap()), ["req_4", "req_5", "req_6", "req_7", "req_8", "req_9"]);
         assert_eq!(prune(&s, 3, 2, now).unwrap(), 4);
-        assert_eq!(s.count(Tree::Requests).unwrap(), 2);
+        assert_eq!(count(&s).unwrap(), 2);
     }
 
     #[test]
@@ -1440,6 +1588,157 @@ mod tests {
         assert!(glob_match("a*b*c", "axxbyyc"));
         assert!(!glob_match("a*b*c", "axxbyy"));
         assert!(!glob_match("gpt-4o", "gpt-4o-mini"));
+    }
+
+    #[test]
+    fn a_long_request_written_late_is_merged_by_arrival_and_followed_by_write_order() {
+        let s = Store::temporary().unwrap();
+        let first: Vec<RequestRecord> = (0..6).map(|i| rec(i, T0 + i * 1000)).collect();
+        append(&s, &first).unwrap();
+        let cursor = tail(&s, None, 10).unwrap();
+        assert!(cursor.records.is_empty());
+        // A request that arrived at T0 + 2.5 s finishes after one that arrived at T0 + 7 s.
+        append(&s, &[rec(7, T0 + 7000), rec(25, T0 + 2500)]).unwrap();
+        let all = |q: RequestQuery| ids(&query_at(&s, &q, T0 + 10_000).unwrap()).join(",");
+        assert_eq!(all(q(|q| q.limit = Some(100))), "req_7,req_5,req_4,req_3,req_25,req_2,req_1,req_0");
+        assert_eq!(
+            all(q(|q| {
+                q.limit = Some(3);
+                q.offset = Some(3);
+            })),
+            "req_3,req_25,req_2"
+        );
+        assert_eq!(all(q(|q| q.until = Some((T0 + 2600).to_string()))), "req_25,req_2,req_1,req_0");
+        assert_eq!(ids(&since(&s, T0 + 2000, 3).unwrap()), ["req_25", "req_3", "req_4"]);
+        // The follower gets both new records, the late one included, then nothing more.
+        let t = tail(&s, Some(cursor.cursor), 500).unwrap();
+        assert_eq!(ids(&t.records), ["req_25", "req_7"], "write order; arrival order within a segment");
+        let again = tail(&s, Some(t.cursor), 500).unwrap();
+        assert!(again.records.is_empty());
+        assert_eq!(again.cursor, t.cursor);
+        // Cursors round-trip as text; 0 is the start.
+        assert_eq!(t.cursor.to_string().parse::<Cursor>().unwrap(), t.cursor);
+        let from_start = tail(&s, Some("0".parse().unwrap()), 1).unwrap();
+        assert_eq!(ids(&from_start.records), ["req_0", "req_1", "req_2", "req_3", "req_4", "req_5"], "a whole segment");
+        assert!("12".parse::<Cursor>().is_err() && "a.b".parse::<Cursor>().is_err());
+    }
+
+    /// Many batches with stragglers and equal times against a brute-force model: queries,
+    /// `since`, `tail`, `count` and pruning give exactly what sorting every record gives.
+    #[test]
+    fn segment_readers_agree_with_a_sorted_model() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let s = Store::temporary().unwrap();
+        // (time, write rank, record); write rank follows the store: batch order, then time.
+        let mut model: Vec<(u64, usize, RequestRecord)> = Vec::new();
+        let mut clock = T0;
+        let mut n = 0;
+        for _ in 0..40 {
+            let mut batch = Vec::new();
+            for _ in 0..rng.gen_range(1..300) {
+                clock += rng.gen_range(0..3);
+                // One in 20 is a long request that arrived up to 2000 ms earlier.
+                let time = if rng.gen_ratio(1, 20) { clock.saturating_sub(rng.gen_range(0..2000)) } else { clock };
+                let mut r = rec(n, time);
+                n += 1;
+                r.status = [200, 200, 429, 502][rng.gen_range(0..4)];
+                r.success = r.status == 200;
+                if rng.gen_bool(0.3) {
+                    r.channel_name = Some("backup".into());
+                }
+                if rng.gen_ratio(1, 50) {
+                    r.response_body = Some("y".repeat(rng.gen_range(1000..20_000)));
+                    // a segment of its own
+                }
+                batch.push(r);
+            }
+            append(&s, &batch).unwrap();
+            batch.sort_by_key(|r| r.time_ms);
+            for r in batch {
+                model.push((r.time_ms, model.len(), r));
+            }
+        }
+        assert_eq!(count(&s).unwrap(), model.len());
+        let newest_first = |keep: &dyn Fn(&RequestRecord) -> bool| {
+            let mut v: Vec<&(u64, usize, RequestRecord)> = model.iter().filter(|m| keep(&m.2)).collect();
+            v.sort_by_key(|m| std::cmp::Reverse((m.0, m.1)));
+            v.into_iter().map(|m| m.2.id.clone()).collect::<Vec<_>>()
+        };
+        let got =
+            |query: RequestQuery| query_at(&s, &query, clock).unwrap().into_iter().map(|r| r.id).collect::<Vec<_>>();
+        for (offset, limit) in [(0, 1000), (0, 7), (13, 50), (900, 1000), (5000, 10)] {
+            let want: Vec<String> = newest_first(&|_| true).into_iter().skip(offset).take(limit).collect();
+            let query = q(|q| {
+                q.offset = Some(offset);
+                q.limit = Some(limit);
+            });
+            assert_eq!(got(query), want, "offset {offset} limit {limit}");
+        }
+        let (lo, hi) = (T0 + (clock - T0) / 3, T0 + (clock - T0) / 2);
+        let want: Vec<String> = newest_first(&|r: &RequestRecord| {
+            r.time_ms >= lo && r.time_ms <= hi && r.channel_name.as_deref() == Some("backup") && !r.success
+        })
+        .into_iter()
+        .skip(3)
+        .take(40)
+        .collect();
+        let query = q(|q| {
+            q.since = Some(lo.to_string());
+            q.until = Some(hi.to_string());
+            q.channel = Some("backup".into());
+            q.status = Some("error".into());
+            q.offset = Some(3);
+            q.limit = Some(40);
+        });
+        assert_eq!(got(query), want);
+        // since: oldest first, the `limit` oldest after the point.
+        let mut oldest: Vec<&(u64, usize, RequestRecord)> = model.iter().filter(|m| m.0 > lo).collect();
+        oldest.sort_by_key(|m| (m.0, m.1));
+        let want: Vec<&str> = oldest.iter().take(300).map(|m| m.2.id.as_str()).collect();
+        assert_eq!(ids(&since(&s, lo, 300).unwrap()), want);
+        // tail from the start, 100 at a time: every record once, in write order.
+        let (mut followed, mut cursor) = (Vec::new(), Cursor(None));
+        loop {
+            let t = tail(&s, Some(cursor), 100).unwrap();
+            if t.records.is_empty() {
+                break;
+            }
+            followed.extend(t.records.into_iter().map(|r| r.id));
+            cursor = t.cursor;
+        }
+        assert_eq!(followed, model.iter().map(|m| m.2.id.clone()).collect::<Vec<_>>());
+        // Pruning: recent enough, then the newest in write order.
+        let cutoff = T0 + (clock - T0) / 4;
+        let now = cutoff + 2 * DAY_MS;
+        let rows = model.iter().filter(|m| m.0 >= cutoff).count() as u64 - 777;
+        let removed = prune(&s, 2, rows, now).unwrap();
+        let mut kept: Vec<&(u64, usize, RequestRecord)> = model.iter().filter(|m| m.0 >= cutoff).collect();
+        kept.drain(..kept.len() - rows as usize);
+        assert_eq!((removed, count(&s).unwrap()), (model.len() - rows as usize, rows as usize));
+        let mut left = Vec::new();
+        let mut t = tail(&s, Some(Cursor(None)), usize::MAX).unwrap();
+        left.append(&mut t.records);
+        assert_eq!(ids(&left), kept.iter().map(|m| m.2.id.as_str()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_version_1_log_reads_back_whole_after_the_upgrade() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = T0 + 50_000;
+        // What version 1 wrote: one key per record, in arrival order.
+        let old: Vec<RequestRecord> = (0..1500).map(|i| rec(i, now - 40_000 + i * 10)).collect();
+        let raw: Vec<(u64, Vec<u8>)> = old.iter().map(|r| (r.time_ms, serde_json::to_vec(r).unwrap())).collect();
+        crate::store::write_v1_requests(dir.path(), &raw);
+        let s = Store::open(dir.path()).unwrap();
+        assert_eq!(count(&s).unwrap(), 1500);
+        assert_eq!(since(&s, 0, 5000).unwrap(), old);
+        let newest = query_at(&s, &q(|q| q.limit = Some(3)), now).unwrap();
+        assert_eq!(ids(&newest), ["req_1499", "req_1498", "req_1497"]);
+        assert_eq!(analytics(&s, now).unwrap().totals.requests, 1500);
+        // New records go after the migrated ones.
+        append(&s, &[rec(9999, now)]).unwrap();
+        assert_eq!(ids(&query_at(&s, &q(|q| q.limit = Some(1)), now).unwrap()), ["req_9999"]);
     }
 
     #[test]

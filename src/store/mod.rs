@@ -9,13 +9,19 @@
 //! naming the process that holds it when it can be found.
 
 pub mod crypto;
+pub mod segment;
+
+pub use segment::{Segment, SegmentKey};
 
 use serde::{de::DeserializeOwned, Serialize};
 use std::path::{Path, PathBuf};
 
 /// The schema version this binary writes. Bump it and add a step to [`migrate`] when the
 /// stored shape changes.
-pub const SCHEMA_VERSION: u32 = 1;
+///
+/// - 1: the first shape; the request log kept one record per key.
+/// - 2: the request log packs records into segments ([`segment`]).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Trees (sled's keyspaces) used by Routex.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,7 +32,7 @@ pub enum Tree {
     Rules,
     /// Single-value settings (strategy, …) by name.
     Settings,
-    /// Request records by time-ordered key.
+    /// Request records, packed into segments ([`segment`]).
     Requests,
 }
 
@@ -102,6 +108,8 @@ pub struct Store {
     db: sled::Db,
     path: PathBuf,
     cipher: crypto::Cipher,
+    /// Serialises request-log appends (which pick keys) and segment edits.
+    log_lock: std::sync::Arc<std::sync::Mutex<()>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -125,7 +133,7 @@ impl Store {
             .open()
             .map_err(|source| classify_open_error(&path, source))?;
         let cipher = crypto::Cipher::load(data_dir)?;
-        let store = Store { db, path, cipher };
+        let store = Store { db, path, cipher, log_lock: Default::default() };
         store.migrate()?;
         Ok(store)
     }
@@ -135,7 +143,12 @@ impl Store {
         let path = PathBuf::from("<temporary>");
         let db =
             sled::Config::new().temporary(true).open().map_err(|source| Error::Sled { path: path.clone(), source })?;
-        let store = Store { db, path, cipher: crypto::Cipher::from_passphrase("routex-temporary") };
+        let store = Store {
+            db,
+            path,
+            cipher: crypto::Cipher::from_passphrase("routex-temporary"),
+            log_lock: Default::default(),
+        };
         store.migrate()?;
         Ok(store)
     }
@@ -170,7 +183,12 @@ impl Store {
             return Err(Error::TooNew { path: self.path.clone(), found });
         }
         // Migrations go here, one `if found < N { … }` step per version, each idempotent.
-        // Version 1 is the first shape: nothing to migrate from.
+        if found < 2 {
+            let moved = self.repack_v1_requests()?;
+            if moved > 0 {
+                log::info!("store: packed {moved} request records into segments (schema version 2)");
+            }
+        }
         if found != SCHEMA_VERSION {
             self.db.insert(b"schema_version", &SCHEMA_VERSION.to_be_bytes()).map_err(|e| self.sled(e))?;
             self.flush()?;
@@ -228,37 +246,175 @@ impl Store {
         self.flush()
     }
 
-    /// Append raw records (already serialised) without flushing each: the request-log
-    /// writer batches and flushes once per batch.
-    pub fn append_raw(&self, tree: Tree, records: &[(Vec<u8>, Vec<u8>)]) -> Result<()> {
-        let t = self.tree(tree)?;
-        let mut batch = sled::Batch::default();
-        for (k, v) in records {
-            batch.insert(k.as_slice(), v.as_slice());
+    /// Append serialised request records, `(arrival time, bytes)`, to `Tree::Requests` in
+    /// one sled batch and flush: the batch is sorted by arrival time (stably) and packed into
+    /// [`segment`]s, each one key. Appends are serialised with each other and with
+    /// [`Store::edit_segments`] in this process.
+    pub fn append_records(&self, entries: &[(u64, &[u8])]) -> Result<()> {
+        if entries.is_empty() {
+            return Ok(());
         }
+        let t = self.tree(Tree::Requests)?;
+        let mut sorted = entries.to_vec();
+        sorted.sort_by_key(|e| e.0);
+        let _guard = self.log_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let last = t.last().map_err(|e| self.sled(e))?.and_then(|(k, _)| SegmentKey::from_bytes(&k));
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(0);
+        let floor = last.map(|k| k.high).filter(|h| *h <= now.saturating_add(segment::CLOCK_SLACK_MS)).unwrap_or(0);
+        let mut batch = sled::Batch::default();
+        self.pack(&t, &mut batch, &sorted, floor)?;
         t.apply_batch(batch).map_err(|e| self.sled(e))?;
         self.flush()
     }
 
-    /// Iterate raw records of a tree, newest (highest key) first.
-    pub fn scan_rev(&self, tree: Tree) -> Result<impl Iterator<Item = Result<(sled::IVec, sled::IVec)>> + '_> {
-        let t = self.tree(tree)?;
-        let path = self.path.clone();
-        Ok(t.iter().rev().map(move |r| r.map_err(|source| Error::Sled { path: path.clone(), source })))
+    /// Add the segments holding `sorted` (in arrival-time order) to `batch`. Each key's high
+    /// is the segment's latest time, raised to the previous segment's high (to `floor` for
+    /// the first one); `seq` follows the largest stored key with the same high. The caller
+    /// holds `log_lock`.
+    fn pack(&self, t: &sled::Tree, batch: &mut sled::Batch, sorted: &[(u64, &[u8])], floor: u64) -> Result<()> {
+        let mut prev: Option<SegmentKey> = None;
+        let mut high = floor;
+        for run in segment::cut(sorted) {
+            high = high.max(run.iter().map(|e| e.0).max().unwrap_or(0));
+            let key = match prev {
+                Some(p) if p.high == high => SegmentKey { high, seq: p.seq + 1 },
+                _ => SegmentKey { high, seq: self.next_seq(t, high)? },
+            };
+            batch.insert(&key.to_bytes()[..], segment::encode(run));
+            prev = Some(key);
+        }
+        Ok(())
     }
 
-    /// Remove raw keys from a tree.
-    pub fn remove_raw(&self, tree: Tree, keys: &[sled::IVec]) -> Result<()> {
-        let t = self.tree(tree)?;
-        let mut batch = sled::Batch::default();
-        for k in keys {
-            batch.remove(k.clone());
+    /// The `seq` for a new segment with this high: one past the largest stored one.
+    fn next_seq(&self, t: &sled::Tree, high: u64) -> Result<u64> {
+        let from = high.to_be_bytes();
+        let to = SegmentKey { high, seq: u64::MAX }.to_bytes();
+        for item in t.range(&from[..]..&to[..]).rev() {
+            let (k, _) = item.map_err(|e| self.sled(e))?;
+            if let Some(k) = SegmentKey::from_bytes(&k) {
+                return Ok(k.seq + 1);
+            }
         }
+        Ok(0)
+    }
+
+    /// Request-log segments, newest (highest key) first. Unreadable segments are skipped
+    /// with a warning; sled errors are passed on.
+    pub fn segments_rev(&self) -> Result<impl Iterator<Item = Result<Segment>> + '_> {
+        let t = self.tree(Tree::Requests)?;
+        Ok(self.segments(t.iter().rev()))
+    }
+
+    /// Request-log segments with a key above `after` (all of them for None), oldest first.
+    pub fn segments_after(&self, after: Option<SegmentKey>) -> Result<impl Iterator<Item = Result<Segment>> + '_> {
+        let t = self.tree(Tree::Requests)?;
+        let iter = match after {
+            None => t.iter(),
+            Some(k) => t.range((std::ops::Bound::Excluded(k.to_bytes()), std::ops::Bound::Unbounded)),
+        };
+        Ok(self.segments(iter))
+    }
+
+    fn segments<'a>(
+        &'a self,
+        iter: impl Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>> + 'a,
+    ) -> impl Iterator<Item = Result<Segment>> + 'a {
+        iter.filter_map(move |item| match item {
+            Err(e) => Some(Err(self.sled(e))),
+            Ok((k, v)) => match Segment::parse(&k, v) {
+                Ok(s) => Some(Ok(s)),
+                Err(message) => {
+                    log::warn!("{}", segment::corrupt(&k, message));
+                    None
+                }
+            },
+        })
+    }
+
+    /// The key of the newest request-log segment.
+    pub fn last_segment_key(&self) -> Result<Option<SegmentKey>> {
+        let t = self.tree(Tree::Requests)?;
+        for item in t.iter().rev() {
+            let (k, _) = item.map_err(|e| self.sled(e))?;
+            if let Some(k) = SegmentKey::from_bytes(&k) {
+                return Ok(Some(k));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Replace (Some value, from [`Segment::encode_retained`]) or remove (None) request-log
+    /// segments, atomically, then flush. Used by pruning, which only drops records.
+    pub fn edit_segments(&self, edits: &[(SegmentKey, Option<Vec<u8>>)]) -> Result<()> {
+        let t = self.tree(Tree::Requests)?;
+        let mut batch = sled::Batch::default();
+        for (k, v) in edits {
+            match v {
+                Some(v) => batch.insert(&k.to_bytes()[..], v.as_slice()),
+                None => batch.remove(&k.to_bytes()[..]),
+            }
+        }
+        let _guard = self.log_lock.lock().unwrap_or_else(|p| p.into_inner());
         t.apply_batch(batch).map_err(|e| self.sled(e))?;
         self.flush()
     }
 
-    /// Number of records in a tree.
+    /// Number of request records (not keys: a key holds a segment of records).
+    pub fn count_records(&self) -> Result<usize> {
+        let mut n = 0;
+        for s in self.segments_rev()? {
+            n += s?.len();
+        }
+        Ok(n)
+    }
+
+    /// Version 1 kept one request record per key: arrival time (u64 BE) ‖ a u32 sequence,
+    /// JSON value. Pack them into segments, a chunk at a time; each chunk's new segments
+    /// and the removal of its old keys are one atomic batch, so an interrupted migration
+    /// loses nothing and resumes at the next open. Returns the records moved.
+    fn repack_v1_requests(&self) -> Result<usize> {
+        const CHUNK: usize = 4096;
+        let t = self.tree(Tree::Requests)?;
+        let _guard = self.log_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let mut moved = 0;
+        let mut resume: Option<sled::IVec> = None;
+        loop {
+            let iter = match resume.take() {
+                None => t.iter(),
+                Some(k) => t.range((std::ops::Bound::Excluded(k), std::ops::Bound::Unbounded)),
+            };
+            let mut chunk: Vec<(sled::IVec, u64, sled::IVec)> = Vec::new();
+            for item in iter {
+                let (k, v) = item.map_err(|e| self.sled(e))?;
+                if k.len() != 12 {
+                    continue;
+                }
+                let time = u64::from_be_bytes(k[..8].try_into().expect("8 bytes"));
+                chunk.push((k, time, v));
+                if chunk.len() >= CHUNK {
+                    break;
+                }
+            }
+            let Some((last, _, _)) = chunk.last() else { break };
+            resume = Some(last.clone());
+            // Keys sort by time, so the chunk is already in arrival order.
+            let entries: Vec<(u64, &[u8])> = chunk.iter().map(|(_, time, v)| (*time, v.as_ref())).collect();
+            let mut batch = sled::Batch::default();
+            self.pack(&t, &mut batch, &entries, 0)?;
+            for (k, _, _) in &chunk {
+                batch.remove(k.clone());
+            }
+            t.apply_batch(batch).map_err(|e| self.sled(e))?;
+            moved += chunk.len();
+        }
+        Ok(moved)
+    }
+
+    /// Number of keys in a tree (for `Tree::Requests`, segments: see [`Store::count_records`]).
     pub fn count(&self, tree: Tree) -> Result<usize> {
         Ok(self.tree(tree)?.len())
     }
@@ -307,9 +463,78 @@ fn classify_open_error(path: &Path, source: sled::Error) -> Error {
     Error::Locked { path: path.to_path_buf(), holder, hint }
 }
 
+/// Write a schema-version-1 store in `data_dir` holding these request records (arrival
+/// time, JSON) the way version 1 did: one key each, time (u64 BE) ‖ sequence (u32 BE).
+#[cfg(test)]
+pub(crate) fn write_v1_requests(data_dir: &Path, records: &[(u64, Vec<u8>)]) {
+    std::fs::create_dir_all(data_dir).unwrap();
+    let db = sled::Config::new().path(crate::paths::db_path(data_dir)).open().unwrap();
+    db.insert(b"schema_version", &1u32.to_be_bytes()).unwrap();
+    let t = db.open_tree(Tree::Requests.name()).unwrap();
+    for (seq, (time, json)) in records.iter().enumerate() {
+        let mut k = time.to_be_bytes().to_vec();
+        k.extend_from_slice(&(seq as u32).to_be_bytes());
+        t.insert(k, json.as_slice()).unwrap();
+    }
+    db.flush().unwrap();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn all_entries(s: &Store) -> Vec<(u64, Vec<u8>)> {
+        let mut v = Vec::new();
+        for seg in s.segments_after(None).unwrap() {
+            v.extend(seg.unwrap().entries().map(|(t, b)| (t, b.to_vec())));
+        }
+        v
+    }
+
+    #[test]
+    fn a_version_1_request_log_is_packed_at_open_and_keeps_every_record() {
+        let dir = tempfile::tempdir().unwrap();
+        // 10 000 records (several migration chunks), some sharing a millisecond, plus a
+        // value that is not JSON: the store moves bytes, it does not judge them.
+        let mut old: Vec<(u64, Vec<u8>)> =
+            (0..10_000u64).map(|i| (1_000_000 + i / 3, format!("{{\"n\":{i}}}").into_bytes())).collect();
+        old.push((2_000_000, b"not json".to_vec()));
+        write_v1_requests(dir.path(), &old);
+        let s = Store::open(dir.path()).unwrap();
+        assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
+        assert_eq!(s.count_records().unwrap(), old.len());
+        assert_eq!(all_entries(&s), old, "every record, in order, byte for byte");
+        let keys = s.count(Tree::Requests).unwrap();
+        assert!(keys < old.len() / 20, "{keys} keys for {} records", old.len());
+        // Opening again finds nothing left to migrate.
+        drop(s);
+        let s = Store::open(dir.path()).unwrap();
+        assert_eq!(all_entries(&s), old);
+    }
+
+    #[test]
+    fn appends_pack_records_sorted_by_time_with_write_ordered_keys() {
+        let s = Store::temporary().unwrap();
+        let body = [b'x'; 100];
+        let batch1: Vec<(u64, &[u8])> = (0..200u64).rev().map(|i| (1000 + i, &body[..])).collect();
+        s.append_records(&batch1).unwrap();
+        assert_eq!(s.count_records().unwrap(), 200);
+        let segs: Vec<Segment> = s.segments_after(None).unwrap().map(|r| r.unwrap()).collect();
+        assert!(segs.len() > 1 && segs.len() < 20, "{} segments", segs.len());
+        let times: Vec<u64> = segs.iter().flat_map(|s| s.entries().map(|e| e.0).collect::<Vec<_>>()).collect();
+        assert_eq!(times, (1000..1200).collect::<Vec<_>>(), "sorted by arrival time");
+        assert!(segs.iter().all(|s| s.key().high == s.max_ms() && s.min_ms() <= s.max_ms()));
+        // A late record (an old arrival time) written afterwards sorts after everything
+        // written before it: its key carries the high-water mark.
+        s.append_records(&[(5, b"late".as_slice())]).unwrap();
+        let last = s.segments_rev().unwrap().next().unwrap().unwrap();
+        assert_eq!((last.key(), last.min_ms()), (SegmentKey { high: 1199, seq: 1 }, 5));
+        assert_eq!(s.last_segment_key().unwrap(), Some(last.key()));
+        // Edits rewrite and remove.
+        let first = &segs[0];
+        s.edit_segments(&[(first.key(), Some(first.encode_retained(|i| i == 0))), (segs[1].key(), None)]).unwrap();
+        assert_eq!(s.count_records().unwrap(), 201 - first.len() + 1 - segs[1].len());
+    }
 
     #[test]
     fn records_round_trip_and_batches_are_atomic() {

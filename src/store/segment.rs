@@ -1,0 +1,263 @@
+//! Packed segments of the request log (`Tree::Requests`, schema version 2 on).
+//!
+//! The request-log writer hands the store a batch of serialised records at a time. The
+//! store sorts the batch by arrival time and cuts it into segments of at most
+//! [`SEGMENT_RECORDS`] records and [`SEGMENT_BYTES`] bytes of value; each segment is one
+//! sled key. A batch of 500 records thus costs sled a few dozen inserts instead of 500.
+//!
+//! ## Key: 16 bytes, `high` (u64 big-endian) ‖ `seq` (u64 big-endian)
+//!
+//! `high` is a high-water mark: the largest arrival time in this segment *or in the segment
+//! written before it*. Hence:
+//!
+//! - every record of a segment arrived at or before its key's `high`, and keys sort by
+//!   `high`, so a newest-first scan knows that nothing it has not read yet arrived after the
+//!   next key's `high` (queries stop early, and can merge records into arrival order);
+//! - keys sort in write order: a long request that finishes late is stored in a segment
+//!   that sorts after everything written before it, so a follower reading segments past a
+//!   cursor never misses it.
+//!
+//! The carried `high` is dropped when it lies more than [`CLOCK_SLACK_MS`] in the future of
+//! the writer's clock (a record stamped by a clock that ran ahead), so one bad timestamp
+//! cannot stop every later scan from ending early; write order may then differ from key
+//! order until the clock catches up. `seq` tells apart segments with the same `high`.
+//!
+//! ## Value: a header, then the entries (little-endian)
+//!
+//! ```text
+//! u8 format (1) | u32 count | u64 min time | u64 max time | count × (u64 time | u32 len | len bytes)
+//! ```
+//!
+//! Entries are in arrival-time order (equal times in write order). A binary length-prefixed
+//! layout rather than JSON lines: the arrival time of every entry is read without parsing its
+//! JSON (time windows and pruning skip records without touching them), and pruning rewrites a
+//! segment by copying the entries it keeps byte for byte.
+//!
+//! ## Size
+//!
+//! sled 0.34 writes any log message larger than a quarter of its 512 KiB segment (a page:
+//! a whole leaf node, up to 17 keys, when it is consolidated or split) to a separate blob
+//! file. [`SEGMENT_BYTES`] keeps a full leaf of segments under that, so the request log
+//! never creates blob files in normal use (a single record larger than that, a captured
+//! body, still gets a segment of its own, as it got a key of its own before).
+
+use super::Error;
+
+/// Records in one segment at most.
+pub const SEGMENT_RECORDS: usize = 64;
+/// Bytes of entries in one segment at most (unless one entry alone is larger).
+pub const SEGMENT_BYTES: usize = 7 * 1024;
+/// How far in the future of the writer's clock a carried high-water mark may lie.
+pub const CLOCK_SLACK_MS: u64 = 60_000;
+
+const FORMAT: u8 = 1;
+const HEADER_LEN: usize = 1 + 4 + 8 + 8;
+const ENTRY_HEADER_LEN: usize = 8 + 4;
+
+/// The key of a segment: see the module documentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SegmentKey {
+    /// High-water mark: no record of this segment arrived after it (unix ms).
+    pub high: u64,
+    /// Tells apart segments with the same `high`, in write order.
+    pub seq: u64,
+}
+
+impl SegmentKey {
+    /// The 16 stored bytes.
+    pub fn to_bytes(self) -> [u8; 16] {
+        let mut k = [0u8; 16];
+        k[..8].copy_from_slice(&self.high.to_be_bytes());
+        k[8..].copy_from_slice(&self.seq.to_be_bytes());
+        k
+    }
+
+    /// Parse stored bytes (None for a key that is not a segment's).
+    pub fn from_bytes(k: &[u8]) -> Option<SegmentKey> {
+        (k.len() == 16).then(|| SegmentKey {
+            high: u64::from_be_bytes(k[..8].try_into().expect("8 bytes")),
+            seq: u64::from_be_bytes(k[8..].try_into().expect("8 bytes")),
+        })
+    }
+}
+
+/// One stored segment, parsed and checked.
+#[derive(Debug, Clone)]
+pub struct Segment {
+    key: SegmentKey,
+    value: sled::IVec,
+    min_ms: u64,
+    max_ms: u64,
+    /// (time, offset of the entry's bytes, length)
+    entries: Vec<(u64, u32, u32)>,
+}
+
+impl Segment {
+    /// Parse a stored key and value; the error says what is wrong.
+    pub(crate) fn parse(key: &[u8], value: sled::IVec) -> std::result::Result<Segment, String> {
+        let key = SegmentKey::from_bytes(key).ok_or_else(|| format!("a {}-byte key is not a segment's", key.len()))?;
+        let v = value.as_ref();
+        if v.len() < HEADER_LEN {
+            return Err(format!("{} bytes is shorter than a segment header", v.len()));
+        }
+        if v[0] != FORMAT {
+            return Err(format!("unknown segment format {}", v[0]));
+        }
+        let u32_at = |i: usize| u32::from_le_bytes(v[i..i + 4].try_into().expect("4 bytes"));
+        let u64_at = |i: usize| u64::from_le_bytes(v[i..i + 8].try_into().expect("8 bytes"));
+        let count = u32_at(1) as usize;
+        let (min_ms, max_ms) = (u64_at(5), u64_at(13));
+        let mut entries = Vec::with_capacity(count.min(v.len() / ENTRY_HEADER_LEN));
+        let mut at = HEADER_LEN;
+        for i in 0..count {
+            if v.len() < at + ENTRY_HEADER_LEN {
+                return Err(format!("entry {i} of {count} is cut off"));
+            }
+            let (time, len) = (u64_at(at), u32_at(at + 8));
+            let start = at + ENTRY_HEADER_LEN;
+            let end = start.checked_add(len as usize).filter(|e| *e <= v.len());
+            let Some(end) = end else { return Err(format!("entry {i} of {count} is cut off")) };
+            entries.push((time, start as u32, len));
+            at = end;
+        }
+        if at != v.len() {
+            return Err(format!("{} bytes after the last entry", v.len() - at));
+        }
+        Ok(Segment { key, value, min_ms, max_ms, entries })
+    }
+
+    /// The segment's key.
+    pub fn key(&self) -> SegmentKey {
+        self.key
+    }
+
+    /// Number of records.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether it holds no record (pruning removes such segments; none is ever written).
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Earliest arrival time in the segment.
+    pub fn min_ms(&self) -> u64 {
+        self.min_ms
+    }
+
+    /// Latest arrival time in the segment.
+    pub fn max_ms(&self) -> u64 {
+        self.max_ms
+    }
+
+    /// Arrival time of entry `i` (entries are in arrival-time order).
+    pub fn time(&self, i: usize) -> u64 {
+        self.entries[i].0
+    }
+
+    /// The serialised record of entry `i`.
+    pub fn bytes(&self, i: usize) -> &[u8] {
+        let (_, start, len) = self.entries[i];
+        &self.value[start as usize..start as usize + len as usize]
+    }
+
+    /// Entries, oldest first: (arrival time, serialised record).
+    pub fn entries(&self) -> impl DoubleEndedIterator<Item = (u64, &[u8])> + ExactSizeIterator + '_ {
+        (0..self.len()).map(|i| (self.time(i), self.bytes(i)))
+    }
+
+    /// The value of this segment holding only the entries whose index `keep` accepts.
+    pub fn encode_retained(&self, keep: impl Fn(usize) -> bool) -> Vec<u8> {
+        let kept: Vec<(u64, &[u8])> =
+            (0..self.len()).filter(|i| keep(*i)).map(|i| (self.time(i), self.bytes(i))).collect();
+        encode(&kept)
+    }
+}
+
+/// Encode entries (already in arrival-time order) as a segment value.
+pub(crate) fn encode(entries: &[(u64, &[u8])]) -> Vec<u8> {
+    let body: usize = entries.iter().map(|(_, b)| ENTRY_HEADER_LEN + b.len()).sum();
+    let mut v = Vec::with_capacity(HEADER_LEN + body);
+    let min = entries.iter().map(|e| e.0).min().unwrap_or(0);
+    let max = entries.iter().map(|e| e.0).max().unwrap_or(0);
+    v.push(FORMAT);
+    v.extend_from_slice(&u32::try_from(entries.len()).expect("a segment holds few entries").to_le_bytes());
+    v.extend_from_slice(&min.to_le_bytes());
+    v.extend_from_slice(&max.to_le_bytes());
+    for (t, b) in entries {
+        v.extend_from_slice(&t.to_le_bytes());
+        v.extend_from_slice(&u32::try_from(b.len()).expect("a record under 4 GiB").to_le_bytes());
+        v.extend_from_slice(b);
+    }
+    v
+}
+
+/// Cut entries (in arrival-time order) into runs of at most [`SEGMENT_RECORDS`] records and
+/// [`SEGMENT_BYTES`] bytes; an entry larger than that alone makes a run of one.
+pub(crate) fn cut<'a, 'b>(entries: &'a [(u64, &'b [u8])]) -> Vec<&'a [(u64, &'b [u8])]> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, (_, b)) in entries.iter().enumerate() {
+        let size = ENTRY_HEADER_LEN + b.len();
+        if i > start && (i - start >= SEGMENT_RECORDS || bytes + size > SEGMENT_BYTES) {
+            out.push(&entries[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += size;
+    }
+    if start < entries.len() {
+        out.push(&entries[start..]);
+    }
+    out
+}
+
+/// A store error for an unreadable segment.
+pub(crate) fn corrupt(key: &[u8], message: String) -> Error {
+    Error::Corrupt { tree: "requests", key: format!("{key:02x?}"), message }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_round_trip_and_reject_damage() {
+        let entries: Vec<(u64, &[u8])> = vec![(5, b"{\"a\":1}"), (5, b""), (9, b"{}")];
+        let key = SegmentKey { high: 12, seq: 3 };
+        let value = encode(&entries);
+        let s = Segment::parse(&key.to_bytes(), value.clone().into()).unwrap();
+        assert_eq!((s.key(), s.len(), s.min_ms(), s.max_ms()), (key, 3, 5, 9));
+        assert_eq!(s.entries().collect::<Vec<_>>(), entries);
+        let kept = s.encode_retained(|i| i != 1);
+        let s2 = Segment::parse(&key.to_bytes(), kept.into()).unwrap();
+        assert_eq!(s2.entries().collect::<Vec<_>>(), vec![entries[0], entries[2]]);
+
+        for bad in [&value[..value.len() - 1], &value[..3], &[value.as_slice(), b"x"].concat()[..]] {
+            assert!(Segment::parse(&key.to_bytes(), bad.into()).is_err());
+        }
+        assert!(Segment::parse(&[0u8; 12], value.into()).is_err(), "a legacy key is not a segment");
+    }
+
+    #[test]
+    fn keys_sort_by_high_then_seq() {
+        let k = |high, seq| SegmentKey { high, seq }.to_bytes();
+        assert!(k(1, u64::MAX) < k(2, 0));
+        assert!(k(2, 0) < k(2, 1));
+        assert_eq!(SegmentKey::from_bytes(&k(7, 9)), Some(SegmentKey { high: 7, seq: 9 }));
+        assert_eq!(SegmentKey::from_bytes(&[0; 12]), None);
+    }
+
+    #[test]
+    fn cut_respects_both_limits() {
+        let small = [0u8; 10];
+        let v: Vec<(u64, &[u8])> = (0..200).map(|i| (i, &small[..])).collect();
+        let runs = cut(&v);
+        assert_eq!(runs.iter().map(|r| r.len()).collect::<Vec<_>>(), [64, 64, 64, 8]);
+        let big = vec![0u8; SEGMENT_BYTES];
+        let half = vec![0u8; SEGMENT_BYTES / 2];
+        let v: Vec<(u64, &[u8])> = vec![(0, &half), (1, &big), (2, &half), (3, &half)];
+        assert_eq!(cut(&v).iter().map(|r| r.len()).collect::<Vec<_>>(), [1, 1, 1, 1]);
+        assert!(cut(&[]).is_empty());
+    }
+}
