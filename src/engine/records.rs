@@ -1228,13 +1228,13 @@ mod tests {
 
     async fn wait_for_count(store: &Store, n: usize) -> usize {
         for _ in 0..500 {
-            let c = count(&store).unwrap();
+            let c = count(store).unwrap();
             if c >= n {
                 return c;
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        count(&store).unwrap()
+        count(store).unwrap()
     }
 
     #[tokio::test]
