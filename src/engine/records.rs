@@ -1158,12 +1158,16 @@ pub fn price_of(model: &str, overrides: &BTreeMap<String, Price>) -> Option<Pric
 /// Estimated cost in USD of `t` on `model` (the upstream model name); None when no price
 /// is known. `reasoning` is already part of `output` and is not charged twice.
 pub fn estimate_cost(model: &str, t: &Tokens, overrides: &BTreeMap<String, Price>) -> Option<f64> {
-    let p = price_of(model, overrides)?;
+    price_of(model, overrides).map(|p| cost_at(&p, t))
+}
+
+/// The cost in USD of `t` at price `p`.
+pub fn cost_at(p: &Price, t: &Tokens) -> f64 {
     let micro = t.input as f64 * p.input
         + t.output as f64 * p.output
         + t.cache_read as f64 * p.cache_read
         + t.cache_write as f64 * p.cache_write;
-    Some(micro / 1_000_000.0)
+    micro / 1_000_000.0
 }
 
 // ---------------------------------------------------------------------------------------

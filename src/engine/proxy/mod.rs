@@ -1007,13 +1007,7 @@ impl Proxy {
             cache_write: usage.cache_write,
             reasoning: usage.reasoning,
         };
-        let cost = self.price(upstream_model).map(|p| {
-            (tokens.input as f64 * p.input
-                + tokens.output as f64 * p.output
-                + tokens.cache_read as f64 * p.cache_read
-                + tokens.cache_write as f64 * p.cache_write)
-                / 1_000_000.0
-        });
+        let cost = self.price(upstream_model).map(|p| records::cost_at(&p, &tokens));
         self.recorder.record(RequestRecord {
             id: trail.request_id.clone(),
             time_ms: trail.time_ms,
