@@ -5,10 +5,12 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
-/// `POST /chat/completions` request body.
+/// `POST /chat/completions` request body. `'a`: tool parameter schemas may be borrowed
+/// (from the body a request was converted from).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ChatRequest {
+pub struct ChatRequest<'a> {
     /// Model name.
     #[serde(default)]
     pub model: String,
@@ -40,7 +42,7 @@ pub struct ChatRequest {
     pub stream_options: Option<StreamOptions>,
     /// Tool definitions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tools: Option<Vec<Tool>>,
+    pub tools: Option<Vec<Tool<'a>>>,
     /// `auto`/`none`/`required` or a named function.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool_choice: Option<ToolChoice>,
@@ -177,13 +179,13 @@ pub struct FilePart {
 
 /// Tool definition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Tool {
+pub struct Tool<'a> {
     /// `function`.
     #[serde(rename = "type")]
     pub kind: String,
     /// The function (absent for non-function tools).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub function: Option<FunctionDef>,
+    pub function: Option<FunctionDef<'a>>,
     /// Unknown fields.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -191,7 +193,7 @@ pub struct Tool {
 
 /// Function definition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FunctionDef {
+pub struct FunctionDef<'a> {
     /// Function name.
     pub name: String,
     /// What it does.
@@ -199,7 +201,7 @@ pub struct FunctionDef {
     pub description: Option<String>,
     /// JSON schema of the arguments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parameters: Option<Value>,
+    pub parameters: Option<Cow<'a, Value>>,
     /// Strict schema adherence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strict: Option<bool>,

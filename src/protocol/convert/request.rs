@@ -14,8 +14,9 @@ use super::view as av;
 use super::{budget_from_effort, data_url, effort_from_budget, mime_from_url, parse_arguments, parse_data_url};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
-use std::borrow::Borrow;
+use std::borrow::{Borrow, Cow};
 use std::collections::HashMap;
+use std::fmt;
 
 type Result<T> = std::result::Result<T, ConvertError>;
 
@@ -49,13 +50,13 @@ pub fn convert_request_bytes(from: Protocol, to: Protocol, body: &Value, model: 
 }
 
 /// A converted request in the upstream's typed model.
-enum Upstream {
-    Openai(o::ChatRequest),
+enum Upstream<'a> {
+    Openai(o::ChatRequest<'a>),
     Anthropic(a::MessagesRequest),
     Gemini(g::GenerateContentRequest),
 }
 
-fn convert(from: Protocol, to: Protocol, body: &Value, model: &str) -> Result<Upstream> {
+fn convert<'a>(from: Protocol, to: Protocol, body: &'a Value, model: &str) -> Result<Upstream<'a>> {
     Ok(match (from, to) {
         (Protocol::Anthropic, Protocol::Openai) => Upstream::Openai(anthropic_to_openai(read_anthropic(body)?, model)?),
         (Protocol::Openai, Protocol::Anthropic) => Upstream::Anthropic(openai_to_anthropic(parse(body)?, model)?),
@@ -107,8 +108,36 @@ fn block_type(v: &Value) -> String {
     v.get("type").and_then(Value::as_str).unwrap_or("?").to_string()
 }
 
-fn other_block(v: &Value, field: &str, target: Protocol) -> ConvertError {
-    unsupported(field, format!("content block type {:?}", block_type(v)), target)
+fn other_block(v: &Value, field: At, target: Protocol) -> ConvertError {
+    unsupported(field.to_string(), format!("content block type {:?}", block_type(v)), target)
+}
+
+/// Where a content block sits (`messages[i].content[j]`, in a tool_result also
+/// `.content[k]`), for error messages: formatted only when an error is reported.
+#[derive(Clone, Copy)]
+struct At {
+    message: usize,
+    block: usize,
+    inner: Option<usize>,
+}
+
+impl At {
+    fn new(message: usize, block: usize) -> At {
+        At { message, block, inner: None }
+    }
+    fn inner(self, k: usize) -> At {
+        At { inner: Some(k), ..self }
+    }
+}
+
+impl fmt::Display for At {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "messages[{}].content[{}]", self.message, self.block)?;
+        match self.inner {
+            Some(k) => write!(f, ".content[{k}]"),
+            None => Ok(()),
+        }
+    }
 }
 
 // ---------------------------------------------------------------- anthropic helpers
@@ -167,7 +196,7 @@ fn anthropic_system<'a>(
 
 fn tool_result_text<'a>(
     c: Option<av::Content<'a>>,
-    field: &str,
+    field: At,
     target: Protocol,
 ) -> Result<(String, Vec<av::Source<'a>>)> {
     let mut texts = Vec::new();
@@ -182,7 +211,7 @@ fn tool_result_text<'a>(
                     av::Block::Image(s) | av::Block::Document(s) => images.push(s),
                     other => {
                         return Err(unsupported(
-                            format!("{field}.content[{k}]"),
+                            field.inner(k).to_string(),
                             format!("{} inside a tool_result", describe_block(&other)),
                             target,
                         ))
@@ -196,7 +225,7 @@ fn tool_result_text<'a>(
 
 // ---------------------------------------------------------------- anthropic → openai
 
-fn source_to_openai_part(s: av::Source, is_doc: bool, field: &str) -> Result<o::ContentPart> {
+fn source_to_openai_part(s: av::Source, is_doc: bool, field: At) -> Result<o::ContentPart> {
     let t = Protocol::Openai;
     match s.kind {
         "base64" => {
@@ -220,7 +249,11 @@ fn source_to_openai_part(s: av::Source, is_doc: bool, field: &str) -> Result<o::
             Ok(o::ContentPart::ImageUrl { image_url: o::ImageUrl { url: url.to_string(), detail: None } })
         }
         "text" if is_doc => Ok(o::ContentPart::Text { text: s.data.unwrap_or_default().to_string() }),
-        k => Err(unsupported(field, format!("{} source type {k:?}", if is_doc { "document" } else { "image" }), t)),
+        k => Err(unsupported(
+            field.to_string(),
+            format!("{} source type {k:?}", if is_doc { "document" } else { "image" }),
+            t,
+        )),
     }
 }
 
@@ -244,7 +277,7 @@ fn msg(role: &str, content: Option<o::MessageContent>) -> o::ChatMessage {
     o::ChatMessage { role: role.into(), content, ..Default::default() }
 }
 
-fn anthropic_to_openai(req: av::Request, model: &str) -> Result<o::ChatRequest> {
+fn anthropic_to_openai<'a>(req: av::Request<'a>, model: &str) -> Result<o::ChatRequest<'a>> {
     let t = Protocol::Openai;
     let system = anthropic_system(req.system.as_ref(), &req.messages, t)?;
     let mut msgs = Vec::new();
@@ -252,7 +285,6 @@ fn anthropic_to_openai(req: av::Request, model: &str) -> Result<o::ChatRequest> 
         msgs.push(msg("system", Some(o::MessageContent::Text(system.join("\n\n")))));
     }
     for (i, m) in req.messages.into_iter().enumerate() {
-        let field = format!("messages[{i}]");
         match m.role {
             "system" => {}
             "user" => {
@@ -260,18 +292,18 @@ fn anthropic_to_openai(req: av::Request, model: &str) -> Result<o::ChatRequest> 
                 let mut late_parts = Vec::new();
                 let mut tool_msgs = Vec::new();
                 for (j, b) in m.content.into_blocks().into_iter().enumerate() {
-                    let bf = format!("{field}.content[{j}]");
+                    let bf = At::new(i, j);
                     match b {
                         av::Block::Text(x) => parts.push(o::ContentPart::Text { text: x.to_string() }),
-                        av::Block::Image(s) => parts.push(source_to_openai_part(s, false, &bf)?),
-                        av::Block::Document(s) => parts.push(source_to_openai_part(s, true, &bf)?),
+                        av::Block::Image(s) => parts.push(source_to_openai_part(s, false, bf)?),
+                        av::Block::Document(s) => parts.push(source_to_openai_part(s, true, bf)?),
                         av::Block::ToolResult { tool_use_id, content, is_error } => {
-                            let (mut text, images) = tool_result_text(content, &bf, t)?;
+                            let (mut text, images) = tool_result_text(content, bf, t)?;
                             if is_error == Some(true) {
                                 text = format!("Error: {text}");
                             }
                             for (k, s) in images.into_iter().enumerate() {
-                                late_parts.push(source_to_openai_part(s, false, &format!("{bf}.content[{k}]"))?);
+                                late_parts.push(source_to_openai_part(s, false, bf.inner(k))?);
                             }
                             let mut tm = msg("tool", Some(o::MessageContent::Text(text)));
                             tm.tool_call_id = Some(tool_use_id.to_string());
@@ -283,7 +315,7 @@ fn anthropic_to_openai(req: av::Request, model: &str) -> Result<o::ChatRequest> 
                                 "{bf}: tool_use blocks belong in assistant messages"
                             )))
                         }
-                        av::Block::Other(v) => return Err(other_block(v, &bf, t)),
+                        av::Block::Other(v) => return Err(other_block(v, bf, t)),
                     }
                 }
                 msgs.extend(tool_msgs);
@@ -297,7 +329,6 @@ fn anthropic_to_openai(req: av::Request, model: &str) -> Result<o::ChatRequest> 
                 let mut reasoning = String::new();
                 let mut calls = Vec::new();
                 for (j, b) in m.content.into_blocks().into_iter().enumerate() {
-                    let bf = format!("{field}.content[{j}]");
                     match b {
                         av::Block::Text(x) => text.push_str(x),
                         av::Block::Thinking { thinking, .. } => reasoning.push_str(thinking),
@@ -313,7 +344,7 @@ fn anthropic_to_openai(req: av::Request, model: &str) -> Result<o::ChatRequest> 
                         }),
                         other => {
                             return Err(unsupported(
-                                bf,
+                                At::new(i, j).to_string(),
                                 format!("{} in an assistant message", describe_block(&other)),
                                 t,
                             ))
@@ -332,7 +363,7 @@ fn anthropic_to_openai(req: av::Request, model: &str) -> Result<o::ChatRequest> 
                 }
                 msgs.push(am);
             }
-            r => return Err(ConvertError::Invalid(format!("{field}.role: unknown role {r:?}"))),
+            r => return Err(ConvertError::Invalid(format!("messages[{i}].role: unknown role {r:?}"))),
         }
     }
 
@@ -361,9 +392,10 @@ fn anthropic_to_openai(req: av::Request, model: &str) -> Result<o::ChatRequest> 
                 function: Some(o::FunctionDef {
                     name: tool.name.to_string(),
                     description: tool.description.map(str::to_string),
-                    parameters: Some(
-                        tool.input_schema.cloned().unwrap_or_else(|| json!({"type":"object","properties":{}})),
-                    ),
+                    parameters: Some(match tool.input_schema {
+                        Some(s) => Cow::Borrowed(s),
+                        None => Cow::Owned(json!({"type":"object","properties":{}})),
+                    }),
                     strict: None,
                     extra: Map::new(),
                 }),
@@ -596,7 +628,9 @@ fn openai_to_anthropic(req: o::ChatRequest, model: &str) -> Result<a::MessagesRe
                 name: f.name,
                 kind: None,
                 description: f.description,
-                input_schema: Some(f.parameters.unwrap_or_else(|| json!({"type":"object","properties":{}}))),
+                input_schema: Some(
+                    f.parameters.map(Cow::into_owned).unwrap_or_else(|| json!({"type":"object","properties":{}})),
+                ),
                 extra: Map::new(),
             });
         }
@@ -640,7 +674,7 @@ fn text_part(t: String) -> g::Part {
     g::Part { text: Some(t), ..Default::default() }
 }
 
-fn source_to_gemini_part(s: av::Source, field: &str) -> Result<g::Part> {
+fn source_to_gemini_part(s: av::Source, field: At) -> Result<g::Part> {
     match s.kind {
         "base64" => {
             let (Some(mime), Some(data)) = (s.media_type, s.data) else {
@@ -662,7 +696,7 @@ fn source_to_gemini_part(s: av::Source, field: &str) -> Result<g::Part> {
             })
         }
         "text" => Ok(text_part(s.data.unwrap_or_default().to_string())),
-        k => Err(unsupported(field, format!("source type {k:?}"), Protocol::Gemini)),
+        k => Err(unsupported(field.to_string(), format!("source type {k:?}"), Protocol::Gemini)),
     }
 }
 
@@ -737,21 +771,20 @@ fn anthropic_to_gemini(req: av::Request, model: &str) -> Result<g::GenerateConte
     let mut names: HashMap<&str, &str> = HashMap::new();
     let mut contents = Vec::new();
     for (i, m) in req.messages.into_iter().enumerate() {
-        let field = format!("messages[{i}]");
         let role = match m.role {
             "system" => continue,
             "user" => "user",
             "assistant" => "model",
-            r => return Err(ConvertError::Invalid(format!("{field}.role: unknown role {r:?}"))),
+            r => return Err(ConvertError::Invalid(format!("messages[{i}].role: unknown role {r:?}"))),
         };
         let mut parts: Vec<g::Part> = Vec::new();
         let mut pending_sig: Option<&str> = None;
         for (j, b) in m.content.into_blocks().into_iter().enumerate() {
-            let bf = format!("{field}.content[{j}]");
+            let bf = At::new(i, j);
             let mut new_parts = Vec::new();
             match b {
                 av::Block::Text(x) => new_parts.push(text_part(x.to_string())),
-                av::Block::Image(s) | av::Block::Document(s) => new_parts.push(source_to_gemini_part(s, &bf)?),
+                av::Block::Image(s) | av::Block::Document(s) => new_parts.push(source_to_gemini_part(s, bf)?),
                 av::Block::ToolUse { id, name, input } => {
                     names.insert(id, name);
                     new_parts.push(g::Part {
@@ -763,7 +796,7 @@ fn anthropic_to_gemini(req: av::Request, model: &str) -> Result<g::GenerateConte
                     let name = names.get(tool_use_id).map(|n| n.to_string()).ok_or_else(|| {
                         ConvertError::Invalid(format!("{bf}.tool_use_id: no earlier tool_use has id {tool_use_id:?}"))
                     })?;
-                    let (text, images) = tool_result_text(content, &bf, t)?;
+                    let (text, images) = tool_result_text(content, bf, t)?;
                     new_parts.push(g::Part {
                         function_response: Some(g::FunctionResponse {
                             id: None,
@@ -773,7 +806,7 @@ fn anthropic_to_gemini(req: av::Request, model: &str) -> Result<g::GenerateConte
                         ..Default::default()
                     });
                     for (k, s) in images.into_iter().enumerate() {
-                        new_parts.push(source_to_gemini_part(s, &format!("{bf}.content[{k}]"))?);
+                        new_parts.push(source_to_gemini_part(s, bf.inner(k))?);
                     }
                 }
                 av::Block::Thinking { signature, .. } => {
@@ -783,7 +816,7 @@ fn anthropic_to_gemini(req: av::Request, model: &str) -> Result<g::GenerateConte
                     }
                 }
                 av::Block::RedactedThinking => {}
-                av::Block::Other(v) => return Err(other_block(v, &bf, t)),
+                av::Block::Other(v) => return Err(other_block(v, bf, t)),
             }
             for mut p in new_parts {
                 if role == "model" {
@@ -978,7 +1011,7 @@ fn openai_to_gemini(req: o::ChatRequest, model: &str) -> Result<g::GenerateConte
     let mut decls = Vec::new();
     for (i, tool) in req.tools.unwrap_or_default().into_iter().enumerate() {
         match (tool.kind.as_str(), tool.function) {
-            ("function", Some(f)) => decls.push(declaration(f.name, f.description, f.parameters)),
+            ("function", Some(f)) => decls.push(declaration(f.name, f.description, f.parameters.map(Cow::into_owned))),
             (k, _) => return Err(unsupported(format!("tools[{i}]"), format!("tool type {k:?}"), t)),
         }
     }
