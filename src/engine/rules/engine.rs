@@ -17,6 +17,7 @@ use serde_json::Value;
 
 use super::error::RuleError;
 use super::glob::Glob;
+use super::keywords::{Keywords, LoweredText};
 use super::model::{Rule, RuleType};
 use super::request::{self, RequestView};
 use super::subagent::{find_subagent_tag, split_target};
@@ -72,7 +73,7 @@ enum Check {
     Tools(bool),
     ToolNames(Vec<String>),
     Subagent,
-    Keywords(Regex),
+    Keywords(Keywords),
     Regex(Regex),
     Header { name: String, glob: Glob, pattern: String },
 }
@@ -145,7 +146,7 @@ fn compile_rule(rule: &Rule) -> Result<CompiledRule, RuleError> {
                 checks.push(Check::ToolNames(names.clone()));
             }
             if let Some(kws) = &c.keywords {
-                checks.push(Check::Keywords(compile_keywords(name, kws)?));
+                checks.push(Check::Keywords(Keywords::new(compile_keywords(name, kws)?, kws)));
             }
             if let Some(re) = &c.regex {
                 checks.push(Check::Regex(compile_regex(name, re)?));
@@ -290,6 +291,15 @@ struct Ctx<'r, 'a> {
     web_search: OnceCell<Option<&'a str>>,
     image: OnceCell<Option<usize>>,
     tag: OnceCell<Option<&'a str>>,
+    lowered: OnceCell<Option<LoweredText>>,
+}
+
+impl Drop for Ctx<'_, '_> {
+    fn drop(&mut self) {
+        if let Some(Some(text)) = self.lowered.take() {
+            text.recycle();
+        }
+    }
 }
 
 impl<'r, 'a> Ctx<'r, 'a> {
@@ -304,7 +314,13 @@ impl<'r, 'a> Ctx<'r, 'a> {
             web_search: OnceCell::new(),
             image: OnceCell::new(),
             tag: OnceCell::new(),
+            lowered: OnceCell::new(),
         }
+    }
+
+    /// The last user message's text, ASCII-lowercased once for every keyword rule.
+    fn lowered(&self, msg: &Value) -> Option<&LoweredText> {
+        self.lowered.get_or_init(|| LoweredText::of(msg)).as_ref()
     }
 
     fn estimate(&self) -> u64 {
@@ -501,7 +517,7 @@ fn eval_check<'a>(check: &Check, ctx: &Ctx<'_, 'a>, out: Option<&mut String>) ->
             }
             (ok, if ok { target } else { None })
         }
-        Check::Keywords(re) | Check::Regex(re) => {
+        Check::Keywords(Keywords { regex: re, .. }) | Check::Regex(re) => {
             let Some(msg) = ctx.last_user() else {
                 if let Some(o) = out {
                     o.push_str("no user message");
@@ -509,7 +525,11 @@ fn eval_check<'a>(check: &Check, ctx: &Ctx<'_, 'a>, out: Option<&mut String>) ->
                 return (false, None);
             };
             let Some(o) = out else {
-                return (request::any_message_text(msg, &mut |t| re.is_match(t)), None);
+                let hit = match check {
+                    Check::Keywords(kw) => kw.is_match(msg, &|| ctx.lowered(msg)),
+                    _ => request::any_message_text(msg, &mut |t| re.is_match(t)),
+                };
+                return (hit, None);
             };
             let mut found: Option<&str> = None;
             request::any_message_text(msg, &mut |t| match re.find(t) {

@@ -6,6 +6,7 @@
 mod engine;
 mod error;
 mod glob;
+mod keywords;
 mod model;
 mod request;
 mod subagent;
