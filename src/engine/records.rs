@@ -6,8 +6,8 @@
 //! prunes by retention (days and rows). The admin API and `routex logs` read with
 //! [`query`], [`since`] and [`tail`], `/api/analytics` with [`analytics`].
 //!
-//! The store packs each batch into segments of up to 64 records, one sled key each
-//! ([`crate::store::segment`]); a key's high-water mark bounds the arrival time of every
+//! The store packs each batch into LZ4-compressed segments of up to 64 records, one sled
+//! key each ([`crate::store::segment`]); a key's high-water mark bounds the arrival time of every
 //! record in it and in the segments before it, and keys sort in write order. So scans walk
 //! newest-first and stop as soon as they have passed the time window they need, [`query`]
 //! merges records back into arrival order, and [`tail`] follows the write order. This
