@@ -1228,13 +1228,13 @@ mod tests {
 
     async fn wait_for_count(store: &Store, n: usize) -> usize {
         for _ in 0..500 {
-            let c = count(&store).unwrap();
+            let c = count(store).unwrap();
             if c >= n {
                 return c;
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        count(&store).unwrap()
+        count(store).unwrap()
     }
 
     #[tokio::test]
@@ -1730,7 +1730,7 @@ mod tests {
         let old: Vec<RequestRecord> = (0..1500).map(|i| rec(i, now - 40_000 + i * 10)).collect();
         let raw: Vec<(u64, Vec<u8>)> = old.iter().map(|r| (r.time_ms, serde_json::to_vec(r).unwrap())).collect();
         crate::store::write_v1_requests(dir.path(), &raw);
-        let s = Store::open(dir.path()).unwrap();
+        let s = crate::store::reopen(dir.path());
         assert_eq!(count(&s).unwrap(), 1500);
         assert_eq!(since(&s, 0, 5000).unwrap(), old);
         let newest = query_at(&s, &q(|q| q.limit = Some(3)), now).unwrap();
