@@ -25,6 +25,14 @@ fn status_kb(field: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// CPU time of the whole process (every thread: sled flushes on its own), in seconds.
+fn cpu_s() -> f64 {
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
+    let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    tv(u.ru_utime) + tv(u.ru_stime)
+}
+
 fn record(i: u64, time_ms: u64) -> RequestRecord {
     RequestRecord {
         id: format!("req_{i:016x}{:016x}", i.wrapping_mul(0x9e37_79b9_7f4a_7c15)),
@@ -66,11 +74,14 @@ fn main() {
     let batch: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(500);
     let dir = std::env::temp_dir().join(format!("routex-records-load-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
+    let hwm_start = status_kb("VmHWM:");
     let store = Store::open(&dir).expect("open the store");
+    println!("VmHWM at start     {hwm_start} KiB");
     let json_len = serde_json::to_vec(&record(1, 0)).unwrap().len();
     let hwm_before = status_kb("VmHWM:");
     let t0: u64 = 1_750_000_000_000;
     let started = Instant::now();
+    let cpu0 = cpu_s();
     let mut i = 0;
     while i < n {
         let end = (i + batch).min(n);
@@ -82,6 +93,7 @@ fn main() {
         i = end;
     }
     let write = started.elapsed();
+    let cpu = cpu_s() - cpu0;
     let hwm_write = status_kb("VmHWM:");
     let started = Instant::now();
     let newest = records::query(&store, &RequestQuery { limit: Some(1000), ..Default::default() }).unwrap();
@@ -103,6 +115,8 @@ fn main() {
         hwm_write,
         status_kb("VmRSS:")
     );
+    println!("append CPU         {:.2} µs/record (user + system, all threads)", cpu * 1e6 / n as f64);
+    println!("keys               {}", store.count(routex::store::Tree::Requests).unwrap());
     println!("query 1000 newest  {:.1} ms", q_time.as_secs_f64() * 1e3);
     println!("analytics (24 h)   {:.1} ms over {} records", a_time.as_secs_f64() * 1e3, a.totals.requests);
     println!("on disk            {} KiB, {} blob files", store.size_on_disk() / 1024, blobs);

@@ -199,3 +199,37 @@ async fn transformer_dry_run_errors_name_the_field() {
         assert!(msg.contains(field), "{body}: {msg:?} should name {field:?}");
     }
 }
+
+#[tokio::test]
+async fn requests_tail_follows_the_write_order_with_a_cursor() {
+    use routex::engine::records::{self, RequestRecord};
+    let st = state(None);
+    let routes = admin::routes(st.clone());
+    let rec = |id: &str, time_ms: u64| RequestRecord { id: id.into(), time_ms, status: 200, ..Default::default() };
+    records::append(st.engine.store(), &[rec("a", 1_000), rec("b", 2_000)]).unwrap();
+
+    // No cursor: nothing, and where the log ends now.
+    let r = warp::test::request().path("/api/requests/tail").reply(&routes).await;
+    assert_eq!(r.status(), 200);
+    let v = json(&r);
+    assert_eq!(v["data"]["records"], serde_json::json!([]));
+    let cursor = v["data"]["cursor"].as_str().unwrap().to_string();
+
+    // A long request that arrived first but finished last still comes after the cursor.
+    records::append(st.engine.store(), &[rec("c", 3_000), rec("late", 500)]).unwrap();
+    let r = warp::test::request().path(&format!("/api/requests/tail?cursor={cursor}&limit=10")).reply(&routes).await;
+    let v = json(&r);
+    let ids: Vec<&str> = v["data"]["records"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["late", "c"]);
+    let next = v["data"]["cursor"].as_str().unwrap();
+    assert_ne!(next, cursor);
+
+    // From the start ("0"): everything, in write order.
+    let r = warp::test::request().path("/api/requests/tail?cursor=0").reply(&routes).await;
+    let n = json(&r)["data"]["records"].as_array().unwrap().len();
+    assert_eq!(n, 4);
+
+    let r = warp::test::request().path("/api/requests/tail?cursor=yesterday").reply(&routes).await;
+    assert_eq!(r.status(), 400);
+    assert!(json(&r)["error"]["message"].as_str().unwrap().contains("cursor"), "{:?}", json(&r));
+}

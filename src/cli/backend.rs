@@ -83,8 +83,9 @@ pub trait Backend {
     ) -> Result<RouteTest>;
     /// Request records, newest first.
     fn requests(&self, q: &RequestQuery) -> Result<Vec<RequestRecord>>;
-    /// Records newer than a time, oldest first.
-    fn requests_since(&self, after_ms: u64, limit: usize) -> Result<Vec<RequestRecord>>;
+    /// Records written after a cursor, in write order (without a cursor: none, and the
+    /// cursor of the log's current end).
+    fn requests_tail(&self, cursor: Option<records::Cursor>, limit: usize) -> Result<records::Tail>;
 }
 
 /// The local engine.
@@ -165,8 +166,8 @@ impl Backend for Local {
     fn requests(&self, q: &RequestQuery) -> Result<Vec<RequestRecord>> {
         Ok(records::query(self.0.store(), q)?)
     }
-    fn requests_since(&self, after_ms: u64, limit: usize) -> Result<Vec<RequestRecord>> {
-        Ok(records::since(self.0.store(), after_ms, limit)?)
+    fn requests_tail(&self, cursor: Option<records::Cursor>, limit: usize) -> Result<records::Tail> {
+        Ok(records::tail(self.0.store(), cursor, limit)?)
     }
 }
 
@@ -356,8 +357,11 @@ impl Backend for Remote {
         }
         self.call("GET", u.as_str(), NONE)
     }
-    fn requests_since(&self, after_ms: u64, limit: usize) -> Result<Vec<RequestRecord>> {
-        let url = format!("{}?after_ms={after_ms}&limit={limit}", self.url(&["api", "requests", "since"]));
+    fn requests_tail(&self, cursor: Option<records::Cursor>, limit: usize) -> Result<records::Tail> {
+        let mut url = format!("{}?limit={limit}", self.url(&["api", "requests", "tail"]));
+        if let Some(c) = cursor {
+            url.push_str(&format!("&cursor={c}"));
+        }
         self.call("GET", &url, NONE)
     }
 }

@@ -43,29 +43,32 @@ pub fn run(cli: &Cli, args: &LogsArgs, printer: &Printer) -> anyhow::Result<u8> 
         since: args.since.clone(),
         until: None,
     };
+    // Follow from where the log ends before the first page is read, so nothing written in
+    // between is missed; what the first page already shows is not printed twice.
+    let mut cursor = if args.follow { Some(b.requests_tail(None, 0)?.cursor) } else { None };
     let mut recs = b.requests(&q)?;
     recs.reverse();
-    let mut last = recs.iter().map(|r| r.time_ms).max().unwrap_or(0);
     printer.records(&recs, true);
     if !args.follow {
         return Ok(0);
     }
-    let mut seen: std::collections::HashSet<String> = recs.iter().map(|r| r.id.clone()).collect();
+    let shown: std::collections::HashSet<String> = recs.into_iter().map(|r| r.id).collect();
     loop {
         std::thread::sleep(Duration::from_secs(1));
-        let new = b.requests_since(last.saturating_sub(1), 500)?;
-        let fresh: Vec<_> = new
+        // Records come in the order they were written: a long request shows up when it
+        // ends, even after requests that arrived later.
+        let tail = b.requests_tail(cursor, 500)?;
+        cursor = Some(tail.cursor);
+        let fresh: Vec<_> = tail
+            .records
             .into_iter()
-            .filter(|r| seen.insert(r.id.clone()))
+            .filter(|r| !shown.contains(&r.id))
             .filter(|r| {
                 args.channel
                     .as_deref()
                     .is_none_or(|c| r.channel_name.as_deref() == Some(c) || r.channel_id.as_deref() == Some(c))
             })
             .collect();
-        if let Some(m) = fresh.iter().map(|r| r.time_ms).max() {
-            last = last.max(m);
-        }
         if !fresh.is_empty() {
             printer.records(&fresh, false);
         }

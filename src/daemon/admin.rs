@@ -195,6 +195,14 @@ struct SinceQuery {
 }
 
 #[derive(Deserialize)]
+struct TailQuery {
+    #[serde(default)]
+    cursor: Option<String>,
+    #[serde(default)]
+    limit: Option<usize>,
+}
+
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct StrategyBody {
     strategy: String,
@@ -496,6 +504,23 @@ pub fn routes(state: Arc<AppState>) -> Routes {
                 false,
             )
         });
+    let requests_tail = api()
+        .and(warp::path("requests"))
+        .and(warp::path("tail"))
+        .and(warp::path::end())
+        .and(warp::get())
+        .and(warp::query::<TailQuery>())
+        .and(s())
+        .then(|q: TailQuery, st: Arc<AppState>| async move {
+            api::result(
+                blocking(move || {
+                    let cursor = q.cursor.as_deref().map(str::parse::<records::Cursor>).transpose()?;
+                    records::tail(st.engine.store(), cursor, q.limit.unwrap_or(200).min(1000))
+                })
+                .await,
+                false,
+            )
+        });
     let analytics = api().and(warp::path("analytics")).and(warp::path::end()).and(warp::get()).and(s()).then(
         |st: Arc<AppState>| async move {
             api::result(
@@ -597,6 +622,8 @@ pub fn routes(state: Arc<AppState>) -> Routes {
         .unify()
         .or(requests_since)
         .unify()
+        .or(requests_tail)
+        .unify()
         .or(analytics)
         .unify()
         .or(providers)
@@ -627,6 +654,7 @@ pub const ENDPOINTS: &[&str] = &[
     "POST /api/routing/test",
     "GET /api/requests?limit&offset&channel&model&status&since&until",
     "GET /api/requests/since?after_ms&limit",
+    "GET /api/requests/tail?cursor&limit",
     "GET /api/analytics",
     "GET /api/providers",
     "GET /api/transformers",

@@ -6,8 +6,8 @@
 //! prunes by retention (days and rows). The admin API and `routex logs` read with
 //! [`query`], [`since`] and [`tail`], `/api/analytics` with [`analytics`].
 //!
-//! The store packs each batch into segments of up to 64 records, one sled key each
-//! ([`crate::store::segment`]); a key's high-water mark bounds the arrival time of every
+//! The store packs each batch into LZ4-compressed segments of up to 64 records, one sled
+//! key each ([`crate::store::segment`]); a key's high-water mark bounds the arrival time of every
 //! record in it and in the segments before it, and keys sort in write order. So scans walk
 //! newest-first and stop as soon as they have passed the time window they need, [`query`]
 //! merges records back into arrival order, and [`tail`] follows the write order. This
@@ -1734,7 +1734,7 @@ mod tests {
         let old: Vec<RequestRecord> = (0..1500).map(|i| rec(i, now - 40_000 + i * 10)).collect();
         let raw: Vec<(u64, Vec<u8>)> = old.iter().map(|r| (r.time_ms, serde_json::to_vec(r).unwrap())).collect();
         crate::store::write_v1_requests(dir.path(), &raw);
-        let s = Store::open(dir.path()).unwrap();
+        let s = crate::store::reopen(dir.path());
         assert_eq!(count(&s).unwrap(), 1500);
         assert_eq!(since(&s, 0, 5000).unwrap(), old);
         let newest = query_at(&s, &q(|q| q.limit = Some(3)), now).unwrap();
