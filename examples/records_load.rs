@@ -116,7 +116,7 @@ fn main() {
         status_kb("VmRSS:")
     );
     println!("append CPU         {:.2} µs/record (user + system, all threads)", cpu * 1e6 / n as f64);
-    println!("keys               {}", store.count(routex::store::Tree::Requests).unwrap());
+    println!("segments           {}", store.count_segments());
     println!("query 1000 newest  {:.1} ms", q_time.as_secs_f64() * 1e3);
     println!("analytics (24 h)   {:.1} ms over {} records", a_time.as_secs_f64() * 1e3, a.totals.requests);
     println!("on disk            {} KiB, {} blob files", store.size_on_disk() / 1024, blobs);

@@ -1,6 +1,7 @@
-//! The embedded store: sled 0.34 in `<data-dir>/routex.db`.
+//! The embedded store: sled 0.34 in `<data-dir>/routex.db`, and the request log's files in
+//! `<data-dir>/requests/` ([`logfile`]).
 //!
-//! This module is the only one that names sled. It owns the trees, the schema-version
+//! This module is the only one that names sled or reads the log's files. It owns the trees, the schema-version
 //! key and migrations, JSON (de)serialisation of records, and the encryption of secrets at
 //! rest ([`crypto`]). It knows nothing about what a channel *means*: the engine decides
 //! that and hands this module serialisable records.
@@ -9,7 +10,10 @@
 //! naming the process that holds it when it can be found.
 
 pub mod crypto;
+mod logfile;
 pub mod segment;
+
+use logfile::SegmentLog;
 
 pub use segment::{Segment, SegmentKey};
 
@@ -21,7 +25,8 @@ use std::path::{Path, PathBuf};
 ///
 /// - 1: the first shape; the request log kept one record per key.
 /// - 2: the request log packs records into segments ([`segment`]).
-pub const SCHEMA_VERSION: u32 = 2;
+/// - 3: the segments live in files under `<data-dir>/requests/` ([`logfile`]), not in sled.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Trees (sled's keyspaces) used by Routex.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,7 +37,8 @@ pub enum Tree {
     Rules,
     /// Single-value settings (strategy, …) by name.
     Settings,
-    /// Request records, packed into segments ([`segment`]).
+    /// Request records: one per key in version 1, segments in version 2; empty (the
+    /// records are in [`logfile`]) from version 3 on. Only migrations read it.
     Requests,
 }
 
@@ -108,6 +114,8 @@ pub struct Store {
     db: sled::Db,
     path: PathBuf,
     cipher: crypto::Cipher,
+    /// The request log.
+    log: std::sync::Arc<SegmentLog>,
     /// Serialises request-log appends (which pick keys) and segment edits.
     log_lock: std::sync::Arc<std::sync::Mutex<()>>,
 }
@@ -137,7 +145,8 @@ impl Store {
             .open()
             .map_err(|source| classify_open_error(&path, source))?;
         let cipher = crypto::Cipher::load(data_dir)?;
-        let store = Store { db, path, cipher, log_lock: Default::default() };
+        let log = std::sync::Arc::new(SegmentLog::open(&data_dir.join("requests"))?);
+        let store = Store { db, path, cipher, log, log_lock: Default::default() };
         store.migrate()?;
         Ok(store)
     }
@@ -151,6 +160,7 @@ impl Store {
             db,
             path,
             cipher: crypto::Cipher::from_passphrase("routex-temporary"),
+            log: std::sync::Arc::new(SegmentLog::temporary()?),
             log_lock: Default::default(),
         };
         store.migrate()?;
@@ -191,6 +201,15 @@ impl Store {
             let moved = self.repack_v1_requests()?;
             if moved > 0 {
                 log::info!("store: packed {moved} request records into segments (schema version 2)");
+            }
+        }
+        if found < 3 {
+            let moved = self.move_segments_to_files()?;
+            if moved > 0 {
+                log::info!(
+                    "store: moved {moved} request-log segments from sled to {} (schema version 3)",
+                    self.log.dir().display()
+                );
             }
         }
         if found != SCHEMA_VERSION {
@@ -250,31 +269,105 @@ impl Store {
         self.flush()
     }
 
-    /// Append serialised request records, `(arrival time, bytes)`, to `Tree::Requests` in
-    /// one sled batch and flush: the batch is sorted by arrival time (stably) and packed into
-    /// [`segment`]s, each one key. Appends are serialised with each other and with
+    /// Append serialised request records, `(arrival time, bytes)`, to the request log in one
+    /// synced write: the batch is sorted by arrival time (stably) and packed into
+    /// [`segment`]s. Appends are serialised with each other and with
     /// [`Store::edit_segments`] in this process.
     pub fn append_records(&self, entries: &[(u64, &[u8])]) -> Result<()> {
         if entries.is_empty() {
             return Ok(());
         }
-        let t = self.tree(Tree::Requests)?;
         let mut sorted = entries.to_vec();
         sorted.sort_by_key(|e| e.0);
         let _guard = self.log_lock.lock().unwrap_or_else(|p| p.into_inner());
-        let last = t.last().map_err(|e| self.sled(e))?.and_then(|(k, _)| SegmentKey::from_bytes(&k));
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as u64)
-            .unwrap_or(0);
-        let floor = last.map(|k| k.high).filter(|h| *h <= now.saturating_add(segment::CLOCK_SLACK_MS)).unwrap_or(0);
-        let mut batch = sled::Batch::default();
-        self.pack(&t, &mut batch, &sorted, floor)?;
-        t.apply_batch(batch).map_err(|e| self.sled(e))?;
-        self.flush()
+        // Keys never go down (see `segment`): the first high is at least the last key's.
+        let last = self.log.last_key();
+        let mut high = last.map_or(0, |k| k.high);
+        let mut prev = last;
+        let mut segments = Vec::new();
+        for run in segment::cut(&sorted) {
+            high = high.max(run.iter().map(|e| e.0).max().unwrap_or(0));
+            let key = match prev {
+                Some(p) if p.high == high => SegmentKey { high, seq: p.seq + 1 },
+                _ => SegmentKey { high, seq: 0 },
+            };
+            segments.push((key, segment::encode(run)));
+            prev = Some(key);
+        }
+        self.log.append(&segments)
     }
 
-    /// Add the segments holding `sorted` (in arrival-time order) to `batch`. Each key's high
+    /// Schema version 2 kept the segments in the sled tree `requests`: append them to the
+    /// files (those with a key above the files' last, so an interrupted move resumes where
+    /// it stopped), then empty the tree. Returns the segments moved.
+    fn move_segments_to_files(&self) -> Result<usize> {
+        const CHUNK: usize = 256;
+        let t = self.tree(Tree::Requests)?;
+        let _guard = self.log_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let mut moved = 0;
+        loop {
+            let after = self.log.last_key();
+            let iter = match after {
+                None => t.iter(),
+                Some(k) => t.range((std::ops::Bound::Excluded(k.to_bytes()), std::ops::Bound::Unbounded)),
+            };
+            let mut chunk = Vec::new();
+            for item in iter {
+                let (k, v) = item.map_err(|e| self.sled(e))?;
+                match SegmentKey::from_bytes(&k) {
+                    Some(key) => chunk.push((key, v.to_vec())),
+                    None => log::warn!("{}", segment::corrupt(&k, "not a segment's key; left out".into())),
+                }
+                if chunk.len() >= CHUNK {
+                    break;
+                }
+            }
+            if chunk.is_empty() {
+                break;
+            }
+            moved += chunk.len();
+            self.log.append(&chunk)?;
+        }
+        t.clear().map_err(|e| self.sled(e))?;
+        self.flush()?;
+        Ok(moved)
+    }
+
+    /// Request-log segments, newest (highest key) first. Unreadable segments are skipped
+    /// with a warning; read errors are passed on.
+    pub fn segments_rev(&self) -> Result<impl Iterator<Item = Result<Segment>> + '_> {
+        Ok(self.log.segments_rev())
+    }
+
+    /// Request-log segments with a key above `after` (all of them for None), oldest first.
+    pub fn segments_after(&self, after: Option<SegmentKey>) -> Result<impl Iterator<Item = Result<Segment>> + '_> {
+        Ok(self.log.segments_after(after))
+    }
+
+    /// The key of the newest request-log segment.
+    pub fn last_segment_key(&self) -> Result<Option<SegmentKey>> {
+        Ok(self.log.last_key())
+    }
+
+    /// Replace (Some value, from [`Segment::encode_retained`]) or remove (None) request-log
+    /// segments. Used by pruning, which only drops records; each file touched is rewritten
+    /// atomically.
+    pub fn edit_segments(&self, edits: &[(SegmentKey, Option<Vec<u8>>)]) -> Result<()> {
+        let _guard = self.log_lock.lock().unwrap_or_else(|p| p.into_inner());
+        self.log.edit(edits)
+    }
+
+    /// Number of request records (not segments).
+    pub fn count_records(&self) -> Result<usize> {
+        Ok(self.log.count_records())
+    }
+
+    /// Number of request-log segments.
+    pub fn count_segments(&self) -> usize {
+        self.log.count_segments()
+    }
+
+    /// Version 1 → 2 migration: add the segments holding `sorted` (in arrival-time order) to `batch`. Each key's high
     /// is the segment's latest time, raised to the previous segment's high (to `floor` for
     /// the first one); `seq` follows the largest stored key with the same high. The caller
     /// holds `log_lock`.
@@ -304,76 +397,6 @@ impl Store {
             }
         }
         Ok(0)
-    }
-
-    /// Request-log segments, newest (highest key) first. Unreadable segments are skipped
-    /// with a warning; sled errors are passed on.
-    pub fn segments_rev(&self) -> Result<impl Iterator<Item = Result<Segment>> + '_> {
-        let t = self.tree(Tree::Requests)?;
-        Ok(self.segments(t.iter().rev()))
-    }
-
-    /// Request-log segments with a key above `after` (all of them for None), oldest first.
-    pub fn segments_after(&self, after: Option<SegmentKey>) -> Result<impl Iterator<Item = Result<Segment>> + '_> {
-        let t = self.tree(Tree::Requests)?;
-        let iter = match after {
-            None => t.iter(),
-            Some(k) => t.range((std::ops::Bound::Excluded(k.to_bytes()), std::ops::Bound::Unbounded)),
-        };
-        Ok(self.segments(iter))
-    }
-
-    fn segments<'a>(
-        &'a self,
-        iter: impl Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>> + 'a,
-    ) -> impl Iterator<Item = Result<Segment>> + 'a {
-        iter.filter_map(move |item| match item {
-            Err(e) => Some(Err(self.sled(e))),
-            Ok((k, v)) => match Segment::parse(&k, v) {
-                Ok(s) => Some(Ok(s)),
-                Err(message) => {
-                    log::warn!("{}", segment::corrupt(&k, message));
-                    None
-                }
-            },
-        })
-    }
-
-    /// The key of the newest request-log segment.
-    pub fn last_segment_key(&self) -> Result<Option<SegmentKey>> {
-        let t = self.tree(Tree::Requests)?;
-        for item in t.iter().rev() {
-            let (k, _) = item.map_err(|e| self.sled(e))?;
-            if let Some(k) = SegmentKey::from_bytes(&k) {
-                return Ok(Some(k));
-            }
-        }
-        Ok(None)
-    }
-
-    /// Replace (Some value, from [`Segment::encode_retained`]) or remove (None) request-log
-    /// segments, atomically, then flush. Used by pruning, which only drops records.
-    pub fn edit_segments(&self, edits: &[(SegmentKey, Option<Vec<u8>>)]) -> Result<()> {
-        let t = self.tree(Tree::Requests)?;
-        let mut batch = sled::Batch::default();
-        for (k, v) in edits {
-            match v {
-                Some(v) => batch.insert(&k.to_bytes()[..], v.as_slice()),
-                None => batch.remove(&k.to_bytes()[..]),
-            }
-        }
-        let _guard = self.log_lock.lock().unwrap_or_else(|p| p.into_inner());
-        t.apply_batch(batch).map_err(|e| self.sled(e))?;
-        self.flush()
-    }
-
-    /// Number of request records (not keys: a key holds a segment of records).
-    pub fn count_records(&self) -> Result<usize> {
-        let mut n = 0;
-        for s in self.segments_rev()? {
-            n += s?.len();
-        }
-        Ok(n)
     }
 
     /// Version 1 kept one request record per key: arrival time (u64 BE) ‖ a u32 sequence,
@@ -428,9 +451,9 @@ impl Store {
         self.db.flush().map(|_| ()).map_err(|e| self.sled(e))
     }
 
-    /// Size of the database on disk, in bytes.
+    /// Size of the database and the request log on disk, in bytes.
     pub fn size_on_disk(&self) -> u64 {
-        self.db.size_on_disk().unwrap_or(0)
+        self.db.size_on_disk().unwrap_or(0) + self.log.size_on_disk()
     }
 }
 
@@ -521,12 +544,45 @@ mod tests {
         assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
         assert_eq!(s.count_records().unwrap(), old.len());
         assert_eq!(all_entries(&s), old, "every record, in order, byte for byte");
-        let keys = s.count(Tree::Requests).unwrap();
-        assert!(keys < old.len() / 20, "{keys} keys for {} records", old.len());
+        let segments = s.count_segments();
+        assert!(segments < old.len() / 20, "{segments} segments for {} records", old.len());
+        assert_eq!(s.count(Tree::Requests).unwrap(), 0, "nothing left in sled");
         // Opening again finds nothing left to migrate.
         drop(s);
         let s = reopen(dir.path());
         assert_eq!(all_entries(&s), old);
+    }
+
+    #[test]
+    fn a_version_2_request_log_moves_from_sled_to_files_and_keeps_every_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let old: Vec<(u64, Vec<u8>)> =
+            (0..3000u64).map(|i| (5_000 + i / 2, format!("{{\"n\":{i}}}").into_bytes())).collect();
+        {
+            // A version 2 store: segments as sled values.
+            std::fs::create_dir_all(dir.path()).unwrap();
+            let db = sled::Config::new().path(crate::paths::db_path(dir.path())).open().unwrap();
+            db.insert(b"schema_version", &2u32.to_be_bytes()).unwrap();
+            let t = db.open_tree(Tree::Requests.name()).unwrap();
+            let entries: Vec<(u64, &[u8])> = old.iter().map(|(t, b)| (*t, b.as_slice())).collect();
+            for (seq, run) in segment::cut(&entries).into_iter().enumerate() {
+                let key = SegmentKey { high: run.last().unwrap().0, seq: seq as u64 };
+                t.insert(key.to_bytes(), segment::encode(run)).unwrap();
+            }
+            db.flush().unwrap();
+        }
+        let s = reopen(dir.path());
+        assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
+        assert_eq!(all_entries(&s), old, "every record, in order, byte for byte");
+        assert_eq!(s.count(Tree::Requests).unwrap(), 0);
+        assert!(dir.path().join("requests").read_dir().unwrap().count() > 0);
+        // New records go after the moved ones.
+        s.append_records(&[(9_999, b"new".as_slice())]).unwrap();
+        drop(s);
+        let s = reopen(dir.path());
+        let all = all_entries(&s);
+        assert_eq!((all.len(), &all[..old.len()]), (old.len() + 1, &old[..]));
+        assert_eq!(all[old.len()], (9_999, b"new".to_vec()));
     }
 
     #[test]

@@ -1,9 +1,9 @@
-//! Packed segments of the request log (`Tree::Requests`, schema version 2 on).
+//! Packed segments of the request log (schema version 2 on; in files from version 3, see
+//! `logfile`).
 //!
 //! The request-log writer hands the store a batch of serialised records at a time. The
 //! store sorts the batch by arrival time and cuts it into segments of at most
-//! [`SEGMENT_RECORDS`] records and [`SEGMENT_BYTES`] bytes of entries; each segment is one
-//! sled key. A batch of 500 records thus costs sled about a dozen inserts instead of 500.
+//! [`SEGMENT_RECORDS`] records and [`SEGMENT_BYTES`] bytes of entries, each stored under a key.
 //!
 //! ## Key: 16 bytes, `high` (u64 big-endian) ‖ `seq` (u64 big-endian)
 //!
@@ -17,10 +17,9 @@
 //!   that sorts after everything written before it, so a follower reading segments past a
 //!   cursor never misses it.
 //!
-//! The carried `high` is dropped when it lies more than [`CLOCK_SLACK_MS`] in the future of
-//! the writer's clock (a record stamped by a clock that ran ahead), so one bad timestamp
-//! cannot stop every later scan from ending early; write order may then differ from key
-//! order until the clock catches up. `seq` tells apart segments with the same `high`.
+//! A record stamped by a clock that ran ahead raises `high` for every later segment until
+//! the clock catches up (the log is append-only: keys never go down). Scans stay correct;
+//! they only end less early. `seq` tells apart segments with the same `high`.
 //!
 //! ## Value: a header, then the entries (little-endian)
 //!
@@ -37,19 +36,8 @@
 //!
 //! The entries are LZ4-compressed (format 2) unless that does not make them smaller. JSON
 //! records repeat their field names and most values, so a segment shrinks about 4.7 times
-//! (47 proxy-shaped records: 32 KiB → 6.9 KiB). That matters beyond disk: sled 0.34 keeps
-//! recently written pages in memory well past `cache_capacity` (its LRU is sharded 256 ways
-//! and settles a shard's accesses only every 64 of them), so what the request log costs in
-//! RSS is proportional to the bytes it writes. LZ4 (`lz4_flex`, safe Rust) compresses at
-//! several hundred MB/s, far more than the log writes.
-//!
-//! ## Size
-//!
-//! sled 0.34 writes any log message larger than a quarter of its 512 KiB segment (a page:
-//! a whole leaf node, up to 17 keys, when it is consolidated or split) to a separate blob
-//! file. [`SEGMENT_BYTES`] of typical records compress to ~7 KiB, so a full leaf of
-//! segments stays under that and the request log creates no blob files in normal use.
-//! Captured bodies compress less and may still end up in blob files, as they could before.
+//! (47 proxy-shaped records: 32 KiB → 6.9 KiB) for a few µs of CPU: LZ4 (`lz4_flex`, safe
+//! Rust) compresses at several hundred MB/s, far more than the log writes.
 
 use super::Error;
 
@@ -58,8 +46,6 @@ pub const SEGMENT_RECORDS: usize = 64;
 /// Bytes of entries (before compression) in one segment at most, unless one entry alone
 /// is larger.
 pub const SEGMENT_BYTES: usize = 32 * 1024;
-/// How far in the future of the writer's clock a carried high-water mark may lie.
-pub const CLOCK_SLACK_MS: u64 = 60_000;
 
 /// Format byte: entries stored as they are.
 const PLAIN: u8 = 1;
@@ -208,6 +194,14 @@ impl Segment {
             (0..self.len()).filter(|i| keep(*i)).map(|i| (self.time(i), self.bytes(i))).collect();
         encode(&kept)
     }
+}
+
+/// Bytes at the start of a segment value that hold its record count.
+pub(crate) const COUNT_PREFIX: usize = 5;
+
+/// The record count a segment value's header announces (0 when it is too short to say).
+pub(crate) fn count_of(value: &[u8]) -> u32 {
+    value.get(1..COUNT_PREFIX).map_or(0, |b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
 }
 
 /// Encode entries (already in arrival-time order) as a segment value, LZ4-compressed
