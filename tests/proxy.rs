@@ -13,6 +13,26 @@ async fn body_text(r: reqwest::Response) -> String {
     String::from_utf8(r.bytes().await.unwrap().to_vec()).unwrap()
 }
 
+/// `logging.prices` overrides the built-in table: claude-sonnet-4 lists at 3/15 USD per
+/// MTok, and the record's cost follows the configured price instead.
+#[tokio::test]
+async fn configured_prices_set_the_recorded_cost() {
+    let up = MockUpstream::start().await;
+    let cfg = format!(
+        "{FAST}logging:\n  prices:\n    \"claude-sonnet-*\": {{ input: 1000000, output: 2000000, cache_read: 500000, cache_write: 4000000 }}\n"
+    );
+    let mut s = Stack::start(&cfg, vec![channel("a", "anthropic", &up.url(), 0)]).await;
+    let r = s.http.post(format!("{}/v1/messages", s.url)).json(&anthropic_body(false)).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let recs = s.records().await;
+    // 1, 2, 0.5 and 4 USD per token.
+    let want = mock::INPUT_TOKENS as f64
+        + 2.0 * mock::OUTPUT_TOKENS as f64
+        + 0.5 * mock::CACHE_READ_TOKENS as f64
+        + 4.0 * mock::CACHE_WRITE_TOKENS as f64;
+    assert_eq!(recs[0].cost_usd, Some(want));
+}
+
 #[tokio::test]
 async fn anthropic_passthrough_non_stream() {
     let up = MockUpstream::start().await;

@@ -25,7 +25,12 @@ fn level(verbose: u8, quiet: bool, configured: Option<&str>, fallback: LevelFilt
 }
 
 fn base(level: LevelFilter) -> fern::Dispatch {
-    fern::Dispatch::new().level(LevelFilter::Warn).level_for("routex", level).format(|out, message, record| {
+    // warp logs every connection a client drops mid-request ("server connection error:
+    // IncompleteMessage") at ERROR: the client's doing, not a fault of routex, and under
+    // load it floods the log. Shown with -v.
+    let client_drops = if level >= LevelFilter::Debug { LevelFilter::Error } else { LevelFilter::Off };
+    let d = fern::Dispatch::new().level(LevelFilter::Warn).level_for("routex", level);
+    d.level_for("warp::server", client_drops).format(|out, message, record| {
         out.finish(format_args!(
             "{} {:<5} {}: {}",
             chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),

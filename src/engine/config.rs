@@ -177,6 +177,9 @@ pub struct LoggingConfig {
     pub retention_days: u64,
     /// Records kept at most.
     pub max_rows: u64,
+    /// Price overrides for cost estimates, USD per million tokens, by model pattern (a
+    /// prefix, or a glob with `*`); they win over the built-in table (`records::PRICES`).
+    pub prices: std::collections::BTreeMap<String, super::records::Price>,
 }
 
 impl Default for LoggingConfig {
@@ -187,6 +190,7 @@ impl Default for LoggingConfig {
             body_max_kb: 64,
             retention_days: 7,
             max_rows: 1_000_000,
+            prices: Default::default(),
         }
     }
 }
@@ -297,6 +301,22 @@ impl Config {
         if self.server.host.trim().is_empty() {
             return Err(bad("host", "server.host must not be empty (e.g. 127.0.0.1)".into()));
         }
+        for (model, p) in &self.logging.prices {
+            let fields = [
+                ("input", p.input),
+                ("output", p.output),
+                ("cache_read", p.cache_read),
+                ("cache_write", p.cache_write),
+            ];
+            if let Some((f, v)) = fields.iter().find(|(_, v)| !(v.is_finite() && *v >= 0.0)) {
+                return Err(bad(
+                    "prices",
+                    format!(
+                        "logging.prices.{model}.{f} must be a price in USD per million tokens, 0 or more (got {v})"
+                    ),
+                ));
+            }
+        }
         if self.server.body_limit_mb == 0 {
             return Err(bad("body_limit_mb", "server.body_limit_mb must be at least 1".into()));
         }
@@ -383,6 +403,22 @@ mod tests {
 
     #[test]
     fn bodies_accepts_bool_and_words() {
+        let c = Config::parse(
+            "logging:\n  prices:\n    gpt-5: { input: 1.25, output: 10, cache_read: 0.125, cache_write: 0 }\n",
+            "c",
+        )
+        .unwrap();
+        assert_eq!(c.logging.prices["gpt-5"].output, 10.0);
+        let e = Config::parse(
+            "logging:\n  prices:\n    gpt-5: { input: -1, output: 10, cache_read: 0, cache_write: 0 }\n",
+            "c",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("logging.prices.gpt-5.input must be a price") && e.contains("line 2"), "{e}");
+        let e =
+            Config::parse("logging:\n  prices:\n    gpt-5: { input: 1, output: 10 }\n", "c").unwrap_err().to_string();
+        assert!(e.contains("cache_read"), "{e}");
         let c = Config::parse("logging: { bodies: errors }", "c").unwrap();
         assert_eq!(c.logging.bodies, BodyCapture::Errors);
         let c = Config::parse("logging: { bodies: false }", "c").unwrap();

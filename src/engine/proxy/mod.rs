@@ -55,6 +55,8 @@ pub struct ProxyConfig {
     pub bodies: super::config::BodyCapture,
     /// Largest captured body, KiB.
     pub body_max_kb: u64,
+    /// Price overrides for cost estimates (`logging.prices`).
+    pub prices: std::collections::BTreeMap<String, records::Price>,
 }
 
 impl ProxyConfig {
@@ -72,6 +74,7 @@ impl ProxyConfig {
             connect_timeout: Duration::from_secs(c.server.connect_timeout_s),
             bodies: c.logging.bodies,
             body_max_kb: c.logging.body_max_kb,
+            prices: c.logging.prices.clone(),
         }
     }
 }
@@ -491,12 +494,13 @@ impl Proxy {
         self.order_candidates(&snap, model, None, session).0.into_iter().map(|c| c.channel).collect()
     }
 
-    /// The price of an upstream model (see [`records::price_of`]), memoised.
+    /// The price of an upstream model (see [`records::price_of`]; `logging.prices` first),
+    /// memoised.
     fn price(&self, model: &str) -> Option<records::Price> {
         if let Some(p) = self.prices.read().unwrap_or_else(|e| e.into_inner()).get(model) {
             return *p;
         }
-        let p = records::price_of(model, &Default::default());
+        let p = records::price_of(model, &self.cfg.prices);
         let mut m = self.prices.write().unwrap_or_else(|e| e.into_inner());
         if m.len() >= SERVING_CACHE_MAX {
             m.clear();
