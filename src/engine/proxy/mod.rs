@@ -30,6 +30,21 @@ use super::{Engine, Status};
 use crate::protocol::{self, Protocol, Usage};
 use crate::secret::Secret;
 
+/// Names of the response headers routex adds. Inserting with a `&'static str` key copies a
+/// non-standard name into a fresh allocation on every insert; these constants do not.
+pub(crate) mod names {
+    use http::HeaderName;
+    pub const X_CHANNEL_ID: HeaderName = HeaderName::from_static("x-channel-id");
+    pub const X_CHANNEL_NAME: HeaderName = HeaderName::from_static("x-channel-name");
+    pub const X_LATENCY_MS: HeaderName = HeaderName::from_static("x-latency-ms");
+    pub const X_ROUTEX_ATTEMPTS: HeaderName = HeaderName::from_static("x-routex-attempts");
+    pub const X_ROUTING_RULE: HeaderName = HeaderName::from_static("x-routing-rule");
+    pub const X_ROUTEX_OVERHEAD_US: HeaderName = HeaderName::from_static("x-routex-overhead-us");
+    pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+    pub const X_TRACE_ID: HeaderName = HeaderName::from_static("x-trace-id");
+    pub const X_SPAN_ID: HeaderName = HeaderName::from_static("x-span-id");
+}
+
 /// Settings of the request path, from the config file.
 #[derive(Debug, Clone)]
 pub struct ProxyConfig {
@@ -323,7 +338,7 @@ impl Proxy {
             Ok(p) => p,
             Err(e) => {
                 let mut out = client_error(p, 400, &format!("the request body is not valid JSON: {e}"));
-                out.headers.insert("x-request-id", HeaderValue::from_str(&request_id).expect("hex"));
+                out.headers.insert(names::X_REQUEST_ID, HeaderValue::from_str(&request_id).expect("hex"));
                 return out;
             }
         };
@@ -363,8 +378,8 @@ impl Proxy {
             "x-request-id",
             HeaderValue::from_str(&trail.request_id).unwrap_or(HeaderValue::from_static("invalid")),
         );
-        out.headers.insert("x-trace-id", HeaderValue::from_str(&trail.trace_id).expect("hex"));
-        out.headers.insert("x-span-id", HeaderValue::from_str(&trail.span_id).expect("hex"));
+        out.headers.insert(names::X_TRACE_ID, HeaderValue::from_str(&trail.trace_id).expect("hex"));
+        out.headers.insert(names::X_SPAN_ID, HeaderValue::from_str(&trail.span_id).expect("hex"));
         out
     }
 
@@ -669,7 +684,7 @@ impl Proxy {
                 &format!("all {n} channel(s) tried failed; last: {last_error}"),
             ),
         };
-        out.headers.insert("x-routex-attempts", HeaderValue::from(n as u64));
+        out.headers.insert(names::X_ROUTEX_ATTEMPTS, HeaderValue::from(n as u64));
         self.record_failure(trail, &out, attempts);
         out
     }
@@ -831,7 +846,7 @@ impl Proxy {
                 error: Some(format!("upstream answered {status}")),
                 latency_ms: sent.elapsed().as_millis() as u64,
             });
-            self.finish_headers(&mut out, trail, ch, attempt_no, sent.elapsed(), sent.elapsed());
+            self.finish_headers(&mut out, trail, cand, attempt_no, sent.elapsed(), sent.elapsed());
             self.record(
                 trail,
                 Some(ch),
@@ -935,7 +950,7 @@ impl Proxy {
             error: None,
             latency_ms: upstream_elapsed.as_millis() as u64,
         });
-        self.finish_headers(&mut out, trail, ch, attempt_no, upstream_elapsed, upstream_elapsed);
+        self.finish_headers(&mut out, trail, cand, attempt_no, upstream_elapsed, upstream_elapsed);
         let captured = (self.cfg.bodies == super::config::BodyCapture::All).then_some(&body);
         self.record(
             trail,
@@ -959,25 +974,26 @@ impl Proxy {
         &self,
         out: &mut Outbound,
         trail: &Trail,
-        ch: &super::Channel,
+        cand: &Candidate,
         attempts: usize,
         latency: Duration,
         upstream: Duration,
     ) {
         let h = &mut out.headers;
-        if let Ok(v) = HeaderValue::from_str(&ch.id) {
-            h.insert("x-channel-id", v);
+        let names = cand.rt.header_values(&cand.channel.id, &cand.channel.name);
+        if let Some(v) = names.id {
+            h.insert(names::X_CHANNEL_ID, v);
         }
-        if let Ok(v) = HeaderValue::from_str(&ch.name) {
-            h.insert("x-channel-name", v);
+        if let Some(v) = names.name {
+            h.insert(names::X_CHANNEL_NAME, v);
         }
-        h.insert("x-latency-ms", HeaderValue::from(latency.as_millis() as u64));
-        h.insert("x-routex-attempts", HeaderValue::from(attempts as u64));
+        h.insert(names::X_LATENCY_MS, HeaderValue::from(latency.as_millis() as u64));
+        h.insert(names::X_ROUTEX_ATTEMPTS, HeaderValue::from(attempts as u64));
         if let Some(rule) = trail.rule.as_deref().and_then(|r| HeaderValue::from_str(r).ok()) {
-            h.insert("x-routing-rule", rule);
+            h.insert(names::X_ROUTING_RULE, rule);
         }
         let overhead = trail.received.elapsed().saturating_sub(upstream);
-        h.insert("x-routex-overhead-us", HeaderValue::from(overhead.as_micros() as u64));
+        h.insert(names::X_ROUTEX_OVERHEAD_US, HeaderValue::from(overhead.as_micros() as u64));
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -413,7 +413,7 @@ pub(super) async fn start(
     headers.insert(http::header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     copy_passthrough(&resp_headers, &mut headers);
     let mut out = Outbound { status: 200, headers, body: OutBody::Stream(rx) };
-    proxy.finish_headers(&mut out, trail, &ch, attempt_no, ttfb, upstream_wait);
+    proxy.finish_headers(&mut out, trail, cand, attempt_no, ttfb, upstream_wait);
 
     let first_bytes: Bytes = if pending.len() == 1 { pending.pop().expect("one") } else { pending.concat().into() };
     let mut attempts = std::mem::take(attempts);

@@ -32,6 +32,15 @@ pub enum Transition {
     Healed,
 }
 
+/// A channel's `X-Channel-Id` / `X-Channel-Name` values (None when not a valid header value).
+#[derive(Debug, Clone)]
+pub struct ChannelHeaders {
+    /// The id.
+    pub id: Option<http::HeaderValue>,
+    /// The name.
+    pub name: Option<http::HeaderValue>,
+}
+
 /// Live state of one channel.
 #[derive(Debug)]
 pub struct ChannelRuntime {
@@ -64,6 +73,8 @@ pub struct ChannelRuntime {
     /// The last upstream URL parsed for this channel: parsing (host, IDNA) costs more than
     /// comparing the string, and a channel's URL rarely changes between requests.
     url: Mutex<Option<(String, http::Uri)>>,
+    /// `X-Channel-Id` / `X-Channel-Name` values for the name they were made from.
+    names: Mutex<Option<(String, ChannelHeaders)>>,
 }
 
 impl Default for ChannelRuntime {
@@ -86,6 +97,7 @@ impl Default for ChannelRuntime {
             key_cooldown: Mutex::new(Vec::new()),
             key_rr: AtomicUsize::new(0),
             url: Mutex::new(None),
+            names: Mutex::new(None),
         }
     }
 }
@@ -138,6 +150,21 @@ impl ChannelRuntime {
             })?;
         *cached = Some((url, u.clone()));
         Ok(u)
+    }
+
+    /// The channel's id and name as response header values, made once per name (a value
+    /// costs an allocation; every response carries both).
+    pub fn header_values(&self, id: &str, name: &str) -> ChannelHeaders {
+        let mut cached = self.names.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((n, h)) = cached.as_ref() {
+            if n == name {
+                return h.clone();
+            }
+        }
+        let h =
+            ChannelHeaders { id: http::HeaderValue::from_str(id).ok(), name: http::HeaderValue::from_str(name).ok() };
+        *cached = Some((name.to_string(), h.clone()));
+        h
     }
 
     /// Whether this channel may take an attempt now (without reserving the half-open trial).
@@ -347,6 +374,19 @@ impl Runtimes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn header_values_follow_a_renamed_channel() {
+        let r = ChannelRuntime::default();
+        let a = r.header_values("ch_1", "main");
+        assert_eq!(
+            (a.id.unwrap(), a.name.unwrap()),
+            (http::HeaderValue::from_static("ch_1"), http::HeaderValue::from_static("main"))
+        );
+        let b = r.header_values("ch_1", "renamed");
+        assert_eq!(b.name.unwrap(), "renamed");
+        assert!(r.header_values("ch_1", "bad\nname").name.is_none(), "not a header value: left out");
+    }
 
     #[test]
     fn parsed_url_follows_the_string_it_is_given() {
