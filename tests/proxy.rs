@@ -13,6 +13,33 @@ async fn body_text(r: reqwest::Response) -> String {
     String::from_utf8(r.bytes().await.unwrap().to_vec()).unwrap()
 }
 
+/// `server.workers: 3`: three event loops accept from one socket. Twelve clients on their
+/// own connections, concurrently, all get their answer, and every request is recorded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn several_event_loops_serve_concurrent_connections() {
+    let up = MockUpstream::start().await;
+    let cfg = FAST.replace("idle_timeout_s: 1 }", "idle_timeout_s: 1, workers: 3 }");
+    assert!(cfg.contains("workers: 3"));
+    let mut s = Stack::start(&cfg, vec![channel("a", "anthropic", &up.url(), 0)]).await;
+    let mut tasks = Vec::new();
+    for i in 0..12 {
+        let url = s.url.clone();
+        tasks.push(tokio::spawn(async move {
+            // A client of its own: its own connection, accepted by whichever loop wins it.
+            let http = reqwest::Client::new();
+            let stream = i % 2 == 0;
+            let r = http.post(format!("{url}/v1/messages")).json(&anthropic_body(stream)).send().await.unwrap();
+            assert_eq!(r.status(), 200);
+            let text = body_text(r).await;
+            assert!(text.contains(if stream { "message_stop" } else { mock::DEFAULT_TEXT }), "{text}");
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(s.records().await.len(), 12);
+}
+
 /// `logging.prices` overrides the built-in table: claude-sonnet-4 lists at 3/15 USD per
 /// MTok, and the record's cost follows the configured price instead.
 #[tokio::test]

@@ -90,7 +90,9 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
     }
     let engine = Arc::new(engine);
 
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    // The main thread is one of the daemon's event loops (see `daemon::serve`); it also
+    // runs the request-log writer and signal handling.
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     rt.block_on(async move {
         let port = config.server.port;
         let listener = bind(&host, port).await?;

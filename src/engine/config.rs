@@ -58,6 +58,8 @@ pub struct ServerConfig {
     pub first_byte_timeout_s: u64,
     /// Longest silence between two stream chunks, seconds.
     pub idle_timeout_s: u64,
+    /// Event-loop threads serving connections (0: one per CPU core).
+    pub workers: usize,
 }
 
 impl Default for ServerConfig {
@@ -73,6 +75,7 @@ impl Default for ServerConfig {
             connect_timeout_s: 10,
             first_byte_timeout_s: 300,
             idle_timeout_s: 120,
+            workers: 0,
         }
     }
 }

@@ -181,7 +181,8 @@ pub struct Proxy {
     engine: Arc<Engine>,
     rt_cache: arc_swap::ArcSwap<RtCache>,
     cfg: ProxyConfig,
-    client: client::Upstream,
+    /// Key of this proxy's upstream pools in [`UPSTREAMS`].
+    pool_id: u64,
     runtimes: Arc<Runtimes>,
     balancer: Balancer,
     affinity: Affinity,
@@ -258,10 +259,17 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+static NEXT_POOL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+thread_local! {
+    /// Upstream pools of this thread, by [`Proxy`] (`pool_id`).
+    static UPSTREAMS: std::cell::RefCell<std::collections::HashMap<u64, client::Upstream>> = Default::default();
+}
+
 impl Proxy {
     /// Build the proxy over an engine.
     pub fn new(engine: Arc<Engine>, cfg: ProxyConfig, recorder: Recorder) -> Proxy {
-        let client = client::Upstream::new(cfg.connect_timeout);
+        let pool_id = NEXT_POOL.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let runtimes = Arc::new(Runtimes::default());
         // A channel stored as rate_limited by an earlier run gets one trial, then heals or not.
         for ch in engine.snapshot().channels.iter().filter(|c| c.status == Status::RateLimited) {
@@ -277,13 +285,26 @@ impl Proxy {
             engine,
             rt_cache,
             cfg,
-            client,
+            pool_id,
             runtimes,
             balancer: Balancer::default(),
             affinity,
             recorder,
             prices: Default::default(),
         }
+    }
+
+    /// This thread's upstream connection pool for this proxy. Each event-loop thread (see
+    /// `daemon::serve`) keeps its own: a pooled connection's driver task runs on the thread
+    /// that opened it, so a request on another thread would cross threads (a futex wake and
+    /// a context switch each way) for every response.
+    fn upstream(&self) -> client::Upstream {
+        UPSTREAMS.with(|m| {
+            m.borrow_mut()
+                .entry(self.pool_id)
+                .or_insert_with(|| client::Upstream::new(self.cfg.connect_timeout))
+                .clone()
+        })
     }
 
     /// With a configured affinity table.
@@ -791,7 +812,8 @@ impl Proxy {
         }
         let timeout = ch.timeout_s.map(Duration::from_secs).unwrap_or(self.cfg.first_byte_timeout);
         let sent = Instant::now();
-        let req = self.client.post(url, headers, body);
+        let upstream = self.upstream();
+        let req = upstream.post(url, headers, body);
         let resp = match tokio::time::timeout(timeout, req).await {
             Err(_) => {
                 return Outcome::Retry {
