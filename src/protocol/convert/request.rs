@@ -9,7 +9,7 @@
 //! straight into the bytes to send ([`convert_request_bytes`]).
 
 use super::super::{anthropic as a, gemini as g, openai as o, ConvertError, Protocol};
-use super::schema::{clean_schema_for_gemini, is_empty_object_schema};
+use super::schema::{clean_schema_for_gemini, cleaned, is_empty_object_schema};
 use super::view as av;
 use super::{budget_from_effort, data_url, effort_from_budget, mime_from_url, parse_arguments, parse_data_url};
 use serde::{Deserialize, Serialize};
@@ -53,7 +53,7 @@ pub fn convert_request_bytes(from: Protocol, to: Protocol, body: &Value, model: 
 enum Upstream<'a> {
     Openai(o::ChatRequest<'a>),
     Anthropic(a::MessagesRequest),
-    Gemini(g::GenerateContentRequest),
+    Gemini(g::GenerateContentRequest<'a>),
 }
 
 fn convert<'a>(from: Protocol, to: Protocol, body: &'a Value, model: &str) -> Result<Upstream<'a>> {
@@ -744,11 +744,12 @@ fn gemini_tools(decls: Vec<g::FunctionDeclaration>) -> Option<Vec<g::Tool>> {
     (!decls.is_empty()).then(|| vec![g::Tool { function_declarations: Some(decls), extra: Map::new() }])
 }
 
-fn declaration(name: String, description: Option<String>, schema: Option<Value>) -> g::FunctionDeclaration {
-    let parameters = schema.map(|mut s| {
-        clean_schema_for_gemini(&mut s);
-        s
-    });
+/// `parameters`: the cleaned schema (see [`super::schema`]).
+fn declaration<'a>(
+    name: String,
+    description: Option<String>,
+    parameters: Option<g::Schema<'a>>,
+) -> g::FunctionDeclaration<'a> {
     g::FunctionDeclaration { name, description, parameters: parameters.filter(|p| !is_empty_object_schema(p)) }
 }
 
@@ -765,7 +766,7 @@ fn finish_generation_config(c: g::GenerationConfig) -> Option<g::GenerationConfi
     (c != g::GenerationConfig::default()).then_some(c)
 }
 
-fn anthropic_to_gemini(req: av::Request, model: &str) -> Result<g::GenerateContentRequest> {
+fn anthropic_to_gemini<'a>(req: av::Request<'a>, model: &str) -> Result<g::GenerateContentRequest<'a>> {
     let t = Protocol::Gemini;
     let system = anthropic_system(req.system.as_ref(), &req.messages, t)?;
     let mut names: HashMap<&str, &str> = HashMap::new();
@@ -866,7 +867,7 @@ fn anthropic_to_gemini(req: av::Request, model: &str) -> Result<g::GenerateConte
         decls.push(declaration(
             tool.name.to_string(),
             tool.description.map(str::to_string),
-            tool.input_schema.cloned(),
+            tool.input_schema.map(cleaned),
         ));
     }
     let tool_config = req.tool_choice.map(|tc| match tc.kind {
@@ -921,7 +922,7 @@ fn openai_parts_to_gemini(c: Option<o::MessageContent>, field: &str) -> Result<V
     Ok(out)
 }
 
-fn openai_to_gemini(req: o::ChatRequest, model: &str) -> Result<g::GenerateContentRequest> {
+fn openai_to_gemini(req: o::ChatRequest, model: &str) -> Result<g::GenerateContentRequest<'static>> {
     let t = Protocol::Gemini;
     if req.n.unwrap_or(1) > 1 {
         return Err(unsupported("n", "more than one choice", t));
@@ -1011,7 +1012,14 @@ fn openai_to_gemini(req: o::ChatRequest, model: &str) -> Result<g::GenerateConte
     let mut decls = Vec::new();
     for (i, tool) in req.tools.unwrap_or_default().into_iter().enumerate() {
         match (tool.kind.as_str(), tool.function) {
-            ("function", Some(f)) => decls.push(declaration(f.name, f.description, f.parameters.map(Cow::into_owned))),
+            ("function", Some(f)) => {
+                let parameters = f.parameters.map(|p| {
+                    let mut p = p.into_owned();
+                    clean_schema_for_gemini(&mut p);
+                    g::Schema::Json(Cow::Owned(p))
+                });
+                decls.push(declaration(f.name, f.description, parameters))
+            }
             (k, _) => return Err(unsupported(format!("tools[{i}]"), format!("tool type {k:?}"), t)),
         }
     }
