@@ -14,6 +14,7 @@
 //! Only objects and arrays of the input are ever rebuilt; the cleaning creates no JSON
 //! objects of its own (`Schema::Json` holds input values and new scalars).
 
+use super::field;
 use crate::protocol::gemini::Schema;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -226,7 +227,67 @@ fn insert_absent<'a>(o: &mut Entries<'a>, key: &'a str, value: Schema<'a>) {
     }
 }
 
+/// Whether cleaning `v` would leave it as it is: then it is kept borrowed, not rebuilt.
+/// Most of a real schema is (descriptions, plain typed properties).
+fn is_clean(v: &Value) -> bool {
+    let Value::Object(o) = v else { return !v.is_boolean() };
+    let (mut ty, mut any, mut required, mut properties, mut string_enum) = (None, None, None, None, false);
+    for (k, x) in o {
+        let clean = match k.as_str() {
+            "type" => {
+                ty = Some(x);
+                !x.is_array()
+            }
+            "format" => x.as_str().is_none_or(|f| f == "enum" || f == "date-time"),
+            "enum" => x.as_array().is_none_or(|e| {
+                string_enum = true;
+                e.iter().all(Value::is_string)
+            }),
+            "properties" => x.as_object().is_none_or(|p| {
+                properties = Some(p);
+                !p.is_empty() && p.values().all(is_clean)
+            }),
+            "items" => !x.is_array() && is_clean(x),
+            "anyOf" => {
+                any = Some(x);
+                x.as_array().is_none_or(|a| a.iter().all(is_clean))
+            }
+            "required" => {
+                required = Some(x);
+                true
+            }
+            k => ALLOWED.contains(&k),
+        };
+        if !clean {
+            return false;
+        }
+    }
+    // Cleaning would add the type of a string enum, drop an anyOf its type settles, and
+    // drop required names that are not properties.
+    if string_enum && ty.is_none() {
+        return false;
+    }
+    if let (Some(Value::String(t)), Some(Value::Array(any))) = (ty, any) {
+        let bare = |v: &Value| v.as_object().is_some_and(|o| o.len() == 1 && o.contains_key("type"));
+        if any.iter().all(bare) && any.iter().any(|a| a.get("type").and_then(Value::as_str) == Some(t)) {
+            return false;
+        }
+    }
+    match required {
+        Some(Value::Array(names)) => {
+            !names.is_empty()
+                && names.iter().all(|n| n.as_str().is_some_and(|n| properties.is_some_and(|p| field(p, n).is_some())))
+        }
+        _ => true,
+    }
+}
+
 fn clean<'a>(schema: &mut Schema<'a>, defs: &Defs<'a>, depth: usize) {
+    if let Schema::Json(Cow::Borrowed(v)) = schema {
+        if is_clean(v) {
+            return;
+        }
+    }
     if schema.as_json().is_some_and(Value::is_boolean) {
         // `true` = anything; Gemini needs an object schema
         *schema = Schema::Object(Vec::new());
