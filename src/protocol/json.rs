@@ -33,13 +33,13 @@ pub fn write_str(out: &mut Vec<u8>, s: &str) {
             let (a, b) = c.split_at(8);
             let a = u64::from_le_bytes(a.try_into().expect("eight bytes"));
             let b = u64::from_le_bytes(b.try_into().expect("eight bytes"));
-            if escapes_in(a) | escapes_in(b) == 0 {
+            let (a, b) = (escapes_in(a), escapes_in(b));
+            if a | b == 0 {
                 i += 16;
                 continue;
             }
-            while !needs_escape(bytes[i]) {
-                i += 1;
-            }
+            // The lowest flagged byte is the first that needs escaping.
+            i += if a != 0 { a.trailing_zeros() / 8 } else { 8 + b.trailing_zeros() / 8 } as usize;
         } else {
             while i < bytes.len() && !needs_escape(bytes[i]) {
                 i += 1;
@@ -77,7 +77,9 @@ fn needs_escape(b: u8) -> bool {
 }
 
 /// Nonzero when one of the eight bytes of `w` needs escaping (SWAR: a byte below 0x20,
-/// or one that is zero after xor with '"' or '\\'; exact as a yes/no answer).
+/// or one that is zero after xor with '"' or '\\'). Exact as a yes/no answer, and its
+/// lowest set bit is in the first such byte (little-endian): a borrow only runs upward,
+/// from a byte that is flagged, so only bytes above the first flagged one can be wrong.
 #[inline(always)]
 fn escapes_in(w: u64) -> u64 {
     const LO: u64 = 0x0101_0101_0101_0101;
