@@ -9,9 +9,11 @@
 use serde::ser::{self, Serialize};
 use std::fmt::{self, Display};
 
-/// `serde_json::to_vec(value)`, faster for text-heavy values.
-pub fn to_vec<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<Vec<u8>> {
-    let mut w = Writer { out: Vec::with_capacity(4096) };
+/// `serde_json::to_vec(value)`, faster for text-heavy values. `capacity`: of the buffer to
+/// start with; an estimate of the output's size saves growing (and copying) it several
+/// times for large values.
+pub fn to_vec<T: Serialize + ?Sized>(value: &T, capacity: usize) -> serde_json::Result<Vec<u8>> {
+    let mut w = Writer { out: Vec::with_capacity(capacity) };
     match value.serialize(&mut w) {
         Ok(()) => Ok(w.out),
         // Whatever this writer cannot express (non-string map keys it does not know),
@@ -494,7 +496,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn same<T: Serialize + ?Sized>(v: &T) {
-        let ours = to_vec(v).map_err(|e| e.to_string());
+        let ours = to_vec(v, 0).map_err(|e| e.to_string());
         let theirs = serde_json::to_vec(v).map_err(|e| e.to_string());
         assert_eq!(ours, theirs, "for {:?}", theirs.as_ref().map(|b| String::from_utf8_lossy(b).into_owned()));
     }

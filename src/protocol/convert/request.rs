@@ -29,7 +29,7 @@ pub fn convert_request(from: Protocol, to: Protocol, body: &Value, model: &str) 
     if from == to {
         return Ok(same_protocol(to, body, model));
     }
-    Ok(match convert(from, to, body, model)? {
+    Ok(match convert(from, to, body, model)?.0 {
         Upstream::Openai(r) => to_json(r),
         Upstream::Anthropic(r) => to_json(r),
         Upstream::Gemini(r) => to_json(r),
@@ -40,12 +40,14 @@ pub fn convert_request(from: Protocol, to: Protocol, body: &Value, model: &str) 
 /// result, serialised from the typed model without building a `Value`.
 pub fn convert_request_bytes(from: Protocol, to: Protocol, body: &Value, model: &str) -> Result<Vec<u8>> {
     if from == to {
-        return Ok(to_bytes(same_protocol(to, body, model)));
+        return Ok(to_bytes(same_protocol(to, body, model), 4096));
     }
-    Ok(match convert(from, to, body, model)? {
-        Upstream::Openai(r) => to_bytes(r),
-        Upstream::Anthropic(r) => to_bytes(r),
-        Upstream::Gemini(r) => to_bytes(r),
+    let (upstream, size) = convert(from, to, body, model)?;
+    let capacity = size.max(4096);
+    Ok(match upstream {
+        Upstream::Openai(r) => to_bytes(r, capacity),
+        Upstream::Anthropic(r) => to_bytes(r, capacity),
+        Upstream::Gemini(r) => to_bytes(r, capacity),
     })
 }
 
@@ -56,12 +58,21 @@ enum Upstream<'a> {
     Gemini(g::GenerateContentRequest<'a>),
 }
 
-fn convert<'a>(from: Protocol, to: Protocol, body: &'a Value, model: &str) -> Result<Upstream<'a>> {
+/// The converted request, and an estimate of its JSON size (0: no estimate).
+fn convert<'a>(from: Protocol, to: Protocol, body: &'a Value, model: &str) -> Result<(Upstream<'a>, usize)> {
     Ok(match (from, to) {
-        (Protocol::Anthropic, Protocol::Openai) => Upstream::Openai(anthropic_to_openai(read_anthropic(body)?, model)?),
-        (Protocol::Openai, Protocol::Anthropic) => Upstream::Anthropic(openai_to_anthropic(parse(body)?, model)?),
-        (Protocol::Anthropic, Protocol::Gemini) => Upstream::Gemini(anthropic_to_gemini(read_anthropic(body)?, model)?),
-        (Protocol::Openai, Protocol::Gemini) => Upstream::Gemini(openai_to_gemini(parse(body)?, model)?),
+        (Protocol::Anthropic, Protocol::Openai) => {
+            let req = read_anthropic(body)?;
+            let size = req.size_estimate();
+            (Upstream::Openai(anthropic_to_openai(req, model)?), size)
+        }
+        (Protocol::Openai, Protocol::Anthropic) => (Upstream::Anthropic(openai_to_anthropic(parse(body)?, model)?), 0),
+        (Protocol::Anthropic, Protocol::Gemini) => {
+            let req = read_anthropic(body)?;
+            let size = req.size_estimate();
+            (Upstream::Gemini(anthropic_to_gemini(req, model)?), size)
+        }
+        (Protocol::Openai, Protocol::Gemini) => (Upstream::Gemini(openai_to_gemini(parse(body)?, model)?), 0),
         _ => return Err(ConvertError::UnsupportedPair { from, to }),
     })
 }
@@ -96,8 +107,8 @@ fn to_json<T: Serialize>(v: T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
-fn to_bytes<T: Serialize>(v: T) -> Vec<u8> {
-    super::super::json::to_vec(&v).unwrap_or_else(|_| b"null".to_vec())
+fn to_bytes<T: Serialize>(v: T, capacity: usize) -> Vec<u8> {
+    super::super::json::to_vec(&v, capacity).unwrap_or_else(|_| b"null".to_vec())
 }
 
 fn unsupported(field: impl Into<String>, what: impl Into<String>, target: Protocol) -> ConvertError {

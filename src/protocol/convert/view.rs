@@ -128,6 +128,32 @@ impl<'a> Request<'a> {
     }
 }
 
+impl Request<'_> {
+    /// About how many bytes a conversion of this request takes as JSON, to size the output
+    /// buffer: the texts it carries (a conversion writes each once), a fifth more for
+    /// escapes and structure, and 1 KiB per tool for its schema.
+    pub fn size_estimate(&self) -> usize {
+        fn content(c: &Content) -> usize {
+            match c {
+                Content::Text(t) => t.len(),
+                Content::Blocks(bs) => bs.iter().map(block).sum(),
+            }
+        }
+        fn block(b: &Block) -> usize {
+            match b {
+                Block::Text(t) => t.len(),
+                Block::ToolResult { content: Some(c), .. } => content(c),
+                Block::Thinking { thinking, signature } => thinking.len() + signature.map_or(0, str::len),
+                _ => 64,
+            }
+        }
+        let texts = self.system.as_ref().map_or(0, content)
+            + self.messages.iter().map(|m| content(&m.content)).sum::<usize>()
+            + self.tools.iter().flatten().map(|t| t.description.map_or(0, str::len) + 1024).sum::<usize>();
+        texts + texts / 5
+    }
+}
+
 fn message(v: &Value) -> Read<Message<'_>> {
     let o = object(v)?;
     Ok(Message { role: required_str(o, "role")?, content: content(field(o, "content").ok_or(Mismatch)?)? })
