@@ -7,14 +7,23 @@
 //! including dropping everything built. `anthropic_to_*` is the proxy's path when the
 //! channel has no transformers (`convert_request_bytes`); `anthropic_to_*_via_value` is
 //! its path when it has some (`convert_request` to a `Value`, then `serde_json::to_vec`;
-//! the transformers themselves are not run). `parse_request_100kb` times the parse of the
-//! client's bytes into that `Value`, done once per request before routing, for context.
+//! the transformers themselves are not run). `anthropic_to_*_from_bytes` counts the parse
+//! too: the client's bytes parsed into the `Value` (as the proxy does once per converted
+//! request), converted and serialised, everything dropped. `parse_request_100kb` times the
+//! parse alone.
+//!
+//! The benchmarks run with mimalloc as the global allocator, as the `routex` binary does
+//! (src/main.rs): conversion allocates many small, short-lived strings and vectors, and
+//! timing them on glibc malloc would time an allocator the product does not use.
 //!
 //! `stream_*`: stream conversion Anthropic→OpenAI and OpenAI→Anthropic fed pre-parsed SSE
 //! events (budget 50 µs per event; criterion times a whole stream, the element throughput
 //! gives events per second, and per-event time is the median divided by the event count).
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use serde_json::{json, Value};
 
 #[path = "support/request.rs"]
@@ -95,6 +104,7 @@ fn benches(c: &mut Criterion) {
         assert_eq!(bytes, serde_json::to_vec(&value).unwrap());
     }
 
+    let raw = serde_json::to_vec(&req).unwrap();
     let mut g = c.benchmark_group("convert_request_100kb");
     for (name, to, model) in [
         ("anthropic_to_openai", Protocol::Openai, "gpt-4o"),
@@ -109,10 +119,15 @@ fn benches(c: &mut Criterion) {
                 serde_json::to_vec(&v).unwrap()
             })
         });
+        g.bench_function(format!("{name}_from_bytes"), |b| {
+            b.iter(|| {
+                let v: Value = serde_json::from_slice(black_box(&raw)).unwrap();
+                convert_request_bytes(Protocol::Anthropic, to, &v, model).unwrap()
+            })
+        });
     }
     g.finish();
 
-    let raw = serde_json::to_vec(&req).unwrap();
     let mut g = c.benchmark_group("parse_request_100kb");
     g.bench_function("from_slice", |b| b.iter(|| serde_json::from_slice::<Value>(black_box(&raw)).unwrap()));
     g.finish();

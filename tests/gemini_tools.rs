@@ -43,7 +43,10 @@ fn assert_gemini_accepts(body: &Value, tools: &[Value]) -> Vec<Value> {
 fn assert_meaning_kept(decls: &[Value], tools: &[Value]) {
     for (d, t) in decls.iter().zip(tools) {
         let (p, s) = (&d["parameters"], &t["input_schema"]);
-        let keys = |v: &Value| v["properties"].as_object().map(|m| m.keys().cloned().collect::<Vec<_>>());
+        // A tool without parameters (`properties: {}`) gets a declaration without them.
+        let keys = |v: &Value| {
+            v["properties"].as_object().filter(|m| !m.is_empty()).map(|m| m.keys().cloned().collect::<Vec<_>>())
+        };
         assert_eq!(keys(p), keys(s), "{}: properties", t["name"]);
         assert_eq!(p.get("required"), s.get("required"), "{}: required", t["name"]);
     }
@@ -64,12 +67,22 @@ fn assert_meaning_kept(decls: &[Value], tools: &[Value]) {
     assert_eq!(fetch["raw"], json!({"anyOf": [{"type": "boolean"}, {"type": "string"}]}));
     assert_eq!(fetch["images"]["anyOf"][1]["properties"]["size"]["properties"]["quality"]["maximum"], 100);
     assert_eq!(fetch["text"], json!({"type": "object"}), "an empty object stays a (bare) object");
+    // Claude Code 2.1: a const in an anyOf, maps as propertyNames + additionalProperties.
+    let status = &by_name("TaskUpdate")["properties"]["status"];
+    assert_eq!(status["anyOf"][1], json!({"type": "string", "enum": ["deleted"]}));
+    let answers = &by_name("AskUserQuestion")["properties"]["answers"];
+    assert_eq!(
+        answers,
+        &json!({"description": "User answers collected by the permission component", "type": "object"})
+    );
+    assert_eq!(by_name("AskUserQuestion")["properties"]["questions"]["items"]["properties"]["options"]["maxItems"], 4);
+    assert!(by_name("EnterPlanMode").is_null(), "no parameters: none declared");
 }
 
 #[test]
 fn claude_code_tools_reach_gemini_from_anthropic() {
     let tools = fixture();
-    assert_eq!(tools.len(), 21);
+    assert_eq!(tools.len(), 30);
     let out = convert_request(Protocol::Anthropic, Protocol::Gemini, &claude_code_request(&tools), "gemini-2.5-pro")
         .expect("converts");
     let decls = assert_gemini_accepts(&out, &tools);

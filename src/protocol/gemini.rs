@@ -3,13 +3,16 @@
 //! errors. Unknown fields are kept in `extra`; absent optional fields are not
 //! serialised.
 
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
-/// `generateContent` request body.
+/// `generateContent` request body. `'a`: function parameter schemas may borrow from the
+/// body a request was converted from.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct GenerateContentRequest {
+pub struct GenerateContentRequest<'a> {
     /// Conversation.
     #[serde(default)]
     pub contents: Vec<Content>,
@@ -18,7 +21,7 @@ pub struct GenerateContentRequest {
     pub system_instruction: Option<Content>,
     /// Tools.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tools: Option<Vec<Tool>>,
+    pub tools: Option<Vec<Tool<'a>>>,
     /// Tool calling mode.
     #[serde(default, skip_serializing_if = "Option::is_none", alias = "tool_config")]
     pub tool_config: Option<ToolConfig>,
@@ -125,10 +128,10 @@ pub struct FunctionResponse {
 /// A tool: function declarations (others kept in `extra`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Tool {
+pub struct Tool<'a> {
     /// Functions.
     #[serde(default, skip_serializing_if = "Option::is_none", alias = "function_declarations")]
-    pub function_declarations: Option<Vec<FunctionDeclaration>>,
+    pub function_declarations: Option<Vec<FunctionDeclaration<'a>>>,
     /// Unknown fields (`googleSearch`, `codeExecution`, …).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -136,7 +139,7 @@ pub struct Tool {
 
 /// A function declaration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FunctionDeclaration {
+pub struct FunctionDeclaration<'a> {
     /// Function name.
     pub name: String,
     /// What it does.
@@ -144,7 +147,42 @@ pub struct FunctionDeclaration {
     pub description: Option<String>,
     /// OpenAPI-subset schema of the arguments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parameters: Option<Value>,
+    pub parameters: Option<Schema<'a>>,
+}
+
+/// A `Schema` (function parameters): JSON, or a tree built by the request conversion's
+/// schema cleaning that borrows what it keeps unchanged from the body it was made from.
+/// Written to the wire the same either way; read from it always as `Json`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Schema<'a> {
+    /// JSON as it is.
+    Json(Cow<'a, Value>),
+    /// An object: its entries in wire order, each key once.
+    Object(Vec<(&'a str, Schema<'a>)>),
+    /// An array.
+    Array(Vec<Schema<'a>>),
+}
+
+impl Serialize for Schema<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Schema::Json(v) => v.serialize(s),
+            Schema::Object(entries) => {
+                let mut m = s.serialize_map(Some(entries.len()))?;
+                for (k, v) in entries {
+                    m.serialize_entry(k, v)?;
+                }
+                m.end()
+            }
+            Schema::Array(items) => s.collect_seq(items),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Schema<'_> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Value::deserialize(d).map(|v| Schema::Json(Cow::Owned(v)))
+    }
 }
 
 /// `toolConfig`.

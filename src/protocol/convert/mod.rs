@@ -13,6 +13,16 @@ mod view;
 
 use serde_json::{Map, Value};
 
+/// `m.get(key)`, by comparing keys when the map is small: cheaper than hashing the key
+/// (serde_json's map hashes with SipHash), and request bodies are made of small objects.
+pub(crate) fn field<'a>(m: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    if m.len() <= 16 {
+        m.iter().find_map(|(k, v)| (k == key).then_some(v))
+    } else {
+        m.get(key)
+    }
+}
+
 /// A stop reason in protocol-neutral form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Finish {

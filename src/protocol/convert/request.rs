@@ -9,7 +9,7 @@
 //! straight into the bytes to send ([`convert_request_bytes`]).
 
 use super::super::{anthropic as a, gemini as g, openai as o, ConvertError, Protocol};
-use super::schema::{clean_schema_for_gemini, is_empty_object_schema};
+use super::schema::{clean_schema_for_gemini, cleaned, is_empty_object_schema};
 use super::view as av;
 use super::{budget_from_effort, data_url, effort_from_budget, mime_from_url, parse_arguments, parse_data_url};
 use serde::{Deserialize, Serialize};
@@ -29,7 +29,7 @@ pub fn convert_request(from: Protocol, to: Protocol, body: &Value, model: &str) 
     if from == to {
         return Ok(same_protocol(to, body, model));
     }
-    Ok(match convert(from, to, body, model)? {
+    Ok(match convert(from, to, body, model)?.0 {
         Upstream::Openai(r) => to_json(r),
         Upstream::Anthropic(r) => to_json(r),
         Upstream::Gemini(r) => to_json(r),
@@ -40,12 +40,14 @@ pub fn convert_request(from: Protocol, to: Protocol, body: &Value, model: &str) 
 /// result, serialised from the typed model without building a `Value`.
 pub fn convert_request_bytes(from: Protocol, to: Protocol, body: &Value, model: &str) -> Result<Vec<u8>> {
     if from == to {
-        return Ok(to_bytes(same_protocol(to, body, model)));
+        return Ok(to_bytes(same_protocol(to, body, model), 4096));
     }
-    Ok(match convert(from, to, body, model)? {
-        Upstream::Openai(r) => to_bytes(r),
-        Upstream::Anthropic(r) => to_bytes(r),
-        Upstream::Gemini(r) => to_bytes(r),
+    let (upstream, size) = convert(from, to, body, model)?;
+    let capacity = size.max(4096);
+    Ok(match upstream {
+        Upstream::Openai(r) => to_bytes(r, capacity),
+        Upstream::Anthropic(r) => to_bytes(r, capacity),
+        Upstream::Gemini(r) => to_bytes(r, capacity),
     })
 }
 
@@ -53,15 +55,24 @@ pub fn convert_request_bytes(from: Protocol, to: Protocol, body: &Value, model: 
 enum Upstream<'a> {
     Openai(o::ChatRequest<'a>),
     Anthropic(a::MessagesRequest),
-    Gemini(g::GenerateContentRequest),
+    Gemini(g::GenerateContentRequest<'a>),
 }
 
-fn convert<'a>(from: Protocol, to: Protocol, body: &'a Value, model: &str) -> Result<Upstream<'a>> {
+/// The converted request, and an estimate of its JSON size (0: no estimate).
+fn convert<'a>(from: Protocol, to: Protocol, body: &'a Value, model: &str) -> Result<(Upstream<'a>, usize)> {
     Ok(match (from, to) {
-        (Protocol::Anthropic, Protocol::Openai) => Upstream::Openai(anthropic_to_openai(read_anthropic(body)?, model)?),
-        (Protocol::Openai, Protocol::Anthropic) => Upstream::Anthropic(openai_to_anthropic(parse(body)?, model)?),
-        (Protocol::Anthropic, Protocol::Gemini) => Upstream::Gemini(anthropic_to_gemini(read_anthropic(body)?, model)?),
-        (Protocol::Openai, Protocol::Gemini) => Upstream::Gemini(openai_to_gemini(parse(body)?, model)?),
+        (Protocol::Anthropic, Protocol::Openai) => {
+            let req = read_anthropic(body)?;
+            let size = req.size_estimate();
+            (Upstream::Openai(anthropic_to_openai(req, model)?), size)
+        }
+        (Protocol::Openai, Protocol::Anthropic) => (Upstream::Anthropic(openai_to_anthropic(parse(body)?, model)?), 0),
+        (Protocol::Anthropic, Protocol::Gemini) => {
+            let req = read_anthropic(body)?;
+            let size = req.size_estimate();
+            (Upstream::Gemini(anthropic_to_gemini(req, model)?), size)
+        }
+        (Protocol::Openai, Protocol::Gemini) => (Upstream::Gemini(openai_to_gemini(parse(body)?, model)?), 0),
         _ => return Err(ConvertError::UnsupportedPair { from, to }),
     })
 }
@@ -96,8 +107,8 @@ fn to_json<T: Serialize>(v: T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
-fn to_bytes<T: Serialize>(v: T) -> Vec<u8> {
-    super::super::json::to_vec(&v).unwrap_or_else(|_| b"null".to_vec())
+fn to_bytes<T: Serialize>(v: T, capacity: usize) -> Vec<u8> {
+    super::super::json::to_vec(&v, capacity).unwrap_or_else(|_| b"null".to_vec())
 }
 
 fn unsupported(field: impl Into<String>, what: impl Into<String>, target: Protocol) -> ConvertError {
@@ -744,11 +755,12 @@ fn gemini_tools(decls: Vec<g::FunctionDeclaration>) -> Option<Vec<g::Tool>> {
     (!decls.is_empty()).then(|| vec![g::Tool { function_declarations: Some(decls), extra: Map::new() }])
 }
 
-fn declaration(name: String, description: Option<String>, schema: Option<Value>) -> g::FunctionDeclaration {
-    let parameters = schema.map(|mut s| {
-        clean_schema_for_gemini(&mut s);
-        s
-    });
+/// `parameters`: the cleaned schema (see [`super::schema`]).
+fn declaration<'a>(
+    name: String,
+    description: Option<String>,
+    parameters: Option<g::Schema<'a>>,
+) -> g::FunctionDeclaration<'a> {
     g::FunctionDeclaration { name, description, parameters: parameters.filter(|p| !is_empty_object_schema(p)) }
 }
 
@@ -765,7 +777,7 @@ fn finish_generation_config(c: g::GenerationConfig) -> Option<g::GenerationConfi
     (c != g::GenerationConfig::default()).then_some(c)
 }
 
-fn anthropic_to_gemini(req: av::Request, model: &str) -> Result<g::GenerateContentRequest> {
+fn anthropic_to_gemini<'a>(req: av::Request<'a>, model: &str) -> Result<g::GenerateContentRequest<'a>> {
     let t = Protocol::Gemini;
     let system = anthropic_system(req.system.as_ref(), &req.messages, t)?;
     let mut names: HashMap<&str, &str> = HashMap::new();
@@ -866,7 +878,7 @@ fn anthropic_to_gemini(req: av::Request, model: &str) -> Result<g::GenerateConte
         decls.push(declaration(
             tool.name.to_string(),
             tool.description.map(str::to_string),
-            tool.input_schema.cloned(),
+            tool.input_schema.map(cleaned),
         ));
     }
     let tool_config = req.tool_choice.map(|tc| match tc.kind {
@@ -921,7 +933,7 @@ fn openai_parts_to_gemini(c: Option<o::MessageContent>, field: &str) -> Result<V
     Ok(out)
 }
 
-fn openai_to_gemini(req: o::ChatRequest, model: &str) -> Result<g::GenerateContentRequest> {
+fn openai_to_gemini(req: o::ChatRequest, model: &str) -> Result<g::GenerateContentRequest<'static>> {
     let t = Protocol::Gemini;
     if req.n.unwrap_or(1) > 1 {
         return Err(unsupported("n", "more than one choice", t));
@@ -1011,7 +1023,14 @@ fn openai_to_gemini(req: o::ChatRequest, model: &str) -> Result<g::GenerateConte
     let mut decls = Vec::new();
     for (i, tool) in req.tools.unwrap_or_default().into_iter().enumerate() {
         match (tool.kind.as_str(), tool.function) {
-            ("function", Some(f)) => decls.push(declaration(f.name, f.description, f.parameters.map(Cow::into_owned))),
+            ("function", Some(f)) => {
+                let parameters = f.parameters.map(|p| {
+                    let mut p = p.into_owned();
+                    clean_schema_for_gemini(&mut p);
+                    g::Schema::Json(Cow::Owned(p))
+                });
+                decls.push(declaration(f.name, f.description, parameters))
+            }
             (k, _) => return Err(unsupported(format!("tools[{i}]"), format!("tool type {k:?}"), t)),
         }
     }

@@ -8,6 +8,7 @@
 //! [`Block::Other`], as the model's untagged fallback does. On a mismatch the caller
 //! deserialises the typed model to get serde's error message, so errors read as before.
 
+use super::field;
 use serde_json::{Map, Value};
 
 /// The body does not have the shape the typed model accepts.
@@ -109,7 +110,7 @@ impl<'a> Request<'a> {
     pub fn read(body: &'a Value) -> Read<Request<'a>> {
         let o = object(body)?;
         str_or_default(o, "model")?;
-        let messages = array(o.get("messages").ok_or(Mismatch)?)?.iter().map(message).collect::<Read<_>>()?;
+        let messages = array(field(o, "messages").ok_or(Mismatch)?)?.iter().map(message).collect::<Read<_>>()?;
         Ok(Request {
             messages,
             system: optional(o, "system", content)?,
@@ -127,9 +128,35 @@ impl<'a> Request<'a> {
     }
 }
 
+impl Request<'_> {
+    /// About how many bytes a conversion of this request takes as JSON, to size the output
+    /// buffer: the texts it carries (a conversion writes each once), a fifth more for
+    /// escapes and structure, and 1 KiB per tool for its schema.
+    pub fn size_estimate(&self) -> usize {
+        fn content(c: &Content) -> usize {
+            match c {
+                Content::Text(t) => t.len(),
+                Content::Blocks(bs) => bs.iter().map(block).sum(),
+            }
+        }
+        fn block(b: &Block) -> usize {
+            match b {
+                Block::Text(t) => t.len(),
+                Block::ToolResult { content: Some(c), .. } => content(c),
+                Block::Thinking { thinking, signature } => thinking.len() + signature.map_or(0, str::len),
+                _ => 64,
+            }
+        }
+        let texts = self.system.as_ref().map_or(0, content)
+            + self.messages.iter().map(|m| content(&m.content)).sum::<usize>()
+            + self.tools.iter().flatten().map(|t| t.description.map_or(0, str::len) + 1024).sum::<usize>();
+        texts + texts / 5
+    }
+}
+
 fn message(v: &Value) -> Read<Message<'_>> {
     let o = object(v)?;
-    Ok(Message { role: required_str(o, "role")?, content: content(o.get("content").ok_or(Mismatch)?)? })
+    Ok(Message { role: required_str(o, "role")?, content: content(field(o, "content").ok_or(Mismatch)?)? })
 }
 
 fn content(v: &Value) -> Read<Content<'_>> {
@@ -150,7 +177,7 @@ fn block(v: &Value) -> Block<'_> {
 
 fn typed_block(v: &Value) -> Read<Block<'_>> {
     let o = object(v)?;
-    let kind = match o.get("type") {
+    let kind = match field(o, "type") {
         Some(Value::String(s)) => s.as_str(),
         // serde also takes a variant's index for the tag.
         Some(v) => v.as_u64().and_then(|i| BLOCK_TYPES.get(i as usize)).copied().ok_or(Mismatch)?,
@@ -159,13 +186,13 @@ fn typed_block(v: &Value) -> Read<Block<'_>> {
     Ok(match kind {
         "text" => Block::Text(required_str(o, "text")?),
         kind @ ("image" | "document") => {
-            let s = object(o.get("source").ok_or(Mismatch)?)?;
+            let s = object(field(o, "source").ok_or(Mismatch)?)?;
             let source = Source {
                 kind: required_str(s, "type")?,
                 media_type: optional(s, "media_type", string)?,
                 data: optional(s, "data", string)?,
                 url: optional(s, "url", string)?,
-                title: o.get("title").and_then(Value::as_str),
+                title: field(o, "title").and_then(Value::as_str),
             };
             if kind == "image" {
                 Block::Image(source)
@@ -176,7 +203,7 @@ fn typed_block(v: &Value) -> Read<Block<'_>> {
         "tool_use" => Block::ToolUse {
             id: required_str(o, "id")?,
             name: required_str(o, "name")?,
-            input: o.get("input").unwrap_or(&NULL),
+            input: field(o, "input").unwrap_or(&NULL),
         },
         "tool_result" => Block::ToolResult {
             tool_use_id: required_str(o, "tool_use_id")?,
@@ -248,7 +275,7 @@ fn float(v: &Value) -> Read<f64> {
 
 /// `Option<T>` with `#[serde(default)]`: absent or null is None.
 fn optional<'a, T>(o: &'a Map<String, Value>, key: &str, f: impl FnOnce(&'a Value) -> Read<T>) -> Read<Option<T>> {
-    match o.get(key) {
+    match field(o, key) {
         None | Some(Value::Null) => Ok(None),
         Some(v) => f(v).map(Some),
     }
@@ -256,10 +283,10 @@ fn optional<'a, T>(o: &'a Map<String, Value>, key: &str, f: impl FnOnce(&'a Valu
 
 /// A required `String`.
 fn required_str<'a>(o: &'a Map<String, Value>, key: &str) -> Read<&'a str> {
-    string(o.get(key).ok_or(Mismatch)?)
+    string(field(o, key).ok_or(Mismatch)?)
 }
 
 /// `String` with `#[serde(default)]`: absent is empty, null is a mismatch.
 fn str_or_default<'a>(o: &'a Map<String, Value>, key: &str) -> Read<&'a str> {
-    o.get(key).map_or(Ok(""), string)
+    field(o, key).map_or(Ok(""), string)
 }
