@@ -140,6 +140,13 @@ impl ChannelRuntime {
         Ok(u)
     }
 
+    /// True when neither the breaker nor a key cooldown can hold the channel back, so
+    /// [`Self::admissible`] and [`Self::has_key`] are true without reading the clock.
+    #[inline]
+    pub fn clear(&self) -> bool {
+        !self.blocked.load(Ordering::Acquire) && !self.cooling.load(Ordering::Acquire)
+    }
+
     /// Whether this channel may take an attempt now (without reserving the half-open trial).
     pub fn admissible(&self, now: Instant) -> bool {
         if !self.blocked.load(Ordering::Acquire) {
