@@ -422,7 +422,7 @@ impl Proxy {
     /// now: the cached list itself unless a breaker or a key cooldown holds one back.
     fn candidates(&self, snap: &super::Snapshot, rts: &RtCache, model: &str) -> Arc<[u32]> {
         let serving = self.serving(snap, rts, model);
-        if serving.iter().all(|&i| rts.rts[i as usize].clear()) {
+        if self.runtimes.all_clear() || serving.iter().all(|&i| rts.rts[i as usize].clear()) {
             return serving;
         }
         let now = Instant::now();

@@ -24,16 +24,30 @@ fn eq_bytes(a: &[u8], b: &[u8], ci: bool) -> bool {
     }
 }
 
+/// Haystacks up to this length are searched by comparing at each position: model
+/// names and header values are short, and a vectorised search costs more to start.
+const SHORT: usize = 64;
+
 /// Leftmost position of `needle` in `hay`; with `ci`, `needle` is lowercase.
 /// Candidates are found with memchr on the first byte (both cases).
 fn find(hay: &[u8], needle: &[u8], ci: bool) -> Option<usize> {
     let Some((&first, rest)) = needle.split_first() else {
         return Some(0);
     };
+    let last_start = hay.len().checked_sub(needle.len())?;
+    if hay.len() <= SHORT {
+        for (i, &b) in hay[..=last_start].iter().enumerate() {
+            if (if ci { b.to_ascii_lowercase() } else { b }) == first
+                && eq_bytes(&hay[i + 1..i + needle.len()], rest, ci)
+            {
+                return Some(i);
+            }
+        }
+        return None;
+    }
     if !ci {
         return memchr::memmem::find(hay, needle);
     }
-    let last_start = hay.len().checked_sub(needle.len())?;
     let upper = first.to_ascii_uppercase();
     let mut from = 0;
     while from <= last_start {
@@ -152,6 +166,19 @@ mod tests {
                 assert!(fast.simple.is_some(), "{p}");
                 for i in inputs {
                     assert_eq!(fast.is_match(i), slow.is_match(i), "pattern {p:?} ci {ci} input {i:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn short_and_long_inputs_search_alike() {
+        let pad = "x-".repeat(SHORT);
+        for (p, i) in [("*haiku*", "HAIKU"), ("*aab*", "aaab"), ("*-mini", "-mini"), ("*Ab*c*", "aAbxC")] {
+            for ci in [true, false] {
+                let (fast, slow) = both(p, ci);
+                for input in [i.to_string(), format!("{pad}{i}"), format!("{i}{pad}"), format!("{pad}{i}{pad}")] {
+                    assert_eq!(fast.is_match(&input), slow.is_match(&input), "pattern {p:?} ci {ci} input {input:?}");
                 }
             }
         }
