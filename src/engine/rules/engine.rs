@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use super::error::RuleError;
 use super::glob::Glob;
-use super::keywords::{Keywords, LoweredText};
+use super::keywords::{self, Keywords, LoweredText};
 use super::model::{Rule, RuleType};
 use super::request::{self, RequestView};
 use super::subagent::{find_subagent_tag, split_target};
@@ -313,7 +313,13 @@ struct Ctx<'r, 'a> {
     image: OnceCell<Option<usize>>,
     tag: OnceCell<Option<&'a str>>,
     lowered: OnceCell<Option<LoweredText>>,
+    ascii: OnceCell<bool>,
+    model_lower: OnceCell<Option<([u8; MODEL_LOWER_MAX], usize)>>,
 }
+
+/// Longest model name lowercased once per request for its globs (longer ones
+/// are matched by each glob on its own).
+const MODEL_LOWER_MAX: usize = 96;
 
 impl Drop for Ctx<'_, '_> {
     fn drop(&mut self) {
@@ -336,12 +342,35 @@ impl<'r, 'a> Ctx<'r, 'a> {
             image: OnceCell::new(),
             tag: OnceCell::new(),
             lowered: OnceCell::new(),
+            ascii: OnceCell::new(),
+            model_lower: OnceCell::new(),
         }
     }
 
     /// The last user message's text, ASCII-lowercased once for every keyword rule.
     fn lowered(&self, msg: &Value) -> Option<&LoweredText> {
         self.lowered.get_or_init(|| LoweredText::of(msg)).as_ref()
+    }
+
+    /// Whether the last user message's text is all ASCII.
+    fn ascii(&self, msg: &Value) -> bool {
+        *self.ascii.get_or_init(|| keywords::ascii_text(msg))
+    }
+
+    /// The model name ASCII-lowercased, when it is ASCII and short: shared by
+    /// every model glob of the request.
+    fn model_lower(&self) -> Option<&[u8]> {
+        let lower = self.model_lower.get_or_init(|| {
+            let m = self.model()?.as_bytes();
+            if m.len() > MODEL_LOWER_MAX || !m.is_ascii() {
+                return None;
+            }
+            let mut buf = [0u8; MODEL_LOWER_MAX];
+            buf[..m.len()].copy_from_slice(m);
+            buf[..m.len()].make_ascii_lowercase();
+            Some((buf, m.len()))
+        });
+        lower.as_ref().map(|(buf, n)| &buf[..*n])
     }
 
     fn estimate(&self) -> u64 {
@@ -462,7 +491,7 @@ fn eval_check<'a>(check: &Check, ctx: &Ctx<'_, 'a>, out: Option<&mut String>) ->
         }
         Check::Model(glob, pattern) => {
             let model = ctx.model();
-            let ok = model.is_some_and(|m| glob.is_match(m));
+            let ok = model.is_some_and(|m| glob.is_match_lowered(m, ctx.model_lower()));
             if let Some(o) = out {
                 let _ = match model {
                     Some(m) if ok => write!(o, "model \"{m}\" matches \"{pattern}\""),
@@ -547,7 +576,7 @@ fn eval_check<'a>(check: &Check, ctx: &Ctx<'_, 'a>, out: Option<&mut String>) ->
             };
             let Some(o) = out else {
                 let hit = match check {
-                    Check::Keywords(kw) => kw.is_match(msg, &|| ctx.lowered(msg)),
+                    Check::Keywords(kw) => kw.is_match(msg, &|| ctx.lowered(msg), &|| ctx.ascii(msg)),
                     _ => request::any_message_text(msg, &mut |t| re.is_match(t)),
                 };
                 return (hit, None);

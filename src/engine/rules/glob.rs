@@ -24,8 +24,8 @@ fn eq_bytes(a: &[u8], b: &[u8], ci: bool) -> bool {
     }
 }
 
-/// Haystacks up to this length are searched by comparing at each position: model
-/// names and header values are short, and a vectorised search costs more to start.
+/// Haystacks up to this length are searched case-sensitively by comparing at
+/// each position.
 const SHORT: usize = 64;
 
 /// Leftmost position of `needle` in `hay`; with `ci`, `needle` is lowercase.
@@ -35,17 +35,11 @@ fn find(hay: &[u8], needle: &[u8], ci: bool) -> Option<usize> {
         return Some(0);
     };
     let last_start = hay.len().checked_sub(needle.len())?;
-    if hay.len() <= SHORT {
-        for (i, &b) in hay[..=last_start].iter().enumerate() {
-            if (if ci { b.to_ascii_lowercase() } else { b }) == first
-                && eq_bytes(&hay[i + 1..i + needle.len()], rest, ci)
-            {
-                return Some(i);
-            }
-        }
-        return None;
-    }
     if !ci {
+        // Building a searcher costs more than comparing at each place of a short name.
+        if hay.len() <= SHORT {
+            return (0..=last_start).find(|&i| hay[i] == first && &hay[i + 1..i + needle.len()] == rest);
+        }
         return memchr::memmem::find(hay, needle);
     }
     let upper = first.to_ascii_uppercase();
@@ -76,6 +70,15 @@ impl Glob {
         match &self.simple {
             Some(segments) if text.is_ascii() => Self::simple_match(segments, text.as_bytes(), self.case_insensitive),
             _ => self.matcher.is_match_candidate(&Candidate::from_bytes(text)),
+        }
+    }
+
+    /// [`Glob::is_match`], given also `lowered`: `text` ASCII-lowercased when
+    /// it is ASCII (made once for all the globs a request is matched against).
+    pub(crate) fn is_match_lowered(&self, text: &str, lowered: Option<&[u8]>) -> bool {
+        match (&self.simple, lowered) {
+            (Some(segments), Some(lower)) if self.case_insensitive => Self::simple_match(segments, lower, false),
+            _ => self.is_match(text),
         }
     }
 
@@ -166,13 +169,20 @@ mod tests {
                 assert!(fast.simple.is_some(), "{p}");
                 for i in inputs {
                     assert_eq!(fast.is_match(i), slow.is_match(i), "pattern {p:?} ci {ci} input {i:?}");
+                    let lower = i.to_ascii_lowercase();
+                    let lowered = i.is_ascii().then_some(lower.as_bytes());
+                    assert_eq!(
+                        fast.is_match_lowered(i, lowered),
+                        slow.is_match(i),
+                        "pattern {p:?} ci {ci} input {i:?}"
+                    );
                 }
             }
         }
     }
 
     #[test]
-    fn short_and_long_inputs_search_alike() {
+    fn long_inputs_search_like_short_ones() {
         let pad = "x-".repeat(SHORT);
         for (p, i) in [("*haiku*", "HAIKU"), ("*aab*", "aaab"), ("*-mini", "-mini"), ("*Ab*c*", "aAbxC")] {
             for ci in [true, false] {
