@@ -314,12 +314,7 @@ struct Ctx<'r, 'a> {
     tag: OnceCell<Option<&'a str>>,
     lowered: OnceCell<Option<LoweredText>>,
     ascii: OnceCell<bool>,
-    model_lower: OnceCell<Option<([u8; MODEL_LOWER_MAX], usize)>>,
 }
-
-/// Longest model name lowercased once per request for its globs (longer ones
-/// are matched by each glob on its own).
-const MODEL_LOWER_MAX: usize = 96;
 
 impl Drop for Ctx<'_, '_> {
     fn drop(&mut self) {
@@ -343,7 +338,6 @@ impl<'r, 'a> Ctx<'r, 'a> {
             tag: OnceCell::new(),
             lowered: OnceCell::new(),
             ascii: OnceCell::new(),
-            model_lower: OnceCell::new(),
         }
     }
 
@@ -355,22 +349,6 @@ impl<'r, 'a> Ctx<'r, 'a> {
     /// Whether the last user message's text is all ASCII.
     fn ascii(&self, msg: &Value) -> bool {
         *self.ascii.get_or_init(|| keywords::ascii_text(msg))
-    }
-
-    /// The model name ASCII-lowercased, when it is ASCII and short: shared by
-    /// every model glob of the request.
-    fn model_lower(&self) -> Option<&[u8]> {
-        let lower = self.model_lower.get_or_init(|| {
-            let m = self.model()?.as_bytes();
-            if m.len() > MODEL_LOWER_MAX || !m.is_ascii() {
-                return None;
-            }
-            let mut buf = [0u8; MODEL_LOWER_MAX];
-            buf[..m.len()].copy_from_slice(m);
-            buf[..m.len()].make_ascii_lowercase();
-            Some((buf, m.len()))
-        });
-        lower.as_ref().map(|(buf, n)| &buf[..*n])
     }
 
     fn estimate(&self) -> u64 {
@@ -491,7 +469,7 @@ fn eval_check<'a>(check: &Check, ctx: &Ctx<'_, 'a>, out: Option<&mut String>) ->
         }
         Check::Model(glob, pattern) => {
             let model = ctx.model();
-            let ok = model.is_some_and(|m| glob.is_match_lowered(m, ctx.model_lower()));
+            let ok = model.is_some_and(|m| glob.is_match(m));
             if let Some(o) = out {
                 let _ = match model {
                     Some(m) if ok => write!(o, "model \"{m}\" matches \"{pattern}\""),

@@ -73,15 +73,6 @@ impl Glob {
         }
     }
 
-    /// [`Glob::is_match`], given also `lowered`: `text` ASCII-lowercased when
-    /// it is ASCII (made once for all the globs a request is matched against).
-    pub(crate) fn is_match_lowered(&self, text: &str, lowered: Option<&[u8]>) -> bool {
-        match (&self.simple, lowered) {
-            (Some(segments), Some(lower)) if self.case_insensitive => Self::simple_match(segments, lower, false),
-            _ => self.is_match(text),
-        }
-    }
-
     fn simple_match(segments: &[String], text: &[u8], ci: bool) -> bool {
         let (first, rest) = match segments.split_first() {
             Some(x) => x,
@@ -169,13 +160,6 @@ mod tests {
                 assert!(fast.simple.is_some(), "{p}");
                 for i in inputs {
                     assert_eq!(fast.is_match(i), slow.is_match(i), "pattern {p:?} ci {ci} input {i:?}");
-                    let lower = i.to_ascii_lowercase();
-                    let lowered = i.is_ascii().then_some(lower.as_bytes());
-                    assert_eq!(
-                        fast.is_match_lowered(i, lowered),
-                        slow.is_match(i),
-                        "pattern {p:?} ci {ci} input {i:?}"
-                    );
                 }
             }
         }
