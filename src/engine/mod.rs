@@ -112,7 +112,7 @@ pub struct Snapshot {
 /// FNV-1a: keys are short names and ids, looked up once or twice per routed request;
 /// SipHash's setup costs more than the key.
 #[derive(Default)]
-struct Fnv(u64);
+pub(crate) struct Fnv(u64);
 
 impl std::hash::Hasher for Fnv {
     fn finish(&self) -> u64 {
@@ -127,15 +127,23 @@ impl std::hash::Hasher for Fnv {
     }
 }
 
-type ChannelKeys = std::collections::HashMap<String, u32, std::hash::BuildHasherDefault<Fnv>>;
+/// A hash map keyed by short strings (names, ids, models), hashed with [`Fnv`].
+pub(crate) type FnvMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+
+type ChannelKeys = FnvMap<String, u32>;
 
 impl Snapshot {
     /// A channel by id or name, with [`find_in`]'s precedence (exact id, then exact
     /// name, then case-insensitive name) but a hash lookup instead of scans.
     pub fn channel(&self, key: &str) -> Option<&Arc<Channel>> {
+        self.channel_index(key).map(|i| &self.channels[i])
+    }
+
+    /// The index in `channels` of [`Snapshot::channel`]'s answer.
+    pub fn channel_index(&self, key: &str) -> Option<usize> {
         match self.channel_keys.get(key) {
-            Some(&i) => self.channels.get(i as usize),
-            None => self.channels.iter().find(|c| c.name.eq_ignore_ascii_case(key)),
+            Some(&i) => Some(i as usize).filter(|&i| i < self.channels.len()),
+            None => self.channels.iter().position(|c| c.name.eq_ignore_ascii_case(key)),
         }
     }
 }

@@ -228,7 +228,7 @@ pub fn rules_protocol(p: Protocol) -> rules::Protocol {
 /// Where a request goes, before any byte is sent: the rule decision and the
 /// candidate channels in order. Shared by the proxy and the dry run.
 pub struct Decision {
-    /// The matching rule.
+    /// The matching rule (its `reason` is empty unless explaining or logging at debug level).
     pub rule: Option<RuleMatch>,
     /// Rules considered (all of them when explaining).
     pub considered: Vec<Considered>,
@@ -236,6 +236,8 @@ pub struct Decision {
     pub model: String,
     /// The rule's target channel, when it is available.
     pub target: Option<Arc<Channel>>,
+    /// Its index in the snapshot's `channels`.
+    pub target_index: Option<usize>,
 }
 
 /// Evaluate the rules of a snapshot for a request. `available` says whether a channel
@@ -249,15 +251,46 @@ pub fn decide(
     available: &dyn Fn(&Channel) -> bool,
     explain: bool,
 ) -> Decision {
+    decide_by_index(snap, protocol, body, headers, model, &|i| available(&snap.channels[i]), explain)
+}
+
+/// [`decide`], with `available` asked about a channel by its index in the snapshot's
+/// `channels` (the proxy keeps its live state in that order).
+pub fn decide_by_index(
+    snap: &Snapshot,
+    protocol: Protocol,
+    body: &serde_json::Value,
+    headers: &dyn rules::HeaderLookup,
+    model: &str,
+    available: &dyn Fn(usize) -> bool,
+    explain: bool,
+) -> Decision {
     if snap.ruleset.is_empty() {
-        return Decision { rule: None, considered: Vec::new(), model: model.to_string(), target: None };
+        return Decision {
+            rule: None,
+            considered: Vec::new(),
+            model: model.to_string(),
+            target: None,
+            target_index: None,
+        };
     }
     let view = rules::RequestView::new(rules_protocol(protocol), body, headers);
-    let is_available = |key: &str| snap.channel(key).is_some_and(|c| available(c));
-    let d = snap.ruleset.evaluate(&view, &is_available, explain);
-    let target = d.rule.as_ref().and_then(|m| m.target_channel.as_deref()).and_then(|t| snap.channel(t)).cloned();
+    let is_available = |key: &str| snap.channel_index(key).is_some_and(available);
+    // The winning rule's reason is shown by explanations and the debug log only.
+    let d = if explain || log::log_enabled!(log::Level::Debug) {
+        snap.ruleset.evaluate(&view, &is_available, explain)
+    } else {
+        snap.ruleset.route(&view, &is_available)
+    };
+    let target_index = d.rule.as_ref().and_then(|m| m.target_channel.as_deref()).and_then(|t| snap.channel_index(t));
     let new_model = d.rule.as_ref().and_then(|m| m.target_model.clone()).unwrap_or_else(|| model.to_string());
-    Decision { rule: d.rule, considered: d.considered, model: new_model, target }
+    Decision {
+        rule: d.rule,
+        considered: d.considered,
+        model: new_model,
+        target: target_index.map(|i| snap.channels[i].clone()),
+        target_index,
+    }
 }
 
 /// The dry run over a snapshot. `available` is the live view when a daemon answers, the

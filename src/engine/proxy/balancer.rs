@@ -1,8 +1,7 @@
 //! Channel choice: the five strategies of SPEC §4.5 and session affinity (§4.4).
 //!
-//! `order` puts the candidates in the order they will be tried: the strategy's pick
-//! first, then the rest by priority (the failover order). It allocates one small vector
-//! and takes no lock but the affinity LRU's.
+//! `pick` chooses the candidate to try first; the rest follow by priority (the failover
+//! order). It allocates nothing and takes no lock; only the affinity LRU has one.
 
 use lru::LruCache;
 use rand::Rng;
@@ -23,23 +22,6 @@ pub struct Candidate {
     pub rt: Arc<ChannelRuntime>,
 }
 
-/// A borrowed candidate: what the balancer orders on the hot path without touching any
-/// reference count.
-#[derive(Clone, Copy)]
-pub struct Cand<'a> {
-    /// The channel.
-    pub channel: &'a Arc<Channel>,
-    /// Its runtime.
-    pub rt: &'a Arc<ChannelRuntime>,
-}
-
-impl Cand<'_> {
-    /// The owned form, for the attempt loop.
-    pub fn to_owned(self) -> Candidate {
-        Candidate { channel: self.channel.clone(), rt: self.rt.clone() }
-    }
-}
-
 /// What a strategy needs to know about a candidate.
 pub trait Balanced {
     /// The channel.
@@ -57,12 +39,30 @@ impl Balanced for Candidate {
     }
 }
 
-impl Balanced for Cand<'_> {
-    fn ch(&self) -> &Channel {
-        self.channel
+/// Candidates as a strategy reads them, by position (priority order, highest first): a
+/// slice of candidates, or a view the proxy builds without copying anything.
+pub trait Pool {
+    /// How many.
+    fn len(&self) -> usize;
+    /// Whether there are none.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
     }
-    fn run(&self) -> &ChannelRuntime {
-        self.rt
+    /// The channel at `i`.
+    fn ch(&self, i: usize) -> &Channel;
+    /// Its runtime.
+    fn run(&self, i: usize) -> &ChannelRuntime;
+}
+
+impl<C: Balanced> Pool for [C] {
+    fn len(&self) -> usize {
+        <[C]>::len(self)
+    }
+    fn ch(&self, i: usize) -> &Channel {
+        self[i].ch()
+    }
+    fn run(&self, i: usize) -> &ChannelRuntime {
+        self[i].run()
     }
 }
 
@@ -75,26 +75,36 @@ pub struct Balancer {
 impl Balancer {
     /// Order candidates (already in priority order, highest first) for one request.
     pub fn order<C: Balanced>(&self, strategy: Strategy, mut cands: Vec<C>) -> Vec<C> {
-        if cands.len() <= 1 {
-            return cands;
+        let first = self.pick(strategy, cands.as_slice());
+        if first > 0 {
+            cands[..=first].rotate_right(1);
         }
-        let first = match strategy {
+        cands
+    }
+
+    /// The strategy's pick among candidates (in priority order, highest first): the index
+    /// of the one to try first. The rest keep their order behind it.
+    pub fn pick<P: Pool + ?Sized>(&self, strategy: Strategy, cands: &P) -> usize {
+        let n = cands.len();
+        if n <= 1 {
+            return 0;
+        }
+        match strategy {
             Strategy::Priority => {
-                let top = cands[0].ch().priority;
-                let tier = cands.iter().take_while(|c| c.ch().priority == top).count();
+                let top = cands.ch(0).priority;
+                let tier = (0..n).take_while(|&i| cands.ch(i).priority == top).count();
                 self.rr.fetch_add(1, Ordering::Relaxed) % tier
             }
-            Strategy::RoundRobin => self.rr.fetch_add(1, Ordering::Relaxed) % cands.len(),
+            Strategy::RoundRobin => self.rr.fetch_add(1, Ordering::Relaxed) % n,
             Strategy::Weighted => {
-                let total: u64 = cands.iter().map(|c| c.ch().weight as u64).sum();
+                let total: u64 = (0..n).map(|i| cands.ch(i).weight as u64).sum();
                 if total == 0 {
                     0
                 } else {
                     let mut x = rand::thread_rng().gen_range(0..total);
-                    cands
-                        .iter()
-                        .position(|c| {
-                            let w = c.ch().weight as u64;
+                    (0..n)
+                        .position(|i| {
+                            let w = cands.ch(i).weight as u64;
                             if x < w {
                                 true
                             } else {
@@ -106,26 +116,26 @@ impl Balancer {
                 }
             }
             Strategy::LeastUsed => {
-                let key = |c: &C| (c.run().in_flight.load(Ordering::Relaxed), c.run().total.load(Ordering::Relaxed));
-                (0..cands.len()).min_by_key(|&i| key(&cands[i])).unwrap_or(0)
+                let key = |i: usize| {
+                    let rt = cands.run(i);
+                    (rt.in_flight.load(Ordering::Relaxed), rt.total.load(Ordering::Relaxed))
+                };
+                (0..n).min_by_key(|&i| key(i)).unwrap_or(0)
             }
             Strategy::Latency => {
                 let mut rng = rand::thread_rng();
-                let a = rng.gen_range(0..cands.len());
-                let mut b = rng.gen_range(0..cands.len() - 1);
+                let a = rng.gen_range(0..n);
+                let mut b = rng.gen_range(0..n - 1);
                 if b >= a {
                     b += 1;
                 }
-                if cands[b].run().cost() < cands[a].run().cost() {
+                if cands.run(b).cost() < cands.run(a).cost() {
                     b
                 } else {
                     a
                 }
             }
-        };
-        let picked = cands.remove(first);
-        cands.insert(0, picked);
-        cands
+        }
     }
 }
 
@@ -143,12 +153,18 @@ impl Affinity {
 
     /// The channel a session sticks to, if still fresh (refreshes the TTL).
     pub fn get(&self, session: &str) -> Option<String> {
+        self.get_with(session, str::to_string)
+    }
+
+    /// `f` of the channel id a session sticks to, if still fresh (refreshes the TTL);
+    /// the id is borrowed, not copied.
+    pub fn get_with<R>(&self, session: &str, f: impl FnOnce(&str) -> R) -> Option<R> {
         let mut m = self.map.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
         match m.get_mut(session) {
             Some((ch, seen)) if now.duration_since(*seen) < self.ttl => {
                 *seen = now;
-                Some(ch.clone())
+                Some(f(ch))
             }
             Some(_) => {
                 m.pop(session);

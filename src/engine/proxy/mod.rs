@@ -21,7 +21,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
-use self::balancer::{Affinity, Balancer, Cand, Candidate};
+use self::balancer::{Affinity, Balancer, Candidate, Pool};
 use self::runtime::ChannelRuntime;
 use self::runtime::{Breaker, Runtimes, Transition};
 use super::config::Config;
@@ -171,7 +171,27 @@ struct RtCache {
     rts: Vec<Arc<ChannelRuntime>>,
     /// Model → indices of the channels serving it (glob matching done once per model
     /// and snapshot, not per request).
-    serving: std::sync::RwLock<std::collections::HashMap<String, Arc<[u32]>>>,
+    serving: std::sync::RwLock<super::FnvMap<String, Arc<[u32]>>>,
+}
+
+/// Candidates by their index in the snapshot (ascending, so in priority order): what the
+/// balancer reads, with nothing copied.
+struct Avail<'a> {
+    snap: &'a super::Snapshot,
+    rts: &'a RtCache,
+    idx: &'a [u32],
+}
+
+impl Pool for Avail<'_> {
+    fn len(&self) -> usize {
+        self.idx.len()
+    }
+    fn ch(&self, i: usize) -> &super::Channel {
+        &self.snap.channels[self.idx[i] as usize]
+    }
+    fn run(&self, i: usize) -> &ChannelRuntime {
+        &self.rts.rts[self.idx[i] as usize]
+    }
 }
 
 /// Distinct models remembered per snapshot before the map starts over.
@@ -419,36 +439,73 @@ impl Proxy {
         fresh
     }
 
-    /// Channels that serve `model` and may take traffic now (borrowed: no reference counts
-    /// touched), and the names of those that serve it but are down.
-    fn candidates<'a>(&self, snap: &'a super::Snapshot, rts: &'a RtCache, model: &str) -> (Vec<Cand<'a>>, Vec<String>) {
-        let now = Instant::now();
-        let cached = rts.serving.read().unwrap_or_else(|e| e.into_inner()).get(model).cloned();
-        let serving = cached.unwrap_or_else(|| {
-            let idx: Arc<[u32]> =
-                snap.channels.iter().enumerate().filter(|(_, c)| c.serves(model)).map(|(i, _)| i as u32).collect();
-            let mut m = rts.serving.write().unwrap_or_else(|e| e.into_inner());
-            if m.len() >= SERVING_CACHE_MAX {
-                m.clear();
-            }
-            m.insert(model.to_string(), idx.clone());
-            idx
-        });
-        let mut ok = Vec::with_capacity(serving.len());
-        let mut down = Vec::new();
-        for &i in serving.iter() {
-            let (ch, rt) = (&snap.channels[i as usize], &rts.rts[i as usize]);
-            if ch.status == Status::Disabled {
-                down.push(format!("{} (disabled)", ch.name));
-            } else if !rt.admissible(now) {
-                down.push(format!("{} (circuit open)", ch.name));
-            } else if !rt.has_key(ch.api_keys.len(), now) {
-                down.push(format!("{} (every key cooling down)", ch.name));
-            } else {
-                ok.push(Cand { channel: ch, rt });
-            }
+    /// Indices in the snapshot of the channels that serve `model` and are not disabled,
+    /// ascending (glob matching done once per model and snapshot, not per request).
+    fn serving(&self, snap: &super::Snapshot, rts: &RtCache, model: &str) -> Arc<[u32]> {
+        if let Some(idx) = rts.serving.read().unwrap_or_else(|e| e.into_inner()).get(model) {
+            return idx.clone();
         }
-        (ok, down)
+        let idx: Arc<[u32]> = (snap.channels.iter().enumerate())
+            .filter(|(_, c)| c.status != Status::Disabled && c.serves(model))
+            .map(|(i, _)| i as u32)
+            .collect();
+        let mut m = rts.serving.write().unwrap_or_else(|e| e.into_inner());
+        if m.len() >= SERVING_CACHE_MAX {
+            m.clear();
+        }
+        m.insert(model.to_string(), idx.clone());
+        idx
+    }
+
+    /// Indices in the snapshot of the channels that serve `model` and may take traffic
+    /// now: the cached list itself unless a breaker or a key cooldown holds one back.
+    fn candidates(&self, snap: &super::Snapshot, rts: &RtCache, model: &str) -> Arc<[u32]> {
+        let serving = self.serving(snap, rts, model);
+        if self.runtimes.all_clear() || serving.iter().all(|&i| rts.rts[i as usize].clear()) {
+            return serving;
+        }
+        let now = Instant::now();
+        (serving.iter().copied())
+            .filter(|&i| {
+                let (ch, rt) = (&snap.channels[i as usize], &rts.rts[i as usize]);
+                rt.admissible(now) && rt.has_key(ch.api_keys.len(), now)
+            })
+            .collect()
+    }
+
+    /// The channels that serve `model` but cannot take traffic now, and why: for the
+    /// error when none is left.
+    fn down(&self, snap: &super::Snapshot, model: &str) -> Vec<String> {
+        let rts = self.rts(snap);
+        let now = Instant::now();
+        (snap.channels.iter().zip(rts.rts.iter()))
+            .filter(|(ch, _)| ch.serves(model))
+            .filter_map(|(ch, rt)| {
+                if ch.status == Status::Disabled {
+                    Some(format!("{} (disabled)", ch.name))
+                } else if !rt.admissible(now) {
+                    Some(format!("{} (circuit open)", ch.name))
+                } else if !rt.has_key(ch.api_keys.len(), now) {
+                    Some(format!("{} (every key cooling down)", ch.name))
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+
+    /// Whether the channel at `i` in the snapshot may take traffic now (live view), with
+    /// the runtimes aligned with that snapshot.
+    fn available_at(snap: &super::Snapshot, rts: &RtCache, i: usize) -> bool {
+        let (ch, rt) = (&snap.channels[i], &rts.rts[i]);
+        if ch.status == Status::Disabled {
+            return false;
+        }
+        if rt.clear() {
+            return true;
+        }
+        let now = Instant::now();
+        rt.admissible(now) && rt.has_key(ch.api_keys.len(), now)
     }
 
     fn reflect(&self, channel_id: &str, t: Transition) {
@@ -492,42 +549,57 @@ impl Proxy {
         super::routing::dry_run(&self.engine.snapshot(), protocol, body, headers, &|c| self.available(c))
     }
 
-    /// The channels to try, in order: a rule's target first (when given), else the
-    /// session's sticky channel, then the strategy's pick, then the rest by priority.
-    /// Also returns the channels that serve the model but are down, for the error.
+    /// The channels to try, in order: a rule's target first (when given, by its index in
+    /// the snapshot), else the session's sticky channel, then the strategy's pick, then the
+    /// rest by priority.
     fn order_candidates(
         &self,
         snap: &super::Snapshot,
         model: &str,
-        target: Option<Arc<super::Channel>>,
+        target: Option<usize>,
         session: Option<&str>,
-    ) -> (Vec<Candidate>, Vec<String>) {
+    ) -> Vec<Candidate> {
         let rts = self.rts(snap);
-        let (cands, down) = self.candidates(snap, &rts, model);
+        let cands = self.candidates(snap, &rts, model);
+        let candidate = |i: usize| Candidate { channel: snap.channels[i].clone(), rt: rts.rts[i].clone() };
         // Only the first few are ever tried; owning more would only cost reference counts.
         let keep = self.cfg.max_attempts.max(1) + 2;
-        let Some(t) = target else {
-            let sticky = session.and_then(|s| self.affinity.get(s));
-            let mut ordered = self.balancer.order(snap.strategy, cands);
-            if let Some(i) = sticky.and_then(|id| ordered.iter().position(|c| c.channel.id == id)) {
-                let c = ordered.remove(i);
-                ordered.insert(0, c);
+        let mut ordered = Vec::with_capacity(keep.min(cands.len() + 1));
+        let without_target: Vec<u32>;
+        let mut idx: &[u32] = &cands;
+        let pinned = match target {
+            // A rule's decision outranks session affinity; the balancer orders the rest.
+            Some(t) => {
+                if let Ok(p) = idx.binary_search(&(t as u32)) {
+                    without_target = [&idx[..p], &idx[p + 1..]].concat();
+                    idx = &without_target;
+                }
+                ordered.push(candidate(t));
+                None
             }
-            return (ordered.into_iter().take(keep).map(Cand::to_owned).collect(), down);
+            None => session
+                .and_then(|s| {
+                    self.affinity.get_with(s, |id| snap.channel_index(id).filter(|&i| snap.channels[i].id == id))
+                })
+                .flatten(),
         };
-        // A rule's decision outranks session affinity; the balancer orders the rest.
-        let rest = self.balancer.order(snap.strategy, cands.into_iter().filter(|c| c.channel.id != t.id).collect());
-        let rt = self.runtimes.get(&t.id);
-        let mut ordered = vec![Candidate { channel: t, rt }];
-        ordered.extend(rest.into_iter().take(keep - 1).map(Cand::to_owned));
-        (ordered, down)
+        if idx.is_empty() {
+            return ordered;
+        }
+        let first = self.balancer.pick(snap.strategy, &Avail { snap, rts: &rts, idx });
+        let pinned = pinned.and_then(|i| idx.binary_search(&(i as u32)).ok());
+        // The sticky channel, then the strategy's pick, then the rest in priority order.
+        let rest = std::iter::once(first).chain((0..idx.len()).filter(|&j| j != first));
+        let order = pinned.into_iter().chain(rest.filter(|&j| Some(j) != pinned));
+        ordered.extend(order.take(keep - ordered.len()).map(|j| candidate(idx[j] as usize)));
+        ordered
     }
 
     /// The routing decision without rules (strategy + affinity): the channel names in the
     /// order they would be tried. Public for benchmarks and diagnostics.
     pub fn plan(&self, model: &str, session: Option<&str>) -> Vec<Arc<super::Channel>> {
         let snap = self.engine.snapshot();
-        self.order_candidates(&snap, model, None, session).0.into_iter().map(|c| c.channel).collect()
+        self.order_candidates(&snap, model, None, session).into_iter().map(|c| c.channel).collect()
     }
 
     /// The price of an upstream model (see [`records::price_of`]; `logging.prices` first),
@@ -558,8 +630,10 @@ impl Proxy {
         session: Option<&str>,
     ) -> (Option<String>, Vec<Arc<super::Channel>>) {
         let snap = self.engine.snapshot();
-        let d = super::routing::decide(&snap, protocol, body, headers, model, &|c| self.available(c), false);
-        let ordered = self.order_candidates(&snap, &d.model, d.target, session).0;
+        let rts = self.rts(&snap);
+        let available = |i: usize| Proxy::available_at(&snap, &rts, i);
+        let d = super::routing::decide_by_index(&snap, protocol, body, headers, model, &available, false);
+        let ordered = self.order_candidates(&snap, &d.model, d.target_index, session);
         (d.rule.map(|r| r.rule_name), ordered.into_iter().map(|c| c.channel).collect())
     }
 
@@ -578,13 +652,14 @@ impl Proxy {
                 Ok(v) => v,
                 Err(e) => return client_error(p, 400, &format!("the request body is not valid JSON: {e}")),
             };
-            let d = super::routing::decide(
+            let rts = self.rts(&snap);
+            let d = super::routing::decide_by_index(
                 &snap,
                 p,
                 &v,
                 &HeaderView(&inbound.headers),
                 &trail.model,
-                &|c| self.available(c),
+                &|i| Proxy::available_at(&snap, &rts, i),
                 false,
             );
             if let Some(m) = &d.rule {
@@ -592,13 +667,14 @@ impl Proxy {
                 trail.rule = Some(m.rule_name.clone());
             }
             trail.routed_model = d.model;
-            target = d.target;
+            target = d.target_index;
             trail.body_modified = super::rules::strip_subagent_tag(super::routing::rules_protocol(p), &mut v);
             parsed = Some(v);
         }
         let trail = &*trail;
-        let (ordered, down) = self.order_candidates(&snap, &trail.routed_model, target, trail.session.as_deref());
+        let ordered = self.order_candidates(&snap, &trail.routed_model, target, trail.session.as_deref());
         if ordered.is_empty() {
+            let down = self.down(&snap, &trail.routed_model);
             let out = if down.is_empty() {
                 let available = self.available_models();
                 client_error(

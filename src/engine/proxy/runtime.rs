@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicIsize, AtomicU32, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -62,10 +62,11 @@ pub struct ChannelRuntime {
     pub opened_total: AtomicU64,
     consecutive_failures: AtomicU32,
     ewma_us: AtomicU64,
-    /// Mirrors `breaker != Closed`, so the hot path checks an atomic, not the mutex.
-    blocked: AtomicBool,
-    /// Some key has (or had) a cooldown; when false no key is cooling.
-    cooling: AtomicBool,
+    /// [`BLOCKED`] mirrors `breaker != Closed`, so the hot path checks an atomic, not the
+    /// mutex; [`COOLING`]: some key has (or had) a cooldown (when unset no key is cooling).
+    flags: AtomicU8,
+    /// How many runtimes sharing this counter have a flag set (see [`Runtimes::all_clear`]).
+    troubled: Arc<AtomicIsize>,
     breaker: Mutex<Breaker>,
     last_error: Mutex<Option<String>>,
     key_cooldown: Mutex<Vec<Option<Instant>>>,
@@ -90,8 +91,8 @@ impl Default for ChannelRuntime {
             opened_total: AtomicU64::new(0),
             consecutive_failures: AtomicU32::new(0),
             ewma_us: AtomicU64::new(0),
-            blocked: AtomicBool::new(false),
-            cooling: AtomicBool::new(false),
+            flags: AtomicU8::new(0),
+            troubled: Arc::default(),
             breaker: Mutex::new(Breaker::Closed),
             last_error: Mutex::new(None),
             key_cooldown: Mutex::new(Vec::new()),
@@ -101,6 +102,11 @@ impl Default for ChannelRuntime {
         }
     }
 }
+
+/// [`ChannelRuntime::flags`]: the breaker is not closed.
+const BLOCKED: u8 = 1;
+/// [`ChannelRuntime::flags`]: some key has (or had) a cooldown.
+const COOLING: u8 = 2;
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
@@ -167,9 +173,34 @@ impl ChannelRuntime {
         h
     }
 
+    /// True when neither the breaker nor a key cooldown can hold the channel back, so
+    /// [`Self::admissible`] and [`Self::has_key`] are true without reading the clock.
+    #[inline]
+    pub fn clear(&self) -> bool {
+        self.flags.load(Ordering::Acquire) == 0
+    }
+
+    fn has(&self, flag: u8) -> bool {
+        self.flags.load(Ordering::Acquire) & flag != 0
+    }
+
+    /// Set a flag; the first one set counts this runtime as troubled.
+    fn raise(&self, flag: u8) {
+        if self.flags.fetch_or(flag, Ordering::AcqRel) == 0 {
+            self.troubled.fetch_add(1, Ordering::AcqRel);
+        }
+    }
+
+    /// Unset a flag; the last one unset stops counting this runtime as troubled.
+    fn lower(&self, flag: u8) {
+        if self.flags.fetch_and(!flag, Ordering::AcqRel) == flag {
+            self.troubled.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+
     /// Whether this channel may take an attempt now (without reserving the half-open trial).
     pub fn admissible(&self, now: Instant) -> bool {
-        if !self.blocked.load(Ordering::Acquire) {
+        if !self.has(BLOCKED) {
             return true;
         }
         match *lock(&self.breaker) {
@@ -182,7 +213,7 @@ impl ChannelRuntime {
     /// Reserve an attempt: moves an expired open breaker to half-open and takes its one
     /// trial. False when the channel must be skipped.
     pub fn begin(&self, now: Instant) -> bool {
-        if self.blocked.load(Ordering::Acquire) {
+        if self.has(BLOCKED) {
             let mut b = lock(&self.breaker);
             match *b {
                 Breaker::Closed => {}
@@ -221,13 +252,13 @@ impl ChannelRuntime {
     pub fn on_success(&self) -> Transition {
         self.successes.fetch_add(1, Ordering::Relaxed);
         self.consecutive_failures.store(0, Ordering::Relaxed);
-        if !self.blocked.load(Ordering::Acquire) {
+        if !self.has(BLOCKED) {
             return Transition::None;
         }
         let mut b = lock(&self.breaker);
         let was = *b;
         *b = Breaker::Closed;
-        self.blocked.store(false, Ordering::Release);
+        self.lower(BLOCKED);
         if was == Breaker::Closed {
             Transition::None
         } else {
@@ -249,7 +280,7 @@ impl ChannelRuntime {
         };
         if open {
             *b = Breaker::Open { until: Instant::now() + open_for };
-            self.blocked.store(true, Ordering::Release);
+            self.raise(BLOCKED);
             self.opened_total.fetch_add(1, Ordering::Relaxed);
             Transition::Opened
         } else {
@@ -280,7 +311,11 @@ impl ChannelRuntime {
     pub fn set_breaker(&self, b: Breaker) {
         let mut cur = lock(&self.breaker);
         *cur = b;
-        self.blocked.store(b != Breaker::Closed, Ordering::Release);
+        if b == Breaker::Closed {
+            self.lower(BLOCKED);
+        } else {
+            self.raise(BLOCKED);
+        }
     }
 
     /// Pick a key of a pool of `n`, round robin, skipping keys that cool down.
@@ -299,12 +334,12 @@ impl ChannelRuntime {
 
     /// Whether some key of a pool of `n` is usable now.
     pub fn has_key(&self, n: usize, now: Instant) -> bool {
-        if n == 0 || !self.cooling.load(Ordering::Acquire) {
+        if n == 0 || !self.has(COOLING) {
             return true;
         }
         let cd = lock(&self.key_cooldown);
         if cd.iter().all(|c| c.is_none_or(|t| now >= t)) {
-            self.cooling.store(false, Ordering::Release);
+            self.lower(COOLING);
         }
         cd.len() != n || cd.iter().any(|c| c.map(|t| now >= t).unwrap_or(true))
     }
@@ -319,7 +354,7 @@ impl ChannelRuntime {
             cd.resize(n, None);
         }
         cd[idx] = Some(Instant::now() + for_);
-        self.cooling.store(true, Ordering::Release);
+        self.raise(COOLING);
     }
 
     /// The user-facing statistics.
@@ -354,6 +389,8 @@ pub fn now_ms() -> u64 {
 #[derive(Debug, Default)]
 pub struct Runtimes {
     map: RwLock<HashMap<String, Arc<ChannelRuntime>>>,
+    /// Runtimes with a breaker or key cooldown flag set, shared with each of them.
+    troubled: Arc<AtomicIsize>,
 }
 
 impl Runtimes {
@@ -362,7 +399,16 @@ impl Runtimes {
         if let Some(r) = self.map.read().unwrap_or_else(|e| e.into_inner()).get(id) {
             return r.clone();
         }
-        self.map.write().unwrap_or_else(|e| e.into_inner()).entry(id.to_string()).or_default().clone()
+        let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
+        let fresh = || Arc::new(ChannelRuntime { troubled: self.troubled.clone(), ..Default::default() });
+        map.entry(id.to_string()).or_insert_with(fresh).clone()
+    }
+
+    /// True when no channel has a breaker or a key cooldown flag set, so every runtime is
+    /// [`ChannelRuntime::clear`] and routing need not look at each. A flag set concurrently
+    /// may be seen a moment late, as it would be by checking each runtime.
+    pub fn all_clear(&self) -> bool {
+        self.troubled.load(Ordering::Acquire) == 0
     }
 
     /// Statistics of every channel seen so far.
@@ -442,6 +488,34 @@ mod tests {
         r.cool_key(2, 3, Duration::from_secs(60));
         assert_eq!(r.pick_key(3, Instant::now()), None);
         assert!(!r.has_key(3, Instant::now()));
+    }
+
+    #[test]
+    fn all_clear_counts_runtimes_with_a_breaker_or_cooldown() {
+        let rts = Runtimes::default();
+        let (a, b) = (rts.get("a"), rts.get("b"));
+        assert!(rts.all_clear() && a.clear());
+        a.set_breaker(Breaker::Open { until: Instant::now() + Duration::from_secs(60) });
+        assert!(!rts.all_clear() && !a.clear() && b.clear());
+        b.cool_key(0, 2, Duration::from_millis(20));
+        a.cool_key(1, 2, Duration::from_secs(60));
+        assert!(!rts.all_clear());
+        a.set_breaker(Breaker::Closed);
+        assert!(!rts.all_clear(), "a still has a key cooling");
+        std::thread::sleep(Duration::from_millis(30));
+        assert!(b.has_key(2, Instant::now()));
+        assert!(b.clear(), "b's cooldown expired and was noticed");
+        // a: its breaker opens and heals; its cooldown stays until it expires.
+        assert_eq!(a.on_failure(1, Duration::from_secs(60), "x".into()), Transition::Opened);
+        assert!(a.begin(Instant::now() + Duration::from_secs(61)));
+        assert_eq!(a.on_success(), Transition::Healed);
+        assert!(!rts.all_clear() && !a.clear());
+        assert!(a.has_key(2, Instant::now() + Duration::from_secs(61)));
+        assert!(rts.all_clear(), "nothing is flagged any more");
+        // A runtime made on its own counts only for itself.
+        let lone = ChannelRuntime::default();
+        lone.set_breaker(Breaker::HalfOpen { trial: false });
+        assert!(rts.all_clear() && !lone.clear());
     }
 
     #[test]

@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use super::error::RuleError;
 use super::glob::Glob;
-use super::keywords::{Keywords, LoweredText};
+use super::keywords::{self, Keywords, LoweredText};
 use super::model::{Rule, RuleType};
 use super::request::{self, RequestView};
 use super::subagent::{find_subagent_tag, split_target};
@@ -35,7 +35,8 @@ pub struct RuleMatch {
     pub target_channel: Option<String>,
     /// Model to use (from a subagent tag, else the rule).
     pub target_model: Option<String>,
-    /// Why the rule matched, e.g. `tokens 71,204 ≥ 60,000`.
+    /// Why the rule matched, e.g. `tokens 71,204 ≥ 60,000` (empty from
+    /// [`RuleSet::route`]).
     pub reason: String,
 }
 
@@ -213,6 +214,23 @@ impl RuleSet {
     /// A subagent match takes its target from the tag; the caller should
     /// call [`super::strip_subagent_tag`] before forwarding any request.
     pub fn evaluate(&self, req: &RequestView, channel_available: &dyn Fn(&str) -> bool, explain: bool) -> Decision {
+        self.evaluate_with(req, channel_available, explain, true)
+    }
+
+    /// [`RuleSet::evaluate`] without `explain` and without the winning rule's
+    /// `reason` (left empty): what the request path needs when it logs no
+    /// reason. Formatting a reason costs as much as evaluating a few rules.
+    pub fn route(&self, req: &RequestView, channel_available: &dyn Fn(&str) -> bool) -> Decision {
+        self.evaluate_with(req, channel_available, false, false)
+    }
+
+    fn evaluate_with(
+        &self,
+        req: &RequestView,
+        channel_available: &dyn Fn(&str) -> bool,
+        explain: bool,
+        reasons: bool,
+    ) -> Decision {
         if !explain && !self.any_enabled {
             return Decision::default();
         }
@@ -241,22 +259,25 @@ impl RuleSet {
             let (tag_channel, tag_model) = outcome.target.unwrap_or((None, None));
             let channel = tag_channel.or(rule.target_channel.as_deref());
             let model = tag_model.or(rule.target_model.as_deref());
-            let reason = reason.unwrap_or_else(|| {
-                let mut s = String::new();
-                rule.eval(&ctx, Some(&mut s));
-                s
-            });
+            let explained = |reason: Option<String>| {
+                reason.unwrap_or_else(|| {
+                    let mut s = String::new();
+                    rule.eval(&ctx, Some(&mut s));
+                    s
+                })
+            };
             if let Some(ch) = channel {
                 if !channel_available(ch) {
                     considered.push(Considered {
                         rule_name: rule.name.clone(),
                         matched: true,
-                        reason,
+                        reason: explained(reason),
                         skipped: Some(format!("target channel \"{ch}\" is unavailable")),
                     });
                     continue;
                 }
             }
+            let reason = if reasons { explained(reason) } else { String::new() };
             if explain {
                 considered.push(Considered {
                     rule_name: rule.name.clone(),
@@ -292,6 +313,7 @@ struct Ctx<'r, 'a> {
     image: OnceCell<Option<usize>>,
     tag: OnceCell<Option<&'a str>>,
     lowered: OnceCell<Option<LoweredText>>,
+    ascii: OnceCell<bool>,
 }
 
 impl Drop for Ctx<'_, '_> {
@@ -315,12 +337,18 @@ impl<'r, 'a> Ctx<'r, 'a> {
             image: OnceCell::new(),
             tag: OnceCell::new(),
             lowered: OnceCell::new(),
+            ascii: OnceCell::new(),
         }
     }
 
     /// The last user message's text, ASCII-lowercased once for every keyword rule.
     fn lowered(&self, msg: &Value) -> Option<&LoweredText> {
         self.lowered.get_or_init(|| LoweredText::of(msg)).as_ref()
+    }
+
+    /// Whether the last user message's text is all ASCII.
+    fn ascii(&self, msg: &Value) -> bool {
+        *self.ascii.get_or_init(|| keywords::ascii_text(msg))
     }
 
     fn estimate(&self) -> u64 {
@@ -526,7 +554,7 @@ fn eval_check<'a>(check: &Check, ctx: &Ctx<'_, 'a>, out: Option<&mut String>) ->
             };
             let Some(o) = out else {
                 let hit = match check {
-                    Check::Keywords(kw) => kw.is_match(msg, &|| ctx.lowered(msg)),
+                    Check::Keywords(kw) => kw.is_match(msg, &|| ctx.lowered(msg), &|| ctx.ascii(msg)),
                     _ => request::any_message_text(msg, &mut |t| re.is_match(t)),
                 };
                 return (hit, None);

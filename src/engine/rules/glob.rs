@@ -24,16 +24,24 @@ fn eq_bytes(a: &[u8], b: &[u8], ci: bool) -> bool {
     }
 }
 
+/// Haystacks up to this length are searched case-sensitively by comparing at
+/// each position.
+const SHORT: usize = 64;
+
 /// Leftmost position of `needle` in `hay`; with `ci`, `needle` is lowercase.
 /// Candidates are found with memchr on the first byte (both cases).
 fn find(hay: &[u8], needle: &[u8], ci: bool) -> Option<usize> {
     let Some((&first, rest)) = needle.split_first() else {
         return Some(0);
     };
+    let last_start = hay.len().checked_sub(needle.len())?;
     if !ci {
+        // Building a searcher costs more than comparing at each place of a short name.
+        if hay.len() <= SHORT {
+            return (0..=last_start).find(|&i| hay[i] == first && &hay[i + 1..i + needle.len()] == rest);
+        }
         return memchr::memmem::find(hay, needle);
     }
-    let last_start = hay.len().checked_sub(needle.len())?;
     let upper = first.to_ascii_uppercase();
     let mut from = 0;
     while from <= last_start {
@@ -152,6 +160,19 @@ mod tests {
                 assert!(fast.simple.is_some(), "{p}");
                 for i in inputs {
                     assert_eq!(fast.is_match(i), slow.is_match(i), "pattern {p:?} ci {ci} input {i:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn long_inputs_search_like_short_ones() {
+        let pad = "x-".repeat(SHORT);
+        for (p, i) in [("*haiku*", "HAIKU"), ("*aab*", "aaab"), ("*-mini", "-mini"), ("*Ab*c*", "aAbxC")] {
+            for ci in [true, false] {
+                let (fast, slow) = both(p, ci);
+                for input in [i.to_string(), format!("{pad}{i}"), format!("{i}{pad}"), format!("{pad}{i}{pad}")] {
+                    assert_eq!(fast.is_match(&input), slow.is_match(&input), "pattern {p:?} ci {ci} input {input:?}");
                 }
             }
         }

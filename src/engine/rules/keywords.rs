@@ -6,7 +6,9 @@
 //! its last user message once, for all keyword rules. For ASCII keywords that
 //! is exactly the regex's answer unless the text holds one of the two
 //! non-ASCII characters that fold onto an ASCII letter (U+212A KELVIN SIGN ~
-//! `k`, U+017F LONG S ~ `s`); such a request uses the regex.
+//! `k`, U+017F LONG S ~ `s`); such a request uses the regex. By the same fact,
+//! a rule whose every keyword holds another non-ASCII character cannot match
+//! ASCII text, and skips the regex on it.
 
 use std::cell::Cell;
 
@@ -23,6 +25,9 @@ pub(crate) struct Keywords {
     pub(crate) regex: Regex,
     /// One searcher per lowercased keyword, when every keyword is ASCII.
     lowered: Option<Box<[Finder<'static>]>>,
+    /// Every keyword holds a non-ASCII character that no ASCII character
+    /// folds onto, so only non-ASCII text can match.
+    needs_non_ascii: bool,
 }
 
 impl Keywords {
@@ -31,13 +36,23 @@ impl Keywords {
         let lowered = keywords.iter().all(|k| k.trim().is_ascii()).then(|| {
             keywords.iter().map(|k| Finder::new(k.trim().to_ascii_lowercase().as_bytes()).into_owned()).collect()
         });
-        Keywords { regex, lowered }
+        let needs_non_ascii = keywords.iter().all(|k| k.chars().any(|c| !c.is_ascii() && !folds_to_ascii(c)));
+        Keywords { regex, lowered, needs_non_ascii }
     }
 
     /// Whether some keyword occurs in some text part of `msg` (the last user
     /// message), case-insensitively. `lowered` is the request's
-    /// [`LoweredText`] of `msg`, made on first use.
-    pub(crate) fn is_match<'l>(&self, msg: &Value, lowered: &dyn Fn() -> Option<&'l LoweredText>) -> bool {
+    /// [`LoweredText`] of `msg`, made on first use; `ascii` says whether every
+    /// text part of `msg` is ASCII, also asked at most once per request.
+    pub(crate) fn is_match<'l>(
+        &self,
+        msg: &Value,
+        lowered: &dyn Fn() -> Option<&'l LoweredText>,
+        ascii: &dyn Fn() -> bool,
+    ) -> bool {
+        if self.needs_non_ascii && ascii() {
+            return false;
+        }
         if let Some(finders) = &self.lowered {
             if let Some(text) = lowered() {
                 return text.pieces().any(|p| finders.iter().any(|f| f.find(p).is_some()));
@@ -45,6 +60,17 @@ impl Keywords {
         }
         request::any_message_text(msg, &mut |t| self.regex.is_match(t))
     }
+}
+
+/// U+212A and U+017F: the only non-ASCII characters whose simple case folding
+/// reaches ASCII.
+fn folds_to_ascii(c: char) -> bool {
+    matches!(c, '\u{212A}' | '\u{17F}')
+}
+
+/// Whether every text part of `msg` is ASCII.
+pub(crate) fn ascii_text(msg: &Value) -> bool {
+    !request::any_message_text(msg, &mut |t| !t.is_ascii())
 }
 
 /// Whether `text` contains U+212A (`E2 84 AA`) or U+017F (`C5 BF`), the only
@@ -128,7 +154,7 @@ mod tests {
 
     fn fast(k: &Keywords, msg: &Value) -> bool {
         let text = LoweredText::of(msg);
-        k.is_match(msg, &|| text.as_ref())
+        k.is_match(msg, &|| text.as_ref(), &|| ascii_text(msg))
     }
 
     /// The fast path's premise: of all non-ASCII characters, exactly these two
@@ -154,6 +180,9 @@ mod tests {
             &[" spaced  ", "a.b"],
             &["ab", "b c"],
             &["Think"],
+            &["Überprüfe", "naïve"],
+            &["\u{212A}elvin", "Überprüfe"],
+            &["\u{17F}"],
         ];
         let texts = [
             "Please ULTRATHINK this",
@@ -165,6 +194,10 @@ mod tests {
             "ÜBERPRÜFE den Code",
             "überprüfe",
             "naïve café with a K and an s",
+            "NAÏVE",
+            "Kelvin and ſ",
+            "KELVIN",
+            "S",
             "kelvin",
             "spaced",
             "aXb a.b",
@@ -173,6 +206,8 @@ mod tests {
         for words in sets {
             let k = kw(words);
             assert_eq!(k.lowered.is_some(), words.iter().all(|w| w.is_ascii()), "{words:?}");
+            let skips = words.iter().all(|w| w.contains(['Ü', 'ï']));
+            assert_eq!(k.needs_non_ascii, skips, "{words:?}");
             for t in texts {
                 for msg in [
                     json!({"role": "user", "content": t}),
