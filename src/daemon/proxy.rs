@@ -56,11 +56,47 @@ fn optional_query() -> impl Filter<Extract = (Option<String>,), Error = Infallib
     warp::query::raw().map(Some).or(warp::any().map(|| None)).unify()
 }
 
+/// The body, up to `limit` bytes. A larger body is still read (and dropped) up to
+/// [`DRAIN_MAX`] more before the 413 goes out, as nginx's lingering close does: a client
+/// still writing its body when the server answers and closes gets a broken pipe instead of
+/// the answer.
 fn body_for(p: Protocol, limit: u64) -> impl Filter<Extract = (Bytes,), Error = warp::Rejection> + Clone {
-    warp::body::content_length_limit(limit)
-        .or_else(move |_| async move { Err(warp::reject::custom(TooLarge(p, limit))) })
-        .and(warp::body::bytes())
+    warp::body::stream().and_then(move |stream| read_limited(stream, p, limit))
 }
+
+async fn read_limited<S, B, E>(stream: S, p: Protocol, limit: u64) -> Result<Bytes, warp::Rejection>
+where
+    S: futures_util::Stream<Item = Result<B, E>>,
+    B: bytes::Buf,
+{
+    use futures_util::StreamExt;
+    let mut stream = std::pin::pin!(stream);
+    let mut body = bytes::BytesMut::new();
+    let mut seen: u64 = 0;
+    while let Some(chunk) = stream.next().await {
+        let mut chunk = chunk.map_err(|_| warp::reject::reject())?;
+        seen += chunk.remaining() as u64;
+        if seen > limit {
+            if seen > limit + DRAIN_MAX {
+                break;
+            }
+            chunk.advance(chunk.remaining());
+            continue;
+        }
+        while chunk.has_remaining() {
+            let n = chunk.chunk().len();
+            body.extend_from_slice(chunk.chunk());
+            chunk.advance(n);
+        }
+    }
+    if seen > limit {
+        return Err(warp::reject::custom(TooLarge(p, limit)));
+    }
+    Ok(body.freeze())
+}
+
+/// How much of a too-large body is read and dropped before answering 413.
+const DRAIN_MAX: u64 = 16 * 1024 * 1024;
 
 /// Every proxy route.
 pub fn routes(state: Arc<AppState>) -> Routes {
