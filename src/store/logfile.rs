@@ -179,14 +179,7 @@ impl SegmentLog {
         let mut buf = Vec::with_capacity(segments.iter().map(|(_, v)| FRAME_HEADER + v.len()).sum());
         let mut frames = Vec::with_capacity(segments.len());
         for (key, value) in segments {
-            let len = u32::try_from(value.len()).ok().filter(|l| *l <= MAX_FRAME).expect("a segment is small");
-            let crc = crc32fast::hash(value);
-            buf.extend_from_slice(&key.to_bytes());
-            buf.extend_from_slice(&len.to_le_bytes());
-            buf.extend_from_slice(&crc.to_le_bytes());
-            let at = last.len + buf.len() as u64;
-            buf.extend_from_slice(value);
-            frames.push(Frame { key: *key, at, len, crc, count: segment::count_of(value) });
+            frames.push(write_frame(&mut buf, last.len, *key, value));
         }
         let path = self.dir.join(LogFile::name(last.no, last.generation));
         let written = last.file.write_all_at(&buf, last.len).and_then(|_| last.file.sync_data());
@@ -241,13 +234,7 @@ impl SegmentLog {
                     None => read_value(&f.file, fr)
                         .map_err(io(format!("cannot read the request log file {}", self.path_of(f).display())))?,
                 };
-                let (len, crc) = (value.len() as u32, crc32fast::hash(&value));
-                content.extend_from_slice(&fr.key.to_bytes());
-                content.extend_from_slice(&len.to_le_bytes());
-                content.extend_from_slice(&crc.to_le_bytes());
-                let at = content.len() as u64;
-                content.extend_from_slice(&value);
-                frames.push(Frame { key: fr.key, at, len, crc, count: segment::count_of(&value) });
+                frames.push(write_frame(&mut content, 0, fr.key, &value));
             }
             let old = self.path_of(f);
             let is_last = i + 1 == files.len();
@@ -290,6 +277,18 @@ impl SegmentLog {
             (start..frames.len()).filter_map(move |i| load(&file, &frames[i], &path))
         })
     }
+}
+
+/// Append one frame to `buf`, which will be written at file offset `base`; its index entry.
+fn write_frame(buf: &mut Vec<u8>, base: u64, key: SegmentKey, value: &[u8]) -> Frame {
+    let len = u32::try_from(value.len()).ok().filter(|l| *l <= MAX_FRAME).expect("a segment is small");
+    let crc = crc32fast::hash(value);
+    buf.extend_from_slice(&key.to_bytes());
+    buf.extend_from_slice(&len.to_le_bytes());
+    buf.extend_from_slice(&crc.to_le_bytes());
+    let at = base + buf.len() as u64;
+    buf.extend_from_slice(value);
+    Frame { key, at, len, crc, count: segment::count_of(value) }
 }
 
 fn read_value(file: &File, fr: &Frame) -> std::io::Result<Vec<u8>> {
@@ -460,15 +459,7 @@ mod tests {
         let log = SegmentLog::open(dir.path()).unwrap();
         // Incompressible segments of ~1 MiB: FILE_BYTES holds 8 of them.
         let big = |high: u64| {
-            let mut x = high.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-            let noise: Vec<u8> = (0..1 << 20)
-                .map(|_| {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
-                    x as u8
-                })
-                .collect();
+            let noise = segment::noise(high.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1, 1 << 20);
             (SegmentKey { high, seq: 0 }, segment::encode(&[(high, &noise[..])]))
         };
         for h in 1..=20 {

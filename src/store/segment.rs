@@ -254,6 +254,19 @@ pub(crate) fn cut<'a, 'b>(entries: &'a [(u64, &'b [u8])]) -> Vec<&'a [(u64, &'b 
     out
 }
 
+/// `n` incompressible bytes (xorshift from a non-zero `seed`), for tests.
+#[cfg(test)]
+pub(crate) fn noise(mut x: u64, n: usize) -> Vec<u8> {
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
+}
+
 /// A store error for an unreadable segment.
 pub(crate) fn corrupt(key: &[u8], message: String) -> Error {
     Error::Corrupt { tree: "requests", key: format!("{key:02x?}"), message }
@@ -281,15 +294,7 @@ mod tests {
         assert!(Segment::parse(&[0u8; 12], value.into()).is_err(), "a legacy key is not a segment");
 
         // Incompressible entries are stored as they are.
-        let mut x = 0x2545_f491_4f6c_dd1d_u64;
-        let noise: Vec<u8> = (0..4000)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                x as u8
-            })
-            .collect();
+        let noise = noise(0x2545_f491_4f6c_dd1d, 4000);
         let value = encode(&[(1, &noise[..])]);
         assert_eq!(value[0], PLAIN);
         let s = Segment::parse(&key.to_bytes(), value.into()).unwrap();
