@@ -238,6 +238,8 @@ pub struct Decision {
     pub target: Option<Arc<Channel>>,
     /// Its index in the snapshot's `channels`.
     pub target_index: Option<usize>,
+    /// The rules looked for a `<routex-model>` tag and found none: stripping can be skipped.
+    pub no_subagent_tag: bool,
 }
 
 /// Evaluate the rules of a snapshot for a request. `available` says whether a channel
@@ -272,6 +274,7 @@ pub fn decide_by_index(
             model: model.to_string(),
             target: None,
             target_index: None,
+            no_subagent_tag: false,
         };
     }
     let view = rules::RequestView::new(rules_protocol(protocol), body, headers);
@@ -290,6 +293,7 @@ pub fn decide_by_index(
         model: new_model,
         target: target_index.map(|i| snap.channels[i].clone()),
         target_index,
+        no_subagent_tag: d.no_subagent_tag,
     }
 }
 

@@ -62,6 +62,10 @@ pub struct Decision {
     /// With `explain`: every rule looked at, in order. Without: only rules
     /// whose condition held but whose target channel was unavailable.
     pub considered: Vec<Considered>,
+    /// The evaluation searched the request for a `<routex-model>` tag and found
+    /// none, so [`super::strip_subagent_tag`] would change nothing.
+    #[serde(skip)]
+    pub no_subagent_tag: bool,
 }
 
 #[derive(Debug)]
@@ -287,6 +291,7 @@ impl RuleSet {
                 });
             }
             return Decision {
+                no_subagent_tag: ctx.tag.get() == Some(&None),
                 rule: Some(RuleMatch {
                     rule_id: rule.id.clone(),
                     rule_name: rule.name.clone(),
@@ -297,7 +302,7 @@ impl RuleSet {
                 considered,
             };
         }
-        Decision { rule: None, considered }
+        Decision { rule: None, considered, no_subagent_tag: ctx.tag.get() == Some(&None) }
     }
 }
 
@@ -885,11 +890,22 @@ mod tests {
         assert!(eval_on(&set, Protocol::Anthropic, &a).rule.is_none());
         a["system"][1]["text"] =
             json!("You are a subagent. <routex-model>openrouter,google/gemini-2.5-pro</routex-model>");
-        let m = eval_on(&set, Protocol::Anthropic, &a).rule.unwrap();
+        let d = eval_on(&set, Protocol::Anthropic, &a);
+        assert!(!d.no_subagent_tag, "a tag was found, so stripping must run");
+        let m = d.rule.unwrap();
         assert_eq!(m.target_channel.as_deref(), Some("openrouter"));
         assert_eq!(m.target_model.as_deref(), Some("google/gemini-2.5-pro"));
         assert!(super::super::strip_subagent_tag(Protocol::Anthropic, &mut a));
-        assert!(eval_on(&set, Protocol::Anthropic, &a).rule.is_none());
+        let d = eval_on(&set, Protocol::Anthropic, &a);
+        assert!(d.rule.is_none());
+        assert!(d.no_subagent_tag, "searched and found nothing: stripping may be skipped");
+        // A tag with no subagent rule to read it: never searched, so stripping must still run.
+        let other =
+            RuleSet::compile(&[rule("m", RuleType::Model, Condition { model: Some("gpt-*".into()), ..cond() }, "c")])
+                .unwrap();
+        let mut t = anthropic("claude-sonnet-4", "x");
+        t["system"][1]["text"] = json!("<routex-model>a,b</routex-model>");
+        assert!(!eval_on(&other, Protocol::Anthropic, &t).no_subagent_tag);
         // Model-only tag keeps the rule's channel.
         let mut o = openai("gpt-4o", "x");
         o["messages"][1]["content"] = json!("<routex-model>gpt-4o-mini</routex-model> summarize");

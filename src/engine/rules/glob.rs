@@ -24,8 +24,7 @@ fn eq_bytes(a: &[u8], b: &[u8], ci: bool) -> bool {
     }
 }
 
-/// Haystacks up to this length are searched case-sensitively by comparing at
-/// each position.
+/// Haystacks up to this length are searched by comparing at each position.
 const SHORT: usize = 64;
 
 /// Leftmost position of `needle` in `hay`; with `ci`, `needle` is lowercase.
@@ -41,6 +40,12 @@ fn find(hay: &[u8], needle: &[u8], ci: bool) -> Option<usize> {
             return (0..=last_start).find(|&i| hay[i] == first && &hay[i + 1..i + needle.len()] == rest);
         }
         return memchr::memmem::find(hay, needle);
+    }
+    if hay.len() <= SHORT {
+        // As above: a model name is shorter than a vector search's setup.
+        return (0..=last_start).find(|&i| {
+            hay[i].to_ascii_lowercase() == first && hay[i + 1..i + needle.len()].eq_ignore_ascii_case(rest)
+        });
     }
     let upper = first.to_ascii_uppercase();
     let mut from = 0;

@@ -219,8 +219,21 @@ fn content_has_image(content: &Value) -> bool {
 
 /// Index of the first message with an image part (Anthropic `image`, OpenAI
 /// `image_url`), including images inside `tool_result` content.
+/// Assistant turns never carry images in either protocol and are skipped (in a coding
+/// agent's history they hold most of the parts: text plus one `tool_use` per call).
 pub fn first_image_message(body: &Value) -> Option<usize> {
-    messages(body).iter().position(|m| field(m, "content").is_some_and(content_has_image))
+    messages(body).iter().position(|m| {
+        let Some(map) = m.as_object() else { return false };
+        let mut content = None;
+        for (k, v) in map {
+            match k.as_str() {
+                "role" if v.as_str() == Some("assistant") => return false,
+                "content" => content = Some(v),
+                _ => {}
+            }
+        }
+        content.is_some_and(content_has_image)
+    })
 }
 
 #[cfg(test)]
@@ -281,6 +294,10 @@ mod tests {
         assert_eq!(first_image_message(&b), Some(1));
         let none = json!({"messages":[{"role":"user","content":[{"type":"tool_result","content":"x"}]}]});
         assert_eq!(first_image_message(&none), None);
+        // Only user-side turns count: neither protocol lets an assistant send an image.
+        let b = json!({"messages":[{"content":[{"type":"image_url","image_url":{"url":"x"}}],"role":"assistant"},
+            {"role":"tool","content":[{"type":"image_url","image_url":{"url":"y"}}]}]});
+        assert_eq!(first_image_message(&b), Some(1));
     }
 
     #[test]
