@@ -423,6 +423,20 @@ async fn the_client_going_away_cancels_the_upstream() {
 }
 
 #[tokio::test]
+async fn a_stream_that_trickles_past_the_idle_timeout_is_not_cut() {
+    // 8 pieces 400 ms apart: 3 s in all against a 1 s idle timeout, never idle for 1 s.
+    let up = MockUpstream::start().await;
+    up.push(Behavior::SlowChunks { count: 8, every: Duration::from_millis(400) });
+    let mut s = Stack::start(FAST, vec![channel("a", "anthropic", &up.url(), 0)]).await;
+    let text = body_text(s.post("/v1/messages", &anthropic_body(true)).await).await;
+    assert!(text.trim_end().ends_with("data: {\"type\":\"message_stop\"}"), "{text}");
+    assert!(!text.contains("event: error"), "{text}");
+    let recs = s.records().await;
+    assert!(recs[0].success, "{:?}", recs[0]);
+    assert!(recs[0].latency_ms >= 2500, "{:?}", recs[0]);
+}
+
+#[tokio::test]
 async fn openai_client_on_an_anthropic_channel_is_converted() {
     let up = MockUpstream::start().await;
     let s = Stack::start(FAST, vec![channel("a", "anthropic", &up.url(), 0)]).await;

@@ -11,24 +11,25 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Instant;
-use tokio::sync::mpsc;
+use sync_wrapper::SyncWrapper;
 use warp::http::{HeaderMap, StatusCode};
 use warp::reply::Response;
 use warp::{Filter, Reply};
 
 use super::AppState;
-use crate::engine::proxy::{client_error, Inbound, OutBody, Outbound};
+use crate::engine::proxy::{client_error, Inbound, OutBody, Outbound, Relay};
 use crate::protocol::Protocol;
 
 type Routes = warp::filters::BoxedFilter<(Response,)>;
 
-/// A bounded channel of chunks as a body stream (back-pressure comes from its capacity).
-struct Chunks(mpsc::Receiver<Result<Bytes, std::io::Error>>);
+/// A relayed stream as warp's body. warp asks for a `Sync` stream although the server only
+/// ever polls it through `&mut`; `SyncWrapper` gives that without a lock.
+struct Chunks(SyncWrapper<Box<Relay>>);
 
 impl futures_util::Stream for Chunks {
     type Item = Result<Bytes, std::io::Error>;
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.0.poll_recv(cx)
+        Pin::new(&mut **self.0.get_mut()).poll_next(cx)
     }
 }
 
@@ -36,7 +37,7 @@ impl futures_util::Stream for Chunks {
 pub fn into_response(o: Outbound) -> Response {
     let mut resp = match o.body {
         OutBody::Full(b) => Response::new(b.into()),
-        OutBody::Stream(rx) => warp::reply::stream(Chunks(rx)).into_response(),
+        OutBody::Stream(relay) => warp::reply::stream(Chunks(SyncWrapper::new(relay))).into_response(),
     };
     *resp.status_mut() = StatusCode::from_u16(o.status).unwrap_or(StatusCode::BAD_GATEWAY);
     if resp.headers().is_empty() {

@@ -125,17 +125,30 @@ impl Response {
 
     /// The next chunk of the body; None at its end.
     pub async fn chunk(&mut self) -> Result<Option<Bytes>, UpstreamError> {
+        std::future::poll_fn(|cx| self.poll_chunk(cx)).await
+    }
+
+    /// [`Response::chunk`] as a poll, for a body the server polls itself. Trailers and empty
+    /// frames are skipped.
+    pub fn poll_chunk(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<Option<Bytes>, UpstreamError>> {
+        use hyper::body::Body as _;
+        use std::task::Poll;
         loop {
-            match self.body.frame().await {
-                None => return Ok(None),
-                Some(Err(e)) => return Err(sentence("the connection broke while reading the response", &e)),
-                Some(Ok(frame)) => {
+            match std::pin::Pin::new(&mut self.body).poll_frame(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(Ok(None)),
+                Poll::Ready(Some(Err(e))) => {
+                    return Poll::Ready(Err(sentence("the connection broke while reading the response", &e)))
+                }
+                Poll::Ready(Some(Ok(frame))) => {
                     if let Ok(data) = frame.into_data() {
                         if !data.is_empty() {
-                            return Ok(Some(data));
+                            return Poll::Ready(Ok(Some(data)));
                         }
                     }
-                    // Trailers or an empty frame: keep reading.
                 }
             }
         }

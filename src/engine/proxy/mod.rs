@@ -19,7 +19,8 @@ use serde::Deserialize;
 use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::mpsc;
+
+pub use self::relay::Relay;
 
 use self::balancer::{Affinity, Balancer, Candidate, Pool};
 use self::runtime::ChannelRuntime;
@@ -116,7 +117,7 @@ pub enum OutBody {
     /// A whole body.
     Full(Bytes),
     /// A stream of chunks, relayed as they come.
-    Stream(mpsc::Receiver<Result<Bytes, std::io::Error>>),
+    Stream(Box<relay::Relay>),
 }
 
 /// The answer for the daemon to send.
@@ -668,7 +669,8 @@ impl Proxy {
             }
             trail.routed_model = d.model;
             target = d.target_index;
-            trail.body_modified = super::rules::strip_subagent_tag(super::routing::rules_protocol(p), &mut v);
+            trail.body_modified =
+                !d.no_subagent_tag && super::rules::strip_subagent_tag(super::routing::rules_protocol(p), &mut v);
             parsed = Some(v);
         }
         let trail = &*trail;

@@ -5,13 +5,13 @@
 //! before its first byte still fails over. After that the client owns the stream: a break,
 //! an idle timeout or an in-band error ends it with the protocol's own error event and
 //! counts against the channel. A client that goes away cancels the upstream at once.
-//! Back-pressure: the relay waits on a small bounded channel to the client.
+//! Back-pressure: the rest of the stream is the response body itself ([`Relay`]), read
+//! from the upstream only when the server polls it, that is when the client can take more.
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::mpsc;
 
 use super::balancer::Candidate;
 use super::records::Attempt;
@@ -20,9 +20,6 @@ use crate::engine::transform::{is_end_marker, Pipeline};
 use crate::protocol::convert::response::UsagePeek;
 use crate::protocol::sse::{SseEvent, SseParser};
 use crate::protocol::{self, Protocol, StreamConverter, Usage};
-
-/// Chunks buffered towards a slow client before the upstream is paused.
-const CLIENT_BUFFER: usize = 16;
 
 /// What the relay learns from the upstream's events.
 pub(crate) struct Scan {
@@ -407,100 +404,189 @@ pub(super) async fn start(
     if let Some(s) = &trail.session {
         proxy.affinity.set(s, &ch.id);
     }
-    let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(CLIENT_BUFFER);
     let mut headers = HeaderMap::with_capacity(24);
     headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
     headers.insert(http::header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     copy_passthrough(&resp_headers, &mut headers);
-    let mut out = Outbound { status: 200, headers, body: OutBody::Stream(rx) };
+    let first: Bytes = if pending.len() == 1 { pending.pop().expect("one") } else { pending.concat().into() };
+    let now = Instant::now();
+    let relay = Relay {
+        first: (!first.is_empty()).then_some(first),
+        resp: Some(resp),
+        scan,
+        mode,
+        pipeline,
+        ended,
+        failure: None,
+        scratch: Vec::new(),
+        bytes_out: 0,
+        last_data: now,
+        timer: None,
+        end: Some(Ending {
+            proxy: proxy.clone(),
+            trail: trail.clone(),
+            cand: cand.clone(),
+            upstream_model: upstream_model.to_string(),
+            attempts: std::mem::take(attempts),
+            sent,
+            ttfb,
+        }),
+    };
+    let mut out = Outbound { status: 200, headers, body: OutBody::Stream(Box::new(relay)) };
     proxy.finish_headers(&mut out, trail, cand, attempt_no, ttfb, upstream_wait);
+    Outcome::Done(out)
+}
 
-    let first_bytes: Bytes = if pending.len() == 1 { pending.pop().expect("one") } else { pending.concat().into() };
-    let mut attempts = std::mem::take(attempts);
-    let proxy = proxy.clone();
-    let trail = trail.clone();
-    let rt = cand.rt.clone();
-    let upstream_model = upstream_model.to_string();
-    tokio::spawn(async move {
-        let mut bytes_out = first_bytes.len() as u64;
-        let mut client_gone = !first_bytes.is_empty() && tx.send(Ok(first_bytes)).await.is_err();
-        let mut failure: Option<String> = None;
-        let mut scratch = Vec::new();
-        while !client_gone && !ended {
-            let left = proxy.cfg.request_timeout.saturating_sub(trail.received.elapsed());
-            let wait = proxy.cfg.idle_timeout.min(left);
-            let next = tokio::select! {
-                r = tokio::time::timeout(wait, resp.chunk()) => r,
-                _ = tx.closed() => { client_gone = true; break; }
+/// What the record of a relayed stream needs once it ends.
+struct Ending {
+    proxy: Arc<Proxy>,
+    trail: Trail,
+    cand: Candidate,
+    upstream_model: String,
+    attempts: Vec<Attempt>,
+    sent: Instant,
+    ttfb: Duration,
+}
+
+/// The rest of a stream after its first content, as the client's response body. The
+/// server polls it when it can write: one upstream chunk in, that chunk's client bytes out,
+/// in the connection's own task (no relay task, no channel hop), so a slow client simply
+/// stops the upstream from being read. Dropped before its end (the client went away), it
+/// drops the upstream response at once, which cancels the upstream request, and records
+/// the stream as abandoned. Either way the record is written exactly once.
+pub struct Relay {
+    /// The content read before the response was committed, not yet handed out.
+    first: Option<Bytes>,
+    resp: Option<super::client::Response>,
+    scan: Scan,
+    mode: Mode,
+    pipeline: Option<Pipeline>,
+    /// The upstream has nothing more to give (its end, a break, a timeout).
+    ended: bool,
+    failure: Option<String>,
+    scratch: Vec<u8>,
+    bytes_out: u64,
+    /// When the upstream last sent data: the idle timeout counts from here.
+    last_data: Instant,
+    /// Wakes the relay by the idle or total deadline. Made the first time the upstream has
+    /// nothing to read and re-armed only after it fired (the idle deadline only moves
+    /// later, so an earlier wake-up just re-checks), never per chunk.
+    timer: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
+    /// Taken by the one call that closes the stream and writes the record.
+    end: Option<Ending>,
+}
+
+impl Relay {
+    /// Whether a deadline has passed: the failure to report, or None after re-arming the
+    /// timer for the earlier of the two deadlines.
+    fn deadline(&mut self, cx: &mut std::task::Context<'_>) -> Option<String> {
+        let Some(end) = &self.end else { return None };
+        let cfg = &end.proxy.cfg;
+        let total_at = end.trail.received + cfg.request_timeout;
+        let idle_at = self.last_data + cfg.idle_timeout;
+        let now = Instant::now();
+        if now >= total_at {
+            return Some(format!("the request exceeded the total timeout of {}s", cfg.request_timeout.as_secs()));
+        }
+        if now >= idle_at {
+            return Some(format!("the stream stalled: no data for {}s", cfg.idle_timeout.as_secs()));
+        }
+        let at = tokio::time::Instant::from_std(total_at.min(idle_at));
+        let timer = match &mut self.timer {
+            Some(t) => {
+                if t.is_elapsed() {
+                    t.as_mut().reset(at);
+                }
+                t
+            }
+            None => self.timer.insert(Box::pin(tokio::time::sleep_until(at))),
+        };
+        // Registers the waker; a timer that fires wakes this body and the check above runs.
+        let _ = std::future::Future::poll(timer.as_mut(), cx);
+        None
+    }
+
+    /// Reads the upstream until there are client bytes to hand out or it has ended.
+    fn poll_upstream(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Bytes>> {
+        use std::task::Poll;
+        while !self.ended {
+            let Some(resp) = self.resp.as_mut() else {
+                self.ended = true;
+                break;
             };
-            match next {
-                Err(_) => {
-                    failure = Some(if left <= proxy.cfg.idle_timeout {
-                        format!("the request exceeded the total timeout of {}s", proxy.cfg.request_timeout.as_secs())
-                    } else {
-                        format!("the stream stalled: no data for {}s", wait.as_secs())
-                    });
-                    break;
-                }
-                Ok(Err(e)) => {
-                    failure = Some(format!("the upstream stream broke: {e}"));
-                    break;
-                }
-                Ok(Ok(None)) => {
-                    if !scan.terminal && scan.error.is_none() {
-                        failure = Some("the upstream stream ended before its final event".into());
-                    }
-                    break;
-                }
-                Ok(Ok(Some(chunk))) => {
-                    scratch.clear();
-                    let conv_err = process(&mut scan, &mut mode, pipeline.as_ref(), &chunk, &mut scratch);
-                    let payload = match mode {
-                        Mode::Passthrough if pipeline.is_none() => chunk,
-                        _ => Bytes::copy_from_slice(&scratch),
-                    };
-                    if !payload.is_empty() {
-                        bytes_out += payload.len() as u64;
-                        if tx.send(Ok(payload)).await.is_err() {
-                            client_gone = true;
-                            break;
-                        }
-                    }
-                    if let Some(e) = conv_err {
-                        failure = Some(e);
+            let chunk = match resp.poll_chunk(cx) {
+                Poll::Pending => match self.deadline(cx) {
+                    None => return Poll::Pending,
+                    Some(f) => {
+                        self.failure = Some(f);
+                        self.ended = true;
                         break;
                     }
-                    if scan.error.is_some() && matches!(mode, Mode::Convert(_)) {
-                        break;
-                    }
+                },
+                Poll::Ready(Err(e)) => {
+                    self.failure = Some(format!("the upstream stream broke: {e}"));
+                    self.ended = true;
+                    break;
                 }
+                Poll::Ready(Ok(None)) => {
+                    if !self.scan.terminal && self.scan.error.is_none() {
+                        self.failure = Some("the upstream stream ended before its final event".into());
+                    }
+                    self.ended = true;
+                    break;
+                }
+                Poll::Ready(Ok(Some(c))) => c,
+            };
+            self.last_data = Instant::now();
+            self.scratch.clear();
+            let conv_err = process(&mut self.scan, &mut self.mode, self.pipeline.as_ref(), &chunk, &mut self.scratch);
+            let payload = match self.mode {
+                Mode::Passthrough if self.pipeline.is_none() => chunk,
+                _ => Bytes::copy_from_slice(&self.scratch),
+            };
+            if let Some(e) = conv_err {
+                self.failure = Some(e);
+                self.ended = true;
+            } else if self.scan.error.is_some() && matches!(self.mode, Mode::Convert(_)) {
+                self.ended = true;
+            }
+            if !payload.is_empty() {
+                return Poll::Ready(Some(payload));
             }
         }
-        drop(resp); // cancels the upstream request if it is still running
-        let in_band = scan.error.clone();
+        Poll::Ready(None)
+    }
+
+    /// Closes the stream once: cancels the upstream, settles the channel's state and writes
+    /// the record. Returns the client bytes that close the stream properly (the held
+    /// transformer events and the protocol's error event), none when the client is gone.
+    fn close(&mut self, client_gone: bool) -> Vec<u8> {
+        let Some(end) = self.end.take() else { return Vec::new() };
+        self.resp = None; // cancels the upstream request if it is still running
+        let ch = &end.cand.channel;
+        let rt = &end.cand.rt;
+        let proxy = &end.proxy;
+        let client_p = end.trail.protocol;
+        let in_band = self.scan.error.clone();
+        let mut failure = self.failure.take();
+        let mut tail = Vec::new();
         if !client_gone {
-            // What the transformers still hold (a stream with no end marker), then close the
-            // client's stream properly.
-            let mut tail = Vec::new();
-            if let Some(pipe) = pipeline.as_ref() {
-                let err = release_held(&mut mode, pipe, ch.protocol, &mut tail);
+            if let Some(pipe) = self.pipeline.as_ref() {
+                let err = release_held(&mut self.mode, pipe, ch.protocol, &mut tail);
                 if failure.is_none() {
                     failure = err;
                 }
             }
-            match (&mut mode, &failure, &in_band) {
+            match (&mut self.mode, &failure, &in_band) {
                 // A passthrough in-band error already reached the client verbatim.
                 (Mode::Passthrough | Mode::StripUsage, None, _) => {}
                 (Mode::Passthrough | Mode::StripUsage, Some(f), _) => tail.extend(error_event(client_p, f)),
                 (Mode::Convert(conv), f, e) => conv.finish(f.as_deref().or(e.as_deref()), &mut tail),
             }
-            if !tail.is_empty() {
-                bytes_out += tail.len() as u64;
-                let _ = tx.send(Ok(Bytes::from(tail))).await;
-            }
+            self.bytes_out += tail.len() as u64;
         }
         rt.end();
-        let error = failure.clone().or(in_band);
+        let error = failure.or(in_band);
         let success = error.is_none() && !client_gone;
         if client_gone && error.is_none() {
             rt.on_abandon();
@@ -511,16 +597,17 @@ pub(super) async fn start(
             let t = rt.on_success();
             proxy.reflect(&ch.id, t);
         }
-        let usage = scan.usage;
+        let usage = self.scan.usage;
         rt.tokens_in
             .fetch_add(usage.input + usage.cache_read + usage.cache_write, std::sync::atomic::Ordering::Relaxed);
         rt.tokens_out.fetch_add(usage.output, std::sync::atomic::Ordering::Relaxed);
+        let mut attempts = end.attempts;
         attempts.push(Attempt {
             channel_id: ch.id.clone(),
             channel_name: ch.name.clone(),
             status: Some(200),
             error: error.clone(),
-            latency_ms: sent.elapsed().as_millis() as u64,
+            latency_ms: end.sent.elapsed().as_millis() as u64,
         });
         let (status, error) = if client_gone && error.is_none() {
             (499, Some("the client closed the stream".to_string()))
@@ -528,19 +615,56 @@ pub(super) async fn start(
             (200, error)
         };
         proxy.record(
-            &trail,
-            Some(&ch),
-            &upstream_model,
+            &end.trail,
+            Some(ch),
+            &end.upstream_model,
             status,
             success,
             error,
-            trail.received.elapsed(),
-            Some(ttfb),
+            end.trail.received.elapsed(),
+            Some(end.ttfb),
             usage,
             attempts,
-            bytes_out,
+            self.bytes_out,
             None,
         );
-    });
-    Outcome::Done(out)
+        tail
+    }
+}
+
+impl futures_util::Stream for Relay {
+    type Item = Result<Bytes, std::io::Error>;
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        use std::task::Poll;
+        let this = self.get_mut();
+        if let Some(first) = this.first.take() {
+            this.bytes_out += first.len() as u64;
+            return Poll::Ready(Some(Ok(first)));
+        }
+        if this.end.is_none() {
+            return Poll::Ready(None);
+        }
+        match this.poll_upstream(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Some(payload)) => {
+                this.bytes_out += payload.len() as u64;
+                Poll::Ready(Some(Ok(payload)))
+            }
+            Poll::Ready(None) => {
+                let tail = this.close(false);
+                Poll::Ready((!tail.is_empty()).then(|| Ok(Bytes::from(tail))))
+            }
+        }
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        // Still open: the server dropped the body before its end, so the client is gone.
+        self.close(true);
+    }
 }
