@@ -20,7 +20,7 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::sync::{broadcast, oneshot, Notify};
 
 use super::config::LoggingConfig;
 use super::Error;
@@ -221,14 +221,14 @@ fn now_ms() -> u64 {
 /// Handle used on the hot path: never blocks, never touches the store. Cheap to clone.
 #[derive(Clone)]
 pub struct Recorder {
-    tx: Option<mpsc::Sender<RequestRecord>>,
+    queue: Option<Arc<Queue>>,
     dropped: Arc<AtomicU64>,
     events: broadcast::Sender<Arc<RequestRecord>>,
 }
 
 impl std::fmt::Debug for Recorder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Recorder").field("enabled", &self.tx.is_some()).field("dropped", &self.dropped()).finish()
+        f.debug_struct("Recorder").field("enabled", &self.queue.is_some()).field("dropped", &self.dropped()).finish()
     }
 }
 
@@ -265,7 +265,12 @@ impl Recorder {
     }
 
     fn start_with(store: Store, cfg: &LoggingConfig, opts: Options) -> (Recorder, RecorderTask) {
-        let (tx, rx) = mpsc::channel(opts.capacity);
+        let queue = Arc::new(Queue {
+            state: std::sync::Mutex::new(Queued { records: Vec::new(), closed: false }),
+            batch_ready: Notify::new(),
+            capacity: opts.capacity,
+            batch_max: opts.batch_max,
+        });
         let (events, _) = broadcast::channel(SUBSCRIBE_CAPACITY);
         let dropped = Arc::new(AtomicU64::new(0));
         let (stop, stop_rx) = oneshot::channel();
@@ -277,27 +282,37 @@ impl Recorder {
             max_rows: cfg.max_rows,
             opts,
         };
-        let handle = tokio::spawn(writer.run(rx, stop_rx));
-        (Recorder { tx: Some(tx), dropped, events }, RecorderTask { stop, handle })
+        let handle = tokio::spawn(writer.run(queue.clone(), stop_rx));
+        (Recorder { queue: Some(queue), dropped, events }, RecorderTask { stop, handle })
     }
 
     /// A recorder that records nothing (`logging.requests: false`).
     pub fn disabled() -> Recorder {
-        Recorder { tx: None, dropped: Arc::new(AtomicU64::new(0)), events: broadcast::channel(1).0 }
+        Recorder { queue: None, dropped: Arc::new(AtomicU64::new(0)), events: broadcast::channel(1).0 }
     }
 
     /// Whether records go anywhere.
     pub fn enabled(&self) -> bool {
-        self.tx.is_some()
+        self.queue.is_some()
     }
 
     /// Queue a record for the writer. Never waits: when the queue is full (or the writer
-    /// has shut down) the record is counted in [`Recorder::dropped`] instead.
+    /// has shut down) the record is counted in [`Recorder::dropped`] instead. Wakes the
+    /// writer only when a whole batch is waiting, not per record: the writer runs on
+    /// another thread, and a wake-up per request cost ~10 % of the proxy's throughput.
     pub fn record(&self, r: RequestRecord) {
-        if let Some(tx) = &self.tx {
-            if tx.try_send(r).is_err() {
-                self.dropped.fetch_add(1, Ordering::Relaxed);
-            }
+        let Some(q) = &self.queue else { return };
+        let mut st = q.state.lock().unwrap_or_else(|e| e.into_inner());
+        if st.closed || st.records.len() >= q.capacity {
+            drop(st);
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        st.records.push(r);
+        let whole_batch = st.records.len().is_multiple_of(q.batch_max);
+        drop(st);
+        if whole_batch {
+            q.batch_ready.notify_one();
         }
     }
 
@@ -323,6 +338,35 @@ impl RecorderTask {
     }
 }
 
+/// Records waiting for the writer, shared by every [`Recorder`] clone and the writer.
+struct Queue {
+    state: std::sync::Mutex<Queued>,
+    /// Notified when the queue holds a whole number of batches.
+    batch_ready: Notify,
+    capacity: usize,
+    batch_max: usize,
+}
+
+struct Queued {
+    records: Vec<RequestRecord>,
+    /// The writer has taken its last records: later ones are counted as dropped.
+    closed: bool,
+}
+
+impl Queue {
+    /// Takes the queued records: only whole batches, or all of them. Closing makes this
+    /// the last take.
+    fn take(&self, whole_batches_only: bool, close: bool) -> Vec<RequestRecord> {
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        st.closed |= close;
+        let n = st.records.len();
+        if !whole_batches_only || n.is_multiple_of(self.batch_max) {
+            return std::mem::take(&mut st.records);
+        }
+        st.records.drain(..n - n % self.batch_max).collect()
+    }
+}
+
 struct Writer {
     store: Store,
     events: broadcast::Sender<Arc<RequestRecord>>,
@@ -333,83 +377,67 @@ struct Writer {
 }
 
 impl Writer {
-    async fn run(self, mut rx: mpsc::Receiver<RequestRecord>, mut stop: oneshot::Receiver<()>) {
+    async fn run(self, queue: Arc<Queue>, mut stop: oneshot::Receiver<()>) {
         self.prune().await;
         let start = tokio::time::Instant::now();
         let mut flush_tick = tokio::time::interval_at(start + self.opts.flush_every, self.opts.flush_every);
         flush_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut prune_tick = tokio::time::interval_at(start + self.opts.prune_every, self.opts.prune_every);
         prune_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut buf: Vec<RequestRecord> = Vec::with_capacity(self.opts.batch_max);
         loop {
-            let room = self.opts.batch_max - buf.len();
             tokio::select! {
-                // Timers before the queue, so a steady trickle cannot starve the 1 s flush.
+                // Timers first, so a steady stream of full batches cannot starve the flush.
                 biased;
                 // Err too: a dropped RecorderTask also means "drain and stop".
                 _ = &mut stop => break,
-                _ = flush_tick.tick() => {
-                    if !buf.is_empty() {
-                        buf = self.write(buf).await;
-                    }
-                }
+                _ = flush_tick.tick() => self.write(queue.take(false, false)).await,
                 _ = prune_tick.tick() => self.prune().await,
-                n = rx.recv_many(&mut buf, room) => {
-                    if n == 0 {
-                        // Every Recorder is gone: nothing more can arrive.
-                        break;
-                    }
-                    if buf.len() >= self.opts.batch_max {
-                        buf = self.write(buf).await;
-                    }
-                }
+                _ = queue.batch_ready.notified() => self.write(queue.take(true, false)).await,
+            }
+            if Arc::strong_count(&queue) == 1 {
+                // Every Recorder is gone: nothing more can arrive.
+                break;
             }
         }
         // Refuse new records, then write what was accepted before.
-        rx.close();
-        loop {
-            let room = self.opts.batch_max - buf.len();
-            if rx.recv_many(&mut buf, room).await == 0 {
-                break;
-            }
-            if buf.len() >= self.opts.batch_max {
-                buf = self.write(buf).await;
-            }
-        }
-        if !buf.is_empty() {
-            self.write(buf).await;
-        }
+        self.write(queue.take(false, true)).await;
     }
 
-    /// Write one batch on a blocking thread; returns the emptied buffer for reuse.
-    async fn write(&self, batch: Vec<RequestRecord>) -> Vec<RequestRecord> {
+    /// Write records in batches of at most `batch_max` on a blocking thread.
+    async fn write(&self, records: Vec<RequestRecord>) {
+        if records.is_empty() {
+            return;
+        }
         let store = self.store.clone();
-        let n = batch.len();
+        let batch_max = self.opts.batch_max;
+        let n = records.len();
         let joined = tokio::task::spawn_blocking(move || {
-            let res = append(&store, &batch);
-            (res, batch)
+            let results: Vec<Result<(), Error>> = records.chunks(batch_max).map(|b| append(&store, b)).collect();
+            (results, records)
         })
         .await;
-        match joined {
-            Ok((Ok(()), mut batch)) => {
-                if self.events.receiver_count() > 0 {
-                    for r in batch.drain(..) {
-                        let _ = self.events.send(Arc::new(r));
-                    }
-                }
-                batch.clear();
-                batch
-            }
-            Ok((Err(e), mut batch)) => {
-                log::error!("request log: could not write {n} records: {e}");
-                self.dropped.fetch_add(n as u64, Ordering::Relaxed);
-                batch.clear();
-                batch
-            }
+        let (results, records) = match joined {
+            Ok(r) => r,
             Err(e) => {
                 log::error!("request log: the writer thread failed writing {n} records: {e}");
                 self.dropped.fetch_add(n as u64, Ordering::Relaxed);
-                Vec::with_capacity(self.opts.batch_max)
+                return;
+            }
+        };
+        let subscribed = self.events.receiver_count() > 0;
+        let mut rest = records.into_iter();
+        for result in results {
+            let batch = rest.by_ref().take(batch_max);
+            match result {
+                Ok(()) if subscribed => batch.for_each(|r| {
+                    let _ = self.events.send(Arc::new(r));
+                }),
+                Ok(()) => batch.for_each(drop),
+                Err(e) => {
+                    let lost = batch.count();
+                    log::error!("request log: could not write {lost} records: {e}");
+                    self.dropped.fetch_add(lost as u64, Ordering::Relaxed);
+                }
             }
         }
     }
