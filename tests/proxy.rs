@@ -354,6 +354,17 @@ async fn bad_requests_get_the_clients_error_shape() {
     assert_eq!(st, 404);
     let msg = v["error"]["message"].as_str().unwrap();
     assert!(msg.contains("\"nope\"") && msg.contains("available: claude-*"), "{msg}");
+    // A proxied endpoint with the wrong method: 405 in the endpoint's protocol.
+    let r = s.http.get(format!("{}/v1/messages", s.url)).send().await.unwrap();
+    assert_eq!(r.status(), 405);
+    assert_eq!(r.headers()["allow"], "POST");
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["type"], "error");
+    assert!(v["error"]["message"].as_str().unwrap().contains("takes POST"), "{v}");
+    let r = s.http.get(format!("{}/chat/completions", s.url)).send().await.unwrap();
+    assert_eq!(r.status(), 405);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert!(v["error"]["param"].is_null(), "OpenAI's error shape: {v}");
     assert_eq!(up.hits(), 0);
 }
 

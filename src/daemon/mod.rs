@@ -1,4 +1,5 @@
-//! The daemon: warp 0.4 serving the admin API (and, as it grows, the proxy) on one port.
+//! The daemon: one port, served by hyper: the proxied endpoints directly, everything else
+//! (admin API, models, count_tokens) through warp 0.4 routes.
 //!
 //! It is an adapter: it turns HTTP into engine calls and engine results into the admin
 //! envelope (`{success, data}` / `{success:false, error:{code, message}}`); it decides
@@ -121,18 +122,81 @@ fn spawn_loop(
     })
 }
 
-/// One event loop: warp on `listener` until `shutdown`, then drain its connections.
+/// One event loop: accept on `listener` until `shutdown`, serve each connection (HTTP/1.1
+/// or HTTP/2) with [`Service`], then wait for the open connections to finish.
 async fn serve_loop(
     state: Arc<AppState>,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
-    let routes = proxy::routes(state.clone()).or(admin::routes(state)).unify().boxed();
-    warp::serve(routes).incoming(listener).graceful(shutdown).run().await;
+    let routes = proxy::routes(state.clone()).or(admin::routes(state.clone())).unify().boxed();
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let io = tokio::select! {
+            r = listener.accept() => match r {
+                Ok((io, _)) => io,
+                Err(e) => {
+                    accept_error(e).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let svc = Service { state: state.clone(), routes: routes.clone() };
+        let conn = graceful.watch(
+            hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new())
+                .serve_connection_with_upgrades(hyper_util::rt::TokioIo::new(io), svc)
+                .into_owned(),
+        );
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                log::debug!("connection ended with an error: {e}");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+}
+
+/// Accept errors: a connection that died in the backlog is skipped; anything else (out
+/// of file descriptors) is logged and accepting pauses briefly instead of spinning.
+async fn accept_error(e: std::io::Error) {
+    use std::io::ErrorKind::*;
+    if matches!(e.kind(), ConnectionAborted | ConnectionReset | ConnectionRefused | Interrupted) {
+        return;
+    }
+    log::error!("accepting a connection failed: {e}");
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+}
+
+/// Per connection: the proxied endpoints go straight to [`proxy::handle`]; every other
+/// request through warp's routes.
+#[derive(Clone)]
+struct Service {
+    state: Arc<AppState>,
+    routes: warp::filters::BoxedFilter<(warp::reply::Response,)>,
+}
+
+type Answer = Result<warp::reply::Response, std::convert::Infallible>;
+
+impl hyper::service::Service<hyper::Request<hyper::body::Incoming>> for Service {
+    type Response = warp::reply::Response;
+    type Error = std::convert::Infallible;
+    type Future = std::pin::Pin<Box<dyn Future<Output = Answer> + Send>>;
+
+    fn call(&self, req: hyper::Request<hyper::body::Incoming>) -> Self::Future {
+        if let Some((p, endpoint)) = proxy::endpoint(req.uri().path()) {
+            let state = self.state.clone();
+            return Box::pin(async move { Ok(proxy::handle(state, p, endpoint, req).await) });
+        }
+        let mut warp = warp::service(self.routes.clone());
+        Box::pin(tower_service::Service::call(&mut warp, req))
+    }
 }
 
 /// TCP_NODELAY on the listening socket: Linux copies it to every accepted connection
-/// (warp's acceptor cannot be wrapped). Without it, small SSE writes on a keep-alive
+/// (one setsockopt instead of one per connection). Without it, small SSE writes on a keep-alive
 /// connection wait for the client's delayed ACK — ~40 ms per stream.
 fn set_nodelay(listener: &tokio::net::TcpListener) {
     #[cfg(unix)]

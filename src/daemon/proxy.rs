@@ -1,18 +1,19 @@
-//! Proxy routes: `POST /v1/messages` (query strings accepted), `POST /v1/messages/count_tokens`,
-//! `POST /v1/chat/completions` (and `/chat/completions`), `GET /v1/models`.
+//! Proxy routes: `POST /v1/messages` (query strings accepted) and `POST /v1/chat/completions`
+//! (and `/chat/completions`) served from hyper directly ([`handle`]); `POST
+//! /v1/messages/count_tokens` and `GET /v1/models` as warp routes.
 //!
 //! An adapter only: it turns the warp request into an engine `Inbound` and the engine's
 //! `Outbound` into a response; rejections here (body too large) speak the client's
 //! protocol, not the admin envelope.
 
 use bytes::Bytes;
-use std::convert::Infallible;
+use hyper::body::Incoming;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Instant;
 use sync_wrapper::SyncWrapper;
-use warp::http::{HeaderMap, StatusCode};
+use warp::http::{HeaderMap, Request, StatusCode};
 use warp::reply::Response;
 use warp::{Filter, Reply};
 
@@ -53,8 +54,13 @@ pub fn into_response(o: Outbound) -> Response {
 struct TooLarge(Protocol, u64);
 impl warp::reject::Reject for TooLarge {}
 
-fn optional_query() -> impl Filter<Extract = (Option<String>,), Error = Infallible> + Clone {
-    warp::query::raw().map(Some).or(warp::any().map(|| None)).unify()
+/// Why a request body was not read.
+#[derive(Debug)]
+enum BodyError {
+    /// Over the limit (in bytes).
+    TooLarge(u64),
+    /// The connection broke while the body was arriving.
+    Broken,
 }
 
 /// The body, up to `limit` bytes. A larger body is still read (and dropped) up to
@@ -62,10 +68,15 @@ fn optional_query() -> impl Filter<Extract = (Option<String>,), Error = Infallib
 /// still writing its body when the server answers and closes gets a broken pipe instead of
 /// the answer.
 fn body_for(p: Protocol, limit: u64) -> impl Filter<Extract = (Bytes,), Error = warp::Rejection> + Clone {
-    warp::body::stream().and_then(move |stream| read_limited(stream, p, limit))
+    warp::body::stream().and_then(move |stream| async move {
+        read_limited(stream, limit).await.map_err(|e| match e {
+            BodyError::TooLarge(limit) => warp::reject::custom(TooLarge(p, limit)),
+            BodyError::Broken => warp::reject::reject(),
+        })
+    })
 }
 
-async fn read_limited<S, B, E>(stream: S, p: Protocol, limit: u64) -> Result<Bytes, warp::Rejection>
+async fn read_limited<S, B, E>(stream: S, limit: u64) -> Result<Bytes, BodyError>
 where
     S: futures_util::Stream<Item = Result<B, E>>,
     B: bytes::Buf,
@@ -75,7 +86,7 @@ where
     let mut body = bytes::BytesMut::new();
     let mut seen: u64 = 0;
     while let Some(chunk) = stream.next().await {
-        let mut chunk = chunk.map_err(|_| warp::reject::reject())?;
+        let mut chunk = chunk.map_err(|_| BodyError::Broken)?;
         seen += chunk.remaining() as u64;
         if seen > limit {
             if seen > limit + DRAIN_MAX {
@@ -91,9 +102,58 @@ where
         }
     }
     if seen > limit {
-        return Err(warp::reject::custom(TooLarge(p, limit)));
+        return Err(BodyError::TooLarge(limit));
     }
     Ok(body.freeze())
+}
+
+fn too_large(p: Protocol, limit: u64) -> Response {
+    into_response(client_error(
+        p,
+        413,
+        &format!(
+            "the request body is larger than this routex accepts ({} MiB; server.body_limit_mb)",
+            limit / 1024 / 1024
+        ),
+    ))
+}
+
+/// The proxied endpoints served without warp's filter chain (see [`handle`]): the
+/// client's protocol and the endpoint's canonical path.
+pub(super) fn endpoint(path: &str) -> Option<(Protocol, &'static str)> {
+    match path {
+        "/v1/messages" => Some((Protocol::Anthropic, "/v1/messages")),
+        "/v1/chat/completions" | "/chat/completions" => Some((Protocol::Openai, "/v1/chat/completions")),
+        _ => None,
+    }
+}
+
+/// `POST /v1/messages` and `/v1/chat/completions`, straight from hyper: the request's
+/// headers are moved rather than cloned and no filter chain runs. perf put warp's
+/// filters (and the futures they nest) at a visible share of the proxy's own CPU per
+/// request; every other route still goes through warp.
+pub(super) async fn handle(
+    state: Arc<AppState>,
+    p: Protocol,
+    endpoint: &'static str,
+    req: Request<Incoming>,
+) -> Response {
+    let received = Instant::now();
+    if req.method() != warp::http::Method::POST {
+        let mut r = into_response(client_error(p, 405, &format!("{endpoint} takes POST")));
+        r.headers_mut().insert(warp::http::header::ALLOW, warp::http::HeaderValue::from_static("POST"));
+        return r;
+    }
+    let (parts, body) = req.into_parts();
+    let limit = state.config.server.body_limit_mb * 1024 * 1024;
+    let body = match read_limited(http_body_util::BodyDataStream::new(body), limit).await {
+        Ok(b) => b,
+        Err(BodyError::TooLarge(limit)) => return too_large(p, limit),
+        Err(BodyError::Broken) => return into_response(client_error(p, 400, "the request body could not be read")),
+    };
+    let query = parts.uri.query().map(str::to_string);
+    let inbound = Inbound { protocol: p, endpoint, query, headers: parts.headers, body, received };
+    into_response(state.proxy.handle(inbound).await)
 }
 
 /// How much of a too-large body is read and dropped before answering 413.
@@ -109,20 +169,6 @@ pub fn routes(state: Arc<AppState>) -> Routes {
             warp::any().map(move || st.clone())
         }
     };
-    let sp = s.clone();
-    let proxied = move |p: Protocol, endpoint: &'static str| {
-        let s = sp.clone();
-        optional_query().and(warp::header::headers_cloned()).and(body_for(p, limit)).and(s()).then(
-            move |query: Option<String>, headers: HeaderMap, body: Bytes, st: Arc<AppState>| async move {
-                let inbound = Inbound { protocol: p, endpoint, query, headers, body, received: Instant::now() };
-                into_response(st.proxy.handle(inbound).await)
-            },
-        )
-    };
-    let messages = warp::post().and(warp::path!("v1" / "messages")).and(proxied(Protocol::Anthropic, "/v1/messages"));
-    let chat = warp::post()
-        .and(warp::path!("v1" / "chat" / "completions").or(warp::path!("chat" / "completions")).unify())
-        .and(proxied(Protocol::Openai, "/v1/chat/completions"));
     let count = warp::post()
         .and(warp::path!("v1" / "messages" / "count_tokens"))
         .and(warp::header::headers_cloned())
@@ -148,23 +194,12 @@ pub fn routes(state: Arc<AppState>) -> Routes {
             warp::reply::json(&st.proxy.models(headers.contains_key("anthropic-version"))).into_response()
         },
     );
-    messages
-        .or(count)
-        .unify()
-        .or(chat)
-        .unify()
+    count
         .or(models)
         .unify()
         .recover(|r: warp::Rejection| async move {
             if let Some(TooLarge(p, limit)) = r.find::<TooLarge>() {
-                return Ok(into_response(client_error(
-                    *p,
-                    413,
-                    &format!(
-                        "the request body is larger than this routex accepts ({} MiB; server.body_limit_mb)",
-                        limit / 1024 / 1024
-                    ),
-                )));
+                return Ok(too_large(*p, *limit));
             }
             Err(r)
         })
