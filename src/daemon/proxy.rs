@@ -2,7 +2,7 @@
 //! (and `/chat/completions`) served from hyper directly ([`handle`]); `POST
 //! /v1/messages/count_tokens` and `GET /v1/models` as warp routes.
 //!
-//! An adapter only: it turns the warp request into an engine `Inbound` and the engine's
+//! An adapter only: it turns the HTTP request into an engine `Inbound` and the engine's
 //! `Outbound` into a response; rejections here (body too large) speak the client's
 //! protocol, not the admin envelope.
 
