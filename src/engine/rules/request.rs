@@ -219,21 +219,13 @@ fn content_has_image(content: &Value) -> bool {
 
 /// Index of the first message with an image part (Anthropic `image`, OpenAI
 /// `image_url`), including images inside `tool_result` content.
+///
 /// Assistant turns never carry images in either protocol and are skipped (in a coding
 /// agent's history they hold most of the parts: text plus one `tool_use` per call).
 pub fn first_image_message(body: &Value) -> Option<usize> {
-    messages(body).iter().position(|m| {
-        let Some(map) = m.as_object() else { return false };
-        let mut content = None;
-        for (k, v) in map {
-            match k.as_str() {
-                "role" if v.as_str() == Some("assistant") => return false,
-                "content" => content = Some(v),
-                _ => {}
-            }
-        }
-        content.is_some_and(content_has_image)
-    })
+    messages(body)
+        .iter()
+        .position(|m| role(m) != Some("assistant") && field(m, "content").is_some_and(content_has_image))
 }
 
 #[cfg(test)]
