@@ -26,6 +26,8 @@ use super::config::LoggingConfig;
 use super::Error;
 use crate::store::{Segment, SegmentKey, Store};
 
+mod codec;
+
 /// Capacity of the queue between the hot path and the writer.
 pub const QUEUE_CAPACITY: usize = 16_384;
 /// Records written in one batch at most.
@@ -147,16 +149,11 @@ pub struct RequestRecord {
 /// Serialise and append records in one batch (one sled batch, one flush; the store packs
 /// them into segments). Used by the writer; tests and imports may call it directly.
 pub fn append(store: &Store, records: &[RequestRecord]) -> Result<(), Error> {
-    let mut buf = Vec::with_capacity(records.len() * 768);
+    let mut buf = Vec::with_capacity(records.len() * 320);
     let mut spans = Vec::with_capacity(records.len());
     for r in records {
         let start = buf.len();
-        // serde_json writes non-finite floats as null, so a record always serialises.
-        if let Err(e) = serde_json::to_writer(&mut buf, r) {
-            log::error!("request log: cannot serialise record {}: {e}", r.id);
-            buf.truncate(start);
-            continue;
-        }
+        codec::encode(r, &mut buf);
         spans.push((r.time_ms, start..buf.len()));
     }
     let entries: Vec<(u64, &[u8])> = spans.iter().map(|(t, span)| (*t, &buf[span.clone()])).collect();
@@ -170,13 +167,22 @@ pub fn count(store: &Store) -> Result<usize, Error> {
 }
 
 fn decode(seg: &Segment, i: usize) -> Option<RequestRecord> {
-    match serde_json::from_slice(seg.bytes(i)) {
-        Ok(r) => Some(r),
-        Err(e) => {
-            log::warn!("request log: skipping unreadable record {i} of segment {:?}: {e}", seg.key());
-            None
-        }
-    }
+    let bytes = seg.bytes(i);
+    let r = if is_json(bytes) {
+        serde_json::from_slice(bytes).map_err(|e| e.to_string())
+    } else {
+        codec::decode(bytes).map_err(|e| e.to_string())
+    };
+    r.map_err(|e| unreadable(seg, i, &e)).ok()
+}
+
+/// Records written before the compact encoding are JSON objects.
+fn is_json(bytes: &[u8]) -> bool {
+    bytes.first() == Some(&b'{')
+}
+
+fn unreadable(seg: &Segment, i: usize, e: &dyn std::fmt::Display) {
+    log::warn!("request log: skipping unreadable record {i} of segment {:?}: {e}", seg.key());
 }
 
 /// A record found by a scan: its arrival time, its place in write order (`rank`, higher is
@@ -636,6 +642,23 @@ struct Peek<'a> {
     success: bool,
 }
 
+impl<'a> Peek<'a> {
+    fn read(bytes: &'a [u8]) -> Result<Peek<'a>, String> {
+        if is_json(bytes) {
+            return serde_json::from_slice(bytes).map_err(|e| e.to_string());
+        }
+        let v = codec::view(bytes).map_err(|e| e.to_string())?;
+        Ok(Peek {
+            channel_id: v.channel_id.map(Cow::Borrowed),
+            channel_name: v.channel_name.map(Cow::Borrowed),
+            model: Cow::Borrowed(v.model),
+            upstream_model: v.upstream_model.map(Cow::Borrowed),
+            status: v.status,
+            success: v.success,
+        })
+    }
+}
+
 struct Filters {
     channel: Option<String>,
     model: Option<String>,
@@ -734,11 +757,11 @@ pub fn query_at(store: &Store, q: &RequestQuery, now_ms: u64) -> Result<Vec<Requ
                 continue;
             }
             if !filters.is_empty() {
-                match serde_json::from_slice::<Peek<'_>>(seg.bytes(i)) {
+                match Peek::read(seg.bytes(i)) {
                     Ok(p) if filters.matches(&p) => {}
                     Ok(_) => continue,
                     Err(e) => {
-                        log::warn!("request log: skipping unreadable record {i} of segment {:?}: {e}", seg.key());
+                        unreadable(&seg, i, &e);
                         continue;
                     }
                 }
@@ -974,6 +997,24 @@ struct Stat<'a> {
     cost_usd: Option<f64>,
 }
 
+impl<'a> Stat<'a> {
+    fn read(bytes: &'a [u8]) -> Result<Stat<'a>, String> {
+        if is_json(bytes) {
+            return serde_json::from_slice(bytes).map_err(|e| e.to_string());
+        }
+        let v = codec::view(bytes).map_err(|e| e.to_string())?;
+        Ok(Stat {
+            channel_id: v.channel_id.map(Cow::Borrowed),
+            channel_name: v.channel_name.map(Cow::Borrowed),
+            success: v.success,
+            latency_ms: v.latency_ms,
+            ttfb_ms: v.ttfb_ms,
+            tokens: v.tokens,
+            cost_usd: v.cost_usd,
+        })
+    }
+}
+
 struct Timeline {
     start: u64,
     width: u64,
@@ -1036,10 +1077,10 @@ pub fn analytics(store: &Store, now_ms: u64) -> Result<Analytics, Error> {
             if t > now_ms || t <= from {
                 continue;
             }
-            let s: Stat<'_> = match serde_json::from_slice(bytes) {
+            let s = match Stat::read(bytes) {
                 Ok(s) => s,
                 Err(e) => {
-                    log::warn!("request log: skipping unreadable record {i} of segment {:?}: {e}", seg.key());
+                    unreadable(&seg, i, &e);
                     continue;
                 }
             };
@@ -1771,6 +1812,40 @@ mod tests {
         // New records go after the migrated ones.
         append(&s, &[rec(9999, now)]).unwrap();
         assert_eq!(ids(&query_at(&s, &q(|q| q.limit = Some(1)), now).unwrap()), ["req_9999"]);
+    }
+
+    #[test]
+    fn json_records_from_before_the_compact_encoding_read_alongside_new_ones() {
+        let s = Store::temporary().unwrap();
+        // What earlier versions appended: JSON in the same segments.
+        let old: Vec<RequestRecord> = (0..3)
+            .map(|i| {
+                let mut r = rec(i, T0 + i * 1000);
+                r.model = "gpt-4o".into();
+                r.upstream_model = None;
+                r.channel_name = Some("backup".into());
+                r.status = 502;
+                r.success = false;
+                r
+            })
+            .collect();
+        let json: Vec<Vec<u8>> = old.iter().map(|r| serde_json::to_vec(r).unwrap()).collect();
+        let entries: Vec<(u64, &[u8])> = old.iter().zip(&json).map(|(r, j)| (r.time_ms, j.as_slice())).collect();
+        s.append_records(&entries).unwrap();
+        let new: Vec<RequestRecord> = (3..6).map(|i| rec(i, T0 + i * 1000)).collect();
+        append(&s, &new).unwrap();
+        let now = T0 + 6000;
+        let all = query_at(&s, &q(|q| q.limit = Some(10)), now).unwrap();
+        assert_eq!(all.iter().rev().cloned().collect::<Vec<_>>(), [old.clone(), new.clone()].concat());
+        let run = |query: RequestQuery| ids(&query_at(&s, &query, now).unwrap()).join(",");
+        assert_eq!(run(q(|q| q.channel = Some("backup".into()))), "req_2,req_1,req_0");
+        assert_eq!(run(q(|q| q.model = Some("claude-*".into()))), "req_5,req_4,req_3");
+        assert_eq!(run(q(|q| q.status = Some("5xx".into()))), "req_2,req_1,req_0");
+        assert_eq!(run(q(|q| q.status = Some("success".into()))), "req_5,req_4,req_3");
+        let a = analytics(&s, now).unwrap();
+        assert_eq!((a.totals.requests, a.totals.successes, a.totals.failures), (6, 3, 3));
+        assert_eq!(a.tokens.input, 60);
+        assert!((a.cost_usd - 1.5).abs() < 1e-9, "{}", a.cost_usd);
     }
 
     #[test]
