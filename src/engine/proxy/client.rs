@@ -123,6 +123,11 @@ impl Response {
         &self.headers
     }
 
+    /// The headers, moved out (an empty map stays behind).
+    pub fn take_headers(&mut self) -> HeaderMap {
+        std::mem::take(&mut self.headers)
+    }
+
     /// The next chunk of the body; None at its end.
     pub async fn chunk(&mut self) -> Result<Option<Bytes>, UpstreamError> {
         std::future::poll_fn(|cx| self.poll_chunk(cx)).await

@@ -271,6 +271,22 @@ fn random_hex(bytes: usize) -> String {
     std::str::from_utf8(&hex[..bytes * 2]).expect("hex digits are ASCII").to_string()
 }
 
+/// The W3C traceparent sent upstream: version 00, our trace, our span, sampled. Built in a
+/// stack buffer (it was one of the request path's `format!` calls).
+fn traceparent(trace_id: &str, span_id: &str) -> Option<HeaderValue> {
+    let mut buf = [0u8; 3 + 32 + 1 + 16 + 3];
+    let len = 3 + trace_id.len() + 1 + span_id.len() + 3;
+    if len > buf.len() {
+        return None;
+    }
+    let mut at = 0;
+    for part in [b"00-".as_slice(), trace_id.as_bytes(), b"-", span_id.as_bytes(), b"-01"] {
+        buf[at..at + part.len()].copy_from_slice(part);
+        at += part.len();
+    }
+    HeaderValue::from_bytes(&buf[..len]).ok()
+}
+
 fn header_str<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
     h.get(name).and_then(|v| v.to_str().ok())
 }
@@ -387,7 +403,12 @@ impl Proxy {
         let request_id = header_str(&inbound.headers, "x-request-id")
             .filter(|v| !v.is_empty() && v.len() <= 128)
             .map(str::to_string)
-            .unwrap_or_else(|| format!("req_{}", random_hex(12)));
+            .unwrap_or_else(|| {
+                let mut id = String::with_capacity(28);
+                id.push_str("req_");
+                id.push_str(&random_hex(12));
+                id
+            });
         let peek: Peek = match serde_json::from_slice(&inbound.body) {
             Ok(p) => p,
             Err(e) => {
@@ -895,16 +916,16 @@ impl Proxy {
             Ok(u) => u,
             Err(e) => return Outcome::Retry { status: None, error: e, wait: None, last: None },
         };
-        let key = ch.api_keys.get(key_idx).map(|k| k.expose());
-        let mut headers = upstream::auth_headers(ch, key, &inbound.headers, trail.protocol);
-        if let Ok(v) = HeaderValue::from_str(&format!("00-{}-{}-01", trail.trace_id, trail.span_id)) {
+        let mut headers = cand.rt.base_headers(ch, key_idx);
+        upstream::add_client_headers(&mut headers, ch, &inbound.headers, trail.protocol);
+        if let Some(v) = traceparent(&trail.trace_id, &trail.span_id) {
             headers.insert(HeaderName::from_static("traceparent"), v);
         }
         let timeout = ch.timeout_s.map(Duration::from_secs).unwrap_or(self.cfg.first_byte_timeout);
         let sent = Instant::now();
         let upstream = self.upstream();
         let req = upstream.post(url, headers, body);
-        let resp = match tokio::time::timeout(timeout, req).await {
+        let mut resp = match tokio::time::timeout(timeout, req).await {
             Err(_) => {
                 return Outcome::Retry {
                     status: None,
@@ -919,7 +940,7 @@ impl Proxy {
             Ok(Ok(r)) => r,
         };
         let status = resp.status().as_u16();
-        let resp_headers = resp.headers().clone();
+        let resp_headers = resp.take_headers();
         if !(200..300).contains(&status) {
             let wait = upstream::retry_after(&resp_headers);
             let body = match tokio::time::timeout(timeout, resp.bytes()).await {
@@ -1285,6 +1306,15 @@ fn parse_traceparent(v: Option<&str>) -> (String, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn traceparent_is_version_trace_span_flags() {
+        let (t, s) = (random_hex(16), random_hex(8));
+        assert_eq!(traceparent(&t, &s).unwrap(), format!("00-{t}-{s}-01").as_str());
+        assert_eq!(parse_traceparent(traceparent(&t, &s).unwrap().to_str().ok()), (t, Some(s)));
+        assert!(traceparent(&"a".repeat(49), "b").is_none(), "ids longer than the W3C ones are left out");
+        assert!(traceparent("a\nb", "c").is_none(), "not a header value");
+    }
 
     #[test]
     fn ids_are_lowercase_hex_of_the_asked_length_and_distinct() {

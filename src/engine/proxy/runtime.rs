@@ -76,6 +76,22 @@ pub struct ChannelRuntime {
     url: Mutex<Option<(String, http::Uri)>>,
     /// `X-Channel-Id` / `X-Channel-Name` values for the name they were made from.
     names: Mutex<Option<(String, ChannelHeaders)>>,
+    /// [`super::upstream::base_headers`] per key, for the channel value they were made from.
+    base: Mutex<Option<BaseHeaders>>,
+}
+
+/// The upstream headers of one version of a channel, one map per key (index), made on
+/// first use. Holding the `Arc` keeps its address from being reused by another version.
+struct BaseHeaders {
+    channel: Arc<crate::engine::Channel>,
+    per_key: Vec<Option<http::HeaderMap>>,
+}
+
+/// Names the channel only: the maps hold its keys.
+impl std::fmt::Debug for BaseHeaders {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BaseHeaders").field("channel", &self.channel.id).field("keys", &self.per_key.len()).finish()
+    }
 }
 
 impl Default for ChannelRuntime {
@@ -99,6 +115,7 @@ impl Default for ChannelRuntime {
             key_rr: AtomicUsize::new(0),
             url: Mutex::new(None),
             names: Mutex::new(None),
+            base: Mutex::new(None),
         }
     }
 }
@@ -171,6 +188,25 @@ impl ChannelRuntime {
             ChannelHeaders { id: http::HeaderValue::from_str(id).ok(), name: http::HeaderValue::from_str(name).ok() };
         *cached = Some((name.to_string(), h.clone()));
         h
+    }
+
+    /// [`super::upstream::base_headers`] of `ch` with its key `key_idx` (no key past the end),
+    /// made once per channel version and key: a request clones the map (reference counts)
+    /// instead of validating and copying the key and the channel's headers again.
+    pub fn base_headers(&self, ch: &Arc<crate::engine::Channel>, key_idx: usize) -> http::HeaderMap {
+        let mut cached = self.base.lock().unwrap_or_else(|e| e.into_inner());
+        let fresh = match cached.as_ref() {
+            Some(b) => !Arc::ptr_eq(&b.channel, ch),
+            None => true,
+        };
+        if fresh {
+            *cached = Some(BaseHeaders { channel: ch.clone(), per_key: vec![None; ch.api_keys.len() + 1] });
+        }
+        let b = cached.as_mut().expect("set above");
+        let slot = key_idx.min(ch.api_keys.len());
+        b.per_key[slot]
+            .get_or_insert_with(|| super::upstream::base_headers(ch, ch.api_keys.get(slot).map(|k| k.expose())))
+            .clone()
     }
 
     /// True when neither the breaker nor a key cooldown can hold the channel back, so
@@ -432,6 +468,34 @@ mod tests {
         let b = r.header_values("ch_1", "renamed");
         assert_eq!(b.name.unwrap(), "renamed");
         assert!(r.header_values("ch_1", "bad\nname").name.is_none(), "not a header value: left out");
+    }
+
+    #[test]
+    fn base_headers_follow_the_key_and_an_edited_channel() {
+        use crate::engine::channel::{validate, ChannelSpec};
+        let make = |keys: &[&str], header: &str| {
+            let spec = ChannelSpec {
+                name: "c".into(),
+                kind: "anthropic".into(),
+                models: vec!["*".into()],
+                api_keys: keys.iter().map(|k| k.to_string()).collect(),
+                headers: [("x-team".to_string(), header.to_string())].into(),
+                ..Default::default()
+            };
+            Arc::new(validate(&spec, "ch_1".into(), String::new(), String::new()).unwrap())
+        };
+        let r = ChannelRuntime::default();
+        let v1 = make(&["k0", "k1"], "one");
+        let h = r.base_headers(&v1, 1);
+        assert_eq!((h["x-api-key"].to_str().unwrap(), h["x-team"].to_str().unwrap()), ("k1", "one"));
+        assert!(h["x-api-key"].is_sensitive());
+        assert_eq!(r.base_headers(&v1, 0)["x-api-key"], "k0");
+        assert!(!r.base_headers(&v1, 7).contains_key("x-api-key"), "no key past the end");
+        // An edited channel is a new value: its keys and headers, never the cached ones.
+        let v2 = make(&["k9"], "two");
+        let h = r.base_headers(&v2, 0);
+        assert_eq!((h["x-api-key"].to_str().unwrap(), h["x-team"].to_str().unwrap()), ("k9", "two"));
+        assert!(!format!("{r:?}").contains("k9"), "Debug leaves the keys out");
     }
 
     #[test]

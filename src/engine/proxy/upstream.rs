@@ -56,8 +56,18 @@ pub fn count_tokens_url(ch: &Channel) -> String {
     format!("{base}/v1/messages/count_tokens")
 }
 
-/// Auth and protocol headers for an upstream request.
+/// The headers of an upstream request: [`base_headers`] then [`add_client_headers`].
 pub fn auth_headers(ch: &Channel, key: Option<&str>, client: &HeaderMap, client_protocol: Protocol) -> HeaderMap {
+    let mut h = base_headers(ch, key);
+    add_client_headers(&mut h, ch, client, client_protocol);
+    h
+}
+
+/// The upstream headers that depend only on the channel and the key: content type, user
+/// agent, the key where the provider wants it, and the channel's own `headers` (which
+/// override any of these). The proxy builds them once per channel and key
+/// (`ChannelRuntime::base_headers`) and clones them per request.
+pub fn base_headers(ch: &Channel, key: Option<&str>) -> HeaderMap {
     let mut h = HeaderMap::with_capacity(8);
     h.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     h.insert(http::header::USER_AGENT, HeaderValue::from_static(concat!("routex/", env!("CARGO_PKG_VERSION"))));
@@ -81,22 +91,32 @@ pub fn auth_headers(ch: &Channel, key: Option<&str>, client: &HeaderMap, client_
             }
         }
     }
-    if ch.protocol == Protocol::Anthropic {
-        let version =
-            client.get("anthropic-version").cloned().unwrap_or_else(|| HeaderValue::from_static("2023-06-01"));
-        h.insert(HeaderName::from_static("anthropic-version"), version);
-        if client_protocol == Protocol::Anthropic {
-            for v in client.get_all("anthropic-beta") {
-                h.append(HeaderName::from_static("anthropic-beta"), v.clone());
-            }
-        }
-    }
     for (k, v) in &ch.headers {
         if let (Ok(k), Ok(v)) = (HeaderName::from_bytes(k.as_bytes()), HeaderValue::from_str(v)) {
             h.insert(k, v);
         }
     }
     h
+}
+
+/// What the client's request adds for an anthropic channel: its `anthropic-version`
+/// (default 2023-06-01) and, from an Anthropic client, its `anthropic-beta` values —
+/// each unless the channel's own `headers` set it already.
+pub fn add_client_headers(h: &mut HeaderMap, ch: &Channel, client: &HeaderMap, client_protocol: Protocol) {
+    if ch.protocol != Protocol::Anthropic {
+        return;
+    }
+    let version = HeaderName::from_static("anthropic-version");
+    if !h.contains_key(&version) {
+        let v = client.get(&version).cloned().unwrap_or_else(|| HeaderValue::from_static("2023-06-01"));
+        h.insert(version, v);
+    }
+    let beta = HeaderName::from_static("anthropic-beta");
+    if client_protocol == Protocol::Anthropic && !h.contains_key(&beta) {
+        for v in client.get_all(&beta) {
+            h.append(beta.clone(), v.clone());
+        }
+    }
 }
 
 /// Upstream response headers that clients use and that pass through.
@@ -239,6 +259,34 @@ mod tests {
         assert_eq!(z["api-key"], "k3");
         let g = auth_headers(&ch("gemini", None), Some("k4"), &client, Protocol::Openai);
         assert_eq!(g["x-goog-api-key"], "k4");
+    }
+
+    #[test]
+    fn client_headers_pass_unless_the_channel_sets_them() {
+        let mut client = HeaderMap::new();
+        client.insert("anthropic-version", HeaderValue::from_static("2024-01-01"));
+        client.append("anthropic-beta", HeaderValue::from_static("a"));
+        client.append("anthropic-beta", HeaderValue::from_static("b"));
+        fn betas(h: &HeaderMap) -> Vec<&str> {
+            h.get_all("anthropic-beta").iter().map(|v| v.to_str().unwrap()).collect()
+        }
+        let a = auth_headers(&ch("anthropic", None), None, &client, Protocol::Anthropic);
+        assert_eq!((a["anthropic-version"].to_str().unwrap(), betas(&a)), ("2024-01-01", vec!["a", "b"]));
+        // An OpenAI client's request carries no Anthropic betas upstream.
+        let o = auth_headers(&ch("anthropic", None), None, &client, Protocol::Openai);
+        assert!(betas(&o).is_empty());
+        // The channel's own headers win over the client's, and over the key.
+        let mut own = ch("anthropic", None);
+        own.headers = [("Anthropic-Version", "2099-01-01"), ("anthropic-beta", "mine"), ("x-api-key", "fixed")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let c = auth_headers(&own, Some("k1"), &client, Protocol::Anthropic);
+        assert_eq!(c["anthropic-version"], "2099-01-01");
+        assert_eq!((betas(&c), &c["x-api-key"]), (vec!["mine"], &HeaderValue::from_static("fixed")));
+        // An openai channel gets neither.
+        let n = auth_headers(&ch("openai", None), None, &client, Protocol::Anthropic);
+        assert!(!n.contains_key("anthropic-version") && !n.contains_key("anthropic-beta"));
     }
 
     #[test]

@@ -1,0 +1,108 @@
+//! The floor under routex's proxy: the least a reverse proxy built on routex's own HTTP
+//! stack can do. It serves HTTP/1.1 with hyper-util's server, reads the whole request body,
+//! forwards it with the client headers to one upstream through hyper-util's pooled client
+//! (one pool per event loop, as routex keeps), and streams the response back. No routing,
+//! no parsing, no records, no timeouts. `bench/load.sh` measures it next to nginx and routex
+//! so the report separates what routex adds from what the HTTP stack costs.
+//!
+//! ```text
+//! cargo run --release --example hyper_floor -- PORT UPSTREAM_BASE [LOOPS]
+//! ```
+//!
+//! Binds 127.0.0.1:PORT; UPSTREAM_BASE like `http://127.0.0.1:8080`; LOOPS event loops
+//! (default: one per core), each a current-thread runtime accepting on the same socket.
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper_util::client::legacy::{connect::HttpConnector, Client};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use std::cell::OnceCell;
+use std::convert::Infallible;
+
+type Upstream = Client<HttpConnector, Full<Bytes>>;
+
+thread_local! {
+    static CLIENT: OnceCell<Upstream> = const { OnceCell::new() };
+}
+
+fn client() -> Upstream {
+    CLIENT.with(|c| {
+        c.get_or_init(|| {
+            let mut http = HttpConnector::new();
+            http.set_nodelay(true);
+            Client::builder(TokioExecutor::new())
+                .pool_max_idle_per_host(256)
+                .pool_timer(TokioTimer::new())
+                .timer(TokioTimer::new())
+                .build(http)
+        })
+        .clone()
+    })
+}
+
+async fn forward(
+    base: &'static str,
+    req: hyper::Request<Incoming>,
+) -> Result<hyper::Response<Incoming>, Box<dyn std::error::Error + Send + Sync>> {
+    let (parts, body) = req.into_parts();
+    let body = body.collect().await?.to_bytes();
+    let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    let mut up = hyper::Request::post(format!("{base}{path}")).body(Full::new(body))?;
+    *up.headers_mut() = parts.headers;
+    up.headers_mut().remove(hyper::header::HOST);
+    Ok(client().request(up).await?)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (Some(port), Some(base)) = (args.get(1).and_then(|p| p.parse::<u16>().ok()), args.get(2)) else {
+        eprintln!("usage: hyper_floor PORT UPSTREAM_BASE [LOOPS]");
+        std::process::exit(2);
+    };
+    let base: &'static str = Box::leak(base.trim_end_matches('/').to_string().into_boxed_str());
+    let loops = args
+        .get(3)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).expect("bind");
+    listener.set_nonblocking(true).expect("nonblocking");
+    let threads: Vec<_> = (0..loops)
+        .map(|_| {
+            let l = listener.try_clone().expect("clone listener");
+            std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                rt.block_on(async move {
+                    let l = tokio::net::TcpListener::from_std(l).expect("listener");
+                    loop {
+                        let Ok((io, _)) = l.accept().await else { continue };
+                        let _ = io.set_nodelay(true);
+                        let svc = hyper::service::service_fn(move |req| async move {
+                            Ok::<_, Infallible>(match forward(base, req).await {
+                                Ok(r) => r.map(|b| b.boxed()),
+                                Err(e) => {
+                                    let mut r = hyper::Response::new(
+                                        Full::new(Bytes::from(e.to_string())).map_err(|never| match never {}).boxed(),
+                                    );
+                                    *r.status_mut() = hyper::StatusCode::BAD_GATEWAY;
+                                    r
+                                }
+                            })
+                        });
+                        tokio::spawn(async move {
+                            let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
+                                .serve_connection(TokioIo::new(io), svc)
+                                .await;
+                        });
+                    }
+                })
+            })
+        })
+        .collect();
+    for t in threads {
+        let _ = t.join();
+    }
+}
