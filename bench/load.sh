@@ -22,6 +22,8 @@ fi
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 ROUTEX_BIN=${ROUTEX_BIN:-$ROOT/target/release/routex}
+# examples/hyper_floor.rs: a bare proxy on routex's HTTP stack (built here if missing).
+FLOOR_BIN=${FLOOR_BIN:-$ROOT/target/release/examples/hyper_floor}
 BENCH_SECONDS=${BENCH_SECONDS:-10}
 BENCH_THREADS=${BENCH_THREADS:-2}
 BENCH_ROUNDS=${BENCH_ROUNDS:-5}
@@ -60,6 +62,7 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 TMP=$(mktemp -d /tmp/routex-bench.XXXXXX)
 chmod 755 "$TMP"
 NGINX_PID=""
+FLOOR_PID=""
 SAMPLER_PID=""
 declare -A RX_PID=()   # routex variant -> pid
 RX_VARIANTS="routex routex-nolog"
@@ -76,6 +79,7 @@ cleanup() {
     set +e
     kill_wait "$SAMPLER_PID" TERM 10
     for v in "${!RX_PID[@]}"; do kill_wait "${RX_PID[$v]}" TERM 50; done
+    kill_wait "$FLOOR_PID" TERM 20
     if [ -n "$NGINX_PID" ]; then
         local workers
         workers=$(pgrep -P "$NGINX_PID" 2>/dev/null)
@@ -106,6 +110,7 @@ free_port() {
 }
 free_port; MOCK_PORT=$PORT
 free_port; PROXY_PORT=$PORT
+free_port; FLOOR_PORT=$PORT
 declare -A RX_PORT=()
 for v in $RX_VARIANTS; do free_port; RX_PORT[$v]=$PORT; done
 # ---------------------------------------------------------------- canned responses
@@ -258,6 +263,28 @@ for base in "http://127.0.0.1:$MOCK_PORT" "http://127.0.0.1:$PROXY_PORT"; do
     check "$base/stream/v1/messages" "" text/event-stream 'event: message_stop'
 done
 log "nginx mock and proxy answer correctly"
+
+# ---------------------------------------------------------------- hyper floor
+# The same HTTP stack as routex with nothing else: what any proxy built on it pays.
+FLOOR_NOTE=""
+if [ ! -x "$FLOOR_BIN" ] && command -v cargo >/dev/null 2>&1; then
+    log "building examples/hyper_floor"
+    (cd "$ROOT" && cargo build -q --release --example hyper_floor) || true
+fi
+if [ -x "$FLOOR_BIN" ]; then
+    "$FLOOR_BIN" "$FLOOR_PORT" "http://127.0.0.1:$MOCK_PORT" >"$TMP/logs/hyper-floor.log" 2>&1 &
+    FLOOR_PID=$!
+    for _ in $(seq 1 50); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$FLOOR_PORT") 2>/dev/null && break
+        sleep 0.1
+    done
+    check "http://127.0.0.1:$FLOOR_PORT/v1/messages" "" application/json '"stop_reason":"end_turn"'
+    check "http://127.0.0.1:$FLOOR_PORT/stream/v1/messages" "" text/event-stream 'event: message_stop'
+    log "hyper floor answers correctly"
+else
+    FLOOR_NOTE="unavailable: $FLOOR_BIN not built (cargo build --release --example hyper_floor)"
+    log "hyper floor $FLOOR_NOTE"
+fi
 
 # ---------------------------------------------------------------- wrk scripts
 write_lua() { # file stream(true/false)
@@ -433,6 +460,7 @@ for mode in $BENCH_MODES; do
             fi
             run_wrk "$mode" "$conc" mock "http://127.0.0.1:$MOCK_PORT$path" "$round"
             run_wrk "$mode" "$conc" nginx "http://127.0.0.1:$PROXY_PORT$path" "$round"
+            [ -n "$FLOOR_PID" ] && run_wrk "$mode" "$conc" hyper-floor "http://127.0.0.1:$FLOOR_PORT$path" "$round"
             for v in $order; do
                 if [ -n "${RX_PID[$v]}" ]; then
                     run_wrk "$mode" "$conc" "$v" "http://127.0.0.1:${RX_PORT[$v]}/v1/messages" "$round"
@@ -470,7 +498,9 @@ verdict() { # value op limit -> met / NOT met
 mib() { awk -v k="$1" 'BEGIN { if (k == "") print "n/a"; else printf "%.1f", k / 1024 }'; }
 
 REPORT="$TMP/report.md"
-ALL_TARGETS="mock nginx $RX_VARIANTS"
+ALL_TARGETS="mock nginx hyper-floor $RX_VARIANTS"
+RX_NOTE["nonstream hyper-floor"]=$FLOOR_NOTE
+RX_NOTE["stream hyper-floor"]=$FLOOR_NOTE
 {
     echo "# Routex load benchmark"
     echo
@@ -482,7 +512,10 @@ ALL_TARGETS="mock nginx $RX_VARIANTS"
     echo
     echo "Targets: **mock** = nginx canned Anthropic response, direct; **nginx** = nginx \`proxy_pass\` (HTTP/1.1 upstream keepalive) to the mock;" \
         "**routex** = \`routex serve\` with the default config and one anthropic channel to the mock (request log on);" \
-        "**routex-nolog** = the same with \`logging: { requests: false }\`. wrk, nginx and routex share the machine."
+        "**routex-nolog** = the same with \`logging: { requests: false }\`;" \
+        "**hyper-floor** = \`examples/hyper_floor.rs\`, a bare proxy on routex's HTTP stack (hyper-util server and pooled client," \
+        "one pool per event loop) with no routing, parsing or records: what any proxy built on that stack pays." \
+        "wrk, nginx and routex share the machine."
     echo
     echo "## Medians"
     echo
@@ -526,6 +559,19 @@ ALL_TARGETS="mock nginx $RX_VARIANTS"
                 [ "$v" = routex ] && lo="$onoff $(verdict "$onoff" '>=' 0.95)"
                 echo "| $mode | $conc | $v | $r $(verdict "$r" '>=' 0.90) | $p $(verdict "$p" '<=' 1.20) | $lo |"
             done
+        done
+    done
+    echo
+    echo "## What routex adds over its HTTP stack"
+    echo
+    echo "| mode | conns | hyper-floor ÷ nginx req/s | routex ÷ hyper-floor req/s | routex-nolog ÷ hyper-floor req/s | hyper-floor ÷ nginx p99 |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    for mode in $BENCH_MODES; do
+        for conc in $BENCH_CONNS; do
+            f_rps=$(col "$mode" "$conc" hyper-floor 5)
+            echo "| $mode | $conc | $(ratio "$f_rps" "$(col "$mode" "$conc" nginx 5)") |" \
+                "$(ratio "$(col "$mode" "$conc" routex 5)" "$f_rps") | $(ratio "$(col "$mode" "$conc" routex-nolog 5)" "$f_rps") |" \
+                "$(ratio "$(col "$mode" "$conc" hyper-floor 7)" "$(col "$mode" "$conc" nginx 7)") |"
         done
     done
     echo
