@@ -104,7 +104,11 @@ impl SseParser {
             None => (line, &b""[..]),
         };
         match field {
-            b"event" => self.event = Some(String::from_utf8_lossy(value).into_owned()),
+            b"event" => {
+                let mut name = String::with_capacity(value.len());
+                push_lossy(&mut name, value);
+                self.event = Some(name);
+            }
             b"data" => {
                 let keep = match (self.keep_data, self.event.as_deref()) {
                     (Some(keep), Some(name)) => keep(name),
@@ -114,7 +118,7 @@ impl SseParser {
                     if self.has_data {
                         self.data.push('\n');
                     }
-                    self.data.push_str(&String::from_utf8_lossy(value));
+                    push_lossy(&mut self.data, value);
                 }
                 self.has_data = true;
             }
@@ -128,6 +132,18 @@ impl SseParser {
             self.has_data = false;
             out.push(SseEvent { event, data: std::mem::take(&mut self.data) });
         }
+    }
+}
+
+/// Append `bytes` as text, invalid UTF-8 replaced by U+FFFD. Valid text (nearly always)
+/// is checked once with `simdutf8`, which validates long lines (a converted stream keeps
+/// every `data:` line) with SIMD and short ones with std; `String::from_utf8_lossy` walks
+/// byte by byte (callgrind: ~4.4k instructions per relayed stream of the bench, the most
+/// of any one function in the relay).
+fn push_lossy(out: &mut String, bytes: &[u8]) {
+    match simdutf8::basic::from_utf8(bytes) {
+        Ok(s) => out.push_str(s),
+        Err(_) => out.push_str(&String::from_utf8_lossy(bytes)),
     }
 }
 
@@ -201,6 +217,14 @@ mod tests {
                 SseEvent { event: None, data: "unnamed".into() },
             ]
         );
+    }
+
+    #[test]
+    fn invalid_utf8_becomes_replacement_characters() {
+        let mut p = SseParser::default();
+        let mut out = Vec::new();
+        p.feed(b"event: a\xffb\ndata: x\xc3y \xe6\xbc\xa2\n\n", &mut out);
+        assert_eq!(out, [SseEvent { event: Some("a\u{fffd}b".into()), data: "x\u{fffd}y \u{6f22}".into() }]);
     }
 
     #[test]

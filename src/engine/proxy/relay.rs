@@ -17,7 +17,7 @@ use super::balancer::Candidate;
 use super::records::Attempt;
 use super::{copy_passthrough, Inbound, OutBody, Outbound, Outcome, Proxy, Trail};
 use crate::engine::transform::{is_end_marker, Pipeline};
-use crate::protocol::convert::response::UsagePeek;
+use crate::protocol::convert::response::{last_key_value, UsagePeek};
 use crate::protocol::sse::{SseEvent, SseParser};
 use crate::protocol::{self, Protocol, StreamConverter, Usage};
 
@@ -90,15 +90,23 @@ impl Scan {
         };
         match self.protocol {
             Protocol::Anthropic => match ev.event.as_deref() {
+                // Usage closes both events (`message.usage`, then `usage`): parse just that
+                // object when it is where Anthropic puts it, else the whole event.
                 Some("message_start") => {
-                    if let Ok(v) = serde_json::from_str::<AnthropicStart>(&ev.data) {
-                        if let Some(u) = v.message.usage {
-                            self.usage = u.usage(Protocol::Anthropic);
-                        }
+                    let usage = match last_key_value::<Option<UsagePeek>>(ev.data.as_bytes(), b"\"usage\"", 2) {
+                        Some(u) => u,
+                        None => serde_json::from_str::<AnthropicStart>(&ev.data).ok().and_then(|v| v.message.usage),
+                    };
+                    if let Some(u) = usage {
+                        self.usage = u.usage(Protocol::Anthropic);
                     }
                 }
                 Some("message_delta") => {
-                    if let Ok(AnthropicDelta { usage: Some(u) }) = serde_json::from_str::<AnthropicDelta>(&ev.data) {
+                    let usage = match last_key_value::<Option<DeltaUsage>>(ev.data.as_bytes(), b"\"usage\"", 1) {
+                        Some(u) => u,
+                        None => serde_json::from_str::<AnthropicDelta>(&ev.data).ok().and_then(|d| d.usage),
+                    };
+                    if let Some(u) = usage {
                         if let Some(o) = u.output_tokens {
                             self.usage.output = o;
                         }
@@ -666,5 +674,34 @@ impl Drop for Relay {
     fn drop(&mut self) {
         // Still open: the server dropped the body before its end, so the client is gone.
         self.close(true);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan(stream: &str) -> Scan {
+        let mut s = Scan::anthropic_passthrough();
+        s.feed(stream.as_bytes(), |_| {});
+        s
+    }
+
+    #[test]
+    fn anthropic_stream_usage_where_anthropic_puts_it_and_anywhere_else() {
+        let canonical = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"content\":[],\
+            \"usage\":{\"input_tokens\":12,\"output_tokens\":1,\"cache_read_input_tokens\":3,\"cache_creation_input_tokens\":2}}}\n\n\
+            event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"\\\"usage\\\":{}\"}}\n\n\
+            event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":7}}\n\n\
+            event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+        let s = scan(canonical);
+        assert_eq!((s.usage.input, s.usage.output, s.usage.cache_read, s.usage.cache_write), (12, 7, 3, 2));
+        assert!(s.terminal);
+        // Usage first, other keys after it, and a decoy in the content: the whole events are parsed.
+        let reordered = "event: message_start\ndata: {\"message\":{\"usage\":{\"input_tokens\":40,\"output_tokens\":1},\
+            \"content\":[{\"type\":\"tool_use\",\"input\":{\"usage\":{\"input_tokens\":999}}}]},\"type\":\"message_start\"}\n\n\
+            event: message_delta\ndata: {\"usage\":{\"output_tokens\":9},\"type\":\"message_delta\"}\n\n";
+        let s = scan(reordered);
+        assert_eq!((s.usage.input, s.usage.output), (40, 9));
     }
 }

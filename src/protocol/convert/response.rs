@@ -61,6 +61,17 @@ fn usage_at_end(p: Protocol, body: &[u8]) -> Option<Usage> {
         Protocol::Anthropic | Protocol::Openai => b"\"usage\"",
         Protocol::Gemini => b"\"usageMetadata\"",
     };
+    let peek: Option<UsagePeek> = last_key_value(body, key, 1)?;
+    Some(peek.map(|u| u.usage(p)).unwrap_or_default())
+}
+
+/// The value of the key `key` (quotes included) of a JSON document, parsed alone, when it
+/// is the document's last key at nesting `depth` (1 = top level): found from the end, and
+/// taken only when it follows `{` or `,` and nothing but `depth` closing braces comes
+/// after its value. Anything else (the key absent, nested elsewhere, a value of the wrong
+/// shape) is None, and the caller parses the whole document. The relay reads stream usage
+/// this way (`"usage"` closes both `message_start`, at depth 2, and `message_delta`).
+pub(crate) fn last_key_value<'a, T: serde::Deserialize<'a>>(body: &'a [u8], key: &[u8], depth: usize) -> Option<T> {
     let at = memchr::memmem::rfind(body, key)?;
     if !matches!(body[..at].iter().rev().find(|b| !b.is_ascii_whitespace()), Some(b',' | b'{')) {
         return None;
@@ -71,10 +82,11 @@ fn usage_at_end(p: Protocol, body: &[u8]) -> Option<Usage> {
         return None;
     }
     let value = &rest[colon + 1..];
-    let mut values = serde_json::Deserializer::from_slice(value).into_iter::<Option<UsagePeek>>();
-    let peek = values.next()?.ok()?;
-    let tail = value[values.byte_offset()..].trim_ascii();
-    (tail == b"}").then(|| peek.map(|u| u.usage(p)).unwrap_or_default())
+    let mut values = serde_json::Deserializer::from_slice(value).into_iter::<T>();
+    let parsed = values.next()?.ok()?;
+    let mut tail = value[values.byte_offset()..].iter().filter(|b| !b.is_ascii_whitespace());
+    let closers = tail.by_ref().take(depth).filter(|&&b| b == b'}').count();
+    (closers == depth && tail.next().is_none()).then_some(parsed)
 }
 
 /// The usage object of any of the three protocols, flat: the proxy reads usage from every
@@ -706,6 +718,26 @@ mod tests {
         let in_text = br#"{"content":[{"type":"text","text":"say "usage": {}"}]}"#;
         assert_eq!(usage_from_bytes(Protocol::Anthropic, in_text), Usage::default());
         assert_eq!(usage_at_end(Protocol::Openai, br#"{"usage" : null }"#), Some(Usage::default()));
+    }
+
+    #[test]
+    fn last_key_value_takes_only_the_key_closing_the_document_at_its_depth() {
+        let start = br#"{"type":"message_start","message":{"id":"m","content":[],"usage":{"input_tokens":7}}}"#;
+        let v: serde_json::Value = last_key_value(start, b"\"usage\"", 2).unwrap();
+        assert_eq!(v, json!({"input_tokens": 7}));
+        assert_eq!(last_key_value::<serde_json::Value>(start, b"\"usage\"", 1), None, "depth 2, not 1");
+        assert_eq!(last_key_value::<serde_json::Value>(start, b"\"usage\"", 3), None, "depth 2, not 3");
+        // Inside an array (content) or followed by another key: not taken.
+        let in_content = br#"{"message":{"content":[{"input":{"usage":{"input_tokens":9}}}]}}"#;
+        assert_eq!(last_key_value::<serde_json::Value>(in_content, b"\"usage\"", 2), None);
+        let not_last = br#"{"message":{"usage":{"input_tokens":9},"id":"m"}}"#;
+        assert_eq!(last_key_value::<serde_json::Value>(not_last, b"\"usage\"", 2), None);
+        // Whitespace anywhere around is fine; a value of another shape is None.
+        let spaced = b"{ \"usage\" :\n {\"a\":1} \n}\n";
+        assert_eq!(last_key_value::<serde_json::Value>(spaced, b"\"usage\"", 1), Some(json!({"a": 1})));
+        assert_eq!(last_key_value::<u64>(spaced, b"\"usage\"", 1), None);
+        // Truncated documents are None.
+        assert_eq!(last_key_value::<serde_json::Value>(br#"{"usage":{"a":1}"#, b"\"usage\"", 1), None);
     }
 
     #[test]
