@@ -7,7 +7,8 @@
 //! ```
 //!
 //! Defaults: 100 000 records in batches of 500, records shaped like the proxy's (no
-//! bodies, ~700 bytes of JSON), in a fresh store under the system temp directory.
+//! bodies, ~700 bytes as JSON, about a third of that in the stored encoding), in a fresh
+//! store under the system temp directory.
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -103,7 +104,7 @@ fn main() {
     let a_time = started.elapsed();
     assert_eq!(newest.len() as u64, 1000.min(n));
     let blobs = std::fs::read_dir(dir.join("routex.db").join("blobs")).map(|d| d.count()).unwrap_or(0);
-    println!("records            {n} in batches of {batch} (~{json_len} B of JSON each)");
+    println!("records            {n} in batches of {batch} (~{json_len} B each as JSON)");
     println!(
         "append             {:.2} µs/record ({:.0} ms total)",
         write.as_secs_f64() * 1e6 / n as f64,

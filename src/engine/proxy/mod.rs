@@ -44,6 +44,10 @@ pub(crate) mod names {
     pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
     pub const X_TRACE_ID: HeaderName = HeaderName::from_static("x-trace-id");
     pub const X_SPAN_ID: HeaderName = HeaderName::from_static("x-span-id");
+    // Read from every request: a lookup by HeaderName skips parsing the name each time.
+    pub const X_API_KEY: HeaderName = HeaderName::from_static("x-api-key");
+    pub const TRACEPARENT: HeaderName = HeaderName::from_static("traceparent");
+    pub const X_CLAUDE_CODE_SESSION_ID: HeaderName = HeaderName::from_static("x-claude-code-session-id");
 }
 
 /// Settings of the request path, from the config file.
@@ -211,6 +215,8 @@ pub struct Proxy {
     /// Upstream model → price, remembered: the price table's glob matching ran on every
     /// record (~3 % of a request's instructions).
     prices: std::sync::RwLock<std::collections::HashMap<String, Option<records::Price>>>,
+    /// `cfg.session_header` parsed once (None: not a valid header name, never sent).
+    session_header: Option<HeaderName>,
 }
 
 #[derive(Deserialize)]
@@ -287,7 +293,7 @@ fn traceparent(trace_id: &str, span_id: &str) -> Option<HeaderValue> {
     HeaderValue::from_bytes(&buf[..len]).ok()
 }
 
-fn header_str<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
+fn header_str<'a>(h: &'a HeaderMap, name: impl http::header::AsHeaderName) -> Option<&'a str> {
     h.get(name).and_then(|v| v.to_str().ok())
 }
 
@@ -330,7 +336,9 @@ impl Proxy {
             rts: Vec::new(),
             serving: Default::default(),
         });
+        let session_header = HeaderName::from_bytes(cfg.session_header.as_bytes()).ok();
         Proxy {
+            session_header,
             engine,
             rt_cache,
             cfg,
@@ -382,8 +390,8 @@ impl Proxy {
         if self.cfg.client_keys.is_empty() {
             return true;
         }
-        let given = header_str(headers, "x-api-key")
-            .or_else(|| header_str(headers, "authorization").and_then(|v| v.strip_prefix("Bearer ")))
+        let given = header_str(headers, names::X_API_KEY)
+            .or_else(|| header_str(headers, http::header::AUTHORIZATION).and_then(|v| v.strip_prefix("Bearer ")))
             .unwrap_or("")
             .trim();
         self.cfg.client_keys.iter().any(|k| same(k.expose().as_bytes(), given.as_bytes()))
@@ -399,8 +407,8 @@ impl Proxy {
                 "invalid or missing API key for this routex (send it as x-api-key or Authorization: Bearer)",
             );
         }
-        let (trace_id, _parent_span) = parse_traceparent(header_str(&inbound.headers, "traceparent"));
-        let request_id = header_str(&inbound.headers, "x-request-id")
+        let (trace_id, _parent_span) = parse_traceparent(header_str(&inbound.headers, names::TRACEPARENT));
+        let request_id = header_str(&inbound.headers, names::X_REQUEST_ID)
             .filter(|v| !v.is_empty() && v.len() <= 128)
             .map(str::to_string)
             .unwrap_or_else(|| {
@@ -422,8 +430,8 @@ impl Proxy {
         };
         let stream = peek.stream.unwrap_or(false);
         let session = balancer::session_id(
-            header_str(&inbound.headers, &self.cfg.session_header),
-            header_str(&inbound.headers, "x-claude-code-session-id"),
+            self.session_header.as_ref().and_then(|n| header_str(&inbound.headers, n)),
+            header_str(&inbound.headers, names::X_CLAUDE_CODE_SESSION_ID),
             peek.metadata.as_ref().and_then(|m| m.user_id.as_deref()),
         );
         let trail = Trail {
