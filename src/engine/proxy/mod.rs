@@ -293,7 +293,7 @@ fn traceparent(trace_id: &str, span_id: &str) -> Option<HeaderValue> {
     HeaderValue::from_bytes(&buf[..len]).ok()
 }
 
-fn header_str<'a>(h: &'a HeaderMap, name: impl http::header::AsHeaderName) -> Option<&'a str> {
+fn header_str(h: &HeaderMap, name: impl http::header::AsHeaderName) -> Option<&str> {
     h.get(name).and_then(|v| v.to_str().ok())
 }
 
