@@ -644,11 +644,7 @@ struct Peek<'a> {
 
 impl<'a> Peek<'a> {
     fn read(bytes: &'a [u8]) -> Result<Peek<'a>, String> {
-        if is_json(bytes) {
-            return serde_json::from_slice(bytes).map_err(|e| e.to_string());
-        }
-        let v = codec::view(bytes).map_err(|e| e.to_string())?;
-        Ok(Peek {
+        read_part(bytes, |v| Peek {
             channel_id: v.channel_id.map(Cow::Borrowed),
             channel_name: v.channel_name.map(Cow::Borrowed),
             model: Cow::Borrowed(v.model),
@@ -657,6 +653,18 @@ impl<'a> Peek<'a> {
             success: v.success,
         })
     }
+}
+
+/// A part of a stored record: through serde from a JSON record of an earlier version,
+/// else made by `from_view` from the compact encoding's fixed fields.
+fn read_part<'a, T: Deserialize<'a>>(
+    bytes: &'a [u8],
+    from_view: impl FnOnce(codec::View<'a>) -> T,
+) -> Result<T, String> {
+    if is_json(bytes) {
+        return serde_json::from_slice(bytes).map_err(|e| e.to_string());
+    }
+    codec::view(bytes).map(from_view).map_err(|e| e.to_string())
 }
 
 struct Filters {
@@ -999,11 +1007,7 @@ struct Stat<'a> {
 
 impl<'a> Stat<'a> {
     fn read(bytes: &'a [u8]) -> Result<Stat<'a>, String> {
-        if is_json(bytes) {
-            return serde_json::from_slice(bytes).map_err(|e| e.to_string());
-        }
-        let v = codec::view(bytes).map_err(|e| e.to_string())?;
-        Ok(Stat {
+        read_part(bytes, |v| Stat {
             channel_id: v.channel_id.map(Cow::Borrowed),
             channel_name: v.channel_name.map(Cow::Borrowed),
             success: v.success,
