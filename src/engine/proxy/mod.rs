@@ -927,7 +927,7 @@ impl Proxy {
         let mut headers = cand.rt.base_headers(ch, key_idx);
         upstream::add_client_headers(&mut headers, ch, &inbound.headers, trail.protocol);
         if let Some(v) = traceparent(&trail.trace_id, &trail.span_id) {
-            headers.insert(HeaderName::from_static("traceparent"), v);
+            headers.insert(names::TRACEPARENT, v);
         }
         let timeout = ch.timeout_s.map(Duration::from_secs).unwrap_or(self.cfg.first_byte_timeout);
         let sent = Instant::now();

@@ -56,17 +56,11 @@ pub fn count_tokens_url(ch: &Channel) -> String {
     format!("{base}/v1/messages/count_tokens")
 }
 
-/// The headers of an upstream request: [`base_headers`] then [`add_client_headers`].
-pub fn auth_headers(ch: &Channel, key: Option<&str>, client: &HeaderMap, client_protocol: Protocol) -> HeaderMap {
-    let mut h = base_headers(ch, key);
-    add_client_headers(&mut h, ch, client, client_protocol);
-    h
-}
-
 /// The upstream headers that depend only on the channel and the key: content type, user
 /// agent, the key where the provider wants it, and the channel's own `headers` (which
 /// override any of these). The proxy builds them once per channel and key
-/// (`ChannelRuntime::base_headers`) and clones them per request.
+/// (`ChannelRuntime::base_headers`), clones them per request and adds
+/// [`add_client_headers`].
 pub fn base_headers(ch: &Channel, key: Option<&str>) -> HeaderMap {
     let mut h = HeaderMap::with_capacity(8);
     h.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -245,6 +239,13 @@ mod tests {
             "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"
         );
         assert_eq!(count_tokens_url(&ch("anthropic", None)), "https://api.anthropic.com/v1/messages/count_tokens");
+    }
+
+    /// The headers of an upstream request, as the proxy builds them.
+    fn auth_headers(ch: &Channel, key: Option<&str>, client: &HeaderMap, client_protocol: Protocol) -> HeaderMap {
+        let mut h = base_headers(ch, key);
+        add_client_headers(&mut h, ch, client, client_protocol);
+        h
     }
 
     #[test]
