@@ -17,7 +17,7 @@ use super::balancer::Candidate;
 use super::records::Attempt;
 use super::{copy_passthrough, Inbound, OutBody, Outbound, Outcome, Proxy, Trail};
 use crate::engine::transform::{is_end_marker, Pipeline};
-use crate::protocol::convert::response::{last_key_with, UsagePeek};
+use crate::protocol::convert::response::{last_key_value, UsagePeek};
 use crate::protocol::sse::{SseEvent, SseParser};
 use crate::protocol::{self, Protocol, StreamConverter, Usage};
 
@@ -93,29 +93,30 @@ impl Scan {
                 // Usage closes both events (`message.usage`, then `usage`): parse just that
                 // object when it is where Anthropic puts it, else the whole event.
                 Some("message_start") => {
-                    let usage = last_key_with(ev.data.as_bytes(), b"\"usage\"", 2, UsagePeek::scan).or_else(|| {
-                        serde_json::from_str::<AnthropicStart>(&ev.data).ok().and_then(|v| v.message.usage)
-                    });
+                    let usage = match last_key_value::<Option<UsagePeek>>(ev.data.as_bytes(), b"\"usage\"", 2) {
+                        Some(u) => u,
+                        None => serde_json::from_str::<AnthropicStart>(&ev.data).ok().and_then(|v| v.message.usage),
+                    };
                     if let Some(u) = usage {
                         self.usage = u.usage(Protocol::Anthropic);
                     }
                 }
                 Some("message_delta") => {
-                    let usage = last_key_with(ev.data.as_bytes(), b"\"usage\"", 1, UsagePeek::scan)
-                        .or_else(|| serde_json::from_str::<AnthropicDelta>(&ev.data).ok().and_then(|d| d.usage));
+                    let usage = match last_key_value::<Option<DeltaUsage>>(ev.data.as_bytes(), b"\"usage\"", 1) {
+                        Some(u) => u,
+                        None => serde_json::from_str::<AnthropicDelta>(&ev.data).ok().and_then(|d| d.usage),
+                    };
                     if let Some(u) = usage {
-                        // Only what the delta carries: output always, the rest when non-zero.
-                        let [input, output, cache_read, cache_write] = u.anthropic_counters();
-                        if let Some(o) = output {
+                        if let Some(o) = u.output_tokens {
                             self.usage.output = o;
                         }
-                        if let Some(i) = input.filter(|i| *i > 0) {
+                        if let Some(i) = u.input_tokens.filter(|i| *i > 0) {
                             self.usage.input = i;
                         }
-                        if let Some(c) = cache_read.filter(|i| *i > 0) {
+                        if let Some(c) = u.cache_read_input_tokens.filter(|i| *i > 0) {
                             self.usage.cache_read = c;
                         }
-                        if let Some(c) = cache_write.filter(|i| *i > 0) {
+                        if let Some(c) = u.cache_creation_input_tokens.filter(|i| *i > 0) {
                             self.usage.cache_write = c;
                         }
                     }
@@ -175,7 +176,19 @@ struct AnthropicStartMessage {
 #[derive(serde::Deserialize)]
 struct AnthropicDelta {
     #[serde(default)]
-    usage: Option<UsagePeek>,
+    usage: Option<DeltaUsage>,
+}
+
+#[derive(serde::Deserialize)]
+struct DeltaUsage {
+    #[serde(default)]
+    output_tokens: Option<u64>,
+    #[serde(default)]
+    input_tokens: Option<u64>,
+    #[serde(default)]
+    cache_read_input_tokens: Option<u64>,
+    #[serde(default)]
+    cache_creation_input_tokens: Option<u64>,
 }
 
 #[derive(serde::Deserialize)]

@@ -7,8 +7,6 @@ use super::super::{anthropic as a, gemini as g, openai as o, ConvertError, Proto
 use super::{fnv1a, now_secs, parse_arguments, synth_call_id, Finish};
 use serde_json::{Map, Value};
 
-mod scan;
-
 type Result<T> = std::result::Result<T, ConvertError>;
 
 /// See [`crate::protocol::convert_response`].
@@ -63,9 +61,6 @@ fn usage_at_end(p: Protocol, body: &[u8]) -> Option<Usage> {
         Protocol::Anthropic | Protocol::Openai => b"\"usage\"",
         Protocol::Gemini => b"\"usageMetadata\"",
     };
-    if let Some(u) = last_key_with(body, key, 1, UsagePeek::scan) {
-        return Some(u.usage(p));
-    }
     let peek: Option<UsagePeek> = last_key_value(body, key, 1)?;
     Some(peek.map(|u| u.usage(p)).unwrap_or_default())
 }
@@ -77,21 +72,6 @@ fn usage_at_end(p: Protocol, body: &[u8]) -> Option<Usage> {
 /// shape) is None, and the caller parses the whole document. The relay reads stream usage
 /// this way (`"usage"` closes both `message_start`, at depth 2, and `message_delta`).
 pub(crate) fn last_key_value<'a, T: serde::Deserialize<'a>>(body: &'a [u8], key: &[u8], depth: usize) -> Option<T> {
-    last_key_with(body, key, depth, |value| {
-        let mut values = serde_json::Deserializer::from_slice(value).into_iter::<T>();
-        let parsed = values.next()?.ok()?;
-        Some((parsed, values.byte_offset()))
-    })
-}
-
-/// [`last_key_value`] with the value read by `read`, which returns it and the bytes it
-/// took (e.g. [`UsagePeek::scan`]).
-pub(crate) fn last_key_with<'a, T>(
-    body: &'a [u8],
-    key: &[u8],
-    depth: usize,
-    read: impl FnOnce(&'a [u8]) -> Option<(T, usize)>,
-) -> Option<T> {
     let at = rfind(body, key)?;
     if !matches!(body[..at].iter().rev().find(|b| !b.is_ascii_whitespace()), Some(b',' | b'{')) {
         return None;
@@ -102,8 +82,9 @@ pub(crate) fn last_key_with<'a, T>(
         return None;
     }
     let value = &rest[colon + 1..];
-    let (parsed, taken) = read(value)?;
-    let mut tail = value[taken..].iter().filter(|b| !b.is_ascii_whitespace());
+    let mut values = serde_json::Deserializer::from_slice(value).into_iter::<T>();
+    let parsed = values.next()?.ok()?;
+    let mut tail = value[values.byte_offset()..].iter().filter(|b| !b.is_ascii_whitespace());
     let closers = tail.by_ref().take(depth).filter(|&&b| b == b'}').count();
     (closers == depth && tail.next().is_none()).then_some(parsed)
 }
@@ -123,7 +104,7 @@ fn rfind(body: &[u8], key: &[u8]) -> Option<usize> {
 /// The usage object of any of the three protocols, flat: the proxy reads usage from every
 /// response and stream, and the typed wire models' unknown-field maps (`flatten`) cost
 /// several times more to fill than the handful of counters read here.
-#[derive(Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Default, serde::Deserialize)]
 pub struct UsagePeek {
     // Anthropic
     #[serde(default)]
@@ -156,7 +137,7 @@ pub struct UsagePeek {
     thoughts_token_count: Option<u64>,
 }
 
-#[derive(Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Default, serde::Deserialize)]
 struct DetailsPeek {
     #[serde(default)]
     cached_tokens: Option<u64>,
@@ -165,12 +146,6 @@ struct DetailsPeek {
 }
 
 impl UsagePeek {
-    /// Anthropic's counters as given (None when absent or null): input, output, cache
-    /// read, cache write. A stream's `message_delta` only updates those it carries.
-    pub fn anthropic_counters(&self) -> [Option<u64>; 4] {
-        [self.input_tokens, self.output_tokens, self.cache_read_input_tokens, self.cache_creation_input_tokens]
-    }
-
     /// The counters as `p` defines them (same rules as [`usage_from_response`]).
     pub fn usage(&self, p: Protocol) -> Usage {
         match p {
