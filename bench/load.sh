@@ -278,9 +278,20 @@ if [ -x "$FLOOR_BIN" ]; then
         (exec 3<>"/dev/tcp/127.0.0.1/$FLOOR_PORT") 2>/dev/null && break
         sleep 0.1
     done
-    check "http://127.0.0.1:$FLOOR_PORT/v1/messages" "" application/json '"stop_reason":"end_turn"'
-    check "http://127.0.0.1:$FLOOR_PORT/stream/v1/messages" "" text/event-stream 'event: message_stop'
-    log "hyper floor answers correctly"
+    # A floor that does not answer right is left out of the report, not fatal to the run
+    # (the subshell drops the parent's traps so its die() cannot run cleanup()).
+    if (
+        trap - EXIT INT TERM
+        check "http://127.0.0.1:$FLOOR_PORT/v1/messages" "" application/json '"stop_reason":"end_turn"'
+        check "http://127.0.0.1:$FLOOR_PORT/stream/v1/messages" "" text/event-stream 'event: message_stop'
+    ); then
+        log "hyper floor answers correctly"
+    else
+        kill_wait "$FLOOR_PID" TERM 20
+        FLOOR_PID=""
+        FLOOR_NOTE="unavailable: its check request failed"
+        log "hyper floor $FLOOR_NOTE"
+    fi
 else
     FLOOR_NOTE="unavailable: $FLOOR_BIN not built (cargo build --release --example hyper_floor)"
     log "hyper floor $FLOOR_NOTE"

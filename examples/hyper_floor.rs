@@ -78,7 +78,11 @@ fn main() {
                 rt.block_on(async move {
                     let l = tokio::net::TcpListener::from_std(l).expect("listener");
                     loop {
-                        let Ok((io, _)) = l.accept().await else { continue };
+                        let Ok((io, _)) = l.accept().await else {
+                            // Out of descriptors, say: pause rather than spin.
+                            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                            continue;
+                        };
                         let _ = io.set_nodelay(true);
                         let svc = hyper::service::service_fn(move |req| async move {
                             Ok::<_, Infallible>(match forward(base, req).await {

@@ -146,8 +146,9 @@ pub struct RequestRecord {
 // ---------------------------------------------------------------------------------------
 // Storage
 
-/// Serialise and append records in one batch (one sled batch, one flush; the store packs
-/// them into segments). Used by the writer; tests and imports may call it directly.
+/// Encode ([`codec`]) and append records in one batch (the store packs them into
+/// segments: one write and one fdatasync). Used by the writer; tests and imports may call
+/// it directly.
 pub fn append(store: &Store, records: &[RequestRecord]) -> Result<(), Error> {
     let mut buf = Vec::with_capacity(records.len() * 320);
     let mut spans = Vec::with_capacity(records.len());

@@ -116,7 +116,7 @@ impl std::fmt::Display for DecodeError {
 }
 
 /// The fields every reader needs, borrowed from the stored bytes.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub(crate) struct View<'a> {
     pub time_ms: u64,
     pub id: &'a str,
@@ -275,7 +275,7 @@ fn put_opt(out: &mut Vec<u8>, s: Option<&str>) {
     }
 }
 
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 struct Reader<'a>(&'a [u8]);
 
 impl<'a> Reader<'a> {
