@@ -524,8 +524,8 @@ RX_NOTE["stream hyper-floor"]=$FLOOR_NOTE
     echo "Targets: **mock** = nginx canned Anthropic response, direct; **nginx** = nginx \`proxy_pass\` (HTTP/1.1 upstream keepalive) to the mock;" \
         "**routex** = \`routex serve\` with the default config and one anthropic channel to the mock (request log on);" \
         "**routex-nolog** = the same with \`logging: { requests: false }\`;" \
-        "**hyper-floor** = \`examples/hyper_floor.rs\`, a bare proxy on routex's HTTP stack (hyper-util server and pooled client," \
-        "one pool per event loop) with no routing, parsing or records: what any proxy built on that stack pays." \
+        "**hyper-floor** = \`examples/hyper_floor.rs\`, a bare proxy on routex's HTTP stack (hyper-util server and routex's own" \
+        "upstream client, connections pooled per event loop) with no routing, parsing or records: what any proxy built on that stack pays." \
         "wrk, nginx and routex share the machine."
     echo
     echo "## Medians"

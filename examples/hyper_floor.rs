@@ -1,9 +1,10 @@
 //! The floor under routex's proxy: the least a reverse proxy built on routex's own HTTP
 //! stack can do. It serves HTTP/1.1 with hyper-util's server, reads the whole request body,
-//! forwards it with the client headers to one upstream through hyper-util's pooled client
-//! (one pool per event loop, as routex keeps), and streams the response back. No routing,
-//! no parsing, no records, no timeouts. `bench/load.sh` measures it next to nginx and routex
-//! so the report separates what routex adds from what the HTTP stack costs.
+//! forwards it with the client headers to one upstream through routex's own upstream client
+//! (`engine::proxy::client`: keep-alive connections pooled per event loop, each driven by
+//! the request holding it), and streams the response back. No routing, no parsing, no
+//! records, no timeouts. `bench/load.sh` measures it next to nginx and routex so the report
+//! separates what routex adds from what the HTTP stack costs.
 //!
 //! ```text
 //! cargo run --release --example hyper_floor -- PORT UPSTREAM_BASE [LOOPS]
@@ -17,44 +18,53 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper::body::Incoming;
-use hyper_util::client::legacy::{connect::HttpConnector, Client};
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper::body::{Body, Frame, Incoming};
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use routex::engine::proxy::client::{Response, Upstream};
 use std::cell::OnceCell;
 use std::convert::Infallible;
-
-type Upstream = Client<HttpConnector, Full<Bytes>>;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 thread_local! {
     static CLIENT: OnceCell<Upstream> = const { OnceCell::new() };
 }
 
 fn client() -> Upstream {
-    CLIENT.with(|c| {
-        c.get_or_init(|| {
-            let mut http = HttpConnector::new();
-            http.set_nodelay(true);
-            Client::builder(TokioExecutor::new())
-                .pool_max_idle_per_host(256)
-                .pool_timer(TokioTimer::new())
-                .timer(TokioTimer::new())
-                .build(http)
-        })
-        .clone()
-    })
+    CLIENT.with(|c| c.get_or_init(|| Upstream::new(std::time::Duration::from_secs(5))).clone())
+}
+
+/// The upstream response body as the server's body.
+struct Relayed(Response);
+
+impl Body for Relayed {
+    type Data = Bytes;
+    type Error = String;
+    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, String>>> {
+        match self.0.poll_chunk(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Ok(Some(b))) => Poll::Ready(Some(Ok(Frame::data(b)))),
+            Poll::Ready(Ok(None)) => Poll::Ready(None),
+            Poll::Ready(Err(e)) => Poll::Ready(Some(Err(e.to_string()))),
+        }
+    }
 }
 
 async fn forward(
     base: &'static str,
     req: hyper::Request<Incoming>,
-) -> Result<hyper::Response<Incoming>, Box<dyn std::error::Error + Send + Sync>> {
+) -> Result<hyper::Response<Relayed>, Box<dyn std::error::Error + Send + Sync>> {
     let (parts, body) = req.into_parts();
     let body = body.collect().await?.to_bytes();
     let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-    let mut up = hyper::Request::post(format!("{base}{path}")).body(Full::new(body))?;
-    *up.headers_mut() = parts.headers;
-    up.headers_mut().remove(hyper::header::HOST);
-    Ok(client().request(up).await?)
+    let uri: hyper::Uri = format!("{base}{path}").parse()?;
+    let mut headers = parts.headers;
+    headers.remove(hyper::header::HOST);
+    let mut resp = client().post(uri, headers, body).await.map_err(|e| e.to_string())?;
+    let mut out = hyper::Response::new(());
+    *out.status_mut() = resp.status();
+    *out.headers_mut() = resp.take_headers();
+    Ok(out.map(|()| Relayed(resp)))
 }
 
 fn main() {
