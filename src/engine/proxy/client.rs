@@ -164,13 +164,13 @@ impl Upstream {
         };
         let key = Key { https: uri.scheme() == Some(&http::uri::Scheme::HTTPS), authority };
         if !headers.contains_key(http::header::HOST) {
-            let host =
-                HeaderValue::from_str(key.authority.as_str()).map_err(|e| sentence("the request is invalid", &e))?;
+            let host = HeaderValue::from_str(&host_header(&uri)).map_err(|e| sentence("the request is invalid", &e))?;
             headers.insert(http::header::HOST, host);
         }
         // HTTP/1.1 asks for the origin form: the path and query only.
         let mut origin = http::uri::Parts::default();
-        origin.path_and_query = uri.path_and_query().cloned();
+        origin.path_and_query =
+            Some(uri.path_and_query().cloned().unwrap_or_else(|| http::uri::PathAndQuery::from_static("/")));
         let origin = Uri::from_parts(origin).map_err(|e| sentence("the request is invalid", &e))?;
         let mut req = Request::new(Full::new(body));
         *req.method_mut() = http::Method::POST;
@@ -238,6 +238,17 @@ impl Upstream {
             .await
             .map_err(|e| sentence("could not connect", &e))?;
         Ok(Lease { send, conn: Some(Box::pin(conn)) })
+    }
+}
+
+/// The `Host` header for `uri`: host, and port unless it is the scheme's default. Never
+/// the userinfo of a URL like `http://user:secret@host/`.
+fn host_header(uri: &Uri) -> String {
+    let host = uri.host().unwrap_or_default();
+    let default = if uri.scheme() == Some(&http::uri::Scheme::HTTPS) { 443 } else { 80 };
+    match uri.port_u16() {
+        Some(p) if p != default => format!("{host}:{p}"),
+        _ => host.to_string(),
     }
 }
 
@@ -510,5 +521,16 @@ mod tests {
         assert_eq!(post(&up, addr).await.unwrap(), "ok");
         let conns: Vec<usize> = seen.lock().unwrap().iter().map(|(c, _)| *c).collect();
         assert_eq!(conns, vec![1, 1]);
+    }
+
+    #[test]
+    fn the_host_header_has_no_userinfo_and_no_default_port() {
+        let h = |u: &str| host_header(&u.parse().unwrap());
+        assert_eq!(h("https://api.example.com/v1/messages"), "api.example.com");
+        assert_eq!(h("https://api.example.com:443/v1/messages"), "api.example.com");
+        assert_eq!(h("http://api.example.com:80/v1"), "api.example.com");
+        assert_eq!(h("https://api.example.com:8443/v1"), "api.example.com:8443");
+        assert_eq!(h("http://user:secret@127.0.0.1:8080/v1"), "127.0.0.1:8080");
+        assert_eq!(h("http://[::1]:9000/v1"), "[::1]:9000");
     }
 }
