@@ -467,6 +467,18 @@ mod tests {
         up.post(uri, HeaderMap::new(), Bytes::from_static(b"{\"a\":1}")).await?.bytes().await
     }
 
+    /// A request whose first body chunk is read, then the response dropped.
+    async fn first_chunk_only(up: &Upstream, addr: std::net::SocketAddr) -> Bytes {
+        let uri: Uri = format!("http://{addr}/v1/messages").parse().unwrap();
+        let mut r = up.post(uri, HeaderMap::new(), Bytes::new()).await.unwrap();
+        r.chunk().await.unwrap().unwrap()
+    }
+
+    /// The connection number of each request the upstream saw.
+    fn connections(seen: &Seen) -> Vec<usize> {
+        seen.lock().unwrap().iter().map(|(c, _)| *c).collect()
+    }
+
     #[tokio::test]
     async fn a_connection_carries_request_after_request_in_origin_form_with_its_host() {
         let (addr, seen) = upstream(After::KeepOpen, false).await;
@@ -474,9 +486,8 @@ mod tests {
         for _ in 0..3 {
             assert_eq!(post(&up, addr).await.unwrap(), "ok");
         }
-        let seen = seen.lock().unwrap();
-        assert_eq!(seen.iter().map(|(c, _)| *c).collect::<Vec<_>>(), vec![1, 1, 1], "one connection for all three");
-        let head = &seen[0].1;
+        assert_eq!(connections(&seen), vec![1, 1, 1], "one connection for all three");
+        let head = &seen.lock().unwrap()[0].1.clone();
         assert!(head.starts_with("POST /v1/messages?beta=true HTTP/1.1\r\n"), "{head}");
         assert!(head.to_ascii_lowercase().contains(&format!("\r\nhost: {addr}\r\n")), "{head}");
         assert!(head.to_ascii_lowercase().contains("\r\ncontent-length: 7\r\n"), "{head}");
@@ -490,37 +501,28 @@ mod tests {
             assert_eq!(post(&up, addr).await.unwrap(), "ok");
             tokio::time::sleep(Duration::from_millis(80)).await;
         }
-        let conns: Vec<usize> = seen.lock().unwrap().iter().map(|(c, _)| *c).collect();
-        assert_eq!(conns, vec![1, 2, 3]);
+        assert_eq!(connections(&seen), vec![1, 2, 3]);
     }
 
     #[tokio::test]
     async fn a_body_left_unread_closes_its_connection() {
         let (addr, seen) = upstream(After::KeepOpen, true).await;
         let up = Upstream::new(Duration::from_secs(2));
-        let uri: Uri = format!("http://{addr}/v1/messages").parse().unwrap();
-        let mut r = up.post(uri, HeaderMap::new(), Bytes::new()).await.unwrap();
-        assert_eq!(r.chunk().await.unwrap().unwrap(), "ok");
-        drop(r);
+        assert_eq!(first_chunk_only(&up, addr).await, "ok");
         // The next request must not land on the connection with "ok" still to come.
         assert_eq!(post(&up, addr).await.unwrap(), "okok");
         assert_eq!(post(&up, addr).await.unwrap(), "okok");
-        let conns: Vec<usize> = seen.lock().unwrap().iter().map(|(c, _)| *c).collect();
-        assert_eq!(conns, vec![1, 2, 2]);
+        assert_eq!(connections(&seen), vec![1, 2, 2]);
     }
 
     #[tokio::test]
     async fn a_body_read_to_its_length_frees_its_connection_even_unpolled_after() {
         let (addr, seen) = upstream(After::KeepOpen, false).await;
         let up = Upstream::new(Duration::from_secs(2));
-        let uri: Uri = format!("http://{addr}/v1/messages").parse().unwrap();
-        let mut r = up.post(uri, HeaderMap::new(), Bytes::new()).await.unwrap();
         // All of content-length, and no poll for the end: what hyper's server does.
-        assert_eq!(r.chunk().await.unwrap().unwrap(), "ok");
-        drop(r);
+        assert_eq!(first_chunk_only(&up, addr).await, "ok");
         assert_eq!(post(&up, addr).await.unwrap(), "ok");
-        let conns: Vec<usize> = seen.lock().unwrap().iter().map(|(c, _)| *c).collect();
-        assert_eq!(conns, vec![1, 1]);
+        assert_eq!(connections(&seen), vec![1, 1]);
     }
 
     #[test]
