@@ -352,9 +352,9 @@ impl Proxy {
     }
 
     /// This thread's upstream connection pool for this proxy. Each event-loop thread (see
-    /// `daemon::serve`) keeps its own: a pooled connection's driver task runs on the thread
-    /// that opened it, so a request on another thread would cross threads (a futex wake and
-    /// a context switch each way) for every response.
+    /// `daemon::serve`) keeps its own: a connection is registered with the reactor of the
+    /// loop that opened it, and the request holding it drives it from that loop's task, so
+    /// a connection shared across loops would wake the other thread for every response.
     fn upstream(&self) -> client::Upstream {
         UPSTREAMS.with(|m| {
             m.borrow_mut()
