@@ -5,6 +5,8 @@
 #
 #   bash bench/load.sh            # 10 s per point, 5 rounds (~15 min on 2 cores)
 #   bash bench/load.sh --quick    # 8 s per point, 3 rounds (~8 min on 2 cores)
+#   ROUTEX_B_BIN=/tmp/routex-old RESULTS_DIR=/tmp/ab bash bench/load.sh
+#                                 # adds routex-b (another build, log on) to every round: an A/B
 set -euo pipefail
 
 QUICK=0
@@ -66,6 +68,8 @@ FLOOR_PID=""
 SAMPLER_PID=""
 declare -A RX_PID=()   # routex variant -> pid
 RX_VARIANTS="routex routex-nolog"
+# ROUTEX_B_BIN: a second build measured in the same rounds (log on), for before/after A/Bs.
+if [ -n "${ROUTEX_B_BIN:-}" ]; then RX_VARIANTS="$RX_VARIANTS routex-b"; fi
 kill_wait() { # pid signal tenths: signal, wait up to tenths/10 s, then SIGKILL
     local pid=$1 i
     [ -n "$pid" ] || return 0
@@ -323,10 +327,12 @@ declare -A RX_NOTE=()     # "mode variant" -> note
 start_routex() { # mode variant -> sets RX_PID[variant]; returns 1 with RX_STATUS when unavailable
     local mode=$1 v=$2 base="http://127.0.0.1:$MOCK_PORT" dir="$TMP/$2-$1" port=${RX_PORT[$2]} logging=""
     [ "$mode" = stream ] && base="$base/stream"
+    local bin=$ROUTEX_BIN
+    [ "$v" = routex-b ] && bin=$ROUTEX_B_BIN
     [ "$v" = routex-nolog ] && logging=$'logging:\n  requests: false'
     RX_PID[$v]=""
-    if [ ! -x "$ROUTEX_BIN" ]; then
-        RX_STATUS="binary not found or not executable: $ROUTEX_BIN"
+    if [ ! -x "$bin" ]; then
+        RX_STATUS="binary not found or not executable: $bin"
         return 1
     fi
     rm -rf "$dir"
@@ -340,7 +346,7 @@ channels:
     api_key: sk-bench
     models: ["*"]
 EOF
-    "$ROUTEX_BIN" serve --data-dir "$dir/data" --port "$port" --config "$dir/routex.yaml" \
+    "$bin" serve --data-dir "$dir/data" --port "$port" --config "$dir/routex.yaml" \
         >"$dir/stdout.log" 2>&1 &
     RX_PID[$v]=$!
     local deadline=$((SECONDS + HEALTH_TIMEOUT_S)) pid=${RX_PID[$v]}
@@ -527,6 +533,7 @@ RX_NOTE["stream hyper-floor"]=$FLOOR_NOTE
         "**hyper-floor** = \`examples/hyper_floor.rs\`, a bare proxy on routex's HTTP stack (hyper-util server and routex's own" \
         "upstream client, connections pooled per event loop) with no routing, parsing or records: what any proxy built on that stack pays." \
         "wrk, nginx and routex share the machine."
+    [ -n "${ROUTEX_B_BIN:-}" ] && echo && echo "**routex-b** = \`$ROUTEX_B_BIN\` ($("$ROUTEX_B_BIN" --version 2>/dev/null | awk '{ print $NF }')), configured as **routex**, measured in the same rounds."
     echo
     echo "## Medians"
     echo
@@ -585,6 +592,20 @@ RX_NOTE["stream hyper-floor"]=$FLOOR_NOTE
                 "$(ratio "$(col "$mode" "$conc" hyper-floor 7)" "$(col "$mode" "$conc" nginx 7)") |"
         done
     done
+    if [ -n "${ROUTEX_B_BIN:-}" ]; then
+        echo
+        echo "## A/B: routex-b against routex"
+        echo
+        echo "| mode | conns | routex-b ÷ routex req/s | routex-b ÷ routex p99 | req/s per round, routex | req/s per round, routex-b |"
+        echo "|---|---:|---:|---:|---|---|"
+        for mode in $BENCH_MODES; do
+            for conc in $BENCH_CONNS; do
+                echo "| $mode | $conc | $(ratio "$(col "$mode" "$conc" routex-b 5)" "$(col "$mode" "$conc" routex 5)") |" \
+                    "$(ratio "$(col "$mode" "$conc" routex-b 7)" "$(col "$mode" "$conc" routex 7)") |" \
+                    "$(vals "$mode" "$conc" routex 5 | tr '\n' ' ') | $(vals "$mode" "$conc" routex-b 5 | tr '\n' ' ') |"
+            done
+        done
+    fi
     echo
     echo "## Memory (routex, fresh process per mode)"
     echo
