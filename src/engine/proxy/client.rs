@@ -7,7 +7,8 @@
 //! it itself while it sends and while it reads the response body, and puts it back when the
 //! body has ended: the whole exchange runs in the one task that serves the client, as
 //! nginx's event handlers do. Measured with callgrind on the bare proxy of
-//! `examples/hyper_floor.rs`, that is ~19 % fewer instructions per request.
+//! `examples/hyper_floor.rs`, 48.7k → 42.4k instructions per request (−13 %); routex
+//! itself 84.7k → 77.4k (−8.6 %).
 //!
 //! Upstreams are spoken to in HTTP/1.1 (ALPN `http/1.1`), one request per connection at a
 //! time, like nginx's `proxy_pass` with keep-alive. A connection idle for 90 s, or found
@@ -66,7 +67,7 @@ struct Host {
 }
 
 /// Where a connection goes: scheme and authority.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(PartialEq, Eq)]
 struct Key {
     https: bool,
     authority: http::uri::Authority,
@@ -164,7 +165,7 @@ impl Upstream {
         };
         let key = Key { https: uri.scheme() == Some(&http::uri::Scheme::HTTPS), authority };
         if !headers.contains_key(http::header::HOST) {
-            let host = HeaderValue::from_str(&host_header(&uri)).map_err(|e| sentence("the request is invalid", &e))?;
+            let host = host_header(&uri).map_err(|e| sentence("the request is invalid", &e))?;
             headers.insert(http::header::HOST, host);
         }
         // HTTP/1.1 asks for the origin form: the path and query only.
@@ -243,12 +244,12 @@ impl Upstream {
 
 /// The `Host` header for `uri`: host, and port unless it is the scheme's default. Never
 /// the userinfo of a URL like `http://user:secret@host/`.
-fn host_header(uri: &Uri) -> String {
+fn host_header(uri: &Uri) -> Result<HeaderValue, http::header::InvalidHeaderValue> {
     let host = uri.host().unwrap_or_default();
     let default = if uri.scheme() == Some(&http::uri::Scheme::HTTPS) { 443 } else { 80 };
     match uri.port_u16() {
-        Some(p) if p != default => format!("{host}:{p}"),
-        _ => host.to_string(),
+        Some(p) if p != default => HeaderValue::from_str(&format!("{host}:{p}")),
+        _ => HeaderValue::from_str(host),
     }
 }
 
@@ -527,7 +528,7 @@ mod tests {
 
     #[test]
     fn the_host_header_has_no_userinfo_and_no_default_port() {
-        let h = |u: &str| host_header(&u.parse().unwrap());
+        let h = |u: &str| host_header(&u.parse().unwrap()).unwrap();
         assert_eq!(h("https://api.example.com/v1/messages"), "api.example.com");
         assert_eq!(h("https://api.example.com:443/v1/messages"), "api.example.com");
         assert_eq!(h("http://api.example.com:80/v1"), "api.example.com");
