@@ -49,13 +49,6 @@ pub fn endpoint_url(ch: &Channel, model: &str, stream: bool, client_query: Optio
     }
 }
 
-/// The count_tokens URL of an anthropic channel.
-pub fn count_tokens_url(ch: &Channel) -> String {
-    let base = ch.base_url.trim_end_matches('/');
-    let base = base.strip_suffix("/v1/messages").or_else(|| base.strip_suffix("/v1")).unwrap_or(base);
-    format!("{base}/v1/messages/count_tokens")
-}
-
 /// The upstream headers that depend only on the channel and the key: content type, user
 /// agent, the key where the provider wants it, and the channel's own `headers` (which
 /// override any of these). The proxy builds them once per channel and key
@@ -238,7 +231,6 @@ mod tests {
             endpoint_url(&ch("gemini", None), "gemini-2.5-flash", true, None),
             "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"
         );
-        assert_eq!(count_tokens_url(&ch("anthropic", None)), "https://api.anthropic.com/v1/messages/count_tokens");
     }
 
     /// The headers of an upstream request, as the proxy builds them.

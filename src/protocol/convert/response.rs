@@ -146,69 +146,74 @@ struct DetailsPeek {
 }
 
 impl UsagePeek {
-    /// The counters as `p` defines them (same rules as [`usage_from_response`]).
+    /// The counters as `p` defines them.
     pub fn usage(&self, p: Protocol) -> Usage {
+        let n = |v: Option<u64>| v.unwrap_or(0);
+        let detail = |d: &Option<DetailsPeek>, f: fn(&DetailsPeek) -> Option<u64>| d.as_ref().and_then(f);
         match p {
-            Protocol::Anthropic => Usage {
-                input: self.input_tokens.unwrap_or(0),
-                output: self.output_tokens.unwrap_or(0),
-                cache_read: self.cache_read_input_tokens.unwrap_or(0),
-                cache_write: self.cache_creation_input_tokens.unwrap_or(0),
-                reasoning: 0,
-            },
-            Protocol::Openai => {
-                let cached = self
-                    .prompt_tokens_details
-                    .as_ref()
-                    .and_then(|d| d.cached_tokens)
-                    .or(self.prompt_cache_hit_tokens)
-                    .unwrap_or(0);
-                Usage {
-                    input: self.prompt_tokens.unwrap_or(0).saturating_sub(cached),
-                    output: self.completion_tokens.unwrap_or(0),
-                    cache_read: cached,
-                    cache_write: 0,
-                    reasoning: self.completion_tokens_details.as_ref().and_then(|d| d.reasoning_tokens).unwrap_or(0),
-                }
-            }
-            Protocol::Gemini => {
-                let cached = self.cached_content_token_count.unwrap_or(0);
-                let thoughts = self.thoughts_token_count.unwrap_or(0);
-                Usage {
-                    input: self.prompt_token_count.unwrap_or(0).saturating_sub(cached),
-                    output: self.candidates_token_count.unwrap_or(0) + thoughts,
-                    cache_read: cached,
-                    cache_write: 0,
-                    reasoning: thoughts,
-                }
-            }
+            Protocol::Anthropic => anthropic_counts(
+                n(self.input_tokens),
+                n(self.output_tokens),
+                n(self.cache_read_input_tokens),
+                n(self.cache_creation_input_tokens),
+            ),
+            Protocol::Openai => openai_counts(
+                n(self.prompt_tokens),
+                n(self.completion_tokens),
+                n(detail(&self.prompt_tokens_details, |d| d.cached_tokens).or(self.prompt_cache_hit_tokens)),
+                n(detail(&self.completion_tokens_details, |d| d.reasoning_tokens)),
+            ),
+            Protocol::Gemini => gemini_counts(
+                n(self.prompt_token_count),
+                n(self.candidates_token_count),
+                n(self.cached_content_token_count),
+                n(self.thoughts_token_count),
+            ),
         }
+    }
+}
+
+// The usage rules of the three protocols, written once: the flat peek above and the typed
+// wire models below both go through them.
+
+fn anthropic_counts(input: u64, output: u64, cache_read: u64, cache_write: u64) -> Usage {
+    Usage { input, output, cache_read, cache_write, reasoning: 0 }
+}
+
+/// OpenAI's prompt count includes the cached tokens; its completion count, the reasoning.
+fn openai_counts(prompt: u64, completion: u64, cached: u64, reasoning: u64) -> Usage {
+    Usage { input: prompt.saturating_sub(cached), output: completion, cache_read: cached, cache_write: 0, reasoning }
+}
+
+/// Gemini's prompt count includes the cached tokens; its candidates count leaves out the
+/// thoughts, which are output all the same.
+fn gemini_counts(prompt: u64, candidates: u64, cached: u64, thoughts: u64) -> Usage {
+    Usage {
+        input: prompt.saturating_sub(cached),
+        output: candidates + thoughts,
+        cache_read: cached,
+        cache_write: 0,
+        reasoning: thoughts,
     }
 }
 
 /// See [`crate::protocol::usage_from_response`].
 pub fn usage_from_response(p: Protocol, body: &Value) -> Usage {
-    let Some(u) = body.get(match p {
+    use serde::Deserialize;
+    let key = match p {
         Protocol::Anthropic | Protocol::Openai => "usage",
         Protocol::Gemini => "usageMetadata",
-    }) else {
-        return Usage::default();
     };
-    match p {
-        Protocol::Anthropic => serde_json::from_value(u.clone()).map(|u| from_anthropic_usage(&u)).unwrap_or_default(),
-        Protocol::Openai => serde_json::from_value(u.clone()).map(|u| from_openai_usage(&u)).unwrap_or_default(),
-        Protocol::Gemini => serde_json::from_value(u.clone()).map(|u| from_gemini_usage(&u)).unwrap_or_default(),
-    }
+    body.get(key).and_then(|u| UsagePeek::deserialize(u).ok()).map(|u| u.usage(p)).unwrap_or_default()
 }
 
 pub(crate) fn from_anthropic_usage(u: &a::Usage) -> Usage {
-    Usage {
-        input: u.input_tokens,
-        output: u.output_tokens,
-        cache_read: u.cache_read_input_tokens.unwrap_or(0),
-        cache_write: u.cache_creation_input_tokens.unwrap_or(0),
-        reasoning: 0,
-    }
+    anthropic_counts(
+        u.input_tokens,
+        u.output_tokens,
+        u.cache_read_input_tokens.unwrap_or(0),
+        u.cache_creation_input_tokens.unwrap_or(0),
+    )
 }
 
 pub(crate) fn from_openai_usage(u: &o::Usage) -> Usage {
@@ -216,27 +221,18 @@ pub(crate) fn from_openai_usage(u: &o::Usage) -> Usage {
         .prompt_tokens_details
         .as_ref()
         .and_then(|d| d.cached_tokens)
-        .or_else(|| u.extra.get("prompt_cache_hit_tokens").and_then(Value::as_u64))
-        .unwrap_or(0);
-    Usage {
-        input: u.prompt_tokens.saturating_sub(cached),
-        output: u.completion_tokens,
-        cache_read: cached,
-        cache_write: 0,
-        reasoning: u.completion_tokens_details.as_ref().and_then(|d| d.reasoning_tokens).unwrap_or(0),
-    }
+        .or_else(|| u.extra.get("prompt_cache_hit_tokens").and_then(Value::as_u64));
+    let reasoning = u.completion_tokens_details.as_ref().and_then(|d| d.reasoning_tokens);
+    openai_counts(u.prompt_tokens, u.completion_tokens, cached.unwrap_or(0), reasoning.unwrap_or(0))
 }
 
 pub(crate) fn from_gemini_usage(u: &g::UsageMetadata) -> Usage {
-    let cached = u.cached_content_token_count.unwrap_or(0);
-    let thoughts = u.thoughts_token_count.unwrap_or(0);
-    Usage {
-        input: u.prompt_token_count.unwrap_or(0).saturating_sub(cached),
-        output: u.candidates_token_count.unwrap_or(0) + thoughts,
-        cache_read: cached,
-        cache_write: 0,
-        reasoning: thoughts,
-    }
+    gemini_counts(
+        u.prompt_token_count.unwrap_or(0),
+        u.candidates_token_count.unwrap_or(0),
+        u.cached_content_token_count.unwrap_or(0),
+        u.thoughts_token_count.unwrap_or(0),
+    )
 }
 
 pub(crate) fn to_anthropic_usage(u: &Usage) -> a::Usage {
@@ -720,6 +716,20 @@ mod tests {
             assert_eq!(usage_from_bytes(p, v.to_string().as_bytes()), usage_from_response(p, &v), "{v}");
         }
         assert_eq!(usage_from_bytes(Protocol::Anthropic, b"not json"), Usage::default());
+        // The typed wire models (what the converters read) follow the same rules.
+        let typed = |p: Protocol, v: &Value| match p {
+            Protocol::Anthropic => from_anthropic_usage(&serde_json::from_value(v["usage"].clone()).unwrap()),
+            Protocol::Openai => from_openai_usage(&serde_json::from_value(v["usage"].clone()).unwrap()),
+            Protocol::Gemini => from_gemini_usage(&serde_json::from_value(v["usageMetadata"].clone()).unwrap()),
+        };
+        for (p, v) in [
+            (Protocol::Anthropic, anthropic_fixture()),
+            (Protocol::Openai, openai_fixture()),
+            (Protocol::Gemini, gemini_fixture()),
+            (Protocol::Openai, deepseek),
+        ] {
+            assert_eq!(typed(p, &v), usage_from_response(p, &v), "{v}");
+        }
         // The end-of-body fast path takes only a top-level usage object.
         let nested = br#"{"content":[{"type":"tool_use","input":{"usage":{"input_tokens":999}}}],"usage":{"input_tokens":5,"output_tokens":2}}"#;
         assert!(usage_at_end(Protocol::Anthropic, nested).is_some());
