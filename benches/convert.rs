@@ -34,7 +34,7 @@ use routex::protocol::sse::SseEvent;
 use routex::protocol::{convert_request, convert_request_bytes, stream_converter, Protocol};
 
 fn ev(event: Option<&str>, data: Value) -> SseEvent {
-    SseEvent { event: event.map(str::to_string), data: data.to_string() }
+    SseEvent { event: event.map(|e| e.to_string().into()), data: data.to_string() }
 }
 
 /// An Anthropic stream: text, then a tool call with streamed arguments.

@@ -8,11 +8,14 @@
 //! after the colon stripped), multiple `data:` lines joined with `\n`, events
 //! dispatched on a blank line.
 
+use std::borrow::Cow;
+
 /// One dispatched event.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SseEvent {
-    /// The `event:` field, if any.
-    pub event: Option<String>,
+    /// The `event:` field, if any: borrowed for the names Anthropic streams use, so a
+    /// relayed stream does not allocate one per event.
+    pub event: Option<Cow<'static, str>>,
     /// All `data:` lines joined with `\n`.
     pub data: String,
 }
@@ -23,7 +26,7 @@ pub struct SseParser {
     line: Vec<u8>,
     last_was_cr: bool,
     started: bool,
-    event: Option<String>,
+    event: Option<Cow<'static, str>>,
     data: String,
     has_data: bool,
     /// When set, `data:` of named events it rejects is not kept (the event is still
@@ -104,11 +107,7 @@ impl SseParser {
             None => (line, &b""[..]),
         };
         match field {
-            b"event" => {
-                let mut name = String::with_capacity(value.len());
-                push_lossy(&mut name, value);
-                self.event = Some(name);
-            }
+            b"event" => self.event = Some(event_name(value)),
             b"data" => {
                 let keep = match (self.keep_data, self.event.as_deref()) {
                     (Some(keep), Some(name)) => keep(name),
@@ -133,6 +132,26 @@ impl SseParser {
             out.push(SseEvent { event, data: std::mem::take(&mut self.data) });
         }
     }
+}
+
+/// An `event:` value: a static name when it is one Anthropic streams use, else a copy.
+fn event_name(value: &[u8]) -> Cow<'static, str> {
+    const KNOWN: [&str; 8] = [
+        "content_block_delta",
+        "content_block_start",
+        "content_block_stop",
+        "message_start",
+        "message_delta",
+        "message_stop",
+        "ping",
+        "error",
+    ];
+    if let Some(name) = KNOWN.iter().find(|k| k.as_bytes() == value) {
+        return Cow::Borrowed(name);
+    }
+    let mut name = String::with_capacity(value.len());
+    push_lossy(&mut name, value);
+    Cow::Owned(name)
 }
 
 /// Append `bytes` as text, invalid UTF-8 replaced by U+FFFD. Valid text (nearly always)
@@ -187,6 +206,14 @@ mod tests {
         for split in 1..input.len() {
             assert_eq!(parse_split(input, split), expected, "split {split}");
         }
+    }
+
+    #[test]
+    fn anthropic_event_names_are_not_copied_and_others_are_kept_as_sent() {
+        let events =
+            parse_split(b"event: content_block_delta\ndata: 1\n\nevent: content_block_deltax\ndata: 2\n\n", 64);
+        assert!(matches!(events[0].event, Some(Cow::Borrowed("content_block_delta"))));
+        assert!(matches!(&events[1].event, Some(Cow::Owned(n)) if n == "content_block_deltax"));
     }
 
     #[test]

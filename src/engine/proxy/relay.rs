@@ -265,7 +265,7 @@ fn deliver(mode: &mut Mode, ev: &SseEvent, out: &mut Vec<u8>, convert_err: &mut 
 fn release_held(mode: &mut Mode, pipeline: &Pipeline, upstream: Protocol, out: &mut Vec<u8>) -> Option<String> {
     let mut convert_err = None;
     for (event, data) in pipeline.stream_end(upstream) {
-        deliver(mode, &SseEvent { event, data: data.to_string() }, out, &mut convert_err);
+        deliver(mode, &SseEvent { event: event.map(Into::into), data: data.to_string() }, out, &mut convert_err);
     }
     convert_err
 }

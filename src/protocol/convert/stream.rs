@@ -858,7 +858,7 @@ mod tests {
                 .iter()
                 .map(|e| {
                     let d = data(e);
-                    (e.event.clone().unwrap(), d.get("index").cloned().unwrap_or(Value::Null))
+                    (e.event.clone().unwrap().into_owned(), d.get("index").cloned().unwrap_or(Value::Null))
                 })
                 .collect();
             let expect = [
