@@ -73,6 +73,8 @@ async fn unknown_routes_and_methods_use_the_envelope() {
     let r = warp::test::request().path("/health/detailed").reply(&routes).await;
     assert_eq!(r.status(), 200);
     assert_eq!(json(&r)["data"]["store"]["ok"], true);
+    // Lost records are visible (this state records nothing, so it has lost nothing).
+    assert_eq!(json(&r)["data"]["request_log"], serde_json::json!({"enabled": false, "dropped": 0}));
     let r = warp::test::request()
         .method("PUT")
         .path("/api/load-balancer/strategy")

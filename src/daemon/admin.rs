@@ -680,6 +680,7 @@ fn detailed_health(st: &AppState) -> Response {
         },
         "channels": {"total": snap.channels.len(), "enabled": enabled},
         "memory": {"rss_bytes": rss_bytes()},
+        "request_log": {"enabled": st.proxy.recorder().enabled(), "dropped": st.proxy.recorder().dropped()},
         "disk": {"free_bytes": disk_free, "total_bytes": disk_total},
         "uptime_s": st.started.elapsed().as_secs(),
     });
