@@ -3,12 +3,14 @@
 //! store holds on disk. Linux only (reads /proc/self/status).
 //!
 //! ```text
-//! cargo run --profile profiling --example records_load -- [RECORDS] [BATCH]
+//! cargo run --profile profiling --example records_load -- [RECORDS] [BATCH] [KEEP]
 //! ```
 //!
 //! Defaults: 100 000 records in batches of 500, records shaped like the proxy's (no
 //! bodies, ~700 bytes as JSON, about a third of that in the stored encoding), in a fresh
-//! store under the system temp directory.
+//! store under the system temp directory. With KEEP, the log is then pruned to its newest
+//! KEEP records, as the writer's retention by rows does, and the prune's time and peak RSS
+//! are printed.
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -73,6 +75,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let n: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(100_000);
     let batch: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(500);
+    let keep: Option<u64> = args.next().and_then(|a| a.parse().ok());
     let dir = std::env::temp_dir().join(format!("routex-records-load-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let hwm_start = status_kb("VmHWM:");
@@ -121,6 +124,15 @@ fn main() {
     println!("query 1000 newest  {:.1} ms", q_time.as_secs_f64() * 1e3);
     println!("analytics (24 h)   {:.1} ms over {} records", a_time.as_secs_f64() * 1e3, a.totals.requests);
     println!("on disk            {} KiB, {} blob files", store.size_on_disk() / 1024, blobs);
+    if let Some(keep) = keep {
+        let (rss, started) = (status_kb("VmRSS:"), Instant::now());
+        let pruned = records::prune(&store, 0, keep, t0 + n).expect("prune");
+        println!(
+            "prune to {keep}    {pruned} records in {:.0} ms; VmRSS {rss} KiB before, VmHWM {} KiB after",
+            started.elapsed().as_secs_f64() * 1e3,
+            status_kb("VmHWM:")
+        );
+    }
     println!("VmHWM at the end   {} KiB", status_kb("VmHWM:"));
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
