@@ -407,6 +407,9 @@ impl Writer {
                 }
                 _ = prune_tick.tick() => {
                     if pruning.as_ref().is_none_or(|p| p.is_finished()) {
+                        if let Some(done) = pruning.take() {
+                            reap(done).await;
+                        }
                         pruning = self.prune();
                     }
                 }
@@ -421,9 +424,7 @@ impl Writer {
         self.write(queue.take(false, true)).await;
         self.report_dropped(reported, queue.capacity);
         if let Some(p) = pruning {
-            if let Err(e) = p.await {
-                log::error!("request log: the pruning thread failed: {e}");
-            }
+            reap(p).await;
         }
     }
 
@@ -493,6 +494,13 @@ impl Writer {
             Ok(n) => log::info!("request log: pruned {n} records (retention {days} days, {rows} rows)"),
             Err(e) => log::error!("request log: pruning failed: {e}"),
         }))
+    }
+}
+
+/// Wait for a prune's thread; a panic in it is logged, not lost with the handle.
+async fn reap(prune: tokio::task::JoinHandle<()>) {
+    if let Err(e) = prune.await {
+        log::error!("request log: the pruning thread failed: {e}");
     }
 }
 
