@@ -106,7 +106,10 @@ fn test_events(events: Option<serde_json::Value>, sse: Option<String>) -> Result
             if out.is_empty() {
                 return Err("sse: no events in it; each event is `data: …` followed by a blank line".into());
             }
-            Ok(out.into_iter().map(|e| TestEvent { event: e.event.map(std::borrow::Cow::into_owned), data: e.data }).collect())
+            Ok(out
+                .into_iter()
+                .map(|e| TestEvent { event: e.event.map(std::borrow::Cow::into_owned), data: e.data })
+                .collect())
         }
         (Some(v), None) => {
             let Value::Array(items) = v else {
