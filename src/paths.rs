@@ -50,6 +50,11 @@ pub struct DaemonInfo {
     pub version: String,
     /// RFC 3339 start time.
     pub started_at: String,
+    /// This run's local token (see `engine::access::new_local_token`): the CLI of the
+    /// user who can read this file sends it, so it may see keys without an admin token.
+    /// The file is written with mode 0600.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_token: Option<String>,
 }
 
 impl DaemonInfo {
@@ -59,11 +64,19 @@ impl DaemonInfo {
         serde_json::from_str(&text).ok()
     }
 
-    /// Write `daemon.json` atomically (temp file + rename).
+    /// Write `daemon.json` atomically (temp file + rename), readable by its owner only.
     pub fn write(&self, data_dir: &Path) -> std::io::Result<()> {
+        use std::io::Write;
         let path = daemon_file(data_dir);
         let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, serde_json::to_vec_pretty(self).expect("serializable"))?;
+        let _ = std::fs::remove_file(&tmp);
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&tmp)?;
+        file.write_all(&serde_json::to_vec_pretty(self).expect("serializable"))?;
+        drop(file);
         std::fs::rename(tmp, path)
     }
 

@@ -101,6 +101,20 @@ fn secrets_appear_nowhere_unless_asked_for() {
     for path in ["/api/channels", "/api/channels/claude-main", "/api/channels/export", "/api"] {
         seen.extend_from_slice(d.get(path).to_string().as_bytes());
     }
+    // Over HTTP, keys in clear need a token even on loopback …
+    let refused = d.get("/api/channels/claude-main?show_secrets=true").to_string();
+    assert!(refused.contains("secrets_need_token") && !refused.contains("TOPSECRET"), "{refused}");
+    // … which the CLI of the same user has: the daemon's local token in daemon.json (0600).
+    let through_daemon = h.run(&["channel", "show", "claude-main", "--show-secrets"]).ok().stdout();
+    assert!(through_daemon.contains(KEY), "{through_daemon}");
+    let exported = h.run(&["export", "--include-secrets", "--format", "json"]).ok().stdout();
+    assert!(exported.contains(KEY), "{exported}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(h.path().join("daemon.json")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "daemon.json holds the local token");
+    }
     let log = d.stop();
     seen.extend_from_slice(log.as_bytes());
     seen.extend(all_bytes(h.path()));

@@ -3,6 +3,7 @@
 mod support;
 
 mod admin_api;
+mod browser_door;
 mod cli_both_ways;
 mod cli_errors;
 mod convert_golden;

@@ -382,7 +382,9 @@ pub fn connect(cli: &super::Cli) -> anyhow::Result<Box<dyn Backend>> {
     let info = DaemonInfo::read(&dir);
     if let Some(info) = &info {
         if paths::process_alive(info.pid) {
-            let remote = Remote::new(&info.admin_url, cli.admin_token.clone());
+            // Found through our own data directory: its local token is ours to send.
+            let token = cli.admin_token.clone().filter(|t| !t.is_empty()).or_else(|| info.local_token.clone());
+            let remote = Remote::new(&info.admin_url, token);
             if remote.alive() {
                 log::debug!("using the daemon at {} (pid {})", info.admin_url, info.pid);
                 return Ok(Box::new(remote));

@@ -98,17 +98,6 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
         let listener = bind(&host, port).await?;
         let addr = listener.local_addr()?;
         let url = format!("http://{}", addr);
-        let info = DaemonInfo {
-            pid: std::process::id(),
-            address: addr.to_string(),
-            admin_url: url.clone(),
-            version: env!("CARGO_PKG_VERSION").to_string(),
-            started_at: crate::engine::now_rfc3339(),
-        };
-        info.write(&data_dir)
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", paths::daemon_file(&data_dir).display()))?;
-        log::info!("routex {} listening on {url} (data: {})", env!("CARGO_PKG_VERSION"), data_dir.display());
-        Printer::new(cli.output).serving(&url, &data_dir);
         let (recorder, recorder_task) = if config.logging.requests {
             let (r, t) = Recorder::start(engine.store().clone(), &config.logging);
             (r, Some(t))
@@ -116,6 +105,18 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
             (Recorder::disabled(), None)
         };
         let state = AppState::new(engine.clone(), config, data_dir.clone(), recorder);
+        let info = DaemonInfo {
+            pid: std::process::id(),
+            address: addr.to_string(),
+            admin_url: url.clone(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            started_at: crate::engine::now_rfc3339(),
+            local_token: Some(state.local_token.expose().to_string()),
+        };
+        info.write(&data_dir)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", paths::daemon_file(&data_dir).display()))?;
+        log::info!("routex {} listening on {url} (data: {})", env!("CARGO_PKG_VERSION"), data_dir.display());
+        Printer::new(cli.output).serving(&url, &data_dir);
         daemon::serve(state.clone(), listener, shutdown_signal()).await;
         // Streams still finishing hold the proxy; give them a moment to write their records.
         let proxy = state.proxy.clone();

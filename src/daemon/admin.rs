@@ -220,21 +220,14 @@ fn with_state(state: Arc<AppState>) -> impl Filter<Extract = (Arc<AppState>,), E
     warp::any().map(move || state.clone())
 }
 
-/// Constant-time comparison, so the token cannot be guessed byte by byte.
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
+/// The admin token when one is configured (the daemon's local token is as good: it proves
+/// the caller can read the data directory).
 fn auth(state: Arc<AppState>) -> impl Filter<Extract = (), Error = warp::Rejection> + Clone {
     warp::header::optional::<String>("authorization")
         .and_then(move |h: Option<String>| {
             let state = state.clone();
             async move {
-                let Some(token) = state.config.server.admin_token.as_ref() else {
-                    return Ok(());
-                };
-                let given = h.as_deref().and_then(|v| v.strip_prefix("Bearer ")).unwrap_or("");
-                if same(given.trim().as_bytes(), token.expose().as_bytes()) {
+                if state.config.server.admin_token.is_none() || state.token_accepted(h.as_deref()) {
                     Ok(())
                 } else {
                     Err(warp::reject::custom(Unauthorized))
@@ -242,6 +235,18 @@ fn auth(state: Arc<AppState>) -> impl Filter<Extract = (), Error = warp::Rejecti
             }
         })
         .untuple_one()
+}
+
+/// Whether keys are asked for in clear (`show_secrets` / `include_secrets`): `None` when
+/// they are but the request carries no token, which is refused even on loopback (see
+/// `docs/security.md`). Not a rejection: warp would prefer another route's 405 to it.
+fn secrets(state: Arc<AppState>) -> impl Filter<Extract = (Option<bool>,), Error = warp::Rejection> + Clone {
+    warp::query::<SecretsQuery>().and(warp::header::optional::<String>("authorization")).map(
+        move |q: SecretsQuery, h: Option<String>| {
+            let wanted = q.show_secrets || q.include_secrets;
+            (!wanted || state.token_accepted(h.as_deref())).then_some(wanted)
+        },
+    )
 }
 
 fn body(state: &AppState) -> impl Filter<Extract = (bytes::Bytes,), Error = warp::Rejection> + Clone {
@@ -305,9 +310,10 @@ pub fn routes(state: Arc<AppState>) -> Routes {
     );
 
     let channels = || api().and(warp::path("channels"));
-    let ch_list = channels().and(warp::path::end()).and(warp::get()).and(warp::query::<SecretsQuery>()).and(s()).map(
-        |q: SecretsQuery, st: Arc<AppState>| {
-            let views: Vec<_> = st.engine.list_channels().iter().map(|c| c.view(q.show_secrets)).collect();
+    let ch_list = channels().and(warp::path::end()).and(warp::get()).and(secrets(state.clone())).and(s()).map(
+        |show: Option<bool>, st: Arc<AppState>| {
+            let Some(show) = show else { return api::secrets_refused() };
+            let views: Vec<_> = st.engine.list_channels().iter().map(|c| c.view(show)).collect();
             api::ok(&views)
         },
     );
@@ -324,9 +330,12 @@ pub fn routes(state: Arc<AppState>) -> Routes {
         .and(warp::path("export"))
         .and(warp::path::end())
         .and(warp::get())
-        .and(warp::query::<SecretsQuery>())
+        .and(secrets(state.clone()))
         .and(s())
-        .map(|q: SecretsQuery, st: Arc<AppState>| api::ok(&st.engine.export(q.include_secrets)));
+        .map(|include: Option<bool>, st: Arc<AppState>| match include {
+            Some(include) => api::ok(&st.engine.export(include)),
+            None => api::secrets_refused(),
+        });
     let ch_import =
         channels().and(warp::path("import")).and(warp::path::end()).and(warp::post()).and(body(&state)).and(s()).then(
             |b: bytes::Bytes, st: Arc<AppState>| async move {
@@ -341,10 +350,11 @@ pub fn routes(state: Arc<AppState>) -> Routes {
         .and(warp::path::param::<String>())
         .and(warp::path::end())
         .and(warp::get())
-        .and(warp::query::<SecretsQuery>())
+        .and(secrets(state.clone()))
         .and(s())
-        .map(|id: String, q: SecretsQuery, st: Arc<AppState>| {
-            api::result(st.engine.find_channel(&id).map(|c| c.view(q.show_secrets)), false)
+        .map(|id: String, show: Option<bool>, st: Arc<AppState>| match show {
+            Some(show) => api::result(st.engine.find_channel(&id).map(|c| c.view(show)), false),
+            None => api::secrets_refused(),
         });
     let ch_put = channels()
         .and(warp::path::param::<String>())

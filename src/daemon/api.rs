@@ -89,3 +89,9 @@ pub async fn recover(r: warp::Rejection) -> Result<Response, std::convert::Infal
 #[derive(Debug)]
 pub struct Unauthorized;
 impl warp::reject::Reject for Unauthorized {}
+
+/// Keys asked for in clear without a token: 403 in the envelope.
+pub fn secrets_refused() -> Response {
+    let refusal = crate::engine::access::secrets_need_token();
+    error(StatusCode::FORBIDDEN, refusal.code, refusal.message)
+}

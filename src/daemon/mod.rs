@@ -16,10 +16,12 @@ use std::sync::Arc;
 use std::time::Instant;
 use warp::Filter;
 
+use crate::engine::access::{self, AccessPolicy, OriginVerdict, Refusal};
 use crate::engine::config::Config;
 use crate::engine::proxy::{Proxy, ProxyConfig};
 use crate::engine::records::Recorder;
 use crate::engine::Engine;
+use crate::secret::Secret;
 
 /// Everything the daemon's handlers share.
 pub struct AppState {
@@ -33,6 +35,11 @@ pub struct AppState {
     pub started: Instant,
     /// The proxy's request path.
     pub proxy: Arc<Proxy>,
+    /// The Host and Origin rules (see `engine::access`).
+    pub access: AccessPolicy,
+    /// This run's local token: written to `daemon.json` for the CLI of the same user;
+    /// accepted wherever the admin token is.
+    pub local_token: Secret,
 }
 
 impl AppState {
@@ -40,7 +47,27 @@ impl AppState {
     pub fn new(engine: Arc<Engine>, config: Config, data_dir: PathBuf, recorder: Recorder) -> Arc<AppState> {
         let proxy = Proxy::new(engine.clone(), ProxyConfig::from_config(&config), recorder)
             .with_affinity(config.session.capacity, std::time::Duration::from_secs(config.session.ttl_s));
-        Arc::new(AppState { engine, config, data_dir, started: Instant::now(), proxy: Arc::new(proxy) })
+        let bound = config.server.host.parse::<std::net::IpAddr>().ok();
+        let mut hosts = config.server.allowed_hosts.clone();
+        if bound.is_none() {
+            // Bound by name (`--host myhost.lan`): that name is the daemon's own.
+            hosts.push(config.server.host.clone());
+        }
+        let access = AccessPolicy::new(bound, &hosts, &config.server.cors_origins);
+        Arc::new(AppState {
+            engine,
+            config,
+            data_dir,
+            started: Instant::now(),
+            proxy: Arc::new(proxy),
+            access,
+            local_token: access::new_local_token(),
+        })
+    }
+
+    /// Whether `Authorization` carries the admin token or this run's local token.
+    pub fn token_accepted(&self, authorization: Option<&str>) -> bool {
+        access::token_accepted(authorization, self.config.server.admin_token.as_ref(), Some(&self.local_token))
     }
 }
 
@@ -186,12 +213,103 @@ impl hyper::service::Service<hyper::Request<hyper::body::Incoming>> for Service 
     type Future = std::pin::Pin<Box<dyn Future<Output = Answer> + Send>>;
 
     fn call(&self, req: hyper::Request<hyper::body::Incoming>) -> Self::Future {
+        let verdict = match admit(&self.state.access, &req) {
+            Ok(v) => v,
+            Err(refusal) => return Box::pin(std::future::ready(Ok(refuse(&req, refusal)))),
+        };
+        if verdict == OriginVerdict::Cors {
+            return self.cors(req);
+        }
         if let Some((p, endpoint)) = proxy::endpoint(req.uri().path()) {
             let state = self.state.clone();
             return Box::pin(async move { Ok(proxy::handle(state, p, endpoint, req).await) });
         }
         let mut warp = warp::service(self.routes.clone());
         Box::pin(tower_service::Service::call(&mut warp, req))
+    }
+}
+
+impl Service {
+    /// A request from an origin listed in `server.cors_origins`: a preflight is answered
+    /// here; anything else is served as usual and its answer names the origin.
+    fn cors(
+        &self,
+        req: hyper::Request<hyper::body::Incoming>,
+    ) -> <Self as hyper::service::Service<hyper::Request<hyper::body::Incoming>>>::Future {
+        use warp::http::{header, HeaderValue};
+        let origin = req.headers().get(header::ORIGIN).cloned().expect("a CORS verdict has an origin");
+        if req.method() == warp::http::Method::OPTIONS {
+            let mut r = warp::reply::Response::new(Default::default());
+            *r.status_mut() = warp::http::StatusCode::NO_CONTENT;
+            let h = r.headers_mut();
+            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST, PUT, DELETE, OPTIONS"));
+            if let Some(asked) = req.headers().get(header::ACCESS_CONTROL_REQUEST_HEADERS) {
+                h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, asked.clone());
+            }
+            h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+            h.insert(header::VARY, HeaderValue::from_static("Origin"));
+            return Box::pin(std::future::ready(Ok(r)));
+        }
+        let this = self.clone();
+        Box::pin(async move {
+            let mut r = match proxy::endpoint(req.uri().path()) {
+                Some((p, endpoint)) => proxy::handle(this.state.clone(), p, endpoint, req).await,
+                None => {
+                    let mut warp = warp::service(this.routes.clone());
+                    tower_service::Service::call(&mut warp, req).await?
+                }
+            };
+            let h = r.headers_mut();
+            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            h.append(header::VARY, HeaderValue::from_static("Origin"));
+            h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static(EXPOSED));
+            Ok(r)
+        })
+    }
+}
+
+/// The response headers a listed web origin may read.
+const EXPOSED: &str = "x-request-id, x-trace-id, x-span-id, x-channel-id, x-channel-name, x-routing-rule, \
+                       x-latency-ms, x-routex-overhead-us, x-routex-attempts, retry-after, request-id";
+
+/// The browser door, before any routing: the Host rule, the Origin rule, and JSON-only
+/// writes (admin API writes must be `application/json`; proxied endpoints refuse the
+/// content types a browser sends cross-site without asking). Three header look-ups when
+/// nothing is wrong.
+fn admit<B>(access: &AccessPolicy, req: &hyper::Request<B>) -> Result<OriginVerdict, Refusal> {
+    use warp::http::{header, Method};
+    let headers = req.headers();
+    let text = |name: &header::HeaderName| headers.get(name).map(|v| v.to_str().unwrap_or("\u{fffd}"));
+    // HTTP/2 carries the host in the URI (`:authority`), HTTP/1.1 in Host.
+    let host = req.uri().authority().map(|a| a.as_str()).or_else(|| text(&header::HOST));
+    access.check_host(host)?;
+    let verdict = access.check_origin(text(&header::ORIGIN), host, text(&SEC_FETCH_SITE))?;
+    let method = req.method();
+    if method == Method::POST || method == Method::PUT || method == Method::PATCH {
+        let ct = text(&header::CONTENT_TYPE);
+        let path = req.uri().path();
+        if path == "/api" || path.starts_with("/api/") {
+            if !access::is_json(ct) {
+                return Err(access::admin_needs_json(ct));
+            }
+        } else if access::is_browser_simple(ct) {
+            return Err(access::proxy_needs_json(ct.unwrap_or_default()));
+        }
+    }
+    Ok(verdict)
+}
+
+static SEC_FETCH_SITE: warp::http::HeaderName = warp::http::HeaderName::from_static("sec-fetch-site");
+
+/// A refusal in the caller's own terms: the client protocol's error shape on the proxied
+/// endpoints, the admin envelope everywhere else.
+fn refuse<B>(req: &hyper::Request<B>, r: Refusal) -> warp::reply::Response {
+    log::warn!("refused {} {}: {}", req.method(), req.uri().path(), r.message);
+    let status = warp::http::StatusCode::from_u16(r.status).unwrap_or(warp::http::StatusCode::FORBIDDEN);
+    match proxy::client_protocol(req.uri().path(), req.headers()) {
+        Some(p) => proxy::into_response(crate::engine::proxy::client_error(p, r.status, &r.message)),
+        None => api::error(status, r.code, r.message),
     }
 }
 

@@ -128,6 +128,20 @@ pub(super) fn endpoint(path: &str) -> Option<(Protocol, &'static str)> {
     }
 }
 
+/// The protocol a client of this path speaks, for every endpoint that answers in a client
+/// protocol's error shape (the admin API and health answer in the envelope).
+pub(super) fn client_protocol(path: &str, headers: &HeaderMap) -> Option<Protocol> {
+    if let Some((p, _)) = endpoint(path) {
+        return Some(p);
+    }
+    match path {
+        "/v1/messages/count_tokens" => Some(Protocol::Anthropic),
+        "/v1/models" if headers.contains_key("anthropic-version") => Some(Protocol::Anthropic),
+        "/v1/models" => Some(Protocol::Openai),
+        _ => None,
+    }
+}
+
 /// `POST /v1/messages` and `/v1/chat/completions`, straight from hyper: the request's
 /// headers are moved rather than cloned and no filter chain runs. perf put warp's
 /// filters (and the futures they nest) at a visible share of the proxy's own CPU per

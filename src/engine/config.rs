@@ -60,6 +60,13 @@ pub struct ServerConfig {
     pub idle_timeout_s: u64,
     /// Event-loop threads serving connections (0: one per CPU core).
     pub workers: usize,
+    /// Host names the daemon answers to besides the loopback names and addresses and the
+    /// bound address (`routex.internal`, `*.corp.example`, or `*` for any); other `Host`
+    /// headers are refused, which stops DNS rebinding.
+    pub allowed_hosts: Vec<String>,
+    /// Web origins allowed to call the daemon from a browser (`https://app.example.com`);
+    /// requests from any other origin but the daemon's own are refused.
+    pub cors_origins: Vec<String>,
 }
 
 impl Default for ServerConfig {
@@ -76,6 +83,8 @@ impl Default for ServerConfig {
             first_byte_timeout_s: 300,
             idle_timeout_s: 120,
             workers: 0,
+            allowed_hosts: Vec::new(),
+            cors_origins: Vec::new(),
         }
     }
 }
@@ -320,6 +329,14 @@ impl Config {
                 ));
             }
         }
+        for (i, h) in self.server.allowed_hosts.iter().enumerate() {
+            super::access::validate_allowed_host(h)
+                .map_err(|m| bad("allowed_hosts", format!("server.allowed_hosts[{i}]: {m}")))?;
+        }
+        for (i, o) in self.server.cors_origins.iter().enumerate() {
+            super::access::validate_cors_origin(o)
+                .map_err(|m| bad("cors_origins", format!("server.cors_origins[{i}]: {m}")))?;
+        }
         if self.server.body_limit_mb == 0 {
             return Err(bad("body_limit_mb", "server.body_limit_mb must be at least 1".into()));
         }
@@ -402,6 +419,26 @@ mod tests {
         let text = "channels:\n  - name: x\n    type: anthropic\n    models: []\n";
         let err = Config::parse(text, "c.yaml").unwrap_err().to_string();
         assert!(err.contains("line 2") && err.contains("models"), "{err}");
+    }
+
+    #[test]
+    fn allowed_hosts_and_cors_origins_are_validated() {
+        let c = Config::parse(
+            "server:\n  allowed_hosts: [routex.internal, '*.corp.example']\n  cors_origins: ['http://localhost:5173']\n",
+            "c.yaml",
+        )
+        .unwrap();
+        assert_eq!(c.server.allowed_hosts, vec!["routex.internal", "*.corp.example"]);
+        assert_eq!(c.server.cors_origins, vec!["http://localhost:5173"]);
+        let e =
+            Config::parse("server:\n  allowed_hosts: ['http://routex.internal/']\n", "c.yaml").unwrap_err().to_string();
+        assert!(e.starts_with("c.yaml: line 2: server.allowed_hosts[0]:") && e.contains("without scheme"), "{e}");
+        let e = Config::parse("server:\n  port: 1\n  cors_origins:\n    - app.example.com\n", "c.yaml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("c.yaml: line 3: server.cors_origins[0]:") && e.contains("https://"), "{e}");
+        let e = Config::parse("server:\n  cors_origins: https://one.example\n", "c.yaml").unwrap_err().to_string();
+        assert!(e.contains("cors_origins") && e.contains("line 2"), "{e}");
     }
 
     #[test]

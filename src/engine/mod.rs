@@ -5,6 +5,7 @@
 //! swapped atomically on every write so the proxy's hot path never touches the store.
 //! It never imports clap or warp; the CLI and the daemon call it.
 
+pub mod access;
 pub mod channel;
 pub mod config;
 pub mod portable;

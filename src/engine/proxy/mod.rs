@@ -310,10 +310,6 @@ pub fn error_body(p: Protocol, status: u16, message: &str) -> Vec<u8> {
     serde_json::to_vec(&protocol::error_body(p, status, message)).expect("json")
 }
 
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 static NEXT_POOL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 thread_local! {
@@ -394,7 +390,7 @@ impl Proxy {
             .or_else(|| header_str(headers, http::header::AUTHORIZATION).and_then(|v| v.strip_prefix("Bearer ")))
             .unwrap_or("")
             .trim();
-        self.cfg.client_keys.iter().any(|k| same(k.expose().as_bytes(), given.as_bytes()))
+        self.cfg.client_keys.iter().any(|k| crate::engine::access::constant_eq(k.expose().as_bytes(), given.as_bytes()))
     }
 
     /// Handle one proxied request.

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 fn anthropic_type(status: u16) -> &'static str {
     match status {
-        400 | 422 => "invalid_request_error",
+        400 | 405 | 415 | 422 => "invalid_request_error",
         401 => "authentication_error",
         403 => "permission_error",
         404 => "not_found_error",
@@ -20,7 +20,7 @@ fn anthropic_type(status: u16) -> &'static str {
 
 fn openai_type(status: u16) -> &'static str {
     match status {
-        400 | 413 | 422 => "invalid_request_error",
+        400 | 405 | 413 | 415 | 422 => "invalid_request_error",
         401 => "authentication_error",
         403 => "permission_error",
         404 => "not_found_error",
