@@ -27,3 +27,4 @@ pub mod paths;
 pub mod protocol;
 pub mod secret;
 pub mod store;
+pub mod util;

@@ -110,7 +110,7 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
             address: addr.to_string(),
             admin_url: url.clone(),
             version: env!("CARGO_PKG_VERSION").to_string(),
-            started_at: crate::engine::now_rfc3339(),
+            started_at: crate::util::time::now_rfc3339(),
             local_token: Some(state.local_token.expose().to_string()),
         };
         info.write(&data_dir)

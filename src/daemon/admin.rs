@@ -537,7 +537,7 @@ pub fn routes(state: Arc<AppState>) -> Routes {
     let analytics = api().and(warp::path("analytics")).and(warp::path::end()).and(warp::get()).and(s()).then(
         |st: Arc<AppState>| async move {
             api::result(
-                blocking(move || records::analytics(st.engine.store(), crate::engine::proxy::runtime::now_ms())).await,
+                blocking(move || records::analytics(st.engine.store(), crate::util::time::now_ms())).await,
                 false,
             )
         },

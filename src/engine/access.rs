@@ -9,6 +9,7 @@
 use std::net::IpAddr;
 
 use crate::secret::Secret;
+use crate::util::ids::constant_eq;
 
 /// Why a request was refused: a status, a stable code and a sentence naming the setting.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -209,11 +210,6 @@ pub fn new_local_token() -> Secret {
     let mut bytes = [0u8; 32];
     getrandom::getrandom(&mut bytes).expect("the OS random generator");
     Secret::new(bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
-}
-
-/// Constant-time comparison, so a token cannot be guessed byte by byte.
-pub fn constant_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Check the entries of `server.allowed_hosts`; the message names the entry and the fix.

@@ -22,6 +22,8 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use crate::store::{self, Store, Tree};
+use crate::util::ids::new_id;
+use crate::util::time::now_rfc3339;
 pub use channel::{Channel, ChannelPatch, ChannelSpec, ChannelType, ChannelView, Protocol, Status};
 pub use portable::{Document, ImportReport};
 pub use strategy::Strategy;
@@ -110,26 +112,9 @@ pub struct Snapshot {
     channel_keys: ChannelKeys,
 }
 
-/// FNV-1a: keys are short names and ids, looked up once or twice per routed request;
-/// SipHash's setup costs more than the key.
-#[derive(Default)]
-pub(crate) struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-/// A hash map keyed by short strings (names, ids, models), hashed with [`Fnv`].
-pub(crate) type FnvMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+/// A hash map keyed by short strings (names, ids, models), hashed with FNV-1a: keys are
+/// looked up once or twice per routed request, and SipHash's setup costs more than the key.
+pub(crate) type FnvMap<K, V> = fnv::FnvHashMap<K, V>;
 
 type ChannelKeys = FnvMap<String, u32>;
 
@@ -182,16 +167,6 @@ impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Engine").field("store", &self.store).finish()
     }
-}
-
-/// Now as RFC 3339 (seconds, UTC).
-pub fn now_rfc3339() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
-fn new_id(prefix: &str) -> String {
-    let u = uuid::Uuid::new_v4().simple().to_string();
-    format!("{prefix}_{}", &u[..12])
 }
 
 impl Engine {

@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 
 use super::channel::{self, Channel, ChannelSpec};
 use super::rules::{self, Rule, RuleSpec};
-use super::{new_id, now_rfc3339, Engine, Error, Result, Strategy};
+use super::{Engine, Error, Result, Strategy};
+use crate::util::ids::new_id;
+use crate::util::time::now_rfc3339;
 
 /// The current document version.
 pub const DOCUMENT_VERSION: u32 = 1;

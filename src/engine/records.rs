@@ -218,9 +218,7 @@ impl Ord for Found {
     }
 }
 
-fn now_ms() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
-}
+use crate::util::time::now_ms;
 
 // ---------------------------------------------------------------------------------------
 // Recorder and writer

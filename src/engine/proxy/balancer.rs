@@ -4,7 +4,6 @@
 //! order). It allocates nothing and takes no lock; only the affinity LRU has one.
 
 use lru::LruCache;
-use rand::Rng;
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -101,7 +100,7 @@ impl Balancer {
                 if total == 0 {
                     0
                 } else {
-                    let mut x = rand::thread_rng().gen_range(0..total);
+                    let mut x = fastrand::u64(0..total);
                     (0..n)
                         .position(|i| {
                             let w = cands.ch(i).weight as u64;
@@ -123,9 +122,8 @@ impl Balancer {
                 (0..n).min_by_key(|&i| key(i)).unwrap_or(0)
             }
             Strategy::Latency => {
-                let mut rng = rand::thread_rng();
-                let a = rng.gen_range(0..n);
-                let mut b = rng.gen_range(0..n - 1);
+                let a = fastrand::usize(0..n);
+                let mut b = fastrand::usize(0..n - 1);
                 if b >= a {
                     b += 1;
                 }

@@ -249,33 +249,7 @@ enum Outcome {
     Retry { status: Option<u16>, error: String, wait: Option<Duration>, last: Option<(u16, HeaderMap, Bytes)> },
 }
 
-/// `bytes` (at most 32) random bytes as lowercase hex: request, trace and span ids. Ids
-/// need to be unique, not secret: a per-thread wyrand generator seeded from the OS
-/// generator, written into a stack buffer (three ids per request were ~1.2k instructions
-/// with ChaCha and a `String::push` per digit).
-fn random_hex(bytes: usize) -> String {
-    use std::cell::Cell;
-    thread_local! {
-        static STATE: Cell<u64> = Cell::new(rand::random::<u64>());
-    }
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut hex = [0u8; 64];
-    let bytes = bytes.min(32);
-    STATE.with(|state| {
-        for pair in hex[..bytes * 2].chunks_mut(16) {
-            // wyrand: a 64-bit Weyl sequence through one 128-bit multiply.
-            let x = state.get().wrapping_add(0xa076_1d64_78bd_642f);
-            state.set(x);
-            let t = u128::from(x) * u128::from(x ^ 0xe703_7ed1_a0b4_28db);
-            let v = (((t >> 64) as u64) ^ (t as u64)).to_le_bytes();
-            for (j, out) in pair.chunks_mut(2).enumerate() {
-                out[0] = HEX[(v[j] >> 4) as usize];
-                out[1] = HEX[(v[j] & 15) as usize];
-            }
-        }
-    });
-    std::str::from_utf8(&hex[..bytes * 2]).expect("hex digits are ASCII").to_string()
-}
+use crate::util::ids::random_hex;
 
 /// The W3C traceparent sent upstream: version 00, our trace, our span, sampled. Built in a
 /// stack buffer (it was one of the request path's `format!` calls).
@@ -390,7 +364,7 @@ impl Proxy {
             .or_else(|| header_str(headers, http::header::AUTHORIZATION).and_then(|v| v.strip_prefix("Bearer ")))
             .unwrap_or("")
             .trim();
-        self.cfg.client_keys.iter().any(|k| crate::engine::access::constant_eq(k.expose().as_bytes(), given.as_bytes()))
+        self.cfg.client_keys.iter().any(|k| crate::util::ids::constant_eq(k.expose().as_bytes(), given.as_bytes()))
     }
 
     /// Handle one proxied request.

@@ -416,10 +416,7 @@ impl ChannelRuntime {
     }
 }
 
-/// Unix time in ms.
-pub fn now_ms() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
-}
+pub use crate::util::time::now_ms;
 
 /// Runtime state of every channel, by id.
 #[derive(Debug, Default)]

@@ -15,9 +15,7 @@ mod validate;
 
 pub use engine::{Considered, Decision, RuleMatch, RuleSet};
 pub use error::RuleError;
-pub use model::{
-    format_rfc3339, is_rule_id, new_rule_id, now_rfc3339, Condition, HeaderCondition, Rule, RuleSpec, RuleType,
-};
+pub use model::{is_rule_id, new_rule_id, Condition, HeaderCondition, Rule, RuleSpec, RuleType};
 pub use request::{HeaderLookup, NoHeaders, Protocol, RequestView};
 pub use subagent::{strip_subagent_tag, TAG_CLOSE, TAG_OPEN};
 pub use tokens::{count_text_tokens, count_tokens, countable_bytes, estimate_tokens};

@@ -5,7 +5,6 @@
 //! ignored condition.
 
 use std::fmt;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
@@ -240,7 +239,7 @@ impl Rule {
     /// A new stored rule from a spec, with a fresh id and both timestamps now.
     /// Does not validate; call [`super::validate()`] first.
     pub fn from_spec(spec: RuleSpec) -> Rule {
-        let now = now_rfc3339();
+        let now = crate::util::time::now_rfc3339();
         Rule {
             id: new_rule_id(),
             name: spec.name,
@@ -278,44 +277,18 @@ impl Rule {
         self.condition = spec.condition;
         self.target_channel = spec.target_channel;
         self.target_model = spec.target_model;
-        self.updated_at = now_rfc3339();
+        self.updated_at = crate::util::time::now_rfc3339();
     }
 }
 
 /// A fresh rule id: `rule_` + 12 lowercase hex digits from a v4 UUID.
 pub fn new_rule_id() -> String {
-    let hex = uuid::Uuid::new_v4().simple().to_string();
-    format!("rule_{}", &hex[..12])
+    crate::util::ids::new_id("rule")
 }
 
 /// True for ids of the form `rule_` + 12 lowercase hex digits.
 pub fn is_rule_id(s: &str) -> bool {
-    s.strip_prefix("rule_")
-        .is_some_and(|h| h.len() == 12 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
-}
-
-/// The current UTC time as RFC3339 with second precision, e.g.
-/// `2025-03-01T12:00:00Z`.
-pub fn now_rfc3339() -> String {
-    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    format_rfc3339(secs)
-}
-
-/// Formats seconds since the Unix epoch as RFC3339 UTC.
-pub fn format_rfc3339(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, (rem % 3600) / 60, rem % 60)
+    crate::util::ids::is_id("rule", s)
 }
 
 #[cfg(test)]
@@ -387,14 +360,6 @@ mod tests {
         assert!(!is_rule_id("rule_12345"));
         assert!(!is_rule_id("rule_ABCDEF123456"));
         assert!(!is_rule_id("rul_abcdef123456"));
-    }
-
-    #[test]
-    fn rfc3339_formatting() {
-        assert_eq!(format_rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(format_rfc3339(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(format_rfc3339(1_740_830_461), "2025-03-01T12:01:01Z");
-        assert!(now_rfc3339().starts_with("20"));
     }
 
     #[test]

@@ -8,7 +8,6 @@
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::io;
 use std::sync::OnceLock;
 
@@ -16,55 +15,9 @@ use serde_json::Value;
 
 use super::request::{field, messages, tools, Protocol};
 
-/// FxHash: fast, non-cryptographic; keys here are not attacker-chosen in a
+/// FxHash (rustc-hash): fast, non-cryptographic; keys here are not attacker-chosen in a
 /// way that matters (a slow prompt only slows its own request).
-#[derive(Default, Clone, Copy)]
-struct FxHasher(u64);
-
-const FX_K: u64 = 0x517c_c1b7_2722_0a95;
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, w: u64) {
-        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(FX_K);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, mut bytes: &[u8]) {
-        while bytes.len() >= 8 {
-            self.add(u64::from_le_bytes(bytes[..8].try_into().unwrap()));
-            bytes = &bytes[8..];
-        }
-        if bytes.len() >= 4 {
-            self.add(u64::from(u32::from_le_bytes(bytes[..4].try_into().unwrap())));
-            bytes = &bytes[4..];
-        }
-        for &b in bytes {
-            self.add(u64::from(b));
-        }
-    }
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-    #[inline]
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-    #[inline]
-    fn finish(&self) -> u64 {
-        // The multiply leaves the low bits weak; hashbrown indexes by them.
-        self.0.rotate_left(26)
-    }
-}
-
-type FxBuild = BuildHasherDefault<FxHasher>;
+type FxBuild = rustc_hash::FxBuildHasher;
 
 /// Tokens of at most this many bytes are keyed by a packed `u64`.
 const SHORT: usize = 7;

@@ -115,12 +115,10 @@ pub(crate) fn mime_from_url(url: &str) -> Option<&'static str> {
 
 /// FNV-1a, for deterministic synthetic ids.
 pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    h
+    use std::hash::Hasher;
+    let mut h = fnv::FnvHasher::default();
+    h.write(bytes);
+    h.finish()
 }
 
 /// Keep only characters valid in Anthropic/OpenAI ids.
@@ -155,9 +153,7 @@ pub(crate) fn parse_arguments(args: &str) -> Value {
 }
 
 /// Seconds since the Unix epoch.
-pub(crate) fn now_secs() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
-}
+pub(crate) use crate::util::time::now_secs;
 
 /// Map a thinking budget to an OpenAI `reasoning_effort`.
 pub(crate) fn effort_from_budget(budget: u64) -> &'static str {
