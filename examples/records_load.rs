@@ -15,7 +15,8 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use routex::engine::records::{self, Attempt, RequestQuery, RequestRecord, Tokens};
+use routex::engine::records::{self, Attempt, RequestQuery, RequestRecord};
+use routex::protocol::Usage;
 use routex::store::Store;
 use std::time::Instant;
 
@@ -55,7 +56,7 @@ fn record(i: u64, time_ms: u64) -> RequestRecord {
         latency_ms: 200 + i % 3000,
         ttfb_ms: Some(80 + i % 700),
         stream: i.is_multiple_of(2),
-        tokens: Tokens { input: 1200 + i % 500, output: 300 + i % 900, cache_read: 4096, cache_write: 0, reasoning: 0 },
+        tokens: Usage { input: 1200 + i % 500, output: 300 + i % 900, cache_read: 4096, cache_write: 0, reasoning: 0 },
         attempts: vec![Attempt {
             channel_id: format!("ch_{:012x}", i % 4),
             channel_name: "claude-main".into(),

@@ -24,6 +24,7 @@ use tokio::sync::{broadcast, oneshot, Notify};
 
 use super::config::LoggingConfig;
 use super::Error;
+use crate::protocol::Usage;
 use crate::store::{Segment, SegmentKey, Store};
 
 mod codec;
@@ -46,32 +47,6 @@ pub const MAX_LIMIT: usize = 1000;
 const MINUTE_MS: u64 = 60_000;
 const HOUR_MS: u64 = 60 * MINUTE_MS;
 const DAY_MS: u64 = 24 * HOUR_MS;
-
-/// Token usage of a request. `input` counts uncached prompt tokens only; `output` includes
-/// `reasoning` (see `protocol::Usage`).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
-pub struct Tokens {
-    /// Uncached prompt tokens.
-    pub input: u64,
-    /// Generated tokens, reasoning included.
-    pub output: u64,
-    /// Prompt tokens read from cache.
-    pub cache_read: u64,
-    /// Prompt tokens written to cache.
-    pub cache_write: u64,
-    /// Reasoning tokens, a part of `output`.
-    pub reasoning: u64,
-}
-
-impl Tokens {
-    fn add(&mut self, o: &Tokens) {
-        self.input += o.input;
-        self.output += o.output;
-        self.cache_read += o.cache_read;
-        self.cache_write += o.cache_write;
-        self.reasoning += o.reasoning;
-    }
-}
 
 /// One try of one channel within a request.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -126,7 +101,7 @@ pub struct RequestRecord {
     /// Whether the answer streamed.
     pub stream: bool,
     /// Token usage (streams included).
-    pub tokens: Tokens,
+    pub tokens: Usage,
     /// Every channel tried, in order.
     pub attempts: Vec<Attempt>,
     /// Request body size.
@@ -941,8 +916,8 @@ pub struct Analytics {
     pub latency_ms: Percentiles,
     /// Time to first byte (requests that have one).
     pub ttfb_ms: Percentiles,
-    /// Tokens summed.
-    pub tokens: Tokens,
+    /// Usage summed.
+    pub tokens: Usage,
     /// Estimated cost summed (records without an estimate count 0).
     pub cost_usd: f64,
     /// Per channel, most requests first; requests that reached no channel have an empty id.
@@ -1010,8 +985,8 @@ pub struct ChannelUsage {
     pub failures: u64,
     /// Mean latency.
     pub avg_latency_ms: f64,
-    /// Tokens summed.
-    pub tokens: Tokens,
+    /// Usage summed.
+    pub tokens: Usage,
 }
 
 /// One timeline bucket.
@@ -1041,7 +1016,7 @@ struct Stat<'a> {
     #[serde(default)]
     ttfb_ms: Option<u64>,
     #[serde(default)]
-    tokens: Tokens,
+    tokens: Usage,
     #[serde(default)]
     cost_usd: Option<f64>,
 }
@@ -1104,7 +1079,7 @@ pub fn analytics(store: &Store, now_ms: u64) -> Result<Analytics, Error> {
     let mut totals = Totals::default();
     let mut latencies = Vec::new();
     let mut ttfbs = Vec::new();
-    let mut tokens = Tokens::default();
+    let mut tokens = Usage::default();
     let mut cost = 0.0;
     // Per channel id: usage, latency sum, arrival time of the record its name comes from.
     let mut channels: HashMap<String, (ChannelUsage, u64, u64)> = HashMap::new();
@@ -1271,12 +1246,12 @@ pub fn price_of(model: &str, overrides: &BTreeMap<String, Price>) -> Option<Pric
 
 /// Estimated cost in USD of `t` on `model` (the upstream model name); None when no price
 /// is known. `reasoning` is already part of `output` and is not charged twice.
-pub fn estimate_cost(model: &str, t: &Tokens, overrides: &BTreeMap<String, Price>) -> Option<f64> {
+pub fn estimate_cost(model: &str, t: &Usage, overrides: &BTreeMap<String, Price>) -> Option<f64> {
     price_of(model, overrides).map(|p| cost_at(&p, t))
 }
 
 /// The cost in USD of `t` at price `p`.
-pub fn cost_at(p: &Price, t: &Tokens) -> f64 {
+pub fn cost_at(p: &Price, t: &Usage) -> f64 {
     let micro = t.input as f64 * p.input
         + t.output as f64 * p.output
         + t.cache_read as f64 * p.cache_read
@@ -1326,7 +1301,7 @@ mod tests {
             status: 200,
             success: true,
             latency_ms: 100 + i,
-            tokens: Tokens { input: 10, output: 5, ..Default::default() },
+            tokens: Usage { input: 10, output: 5, ..Default::default() },
             attempts: vec![Attempt {
                 channel_id: "ch_aaa".into(),
                 channel_name: "claude-main".into(),
@@ -1590,7 +1565,7 @@ mod tests {
             let mut r = rec(i, now - i * 1000);
             r.latency_ms = i;
             r.ttfb_ms = Some(i / 2);
-            r.tokens = Tokens { input: 1, output: 2, cache_read: 3, cache_write: 4, reasoning: 1 };
+            r.tokens = Usage { input: 1, output: 2, cache_read: 3, cache_write: 4, reasoning: 1 };
             r.cost_usd = Some(0.5);
             if i.is_multiple_of(4) {
                 r.channel_id = Some("ch_bbb".into());
@@ -1675,10 +1650,10 @@ mod tests {
     #[test]
     fn cost_estimates_use_the_table_and_overrides() {
         let none = BTreeMap::new();
-        let mtok = |input, output| Tokens { input, output, ..Default::default() };
+        let mtok = |input, output| Usage { input, output, ..Default::default() };
         let sonnet = estimate_cost("claude-sonnet-4-5-20250929", &mtok(1_000_000, 1_000_000), &none).unwrap();
         assert!((sonnet - 18.0).abs() < 1e-9, "{sonnet}");
-        let cached = Tokens { cache_read: 1_000_000, cache_write: 1_000_000, ..Default::default() };
+        let cached = Usage { cache_read: 1_000_000, cache_write: 1_000_000, ..Default::default() };
         let c = estimate_cost("anthropic/claude-sonnet-4", &cached, &none).unwrap();
         assert!((c - (0.3 + 3.75)).abs() < 1e-9, "{c}");
         let mini = estimate_cost("gpt-4o-mini-2024-07-18", &mtok(1_000_000, 0), &none).unwrap();

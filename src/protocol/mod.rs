@@ -109,6 +109,17 @@ pub struct Usage {
     pub reasoning: u64,
 }
 
+impl Usage {
+    /// Add another request's usage to this one (totals in analytics).
+    pub fn add(&mut self, o: &Usage) {
+        self.input += o.input;
+        self.output += o.output;
+        self.cache_read += o.cache_read;
+        self.cache_write += o.cache_write;
+        self.reasoning += o.reasoning;
+    }
+}
+
 /// Convert a client request body (client protocol) to the upstream protocol.
 /// `upstream_model` is the model name to send upstream.
 pub fn convert_request(

@@ -26,7 +26,7 @@ use self::balancer::{Affinity, Balancer, Candidate, Pool};
 use self::runtime::ChannelRuntime;
 use self::runtime::{Breaker, Runtimes, Transition};
 use super::config::Config;
-use super::records::{Attempt, Recorder, RequestRecord, Tokens};
+use super::records::{Attempt, Recorder, RequestRecord};
 use super::{Engine, Status};
 use crate::protocol::{self, Protocol, Usage};
 use crate::secret::Secret;
@@ -1131,13 +1131,7 @@ impl Proxy {
             super::config::BodyCapture::Errors => !success,
             super::config::BodyCapture::None => false,
         };
-        let tokens = Tokens {
-            input: usage.input,
-            output: usage.output,
-            cache_read: usage.cache_read,
-            cache_write: usage.cache_write,
-            reasoning: usage.reasoning,
-        };
+        let tokens = usage;
         let cost = self.price(upstream_model).map(|p| records::cost_at(&p, &tokens));
         self.recorder.record(RequestRecord {
             id: trail.request_id.clone(),

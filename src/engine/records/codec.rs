@@ -28,7 +28,8 @@
 //! [`View`] reads the fixed fields without copying, for the filters and analytics; it stops
 //! before the attempts, which only a full [`decode`] needs.
 
-use super::{Attempt, RequestRecord, Tokens};
+use super::{Attempt, RequestRecord};
+use crate::protocol::Usage;
 
 const VERSION: u8 = 1;
 const SUCCESS: u8 = 1;
@@ -135,7 +136,7 @@ pub(crate) struct View<'a> {
     pub error: Option<&'a str>,
     pub latency_ms: u64,
     pub ttfb_ms: Option<u64>,
-    pub tokens: Tokens,
+    pub tokens: Usage,
     pub bytes_in: u64,
     pub bytes_out: u64,
     pub cost_usd: Option<f64>,
@@ -167,7 +168,7 @@ pub(crate) fn view(bytes: &[u8]) -> Result<View<'_>, DecodeError> {
     let latency_ms = r.u64()?;
     let ttfb_ms = if flags & HAS_TTFB != 0 { Some(r.u64()?) } else { None };
     let tokens =
-        Tokens { input: r.u64()?, output: r.u64()?, cache_read: r.u64()?, cache_write: r.u64()?, reasoning: r.u64()? };
+        Usage { input: r.u64()?, output: r.u64()?, cache_read: r.u64()?, cache_write: r.u64()?, reasoning: r.u64()? };
     let bytes_in = r.u64()?;
     let bytes_out = r.u64()?;
     let cost_usd = if flags & HAS_COST != 0 { Some(f64::from_le_bytes(r.array()?)) } else { None };
@@ -353,7 +354,7 @@ mod tests {
             latency_ms: 1234,
             ttfb_ms: Some(321),
             stream: true,
-            tokens: Tokens { input: 12, output: 300, cache_read: 1 << 40, cache_write: 7, reasoning: 128 },
+            tokens: Usage { input: 12, output: 300, cache_read: 1 << 40, cache_write: 7, reasoning: 128 },
             attempts: vec![
                 Attempt {
                     channel_id: "ch_1".into(),
