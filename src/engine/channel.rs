@@ -479,35 +479,7 @@ pub fn mask_headers(headers: &BTreeMap<String, String>) -> BTreeMap<String, Stri
         .collect()
 }
 
-/// Glob match for model names: `*` any run, `?` one byte, case-sensitive. Works on
-/// bytes and allocates nothing: it runs for every channel on every request.
-pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let (p, t) = (pattern.as_bytes(), text.as_bytes());
-    if !p.iter().any(|c| *c == b'*' || *c == b'?') {
-        return p == t;
-    }
-    let (mut pi, mut ti, mut star, mut mark) = (0usize, 0usize, usize::MAX, 0usize);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == b'?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == b'*' {
-            star = pi;
-            mark = ti;
-            pi += 1;
-        } else if star != usize::MAX {
-            pi = star + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    while pi < p.len() && p[pi] == b'*' {
-        pi += 1;
-    }
-    pi == p.len()
-}
+pub use super::glob::matches as glob_match;
 
 fn invalid(name: &str, field: &str, message: impl Into<String>) -> Error {
     Error::Invalid { subject: format!("channel {name:?}"), field: field.to_string(), message: message.into() }
@@ -627,6 +599,15 @@ pub fn validate(spec: &ChannelSpec, id: String, created_at: String, now: String)
         if m.is_empty() {
             return Err(invalid(shown, "models", "contains an empty model name"));
         }
+        if let Err(e) = super::glob::Glob::new(m) {
+            return Err(invalid(
+                shown,
+                "models",
+                &format!(
+                    "{m:?} is not a valid glob ({e}); use * and ? wildcards, e.g. 'claude-*', or escape [ {{ with \\"
+                ),
+            ));
+        }
         if !models.iter().any(|e: &String| e == m) {
             models.push(m.to_string());
         }
@@ -724,6 +705,7 @@ mod tests {
         let cases: Vec<(Box<dyn Fn(&mut ChannelSpec)>, &str, &str)> = vec![
             (Box::new(|s| s.kind = "foo".into()), "type", "unknown type \"foo\""),
             (Box::new(|s| s.models.clear()), "models", "at least one model"),
+            (Box::new(|s| s.models = vec!["gpt-[4".into()]), "models", "\"gpt-[4\" is not a valid glob"),
             (Box::new(|s| s.base_url = Some("not a url".into())), "base_url", "not a valid URL"),
             (Box::new(|s| s.base_url = Some("ftp://x.example".into())), "base_url", "http:// or https://"),
             (Box::new(|s| s.weight = -1), "weight", "must be 0 or more (got -1)"),
@@ -746,6 +728,7 @@ mod tests {
         assert!(glob_match("claude-*haiku*", "claude-3-5-haiku-latest"));
         assert!(!glob_match("claude-*haiku*", "claude-sonnet-4"));
         assert!(glob_match("gpt-4?", "gpt-4o"));
+        assert!(glob_match("claude-*", "Claude-Sonnet-4"), "one case rule with rules and log filters");
     }
 
     #[test]

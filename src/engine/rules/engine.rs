@@ -16,13 +16,13 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::error::RuleError;
-use super::glob::Glob;
 use super::keywords::{self, Keywords, LoweredText};
 use super::model::{Rule, RuleType};
 use super::request::{self, RequestView};
 use super::subagent::{find_subagent_tag, split_target};
 use super::tokens::{count_tokens, estimate_tokens};
 use super::validate::{compile_glob, compile_keywords, compile_regex, validate, BACKGROUND_MODEL_GLOB};
+use crate::engine::glob::Glob;
 
 /// The chosen rule and where it sends the request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -114,7 +114,7 @@ fn compile_rule(rule: &Rule) -> Result<CompiledRule, RuleError> {
     let name = rule.name.as_str();
     let c = &rule.condition;
     let model_check = |glob: &str| -> Result<Check, RuleError> {
-        Ok(Check::Model(compile_glob(name, "condition.model", glob, true)?, glob.to_string()))
+        Ok(Check::Model(compile_glob(name, "condition.model", glob)?, glob.to_string()))
     };
     let mut checks = Vec::new();
     match rule.rule_type {
@@ -134,7 +134,7 @@ fn compile_rule(rule: &Rule) -> Result<CompiledRule, RuleError> {
             if let Some(h) = &c.header {
                 checks.push(Check::Header {
                     name: h.name.clone(),
-                    glob: compile_glob(name, "condition.header.value", &h.value, false)?,
+                    glob: compile_glob(name, "condition.header.value", &h.value)?,
                     pattern: h.value.clone(),
                 });
             }

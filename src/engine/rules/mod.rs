@@ -5,7 +5,6 @@
 
 mod engine;
 mod error;
-mod glob;
 mod keywords;
 mod model;
 mod request;

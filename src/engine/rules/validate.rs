@@ -3,12 +3,11 @@
 //! validates always compiles. Each error is one sentence naming the rule, the
 //! field and the fix.
 
-use globset::GlobBuilder;
 use regex::{Regex, RegexBuilder};
 
 use super::error::RuleError;
-use super::glob::Glob;
 use super::model::{Condition, RuleSpec, RuleType};
+use crate::engine::glob::Glob;
 
 /// Compiled-size limit for `condition.regex` and keyword matchers (1 MiB).
 pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
@@ -56,23 +55,14 @@ pub(crate) fn compile_keywords(rule: &str, keywords: &[String]) -> Result<Regex,
         })
 }
 
-/// Compiles a glob; `case_insensitive` for model names.
-pub(crate) fn compile_glob(
-    rule: &str,
-    field: &'static str,
-    pattern: &str,
-    case_insensitive: bool,
-) -> Result<Glob, RuleError> {
-    GlobBuilder::new(pattern)
-        .case_insensitive(case_insensitive)
-        .build()
-        .map(|g| Glob::new(g.compile_matcher(), pattern, case_insensitive))
-        .map_err(|e| RuleError::BadGlob {
-            rule: rule.to_string(),
-            field,
-            pattern: pattern.to_string(),
-            reason: e.kind().to_string(),
-        })
+/// Compiles a glob (the one syntax and case rule of `engine::glob`).
+pub(crate) fn compile_glob(rule: &str, field: &'static str, pattern: &str) -> Result<Glob, RuleError> {
+    Glob::new(pattern).map_err(|e| RuleError::BadGlob {
+        rule: rule.to_string(),
+        field,
+        pattern: pattern.to_string(),
+        reason: e.to_string(),
+    })
 }
 
 fn is_header_name(name: &str) -> bool {
@@ -148,7 +138,7 @@ fn check_present_fields(name: &str, c: &Condition) -> Result<(), RuleError> {
                 "condition.model is empty; give a model glob (e.g. --model \"claude-*haiku*\")",
             ));
         }
-        compile_glob(name, "condition.model", m, true)?;
+        compile_glob(name, "condition.model", m)?;
     }
     if let Some(h) = &c.header {
         if !is_header_name(&h.name) {
@@ -166,7 +156,7 @@ fn check_present_fields(name: &str, c: &Condition) -> Result<(), RuleError> {
                 "condition.header.value is empty; give a glob, or \"*\" to match any value",
             ));
         }
-        compile_glob(name, "condition.header.value", &h.value, false)?;
+        compile_glob(name, "condition.header.value", &h.value)?;
     }
     if let Some(names) = &c.tool_names {
         if names.is_empty() || names.iter().any(|n| n.trim().is_empty()) {

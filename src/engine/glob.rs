@@ -1,14 +1,27 @@
-//! Glob matching for model names and header values. Globs are parsed by
-//! globset (so syntax and errors are globset's), but the common case — only
-//! `*` wildcards, ASCII pattern and input — is matched by a small
-//! allocation-free matcher that is several times faster than going through
-//! globset's regex. `*` matches any run of characters, `/` included.
+//! The one glob of the product: channel `models`, rule conditions (`condition.model`,
+//! `condition.header.value`), `logging.prices` keys and the request-log filters
+//! (`--model`, `--channel`) all match with it, so `claude-*` means the same everywhere.
+//!
+//! Syntax: globset's — `*` any run of characters (`/` included), `?` one character,
+//! `[abc]` / `[a-z]` a class, `{a,b}` alternatives, `\` escapes. Case: ASCII letters
+//! match either case (`claude-*` matches `Claude-Sonnet-4`). A pattern with no wildcard is
+//! an exact (case-insensitive) name.
+//!
+//! The common case — only `*` wildcards, ASCII pattern and input — is matched by a small
+//! allocation-free matcher several times faster than globset's regex; [`matches`] does the
+//! same for a pattern used once, without compiling it. Leaf module: imports nothing from
+//! the engine.
 
-use globset::{Candidate, GlobMatcher};
+use globset::{Candidate, GlobBuilder, GlobMatcher};
+
+/// Why a pattern is not a glob (globset's reason, e.g. `unclosed character class`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct GlobError(pub String);
 
 /// A compiled glob.
 #[derive(Debug, Clone)]
-pub(crate) struct Glob {
+pub struct Glob {
     matcher: GlobMatcher,
     /// `*`-separated literal segments (lowercased when case-insensitive),
     /// when the pattern is ASCII and uses no wildcard but `*`.
@@ -62,8 +75,28 @@ fn find(hay: &[u8], needle: &[u8], ci: bool) -> Option<usize> {
 }
 
 impl Glob {
-    /// Wraps a globset matcher built from `pattern`.
-    pub(crate) fn new(matcher: GlobMatcher, pattern: &str, case_insensitive: bool) -> Glob {
+    /// Compile `pattern` (see the module doc for the syntax and case rule).
+    pub fn new(pattern: &str) -> Result<Glob, GlobError> {
+        Glob::build(pattern, true)
+    }
+
+    /// Compile a pattern stored by an older routex, where channel models were not checked:
+    /// one that is not a valid glob (an unclosed `[` or `{`) matches itself literally, as
+    /// it did then.
+    pub fn stored(pattern: &str) -> Glob {
+        Glob::new(pattern).unwrap_or_else(|_| Glob::build(&globset::escape(pattern), true).expect("escaped"))
+    }
+
+    fn build(pattern: &str, case_insensitive: bool) -> Result<Glob, GlobError> {
+        let matcher = GlobBuilder::new(pattern)
+            .case_insensitive(case_insensitive)
+            .build()
+            .map_err(|e| GlobError(e.kind().to_string()))?
+            .compile_matcher();
+        Ok(Glob::wrap(matcher, pattern, case_insensitive))
+    }
+
+    fn wrap(matcher: GlobMatcher, pattern: &str, case_insensitive: bool) -> Glob {
         let simple = (pattern.is_ascii() && !pattern.contains(['?', '[', ']', '{', '}', '\\'])).then(|| {
             pattern.split('*').map(|s| if case_insensitive { s.to_ascii_lowercase() } else { s.to_string() }).collect()
         });
@@ -71,7 +104,7 @@ impl Glob {
     }
 
     /// Whether `text` matches the whole glob.
-    pub(crate) fn is_match(&self, text: &str) -> bool {
+    pub fn is_match(&self, text: &str) -> bool {
         match &self.simple {
             Some(segments) if text.is_ascii() => Self::simple_match(segments, text.as_bytes(), self.case_insensitive),
             _ => self.matcher.is_match_candidate(&Candidate::from_bytes(text)),
@@ -105,14 +138,74 @@ impl Glob {
     }
 }
 
+/// Whether `text` matches `pattern`, for a pattern used once (a log filter, a price
+/// key): `*`/`?`-only ASCII patterns are matched in place without compiling anything;
+/// others are compiled, and a pattern that is not a valid glob matches itself.
+pub fn matches(pattern: &str, text: &str) -> bool {
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    if !(pattern.is_ascii() && text.is_ascii()) || p.iter().any(|c| b"[]{}\\".contains(c)) {
+        return Glob::stored(pattern).is_match(text);
+    }
+    // Wildcard matching with one backtrack point: `*` any run, `?` one byte (ASCII text).
+    let (mut pi, mut ti, mut star, mut mark) = (0usize, 0usize, usize::MAX, 0usize);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == b'?' || p[pi].eq_ignore_ascii_case(&t[ti])) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == b'*' {
+            star = pi;
+            mark = ti;
+            pi += 1;
+        } else if star != usize::MAX {
+            pi = star + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == b'*')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use globset::GlobBuilder;
 
     fn both(pattern: &str, ci: bool) -> (Glob, GlobMatcher) {
         let m = GlobBuilder::new(pattern).case_insensitive(ci).build().unwrap().compile_matcher();
-        (Glob::new(m.clone(), pattern, ci), m)
+        (Glob::wrap(m.clone(), pattern, ci), m)
+    }
+
+    #[test]
+    fn one_syntax_one_case_rule() {
+        // What channels, rules, prices and log filters all mean by a pattern.
+        for (p, t, want) in [
+            ("*", "anything", true),
+            ("claude-*haiku*", "claude-3-5-haiku-latest", true),
+            ("claude-*haiku*", "claude-sonnet-4", false),
+            ("gpt-4?", "gpt-4o", true),
+            ("claude-*", "Claude-Sonnet-4", true),
+            ("*sonnet*", "claude-sonnet-4", true),
+            ("a*b*c", "axxbyyc", true),
+            ("a*b*c", "axxbyy", false),
+            ("gpt-4o", "gpt-4o-mini", false),
+            ("GPT-4O", "gpt-4o", true),
+            ("gpt-4[o.]*", "gpt-4.1", true),
+            ("{gpt,o}*-mini", "o4-mini", true),
+            ("café-*", "CAFé-x", true),
+        ] {
+            assert_eq!(matches(p, t), want, "matches({p:?}, {t:?})");
+            assert_eq!(Glob::new(p).unwrap().is_match(t), want, "Glob::new({p:?}).is_match({t:?})");
+        }
+    }
+
+    #[test]
+    fn invalid_globs_are_errors_but_stored_ones_match_themselves() {
+        assert_eq!(Glob::new("a[").unwrap_err().to_string(), "unclosed character class; missing ']'");
+        assert!(Glob::new("{unclosed").is_err());
+        assert!(Glob::stored("model[x").is_match("MODEL[x"));
+        assert!(!Glob::stored("model[x").is_match("modelx"));
+        assert!(matches("model[x", "model[x"));
     }
 
     #[test]
