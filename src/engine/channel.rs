@@ -603,7 +603,7 @@ pub fn validate(spec: &ChannelSpec, id: String, created_at: String, now: String)
             return Err(invalid(
                 shown,
                 "models",
-                &format!(
+                format!(
                     "{m:?} is not a valid glob ({e}); use * and ? wildcards, e.g. 'claude-*', or escape [ {{ with \\"
                 ),
             ));
