@@ -6,8 +6,9 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use serde_json::{json, Value};
 
 use routex::engine::rules::{
-    count_tokens, estimate_tokens, Condition, HeaderCondition, Protocol, RequestView, Rule, RuleSet, RuleSpec, RuleType,
+    count_tokens, estimate_tokens, Condition, HeaderCondition, RequestView, Rule, RuleSet, RuleSpec, RuleType,
 };
+use routex::protocol::Protocol;
 
 const WORDS: &str = "the of and to in is that for it as was with be by on not he this are or his from at which \
 but have an they you were her she there been one all we their has would when if so no will can more other its \

@@ -217,14 +217,6 @@ impl From<Considered> for ConsideredView {
     }
 }
 
-/// The rules protocol for a wire protocol (rules read Anthropic and OpenAI requests).
-pub fn rules_protocol(p: Protocol) -> rules::Protocol {
-    match p {
-        Protocol::Openai => rules::Protocol::Openai,
-        _ => rules::Protocol::Anthropic,
-    }
-}
-
 /// Where a request goes, before any byte is sent: the rule decision and the
 /// candidate channels in order. Shared by the proxy and the dry run.
 pub struct Decision {
@@ -277,7 +269,7 @@ pub fn decide_by_index(
             no_subagent_tag: false,
         };
     }
-    let view = rules::RequestView::new(rules_protocol(protocol), body, headers);
+    let view = rules::RequestView::new(protocol, body, headers);
     let is_available = |key: &str| snap.channel_index(key).is_some_and(available);
     // The winning rule's reason is shown by explanations and the debug log only.
     let d = if explain || log::log_enabled!(log::Level::Debug) {
@@ -316,7 +308,7 @@ pub fn dry_run(
     }
     let d = decide(snap, protocol, body, &headers, &model, available, true);
     let mut stripped = body.clone();
-    let strips = rules::strip_subagent_tag(rules_protocol(protocol), &mut stripped);
+    let strips = rules::strip_subagent_tag(protocol, &mut stripped);
     let mut order: Vec<Arc<Channel>> =
         snap.channels.iter().filter(|c| c.serves(&d.model) && available(c)).cloned().collect();
     let via = match (&d.rule, &d.target) {
@@ -341,7 +333,7 @@ pub fn dry_run(
         via,
         fallbacks: order.iter().skip(1).map(|c| c.name.clone()).collect(),
         strips_subagent_tag: strips,
-        tokens: rules::count_tokens(rules_protocol(protocol), body),
+        tokens: rules::count_tokens(protocol, body),
     })
 }
 

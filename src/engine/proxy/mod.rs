@@ -680,8 +680,7 @@ impl Proxy {
             }
             trail.routed_model = d.model;
             target = d.target_index;
-            trail.body_modified =
-                !d.no_subagent_tag && super::rules::strip_subagent_tag(super::routing::rules_protocol(p), &mut v);
+            trail.body_modified = !d.no_subagent_tag && super::rules::strip_subagent_tag(p, &mut v);
             parsed = Some(v);
         }
         let trail = &*trail;
@@ -1242,7 +1241,7 @@ impl Proxy {
         if !body.get("messages").is_some_and(|m| m.is_array()) {
             return client_error(p, 400, "messages: field required (an array of messages to count)");
         }
-        let n = super::rules::count_tokens(super::rules::Protocol::Anthropic, &body);
+        let n = super::rules::count_tokens(Protocol::Anthropic, &body);
         let mut headers = HeaderMap::new();
         headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
         let out = serde_json::to_vec(&serde_json::json!({ "input_tokens": n })).expect("json");

@@ -603,9 +603,10 @@ fn eval_check<'a>(check: &Check, ctx: &Ctx<'_, 'a>, out: Option<&mut String>) ->
 #[cfg(test)]
 mod tests {
     use super::super::model::{Condition, HeaderCondition, RuleSpec};
-    use super::super::request::{NoHeaders, Protocol};
+    use super::super::request::NoHeaders;
     use super::super::tokens::{count_tokens, estimate_tokens};
     use super::*;
+    use crate::protocol::Protocol;
     use serde_json::json;
 
     fn rule(name: &str, t: RuleType, c: Condition, channel: &str) -> Rule {

@@ -3,48 +3,9 @@
 //! Completions bodies (model, messages, text parts, tools, thinking, images).
 //! Nothing here allocates; accessors borrow from the body.
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// The client-facing API dialect of a request body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Protocol {
-    /// Anthropic Messages (`/v1/messages`).
-    Anthropic,
-    /// OpenAI Chat Completions (`/v1/chat/completions`).
-    Openai,
-}
-
-impl Protocol {
-    /// `"anthropic"` or `"openai"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Protocol::Anthropic => "anthropic",
-            Protocol::Openai => "openai",
-        }
-    }
-}
-
-impl fmt::Display for Protocol {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Protocol {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "anthropic" => Ok(Protocol::Anthropic),
-            "openai" => Ok(Protocol::Openai),
-            _ => Err(format!("unknown protocol {s:?}; expected \"anthropic\" or \"openai\"")),
-        }
-    }
-}
+use crate::protocol::Protocol;
 
 /// Read access to request headers. Names are compared case-insensitively.
 /// Implemented for slices, arrays and vectors of `(name, value)` string
@@ -174,7 +135,8 @@ pub fn any_message_text<'v>(msg: &'v Value, f: &mut dyn FnMut(&'v str) -> bool) 
 
 /// How the request enables thinking, if it does: `thinking.type` for
 /// Anthropic (`enabled` or `adaptive`), `reasoning_effort` (or
-/// `reasoning.effort`) for OpenAI. Returns a short description.
+/// `reasoning.effort`) for OpenAI, `generationConfig.thinkingConfig` for Gemini.
+/// Returns a short description.
 pub fn thinking(protocol: Protocol, body: &Value) -> Option<&str> {
     match protocol {
         Protocol::Anthropic => {
@@ -189,6 +151,9 @@ pub fn thinking(protocol: Protocol, body: &Value) -> Option<&str> {
                 Value::String(s) => Some(s.as_str()),
                 _ => Some("set"),
             }),
+        Protocol::Gemini => field(field(body, "generationConfig")?, "thinkingConfig")
+            .filter(|c| field(c, "thinkingBudget").and_then(Value::as_i64) != Some(0))
+            .map(|_| "thinkingConfig"),
     }
 }
 
@@ -234,10 +199,16 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn protocol_parse_and_display() {
+    fn rules_read_the_one_protocol_type_gemini_included() {
+        // Rules had their own two-value Protocol that read Gemini as Anthropic; now they
+        // take the wire protocol and say what they read from a Gemini body.
         assert_eq!("openai".parse::<Protocol>().unwrap(), Protocol::Openai);
         assert_eq!(Protocol::Anthropic.to_string(), "anthropic");
-        assert!("gemini".parse::<Protocol>().is_err());
+        let g = serde_json::json!({"generationConfig": {"thinkingConfig": {"thinkingBudget": 1024}}});
+        assert_eq!(thinking(Protocol::Gemini, &g), Some("thinkingConfig"));
+        let off = serde_json::json!({"generationConfig": {"thinkingConfig": {"thinkingBudget": 0}}});
+        assert_eq!(thinking(Protocol::Gemini, &off), None);
+        assert_eq!(thinking(Protocol::Anthropic, &g), None);
     }
 
     #[test]

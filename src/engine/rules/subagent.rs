@@ -6,7 +6,8 @@
 
 use serde_json::Value;
 
-use super::request::{field, first_user_index, is_openai_system_role, messages, role, Protocol};
+use super::request::{field, first_user_index, is_openai_system_role, messages, role};
+use crate::protocol::Protocol;
 
 /// Opening tag.
 pub const TAG_OPEN: &str = "<routex-model>";
@@ -59,7 +60,8 @@ fn content_tag(content: &Value) -> Option<&str> {
 
 /// The inside of the first `<routex-model>` tag in a system prompt (all
 /// system blocks; for OpenAI every `system`/`developer` message) or in the
-/// first user message.
+/// first user message. Gemini bodies carry no `messages`: their tag is not looked for
+/// (no client endpoint speaks Gemini yet).
 pub(crate) fn find_subagent_tag(protocol: Protocol, body: &Value) -> Option<&str> {
     let first_user = first_user_index(body).map(|i| &messages(body)[i]);
     let system = match protocol {
@@ -68,6 +70,7 @@ pub(crate) fn find_subagent_tag(protocol: Protocol, body: &Value) -> Option<&str
             .iter()
             .filter(|m| is_openai_system_role(role(m)))
             .find_map(|m| field(m, "content").and_then(content_tag)),
+        Protocol::Gemini => return None,
     };
     system.or_else(|| first_user.and_then(|m| field(m, "content")).and_then(content_tag))
 }

@@ -13,7 +13,8 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use super::request::{field, messages, tools, Protocol};
+use super::request::{field, messages, tools};
+use crate::protocol::Protocol;
 
 /// FxHash (rustc-hash): fast, non-cryptographic; keys here are not attacker-chosen in a
 /// way that matters (a slow prompt only slows its own request).
@@ -489,6 +490,23 @@ fn walk<'v>(protocol: Protocol, body: &'v Value, f: &mut dyn FnMut(Seg<'v>)) {
                 }
             }
         }
+        // Gemini `generateContent`: the system instruction and every part of every turn
+        // (text as text; function calls, responses and inline data as their JSON).
+        Protocol::Gemini => {
+            let system = field(body, "systemInstruction").and_then(|s| field(s, "parts"));
+            let turns = field(body, "contents").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
+            let parts = system
+                .into_iter()
+                .chain(turns.iter().filter_map(|t| field(t, "parts")))
+                .filter_map(Value::as_array)
+                .flatten();
+            for p in parts {
+                match field(p, "text").and_then(Value::as_str) {
+                    Some(t) => f(Seg::Text(t)),
+                    None => f(Seg::Json(p)),
+                }
+            }
+        }
     }
     for tool in tools(body) {
         f(Seg::Json(tool));
@@ -723,6 +741,28 @@ mod tests {
         assert_eq!(count_tokens(Protocol::Openai, &body), want);
         // Read as Anthropic, the OpenAI-only tool_calls are not seen.
         assert!(count_tokens(Protocol::Anthropic, &body) < want);
+    }
+
+    #[test]
+    fn gemini_body_counts_the_system_instruction_and_every_part() {
+        let call = json!({"functionCall": {"name": "lookup", "args": {"q": "cats"}}});
+        let body = json!({
+            "systemInstruction": {"parts": [{"text": "Be brief."}]},
+            "contents": [
+                {"role": "user", "parts": [{"text": "How many cats?"}]},
+                {"role": "model", "parts": [call]}
+            ],
+            "tools": [{"functionDeclarations": [{"name": "lookup"}]}]
+        });
+        let want = count_text_tokens("Be brief.")
+            + count_text_tokens("How many cats?")
+            + count_text_tokens(&call.to_string())
+            + count_text_tokens(r#"{"functionDeclarations":[{"name":"lookup"}]}"#);
+        assert_eq!(count_tokens(Protocol::Gemini, &body), want);
+        assert_eq!(
+            count_tokens(Protocol::Anthropic, &body),
+            count_text_tokens(r#"{"functionDeclarations":[{"name":"lookup"}]}"#)
+        );
     }
 
     #[test]
