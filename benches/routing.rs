@@ -11,7 +11,7 @@ use std::sync::Arc;
 use routex::engine::config::Config;
 use routex::engine::proxy::{Proxy, ProxyConfig};
 use routex::engine::records::Recorder;
-use routex::engine::routing::RulePatch;
+use routex::engine::rules::RulePatch;
 use routex::engine::rules::{Condition, HeaderCondition, HeaderLookup, NoHeaders, RuleSpec, RuleType};
 use routex::engine::{ChannelSpec, Engine, Strategy};
 use routex::store::Store;
@@ -73,7 +73,7 @@ fn bench(c: &mut Criterion) {
     let headers: &dyn HeaderLookup = &NoHeaders;
     c.bench_function("rules_20_then_route_100_channels", |b| {
         b.iter(|| {
-            let d = routex::engine::routing::decide(
+            let d = routex::engine::rules::decide(
                 &snap,
                 routex::protocol::Protocol::Anthropic,
                 black_box(&body),

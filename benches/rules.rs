@@ -62,7 +62,7 @@ fn prose(bytes: usize, seed: u64) -> String {
 /// Source text formatted like Claude Code's Read tool output.
 fn numbered_source(bytes: usize) -> String {
     let src = concat!(
-        include_str!("../src/engine/rules/engine.rs"),
+        include_str!("../src/engine/rules/evaluate.rs"),
         include_str!("../src/engine/rules/tokens.rs"),
         include_str!("../src/engine/rules/validate.rs"),
     );

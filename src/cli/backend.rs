@@ -7,7 +7,7 @@ use serde::Serialize;
 use std::time::Duration;
 
 use crate::engine::records::{self, RequestQuery, RequestRecord};
-use crate::engine::routing::{RouteTest, RulePatch};
+use crate::engine::rules::{RouteTest, RulePatch};
 use crate::engine::rules::{Rule, RuleSpec};
 use crate::engine::{ChannelPatch, ChannelSpec, ChannelView, Document, Engine, ImportReport, Status, Strategy};
 use crate::paths::{self, DaemonInfo};
@@ -155,13 +155,7 @@ impl Backend for Local {
         headers: &[(String, String)],
     ) -> Result<RouteTest> {
         let snap = self.0.snapshot();
-        Ok(crate::engine::routing::dry_run(
-            &snap,
-            protocol,
-            body,
-            headers,
-            &crate::engine::routing::stored_availability,
-        )?)
+        Ok(crate::engine::rules::dry_run(&snap, protocol, body, headers, &crate::engine::rules::stored_availability)?)
     }
     fn requests(&self, q: &RequestQuery) -> Result<Vec<RequestRecord>> {
         Ok(records::query(self.0.store(), q)?)

@@ -8,7 +8,7 @@ use std::io::{IsTerminal, Write};
 
 use super::OutputFormat;
 use crate::engine::records::RequestRecord;
-use crate::engine::routing::RouteTest;
+use crate::engine::rules::RouteTest;
 use crate::engine::rules::Rule;
 use crate::engine::{ChannelView, ImportReport, Strategy};
 

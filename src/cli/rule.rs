@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use super::backend;
 use super::output::Printer;
 use super::Cli;
-use crate::engine::routing::RulePatch;
+use crate::engine::rules::RulePatch;
 use crate::engine::rules::{Condition, HeaderCondition, RuleSpec, RuleType};
 use crate::protocol::Protocol;
 

@@ -13,7 +13,7 @@ use warp::{Filter, Reply};
 use super::api::{self, Unauthorized};
 use super::AppState;
 use crate::engine::records;
-use crate::engine::routing::RulePatch;
+use crate::engine::rules::RulePatch;
 use crate::engine::rules::RuleSpec;
 use crate::engine::transform::TestEvent;
 use crate::engine::{ChannelPatch, ChannelSpec, Document, Status, Strategy};

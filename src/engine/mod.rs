@@ -12,7 +12,6 @@ pub mod glob;
 pub mod portable;
 pub mod proxy;
 pub mod records;
-pub mod routing;
 pub mod rules;
 pub mod strategy;
 pub mod transform;
@@ -65,6 +64,9 @@ pub enum Error {
     /// A configuration or import document is wrong.
     #[error("{0}")]
     Config(String),
+    /// A routing rule is invalid (its own message names the rule, the field and the fix).
+    #[error(transparent)]
+    Rule(#[from] rules::RuleError),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] store::Error),
@@ -74,7 +76,7 @@ impl Error {
     /// Stable machine code for the admin API.
     pub fn code(&self) -> &'static str {
         match self {
-            Error::Invalid { .. } | Error::Config(_) => "invalid_request",
+            Error::Invalid { .. } | Error::Config(_) | Error::Rule(_) => "invalid_request",
             Error::NotFound { .. } => "not_found",
             Error::Duplicate { .. } => "conflict",
             Error::Store(store::Error::Locked { .. }) => "store_locked",
@@ -85,7 +87,7 @@ impl Error {
     /// HTTP status for the admin API.
     pub fn http_status(&self) -> u16 {
         match self {
-            Error::Invalid { .. } | Error::Config(_) => 400,
+            Error::Invalid { .. } | Error::Config(_) | Error::Rule(_) => 400,
             Error::NotFound { .. } => 404,
             Error::Duplicate { .. } => 409,
             Error::Store(_) => 500,
@@ -200,7 +202,7 @@ impl Engine {
         let strategy = self.store.get::<Strategy>(Tree::Settings, "strategy")?.unwrap_or_default();
         let mut rules: Vec<rules::Rule> = self.store.list(Tree::Rules)?;
         rules.sort_by(|a, b| b.priority.cmp(&a.priority).then_with(|| a.name.cmp(&b.name)));
-        let ruleset = routing::compile(&rules);
+        let ruleset = rules::compile(&rules);
         let version = self.snapshot.load().version + 1;
         let channel_keys = channel_keys(&channels);
         self.snapshot.store(Arc::new(Snapshot { channels, strategy, rules, ruleset, version, channel_keys }));

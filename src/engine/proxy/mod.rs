@@ -557,8 +557,8 @@ impl Proxy {
         protocol: Protocol,
         body: &serde_json::Value,
         headers: &[(String, String)],
-    ) -> super::Result<super::routing::RouteTest> {
-        super::routing::dry_run(&self.engine.snapshot(), protocol, body, headers, &|c| self.available(c))
+    ) -> super::Result<super::rules::RouteTest> {
+        super::rules::dry_run(&self.engine.snapshot(), protocol, body, headers, &|c| self.available(c))
     }
 
     /// The channels to try, in order: a rule's target first (when given, by its index in
@@ -644,7 +644,7 @@ impl Proxy {
         let snap = self.engine.snapshot();
         let rts = self.rts(&snap);
         let available = |i: usize| Proxy::available_at(&snap, &rts, i);
-        let d = super::routing::decide_by_index(&snap, protocol, body, headers, model, &available, false);
+        let d = super::rules::decide_by_index(&snap, protocol, body, headers, model, &available, false);
         let ordered = self.order_candidates(&snap, &d.model, d.target_index, session);
         (d.rule.map(|r| r.rule_name), ordered.into_iter().map(|c| c.channel).collect())
     }
@@ -665,7 +665,7 @@ impl Proxy {
                 Err(e) => return client_error(p, 400, &format!("the request body is not valid JSON: {e}")),
             };
             let rts = self.rts(&snap);
-            let d = super::routing::decide_by_index(
+            let d = super::rules::decide_by_index(
                 &snap,
                 p,
                 &v,
