@@ -390,7 +390,8 @@ pub fn connect(cli: &super::Cli) -> anyhow::Result<Box<dyn Backend>> {
     }
     match Engine::open(&dir) {
         Ok(e) => Ok(Box::new(Local(e))),
-        Err(crate::engine::Error::Store(crate::store::Error::Locked { path, holder, hint })) => {
+        Err(e) if e.as_locked().is_some() => {
+            let (path, holder, hint) = e.as_locked().expect("checked");
             let mut msg = format!("the store at {} is locked by {holder}", path.display());
             if let Some(info) = info.filter(|i| paths::process_alive(i.pid)) {
                 msg.push_str(&format!(

@@ -72,7 +72,8 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
 
     let engine = match Engine::open(&data_dir) {
         Ok(e) => e,
-        Err(crate::engine::Error::Store(crate::store::Error::Locked { holder, .. })) => {
+        Err(e) if e.as_locked().is_some() => {
+            let (_, holder, _) = e.as_locked().expect("checked");
             let mut msg = format!("cannot start: the store in {} is locked by {holder}", data_dir.display());
             if let Some(info) = DaemonInfo::read(&data_dir).filter(|i| paths::process_alive(i.pid)) {
                 msg.push_str(&format!(

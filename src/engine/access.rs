@@ -212,36 +212,53 @@ pub fn new_local_token() -> Secret {
     Secret::new(bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
 }
 
-/// Check the entries of `server.allowed_hosts`; the message names the entry and the fix.
-pub fn validate_allowed_host(entry: &str) -> Result<(), String> {
+/// What is wrong with an entry of `server.allowed_hosts` or `server.cors_origins`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SettingError {
+    /// An empty host entry.
+    #[error("an entry is empty; write a host name such as routex.internal")]
+    EmptyHost,
+    /// A URL or something with spaces where a host name belongs.
+    #[error("{0:?} is not a host name; write the name alone (routex.internal), without scheme or path")]
+    NotAHostName(String),
+    /// `*` anywhere but alone or as a leading `*.`.
+    #[error("{0:?}: `*` is allowed only as the whole entry or as a leading `*.` (*.example.com)")]
+    BadWildcard(String),
+    /// Not parseable as an http(s) origin.
+    #[error("{0:?} is not an http(s) origin; {ORIGIN_FIX}")]
+    NotAnOrigin(String),
+    /// A path, query, fragment or user info after the origin.
+    #[error("{0:?} has more than scheme, host and port; {ORIGIN_FIX}")]
+    MoreThanOrigin(String),
+}
+
+const ORIGIN_FIX: &str = "write an origin as a browser sends it: https://app.example.com or http://localhost:5173";
+
+/// Check an entry of `server.allowed_hosts`.
+pub fn validate_allowed_host(entry: &str) -> Result<(), SettingError> {
     let e = entry.trim();
     if e.is_empty() {
-        return Err("an entry is empty; write a host name such as routex.internal".into());
+        return Err(SettingError::EmptyHost);
     }
     if e.contains("://") || e.contains('/') || e.chars().any(|c| c.is_whitespace()) {
-        return Err(format!(
-            "{e:?} is not a host name; write the name alone (routex.internal), without scheme or path"
-        ));
+        return Err(SettingError::NotAHostName(e.to_string()));
     }
     let wildcard_ok = e == "*" || e.strip_prefix("*.").is_some_and(|rest| !rest.contains('*'));
     if e.contains('*') && !wildcard_ok {
-        return Err(format!("{e:?}: `*` is allowed only as the whole entry or as a leading `*.` (*.example.com)"));
+        return Err(SettingError::BadWildcard(e.to_string()));
     }
     Ok(())
 }
 
-/// Check the entries of `server.cors_origins`: `scheme://host[:port]`, nothing after.
-pub fn validate_cors_origin(entry: &str) -> Result<(), String> {
+/// Check an entry of `server.cors_origins`: `scheme://host[:port]`, nothing after.
+pub fn validate_cors_origin(entry: &str) -> Result<(), SettingError> {
     let e = entry.trim().trim_end_matches('/');
-    let fix = "write an origin as a browser sends it: https://app.example.com or http://localhost:5173";
-    let Ok(url) = url::Url::parse(e) else {
-        return Err(format!("{e:?} is not an origin; {fix}"));
-    };
+    let url = url::Url::parse(e).map_err(|_| SettingError::NotAnOrigin(e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(format!("{e:?} is not an http(s) origin; {fix}"));
+        return Err(SettingError::NotAnOrigin(e.to_string()));
     }
     if url.path() != "/" || url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
-        return Err(format!("{e:?} has more than scheme, host and port; {fix}"));
+        return Err(SettingError::MoreThanOrigin(e.to_string()));
     }
     Ok(())
 }
@@ -380,12 +397,15 @@ mod tests {
     fn config_entries_are_validated() {
         assert!(validate_allowed_host("routex.internal").is_ok());
         assert!(validate_allowed_host("*.corp.example").is_ok() && validate_allowed_host("*").is_ok());
-        assert!(validate_allowed_host("http://x").unwrap_err().contains("without scheme"));
+        assert!(validate_allowed_host("http://x").unwrap_err().to_string().contains("without scheme"));
         assert!(validate_allowed_host("a*b").is_err() && validate_allowed_host(" ").is_err());
         assert!(validate_cors_origin("https://app.example.com").is_ok());
         assert!(validate_cors_origin("http://localhost:5173/").is_ok());
         assert!(validate_cors_origin("app.example.com").is_err());
-        assert!(validate_cors_origin("https://app.example.com/path").unwrap_err().contains("more than scheme"));
+        assert!(validate_cors_origin("https://app.example.com/path")
+            .unwrap_err()
+            .to_string()
+            .contains("more than scheme"));
         assert!(validate_cors_origin("ftp://x").is_err());
     }
 }

@@ -84,6 +84,15 @@ impl Error {
         }
     }
 
+    /// When the store is locked by another process: its path, who holds it, what to do.
+    /// The CLI words its own message from these instead of reaching into `store::Error`.
+    pub fn as_locked(&self) -> Option<(&Path, &str, &str)> {
+        match self {
+            Error::Store(store::Error::Locked { path, holder, hint }) => Some((path, holder, hint)),
+            _ => None,
+        }
+    }
+
     /// HTTP status for the admin API.
     pub fn http_status(&self) -> u16 {
         match self {

@@ -311,7 +311,7 @@ fn load(file: &File, fr: &Frame, path: &Path) -> Option<Result<Segment, Error>> 
     let parsed = if crc32fast::hash(&v) != fr.crc {
         Err("its checksum does not match".to_string())
     } else {
-        Segment::parse(&fr.key.to_bytes(), v.into())
+        Segment::parse(&fr.key.to_bytes(), v.into()).map_err(|m| m.0)
     };
     match parsed {
         Ok(s) => Some(Ok(s)),

@@ -96,9 +96,18 @@ pub struct Segment {
     entries: Vec<(u64, u32, u32)>,
 }
 
+/// Why stored bytes are not a segment (a sentence naming what is wrong).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Malformed(pub String);
+
 impl Segment {
     /// Parse a stored key and value; the error says what is wrong.
-    pub(crate) fn parse(key: &[u8], value: sled::IVec) -> std::result::Result<Segment, String> {
+    pub(crate) fn parse(key: &[u8], value: sled::IVec) -> std::result::Result<Segment, Malformed> {
+        Segment::read(key, value).map_err(Malformed)
+    }
+
+    fn read(key: &[u8], value: sled::IVec) -> std::result::Result<Segment, String> {
         let key = SegmentKey::from_bytes(key).ok_or_else(|| format!("a {}-byte key is not a segment's", key.len()))?;
         let v = value.as_ref();
         if v.len() < HEADER_LEN {
