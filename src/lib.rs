@@ -10,15 +10,20 @@
 //! cli::serve → daemon → engine → store
 //! ```
 //!
-//! - [`store`] owns sled: trees, schema version, migrations, encryption of secrets at rest.
-//!   Nobody else names sled.
-//! - [`engine`] owns the product's rules: channels and their validation, the balancer
-//!   strategy, configuration files, export/import documents. It never imports clap or warp.
+//! - [`store`] owns sled and the request-log files: trees, schema version, migrations,
+//!   encryption of secrets at rest. Nobody else names sled.
+//! - [`engine`] owns the product's rules: channels, routing rules, the proxy's request
+//!   path, the request log, configuration, export/import, the browser-door policy. It
+//!   never imports clap or warp.
 //! - [`protocol`] holds the Anthropic, OpenAI and Gemini wire types and the pure
 //!   conversions between them (no I/O); the engine's proxy calls it.
-//! - [`daemon`] serves the admin API and (later) the proxy on warp; it decides nothing.
+//! - [`daemon`] is the HTTP adapter: hyper serves the proxied endpoints, warp the admin
+//!   API; it decides nothing a user could observe.
 //! - [`cli`] parses arguments, picks a backend (the local engine or a running daemon) and
 //!   renders results. Only `cli::output` writes to stdout.
+//! - [`util`] holds the small shared helpers (clock, ids, constant-time compare).
+//!
+//! `ARCHITECTURE.md` at the repository's top is the map for newcomers.
 
 pub mod cli;
 pub mod daemon;

@@ -1,4 +1,4 @@
-//! The load-balancer strategy setting (SPEC §4.5). The balancing itself lives with the
+//! The load-balancer strategy setting (`priority`, `round_robin`, `weighted`, `least_used`, `latency`). The balancing itself lives with the
 //! proxy; this is the user-facing choice, stored in the settings tree.
 
 use serde::{Deserialize, Serialize};
