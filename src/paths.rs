@@ -1,6 +1,6 @@
 //! Where Routex keeps its files: the data directory and what lives in it.
 //!
-//! Resolution order (README, "Files and configuration"): `--data-dir`, `$ROUTEX_HOME`, `$XDG_CONFIG_HOME/routex`,
+//! Resolution order (docs/configuration.md): `--data-dir`, `$ROUTEX_HOME`, `$XDG_CONFIG_HOME/routex`,
 //! `~/.config/routex`. The directory holds `routex.db/` (sled), `daemon.json` (how to
 //! reach a running daemon), `master.key` (when `ROUTEX_MASTER_KEY` is unset) and `logs/`.
 

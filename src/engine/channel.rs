@@ -189,7 +189,7 @@ pub struct ChannelSpec {
     /// `enabled` or `disabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// Transformer pipeline (see `engine::transform` and the README's Transformers section).
+    /// Transformer pipeline (see `engine::transform` and docs/transformers.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transformers: Option<serde_json::Value>,
     /// Extra headers sent upstream.
