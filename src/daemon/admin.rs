@@ -15,7 +15,7 @@ use super::AppState;
 use crate::engine::records;
 use crate::engine::routing::RulePatch;
 use crate::engine::rules::RuleSpec;
-use crate::engine::transform::TestEvent;
+use crate::engine::transform::dry_run::{self, DryRun};
 use crate::engine::{ChannelPatch, ChannelSpec, Document, Status, Strategy};
 use crate::protocol::Protocol;
 
@@ -68,125 +68,6 @@ pub fn header_pairs(v: Option<&serde_json::Value>) -> Vec<(String, String)> {
             })
             .collect(),
         _ => Vec::new(),
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TransformTestBody {
-    transformer: serde_json::Value,
-    /// The body, for directions request / response.
-    #[serde(default)]
-    request: Option<serde_json::Value>,
-    #[serde(default)]
-    direction: Option<String>,
-    #[serde(default)]
-    protocol: Option<Protocol>,
-    /// The stream, for direction stream: `[{event?, data}]` …
-    #[serde(default)]
-    events: Option<serde_json::Value>,
-    /// … or raw SSE text.
-    #[serde(default)]
-    sse: Option<String>,
-}
-
-/// The events of a stream dry run, from `events` or `sse`; errors name the field.
-fn test_events(events: Option<serde_json::Value>, sse: Option<String>) -> Result<Vec<TestEvent>, String> {
-    use serde_json::Value;
-    match (events, sse) {
-        (Some(_), Some(_)) => Err("events, sse: give the stream one way, not both".into()),
-        (None, None) => {
-            Err("events: required for direction \"stream\": a list of {event?, data} (or sse: the raw SSE text)".into())
-        }
-        (None, Some(text)) => {
-            let mut parser = crate::protocol::sse::SseParser::default();
-            let mut out = Vec::new();
-            parser.feed(text.as_bytes(), &mut out);
-            parser.flush(&mut out);
-            if out.is_empty() {
-                return Err("sse: no events in it; each event is `data: …` followed by a blank line".into());
-            }
-            Ok(out
-                .into_iter()
-                .map(|e| TestEvent { event: e.event.map(std::borrow::Cow::into_owned), data: e.data })
-                .collect())
-        }
-        (Some(v), None) => {
-            let Value::Array(items) = v else {
-                return Err(format!("events: expected a list of {{event?, data}}, got {v}"));
-            };
-            if items.is_empty() {
-                return Err("events: empty; give at least one event".into());
-            }
-            let mut out = Vec::with_capacity(items.len());
-            for (i, item) in items.into_iter().enumerate() {
-                let Value::Object(mut m) = item else {
-                    return Err(format!("events[{i}]: expected {{event?, data}}, got {item}"));
-                };
-                let event = match m.remove("event") {
-                    None | Some(Value::Null) => None,
-                    Some(Value::String(e)) => Some(e),
-                    Some(other) => return Err(format!("events[{i}].event: must be a string, got {other}")),
-                };
-                let data = match m.remove("data") {
-                    None | Some(Value::Null) => return Err(format!("events[{i}].data: missing")),
-                    Some(Value::String(d)) => d,
-                    Some(other) => other.to_string(),
-                };
-                if let Some(k) = m.keys().next() {
-                    return Err(format!("events[{i}].{k}: unknown field; an event is {{event?, data}}"));
-                }
-                out.push(TestEvent { event, data });
-            }
-            Ok(out)
-        }
-    }
-}
-
-/// `POST /api/transformers/test`: the dry run for one direction.
-fn transformer_test(req: TransformTestBody) -> Response {
-    let bad = |m: String| api::error(StatusCode::BAD_REQUEST, "invalid_request", m);
-    let direction = req.direction.as_deref().unwrap_or("request");
-    let protocol = req.protocol.unwrap_or(Protocol::Openai);
-    if direction == "stream" {
-        if req.request.is_some() {
-            return bad("request: not used by direction \"stream\"; send the stream as events (or sse)".into());
-        }
-        let events = match test_events(req.events, req.sse) {
-            Ok(e) => e,
-            Err(m) => return bad(m),
-        };
-        return match crate::engine::transform::test_stream(&req.transformer, events, protocol) {
-            Ok(out) => {
-                let mut sse = Vec::new();
-                let events: Vec<serde_json::Value> = out
-                    .iter()
-                    .map(|e| {
-                        crate::protocol::sse::write_event(&mut sse, e.event.as_deref(), &e.data);
-                        let data =
-                            serde_json::from_str(&e.data).unwrap_or_else(|_| serde_json::Value::String(e.data.clone()));
-                        match &e.event {
-                            Some(name) => serde_json::json!({"event": name, "data": data}),
-                            None => serde_json::json!({"data": data}),
-                        }
-                    })
-                    .collect();
-                api::ok(&serde_json::json!({"events": events, "sse": String::from_utf8_lossy(&sse)}))
-            }
-            Err(e) => bad(e.to_string()),
-        };
-    }
-    for (field, given) in [("events", req.events.is_some()), ("sse", req.sse.is_some())] {
-        if given {
-            return bad(format!("{field}: only for direction \"stream\" (the direction is {direction:?})"));
-        }
-    }
-    let Some(body) = req.request else {
-        return bad(format!("request: required for direction {direction:?}: the JSON body to transform"));
-    };
-    match crate::engine::transform::test(&req.transformer, body, direction, protocol) {
-        Ok(v) => api::ok(&v),
-        Err(e) => bad(e.to_string()),
     }
 }
 
@@ -285,12 +166,16 @@ pub fn routes(state: Arc<AppState>) -> Routes {
             }
         },
     );
-    let health_detailed = health
-        .and(warp::path("detailed"))
-        .and(warp::path::end())
-        .and(warp::get())
-        .and(s())
-        .then(|st: Arc<AppState>| async move { blocking(move || detailed_health(&st)).await });
+    let health_detailed = health.and(warp::path("detailed")).and(warp::path::end()).and(warp::get()).and(s()).then(
+        |st: Arc<AppState>| async move {
+            let report = blocking(move || {
+                crate::engine::health::detailed(&st.engine, st.proxy.recorder(), &st.data_dir, st.started)
+            })
+            .await;
+            let status = if report.is_healthy() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+            api::ok_status(status, &report)
+        },
+    );
 
     let api_info = warp::path("api").and(warp::path::end()).and(warp::get()).and(auth(state.clone())).and(s()).map(
         |st: Arc<AppState>| {
@@ -568,8 +453,11 @@ pub fn routes(state: Arc<AppState>) -> Routes {
         .and(warp::path::end())
         .and(warp::post())
         .and(body(&state))
-        .map(|b: bytes::Bytes| match api::parse_json::<TransformTestBody>(&b) {
-            Ok(req) => transformer_test(req),
+        .map(|b: bytes::Bytes| match api::parse_json::<DryRun>(&b) {
+            Ok(req) => match dry_run::run(req) {
+                Ok(v) => api::ok(&v),
+                Err(e) => api::error(StatusCode::BAD_REQUEST, "invalid_request", e.to_string()),
+            },
             Err(r) => *r,
         });
     let providers = api()
@@ -678,59 +566,3 @@ pub const ENDPOINTS: &[&str] = &[
     "GET /health/ready",
     "GET /health/detailed",
 ];
-
-fn detailed_health(st: &AppState) -> Response {
-    let store = st.engine.store().schema_version();
-    let snap = st.engine.snapshot();
-    let enabled = snap.channels.iter().filter(|c| c.status == Status::Enabled).count();
-    let (disk_free, disk_total) = disk_space(&st.data_dir);
-    let healthy = store.is_ok();
-    let body = serde_json::json!({
-        "status": if healthy { "healthy" } else { "unhealthy" },
-        "store": match &store {
-            Ok(v) => serde_json::json!({"ok": true, "schema_version": v, "size_bytes": st.engine.store().size_on_disk()}),
-            Err(e) => serde_json::json!({"ok": false, "error": e.to_string()}),
-        },
-        "channels": {"total": snap.channels.len(), "enabled": enabled},
-        "memory": {"rss_bytes": rss_bytes()},
-        "request_log": {"enabled": st.proxy.recorder().enabled(), "dropped": st.proxy.recorder().dropped()},
-        "disk": {"free_bytes": disk_free, "total_bytes": disk_total},
-        "uptime_s": st.started.elapsed().as_secs(),
-    });
-    if healthy {
-        api::ok(&body)
-    } else {
-        api::ok_status(StatusCode::SERVICE_UNAVAILABLE, &body)
-    }
-}
-
-/// Resident memory of this process (Linux), bytes.
-pub fn rss_bytes() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse::<u64>().ok()))
-        })
-        .map(|kb| kb * 1024)
-        .unwrap_or(0)
-}
-
-/// Free and total bytes of the filesystem holding `dir`.
-pub fn disk_space(dir: &std::path::Path) -> (u64, u64) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::ffi::OsStrExt;
-        let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
-            return (0, 0);
-        };
-        // SAFETY: statvfs fills the zeroed struct; c is a valid NUL-terminated path.
-        let mut s: libc::statvfs = unsafe { std::mem::zeroed() };
-        if unsafe { libc::statvfs(c.as_ptr(), &mut s) } == 0 {
-            return (s.f_bavail as u64 * s.f_frsize as u64, s.f_blocks as u64 * s.f_frsize as u64);
-        }
-    }
-    let _ = dir;
-    (0, 0)
-}

@@ -8,6 +8,7 @@
 pub mod access;
 pub mod channel;
 pub mod config;
+pub mod health;
 pub mod portable;
 pub mod proxy;
 pub mod records;
