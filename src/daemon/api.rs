@@ -1,5 +1,10 @@
 //! The admin API's envelope and error mapping: the one place an engine error becomes an
-//! HTTP status and body.
+//! HTTP status and body (`{"success": true, "data": …}` or
+//! `{"success": false, "error": {"code", "message"}}`), and a warp rejection becomes one.
+//!
+//! The status and code of an engine error are the engine's ([`engine::Error::http_status`],
+//! [`engine::Error::code`]); this file must not choose them per route. Called by the admin
+//! routes (`daemon::admin`) and by the browser door's refusals (`daemon::refuse`).
 
 use serde::Serialize;
 use warp::http::StatusCode;

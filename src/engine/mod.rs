@@ -9,6 +9,7 @@ pub mod access;
 pub mod channel;
 pub mod config;
 pub mod glob;
+pub mod health;
 pub mod portable;
 pub mod proxy;
 pub mod records;

@@ -11,6 +11,7 @@
 //! syntax, the error messages and the admin API's catalog and dry-run [`test`].
 
 pub mod cleancache;
+pub mod dry_run;
 pub mod enhancetool;
 pub mod format;
 pub mod maxtoken;

@@ -1,0 +1,137 @@
+//! The admin API's routes (the endpoints are listed in README.md, "Admin API", and by
+//! `GET /api` from [`ENDPOINTS`]).
+//!
+//! This file composes one filter per resource — `health`, `channels`, `strategy`, `rules`,
+//! `requests`, `transformers`, in that order, which is the order warp tries them — turns
+//! every rejection into the envelope ([`api::recover`]), and holds the filters they share:
+//! the state, the admin token, the keys-in-clear question, the body limit and the blocking
+//! pool. Engine calls that write to the store run on the blocking pool so a flush never
+//! stalls the proxy's worker threads. Like the rest of the daemon it decides nothing a user
+//! can see: each handler parses, calls the engine and maps the result to HTTP through
+//! `api`. Called by `daemon::serve_loop` (behind the browser door) and by tests through
+//! `warp::test`.
+
+mod channels;
+mod health;
+mod requests;
+mod rules;
+mod strategy;
+mod transformers;
+
+use serde::Deserialize;
+use std::convert::Infallible;
+use std::sync::Arc;
+use warp::reply::Response;
+use warp::Filter;
+
+use super::api::{self, Unauthorized};
+use super::AppState;
+
+pub use rules::{header_pairs, RouteTestBody};
+
+/// What every resource returns: boxed, so each resource's filter type stops at its file
+/// and the whole chain stays cheap to compile.
+type Routes = warp::filters::BoxedFilter<(Response,)>;
+
+/// Every route the daemon serves through warp, with the envelope for every rejection.
+pub fn routes(state: Arc<AppState>) -> Routes {
+    health::routes(&state)
+        .or(channels::routes(&state))
+        .unify()
+        .or(strategy::routes(&state))
+        .unify()
+        .or(rules::routes(&state))
+        .unify()
+        .or(requests::routes(&state))
+        .unify()
+        .or(transformers::routes(&state))
+        .unify()
+        .recover(api::recover)
+        .unify()
+        .boxed()
+}
+
+/// Endpoints listed by `GET /api`.
+pub const ENDPOINTS: &[&str] = &[
+    "GET /api",
+    "GET|POST /api/channels",
+    "GET|PUT|DELETE /api/channels/:id",
+    "POST /api/channels/:id/enable",
+    "POST /api/channels/:id/disable",
+    "GET /api/channels/export",
+    "POST /api/channels/import",
+    "GET|PUT /api/load-balancer/strategy",
+    "GET|POST /api/routing/rules",
+    "GET|PUT|DELETE /api/routing/rules/:id",
+    "POST /api/routing/rules/:id/enable",
+    "POST /api/routing/rules/:id/disable",
+    "POST /api/routing/test",
+    "GET /api/requests?limit&offset&channel&model&status&since&until",
+    "GET /api/requests/since?after_ms&limit",
+    "GET /api/requests/tail?cursor&limit",
+    "GET /api/analytics",
+    "GET /api/providers",
+    "GET /api/transformers",
+    "POST /api/transformers/test",
+    "GET /api/channels/stats",
+    "GET /health",
+    "GET /health/live",
+    "GET /health/ready",
+    "GET /health/detailed",
+];
+
+/// Run an engine call on the blocking pool.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(f).await.expect("engine call panicked")
+}
+
+fn with_state(state: Arc<AppState>) -> impl Filter<Extract = (Arc<AppState>,), Error = Infallible> + Clone {
+    warp::any().map(move || state.clone())
+}
+
+/// `/api/…` behind the admin token: the prefix every resource but health starts with.
+fn api_prefix(state: &Arc<AppState>) -> impl Filter<Extract = (), Error = warp::Rejection> + Clone {
+    warp::path("api").and(auth(state.clone()))
+}
+
+/// The admin token when one is configured (the daemon's local token is as good: it proves
+/// the caller can read the data directory).
+fn auth(state: Arc<AppState>) -> impl Filter<Extract = (), Error = warp::Rejection> + Clone {
+    warp::header::optional::<String>("authorization")
+        .and_then(move |h: Option<String>| {
+            let state = state.clone();
+            async move {
+                if state.config.server.admin_token.is_none() || state.token_accepted(h.as_deref()) {
+                    Ok(())
+                } else {
+                    Err(warp::reject::custom(Unauthorized))
+                }
+            }
+        })
+        .untuple_one()
+}
+
+#[derive(Deserialize, Default)]
+struct SecretsQuery {
+    #[serde(default)]
+    show_secrets: bool,
+    #[serde(default)]
+    include_secrets: bool,
+}
+
+/// Whether keys are asked for in clear (`show_secrets` / `include_secrets`): `None` when
+/// they are but the request carries no token, which is refused even on loopback (see
+/// `docs/security.md`). Not a rejection: warp would prefer another route's 405 to it.
+fn secrets(state: Arc<AppState>) -> impl Filter<Extract = (Option<bool>,), Error = warp::Rejection> + Clone {
+    warp::query::<SecretsQuery>().and(warp::header::optional::<String>("authorization")).map(
+        move |q: SecretsQuery, h: Option<String>| {
+            let wanted = q.show_secrets || q.include_secrets;
+            (!wanted || state.token_accepted(h.as_deref())).then_some(wanted)
+        },
+    )
+}
+
+/// The request body, at most `server.body_limit_mb`.
+fn body(state: &AppState) -> impl Filter<Extract = (bytes::Bytes,), Error = warp::Rejection> + Clone {
+    warp::body::content_length_limit(state.config.server.body_limit_mb * 1024 * 1024).and(warp::body::bytes())
+}
