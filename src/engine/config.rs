@@ -5,7 +5,10 @@
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::channel::{self, ChannelSpec};
-use super::{Engine, Error, Result, Strategy};
+use super::pricing::Price;
+use super::rules::RuleSpec;
+use super::strategy::Strategy;
+use super::{Engine, Error, Result};
 use crate::secret::Secret;
 
 /// The whole configuration file. Every key is optional.
@@ -29,7 +32,7 @@ pub struct Config {
     /// Channels upserted by name at start.
     pub channels: Vec<ChannelSpec>,
     /// Routing rules upserted by name at start.
-    pub rules: Vec<super::rules::RuleSpec>,
+    pub rules: Vec<RuleSpec>,
     /// Tee sinks (accepted and reported until the tee feature lands).
     pub tees: Vec<serde_json::Value>,
 }
@@ -190,8 +193,8 @@ pub struct LoggingConfig {
     /// Records kept at most.
     pub max_rows: u64,
     /// Price overrides for cost estimates, USD per million tokens, by model pattern (a
-    /// prefix, or a glob with `*`); they win over the built-in table (`records::PRICES`).
-    pub prices: std::collections::BTreeMap<String, super::records::Price>,
+    /// prefix, or a glob with `*`); they win over the built-in table (`pricing::PRICES`).
+    pub prices: std::collections::BTreeMap<String, Price>,
 }
 
 impl Default for LoggingConfig {

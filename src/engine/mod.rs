@@ -9,6 +9,7 @@ pub mod access;
 pub mod channel;
 pub mod config;
 pub mod portable;
+pub mod pricing;
 pub mod proxy;
 pub mod records;
 pub mod routing;
