@@ -1,11 +1,21 @@
 //! The configuration file (SPEC §2): one serde struct per section, unknown keys rejected,
 //! defaults in `impl Default`, validation as a separate step. Errors name the file, the
 //! line and the key.
+//!
+//! It only reads and checks the file; what the file does to the store (its channels and
+//! rules upserted at start) is `Engine::apply_config`, in [`super::portable`], which turns a
+//! [`Config`] into an import document. So this module must not import `portable` or the
+//! request log: it embeds the spec types of channels and rules and the [`Price`] of the
+//! price overrides, none of which import the configuration back. `routex serve`, the
+//! daemon, the proxy and the request log's writer read their sections from it.
 
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::channel::{self, ChannelSpec};
-use super::{Engine, Error, Result, Strategy};
+use super::pricing::Price;
+use super::rules::RuleSpec;
+use super::strategy::Strategy;
+use super::{Error, Result};
 use crate::secret::Secret;
 
 /// The whole configuration file. Every key is optional.
@@ -29,7 +39,7 @@ pub struct Config {
     /// Channels upserted by name at start.
     pub channels: Vec<ChannelSpec>,
     /// Routing rules upserted by name at start.
-    pub rules: Vec<super::rules::RuleSpec>,
+    pub rules: Vec<RuleSpec>,
     /// Tee sinks (accepted and reported until the tee feature lands).
     pub tees: Vec<serde_json::Value>,
 }
@@ -190,8 +200,8 @@ pub struct LoggingConfig {
     /// Records kept at most.
     pub max_rows: u64,
     /// Price overrides for cost estimates, USD per million tokens, by model pattern (a
-    /// prefix, or a glob with `*`); they win over the built-in table (`records::PRICES`).
-    pub prices: std::collections::BTreeMap<String, super::records::Price>,
+    /// prefix, or a glob with `*`); they win over the built-in table (`pricing::PRICES`).
+    pub prices: std::collections::BTreeMap<String, Price>,
 }
 
 impl Default for LoggingConfig {
@@ -372,21 +382,6 @@ impl Config {
                 .map_err(|e| Error::Config(format!("{origin}: {line}channels[{i}]: {e}")))?;
         }
         Ok(())
-    }
-}
-
-impl Engine {
-    /// Upsert the config file's channels (by name) and its strategy. Returns what changed.
-    pub fn apply_config(&self, cfg: &Config) -> Result<super::ImportReport> {
-        let doc = super::Document {
-            version: super::portable::DOCUMENT_VERSION,
-            exported_at: None,
-            includes_secrets: true,
-            strategy: cfg.load_balancer.strategy,
-            channels: cfg.channels.clone(),
-            rules: cfg.rules.clone(),
-        };
-        self.import(&doc, false, false)
     }
 }
 

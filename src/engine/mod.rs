@@ -11,6 +11,7 @@ pub mod config;
 pub mod glob;
 pub mod health;
 pub mod portable;
+pub mod pricing;
 pub mod proxy;
 pub mod records;
 pub mod rules;

@@ -4,11 +4,19 @@
 //! by name (a channel in the document without keys keeps the keys it has), or with
 //! `replace` also removes what the document does not name. Every channel is validated
 //! before anything is written, and the write is one atomic batch.
+//!
+//! A configuration file is imported the same way: its channels, rules and strategy become
+//! a document (`Document::from(&Config)`, the one place that conversion is written), which
+//! `Engine::apply_config` (at start) and [`parse_document`] (`routex import` of a config
+//! file) use. Hence this module imports `config`, and `config` must never import it back.
+//! The engine's `export`/`import`, the CLI and the daemon call it; it never writes to the
+//! store itself (the engine writes the plan).
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 use super::channel::{self, Channel, ChannelSpec};
+use super::config::{self, Config};
 use super::rules::{self, Rule, RuleSpec};
 use super::{Engine, Error, Result, Strategy};
 use crate::util::ids::new_id;
@@ -38,6 +46,28 @@ pub struct Document {
     /// Routing rules.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<RuleSpec>,
+}
+
+impl From<&Config> for Document {
+    /// The document a configuration file stands for: its channels, rules and strategy, with
+    /// `includes_secrets` set since a config file carries its channels' keys.
+    fn from(cfg: &Config) -> Document {
+        Document {
+            version: DOCUMENT_VERSION,
+            exported_at: None,
+            includes_secrets: true,
+            strategy: cfg.load_balancer.strategy,
+            channels: cfg.channels.clone(),
+            rules: cfg.rules.clone(),
+        }
+    }
+}
+
+impl Engine {
+    /// Upsert the config file's channels (by name) and its strategy. Returns what changed.
+    pub fn apply_config(&self, cfg: &Config) -> Result<ImportReport> {
+        self.import(&Document::from(cfg), false, false)
+    }
 }
 
 /// One channel an import changes.
@@ -76,6 +106,7 @@ pub struct ImportReport {
     pub strategy: Option<String>,
 }
 
+/// What `Engine::export` returns: the snapshot's channels, rules and strategy.
 pub(super) fn export(engine: &Engine, include_secrets: bool) -> Document {
     let snap = engine.snapshot();
     Document {
@@ -88,16 +119,24 @@ pub(super) fn export(engine: &Engine, include_secrets: bool) -> Document {
     }
 }
 
+/// What an import writes, worked out and validated before anything is written: the engine
+/// writes it, or with `dry_run` only reports it.
 pub(super) struct Plan {
+    /// Channels to write (new or changed), each with whether it is new.
     pub puts: Vec<(bool, Channel)>,
+    /// Ids of channels to remove (`replace`).
     pub removes: Vec<String>,
+    /// Rules to write (new or changed).
     pub rule_puts: Vec<Rule>,
+    /// Ids of rules to remove (`replace`).
     pub rule_removes: Vec<String>,
+    /// The new strategy, when the document changes it.
     pub strategy: Option<Strategy>,
     report: ImportReport,
 }
 
 impl Plan {
+    /// The report of this plan, marked as a dry run or not.
     pub fn report(&self, dry_run: bool) -> ImportReport {
         ImportReport { dry_run, ..self.report.clone() }
     }
@@ -116,6 +155,8 @@ fn changed_fields(old: &ChannelSpec, new: &ChannelSpec) -> Vec<String> {
         .collect()
 }
 
+/// Check `doc` against the store and work out its [`Plan`]; writes nothing. Errors name the
+/// channel or rule at fault by its index in the document.
 pub(super) fn plan(engine: &Engine, doc: &Document, replace: bool) -> Result<Plan> {
     if doc.version != DOCUMENT_VERSION {
         return Err(Error::Config(format!(
@@ -246,20 +287,12 @@ pub(super) fn plan(engine: &Engine, doc: &Document, replace: bool) -> Result<Pla
 /// Parse a document from YAML or JSON text (JSON is YAML). A file that looks like a
 /// config file (no `version`) is read as one and its channels and strategy are taken.
 pub fn parse_document(text: &str, origin: &str) -> Result<Document> {
-    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| super::config::yaml_error(origin, &e))?;
+    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| config::yaml_error(origin, &e))?;
     let is_document = value.as_mapping().map(|m| m.contains_key("version")).unwrap_or(false);
     if is_document {
-        serde_yaml::from_str(text).map_err(|e| super::config::yaml_error(origin, &e))
+        serde_yaml::from_str(text).map_err(|e| config::yaml_error(origin, &e))
     } else {
-        let cfg = super::config::Config::parse(text, origin)?;
-        Ok(Document {
-            version: DOCUMENT_VERSION,
-            exported_at: None,
-            includes_secrets: true,
-            strategy: cfg.load_balancer.strategy,
-            channels: cfg.channels,
-            rules: cfg.rules,
-        })
+        Ok(Document::from(&Config::parse(text, origin)?))
     }
 }
 
@@ -313,6 +346,16 @@ mod tests {
         assert_eq!(real.created, dry.created);
         let names: Vec<String> = e.list_channels().into_iter().map(|c| c.name).collect();
         assert_eq!(names, vec!["a".to_string(), "c".to_string()]);
+    }
+
+    #[test]
+    fn a_config_file_imports_as_the_document_apply_config_uses() {
+        let text = "load_balancer:\n  strategy: round_robin\nchannels:\n  - name: a\n    type: anthropic\n    api_key: sk-ant-a-secret-000000\n    models: ['claude-*']\n";
+        let doc = parse_document(text, "c.yaml").unwrap();
+        assert_eq!(doc, Document::from(&config::Config::parse(text, "c.yaml").unwrap()));
+        assert_eq!((doc.version, doc.includes_secrets, doc.exported_at.as_deref()), (DOCUMENT_VERSION, true, None));
+        assert_eq!(doc.strategy, Some(Strategy::RoundRobin));
+        assert_eq!(doc.channels[0].name, "a");
     }
 
     #[test]

@@ -28,7 +28,7 @@
 //! [`View`] reads the fixed fields without copying, for the filters and analytics; it stops
 //! before the attempts, which only a full [`decode`] needs.
 
-use super::{Attempt, RequestRecord};
+use super::model::{Attempt, RequestRecord};
 use crate::protocol::Usage;
 
 const VERSION: u8 = 1;
