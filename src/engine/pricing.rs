@@ -2,14 +2,12 @@
 //! model's price with `logging.prices` overrides first ([`price_of`]), and the cost of a
 //! [`Usage`] at a price ([`cost_at`], [`estimate_cost`]).
 //!
-//! A leaf: it imports nothing from the engine but the usage type it prices, so the
-//! configuration (whose `logging.prices` holds [`Price`]s), the proxy (which prices every
-//! answered request) and the request log can all depend on it without depending on each
-//! other. It must stay that way: no store, no config, no records in here.
-//!
-//! [`glob_match`] lives here too, although the request log's `model` filter is its other
-//! user: it is the glob the price patterns use, and a leaf is the one place both users can
-//! reach without an import cycle. It is to be replaced by a unified glob module.
+//! A leaf: it imports nothing from the engine but the usage type it prices and the glob
+//! (itself a leaf), so the configuration (whose `logging.prices` holds [`Price`]s), the
+//! proxy (which prices every answered request) and the request log can all depend on it
+//! without depending on each other. It must stay that way: no store, no config, no
+//! records in here. A price key with `*` (or another glob character) is a glob in
+//! `engine::glob`'s syntax; one without is a prefix.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -109,29 +107,7 @@ pub fn cost_at(p: &Price, t: &Usage) -> f64 {
     micro / 1_000_000.0
 }
 
-/// Case-insensitive glob where `*` matches any run of characters; the whole text must match.
-pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().flat_map(char::to_lowercase).collect();
-    let t: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() && p[pi] == '*' {
-            star = Some((pi, ti));
-            pi += 1;
-        } else if pi < p.len() && p[pi] == t[ti] {
-            pi += 1;
-            ti += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|c| *c == '*')
-}
+pub use super::glob::matches as glob_match;
 
 #[cfg(test)]
 mod tests {

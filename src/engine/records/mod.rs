@@ -41,7 +41,8 @@
 //! Prices live in [`crate::engine::pricing`], a leaf the configuration can depend on
 //! without depending on the log. [`Price`], [`price_of`] and [`cost_at`] are re-exported
 //! here only for the proxy, which still names them `records::…`; new code should use
-//! `pricing`. The log's `model` filter borrows [`glob_match`] from there (see `pricing`).
+//! `pricing`. The log's `model` and `channel` filters match with `engine::glob`
+//! ([`glob_match`]), the same glob as channels and rules.
 //!
 //! Every public item keeps its path `crate::engine::records::…`: the submodules are private
 //! and re-exported below.
@@ -62,7 +63,7 @@ pub use recorder::{
 pub use storage::{append, count};
 
 /// The log's `model` filter glob, at the path it always had.
-pub use crate::engine::pricing::glob_match;
+pub use crate::engine::glob::matches as glob_match;
 /// The price items the proxy names through `records::` (see the module documentation).
 pub use crate::engine::pricing::{cost_at, price_of, Price};
 

@@ -17,7 +17,7 @@ use std::rc::Rc;
 use super::model::RequestRecord;
 use super::storage::{decode, read_part, unreadable};
 use super::{DAY_MS, HOUR_MS, MINUTE_MS};
-use crate::engine::pricing::glob_match;
+use crate::engine::glob::matches as glob_match;
 use crate::engine::Error;
 use crate::store::{Segment, SegmentKey, Store};
 use crate::util::time::now_ms;
