@@ -1,0 +1,391 @@
+#!/usr/bin/env bash
+# Instructions per proxied request: routex under callgrind, one event loop
+# (`server.workers: 1`), request log on, in front of load.sh's nginx mock, driven by
+# wrk -t1 -c4. See bench/README.md ("Instructions per request").
+# Only 127.0.0.1 is used; every wait and loop is bounded; everything started is killed on exit.
+#
+#   cargo build --release && bash bench/callgrind.sh
+#   CALLGRIND_N1=300 CALLGRIND_N2=1300 CALLGRIND_MODES="nonstream stream" bash bench/callgrind.sh
+#
+# Per mode, one routex is started fresh under valgrind, checked with one real request and
+# warmed up; then its counters are dumped (zeroed), wrk sends N1 requests, a dump; wrk sends
+# N2 requests, a dump. Instructions per request = (Ir of the N2 phase - Ir of the N1 phase)
+# / (requests of N2 - requests of N1), the requests counted on the mock's side (what routex
+# proxied). What each phase pays once (wrk's four connections accepted and closed, the
+# batch left in the request log's queue) cancels in the difference.
+set -euo pipefail
+
+case "${1:-}" in
+    -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
+    "") ;;
+    *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
+esac
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+ROUTEX_BIN=${ROUTEX_BIN:-$ROOT/target/release/routex}
+CALLGRIND_MODES=${CALLGRIND_MODES:-"nonstream stream"}
+CALLGRIND_N1=${CALLGRIND_N1:-300}              # requests in the first measured phase
+CALLGRIND_N2=${CALLGRIND_N2:-1300}             # requests in the second measured phase
+CALLGRIND_WARMUP=${CALLGRIND_WARMUP:-200}      # requests before the first dump
+CALLGRIND_CONNS=${CALLGRIND_CONNS:-4}          # wrk connections (one wrk thread)
+CALLGRIND_PHASE_MAX_S=${CALLGRIND_PHASE_MAX_S:-240}  # bound on one wrk phase
+HEALTH_TIMEOUT_S=${HEALTH_TIMEOUT_S:-90}       # valgrind starts slowly
+BENCH_CLIENT_KEY=${BENCH_CLIENT_KEY:-sk-bench} # sent as x-api-key / Bearer, as in load.sh
+# The request log writes a batch at 500 records or after 1 s: wait this long after each
+# phase so its records are written (and counted) in that phase.
+SETTLE_S=${SETTLE_S:-2}
+
+log() { printf '[callgrind] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+[ "$CALLGRIND_N2" -gt "$CALLGRIND_N1" ] || die "CALLGRIND_N2 ($CALLGRIND_N2) must exceed CALLGRIND_N1 ($CALLGRIND_N1)"
+[ -x "$ROUTEX_BIN" ] || die "routex binary not found: $ROUTEX_BIN (run \`cargo build --release\` first, or set ROUTEX_BIN)"
+
+# ---------------------------------------------------------------- tools
+need_install=()
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_install+=(nginx)
+command -v wrk >/dev/null 2>&1 || need_install+=(wrk)
+command -v curl >/dev/null 2>&1 || need_install+=(curl)
+{ command -v valgrind >/dev/null 2>&1 && command -v callgrind_control >/dev/null 2>&1; } || need_install+=(valgrind)
+if [ ${#need_install[@]} -gt 0 ]; then
+    [ "$(id -u)" -eq 0 ] || die "missing ${need_install[*]} and not root: install them"
+    log "installing ${need_install[*]} with apt-get"
+    # Keep the nginx package from starting its system service on :80.
+    made_policy=0
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && made_policy=1
+    fi
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_install[@]}" >/dev/null
+    if [ "$made_policy" -eq 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+# ---------------------------------------------------------------- temp dir + cleanup
+TMP=$(mktemp -d /tmp/routex-callgrind.XXXXXX)
+chmod 755 "$TMP"
+NGINX_PID=""
+RX_PID=""
+WRK_PID=""
+kill_wait() { # pid signal tenths: signal, wait up to tenths/10 s, then SIGKILL
+    local pid=$1 i
+    [ -n "$pid" ] || return 0
+    kill "-$2" "$pid" 2>/dev/null || return 0
+    for i in $(seq 1 "$3"); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    return 0
+}
+cleanup() {
+    set +e
+    kill_wait "$WRK_PID" INT 20
+    kill_wait "$RX_PID" TERM 300 # routex under valgrind shuts down slowly
+    if [ -n "$NGINX_PID" ]; then
+        local workers
+        workers=$(pgrep -P "$NGINX_PID" 2>/dev/null)
+        kill_wait "$NGINX_PID" QUIT 50
+        for w in $workers; do kill -KILL "$w" 2>/dev/null; done
+    fi
+    if [ "${BENCH_KEEP_TMP:-0}" = 1 ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A free port on 127.0.0.1 (bounded tries; nothing must answer a connect). Sets PORT.
+USED_PORTS=" "
+free_port() {
+    local p i
+    for i in $(seq 1 200); do
+        p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+        case "$USED_PORTS" in *" $p "*) continue ;; esac
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+            USED_PORTS="$USED_PORTS$p "
+            PORT=$p
+            return 0
+        fi
+    done
+    die "no free port found"
+}
+free_port; MOCK_PORT=$PORT
+free_port; RX_PORT=$PORT
+
+# ---------------------------------------------------------------- mock upstream (as load.sh)
+mkdir -p "$TMP/www" "$TMP/logs"
+cat >"$TMP/www/message.json" <<'EOF'
+{"id":"msg_bench_1","type":"message","role":"assistant","model":"claude-bench","content":[{"type":"text","text":"Hello from the bench mock upstream!"}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":12,"output_tokens":7,"cache_read_input_tokens":3,"cache_creation_input_tokens":2}}
+EOF
+cat >"$TMP/www/stream.sse" <<'EOF'
+event: message_start
+data: {"type":"message_start","message":{"id":"msg_bench_1","type":"message","role":"assistant","model":"claude-bench","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":12,"output_tokens":1,"cache_read_input_tokens":3,"cache_creation_input_tokens":2}}}
+
+event: content_block_start
+data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
+
+event: ping
+data: {"type":"ping"}
+
+event: content_block_delta
+data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello from"}}
+
+event: content_block_delta
+data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":" the bench mock"}}
+
+event: content_block_delta
+data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":" upstream!"}}
+
+event: content_block_stop
+data: {"type":"content_block_stop","index":0}
+
+event: message_delta
+data: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"input_tokens":12,"output_tokens":7,"cache_read_input_tokens":3,"cache_creation_input_tokens":2}}
+
+event: message_stop
+data: {"type":"message_stop"}
+
+EOF
+
+# The mock server block of load.sh, with an access log: one line per request routex
+# proxied, which is how requests are counted. (nginx answers POST on a static file with 405;
+# `error_page 405 =200 <uri>` re-runs it as GET on the internal location: status 200.)
+MOCK_LOG="$TMP/logs/mock-access.log"
+cat >"$TMP/nginx.conf" <<EOF
+worker_processes 1;
+pid $TMP/nginx.pid;
+error_log $TMP/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+    log_format counted '\$status \$request_uri';
+    access_log off;
+    types { }
+    client_body_temp_path $TMP/client_body;
+    proxy_temp_path $TMP/proxy_temp;
+    fastcgi_temp_path $TMP/fastcgi_temp;
+    uwsgi_temp_path $TMP/uwsgi_temp;
+    scgi_temp_path $TMP/scgi_temp;
+    keepalive_requests 1000000;
+    keepalive_timeout 65s;
+    server_tokens off;
+
+    server {
+        listen 127.0.0.1:$MOCK_PORT reuseport backlog=4096;
+        access_log $MOCK_LOG counted;
+        root $TMP/www;
+        location = /v1/messages {
+            if (\$http_x_bench_stream = "1") { rewrite ^ /_sse last; }
+            rewrite ^ /_json last;
+        }
+        location = /stream/v1/messages { rewrite ^ /_sse last; }
+        location = /_json {
+            internal;
+            default_type application/json;
+            alias $TMP/www/message.json;
+            error_page 405 =200 /_json;
+            add_header request-id req_bench_mock always;
+            add_header anthropic-ratelimit-requests-remaining 99 always;
+        }
+        location = /_sse {
+            internal;
+            default_type text/event-stream;
+            alias $TMP/www/stream.sse;
+            error_page 405 =200 /_sse;
+            add_header request-id req_bench_mock always;
+            add_header anthropic-ratelimit-requests-remaining 99 always;
+            add_header cache-control no-cache always;
+            add_header x-accel-buffering no always;
+        }
+        location / {
+            default_type application/json;
+            return 404 '{"error":{"type":"not_found_error","message":"not found"}}';
+        }
+    }
+}
+EOF
+
+log "starting the nginx mock on 127.0.0.1:$MOCK_PORT"
+"$NGINX" -t -q -p "$TMP" -e "$TMP/logs/error.log" -c "$TMP/nginx.conf" || die "nginx config test failed"
+# daemon off: nginx stays in this script's session (see bench/README.md on autogroups).
+"$NGINX" -p "$TMP" -e "$TMP/logs/error.log" -c "$TMP/nginx.conf" -g 'daemon off;' &
+NGINX_PID=$!
+for _ in $(seq 1 50); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$MOCK_PORT") 2>/dev/null && break
+    kill -0 "$NGINX_PID" 2>/dev/null || die "nginx exited: $(cat "$TMP/logs/error.log")"
+    sleep 0.1
+done
+
+check() { # url expect-ctype expect-substring stream(true/false) [extra curl args...]
+    local url=$1 want_ct=$2 want=$3 stream=$4 out
+    shift 4
+    out=$(curl -sS -m 30 -o "$TMP/check.body" -w '%{http_code} %{content_type}' -X POST \
+        -H 'content-type: application/json' -H 'anthropic-version: 2023-06-01' "$@" \
+        --data "{\"model\":\"claude-bench\",\"max_tokens\":8,\"stream\":$stream,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}" \
+        "$url" 2>&1) || { log "request to $url failed: $out"; return 1; }
+    [ "${out%% *}" = 200 ] || { log "$url answered ${out%% *}: $(head -c 300 "$TMP/check.body")"; return 1; }
+    case "${out#* }" in "$want_ct"*) ;; *) log "$url content-type '${out#* }', want '$want_ct'"; return 1 ;; esac
+    grep -q "$want" "$TMP/check.body" || { log "$url body lacks $want"; return 1; }
+}
+check "http://127.0.0.1:$MOCK_PORT/v1/messages" application/json '"stop_reason":"end_turn"' false || die "mock check failed"
+check "http://127.0.0.1:$MOCK_PORT/stream/v1/messages" text/event-stream 'event: message_stop' true || die "mock check failed"
+log "nginx mock answers correctly"
+
+mock_count() { if [ -f "$MOCK_LOG" ]; then wc -l <"$MOCK_LOG"; else echo 0; fi; }
+
+# ---------------------------------------------------------------- wrk scripts
+# The body and headers of load.sh's scripts; the thread stops after LIMIT responses and
+# sends wrk itself SIGINT (through LuaJIT's FFI), which ends the main thread's sleep of -d:
+# wrk then prints its summary as usual. (A `kill` through os.execute is lost: system()
+# ignores SIGINT while its child runs.)
+write_lua() { # file stream(true/false) limit
+    cat >"$1" <<EOF
+wrk.method = "POST"
+wrk.body = '{"model":"claude-bench","max_tokens":32,"stream":$2,"messages":[{"role":"user","content":"Say hello."}]}'
+wrk.headers["content-type"] = "application/json"
+wrk.headers["anthropic-version"] = "2023-06-01"
+wrk.headers["x-api-key"] = "$BENCH_CLIENT_KEY"
+wrk.headers["authorization"] = "Bearer $BENCH_CLIENT_KEY"
+local ffi = require("ffi")
+ffi.cdef("int kill(int pid, int sig); int getpid(void);")
+local limit, seen, stopped = $3, 0, false
+response = function(status, headers, body)
+    seen = seen + 1
+    if seen >= limit and not stopped then
+        stopped = true
+        wrk.thread:stop()
+        ffi.C.kill(ffi.C.getpid(), 2)
+    end
+end
+EOF
+    if [ "$2" = true ]; then echo 'wrk.headers["x-bench-stream"] = "1"' >>"$1"; fi
+}
+
+# ---------------------------------------------------------------- routex under callgrind
+CG_DIR="$TMP/cg"
+mkdir -p "$CG_DIR"
+start_routex() { # mode -> sets RX_PID, RX_DIR
+    local mode=$1 base="http://127.0.0.1:$MOCK_PORT" stream=false want_ct=application/json want='"stop_reason":"end_turn"'
+    RX_DIR="$TMP/routex-$mode"
+    if [ "$mode" = stream ]; then
+        base="$base/stream" stream=true want_ct=text/event-stream want='event: message_stop'
+    fi
+    mkdir -p "$RX_DIR/data"
+    # load.sh's routex target (default config: request log on; one anthropic channel to
+    # the mock), on one event loop.
+    cat >"$RX_DIR/routex.yaml" <<EOF
+server:
+  workers: 1
+channels:
+  - name: bench
+    type: anthropic
+    base_url: $base
+    api_key: sk-bench
+    models: ["*"]
+EOF
+    valgrind --tool=callgrind --log-file="$RX_DIR/valgrind.log" \
+        --callgrind-out-file="$CG_DIR/callgrind.out.$mode.%p" \
+        "$ROUTEX_BIN" serve --data-dir "$RX_DIR/data" --port "$RX_PORT" --config "$RX_DIR/routex.yaml" \
+        >"$RX_DIR/stdout.log" 2>&1 &
+    RX_PID=$!
+    local deadline=$((SECONDS + HEALTH_TIMEOUT_S))
+    while [ $SECONDS -lt $deadline ]; do
+        kill -0 "$RX_PID" 2>/dev/null ||
+            die "routex exited during startup: $(tail -c 500 "$RX_DIR/stdout.log" "$RX_DIR/valgrind.log" | tr '\n' ' ')"
+        if curl -fsS -m 5 -o /dev/null "http://127.0.0.1:$RX_PORT/health/live" 2>/dev/null; then
+            check "http://127.0.0.1:$RX_PORT/v1/messages" "$want_ct" "$want" "$stream" -H "x-api-key: $BENCH_CLIENT_KEY" ||
+                die "routex ($mode) failed its check request"
+            return 0
+        fi
+        sleep 0.5
+    done
+    die "routex did not answer GET /health/live within ${HEALTH_TIMEOUT_S}s under valgrind"
+}
+
+# Dump routex's counters (callgrind zeroes them after a dump); prints the dump's total Ir.
+dump() { # label
+    local before after f
+    before=$(find "$CG_DIR" -name "callgrind.out.*.$RX_PID.*" | wc -l)
+    timeout 60 callgrind_control --dump="$1" "$RX_PID" >>"$TMP/logs/callgrind_control.log" 2>&1 ||
+        die "callgrind_control --dump failed: $(tail -3 "$TMP/logs/callgrind_control.log")"
+    for _ in $(seq 1 100); do
+        after=$(find "$CG_DIR" -name "callgrind.out.*.$RX_PID.*" | wc -l)
+        [ "$after" -gt "$before" ] && break
+        sleep 0.1
+    done
+    f=$(ls -t "$CG_DIR"/callgrind.out.*."$RX_PID".* 2>/dev/null | head -1)
+    [ -n "$f" ] && [ "$after" -gt "$before" ] || die "no new callgrind dump after --dump=$1"
+    awk '/^totals:/ { print $2; found = 1; exit } END { if (!found) exit 1 }' "$f" || die "no totals line in $f"
+}
+
+# Wait until the mock has seen no new request for 1 s (bounded), then SETTLE_S more.
+settle() {
+    local last now still=0
+    last=$(mock_count)
+    for _ in $(seq 1 100); do
+        sleep 0.2
+        now=$(mock_count)
+        if [ "$now" = "$last" ]; then still=$((still + 1)); else still=0; last=$now; fi
+        [ "$still" -ge 5 ] && break
+    done
+    sleep "$SETTLE_S"
+}
+
+# One wrk run of `limit` responses; sets PHASE_MOCK (requests the mock saw), PHASE_WRK
+# (responses wrk completed), PHASE_SECS. Fails on non-2xx or socket errors.
+run_phase() { # mode limit label
+    local mode=$1 limit=$2 label=$3 before out non2xx sockerr t0
+    write_lua "$TMP/$mode-$label.lua" "$([ "$mode" = stream ] && echo true || echo false)" "$limit"
+    before=$(mock_count)
+    t0=$SECONDS
+    timeout $((CALLGRIND_PHASE_MAX_S + 30)) wrk -t1 -c"$CALLGRIND_CONNS" -d"${CALLGRIND_PHASE_MAX_S}s" --timeout 30s \
+        -s "$TMP/$mode-$label.lua" "http://127.0.0.1:$RX_PORT/v1/messages" >"$TMP/logs/wrk-$mode-$label.log" 2>&1 &
+    WRK_PID=$!
+    wait "$WRK_PID" || true
+    WRK_PID=""
+    PHASE_SECS=$((SECONDS - t0))
+    out=$(cat "$TMP/logs/wrk-$mode-$label.log")
+    settle
+    kill -0 "$RX_PID" 2>/dev/null || die "routex died during $mode $label"
+    PHASE_MOCK=$(($(mock_count) - before))
+    PHASE_WRK=$(echo "$out" | awk '/requests in/ { print $1 }')
+    non2xx=$(echo "$out" | awk '/Non-2xx or 3xx responses:/ { print $NF }')
+    sockerr=$(echo "$out" | awk '/Socket errors:/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }')
+    [ -n "$PHASE_WRK" ] || die "wrk failed ($mode $label): $(echo "$out" | tail -3 | tr '\n' ' ')"
+    [ "${non2xx:-0}" = 0 ] && [ "${sockerr:-0}" = 0 ] ||
+        die "wrk saw errors ($mode $label): non-2xx ${non2xx:-0}, socket ${sockerr:-0}"
+    [ "$PHASE_WRK" -ge "$limit" ] || die "wrk stopped after $PHASE_WRK of $limit responses ($mode $label; bound ${CALLGRIND_PHASE_MAX_S}s)"
+    log "$mode $label: wrk $PHASE_WRK responses, mock $PHASE_MOCK requests, ${PHASE_SECS}s"
+}
+
+RESULTS="$TMP/results.tsv"
+: >"$RESULTS"
+for mode in $CALLGRIND_MODES; do
+    case "$mode" in nonstream | stream) ;; *) die "unknown mode $mode" ;; esac
+    start_routex "$mode"
+    log "$mode: routex pid $RX_PID under callgrind, warming up ($CALLGRIND_WARMUP requests)"
+    run_phase "$mode" "$CALLGRIND_WARMUP" warmup
+    dump "$mode-warmup" >/dev/null
+    run_phase "$mode" "$CALLGRIND_N1" n1
+    ir1=$(dump "$mode-n1") n1=$PHASE_MOCK w1=$PHASE_WRK
+    run_phase "$mode" "$CALLGRIND_N2" n2
+    ir2=$(dump "$mode-n2") n2=$PHASE_MOCK w2=$PHASE_WRK
+    [ "$n2" -gt "$n1" ] || die "$mode: the second phase saw no more requests than the first ($n2 <= $n1)"
+    grep -Ei '\b(warn|warning|error)\b' "$RX_DIR/stdout.log" >"$RX_DIR/problems.log" || true
+    problems=$(wc -l <"$RX_DIR/problems.log")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$n1" "$w1" "$ir1" "$n2" "$w2" "$ir2" "$problems" >>"$RESULTS"
+    log "$mode: N1 phase $ir1 Ir / $n1 requests, N2 phase $ir2 Ir / $n2 requests, $problems warn/error lines in routex's log"
+    kill_wait "$RX_PID" TERM 300
+    RX_PID=""
+done
+
+# ---------------------------------------------------------------- report
+echo
+echo "routex $("$ROUTEX_BIN" --version 2>/dev/null | awk '{ print $NF }') ($ROUTEX_BIN) · $(valgrind --version) · one event loop, request log on ·" \
+    "wrk -t1 -c$CALLGRIND_CONNS · $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo
+echo "| mode | instructions per request (k) | N1 phase: requests (wrk), Ir | N2 phase: requests (wrk), Ir | Ir ÷ requests, N2 phase alone (k) | routex warn/error lines |"
+echo "|---|---:|---|---|---:|---:|"
+awk -F'\t' '{
+    printf "| %s | %.1f | %d (%d), %d | %d (%d), %d | %.1f | %d |\n", $1, ($7 - $4) / ($5 - $2) / 1000,
+        $2, $3, $4, $5, $6, $7, $7 / $5 / 1000, $8 }' "$RESULTS"
+echo
+echo "Instructions per request = (Ir of the N2 phase − Ir of the N1 phase) ÷ (requests of N2 − requests of N1);" \
+    "requests as the mock counted them (wrk's own count in brackets)."
