@@ -1,4 +1,4 @@
-//! The configuration file (SPEC §2): one serde struct per section, unknown keys rejected,
+//! The configuration file (docs/configuration.md): one serde struct per section, unknown keys rejected,
 //! defaults in `impl Default`, validation as a separate step. Errors name the file, the
 //! line and the key.
 //!
@@ -217,7 +217,7 @@ impl Default for LoggingConfig {
     }
 }
 
-/// `cache:` (SPEC §9; camelCase as the cache API speaks it).
+/// `cache:` (the cache warmer's settings; camelCase as the cache API speaks it).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default, rename_all = "camelCase")]
 pub struct CacheConfig {

@@ -8,7 +8,7 @@
 //! an exact (case-insensitive) name.
 //!
 //! The common case — only `*` wildcards, ASCII pattern and input — is matched by a small
-//! allocation-free matcher several times faster than globset's regex; [`matches`] does the
+//! allocation-free matcher several times faster than globset's regex; [`matches`](fn@matches) does the
 //! same for a pattern used once, without compiling it. Leaf module: imports nothing from
 //! the engine.
 

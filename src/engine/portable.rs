@@ -3,7 +3,8 @@
 //! Secrets are left out of exports unless asked for (`--include-secrets`). Import merges
 //! by name (a channel in the document without keys keeps the keys it has), or with
 //! `replace` also removes what the document does not name. Every channel is validated
-//! before anything is written, and the write is one atomic batch.
+//! before anything is written; channels, rules and the strategy are then written one
+//! after the other (each tree's changes as one batch), and the snapshot is reloaded once.
 //!
 //! A configuration file is imported the same way: its channels, rules and strategy become
 //! a document (`Document::from(&Config)`, the one place that conversion is written), which

@@ -1,4 +1,4 @@
-//! The request log (SPEC §7): one [`RequestRecord`] per client request, failures included.
+//! The request log (docs/proxy.md, "Request log"): one [`RequestRecord`] per client request, failures included.
 //!
 //! The proxy's hot path only calls [`Recorder::record`], which never blocks and never
 //! touches the store: records go through a bounded queue to a background writer that

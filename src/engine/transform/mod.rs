@@ -1,6 +1,6 @@
 //! Transformer pipelines: per-channel edits of the body sent upstream and of what comes back.
 //!
-//! A channel's `transformers` config (SPEC §6) is parsed once by [`parse`] into a
+//! A channel's `transformers` config (docs/transformers.md) is parsed once by [`parse`] into a
 //! [`PipelineConfig`] (validated, serialisable back to the same JSON shape); the proxy calls
 //! [`PipelineConfig::build`] per request for the upstream model and runs the [`Pipeline`] on
 //! the request (in order, after protocol conversion) and on the response or each stream event
@@ -8,7 +8,8 @@
 //! protocol; none of them converts between protocols — that is `crate::protocol`'s job — and
 //! none does I/O. Each built-in lives in its own file: its serde options, a `build()` that
 //! makes the running part, and its tests (vector's vocabulary). This module owns the config
-//! syntax, the error messages and the admin API's catalog and dry-run [`test`].
+//! syntax, the error messages, the catalog and the dry-run functions ([`test`](fn@test),
+//! [`test_stream`]); `dry_run` turns an admin request into them.
 
 pub mod cleancache;
 pub mod dry_run;
@@ -256,7 +257,7 @@ impl Serialize for PipelineConfig {
     }
 }
 
-/// Parse a channel's `transformers` value (see SPEC §6):
+/// Parse a channel's `transformers` value (see docs/transformers.md):
 ///
 /// ```yaml
 /// transformers:
@@ -458,7 +459,7 @@ pub struct TestEvent {
     pub data: String,
 }
 
-/// The stream form of [`test`] (`direction: "stream"`): run one transformer over a stream's
+/// The stream form of [`test`](fn@test) (`direction: "stream"`): run one transformer over a stream's
 /// events, in order, as the proxy does for a channel with that transformer — JSON events go
 /// through its stream hook (and may be dropped or edited), other data (`[DONE]`) passes as
 /// it is, and what the transformer holds back is released before the end marker or after
