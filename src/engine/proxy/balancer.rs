@@ -1,7 +1,12 @@
-//! Channel choice: the five strategies of SPEC §4.5 and session affinity (§4.4).
+//! Channel choice: the five strategies (`priority`, `round_robin`, `weighted`,
+//! `least_used`, `latency`) and session affinity, as README.md describes them ("How the
+//! proxy behaves": choosing a channel, sessions).
 //!
-//! `pick` chooses the candidate to try first; the rest follow by priority (the failover
-//! order). It allocates nothing and takes no lock; only the affinity LRU has one.
+//! [`Balancer::pick`] chooses the candidate to try first; the rest follow by priority (the
+//! failover order). It allocates nothing and takes no lock; only the affinity LRU has one.
+//! Called by the candidate ordering (`candidates.rs`); [`session_id`] by the request path
+//! when a request arrives. It never judges whether a channel may take traffic (it is given
+//! only those that may) and never sends anything.
 
 use lru::LruCache;
 use std::num::NonZeroUsize;
@@ -194,9 +199,9 @@ impl Affinity {
     }
 }
 
-/// The session of a request (SPEC §4.4): the configured header, else
-/// `x-claude-code-session-id`, else Anthropic `metadata.user_id` (a JSON string holding
-/// `session_id`, or the older `user_…_session_<uuid>`).
+/// The session of a request (README.md, "How the proxy behaves": sessions): the configured
+/// header, else `x-claude-code-session-id`, else Anthropic `metadata.user_id` (a JSON string
+/// holding `session_id`, or the older `user_…_session_<uuid>`).
 pub fn session_id(configured: Option<&str>, claude_code: Option<&str>, user_id: Option<&str>) -> Option<String> {
     if let Some(s) = configured.map(str::trim).filter(|s| !s.is_empty()) {
         return Some(s.to_string());

@@ -17,6 +17,10 @@
 //! out once more on a new connection. Used instead of reqwest on the request path: reqwest
 //! parsed the URL twice per request and added layers a router does not need. Timeouts
 //! (first byte, idle, total) stay with the caller, which knows which one applies.
+//!
+//! Called by the attempt steps (`attempt.rs`: the request and its response head) and the
+//! relay (a stream's body), on the pool of the calling thread (`Proxy::upstream`). It
+//! knows nothing of channels, protocols or failover: it sends what it is given.
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Request, StatusCode, Uri};
@@ -105,14 +109,9 @@ impl Lease {
 }
 
 /// An upstream failure, as a short sentence for logs, records and error bodies.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
 pub struct UpstreamError(String);
-
-impl std::fmt::Display for UpstreamError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 /// `e` and up to two of its causes, after `what`.
 fn sentence(what: &str, e: &(dyn std::error::Error + 'static)) -> UpstreamError {

@@ -1,12 +1,26 @@
-//! The proxy's request path (SPEC §4): authenticate, peek at the body, choose channels,
-//! forward with failover, relay or convert the answer, record what happened.
+//! The proxy's request path: authenticate, read the few body fields routing needs, choose
+//! channels, forward with failover, relay or convert the answer, record what happened.
+//! What users see of it is described in README.md ("How the proxy behaves").
 //!
-//! It reads only the engine's immutable snapshot (never the store); records leave
-//! through the recorder's bounded queue. The daemon hands it an [`Inbound`] and turns the
-//! [`Outbound`] into an HTTP response; everything a client can observe is decided here.
+//! This file owns a request's life from the daemon's [`Inbound`] to the [`Outbound`] it
+//! answers with ([`Proxy::handle`]): the routing rules' turn and the failover loop. The
+//! steps live beside it: `candidates` (which channels, in what order), `attempt` (one try
+//! on one channel), `relay` (streams), `error` (every failure by name, and what the client
+//! is told), `record` (the request log's record), `balancer` (strategies and session
+//! affinity), `runtime` (live channel state), `upstream` (a provider's URL, headers and
+//! statuses) and `client` (HTTP to the upstreams).
+//!
+//! The daemon calls it and only turns the [`Outbound`] into an HTTP response: everything a
+//! client can observe is decided here. It must not touch the store: it reads the engine's
+//! immutable snapshot (a breaker's status change is written off the request path, on a
+//! blocking thread), and records leave through the recorder's bounded queue.
 
+mod attempt;
 pub mod balancer;
+mod candidates;
 pub mod client;
+mod error;
+mod record;
 mod relay;
 pub mod runtime;
 pub mod upstream;
@@ -20,16 +34,20 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+pub use self::error::{client_error, error_body, ProxyError};
 pub use self::relay::Relay;
 
-use self::balancer::{Affinity, Balancer, Candidate, Pool};
-use self::runtime::ChannelRuntime;
+use self::attempt::{AttemptFailure, ChannelAttempt};
+use self::balancer::{Affinity, Balancer, Candidate};
+use self::candidates::SnapshotRuntimes;
+use self::error::UpstreamAnswer;
 use self::runtime::{Breaker, Runtimes, Transition};
 use super::config::Config;
-use super::records::{Attempt, Recorder, RequestRecord};
+use super::records::{Attempt, Recorder};
 use super::{Engine, Status};
-use crate::protocol::{self, Protocol, Usage};
+use crate::protocol::Protocol;
 use crate::secret::Secret;
+use crate::util::ids::random_hex;
 
 /// Names of the response headers routex adds. Inserting with a `&'static str` key copies a
 /// non-standard name into a fresh allocation on every insert; these constants do not.
@@ -76,7 +94,7 @@ pub struct ProxyConfig {
     /// Largest captured body, KiB.
     pub body_max_kb: u64,
     /// Price overrides for cost estimates (`logging.prices`).
-    pub prices: std::collections::BTreeMap<String, records::Price>,
+    pub prices: std::collections::BTreeMap<String, super::pricing::Price>,
 }
 
 impl ProxyConfig {
@@ -134,20 +152,34 @@ pub struct Outbound {
     pub body: OutBody,
 }
 
-/// Per-request facts shared by the attempt loop, the relay and the record.
+/// What is known about one request as it goes through the proxy: its ids, what it asks
+/// for, how it was routed. Made by [`Proxy::handle`], completed by the routing rules, then
+/// read by the attempts, the relay and the record.
 #[derive(Clone)]
-pub(crate) struct Trail {
+pub(crate) struct RequestContext {
+    /// `x-request-id`: the client's, else made here (`req_…`).
     pub request_id: String,
+    /// The W3C trace id: the client's `traceparent`'s, else made here.
     pub trace_id: String,
+    /// Our span in that trace (sent upstream in `traceparent`).
     pub span_id: String,
+    /// The session, for affinity (see [`balancer::session_id`]).
     pub session: Option<String>,
+    /// The client's protocol.
     pub protocol: Protocol,
+    /// The endpoint path the client called.
     pub endpoint: &'static str,
+    /// The model the client asked for.
     pub model: String,
+    /// The client asked for a stream.
     pub stream: bool,
+    /// When the request arrived.
     pub received: Instant,
+    /// When the request arrived, Unix ms (for the record).
     pub time_ms: u64,
+    /// Size of the request body.
     pub bytes_in: u64,
+    /// The request body, when records may keep bodies.
     pub request_body: Option<Bytes>,
     /// Routex added `stream_options.include_usage` the client did not ask for.
     pub strip_usage: bool,
@@ -169,42 +201,11 @@ impl super::rules::HeaderLookup for HeaderView<'_> {
 }
 
 /// The proxy: everything the request path needs, shared by all requests.
-/// The runtimes of a snapshot's channels, in the snapshot's order: looked up once per
-/// snapshot version instead of once per channel per request.
-struct RtCache {
-    version: u64,
-    rts: Vec<Arc<ChannelRuntime>>,
-    /// Model → indices of the channels serving it (glob matching done once per model
-    /// and snapshot, not per request).
-    serving: std::sync::RwLock<super::FnvMap<String, Arc<[u32]>>>,
-}
-
-/// Candidates by their index in the snapshot (ascending, so in priority order): what the
-/// balancer reads, with nothing copied.
-struct Avail<'a> {
-    snap: &'a super::Snapshot,
-    rts: &'a RtCache,
-    idx: &'a [u32],
-}
-
-impl Pool for Avail<'_> {
-    fn len(&self) -> usize {
-        self.idx.len()
-    }
-    fn ch(&self, i: usize) -> &super::Channel {
-        &self.snap.channels[self.idx[i] as usize]
-    }
-    fn run(&self, i: usize) -> &ChannelRuntime {
-        &self.rts.rts[self.idx[i] as usize]
-    }
-}
-
-/// Distinct models remembered per snapshot before the map starts over.
-const SERVING_CACHE_MAX: usize = 4096;
-
 pub struct Proxy {
     engine: Arc<Engine>,
-    rt_cache: arc_swap::ArcSwap<RtCache>,
+    /// The runtimes of the current snapshot's channels, in its order (see
+    /// [`Proxy::snapshot_runtimes`]).
+    snapshot_runtimes: arc_swap::ArcSwap<SnapshotRuntimes>,
     cfg: ProxyConfig,
     /// Key of this proxy's upstream pools in [`UPSTREAMS`].
     pool_id: u64,
@@ -214,13 +215,15 @@ pub struct Proxy {
     recorder: Recorder,
     /// Upstream model → price, remembered: the price table's glob matching ran on every
     /// record (~3 % of a request's instructions).
-    prices: std::sync::RwLock<std::collections::HashMap<String, Option<records::Price>>>,
+    prices: std::sync::RwLock<std::collections::HashMap<String, Option<super::pricing::Price>>>,
     /// `cfg.session_header` parsed once (None: not a valid header name, never sent).
     session_header: Option<HeaderName>,
 }
 
+/// The few fields of a request body read before routing (model, stream, the session in
+/// `metadata.user_id`), borrowed from the body where they can be; the rest is not parsed.
 #[derive(Deserialize)]
-struct Peek<'a> {
+struct RoutingFields<'a> {
     #[serde(borrow, default)]
     model: Option<Cow<'a, str>>,
     #[serde(default)]
@@ -228,28 +231,22 @@ struct Peek<'a> {
     #[serde(default)]
     stream: Option<bool>,
     #[serde(borrow, default)]
-    metadata: Option<PeekMeta<'a>>,
+    metadata: Option<RoutingMetadata<'a>>,
 }
 
+/// OpenAI's `stream_options`: whether the client asked for a usage chunk.
 #[derive(Deserialize)]
 struct StreamOptions {
     #[serde(default)]
     include_usage: Option<bool>,
 }
 
+/// Anthropic's `metadata`: Claude Code puts its session in `user_id`.
 #[derive(Deserialize)]
-struct PeekMeta<'a> {
+struct RoutingMetadata<'a> {
     #[serde(borrow, default)]
     user_id: Option<Cow<'a, str>>,
 }
-
-enum Outcome {
-    Done(Outbound),
-    Final(Outbound),
-    Retry { status: Option<u16>, error: String, wait: Option<Duration>, last: Option<(u16, HeaderMap, Bytes)> },
-}
-
-use crate::util::ids::random_hex;
 
 /// The W3C traceparent sent upstream: version 00, our trace, our span, sampled. Built in a
 /// stack buffer (it was one of the request path's `format!` calls).
@@ -271,19 +268,6 @@ fn header_str(h: &HeaderMap, name: impl http::header::AsHeaderName) -> Option<&s
     h.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// A client error in the client's own protocol.
-pub fn client_error(p: Protocol, status: u16, message: &str) -> Outbound {
-    let body = error_body(p, status, message);
-    let mut headers = HeaderMap::new();
-    headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    Outbound { status, headers, body: OutBody::Full(Bytes::from(body)) }
-}
-
-/// The error body of a protocol for a status and message.
-pub fn error_body(p: Protocol, status: u16, message: &str) -> Vec<u8> {
-    serde_json::to_vec(&protocol::error_body(p, status, message)).expect("json")
-}
-
 static NEXT_POOL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 thread_local! {
@@ -301,16 +285,12 @@ impl Proxy {
             runtimes.get(&ch.id).set_breaker(Breaker::HalfOpen { trial: false });
         }
         let affinity = Affinity::new(10_000, Duration::from_secs(18_000));
-        let rt_cache = arc_swap::ArcSwap::from_pointee(RtCache {
-            version: u64::MAX,
-            rts: Vec::new(),
-            serving: Default::default(),
-        });
+        let snapshot_runtimes = arc_swap::ArcSwap::from_pointee(SnapshotRuntimes::none());
         let session_header = HeaderName::from_bytes(cfg.session_header.as_bytes()).ok();
         Proxy {
             session_header,
             engine,
-            rt_cache,
+            snapshot_runtimes,
             cfg,
             pool_id,
             runtimes,
@@ -371,11 +351,7 @@ impl Proxy {
     pub async fn handle(self: &Arc<Self>, inbound: Inbound) -> Outbound {
         let p = inbound.protocol;
         if !self.authorized(&inbound.headers) {
-            return client_error(
-                p,
-                401,
-                "invalid or missing API key for this routex (send it as x-api-key or Authorization: Bearer)",
-            );
+            return ProxyError::Unauthorized.into_outbound(p);
         }
         let (trace_id, _parent_span) = parse_traceparent(header_str(&inbound.headers, names::TRACEPARENT));
         let request_id = header_str(&inbound.headers, names::X_REQUEST_ID)
@@ -387,24 +363,24 @@ impl Proxy {
                 id.push_str(&random_hex(12));
                 id
             });
-        let peek: Peek = match serde_json::from_slice(&inbound.body) {
-            Ok(p) => p,
+        let fields: RoutingFields = match serde_json::from_slice(&inbound.body) {
+            Ok(f) => f,
             Err(e) => {
-                let mut out = client_error(p, 400, &format!("the request body is not valid JSON: {e}"));
+                let mut out = ProxyError::MalformedBody(e).into_outbound(p);
                 out.headers.insert(names::X_REQUEST_ID, HeaderValue::from_str(&request_id).expect("hex"));
                 return out;
             }
         };
-        let Some(model) = peek.model.as_deref().filter(|m| !m.is_empty()).map(str::to_string) else {
-            return client_error(p, 400, "the request has no \"model\"; name the model to use");
+        let Some(model) = fields.model.as_deref().filter(|m| !m.is_empty()).map(str::to_string) else {
+            return ProxyError::NoModel.into_outbound(p);
         };
-        let stream = peek.stream.unwrap_or(false);
+        let stream = fields.stream.unwrap_or(false);
         let session = balancer::session_id(
             self.session_header.as_ref().and_then(|n| header_str(&inbound.headers, n)),
             header_str(&inbound.headers, names::X_CLAUDE_CODE_SESSION_ID),
-            peek.metadata.as_ref().and_then(|m| m.user_id.as_deref()),
+            fields.metadata.as_ref().and_then(|m| m.user_id.as_deref()),
         );
-        let trail = Trail {
+        let mut ctx = RequestContext {
             request_id,
             trace_id,
             span_id: random_hex(8),
@@ -420,106 +396,23 @@ impl Proxy {
             request_body: (self.cfg.bodies != super::config::BodyCapture::None).then(|| inbound.body.clone()),
             strip_usage: p == Protocol::Openai
                 && stream
-                && peek.stream_options.as_ref().and_then(|o| o.include_usage) != Some(true),
+                && fields.stream_options.as_ref().and_then(|o| o.include_usage) != Some(true),
             routed_model: model.clone(),
             rule: None,
             body_modified: false,
         };
-        let mut trail = trail;
-        let mut out = self.route_and_forward(&inbound, &mut trail).await;
+        let mut out = self.route_and_forward(&inbound, &mut ctx).await;
         out.headers.insert(
             "x-request-id",
-            HeaderValue::from_str(&trail.request_id).unwrap_or(HeaderValue::from_static("invalid")),
+            HeaderValue::from_str(&ctx.request_id).unwrap_or(HeaderValue::from_static("invalid")),
         );
-        out.headers.insert(names::X_TRACE_ID, HeaderValue::from_str(&trail.trace_id).expect("hex"));
-        out.headers.insert(names::X_SPAN_ID, HeaderValue::from_str(&trail.span_id).expect("hex"));
+        out.headers.insert(names::X_TRACE_ID, HeaderValue::from_str(&ctx.trace_id).expect("hex"));
+        out.headers.insert(names::X_SPAN_ID, HeaderValue::from_str(&ctx.span_id).expect("hex"));
         out
     }
 
-    /// The runtimes aligned with a snapshot's channels.
-    fn rts(&self, snap: &super::Snapshot) -> Arc<RtCache> {
-        let cur = self.rt_cache.load_full();
-        if cur.version == snap.version && cur.rts.len() == snap.channels.len() {
-            return cur;
-        }
-        let fresh = Arc::new(RtCache {
-            version: snap.version,
-            rts: snap.channels.iter().map(|c| self.runtimes.get(&c.id)).collect(),
-            serving: Default::default(),
-        });
-        self.rt_cache.store(fresh.clone());
-        fresh
-    }
-
-    /// Indices in the snapshot of the channels that serve `model` and are not disabled,
-    /// ascending (glob matching done once per model and snapshot, not per request).
-    fn serving(&self, snap: &super::Snapshot, rts: &RtCache, model: &str) -> Arc<[u32]> {
-        if let Some(idx) = rts.serving.read().unwrap_or_else(|e| e.into_inner()).get(model) {
-            return idx.clone();
-        }
-        let idx: Arc<[u32]> = (snap.channels.iter().enumerate())
-            .filter(|(_, c)| c.status != Status::Disabled && c.serves(model))
-            .map(|(i, _)| i as u32)
-            .collect();
-        let mut m = rts.serving.write().unwrap_or_else(|e| e.into_inner());
-        if m.len() >= SERVING_CACHE_MAX {
-            m.clear();
-        }
-        m.insert(model.to_string(), idx.clone());
-        idx
-    }
-
-    /// Indices in the snapshot of the channels that serve `model` and may take traffic
-    /// now: the cached list itself unless a breaker or a key cooldown holds one back.
-    fn candidates(&self, snap: &super::Snapshot, rts: &RtCache, model: &str) -> Arc<[u32]> {
-        let serving = self.serving(snap, rts, model);
-        if self.runtimes.all_clear() || serving.iter().all(|&i| rts.rts[i as usize].clear()) {
-            return serving;
-        }
-        let now = Instant::now();
-        (serving.iter().copied())
-            .filter(|&i| {
-                let (ch, rt) = (&snap.channels[i as usize], &rts.rts[i as usize]);
-                rt.admissible(now) && rt.has_key(ch.api_keys.len(), now)
-            })
-            .collect()
-    }
-
-    /// The channels that serve `model` but cannot take traffic now, and why: for the
-    /// error when none is left.
-    fn down(&self, snap: &super::Snapshot, model: &str) -> Vec<String> {
-        let rts = self.rts(snap);
-        let now = Instant::now();
-        (snap.channels.iter().zip(rts.rts.iter()))
-            .filter(|(ch, _)| ch.serves(model))
-            .filter_map(|(ch, rt)| {
-                if ch.status == Status::Disabled {
-                    Some(format!("{} (disabled)", ch.name))
-                } else if !rt.admissible(now) {
-                    Some(format!("{} (circuit open)", ch.name))
-                } else if !rt.has_key(ch.api_keys.len(), now) {
-                    Some(format!("{} (every key cooling down)", ch.name))
-                } else {
-                    None
-                }
-            })
-            .collect()
-    }
-
-    /// Whether the channel at `i` in the snapshot may take traffic now (live view), with
-    /// the runtimes aligned with that snapshot.
-    fn available_at(snap: &super::Snapshot, rts: &RtCache, i: usize) -> bool {
-        let (ch, rt) = (&snap.channels[i], &rts.rts[i]);
-        if ch.status == Status::Disabled {
-            return false;
-        }
-        if rt.clear() {
-            return true;
-        }
-        let now = Instant::now();
-        rt.admissible(now) && rt.has_key(ch.api_keys.len(), now)
-    }
-
+    /// Store a breaker transition as the channel's status (rate_limited, or enabled again),
+    /// off the request path.
     fn reflect(&self, channel_id: &str, t: Transition) {
         let (from, to) = match t {
             Transition::None => return,
@@ -541,181 +434,85 @@ impl Proxy {
         });
     }
 
-    /// Whether a channel may take traffic now (live view: status, breaker, keys).
-    fn available(&self, ch: &super::Channel) -> bool {
-        let now = Instant::now();
-        if ch.status == Status::Disabled {
-            return false;
-        }
-        let rt = self.runtimes.get(&ch.id);
-        rt.admissible(now) && rt.has_key(ch.api_keys.len(), now)
-    }
-
-    /// The dry run with the live view of channels.
-    pub fn test_route(
-        &self,
-        protocol: Protocol,
-        body: &serde_json::Value,
-        headers: &[(String, String)],
-    ) -> super::Result<super::rules::RouteTest> {
-        super::rules::dry_run(&self.engine.snapshot(), protocol, body, headers, &|c| self.available(c))
-    }
-
-    /// The channels to try, in order: a rule's target first (when given, by its index in
-    /// the snapshot), else the session's sticky channel, then the strategy's pick, then the
-    /// rest by priority.
-    fn order_candidates(
-        &self,
-        snap: &super::Snapshot,
-        model: &str,
-        target: Option<usize>,
-        session: Option<&str>,
-    ) -> Vec<Candidate> {
-        let rts = self.rts(snap);
-        let cands = self.candidates(snap, &rts, model);
-        let candidate = |i: usize| Candidate { channel: snap.channels[i].clone(), rt: rts.rts[i].clone() };
-        // Only the first few are ever tried; owning more would only cost reference counts.
-        let keep = self.cfg.max_attempts.max(1) + 2;
-        let mut ordered = Vec::with_capacity(keep.min(cands.len() + 1));
-        let without_target: Vec<u32>;
-        let mut idx: &[u32] = &cands;
-        let pinned = match target {
-            // A rule's decision outranks session affinity; the balancer orders the rest.
-            Some(t) => {
-                if let Ok(p) = idx.binary_search(&(t as u32)) {
-                    without_target = [&idx[..p], &idx[p + 1..]].concat();
-                    idx = &without_target;
-                }
-                ordered.push(candidate(t));
-                None
-            }
-            None => session
-                .and_then(|s| {
-                    self.affinity.get_with(s, |id| snap.channel_index(id).filter(|&i| snap.channels[i].id == id))
-                })
-                .flatten(),
+    /// Route, then try the candidates in order until one answers.
+    async fn route_and_forward(self: &Arc<Self>, inbound: &Inbound, ctx: &mut RequestContext) -> Outbound {
+        let p = ctx.protocol;
+        let snap = self.engine.snapshot();
+        let (mut parsed, target) = match self.apply_rules(&snap, inbound, ctx) {
+            Ok(routed) => routed,
+            Err(e) => return e.into_outbound(p),
         };
-        if idx.is_empty() {
-            return ordered;
-        }
-        let first = self.balancer.pick(snap.strategy, &Avail { snap, rts: &rts, idx });
-        let pinned = pinned.and_then(|i| idx.binary_search(&(i as u32)).ok());
-        // The sticky channel, then the strategy's pick, then the rest in priority order.
-        let rest = std::iter::once(first).chain((0..idx.len()).filter(|&j| j != first));
-        let order = pinned.into_iter().chain(rest.filter(|&j| Some(j) != pinned));
-        ordered.extend(order.take(keep - ordered.len()).map(|j| candidate(idx[j] as usize)));
-        ordered
-    }
-
-    /// The routing decision without rules (strategy + affinity): the channel names in the
-    /// order they would be tried. Public for benchmarks and diagnostics.
-    pub fn plan(&self, model: &str, session: Option<&str>) -> Vec<Arc<super::Channel>> {
-        let snap = self.engine.snapshot();
-        self.order_candidates(&snap, model, None, session).into_iter().map(|c| c.channel).collect()
-    }
-
-    /// The price of an upstream model (see [`records::price_of`]; `logging.prices` first),
-    /// memoised.
-    fn price(&self, model: &str) -> Option<records::Price> {
-        if let Some(p) = self.prices.read().unwrap_or_else(|e| e.into_inner()).get(model) {
-            return *p;
-        }
-        let p = records::price_of(model, &self.cfg.prices);
-        let mut m = self.prices.write().unwrap_or_else(|e| e.into_inner());
-        if m.len() >= SERVING_CACHE_MAX {
-            m.clear();
-        }
-        m.insert(model.to_string(), p);
-        p
-    }
-
-    /// The whole routing decision for a parsed request, as the request path makes it:
-    /// the rules (with the live view of channels), then a rule's target or session
-    /// affinity and the strategy. Returns the matching rule's name and the channels in
-    /// the order they would be tried. Public for benchmarks and diagnostics.
-    pub fn plan_request(
-        &self,
-        protocol: Protocol,
-        body: &serde_json::Value,
-        headers: &dyn super::rules::HeaderLookup,
-        model: &str,
-        session: Option<&str>,
-    ) -> (Option<String>, Vec<Arc<super::Channel>>) {
-        let snap = self.engine.snapshot();
-        let rts = self.rts(&snap);
-        let available = |i: usize| Proxy::available_at(&snap, &rts, i);
-        let d = super::rules::decide_by_index(&snap, protocol, body, headers, model, &available, false);
-        let ordered = self.order_candidates(&snap, &d.model, d.target_index, session);
-        (d.rule.map(|r| r.rule_name), ordered.into_iter().map(|c| c.channel).collect())
-    }
-
-    /// Stick a session to a channel (what a success does).
-    pub fn remember_session(&self, session: &str, channel_id: &str) {
-        self.affinity.set(session, channel_id);
-    }
-
-    async fn route_and_forward(self: &Arc<Self>, inbound: &Inbound, trail: &mut Trail) -> Outbound {
-        let p = trail.protocol;
-        let snap = self.engine.snapshot();
-        let mut parsed: Option<serde_json::Value> = None;
-        let mut target = None;
-        if !snap.ruleset.is_empty() {
-            let mut v: serde_json::Value = match serde_json::from_slice(&inbound.body) {
-                Ok(v) => v,
-                Err(e) => return client_error(p, 400, &format!("the request body is not valid JSON: {e}")),
-            };
-            let rts = self.rts(&snap);
-            let d = super::rules::decide_by_index(
-                &snap,
-                p,
-                &v,
-                &HeaderView(&inbound.headers),
-                &trail.model,
-                &|i| Proxy::available_at(&snap, &rts, i),
-                false,
-            );
-            if let Some(m) = &d.rule {
-                log::debug!("request {} routed by rule {:?}: {}", trail.request_id, m.rule_name, m.reason);
-                trail.rule = Some(m.rule_name.clone());
-            }
-            trail.routed_model = d.model;
-            target = d.target_index;
-            trail.body_modified = !d.no_subagent_tag && super::rules::strip_subagent_tag(p, &mut v);
-            parsed = Some(v);
-        }
-        let trail = &*trail;
-        let ordered = self.order_candidates(&snap, &trail.routed_model, target, trail.session.as_deref());
+        let ctx = &*ctx;
+        let ordered = self.order_candidates(&snap, &ctx.routed_model, target, ctx.session.as_deref());
         if ordered.is_empty() {
-            let down = self.down(&snap, &trail.routed_model);
-            let out = if down.is_empty() {
-                let available = self.available_models();
-                client_error(
-                    p,
-                    404,
-                    &format!(
-                        "no channel serves model {:?}; available: {}",
-                        trail.model,
-                        if available.is_empty() {
-                            "none (add a channel: routex channel add)".to_string()
-                        } else {
-                            available.join(", ")
-                        }
-                    ),
-                )
-            } else {
-                client_error(
-                    p,
-                    503,
-                    &format!("every channel serving model {:?} is unavailable: {}", trail.model, down.join(", ")),
-                )
-            };
-            self.record_failure(trail, &out, Vec::new());
+            let out = self.nothing_to_try(&snap, ctx).into_outbound(p);
+            self.record_failure(ctx, &out, Vec::new());
             return out;
         }
+        self.failover(inbound, ctx, ordered, &mut parsed).await
+    }
+
+    /// The routing rules' turn (when there are rules): the rule that decides, the model it
+    /// routes to, its target channel (by index in the snapshot) and the body without a
+    /// subagent tag, all noted in `ctx`. Returns the parsed body (None without rules: it is
+    /// parsed only if a channel needs it changed) and the target.
+    fn apply_rules(
+        &self,
+        snap: &super::Snapshot,
+        inbound: &Inbound,
+        ctx: &mut RequestContext,
+    ) -> Result<(Option<serde_json::Value>, Option<usize>), ProxyError> {
+        if snap.ruleset.is_empty() {
+            return Ok((None, None));
+        }
+        let p = ctx.protocol;
+        let mut v: serde_json::Value = serde_json::from_slice(&inbound.body).map_err(ProxyError::MalformedBody)?;
+        let runtimes = self.snapshot_runtimes(snap);
+        let d = super::rules::decide_by_index(
+            snap,
+            p,
+            &v,
+            &HeaderView(&inbound.headers),
+            &ctx.model,
+            &|i| runtimes.available_at(snap, i),
+            false,
+        );
+        if let Some(m) = &d.rule {
+            log::debug!("request {} routed by rule {:?}: {}", ctx.request_id, m.rule_name, m.reason);
+            ctx.rule = Some(m.rule_name.clone());
+        }
+        ctx.routed_model = d.model;
+        ctx.body_modified = !d.no_subagent_tag && super::rules::strip_subagent_tag(p, &mut v);
+        Ok((Some(v), d.target_index))
+    }
+
+    /// Why no channel can be tried: none serves the model, or every one that does is down.
+    fn nothing_to_try(&self, snap: &super::Snapshot, ctx: &RequestContext) -> ProxyError {
+        let down = self.down(snap, &ctx.routed_model);
+        if down.is_empty() {
+            ProxyError::NoChannelServes { model: ctx.model.clone(), available: self.available_models() }
+        } else {
+            ProxyError::AllUnavailable { model: ctx.model.clone(), down }
+        }
+    }
+
+    /// Failover: try the candidates in order, at most `max_attempts` of them, each with a
+    /// key that is not cooling down and a breaker that lets it through. The first answer
+    /// goes to the client. Each failure counts against its channel (and its key, for 401,
+    /// 403 and 429). When all fail, the client gets the last upstream answer, else an error
+    /// naming the last failure.
+    async fn failover(
+        self: &Arc<Self>,
+        inbound: &Inbound,
+        ctx: &RequestContext,
+        ordered: Vec<Candidate>,
+        parsed: &mut Option<serde_json::Value>,
+    ) -> Outbound {
+        let p = ctx.protocol;
         let max = self.cfg.max_attempts.max(1);
         let mut attempts: Vec<Attempt> = Vec::new();
-        let mut last: Option<(u16, HeaderMap, Bytes, Protocol)> = None;
-        let mut last_error = String::new();
+        let mut answer: Option<UpstreamAnswer> = None;
+        let mut last_failure: Option<(String, ProxyError)> = None;
         let mut any_timeout = false;
         for cand in ordered.into_iter() {
             if attempts.len() >= max {
@@ -728,362 +525,68 @@ impl Proxy {
                 continue;
             }
             let started = Instant::now();
-            let attempt_no = attempts.len() + 1;
-            let outcome = self.attempt(inbound, trail, &cand, key_idx, &mut parsed, &mut attempts, attempt_no).await;
-            match outcome {
-                Outcome::Done(out) => return out,
-                Outcome::Final(out) => return out,
-                Outcome::Retry { status, error, wait, last: resp } => {
-                    cand.rt.end();
-                    if matches!(status, Some(s) if upstream::is_key_problem(s)) {
-                        cand.rt.cool_key(key_idx, n_keys, wait.unwrap_or(self.cfg.open_for));
-                    }
-                    let t = cand.rt.on_failure(
-                        self.cfg.failure_threshold,
-                        wait.unwrap_or(self.cfg.open_for),
-                        error.clone(),
-                    );
-                    self.reflect(&cand.channel.id, t);
-                    any_timeout |= error.contains("timed out");
-                    log::warn!(
-                        "request {} attempt {} on channel {} failed: {error}",
-                        trail.request_id,
-                        attempt_no,
-                        cand.channel.name
-                    );
-                    attempts.push(Attempt {
-                        channel_id: cand.channel.id.clone(),
-                        channel_name: cand.channel.name.clone(),
-                        status,
-                        error: Some(error.clone()),
-                        latency_ms: started.elapsed().as_millis() as u64,
-                    });
-                    last_error = format!("{}: {error}", cand.channel.name);
-                    if let Some((s, h, b)) = resp {
-                        last = Some((s, h, b, cand.channel.protocol));
-                    }
-                }
+            let number = attempts.len() + 1;
+            let at = ChannelAttempt::new(&self.cfg, inbound, ctx, &cand, key_idx, number);
+            let failure = match self.attempt(at, parsed, &mut attempts).await {
+                Ok(out) => return out,
+                Err(failure) => failure,
+            };
+            let AttemptFailure { error, status, wait, answer: upstream_answer } = *failure;
+            if !error.is_retryable() {
+                // The request cannot go to this channel as it is: the client's request is the
+                // trouble, not the channel. No mark against it, no failover: the client hears why.
+                cand.rt.end();
+                cand.rt.on_abandon();
+                return error.into_outbound(p);
+            }
+            let message = error.to_string();
+            cand.rt.end();
+            if matches!(status, Some(s) if upstream::is_key_problem(s)) {
+                cand.rt.cool_key(key_idx, n_keys, wait.unwrap_or(self.cfg.open_for));
+            }
+            let t = cand.rt.on_failure(self.cfg.failure_threshold, wait.unwrap_or(self.cfg.open_for), message.clone());
+            self.reflect(&cand.channel.id, t);
+            // By the message: a transport error can say it too (a connect timeout).
+            any_timeout |= message.contains("timed out");
+            log::warn!(
+                "request {} attempt {} on channel {} failed: {message}",
+                ctx.request_id,
+                number,
+                cand.channel.name
+            );
+            attempts.push(Attempt {
+                channel_id: cand.channel.id.clone(),
+                channel_name: cand.channel.name.clone(),
+                status,
+                error: Some(message),
+                latency_ms: started.elapsed().as_millis() as u64,
+            });
+            last_failure = Some((cand.channel.name.clone(), error));
+            if upstream_answer.is_some() {
+                answer = upstream_answer;
             }
         }
         // Every attempt failed.
         let n = attempts.len();
-        let mut out = match last {
-            Some((status, headers, body, up)) => {
-                let mut out = if up == p {
-                    let mut h = HeaderMap::new();
-                    h.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                    Outbound { status, headers: h, body: OutBody::Full(body) }
-                } else {
-                    let v = protocol::convert_error(up, p, status, &body);
-                    let mut o = client_error(p, status, "");
-                    o.body = OutBody::Full(Bytes::from(serde_json::to_vec(&v).expect("json")));
-                    o
-                };
-                copy_passthrough(&headers, &mut out.headers);
-                out
+        let mut out = match (answer, last_failure) {
+            (Some(answer), _) => answer.last_resort(p),
+            (None, None) => ProxyError::AllBusy { model: ctx.model.clone() }.into_outbound(p),
+            (None, Some((channel, last))) => {
+                ProxyError::AllFailed { tried: n, channel, last: Box::new(last), timed_out: any_timeout }
+                    .into_outbound(p)
             }
-            None if n == 0 => client_error(
-                p,
-                503,
-                &format!("every channel serving model {:?} is busy or cooling down; retry shortly", trail.model),
-            ),
-            None => client_error(
-                p,
-                if any_timeout { 504 } else { 502 },
-                &format!("all {n} channel(s) tried failed; last: {last_error}"),
-            ),
         };
         out.headers.insert(names::X_ROUTEX_ATTEMPTS, HeaderValue::from(n as u64));
-        self.record_failure(trail, &out, attempts);
+        self.record_failure(ctx, &out, attempts);
         out
     }
 
-    fn available_models(&self) -> Vec<String> {
-        let snap = self.engine.snapshot();
-        let mut v: Vec<String> = snap
-            .channels
-            .iter()
-            .filter(|c| c.status != Status::Disabled)
-            .flat_map(|c| c.models.iter().cloned().chain(c.model_map.keys().cloned()))
-            .collect();
-        v.sort();
-        v.dedup();
-        v
-    }
-
-    /// The body to send upstream: the client's bytes when nothing changes, else rewritten.
-    fn upstream_body(
-        &self,
-        inbound: &Inbound,
-        trail: &Trail,
-        cand: &Candidate,
-        upstream_model: &str,
-        parsed: &mut Option<serde_json::Value>,
-        pipeline: Option<&super::transform::Pipeline>,
-    ) -> Result<Bytes, String> {
-        let ch = &cand.channel;
-        let inject_usage = trail.strip_usage && ch.protocol == Protocol::Openai;
-        if ch.protocol == trail.protocol
-            && upstream_model == trail.model
-            && !inject_usage
-            && !trail.body_modified
-            && pipeline.is_none()
-        {
-            return Ok(inbound.body.clone());
-        }
-        if parsed.is_none() {
-            *parsed = Some(serde_json::from_slice(&inbound.body).map_err(|e| e.to_string())?);
-        }
-        let v = parsed.as_ref().expect("parsed");
-        if ch.protocol != trail.protocol && pipeline.is_none() {
-            // No transformer needs the converted Value: serialise the conversion directly.
-            return protocol::convert_request_bytes(trail.protocol, ch.protocol, v, upstream_model)
-                .map(Bytes::from)
-                .map_err(|e| e.to_string());
-        }
-        let mut out = if ch.protocol == trail.protocol {
-            let mut v = v.clone();
-            v["model"] = serde_json::Value::String(upstream_model.to_string());
-            if inject_usage {
-                // Usage for the request log; the usage chunk is kept from the client (relay).
-                v["stream_options"] = serde_json::json!({"include_usage": true});
-            }
-            v
-        } else {
-            protocol::convert_request(trail.protocol, ch.protocol, v, upstream_model).map_err(|e| e.to_string())?
-        };
-        if let Some(p) = pipeline {
-            p.request(ch.protocol, &mut out);
-        }
-        Ok(Bytes::from(serde_json::to_vec(&out).expect("json")))
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    async fn attempt(
-        self: &Arc<Self>,
-        inbound: &Inbound,
-        trail: &Trail,
-        cand: &Candidate,
-        key_idx: usize,
-        parsed: &mut Option<serde_json::Value>,
-        attempts: &mut Vec<Attempt>,
-        attempt_no: usize,
-    ) -> Outcome {
-        let ch = &cand.channel;
-        let upstream_model =
-            ch.model_map.get(&trail.routed_model).cloned().unwrap_or_else(|| trail.routed_model.clone());
-        // The channel's transformers for this upstream model, built per request (some keep
-        // per-stream state).
-        let pipeline = ch.pipeline.as_ref().map(|p| p.build(&upstream_model)).filter(|p| !p.is_empty());
-        let body = match self.upstream_body(inbound, trail, cand, &upstream_model, parsed, pipeline.as_ref()) {
-            Ok(b) => b,
-            Err(e) => {
-                // The request cannot be expressed for this channel: a client error, not a channel failure.
-                cand.rt.end();
-                cand.rt.on_abandon();
-                return Outcome::Final(client_error(trail.protocol, 400, &format!("channel {}: {e}", ch.name)));
-            }
-        };
-        let url = match cand.rt.parsed_url(upstream::endpoint_url(
-            ch,
-            &upstream_model,
-            trail.stream,
-            inbound.query.as_deref(),
-        )) {
-            Ok(u) => u,
-            Err(e) => return Outcome::Retry { status: None, error: e, wait: None, last: None },
-        };
-        let mut headers = cand.rt.base_headers(ch, key_idx);
-        upstream::add_client_headers(&mut headers, ch, &inbound.headers, trail.protocol);
-        if let Some(v) = traceparent(&trail.trace_id, &trail.span_id) {
-            headers.insert(names::TRACEPARENT, v);
-        }
-        let timeout = ch.timeout_s.map(Duration::from_secs).unwrap_or(self.cfg.first_byte_timeout);
-        let sent = Instant::now();
-        let upstream = self.upstream();
-        let req = upstream.post(url, headers, body);
-        let mut resp = match tokio::time::timeout(timeout, req).await {
-            Err(_) => {
-                return Outcome::Retry {
-                    status: None,
-                    error: format!("timed out after {}s waiting for response headers", timeout.as_secs()),
-                    wait: None,
-                    last: None,
-                }
-            }
-            Ok(Err(e)) => {
-                return Outcome::Retry { status: None, error: e.to_string(), wait: None, last: None };
-            }
-            Ok(Ok(r)) => r,
-        };
-        let status = resp.status().as_u16();
-        let resp_headers = resp.take_headers();
-        if !(200..300).contains(&status) {
-            let wait = upstream::retry_after(&resp_headers);
-            let body = match tokio::time::timeout(timeout, resp.bytes()).await {
-                Ok(Ok(b)) => b,
-                _ => Bytes::new(),
-            };
-            if upstream::is_retryable(status) {
-                let snippet = String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned();
-                return Outcome::Retry {
-                    status: Some(status),
-                    error: format!("upstream answered {status}: {snippet}"),
-                    wait,
-                    last: Some((status, resp_headers, body)),
-                };
-            }
-            // Other 4xx: the client's mistake; back to the client unchanged (or in its shape).
-            cand.rt.end();
-            cand.rt.on_abandon();
-            let mut out = if ch.protocol == trail.protocol {
-                let mut h = HeaderMap::new();
-                if let Some(ct) = resp_headers.get(http::header::CONTENT_TYPE) {
-                    h.insert(http::header::CONTENT_TYPE, ct.clone());
-                }
-                Outbound { status, headers: h, body: OutBody::Full(body.clone()) }
-            } else {
-                let v = protocol::convert_error(ch.protocol, trail.protocol, status, &body);
-                let mut o = client_error(trail.protocol, status, "");
-                o.body = OutBody::Full(Bytes::from(serde_json::to_vec(&v).expect("json")));
-                o
-            };
-            copy_passthrough(&resp_headers, &mut out.headers);
-            attempts.push(Attempt {
-                channel_id: ch.id.clone(),
-                channel_name: ch.name.clone(),
-                status: Some(status),
-                error: Some(format!("upstream answered {status}")),
-                latency_ms: sent.elapsed().as_millis() as u64,
-            });
-            self.finish_headers(&mut out, trail, cand, attempt_no, sent.elapsed(), sent.elapsed());
-            self.record(
-                trail,
-                Some(ch),
-                &upstream_model,
-                status,
-                false,
-                Some(format!("upstream answered {status}")),
-                sent.elapsed(),
-                None,
-                Usage::default(),
-                std::mem::take(attempts),
-                0,
-                Some(&body),
-            );
-            return Outcome::Final(out);
-        }
-        if trail.stream {
-            return relay::start(
-                self,
-                inbound,
-                trail,
-                cand,
-                resp,
-                resp_headers,
-                sent,
-                &upstream_model,
-                attempts,
-                attempt_no,
-                timeout,
-                pipeline,
-            )
-            .await;
-        }
-        // Non-stream success: read the whole (small, JSON) body within the deadline.
-        let deadline = self.cfg.request_timeout.saturating_sub(trail.received.elapsed());
-        let body = match tokio::time::timeout(deadline, resp.bytes()).await {
-            Err(_) => {
-                return Outcome::Retry {
-                    status: Some(status),
-                    error: "timed out reading the response body".into(),
-                    wait: None,
-                    last: None,
-                }
-            }
-            Ok(Err(e)) => return Outcome::Retry { status: Some(status), error: e.to_string(), wait: None, last: None },
-            Ok(Ok(b)) => b,
-        };
-        let upstream_elapsed = sent.elapsed();
-        // A Value only when the body changes (conversion or transformers); usage alone is
-        // read straight from the bytes.
-        let needs_value = ch.protocol != trail.protocol || pipeline.is_some();
-        let mut value: Option<serde_json::Value> = if needs_value { serde_json::from_slice(&body).ok() } else { None };
-        let usage = match value.as_ref() {
-            Some(v) => protocol::usage_from_response(ch.protocol, v),
-            None => protocol::usage_from_bytes(ch.protocol, &body),
-        };
-        if let (Some(p), Some(v)) = (pipeline.as_ref(), value.as_mut()) {
-            p.response(ch.protocol, v);
-        }
-        let out_body = if ch.protocol == trail.protocol && pipeline.is_none() {
-            body.clone()
-        } else if ch.protocol == trail.protocol {
-            match value.as_ref() {
-                Some(v) => Bytes::from(serde_json::to_vec(v).expect("json")),
-                None => body.clone(),
-            }
-        } else {
-            let Some(v) = value.as_ref() else {
-                return Outcome::Retry {
-                    status: Some(status),
-                    error: "upstream sent a body that is not JSON".into(),
-                    wait: None,
-                    last: None,
-                };
-            };
-            match protocol::convert_response(ch.protocol, trail.protocol, v, &trail.model) {
-                Ok(c) => Bytes::from(serde_json::to_vec(&c).expect("json")),
-                Err(e) => return Outcome::Retry { status: Some(status), error: e.to_string(), wait: None, last: None },
-            }
-        };
-        cand.rt.end();
-        cand.rt.observe_latency(upstream_elapsed.as_micros() as u64);
-        let t = cand.rt.on_success();
-        self.reflect(&ch.id, t);
-        cand.rt
-            .tokens_in
-            .fetch_add(usage.input + usage.cache_read + usage.cache_write, std::sync::atomic::Ordering::Relaxed);
-        cand.rt.tokens_out.fetch_add(usage.output, std::sync::atomic::Ordering::Relaxed);
-        if let Some(s) = &trail.session {
-            self.affinity.set(s, &ch.id);
-        }
-        let mut headers = HeaderMap::with_capacity(24);
-        headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        copy_passthrough(&resp_headers, &mut headers);
-        let bytes_out = out_body.len() as u64;
-        let mut out = Outbound { status, headers, body: OutBody::Full(out_body) };
-        attempts.push(Attempt {
-            channel_id: ch.id.clone(),
-            channel_name: ch.name.clone(),
-            status: Some(status),
-            error: None,
-            latency_ms: upstream_elapsed.as_millis() as u64,
-        });
-        self.finish_headers(&mut out, trail, cand, attempt_no, upstream_elapsed, upstream_elapsed);
-        let captured = (self.cfg.bodies == super::config::BodyCapture::All).then_some(&body);
-        self.record(
-            trail,
-            Some(ch),
-            &upstream_model,
-            status,
-            true,
-            None,
-            upstream_elapsed,
-            None,
-            usage,
-            std::mem::take(attempts),
-            bytes_out,
-            captured.map(|b| &b[..]),
-        );
-        Outcome::Done(out)
-    }
-
-    /// Routing headers of SPEC §4.9. `upstream` is the time spent waiting on the upstream.
+    /// The routing headers (README.md, "How the proxy behaves": headers). `upstream` is the
+    /// time spent waiting on the upstream.
     pub(crate) fn finish_headers(
         &self,
         out: &mut Outbound,
-        trail: &Trail,
+        ctx: &RequestContext,
         cand: &Candidate,
         attempts: usize,
         latency: Duration,
@@ -1099,103 +602,11 @@ impl Proxy {
         }
         h.insert(names::X_LATENCY_MS, HeaderValue::from(latency.as_millis() as u64));
         h.insert(names::X_ROUTEX_ATTEMPTS, HeaderValue::from(attempts as u64));
-        if let Some(rule) = trail.rule.as_deref().and_then(|r| HeaderValue::from_str(r).ok()) {
+        if let Some(rule) = ctx.rule.as_deref().and_then(|r| HeaderValue::from_str(r).ok()) {
             h.insert(names::X_ROUTING_RULE, rule);
         }
-        let overhead = trail.received.elapsed().saturating_sub(upstream);
+        let overhead = ctx.received.elapsed().saturating_sub(upstream);
         h.insert(names::X_ROUTEX_OVERHEAD_US, HeaderValue::from(overhead.as_micros() as u64));
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn record(
-        &self,
-        trail: &Trail,
-        ch: Option<&super::Channel>,
-        upstream_model: &str,
-        status: u16,
-        success: bool,
-        error: Option<String>,
-        latency: Duration,
-        ttfb: Option<Duration>,
-        usage: Usage,
-        attempts: Vec<Attempt>,
-        bytes_out: u64,
-        response_body: Option<&[u8]>,
-    ) {
-        if !self.recorder.enabled() {
-            return;
-        }
-        let keep_request = match self.cfg.bodies {
-            super::config::BodyCapture::All => true,
-            super::config::BodyCapture::Errors => !success,
-            super::config::BodyCapture::None => false,
-        };
-        let tokens = usage;
-        let cost = self.price(upstream_model).map(|p| records::cost_at(&p, &tokens));
-        self.recorder.record(RequestRecord {
-            id: trail.request_id.clone(),
-            time_ms: trail.time_ms,
-            trace_id: trail.trace_id.clone(),
-            session: trail.session.clone(),
-            client_protocol: trail.protocol.as_str().to_string(),
-            endpoint: trail.endpoint.to_string(),
-            channel_id: ch.map(|c| c.id.clone()),
-            channel_name: ch.map(|c| c.name.clone()),
-            rule: trail.rule.clone(),
-            model: trail.model.clone(),
-            upstream_model: ch.map(|_| upstream_model.to_string()),
-            status,
-            success,
-            error,
-            latency_ms: trail.received.elapsed().max(latency).as_millis() as u64,
-            ttfb_ms: ttfb.map(|t| t.as_millis() as u64),
-            stream: trail.stream,
-            tokens,
-            attempts,
-            bytes_in: trail.bytes_in,
-            bytes_out,
-            cost_usd: cost,
-            request_body: if keep_request {
-                trail.request_body.as_ref().map(|b| super::records::capture(b, self.cfg.body_max_kb))
-            } else {
-                None
-            },
-            response_body: if keep_request {
-                response_body.map(|b| super::records::capture(b, self.cfg.body_max_kb))
-            } else {
-                None
-            },
-        });
-    }
-
-    fn record_failure(&self, trail: &Trail, out: &Outbound, attempts: Vec<Attempt>) {
-        let body = match &out.body {
-            OutBody::Full(b) => Some(&b[..]),
-            OutBody::Stream(_) => None,
-        };
-        let error = body.map(|b| {
-            serde_json::from_slice::<serde_json::Value>(b)
-                .ok()
-                .and_then(|v| v.pointer("/error/message").and_then(|m| m.as_str()).map(str::to_string))
-                .unwrap_or_else(|| String::from_utf8_lossy(&b[..b.len().min(300)]).into_owned())
-        });
-        let last = attempts.last().map(|a| a.channel_id.clone());
-        let snap = self.engine.snapshot();
-        let last_ch = last.and_then(|id| snap.channels.iter().find(|c| c.id == id).map(|c| (**c).clone()));
-        self.record(
-            trail,
-            last_ch.as_ref(),
-            &trail.model,
-            out.status,
-            false,
-            error,
-            trail.received.elapsed(),
-            None,
-            Usage::default(),
-            attempts,
-            0,
-            body,
-        );
     }
 
     /// `GET /v1/models`: the union of enabled channels' concrete models.
@@ -1232,14 +643,14 @@ impl Proxy {
     pub fn count_tokens(&self, inbound: Inbound) -> Outbound {
         let p = Protocol::Anthropic;
         if !self.authorized(&inbound.headers) {
-            return client_error(p, 401, "invalid or missing API key for this routex");
+            return ProxyError::UnauthorizedLocal.into_outbound(p);
         }
         let body: serde_json::Value = match serde_json::from_slice(&inbound.body) {
             Ok(v) => v,
-            Err(e) => return client_error(p, 400, &format!("the request body is not valid JSON: {e}")),
+            Err(e) => return ProxyError::MalformedBody(e).into_outbound(p),
         };
         if !body.get("messages").is_some_and(|m| m.is_array()) {
-            return client_error(p, 400, "messages: field required (an array of messages to count)");
+            return ProxyError::NoMessages.into_outbound(p);
         }
         let n = super::rules::count_tokens(Protocol::Anthropic, &body);
         let mut headers = HeaderMap::new();
@@ -1312,16 +723,5 @@ mod tests {
         let (t, p) = parse_traceparent(Some("garbage"));
         assert_eq!(t.len(), 32);
         assert!(p.is_none());
-    }
-
-    #[test]
-    fn error_bodies_speak_each_protocol() {
-        let a: serde_json::Value = serde_json::from_slice(&error_body(Protocol::Anthropic, 404, "nope")).unwrap();
-        assert_eq!(a, serde_json::json!({"type":"error","error":{"type":"not_found_error","message":"nope"}}));
-        let o: serde_json::Value = serde_json::from_slice(&error_body(Protocol::Openai, 400, "bad")).unwrap();
-        assert_eq!(
-            o,
-            serde_json::json!({"error":{"message":"bad","type":"invalid_request_error","param":null,"code":null}})
-        );
     }
 }

@@ -1,25 +1,33 @@
 //! Streams: relayed chunk by chunk as they arrive (byte-identical when client and
 //! channel speak the same protocol, converted event by event when not).
 //!
-//! The first chunk is awaited before the client gets anything, so a stream that dies
-//! before its first byte still fails over. After that the client owns the stream: a break,
-//! an idle timeout or an in-band error ends it with the protocol's own error event and
-//! counts against the channel. A client that goes away cancels the upstream at once.
-//! Back-pressure: the rest of the stream is the response body itself ([`Relay`]), read
-//! from the upstream only when the server polls it, that is when the client can take more.
+//! A stream is held until its first content (not just a preamble) before the client gets
+//! anything, so a stream that dies, stalls or errs in its preamble still fails over. After
+//! that the client owns the stream: a break, an idle timeout or an in-band error ends it
+//! with the protocol's own error event and counts against the channel. A client that goes
+//! away cancels the upstream at once. Back-pressure: the rest of the stream is the
+//! response body itself ([`Relay`]), read from the upstream only when the server polls it,
+//! that is when the client can take more.
+//!
+//! Called by the attempt steps (`attempt.rs`) for a 2xx stream ([`start`]); the daemon
+//! then polls the [`Relay`] as the response body. It never fails over once the client has
+//! bytes, and it writes the stream's record exactly once, when the stream ends or is
+//! dropped.
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::attempt::{AttemptFailure, AttemptResult, ChannelAttempt, ResponseHead};
 use super::balancer::Candidate;
+use super::record::Finished;
 use super::records::Attempt;
-use super::{copy_passthrough, Inbound, OutBody, Outbound, Outcome, Proxy, Trail};
+use super::{copy_passthrough, OutBody, Outbound, Proxy, ProxyError, RequestContext};
 use crate::engine::transform::{is_end_marker, Pipeline};
 use crate::protocol::convert::response::{last_key_value, UsagePeek};
 use crate::protocol::sse::{SseEvent, SseParser};
-use crate::protocol::{self, Protocol, StreamConverter, Usage};
+use crate::protocol::{self, ConvertError, Protocol, StreamConverter, Usage};
 
 /// What the relay learns from the upstream's events.
 pub(crate) struct Scan {
@@ -28,7 +36,7 @@ pub(crate) struct Scan {
     events: Vec<SseEvent>,
     /// Usage seen so far.
     pub usage: Usage,
-    /// The upstream's own end marker was seen (message_stop, [DONE], finishReason).
+    /// The upstream's own end marker was seen (`message_stop`, `[DONE]`, `finishReason`).
     pub terminal: bool,
     /// An in-band error event, with its message.
     pub error: Option<String>,
@@ -246,14 +254,14 @@ fn transformed(ev: &SseEvent, pipeline: &Pipeline, upstream: Protocol) -> Option
 }
 
 /// Send one (transformed) upstream event on towards the client, per mode.
-fn deliver(mode: &mut Mode, ev: &SseEvent, out: &mut Vec<u8>, convert_err: &mut Option<String>) {
+fn deliver(mode: &mut Mode, ev: &SseEvent, out: &mut Vec<u8>, convert_err: &mut Option<ConvertError>) {
     match mode {
         Mode::Passthrough => protocol::sse::write_event(out, ev.event.as_deref(), &ev.data),
         Mode::StripUsage => strip_usage(ev, out),
         Mode::Convert(conv) => {
             if convert_err.is_none() {
                 if let Err(e) = conv.push(ev, out) {
-                    *convert_err = Some(e.to_string());
+                    *convert_err = Some(e);
                 }
             }
         }
@@ -262,7 +270,7 @@ fn deliver(mode: &mut Mode, ev: &SseEvent, out: &mut Vec<u8>, convert_err: &mut 
 
 /// The events the channel's transformers still hold at the end of the stream, delivered
 /// (once per stream: later calls deliver nothing).
-fn release_held(mode: &mut Mode, pipeline: &Pipeline, upstream: Protocol, out: &mut Vec<u8>) -> Option<String> {
+fn release_held(mode: &mut Mode, pipeline: &Pipeline, upstream: Protocol, out: &mut Vec<u8>) -> Option<ConvertError> {
     let mut convert_err = None;
     for (event, data) in pipeline.stream_end(upstream) {
         deliver(mode, &SseEvent { event: event.map(Into::into), data: data.to_string() }, out, &mut convert_err);
@@ -278,7 +286,7 @@ fn process(
     pipeline: Option<&Pipeline>,
     chunk: &Bytes,
     out: &mut Vec<u8>,
-) -> Option<String> {
+) -> Option<ConvertError> {
     let upstream = scan.protocol;
     let mut convert_err = None;
     let Some(pipe) = pipeline else {
@@ -288,7 +296,7 @@ fn process(
             Mode::Convert(conv) => scan.feed(chunk, |ev| {
                 if convert_err.is_none() {
                     if let Err(e) = conv.push(ev, out) {
-                        convert_err = Some(e.to_string());
+                        convert_err = Some(e);
                     }
                 }
             }),
@@ -318,98 +326,37 @@ fn strip_usage(ev: &SseEvent, out: &mut Vec<u8>) {
     }
 }
 
-/// Start relaying a successful (2xx) stream response.
-#[allow(clippy::too_many_arguments)]
+/// Start relaying a successful (2xx) stream: hold it until its first content
+/// ([`hold_until_content`]), then answer with that content and the rest of the stream as
+/// the [`Relay`] body. A stream that fails before its first content is a failed attempt
+/// (the loop fails over); from here on the client owns it.
 pub(super) async fn start(
     proxy: &Arc<Proxy>,
-    _inbound: &Inbound,
-    trail: &Trail,
-    cand: &Candidate,
-    mut resp: super::client::Response,
-    resp_headers: HeaderMap,
-    sent: Instant,
-    upstream_model: &str,
+    at: ChannelAttempt<'_>,
+    head: ResponseHead,
     attempts: &mut Vec<Attempt>,
-    attempt_no: usize,
-    first_byte_timeout: Duration,
-    pipeline: Option<Pipeline>,
-) -> Outcome {
-    let ch = cand.channel.clone();
-    let client_p = trail.protocol;
-    let mut mode = if ch.protocol == client_p && trail.strip_usage {
+) -> AttemptResult {
+    let ChannelAttempt { ctx, cand, number, upstream_model, pipeline, timeout, .. } = at;
+    let ResponseHead { mut resp, headers: resp_headers, sent, .. } = head;
+    let ch = &cand.channel;
+    let client_p = ctx.protocol;
+    let mut mode = if ch.protocol == client_p && ctx.strip_usage {
         Mode::StripUsage
     } else if ch.protocol == client_p {
         Mode::Passthrough
     } else {
-        Mode::Convert(protocol::stream_converter(ch.protocol, client_p, &trail.model))
+        Mode::Convert(protocol::stream_converter(ch.protocol, client_p, &ctx.model))
     };
     let mut scan = if matches!(mode, Mode::Passthrough) && pipeline.is_none() && ch.protocol == Protocol::Anthropic {
         Scan::anthropic_passthrough()
     } else {
         Scan::new(ch.protocol)
     };
-    // 1. Read until the stream has substance, before the client sees anything: a stream
-    //    that dies or stalls in its preamble still fails over.
-    let mut pending: Vec<Bytes> = Vec::new();
-    let mut upstream_wait = Duration::ZERO;
-    let mut ended = false;
-    while !scan.substantive && !ended {
-        let left = first_byte_timeout.saturating_sub(sent.elapsed());
-        let chunk = match tokio::time::timeout(left, resp.chunk()).await {
-            Err(_) => {
-                return Outcome::Retry {
-                    status: Some(resp.status().as_u16()),
-                    error: format!(
-                        "timed out after {}s waiting for the first stream content",
-                        first_byte_timeout.as_secs()
-                    ),
-                    wait: None,
-                    last: None,
-                }
-            }
-            Ok(Err(e)) => return Outcome::Retry { status: None, error: e.to_string(), wait: None, last: None },
-            Ok(Ok(None)) if pending.is_empty() => {
-                return Outcome::Retry {
-                    status: None,
-                    error: "the upstream closed the stream before sending anything".into(),
-                    wait: None,
-                    last: None,
-                }
-            }
-            Ok(Ok(None)) => {
-                ended = true;
-                continue;
-            }
-            Ok(Ok(Some(c))) => c,
-        };
-        if pending.is_empty() {
-            upstream_wait = sent.elapsed();
-        }
-        let mut converted = Vec::new();
-        let conv_err = process(&mut scan, &mut mode, pipeline.as_ref(), &chunk, &mut converted);
-        if let Some(e) = scan.error.clone().or(conv_err) {
-            // Nothing reached the client yet: an in-band error here is a failed attempt.
-            return Outcome::Retry { status: None, error: e, wait: None, last: None };
-        }
-        pending.push(match mode {
-            Mode::Passthrough if pipeline.is_none() => chunk,
-            _ => Bytes::from(converted),
-        });
-        if scan.terminal {
-            break;
-        }
-    }
-    if ended && !scan.terminal {
-        return Outcome::Retry {
-            status: None,
-            error: "the upstream stream ended before any content".into(),
-            wait: None,
-            last: None,
-        };
-    }
-    let ttfb = trail.received.elapsed();
+    let Held { mut pending, upstream_wait, ended } =
+        hold_until_content(&mut resp, &mut scan, &mut mode, pipeline.as_ref(), sent, timeout).await?;
+    let ttfb = ctx.received.elapsed();
     cand.rt.observe_latency(upstream_wait.as_micros() as u64);
-    if let Some(s) = &trail.session {
+    if let Some(s) = &ctx.session {
         proxy.affinity.set(s, &ch.id);
     }
     let mut headers = HeaderMap::with_capacity(24);
@@ -432,23 +379,89 @@ pub(super) async fn start(
         timer: None,
         end: Some(Ending {
             proxy: proxy.clone(),
-            trail: trail.clone(),
+            ctx: ctx.clone(),
             cand: cand.clone(),
-            upstream_model: upstream_model.to_string(),
+            upstream_model,
             attempts: std::mem::take(attempts),
             sent,
             ttfb,
         }),
     };
     let mut out = Outbound { status: 200, headers, body: OutBody::Stream(Box::new(relay)) };
-    proxy.finish_headers(&mut out, trail, cand, attempt_no, ttfb, upstream_wait);
-    Outcome::Done(out)
+    proxy.finish_headers(&mut out, ctx, cand, number, ttfb, upstream_wait);
+    Ok(out)
+}
+
+/// What holding a stream until its first content left.
+struct Held {
+    /// The client bytes of the chunks read so far.
+    pending: Vec<Bytes>,
+    /// How long the upstream took to send its first chunk.
+    upstream_wait: Duration,
+    /// The upstream already ended the stream (after its final event).
+    ended: bool,
+}
+
+/// Read the stream until it has substance, before the client sees anything: a stream that
+/// dies, stalls or sends an error in its preamble (Anthropic's `message_start` and `ping`,
+/// OpenAI's role-only chunk) still fails over. The first content must come within the
+/// attempt's `timeout` of `sent`.
+async fn hold_until_content(
+    resp: &mut super::client::Response,
+    scan: &mut Scan,
+    mode: &mut Mode,
+    pipeline: Option<&Pipeline>,
+    sent: Instant,
+    timeout: Duration,
+) -> Result<Held, Box<AttemptFailure>> {
+    let mut pending: Vec<Bytes> = Vec::new();
+    let mut upstream_wait = Duration::ZERO;
+    let mut ended = false;
+    while !scan.substantive && !ended {
+        let left = timeout.saturating_sub(sent.elapsed());
+        let chunk = match tokio::time::timeout(left, resp.chunk()).await {
+            Err(_) => {
+                let error = ProxyError::FirstContentTimeout { secs: timeout.as_secs() };
+                return Err(AttemptFailure::at_status(error, resp.status().as_u16()));
+            }
+            Ok(Err(e)) => return Err(ProxyError::Upstream(e).into()),
+            Ok(Ok(None)) if pending.is_empty() => return Err(ProxyError::StreamEmpty.into()),
+            Ok(Ok(None)) => {
+                ended = true;
+                continue;
+            }
+            Ok(Ok(Some(c))) => c,
+        };
+        if pending.is_empty() {
+            upstream_wait = sent.elapsed();
+        }
+        let mut converted = Vec::new();
+        let conv_err = process(scan, mode, pipeline, &chunk, &mut converted);
+        // Nothing reached the client yet: an in-band error here is a failed attempt.
+        if let Some(e) = scan.error.clone() {
+            return Err(ProxyError::InBand(e).into());
+        }
+        if let Some(e) = conv_err {
+            return Err(ProxyError::Conversion(e).into());
+        }
+        pending.push(match mode {
+            Mode::Passthrough if pipeline.is_none() => chunk,
+            _ => Bytes::from(converted),
+        });
+        if scan.terminal {
+            break;
+        }
+    }
+    if ended && !scan.terminal {
+        return Err(ProxyError::StreamEndedBeforeContent.into());
+    }
+    Ok(Held { pending, upstream_wait, ended })
 }
 
 /// What the record of a relayed stream needs once it ends.
 struct Ending {
     proxy: Arc<Proxy>,
-    trail: Trail,
+    ctx: RequestContext,
     cand: Candidate,
     upstream_model: String,
     attempts: Vec<Attempt>,
@@ -471,7 +484,8 @@ pub struct Relay {
     pipeline: Option<Pipeline>,
     /// The upstream has nothing more to give (its end, a break, a timeout).
     ended: bool,
-    failure: Option<String>,
+    /// Why the stream ends early, if it does.
+    failure: Option<ProxyError>,
     scratch: Vec<u8>,
     bytes_out: u64,
     /// When the upstream last sent data: the idle timeout counts from here.
@@ -487,17 +501,17 @@ pub struct Relay {
 impl Relay {
     /// Whether a deadline has passed: the failure to report, or None after re-arming the
     /// timer for the earlier of the two deadlines.
-    fn deadline(&mut self, cx: &mut std::task::Context<'_>) -> Option<String> {
+    fn deadline(&mut self, cx: &mut std::task::Context<'_>) -> Option<ProxyError> {
         let Some(end) = &self.end else { return None };
         let cfg = &end.proxy.cfg;
-        let total_at = end.trail.received + cfg.request_timeout;
+        let total_at = end.ctx.received + cfg.request_timeout;
         let idle_at = self.last_data + cfg.idle_timeout;
         let now = Instant::now();
         if now >= total_at {
-            return Some(format!("the request exceeded the total timeout of {}s", cfg.request_timeout.as_secs()));
+            return Some(ProxyError::TotalTimeout { secs: cfg.request_timeout.as_secs() });
         }
         if now >= idle_at {
-            return Some(format!("the stream stalled: no data for {}s", cfg.idle_timeout.as_secs()));
+            return Some(ProxyError::StreamStalled { secs: cfg.idle_timeout.as_secs() });
         }
         let at = tokio::time::Instant::from_std(total_at.min(idle_at));
         let timer = match &mut self.timer {
@@ -532,13 +546,13 @@ impl Relay {
                     }
                 },
                 Poll::Ready(Err(e)) => {
-                    self.failure = Some(format!("the upstream stream broke: {e}"));
+                    self.failure = Some(ProxyError::StreamBroke(e));
                     self.ended = true;
                     break;
                 }
                 Poll::Ready(Ok(None)) => {
                     if !self.scan.terminal && self.scan.error.is_none() {
-                        self.failure = Some("the upstream stream ended before its final event".into());
+                        self.failure = Some(ProxyError::StreamCut);
                     }
                     self.ended = true;
                     break;
@@ -553,7 +567,7 @@ impl Relay {
                 _ => Bytes::copy_from_slice(&self.scratch),
             };
             if let Some(e) = conv_err {
-                self.failure = Some(e);
+                self.failure = Some(ProxyError::Conversion(e));
                 self.ended = true;
             } else if self.scan.error.is_some() && matches!(self.mode, Mode::Convert(_)) {
                 self.ended = true;
@@ -574,15 +588,15 @@ impl Relay {
         let ch = &end.cand.channel;
         let rt = &end.cand.rt;
         let proxy = &end.proxy;
-        let client_p = end.trail.protocol;
+        let client_p = end.ctx.protocol;
         let in_band = self.scan.error.clone();
-        let mut failure = self.failure.take();
+        let mut failure = self.failure.take().map(|f| f.to_string());
         let mut tail = Vec::new();
         if !client_gone {
             if let Some(pipe) = self.pipeline.as_ref() {
                 let err = release_held(&mut self.mode, pipe, ch.protocol, &mut tail);
                 if failure.is_none() {
-                    failure = err;
+                    failure = err.map(|e| ProxyError::Conversion(e).to_string());
                 }
             }
             match (&mut self.mode, &failure, &in_band) {
@@ -606,9 +620,7 @@ impl Relay {
             proxy.reflect(&ch.id, t);
         }
         let usage = self.scan.usage;
-        rt.tokens_in
-            .fetch_add(usage.input + usage.cache_read + usage.cache_write, std::sync::atomic::Ordering::Relaxed);
-        rt.tokens_out.fetch_add(usage.output, std::sync::atomic::Ordering::Relaxed);
+        rt.add_tokens(&usage);
         let mut attempts = end.attempts;
         attempts.push(Attempt {
             channel_id: ch.id.clone(),
@@ -618,23 +630,25 @@ impl Relay {
             latency_ms: end.sent.elapsed().as_millis() as u64,
         });
         let (status, error) = if client_gone && error.is_none() {
-            (499, Some("the client closed the stream".to_string()))
+            (ProxyError::ClientClosed.status(), Some(ProxyError::ClientClosed.to_string()))
         } else {
             (200, error)
         };
         proxy.record(
-            &end.trail,
-            Some(ch),
-            &end.upstream_model,
-            status,
-            success,
-            error,
-            end.trail.received.elapsed(),
-            Some(end.ttfb),
-            usage,
-            attempts,
-            self.bytes_out,
-            None,
+            &end.ctx,
+            Finished {
+                channel: Some(ch),
+                upstream_model: &end.upstream_model,
+                status,
+                success,
+                error,
+                latency: end.ctx.received.elapsed(),
+                ttfb: Some(end.ttfb),
+                usage,
+                attempts,
+                bytes_out: self.bytes_out,
+                response_body: None,
+            },
         );
         tail
     }

@@ -1,8 +1,13 @@
 //! Live state of each channel while the daemon runs: in-flight and total counters,
-//! peak-EWMA latency, the circuit breaker (SPEC §4.8) and the key pool's cooldowns.
+//! peak-EWMA latency, the circuit breaker (README.md, "How the proxy behaves": circuit
+//! breaker) and the key pool's cooldowns; and per channel, what the request path would
+//! otherwise rebuild on every request (the parsed URL, header values, base headers).
 //!
 //! Everything here is lock-light: atomics for counters, one small mutex per channel for
-//! the breaker and one for key cooldowns, never held across an `.await`.
+//! the breaker and one for key cooldowns, never held across an `.await`. It only keeps
+//! state: it never stores anything (the proxy turns a [`Transition`] into a stored status)
+//! and never chooses a channel. Written by the failover loop, the attempt steps and the
+//! relay; read by the candidate ordering, the balancer and the admin API's statistics.
 
 use serde::Serialize;
 use std::collections::HashMap;
@@ -158,19 +163,19 @@ const EWMA_DECAY: f64 = 0.3;
 
 impl ChannelRuntime {
     /// `url` parsed, from the cache when it is the same as last time.
-    pub fn parsed_url(&self, url: String) -> Result<http::Uri, String> {
+    pub fn parsed_url(&self, url: String) -> Result<http::Uri, super::ProxyError> {
         let mut cached = self.url.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((s, u)) = cached.as_ref() {
             if *s == url {
                 return Ok(u.clone());
             }
         }
-        let u = http::Uri::try_from(url.as_str())
+        let Some(u) = http::Uri::try_from(url.as_str())
             .ok()
             .filter(|u| u.scheme().is_some() && u.host().is_some_and(|h| !h.is_empty()))
-            .ok_or_else(|| {
-                format!("the upstream URL {url:?} is not valid (it needs http:// or https:// and a host)")
-            })?;
+        else {
+            return Err(super::ProxyError::InvalidUpstreamUrl { url });
+        };
         *cached = Some((url, u.clone()));
         Ok(u)
     }
@@ -268,6 +273,12 @@ impl ChannelRuntime {
     /// The attempt ended (success or not): release in-flight.
     pub fn end(&self) {
         self.in_flight.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    /// Count the tokens of an answer served (the whole prompt as input).
+    pub fn add_tokens(&self, usage: &crate::protocol::Usage) {
+        self.tokens_in.fetch_add(usage.input + usage.cache_read + usage.cache_write, Ordering::Relaxed);
+        self.tokens_out.fetch_add(usage.output, Ordering::Relaxed);
     }
 
     /// Record a latency sample (time to first byte), µs.
@@ -504,7 +515,7 @@ mod tests {
         let b = r.parsed_url("http://127.0.0.1:9/v1/messages?beta=true".into()).unwrap();
         assert_eq!(b.to_string(), "http://127.0.0.1:9/v1/messages?beta=true");
         assert_eq!(r.parsed_url("http://127.0.0.1:9/v1/messages?beta=true".into()).unwrap(), b);
-        let e = r.parsed_url("/v1/messages".into()).unwrap_err();
+        let e = r.parsed_url("/v1/messages".into()).unwrap_err().to_string();
         assert!(e.contains("is not valid"), "{e}");
     }
 

@@ -1,5 +1,9 @@
-//! Talking to one upstream: its URL, its auth headers, and what its answers mean
-//! (retryable or not, how long to back off).
+//! Talking to one upstream provider: its URL, its auth headers, and what its answers mean
+//! (whether a status fails over, whether it blames the key, how long to back off).
+//!
+//! Pure functions of a channel, headers and statuses: no I/O and no channel state. Called
+//! by the attempt steps (`attempt.rs`) and the failover loop; the channel runtime caches
+//! [`base_headers`] per key.
 
 use http::{HeaderMap, HeaderName, HeaderValue};
 use std::time::Duration;
@@ -115,7 +119,8 @@ pub fn passthrough_header(name: &str) -> bool {
         || name == "openai-processing-ms"
 }
 
-/// Whether an upstream status moves the request to the next channel (SPEC §4.7).
+/// Whether an upstream status moves the request to the next channel (README.md, "How the
+/// proxy behaves": failover): 401, 403, 408, 429 and 5xx.
 pub fn is_retryable(status: u16) -> bool {
     matches!(status, 401 | 403 | 408 | 429) || status >= 500
 }

@@ -39,9 +39,7 @@
 //! - `codec`: the compact encoding.
 //!
 //! Prices live in [`crate::engine::pricing`], a leaf the configuration can depend on
-//! without depending on the log. [`Price`], [`price_of`] and [`cost_at`] are re-exported
-//! here only for the proxy, which still names them `records::…`; new code should use
-//! `pricing`. The log's `model` and `channel` filters match with `engine::glob`
+//! without depending on the log. The log's `model` and `channel` filters match with `engine::glob`
 //! ([`glob_match`]), the same glob as channels and rules.
 //!
 //! Every public item keeps its path `crate::engine::records::…`: the submodules are private
@@ -64,8 +62,6 @@ pub use storage::{append, count};
 
 /// The log's `model` filter glob, at the path it always had.
 pub use crate::engine::glob::matches as glob_match;
-/// The price items the proxy names through `records::` (see the module documentation).
-pub use crate::engine::pricing::{cost_at, price_of, Price};
 
 // Units of the retention, the relative times of queries and the analytics window.
 const MINUTE_MS: u64 = 60_000;

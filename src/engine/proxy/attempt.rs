@@ -1,0 +1,379 @@
+//! One attempt on one channel, step by step: prepare the upstream request (URL, the key's
+//! headers, the body through conversion and the channel's transformers), send it and wait
+//! for the response head, sort the status (fail over, pass back, or go on), then read a
+//! whole body or hand a stream to the relay (which holds it until its first content).
+//!
+//! Called only by the failover loop (`mod.rs`), one channel at a time, after the loop has
+//! reserved the attempt on the channel's runtime. It never chooses the next channel and
+//! never counts a failure against a channel: a failure goes back to the loop as an
+//! [`AttemptFailure`], and the loop settles the channel's breaker and keys. An answer
+//! that reaches the client (a success, or a 4xx passed back) is settled and recorded here,
+//! or by the relay when a stream ends.
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::balancer::Candidate;
+use super::error::UpstreamAnswer;
+use super::record::Finished;
+use super::{
+    client, copy_passthrough, names, relay, traceparent, upstream, Inbound, OutBody, Outbound, Proxy, ProxyConfig,
+    ProxyError, RequestContext,
+};
+use crate::engine::records::Attempt;
+use crate::engine::transform::Pipeline;
+use crate::protocol::{self, ConvertError, Protocol, Usage};
+
+/// How one attempt ended: an answer for the client (already settled and recorded), or a
+/// failure for the loop to settle. The failure is boxed: it is rare, and the answer stays
+/// the size of an [`Outbound`].
+pub(super) type AttemptResult = Result<Outbound, Box<AttemptFailure>>;
+
+/// An attempt that failed, and what the failover loop needs to know about it.
+#[derive(Debug)]
+pub(super) struct AttemptFailure {
+    /// What happened: its message goes to the attempt's record and the channel's last
+    /// error. One that is not [retryable](ProxyError::is_retryable) ends the request at
+    /// once, with this error as the answer.
+    pub error: ProxyError,
+    /// The upstream's status, when a response head came back.
+    pub status: Option<u16>,
+    /// How long the upstream asked us to wait (`retry-after` and friends).
+    pub wait: Option<Duration>,
+    /// The upstream's own error answer: the client gets the last one if every channel fails.
+    pub answer: Option<UpstreamAnswer>,
+}
+
+impl AttemptFailure {
+    /// A failure after the upstream answered `status`.
+    pub(super) fn at_status(error: ProxyError, status: u16) -> Box<AttemptFailure> {
+        Box::new(AttemptFailure { error, status: Some(status), wait: None, answer: None })
+    }
+}
+
+/// A failure before any status came back.
+impl From<ProxyError> for Box<AttemptFailure> {
+    fn from(error: ProxyError) -> Box<AttemptFailure> {
+        Box::new(AttemptFailure { error, status: None, wait: None, answer: None })
+    }
+}
+
+/// What the steps of one attempt share: the request, the channel being tried, and what
+/// this channel makes of the request.
+pub(super) struct ChannelAttempt<'a> {
+    /// The client's request.
+    pub inbound: &'a Inbound,
+    /// What is known about it.
+    pub ctx: &'a RequestContext,
+    /// The channel tried, with its runtime.
+    pub cand: &'a Candidate,
+    /// Which of the channel's keys (`usize::MAX`: the channel has none).
+    pub key_idx: usize,
+    /// This attempt's number in the request, from 1.
+    pub number: usize,
+    /// The model asked of the upstream (after the channel's `model_map`).
+    pub upstream_model: String,
+    /// The channel's transformers for that model, built per request (some keep
+    /// per-stream state); None when there are none.
+    pub pipeline: Option<Pipeline>,
+    /// Time allowed to the response head, and to a stream's first content: the channel's
+    /// `timeout_s`, else `first_byte_timeout_s`.
+    pub timeout: Duration,
+}
+
+impl<'a> ChannelAttempt<'a> {
+    /// Attempt number `number` of the request, on `cand` with its key `key_idx`.
+    pub(super) fn new(
+        cfg: &ProxyConfig,
+        inbound: &'a Inbound,
+        ctx: &'a RequestContext,
+        cand: &'a Candidate,
+        key_idx: usize,
+        number: usize,
+    ) -> ChannelAttempt<'a> {
+        let ch = &cand.channel;
+        let upstream_model = ch.model_map.get(&ctx.routed_model).cloned().unwrap_or_else(|| ctx.routed_model.clone());
+        let pipeline = ch.pipeline.as_ref().map(|p| p.build(&upstream_model)).filter(|p| !p.is_empty());
+        let timeout = ch.timeout_s.map(Duration::from_secs).unwrap_or(cfg.first_byte_timeout);
+        ChannelAttempt { inbound, ctx, cand, key_idx, number, upstream_model, pipeline, timeout }
+    }
+
+    /// The body to send upstream: the client's bytes when nothing changes, else rewritten
+    /// (model renamed, converted, usage asked for, transformed). `parsed` is the client's
+    /// body as JSON, parsed at most once per request.
+    fn upstream_body(&self, parsed: &mut Option<serde_json::Value>) -> Result<Bytes, ConvertError> {
+        let (ctx, ch) = (self.ctx, &self.cand.channel);
+        let (upstream_model, pipeline) = (self.upstream_model.as_str(), self.pipeline.as_ref());
+        let inject_usage = ctx.strip_usage && ch.protocol == Protocol::Openai;
+        if ch.protocol == ctx.protocol
+            && upstream_model == ctx.model
+            && !inject_usage
+            && !ctx.body_modified
+            && pipeline.is_none()
+        {
+            return Ok(self.inbound.body.clone());
+        }
+        if parsed.is_none() {
+            *parsed =
+                Some(serde_json::from_slice(&self.inbound.body).map_err(|e| ConvertError::Invalid(e.to_string()))?);
+        }
+        let v = parsed.as_ref().expect("parsed");
+        if ch.protocol != ctx.protocol && pipeline.is_none() {
+            // No transformer needs the converted Value: serialise the conversion directly.
+            return protocol::convert_request_bytes(ctx.protocol, ch.protocol, v, upstream_model).map(Bytes::from);
+        }
+        let mut out = if ch.protocol == ctx.protocol {
+            let mut v = v.clone();
+            v["model"] = serde_json::Value::String(upstream_model.to_string());
+            if inject_usage {
+                // Usage for the request log; the usage chunk is kept from the client (relay).
+                v["stream_options"] = serde_json::json!({"include_usage": true});
+            }
+            v
+        } else {
+            protocol::convert_request(ctx.protocol, ch.protocol, v, upstream_model)?
+        };
+        if let Some(p) = pipeline {
+            p.request(ch.protocol, &mut out);
+        }
+        Ok(Bytes::from(serde_json::to_vec(&out).expect("json")))
+    }
+
+    /// A whole success body as the client gets it, and the usage it reports: the
+    /// upstream's bytes as they are when both speak the same protocol and no transformer
+    /// runs, else parsed, transformed and converted.
+    fn client_body(&self, body: &Bytes) -> Result<(Bytes, Usage), ProxyError> {
+        let (client, upstream) = (self.ctx.protocol, self.cand.channel.protocol);
+        let pipeline = self.pipeline.as_ref();
+        // A Value only when the body changes (conversion or transformers); usage alone is
+        // read straight from the bytes.
+        let needs_value = upstream != client || pipeline.is_some();
+        let mut value: Option<serde_json::Value> = if needs_value { serde_json::from_slice(body).ok() } else { None };
+        let usage = match value.as_ref() {
+            Some(v) => protocol::usage_from_response(upstream, v),
+            None => protocol::usage_from_bytes(upstream, body),
+        };
+        if let (Some(p), Some(v)) = (pipeline, value.as_mut()) {
+            p.response(upstream, v);
+        }
+        let out = if upstream == client && pipeline.is_none() {
+            body.clone()
+        } else if upstream == client {
+            match value.as_ref() {
+                Some(v) => Bytes::from(serde_json::to_vec(v).expect("json")),
+                None => body.clone(),
+            }
+        } else {
+            let Some(v) = value.as_ref() else { return Err(ProxyError::UpstreamNotJson) };
+            let converted =
+                protocol::convert_response(upstream, client, v, &self.ctx.model).map_err(ProxyError::Conversion)?;
+            Bytes::from(serde_json::to_vec(&converted).expect("json"))
+        };
+        Ok((out, usage))
+    }
+}
+
+/// The request to send upstream.
+struct UpstreamRequest {
+    url: http::Uri,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+/// An upstream response whose head has arrived.
+pub(super) struct ResponseHead {
+    /// The response, its body still to read.
+    pub resp: client::Response,
+    /// Its status.
+    pub status: u16,
+    /// Its headers (moved out of `resp`).
+    pub headers: HeaderMap,
+    /// When the request was sent.
+    pub sent: Instant,
+}
+
+impl Proxy {
+    /// One attempt on one channel: [`Proxy::prepare_request`], [`Proxy::send`], then by
+    /// status [`Proxy::not_success`], the relay's `start` for a stream, or
+    /// [`Proxy::whole_body`]. `parsed` is the client's body as JSON once something parsed
+    /// it; `attempts` holds the request's earlier attempts, taken into the record when
+    /// this one answers.
+    pub(super) async fn attempt(
+        self: &Arc<Self>,
+        at: ChannelAttempt<'_>,
+        parsed: &mut Option<serde_json::Value>,
+        attempts: &mut Vec<Attempt>,
+    ) -> AttemptResult {
+        let request = self.prepare_request(&at, parsed)?;
+        let head = self.send(&at, request).await?;
+        if !(200..300).contains(&head.status) {
+            return self.not_success(&at, head, attempts).await;
+        }
+        if at.ctx.stream {
+            return relay::start(self, at, head, attempts).await;
+        }
+        self.whole_body(&at, head, attempts).await
+    }
+
+    /// Step 1: the upstream request. The body first (a request this channel cannot express
+    /// is [`ProxyError::Inexpressible`]), then the URL (parsed once per channel URL), then
+    /// the headers: the key's base headers, the client's `anthropic-version` and
+    /// `anthropic-beta` for an anthropic channel, and our `traceparent`.
+    fn prepare_request(
+        &self,
+        at: &ChannelAttempt<'_>,
+        parsed: &mut Option<serde_json::Value>,
+    ) -> Result<UpstreamRequest, ProxyError> {
+        let (ctx, ch) = (at.ctx, &at.cand.channel);
+        let body = at
+            .upstream_body(parsed)
+            .map_err(|reason| ProxyError::Inexpressible { channel: ch.name.clone(), reason: Box::new(reason) })?;
+        let url = at.cand.rt.parsed_url(upstream::endpoint_url(
+            ch,
+            &at.upstream_model,
+            ctx.stream,
+            at.inbound.query.as_deref(),
+        ))?;
+        let mut headers = at.cand.rt.base_headers(ch, at.key_idx);
+        upstream::add_client_headers(&mut headers, ch, &at.inbound.headers, ctx.protocol);
+        if let Some(v) = traceparent(&ctx.trace_id, &ctx.span_id) {
+            headers.insert(names::TRACEPARENT, v);
+        }
+        Ok(UpstreamRequest { url, headers, body })
+    }
+
+    /// Step 2: send the request on this thread's pool and wait for the response head,
+    /// within the attempt's timeout.
+    async fn send(&self, at: &ChannelAttempt<'_>, request: UpstreamRequest) -> Result<ResponseHead, ProxyError> {
+        let sent = Instant::now();
+        let upstream = self.upstream();
+        let req = upstream.post(request.url, request.headers, request.body);
+        let mut resp = match tokio::time::timeout(at.timeout, req).await {
+            Err(_) => return Err(ProxyError::HeadersTimeout { secs: at.timeout.as_secs() }),
+            Ok(Err(e)) => return Err(ProxyError::Upstream(e)),
+            Ok(Ok(r)) => r,
+        };
+        let status = resp.status().as_u16();
+        let headers = resp.take_headers();
+        Ok(ResponseHead { resp, status, headers, sent })
+    }
+
+    /// Step 3, for a status outside 2xx: read its body, then fail over on 401, 403, 408,
+    /// 429 and 5xx (keeping the answer in case every channel fails), or pass any other
+    /// 4xx back to the client at once: the client's mistake, not the channel's.
+    async fn not_success(
+        &self,
+        at: &ChannelAttempt<'_>,
+        head: ResponseHead,
+        attempts: &mut Vec<Attempt>,
+    ) -> AttemptResult {
+        let (ctx, cand, ch) = (at.ctx, at.cand, &at.cand.channel);
+        let ResponseHead { resp, status, headers, sent } = head;
+        let wait = upstream::retry_after(&headers);
+        let body = match tokio::time::timeout(at.timeout, resp.bytes()).await {
+            Ok(Ok(b)) => b,
+            _ => Bytes::new(),
+        };
+        if upstream::is_retryable(status) {
+            let snippet = String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned();
+            return Err(Box::new(AttemptFailure {
+                error: ProxyError::UpstreamStatus { status, snippet },
+                status: Some(status),
+                wait,
+                answer: Some(UpstreamAnswer { status, headers, body, protocol: ch.protocol }),
+            }));
+        }
+        cand.rt.end();
+        cand.rt.on_abandon();
+        let mut out =
+            UpstreamAnswer { status, headers, body: body.clone(), protocol: ch.protocol }.pass_back(ctx.protocol);
+        let error = ProxyError::UpstreamRejected { status }.to_string();
+        attempts.push(Attempt {
+            channel_id: ch.id.clone(),
+            channel_name: ch.name.clone(),
+            status: Some(status),
+            error: Some(error.clone()),
+            latency_ms: sent.elapsed().as_millis() as u64,
+        });
+        self.finish_headers(&mut out, ctx, cand, at.number, sent.elapsed(), sent.elapsed());
+        self.record(
+            ctx,
+            Finished {
+                channel: Some(ch),
+                upstream_model: &at.upstream_model,
+                status,
+                success: false,
+                error: Some(error),
+                latency: sent.elapsed(),
+                ttfb: None,
+                usage: Usage::default(),
+                attempts: std::mem::take(attempts),
+                bytes_out: 0,
+                response_body: Some(&body),
+            },
+        );
+        Ok(out)
+    }
+
+    /// Step 4, for a 2xx that is not a stream: read the whole (small, JSON) body within the
+    /// request's total timeout, make the client's body of it ([`ChannelAttempt::client_body`]),
+    /// then settle the channel as healthy, stick the session to it, answer and record.
+    async fn whole_body(
+        &self,
+        at: &ChannelAttempt<'_>,
+        head: ResponseHead,
+        attempts: &mut Vec<Attempt>,
+    ) -> AttemptResult {
+        let (ctx, cand, ch) = (at.ctx, at.cand, &at.cand.channel);
+        let ResponseHead { resp, status, headers: resp_headers, sent } = head;
+        let deadline = self.cfg.request_timeout.saturating_sub(ctx.received.elapsed());
+        let body = match tokio::time::timeout(deadline, resp.bytes()).await {
+            Err(_) => return Err(AttemptFailure::at_status(ProxyError::BodyTimeout, status)),
+            Ok(Err(e)) => return Err(AttemptFailure::at_status(ProxyError::Upstream(e), status)),
+            Ok(Ok(b)) => b,
+        };
+        let upstream_elapsed = sent.elapsed();
+        let (out_body, usage) = at.client_body(&body).map_err(|e| AttemptFailure::at_status(e, status))?;
+        cand.rt.end();
+        cand.rt.observe_latency(upstream_elapsed.as_micros() as u64);
+        let t = cand.rt.on_success();
+        self.reflect(&ch.id, t);
+        cand.rt.add_tokens(&usage);
+        if let Some(s) = &ctx.session {
+            self.affinity.set(s, &ch.id);
+        }
+        let mut headers = HeaderMap::with_capacity(24);
+        headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        copy_passthrough(&resp_headers, &mut headers);
+        let bytes_out = out_body.len() as u64;
+        let mut out = Outbound { status, headers, body: OutBody::Full(out_body) };
+        attempts.push(Attempt {
+            channel_id: ch.id.clone(),
+            channel_name: ch.name.clone(),
+            status: Some(status),
+            error: None,
+            latency_ms: upstream_elapsed.as_millis() as u64,
+        });
+        self.finish_headers(&mut out, ctx, cand, at.number, upstream_elapsed, upstream_elapsed);
+        let captured = (self.cfg.bodies == crate::engine::config::BodyCapture::All).then_some(&body);
+        self.record(
+            ctx,
+            Finished {
+                channel: Some(ch),
+                upstream_model: &at.upstream_model,
+                status,
+                success: true,
+                error: None,
+                latency: upstream_elapsed,
+                ttfb: None,
+                usage,
+                attempts: std::mem::take(attempts),
+                bytes_out,
+                response_body: captured.map(|b| &b[..]),
+            },
+        );
+        Ok(out)
+    }
+}

@@ -1,0 +1,146 @@
+//! The request log's view of a proxied request: [`Finished`] says how it ended, and
+//! [`Proxy::record`] turns it (with the [`RequestContext`]) into the one
+//! [`RequestRecord`] the request gets, its cost estimate and captured bodies included.
+//!
+//! Called once per request by whoever ends it: the failover loop (`mod.rs`) for failures,
+//! an attempt step (`attempt.rs`) for a whole answer, the relay when a stream ends. It
+//! only hands the record to the recorder's bounded queue: no I/O, no waiting, nothing
+//! when records are off.
+
+use std::time::Duration;
+
+use super::{OutBody, Outbound, Proxy, RequestContext};
+use crate::engine::config::BodyCapture;
+use crate::engine::pricing;
+use crate::engine::records::{self, Attempt, RequestRecord};
+use crate::engine::Channel;
+use crate::protocol::Usage;
+
+/// Distinct upstream models whose price is remembered before the map starts over.
+const PRICES_REMEMBERED: usize = 4096;
+
+/// How a request ended, as its record tells it.
+pub(crate) struct Finished<'a> {
+    /// The channel that answered, or was tried last (None: none was tried).
+    pub channel: Option<&'a Channel>,
+    /// The model name sent upstream (priced; recorded when there is a channel).
+    pub upstream_model: &'a str,
+    /// The status the client got.
+    pub status: u16,
+    /// Whether the client got a complete answer.
+    pub success: bool,
+    /// What went wrong, if something did.
+    pub error: Option<String>,
+    /// How long it took (the record keeps at least the time since the request arrived).
+    pub latency: Duration,
+    /// Time to the first content of a stream.
+    pub ttfb: Option<Duration>,
+    /// Tokens the upstream reported.
+    pub usage: Usage,
+    /// Every attempt, in order.
+    pub attempts: Vec<Attempt>,
+    /// Bytes sent to the client.
+    pub bytes_out: u64,
+    /// The answer's body, kept when the capture setting says so.
+    pub response_body: Option<&'a [u8]>,
+}
+
+impl Proxy {
+    /// Record a finished request (nothing when records are off).
+    pub(crate) fn record(&self, ctx: &RequestContext, f: Finished<'_>) {
+        if !self.recorder.enabled() {
+            return;
+        }
+        let keep_request = match self.cfg.bodies {
+            BodyCapture::All => true,
+            BodyCapture::Errors => !f.success,
+            BodyCapture::None => false,
+        };
+        let tokens = f.usage;
+        let cost = self.price(f.upstream_model).map(|p| pricing::cost_at(&p, &tokens));
+        let ch = f.channel;
+        self.recorder.record(RequestRecord {
+            id: ctx.request_id.clone(),
+            time_ms: ctx.time_ms,
+            trace_id: ctx.trace_id.clone(),
+            session: ctx.session.clone(),
+            client_protocol: ctx.protocol.as_str().to_string(),
+            endpoint: ctx.endpoint.to_string(),
+            channel_id: ch.map(|c| c.id.clone()),
+            channel_name: ch.map(|c| c.name.clone()),
+            rule: ctx.rule.clone(),
+            model: ctx.model.clone(),
+            upstream_model: ch.map(|_| f.upstream_model.to_string()),
+            status: f.status,
+            success: f.success,
+            error: f.error,
+            latency_ms: ctx.received.elapsed().max(f.latency).as_millis() as u64,
+            ttfb_ms: f.ttfb.map(|t| t.as_millis() as u64),
+            stream: ctx.stream,
+            tokens,
+            attempts: f.attempts,
+            bytes_in: ctx.bytes_in,
+            bytes_out: f.bytes_out,
+            cost_usd: cost,
+            request_body: if keep_request {
+                ctx.request_body.as_ref().map(|b| records::capture(b, self.cfg.body_max_kb))
+            } else {
+                None
+            },
+            response_body: if keep_request {
+                f.response_body.map(|b| records::capture(b, self.cfg.body_max_kb))
+            } else {
+                None
+            },
+        });
+    }
+
+    /// Record a request that got an error answer without one attempt answering: the error
+    /// is the message of the answer's body, the channel the one tried last.
+    pub(super) fn record_failure(&self, ctx: &RequestContext, out: &Outbound, attempts: Vec<Attempt>) {
+        let body = match &out.body {
+            OutBody::Full(b) => Some(&b[..]),
+            OutBody::Stream(_) => None,
+        };
+        let error = body.map(|b| {
+            serde_json::from_slice::<serde_json::Value>(b)
+                .ok()
+                .and_then(|v| v.pointer("/error/message").and_then(|m| m.as_str()).map(str::to_string))
+                .unwrap_or_else(|| String::from_utf8_lossy(&b[..b.len().min(300)]).into_owned())
+        });
+        let last = attempts.last().map(|a| a.channel_id.clone());
+        let snap = self.engine.snapshot();
+        let last_ch = last.and_then(|id| snap.channels.iter().find(|c| c.id == id).map(|c| (**c).clone()));
+        self.record(
+            ctx,
+            Finished {
+                channel: last_ch.as_ref(),
+                upstream_model: &ctx.model,
+                status: out.status,
+                success: false,
+                error,
+                latency: ctx.received.elapsed(),
+                ttfb: None,
+                usage: Usage::default(),
+                attempts,
+                bytes_out: 0,
+                response_body: body,
+            },
+        );
+    }
+
+    /// The price of an upstream model (see [`pricing::price_of`]; `logging.prices` first),
+    /// memoised.
+    fn price(&self, model: &str) -> Option<pricing::Price> {
+        if let Some(p) = self.prices.read().unwrap_or_else(|e| e.into_inner()).get(model) {
+            return *p;
+        }
+        let p = pricing::price_of(model, &self.cfg.prices);
+        let mut m = self.prices.write().unwrap_or_else(|e| e.into_inner());
+        if m.len() >= PRICES_REMEMBERED {
+            m.clear();
+        }
+        m.insert(model.to_string(), p);
+        p
+    }
+}
