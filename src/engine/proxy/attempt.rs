@@ -1,7 +1,9 @@
 //! One attempt on one channel, step by step: prepare the upstream request (URL, the key's
 //! headers, the body through conversion and the channel's transformers), send it and wait
 //! for the response head, sort the status (fail over, pass back, or go on), then read a
-//! whole body or hand a stream to the relay (which holds it until its first content).
+//! whole body; a stream goes to the relay (which holds it until its first content). The
+//! dispatch over these steps, `Proxy::attempt`, is in `mod.rs`, so this file and the relay
+//! (which takes a [`ChannelAttempt`]) do not import each other.
 //!
 //! Called only by the failover loop (`mod.rs`), one channel at a time, after the loop has
 //! reserved the attempt on the channel's runtime. It never chooses the next channel and
@@ -12,15 +14,14 @@
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::balancer::Candidate;
 use super::error::UpstreamAnswer;
 use super::record::Finished;
 use super::{
-    client, copy_passthrough, names, relay, traceparent, upstream, Inbound, OutBody, Outbound, Proxy, ProxyConfig,
-    ProxyError, RequestContext,
+    client, copy_passthrough, names, traceparent, upstream, Inbound, OutBody, Outbound, Proxy, ProxyConfig, ProxyError,
+    RequestContext,
 };
 use crate::engine::records::Attempt;
 use crate::engine::transform::Pipeline;
@@ -176,7 +177,7 @@ impl<'a> ChannelAttempt<'a> {
 }
 
 /// The request to send upstream.
-struct UpstreamRequest {
+pub(super) struct UpstreamRequest {
     url: http::Uri,
     headers: HeaderMap,
     body: Bytes,
@@ -195,33 +196,11 @@ pub(super) struct ResponseHead {
 }
 
 impl Proxy {
-    /// One attempt on one channel: [`Proxy::prepare_request`], [`Proxy::send`], then by
-    /// status [`Proxy::not_success`], the relay's `start` for a stream, or
-    /// [`Proxy::whole_body`]. `parsed` is the client's body as JSON once something parsed
-    /// it; `attempts` holds the request's earlier attempts, taken into the record when
-    /// this one answers.
-    pub(super) async fn attempt(
-        self: &Arc<Self>,
-        at: ChannelAttempt<'_>,
-        parsed: &mut Option<serde_json::Value>,
-        attempts: &mut Vec<Attempt>,
-    ) -> AttemptResult {
-        let request = self.prepare_request(&at, parsed)?;
-        let head = self.send(&at, request).await?;
-        if !(200..300).contains(&head.status) {
-            return self.not_success(&at, head, attempts).await;
-        }
-        if at.ctx.stream {
-            return relay::start(self, at, head, attempts).await;
-        }
-        self.whole_body(&at, head, attempts).await
-    }
-
     /// Step 1: the upstream request. The body first (a request this channel cannot express
     /// is [`ProxyError::Inexpressible`]), then the URL (parsed once per channel URL), then
     /// the headers: the key's base headers, the client's `anthropic-version` and
     /// `anthropic-beta` for an anthropic channel, and our `traceparent`.
-    fn prepare_request(
+    pub(super) fn prepare_request(
         &self,
         at: &ChannelAttempt<'_>,
         parsed: &mut Option<serde_json::Value>,
@@ -246,7 +225,11 @@ impl Proxy {
 
     /// Step 2: send the request on this thread's pool and wait for the response head,
     /// within the attempt's timeout.
-    async fn send(&self, at: &ChannelAttempt<'_>, request: UpstreamRequest) -> Result<ResponseHead, ProxyError> {
+    pub(super) async fn send(
+        &self,
+        at: &ChannelAttempt<'_>,
+        request: UpstreamRequest,
+    ) -> Result<ResponseHead, ProxyError> {
         let sent = Instant::now();
         let upstream = self.upstream();
         let req = upstream.post(request.url, request.headers, request.body);
@@ -263,7 +246,7 @@ impl Proxy {
     /// Step 3, for a status outside 2xx: read its body, then fail over on 401, 403, 408,
     /// 429 and 5xx (keeping the answer in case every channel fails), or pass any other
     /// 4xx back to the client at once: the client's mistake, not the channel's.
-    async fn not_success(
+    pub(super) async fn not_success(
         &self,
         at: &ChannelAttempt<'_>,
         head: ResponseHead,
@@ -320,7 +303,7 @@ impl Proxy {
     /// Step 4, for a 2xx that is not a stream: read the whole (small, JSON) body within the
     /// request's total timeout, make the client's body of it ([`ChannelAttempt::client_body`]),
     /// then settle the channel as healthy, stick the session to it, answer and record.
-    async fn whole_body(
+    pub(super) async fn whole_body(
         &self,
         at: &ChannelAttempt<'_>,
         head: ResponseHead,

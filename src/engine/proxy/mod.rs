@@ -37,7 +37,7 @@ use std::time::{Duration, Instant};
 pub use self::error::{client_error, error_body, ProxyError};
 pub use self::relay::Relay;
 
-use self::attempt::{AttemptFailure, ChannelAttempt};
+use self::attempt::{AttemptFailure, AttemptResult, ChannelAttempt};
 use self::balancer::{Affinity, Balancer, Candidate};
 use self::candidates::SnapshotRuntimes;
 use self::error::UpstreamAnswer;
@@ -683,6 +683,30 @@ fn parse_traceparent(v: Option<&str>) -> (String, Option<String>) {
         }
     }
     (random_hex(16), None)
+}
+
+impl Proxy {
+    /// One attempt on one channel: [`Proxy::prepare_request`], [`Proxy::send`], then by
+    /// status [`Proxy::not_success`], the relay's `start` for a stream, or
+    /// [`Proxy::whole_body`]. `parsed` is the client's body as JSON once something parsed
+    /// it; `attempts` holds the request's earlier attempts, taken into the record when
+    /// this one answers.
+    async fn attempt(
+        self: &Arc<Self>,
+        at: ChannelAttempt<'_>,
+        parsed: &mut Option<serde_json::Value>,
+        attempts: &mut Vec<Attempt>,
+    ) -> AttemptResult {
+        let request = self.prepare_request(&at, parsed)?;
+        let head = self.send(&at, request).await?;
+        if !(200..300).contains(&head.status) {
+            return self.not_success(&at, head, attempts).await;
+        }
+        if at.ctx.stream {
+            return relay::start(self, at, head, attempts).await;
+        }
+        self.whole_body(&at, head, attempts).await
+    }
 }
 
 #[cfg(test)]
