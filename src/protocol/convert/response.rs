@@ -374,11 +374,13 @@ fn openai_response(id: String, model: &str, message: o::ChatMessage, finish: Fin
     }
 }
 
-fn anthropic_to_openai(r: a::MessagesResponse, model: &str) -> o::ChatResponse {
+/// Anthropic content blocks as an OpenAI message's parts: the text, the reasoning
+/// (thinking blocks, joined) and the tool calls. Other blocks have no OpenAI form.
+fn blocks_to_openai(blocks: Vec<a::ContentBlock>) -> (String, String, Vec<o::ToolCall>) {
     let mut text = String::new();
     let mut reasoning = String::new();
     let mut calls = Vec::new();
-    for b in r.content {
+    for b in blocks {
         match b {
             a::ContentBlock::Text(t) => text.push_str(&t.text),
             a::ContentBlock::Thinking(t) => reasoning.push_str(&t.thinking),
@@ -394,6 +396,11 @@ fn anthropic_to_openai(r: a::MessagesResponse, model: &str) -> o::ChatResponse {
             _ => {}
         }
     }
+    (text, reasoning, calls)
+}
+
+fn anthropic_to_openai(r: a::MessagesResponse, model: &str) -> o::ChatResponse {
+    let (text, reasoning, calls) = blocks_to_openai(r.content);
     let finish = r.stop_reason.as_deref().map(Finish::from_anthropic).unwrap_or(Finish::EndTurn);
     let usage = from_anthropic_usage(&r.usage);
     openai_response(openai_chunk_id(&r.id), model, openai_message(text, reasoning, calls), finish, &usage)
@@ -487,25 +494,7 @@ fn gemini_to_openai(mut r: g::GenerateContentResponse, model: &str, seed: &str) 
     let (parts, reason) = gemini_candidate(&mut r);
     let mut n = 0;
     let blocks = gemini_parts_to_blocks(parts, seed, "call_", &mut n);
-    let mut text = String::new();
-    let mut reasoning = String::new();
-    let mut calls = Vec::new();
-    for b in blocks {
-        match b {
-            a::ContentBlock::Text(t) => text.push_str(&t.text),
-            a::ContentBlock::Thinking(t) => reasoning.push_str(&t.thinking),
-            a::ContentBlock::ToolUse(u) => calls.push(o::ToolCall {
-                id: u.id,
-                kind: "function".into(),
-                function: o::FunctionCall {
-                    name: u.name,
-                    arguments: serde_json::to_string(&u.input).unwrap_or_default(),
-                },
-                extra: Map::new(),
-            }),
-            _ => {}
-        }
-    }
+    let (text, reasoning, calls) = blocks_to_openai(blocks);
     let blocked = r.prompt_feedback.as_ref().is_some_and(|f| f.get("blockReason").is_some());
     let finish = gemini_finish(reason.as_deref(), n > 0, blocked);
     let usage = r.usage_metadata.as_ref().map(from_gemini_usage).unwrap_or_default();
