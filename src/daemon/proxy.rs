@@ -18,7 +18,7 @@ use warp::reply::Response;
 use warp::{Filter, Reply};
 
 use super::AppState;
-use crate::engine::proxy::{client_error, Inbound, OutBody, Outbound, Relay};
+use crate::engine::proxy::{Inbound, OutBody, Outbound, ProxyError, Relay};
 use crate::protocol::Protocol;
 
 type Routes = warp::filters::BoxedFilter<(Response,)>;
@@ -108,14 +108,7 @@ where
 }
 
 fn too_large(p: Protocol, limit: u64) -> Response {
-    into_response(client_error(
-        p,
-        413,
-        &format!(
-            "the request body is larger than this routex accepts ({} MiB; server.body_limit_mb)",
-            limit / 1024 / 1024
-        ),
-    ))
+    into_response(ProxyError::BodyTooLarge { limit_mib: limit / 1024 / 1024 }.into_outbound(p))
 }
 
 /// The proxied endpoints served without warp's filter chain (see [`handle`]): the
@@ -154,7 +147,7 @@ pub(super) async fn handle(
 ) -> Response {
     let received = Instant::now();
     if req.method() != warp::http::Method::POST {
-        let mut r = into_response(client_error(p, 405, &format!("{endpoint} takes POST")));
+        let mut r = into_response(ProxyError::MethodNotAllowed { endpoint }.into_outbound(p));
         r.headers_mut().insert(warp::http::header::ALLOW, warp::http::HeaderValue::from_static("POST"));
         return r;
     }
@@ -163,7 +156,7 @@ pub(super) async fn handle(
     let body = match read_limited(http_body_util::BodyDataStream::new(body), limit).await {
         Ok(b) => b,
         Err(BodyError::TooLarge(limit)) => return too_large(p, limit),
-        Err(BodyError::Broken) => return into_response(client_error(p, 400, "the request body could not be read")),
+        Err(BodyError::Broken) => return into_response(ProxyError::BodyUnreadable.into_outbound(p)),
     };
     let query = parts.uri.query().map(str::to_string);
     let inbound = Inbound { protocol: p, endpoint, query, headers: parts.headers, body, received };
@@ -203,7 +196,7 @@ pub fn routes(state: Arc<AppState>) -> Routes {
         |headers: HeaderMap, st: Arc<AppState>| {
             if !st.proxy.authorized(&headers) {
                 let p = if headers.contains_key("anthropic-version") { Protocol::Anthropic } else { Protocol::Openai };
-                return into_response(client_error(p, 401, "invalid or missing API key for this routex"));
+                return into_response(ProxyError::UnauthorizedLocal.into_outbound(p));
             }
             warp::reply::json(&st.proxy.models(headers.contains_key("anthropic-version"))).into_response()
         },

@@ -38,12 +38,16 @@ pub enum ProxyError {
     /// A count_tokens request without its `messages` array.
     #[error("messages: field required (an array of messages to count)")]
     NoMessages,
-    /// The request body could not be read off the connection. Worded for the daemon's
-    /// body reader (`src/daemon/proxy.rs`), which still writes this sentence itself.
+    /// The request body could not be read off the connection (the daemon's body reader).
     #[error("the request body could not be read")]
     BodyUnreadable,
-    /// The request body is over `server.body_limit_mb`. Worded for the daemon's body
-    /// reader, which still writes this sentence itself.
+    /// A proxied endpoint asked with another method than POST.
+    #[error("{endpoint} takes POST")]
+    MethodNotAllowed {
+        /// The endpoint's path.
+        endpoint: &'static str,
+    },
+    /// The request body is over `server.body_limit_mb` (the daemon's body reader).
     #[error("the request body is larger than this routex accepts ({limit_mib} MiB; server.body_limit_mb)")]
     BodyTooLarge {
         /// The limit, MiB.
@@ -203,6 +207,7 @@ impl ProxyError {
             Unauthorized | UnauthorizedLocal => 401,
             MalformedBody(_) | NoModel | NoMessages | BodyUnreadable | Inexpressible { .. } => 400,
             BodyTooLarge { .. } => 413,
+            MethodNotAllowed { .. } => 405,
             NoChannelServes { .. } => 404,
             AllUnavailable { .. } | AllBusy { .. } => 503,
             AllFailed { timed_out: true, .. } => 504,
@@ -427,6 +432,7 @@ mod tests {
             (ProxyError::NoModel, false, "the request has no \"model\"; name the model to use"),
             (ProxyError::NoMessages, false, "messages: field required (an array of messages to count)"),
             (ProxyError::BodyUnreadable, false, "the request body could not be read"),
+            (ProxyError::MethodNotAllowed { endpoint: "/v1/messages" }, false, "/v1/messages takes POST"),
             (
                 ProxyError::InvalidUpstreamUrl { url: "/v1".into() },
                 true,
