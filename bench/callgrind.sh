@@ -36,30 +36,15 @@ BENCH_CLIENT_KEY=${BENCH_CLIENT_KEY:-sk-bench} # sent as x-api-key / Bearer, as 
 # phase so its records are written (and counted) in that phase.
 SETTLE_S=${SETTLE_S:-2}
 
-log() { printf '[callgrind] %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+LOG_TAG=callgrind
+# shellcheck source=bench/common.sh
+source "$HERE/common.sh"
 
 [ "$CALLGRIND_N2" -gt "$CALLGRIND_N1" ] || die "CALLGRIND_N2 ($CALLGRIND_N2) must exceed CALLGRIND_N1 ($CALLGRIND_N1)"
 [ -x "$ROUTEX_BIN" ] || die "routex binary not found: $ROUTEX_BIN (run \`cargo build --release\` first, or set ROUTEX_BIN)"
 
 # ---------------------------------------------------------------- tools
-need_install=()
-command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_install+=(nginx)
-command -v wrk >/dev/null 2>&1 || need_install+=(wrk)
-command -v curl >/dev/null 2>&1 || need_install+=(curl)
-{ command -v valgrind >/dev/null 2>&1 && command -v callgrind_control >/dev/null 2>&1; } || need_install+=(valgrind)
-if [ ${#need_install[@]} -gt 0 ]; then
-    [ "$(id -u)" -eq 0 ] || die "missing ${need_install[*]} and not root: install them"
-    log "installing ${need_install[*]} with apt-get"
-    # Keep the nginx package from starting its system service on :80.
-    made_policy=0
-    if [ ! -e /usr/sbin/policy-rc.d ]; then
-        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && made_policy=1
-    fi
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_install[@]}" >/dev/null
-    if [ "$made_policy" -eq 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
-fi
+need_tools nginx wrk curl valgrind callgrind_control:valgrind
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 # ---------------------------------------------------------------- temp dir + cleanup
@@ -68,82 +53,22 @@ chmod 755 "$TMP"
 NGINX_PID=""
 RX_PID=""
 WRK_PID=""
-kill_wait() { # pid signal tenths: signal, wait up to tenths/10 s, then SIGKILL
-    local pid=$1 i
-    [ -n "$pid" ] || return 0
-    kill "-$2" "$pid" 2>/dev/null || return 0
-    for i in $(seq 1 "$3"); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    return 0
-}
 cleanup() {
     set +e
     kill_wait "$WRK_PID" INT 20
     kill_wait "$RX_PID" TERM 300 # routex under valgrind shuts down slowly
-    if [ -n "$NGINX_PID" ]; then
-        local workers
-        workers=$(pgrep -P "$NGINX_PID" 2>/dev/null)
-        kill_wait "$NGINX_PID" QUIT 50
-        for w in $workers; do kill -KILL "$w" 2>/dev/null; done
-    fi
+    stop_nginx "$NGINX_PID"
     if [ "${BENCH_KEEP_TMP:-0}" = 1 ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# A free port on 127.0.0.1 (bounded tries; nothing must answer a connect). Sets PORT.
-USED_PORTS=" "
-free_port() {
-    local p i
-    for i in $(seq 1 200); do
-        p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
-        case "$USED_PORTS" in *" $p "*) continue ;; esac
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-            USED_PORTS="$USED_PORTS$p "
-            PORT=$p
-            return 0
-        fi
-    done
-    die "no free port found"
-}
 free_port; MOCK_PORT=$PORT
 free_port; RX_PORT=$PORT
 
 # ---------------------------------------------------------------- mock upstream (as load.sh)
 mkdir -p "$TMP/www" "$TMP/logs"
-cat >"$TMP/www/message.json" <<'EOF'
-{"id":"msg_bench_1","type":"message","role":"assistant","model":"claude-bench","content":[{"type":"text","text":"Hello from the bench mock upstream!"}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":12,"output_tokens":7,"cache_read_input_tokens":3,"cache_creation_input_tokens":2}}
-EOF
-cat >"$TMP/www/stream.sse" <<'EOF'
-event: message_start
-data: {"type":"message_start","message":{"id":"msg_bench_1","type":"message","role":"assistant","model":"claude-bench","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":12,"output_tokens":1,"cache_read_input_tokens":3,"cache_creation_input_tokens":2}}}
-
-event: content_block_start
-data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
-
-event: ping
-data: {"type":"ping"}
-
-event: content_block_delta
-data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello from"}}
-
-event: content_block_delta
-data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":" the bench mock"}}
-
-event: content_block_delta
-data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":" upstream!"}}
-
-event: content_block_stop
-data: {"type":"content_block_stop","index":0}
-
-event: message_delta
-data: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"input_tokens":12,"output_tokens":7,"cache_read_input_tokens":3,"cache_creation_input_tokens":2}}
-
-event: message_stop
-data: {"type":"message_stop"}
-
-EOF
+write_mock_answers "$TMP/www"
 
 # The mock server block of load.sh, with an access log: one line per request routex
 # proxied, which is how requests are counted. (nginx answers POST on a static file with 405;

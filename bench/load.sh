@@ -38,26 +38,12 @@ NGINX_UPSTREAM_KEEPALIVE=${NGINX_UPSTREAM_KEEPALIVE:-256}  # idle upstream conne
 RESULTS_DIR=${RESULTS_DIR:-$HERE/results}
 HEALTH_TIMEOUT_S=${HEALTH_TIMEOUT_S:-20}
 
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+LOG_TAG=bench
+# shellcheck source=bench/common.sh
+source "$HERE/common.sh"
 
 # ---------------------------------------------------------------- tools
-need_install=()
-command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_install+=(nginx)
-command -v wrk >/dev/null 2>&1 || need_install+=(wrk)
-command -v curl >/dev/null 2>&1 || need_install+=(curl)
-if [ ${#need_install[@]} -gt 0 ]; then
-    [ "$(id -u)" -eq 0 ] || die "missing ${need_install[*]} and not root: install them"
-    log "installing ${need_install[*]} with apt-get"
-    # Keep the nginx package from starting its system service on :80.
-    made_policy=0
-    if [ ! -e /usr/sbin/policy-rc.d ]; then
-        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && made_policy=1
-    fi
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_install[@]}" >/dev/null
-    if [ "$made_policy" -eq 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
-fi
+need_tools nginx wrk curl
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 # ---------------------------------------------------------------- temp dir + cleanup
@@ -70,26 +56,12 @@ declare -A RX_PID=()   # routex variant -> pid
 RX_VARIANTS="routex routex-nolog"
 # ROUTEX_B_BIN: a second build measured in the same rounds (log on), for before/after A/Bs.
 if [ -n "${ROUTEX_B_BIN:-}" ]; then RX_VARIANTS="$RX_VARIANTS routex-b"; fi
-kill_wait() { # pid signal tenths: signal, wait up to tenths/10 s, then SIGKILL
-    local pid=$1 i
-    [ -n "$pid" ] || return 0
-    kill "-$2" "$pid" 2>/dev/null || return 0
-    for i in $(seq 1 "$3"); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    return 0
-}
 cleanup() {
     set +e
     kill_wait "$SAMPLER_PID" TERM 10
     for v in "${!RX_PID[@]}"; do kill_wait "${RX_PID[$v]}" TERM 50; done
     kill_wait "$FLOOR_PID" TERM 20
-    if [ -n "$NGINX_PID" ]; then
-        local workers
-        workers=$(pgrep -P "$NGINX_PID" 2>/dev/null)
-        kill_wait "$NGINX_PID" QUIT 50
-        for w in $workers; do kill -KILL "$w" 2>/dev/null; done
-    fi
+    stop_nginx "$NGINX_PID"
     if [ "${BENCH_KEEP_TMP:-0}" = 1 ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
 }
 trap cleanup EXIT
@@ -97,21 +69,6 @@ trap 'exit 130' INT TERM
 
 ulimit -n 65536 2>/dev/null || ulimit -n 8192 2>/dev/null || true
 
-# A free port on 127.0.0.1 (bounded tries; nothing must answer a connect). Sets PORT.
-USED_PORTS=" "
-free_port() {
-    local p i
-    for i in $(seq 1 200); do
-        p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
-        case "$USED_PORTS" in *" $p "*) continue ;; esac
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-            USED_PORTS="$USED_PORTS$p "
-            PORT=$p
-            return 0
-        fi
-    done
-    die "no free port found"
-}
 free_port; MOCK_PORT=$PORT
 free_port; PROXY_PORT=$PORT
 free_port; FLOOR_PORT=$PORT
@@ -119,38 +76,7 @@ declare -A RX_PORT=()
 for v in $RX_VARIANTS; do free_port; RX_PORT[$v]=$PORT; done
 # ---------------------------------------------------------------- canned responses
 mkdir -p "$TMP/www" "$TMP/logs"
-cat >"$TMP/www/message.json" <<'EOF'
-{"id":"msg_bench_1","type":"message","role":"assistant","model":"claude-bench","content":[{"type":"text","text":"Hello from the bench mock upstream!"}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":12,"output_tokens":7,"cache_read_input_tokens":3,"cache_creation_input_tokens":2}}
-EOF
-cat >"$TMP/www/stream.sse" <<'EOF'
-event: message_start
-data: {"type":"message_start","message":{"id":"msg_bench_1","type":"message","role":"assistant","model":"claude-bench","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":12,"output_tokens":1,"cache_read_input_tokens":3,"cache_creation_input_tokens":2}}}
-
-event: content_block_start
-data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
-
-event: ping
-data: {"type":"ping"}
-
-event: content_block_delta
-data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello from"}}
-
-event: content_block_delta
-data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":" the bench mock"}}
-
-event: content_block_delta
-data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":" upstream!"}}
-
-event: content_block_stop
-data: {"type":"content_block_stop","index":0}
-
-event: message_delta
-data: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"input_tokens":12,"output_tokens":7,"cache_read_input_tokens":3,"cache_creation_input_tokens":2}}
-
-event: message_stop
-data: {"type":"message_stop"}
-
-EOF
+write_mock_answers "$TMP/www"
 
 # ---------------------------------------------------------------- nginx config
 # nginx answers POST on a static file with 405; `error_page 405 =200 <uri>`

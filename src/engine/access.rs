@@ -77,7 +77,8 @@ impl AccessPolicy {
     }
 
     fn host_allowed(&self, name: &str) -> bool {
-        if name.eq_ignore_ascii_case("localhost") {
+        // What nearly every request carries, without parsing an address.
+        if name == "127.0.0.1" || name.eq_ignore_ascii_case("localhost") {
             return true;
         }
         if let Ok(ip) = name.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>() {
@@ -136,19 +137,25 @@ impl AccessPolicy {
     }
 }
 
+/// The media type of a `Content-Type` value, parameters and spaces left out.
+fn essence(content_type: &str) -> &str {
+    let end = memchr::memchr(b';', content_type.as_bytes()).unwrap_or(content_type.len());
+    content_type[..end].trim()
+}
+
 /// Whether a `Content-Type` is JSON (`application/json`, parameters allowed).
 pub fn is_json(content_type: Option<&str>) -> bool {
-    content_type.is_some_and(|ct| {
-        let essence = ct.split(';').next().unwrap_or("").trim();
-        essence.eq_ignore_ascii_case("application/json")
-    })
+    content_type.is_some_and(|ct| ct == "application/json" || essence(ct).eq_ignore_ascii_case("application/json"))
 }
 
 /// Whether a `Content-Type` is one a browser may send cross-site without asking first
 /// (a "simple request": `text/plain`, a form, a multipart form).
 pub fn is_browser_simple(content_type: Option<&str>) -> bool {
     content_type.is_some_and(|ct| {
-        let essence = ct.split(';').next().unwrap_or("").trim();
+        if ct == "application/json" {
+            return false;
+        }
+        let essence = essence(ct);
         ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"]
             .iter()
             .any(|t| essence.eq_ignore_ascii_case(t))
@@ -266,10 +273,11 @@ pub fn validate_cors_origin(entry: &str) -> Result<(), SettingError> {
 /// The name part of a Host value (`[::1]:3000` → `[::1]`, `Localhost:3000` → `Localhost`).
 fn host_name(host: &str) -> &str {
     let host = host.trim();
-    if host.starts_with('[') {
-        return host.find(']').map_or(host, |i| &host[..=i]);
+    let b = host.as_bytes();
+    if b.first() == Some(&b'[') {
+        return memchr::memchr(b']', b).map_or(host, |i| &host[..=i]);
     }
-    host.rsplit_once(':').map_or(host, |(name, _)| name)
+    memchr::memrchr(b':', b).map_or(host, |i| &host[..i])
 }
 
 /// `*` matches anything, `*.example.com` any subdomain of it, anything else itself.
