@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use super::storage::{read_part, unreadable};
+use super::storage::{read_part, unreadable, Unreadable};
 use super::{DAY_MS, HOUR_MS, MINUTE_MS};
 use crate::engine::Error;
 use crate::protocol::Usage;
@@ -135,7 +135,7 @@ struct Stat<'a> {
 }
 
 impl<'a> Stat<'a> {
-    fn read(bytes: &'a [u8]) -> Result<Stat<'a>, String> {
+    fn read(bytes: &'a [u8]) -> Result<Stat<'a>, Unreadable> {
         read_part(bytes, |v| Stat {
             channel_id: v.channel_id.map(Cow::Borrowed),
             channel_name: v.channel_name.map(Cow::Borrowed),

@@ -105,6 +105,8 @@ pub(crate) enum DecodeError {
     Trailing(usize),
 }
 
+impl std::error::Error for DecodeError {}
+
 impl std::fmt::Display for DecodeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

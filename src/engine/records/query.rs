@@ -15,7 +15,7 @@ use std::collections::BinaryHeap;
 use std::rc::Rc;
 
 use super::model::RequestRecord;
-use super::storage::{decode, read_part, unreadable};
+use super::storage::{decode, read_part, unreadable, Unreadable};
 use super::{DAY_MS, HOUR_MS, MINUTE_MS};
 use crate::engine::glob::matches as glob_match;
 use crate::engine::Error;
@@ -141,7 +141,7 @@ struct FilterFields<'a> {
 }
 
 impl<'a> FilterFields<'a> {
-    fn read(bytes: &'a [u8]) -> Result<FilterFields<'a>, String> {
+    fn read(bytes: &'a [u8]) -> Result<FilterFields<'a>, Unreadable> {
         read_part(bytes, |v| FilterFields {
             channel_id: v.channel_id.map(Cow::Borrowed),
             channel_name: v.channel_name.map(Cow::Borrowed),

@@ -58,16 +58,27 @@ pub(super) fn unreadable(seg: &Segment, i: usize, e: &dyn std::fmt::Display) {
     log::warn!("request log: skipping unreadable record {i} of segment {:?}: {e}", seg.key());
 }
 
+/// Why a stored record could not be read, in either of its stored forms.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum Unreadable {
+    /// A JSON record of an earlier version that does not parse.
+    #[error("{0}")]
+    Json(#[from] serde_json::Error),
+    /// A compact record that does not decode.
+    #[error("{0}")]
+    Compact(#[from] codec::DecodeError),
+}
+
 /// A part of a stored record: through serde from a JSON record of an earlier version,
 /// else made by `from_view` from the compact encoding's fixed fields.
 pub(super) fn read_part<'a, T: Deserialize<'a>>(
     bytes: &'a [u8],
     from_view: impl FnOnce(codec::View<'a>) -> T,
-) -> Result<T, String> {
+) -> Result<T, Unreadable> {
     if is_json(bytes) {
-        return serde_json::from_slice(bytes).map_err(|e| e.to_string());
+        return Ok(serde_json::from_slice(bytes)?);
     }
-    codec::view(bytes).map(from_view).map_err(|e| e.to_string())
+    Ok(codec::view(bytes).map(from_view)?)
 }
 
 #[cfg(test)]
