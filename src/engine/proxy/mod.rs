@@ -403,7 +403,7 @@ impl Proxy {
         };
         let mut out = self.route_and_forward(&inbound, &mut ctx).await;
         out.headers.insert(
-            "x-request-id",
+            names::X_REQUEST_ID,
             HeaderValue::from_str(&ctx.request_id).unwrap_or(HeaderValue::from_static("invalid")),
         );
         out.headers.insert(names::X_TRACE_ID, HeaderValue::from_str(&ctx.trace_id).expect("hex"));
