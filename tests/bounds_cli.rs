@@ -1,0 +1,90 @@
+//! Hostile input reaching the CLI: control characters in recorded values, the export
+//! file, the data directory's modes, a document over the daemon's admin body limit.
+
+use crate::support::*;
+use std::io::Read;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+const HOSTILE: [&str; 2] = ["claude-\u{1b}]0;PWNED\u{7}", "claude-x\r\nINJECTED-LOG-LINE 200 OK"];
+
+fn post_model(url: &str, model: &str) {
+    let body = serde_json::json!({"model": model, "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]});
+    match ureq::post(&format!("{url}/v1/messages")).send_json(body) {
+        Ok(_) => {}
+        Err(ureq::Error::Status(code, _)) => assert_eq!(code, 404, "unknown model"),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn assert_no_controls(out: &[u8]) {
+    let bad: Vec<u8> = out.iter().copied().filter(|b| (*b < 0x20 && *b != b'\n') || *b == 0x7f).collect();
+    assert!(bad.is_empty(), "control bytes {bad:?} in {:?}", String::from_utf8_lossy(out));
+}
+
+#[test]
+fn logs_and_follow_escape_control_characters_json_stays_exact() {
+    let h = Home::new();
+    let d = h.serve(&[]);
+    // --follow first, so the second request arrives while it watches.
+    let mut follow = h.cmd(&["logs", "--follow"]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    post_model(&d.url, HOSTILE[0]);
+    post_model(&d.url, HOSTILE[1]);
+    // The table, read back through the daemon.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let table = loop {
+        let out = h.run(&["logs"]).ok();
+        if out.stdout().contains("INJECTED") && out.stdout().contains("PWNED") || Instant::now() > deadline {
+            break out;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_no_controls(&table.0.stdout);
+    let text = table.stdout();
+    assert!(text.contains("claude-\\u{1b}]0;PWNED\\u{7}"), "{text}");
+    assert!(text.contains("claude-x\\u{d}\\u{a}INJECTED-LOG-LINE 200 OK"), "{text}");
+    assert_eq!(text.lines().count(), 3, "header + 2 rows, no forged line: {text}");
+    assert!(!text.lines().any(|l| l.starts_with("INJECTED")), "{text}");
+    // What --follow printed.
+    std::thread::sleep(Duration::from_millis(2500));
+    unsafe {
+        libc::kill(follow.id() as i32, libc::SIGTERM);
+    }
+    let mut followed = Vec::new();
+    follow.stdout.take().unwrap().read_to_end(&mut followed).unwrap();
+    let _ = follow.wait();
+    assert_no_controls(&followed);
+    let ftext = String::from_utf8_lossy(&followed);
+    assert!(ftext.contains("claude-\\u{1b}]0;PWNED\\u{7}"), "{ftext}");
+    assert!(ftext.contains("claude-x\\u{d}\\u{a}INJECTED"), "{ftext}");
+    // JSON stays exact.
+    let json = h.run(&["logs", "--output", "json"]).ok().stdout();
+    let recs: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+    let models: Vec<&str> = recs.iter().map(|r| r["model"].as_str().unwrap()).collect();
+    assert!(models.contains(&HOSTILE[0]) && models.contains(&HOSTILE[1]), "{models:?}");
+    assert!(recs.iter().all(|r| r["status"] == 404));
+}
+
+#[test]
+fn channel_and_rule_tables_escape_control_characters() {
+    let h = Home::new();
+    h.run(&[
+        "channel",
+        "add",
+        "--name",
+        "main",
+        "--type",
+        "anthropic",
+        "--models",
+        HOSTILE[1],
+        "--api-key",
+        "sk-ant-0123456789abcdef",
+    ])
+    .ok();
+    for args in [vec!["channel", "list"], vec!["channel", "show", "main"]] {
+        let out = h.run(&args).ok();
+        assert_no_controls(&out.0.stdout);
+        assert!(out.stdout().contains("claude-x\\u{d}\\u{a}INJECTED-LOG-LINE 200 OK"), "{}", out.stdout());
+    }
+}
