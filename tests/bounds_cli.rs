@@ -88,3 +88,64 @@ fn channel_and_rule_tables_escape_control_characters() {
         assert!(out.stdout().contains("claude-x\\u{d}\\u{a}INJECTED-LOG-LINE 200 OK"), "{}", out.stdout());
     }
 }
+
+fn with_key(h: &Home) {
+    h.run(&[
+        "channel",
+        "add",
+        "--name",
+        "main",
+        "--type",
+        "anthropic",
+        "--models",
+        "claude-*",
+        "--api-key",
+        "sk-ant-0123456789abcdef",
+    ])
+    .ok();
+}
+
+#[cfg(unix)]
+#[test]
+fn export_with_secrets_replaces_a_file_0600_and_refuses_a_symlink() {
+    use std::os::unix::fs::PermissionsExt;
+    let h = Home::new();
+    with_key(&h);
+    let out = h.path().join("backup.yaml");
+    std::fs::write(&out, "old contents\n").unwrap();
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let run = h.run(&["export", "--include-secrets", "-o", out.to_str().unwrap()]).ok();
+    assert!(run.stderr().contains(&format!("replaced the existing file {}", out.display())), "{}", run.stderr());
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "keys in clear must be owner-only");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("sk-ant-0123456789abcdef") && !text.contains("old contents"), "{text}");
+    // No temp file left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(h.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // A new file: 0600 and no "replaced" note.
+    let fresh = h.path().join("fresh.json");
+    let run = h.run(&["export", "--include-secrets", "--format", "json", "-o", fresh.to_str().unwrap()]).ok();
+    assert!(!run.stderr().contains("replaced"), "{}", run.stderr());
+    assert_eq!(std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777, 0o600);
+
+    // A symlink: refused, exit 2, the target untouched.
+    let target = h.path().join("elsewhere.txt");
+    std::fs::write(&target, "precious\n").unwrap();
+    let link = h.path().join("link.yaml");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let run = h.run(&["export", "--include-secrets", "-o", link.to_str().unwrap()]);
+    assert_eq!(run.code(), 2, "{}", run.stderr());
+    assert!(
+        run.stderr().contains(&format!("refusing to write {}: it is a symbolic link", link.display())),
+        "{}",
+        run.stderr()
+    );
+    assert!(run.stderr().contains("remove the link"), "{}", run.stderr());
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious\n");
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+}
