@@ -149,3 +149,68 @@ fn export_with_secrets_replaces_a_file_0600_and_refuses_a_symlink() {
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious\n");
     assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
 }
+
+/// Every directory and file under `dir` with a mode granting group or other access.
+#[cfg(unix)]
+fn too_open(dir: &std::path::Path, skip: &[&str]) -> Vec<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut bad = Vec::new();
+    let mode = std::fs::metadata(dir).unwrap().permissions().mode() & 0o777;
+    if mode != 0o700 {
+        bad.push(format!("{} {mode:o}", dir.display()));
+    }
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if skip.contains(&name.as_str()) {
+            continue;
+        }
+        let t = e.file_type().unwrap();
+        if t.is_dir() {
+            bad.extend(too_open(&e.path(), skip));
+        } else if t.is_file() {
+            let mode = e.metadata().unwrap().permissions().mode() & 0o777;
+            if mode != 0o600 {
+                bad.push(format!("{} {mode:o}", e.path().display()));
+            }
+        }
+    }
+    bad
+}
+
+#[cfg(unix)]
+#[test]
+fn data_dir_is_0700_and_its_files_0600_and_older_modes_are_tightened() {
+    use std::os::unix::fs::PermissionsExt;
+    let h = Home::new();
+    let conf_dir = tempfile::tempdir().unwrap();
+    let conf = conf_dir.path().join("routex.yaml");
+    std::fs::write(&conf, "logging: { bodies: all }\n").unwrap();
+    // daemon.stderr is the test's own capture of the daemon's stderr.
+    let data = h.path().to_path_buf();
+    let d = h.serve(&["--config", conf.to_str().unwrap()]);
+    post_model(&d.url, "claude-private-prompt");
+    d.stop();
+    assert!(data.join("requests").read_dir().unwrap().count() > 0, "a log segment was written");
+    assert!(data.join("logs").join("routex.log").exists());
+    let bad = too_open(&data, &["daemon.stderr"]);
+    assert!(bad.is_empty(), "too open: {bad:?}");
+
+    // What an older version left: 0755 directories, 0644 files. Opening tightens them.
+    fn loosen(p: &std::path::Path) {
+        let dir = p.is_dir();
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(if dir { 0o755 } else { 0o644 })).unwrap();
+        if dir {
+            for e in std::fs::read_dir(p).unwrap().flatten() {
+                loosen(&e.path());
+            }
+        }
+    }
+    loosen(&data);
+    h.run(&["channel", "list"]).ok();
+    let bad = too_open(&data, &["logs", "daemon.stderr"]);
+    assert!(bad.is_empty(), "not tightened by a CLI command: {bad:?}");
+    let d = h.serve(&["--config", conf.to_str().unwrap()]);
+    d.stop();
+    let bad = too_open(&data, &["daemon.stderr"]);
+    assert!(bad.is_empty(), "not tightened by serve: {bad:?}");
+}
