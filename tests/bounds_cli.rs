@@ -214,3 +214,35 @@ fn data_dir_is_0700_and_its_files_0600_and_older_modes_are_tightened() {
     let bad = too_open(&data, &["daemon.stderr"]);
     assert!(bad.is_empty(), "not tightened by serve: {bad:?}");
 }
+
+#[test]
+fn import_over_the_admin_body_limit_says_so_and_how_out() {
+    let h = Home::new();
+    with_key(&h);
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&h.run(&["export", "--format", "json"]).ok().stdout()).unwrap();
+    doc["channels"][0]["name"] = "big".into();
+    doc["channels"][0]["models"] = (0..3_000).map(|i| format!("model-{i:06}-{}", "p".repeat(400))).collect();
+    let file = h.path().join("big.json");
+    std::fs::write(&file, serde_json::to_vec(&doc).unwrap()).unwrap();
+    assert!(std::fs::metadata(&file).unwrap().len() > 1024 * 1024);
+    let conf_dir = tempfile::tempdir().unwrap();
+    let conf = conf_dir.path().join("routex.yaml");
+    std::fs::write(&conf, "server: { body_limit_mb: 1 }\n").unwrap();
+    let d = h.serve(&["--config", conf.to_str().unwrap()]);
+    assert_eq!(d.get("/api")["data"]["body_limit_bytes"], 1024 * 1024);
+    let run = h.run(&["import", file.to_str().unwrap()]);
+    assert_eq!(run.code(), 2, "{}", run.stderr());
+    let err = run.stderr();
+    assert!(err.starts_with(&format!("error: cannot import {} through the daemon", file.display())), "{err}");
+    assert!(err.contains("is over the admin body limit of 1.0 MiB"), "{err}");
+    assert!(err.contains("raise server.body_limit_mb"), "{err}");
+    assert!(err.contains("stop the daemon"), "{err}");
+    assert!(!err.contains("cannot reach") && !err.contains("Broken pipe"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    // Without the daemon the same document goes straight into the store.
+    d.stop();
+    h.run(&["import", file.to_str().unwrap()]).ok();
+    let list = h.run(&["channel", "list", "--output", "json"]).ok().stdout();
+    assert!(list.contains("\"big\""), "imported");
+}

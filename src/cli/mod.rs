@@ -225,7 +225,13 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
             };
             let doc = crate::engine::portable::parse_document(&text, &origin)?;
             let b = backend::connect(cli)?;
-            let report = b.import(&doc, args.replace, args.dry_run)?;
+            let report = b.import(&doc, args.replace, args.dry_run).map_err(|e| {
+                if e.code == "body_too_large" {
+                    anyhow::anyhow!("cannot import {origin} through the daemon: {e} (`routex import {}` then reads it into the store)", args.file.display())
+                } else {
+                    e.into()
+                }
+            })?;
             printer.import_report(&report, &origin);
             Ok(0)
         }
