@@ -82,6 +82,14 @@ fn channel_and_rule_tables_escape_control_characters() {
         "sk-ant-0123456789abcdef",
     ])
     .ok();
+    h.run(&["rule", "add", "--name", "r1", "--type", "model", "--model", HOSTILE[0], "--target-model", HOSTILE[1]])
+        .ok();
+    for args in [vec!["rule", "list"], vec!["rule", "show", "r1"]] {
+        let out = h.run(&args).ok();
+        assert_no_controls(&out.0.stdout);
+        assert!(out.stdout().contains("claude-\\u{1b}]0;PWNED\\u{7}"), "{}", out.stdout());
+        assert!(out.stdout().contains("claude-x\\u{d}\\u{a}INJECTED-LOG-LINE 200 OK"), "{}", out.stdout());
+    }
     for args in [vec!["channel", "list"], vec!["channel", "show", "main"]] {
         let out = h.run(&args).ok();
         assert_no_controls(&out.0.stdout);
