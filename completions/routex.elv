@@ -561,13 +561,13 @@ set edit:completion:arg-completer[routex] = {|@words|
         }
         &'routex;export'= {
             cand --format 'Document format'
-            cand -o 'Write to this file instead of stdout'
-            cand --file 'Write to this file instead of stdout'
+            cand -o 'Write to this file instead of stdout (replaced atomically if it exists; a symlink is refused)'
+            cand --file 'Write to this file instead of stdout (replaced atomically if it exists; a symlink is refused)'
             cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
             cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
             cand --output 'Output format'
             cand --admin-token 'Admin token for a daemon that requires one'
-            cand --include-secrets 'Put API keys in the document (written with mode 0600)'
+            cand --include-secrets 'Put API keys in the document (a file written with -o gets mode 0600)'
             cand -v 'More log output (-v debug, -vv trace)'
             cand --verbose 'More log output (-v debug, -vv trace)'
             cand -q 'Only errors'

@@ -403,14 +403,14 @@ complete -c routex -n "__fish_routex_using_subcommand logs" -s h -l help -d 'Pri
 complete -c routex -n "__fish_routex_using_subcommand logs" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand export" -l format -d 'Document format' -r -f -a "yaml\t'YAML'
 json\t'JSON'"
-complete -c routex -n "__fish_routex_using_subcommand export" -s o -l file -d 'Write to this file instead of stdout' -r -F
+complete -c routex -n "__fish_routex_using_subcommand export" -s o -l file -d 'Write to this file instead of stdout (replaced atomically if it exists; a symlink is refused)' -r -F
 complete -c routex -n "__fish_routex_using_subcommand export" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand export" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
 complete -c routex -n "__fish_routex_using_subcommand export" -l output -d 'Output format' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand export" -l admin-token -d 'Admin token for a daemon that requires one' -r
-complete -c routex -n "__fish_routex_using_subcommand export" -l include-secrets -d 'Put API keys in the document (written with mode 0600)'
+complete -c routex -n "__fish_routex_using_subcommand export" -l include-secrets -d 'Put API keys in the document (a file written with -o gets mode 0600)'
 complete -c routex -n "__fish_routex_using_subcommand export" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand export" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'

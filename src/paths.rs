@@ -3,6 +3,7 @@
 //! Resolution order (docs/configuration.md): `--data-dir`, `$ROUTEX_HOME`, `$XDG_CONFIG_HOME/routex`,
 //! `~/.config/routex`. The directory holds `routex.db/` (sled), `daemon.json` (how to
 //! reach a running daemon), `master.key` (when `ROUTEX_MASTER_KEY` is unset) and `logs/`.
+//! Directories in it are 0700 and files 0600 ([`private_dir`], [`private_file`]).
 
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -35,6 +36,64 @@ pub fn daemon_file(data_dir: &Path) -> PathBuf {
 /// The log directory inside a data directory.
 pub fn log_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("logs")
+}
+
+/// Create `dir` (and missing parents) readable by its owner only (0700 on Unix), or
+/// tighten an existing one: a data directory made by an older version (0755) is set to
+/// 0700 when Routex opens it, so request bodies and keys are out of other users' reach.
+/// Tightening is best effort (a directory owned by someone else keeps its mode).
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)?;
+    tighten(dir, 0o700);
+    Ok(())
+}
+
+/// Set `path`'s mode to `mode` if it grants more (group or other bits) than `mode`.
+/// Best effort: errors are ignored (Unix only; a no-op elsewhere).
+pub fn tighten(path: &Path, mode: u32) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(m) = std::fs::symlink_metadata(path) {
+            if !m.file_type().is_symlink() && m.permissions().mode() & 0o777 & !mode != 0 {
+                let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+}
+
+/// Tighten a tree Routex does not create itself (sled's database directory): every
+/// directory 0700, every file 0600. Symlinks are left alone.
+pub fn tighten_tree(dir: &Path) {
+    tighten(dir, 0o700);
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let Ok(t) = e.file_type() else {
+            continue;
+        };
+        if t.is_dir() {
+            tighten_tree(&e.path());
+        } else if t.is_file() {
+            tighten(&e.path(), 0o600);
+        }
+    }
+}
+
+/// Options to create a file only its owner may read and write (0600 on Unix).
+pub fn private_file() -> std::fs::OpenOptions {
+    #[allow(unused_mut)]
+    let mut options = std::fs::OpenOptions::new();
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
 }
 
 /// What a running daemon writes to `daemon.json` so the CLI can find it.

@@ -204,21 +204,43 @@ impl Remote {
         if let Some(t) = &self.token {
             req = req.set("Authorization", &format!("Bearer {t}"));
         }
-        let resp = match body {
-            Some(b) => req.send_json(serde_json::to_value(b).expect("serialisable")),
+        let bytes = body.map(|b| serde_json::to_vec(b).expect("serialisable"));
+        // No daemon accepts less than 1 MiB; above that, ask its limit first: a daemon that
+        // answers 413 and closes while the body is still being sent shows up here only as a
+        // broken pipe.
+        if let Some(len) = bytes.as_ref().map(Vec::len).filter(|l| *l > MIN_BODY_LIMIT) {
+            if let Some(limit) = self.body_limit().filter(|limit| len as u64 > *limit) {
+                return Err(self.too_large(len, Some(limit)));
+            }
+        }
+        let resp = match &bytes {
+            Some(b) => req.set("Content-Type", "application/json").send_bytes(b),
             None => req.call(),
         };
         let resp = match resp {
             Ok(r) => r,
+            Err(ureq::Error::Status(413, _)) => {
+                let len = bytes.as_ref().map_or(0, Vec::len);
+                return Err(self.too_large(len, self.body_limit()));
+            }
             Err(ureq::Error::Status(_, r)) => r,
             Err(e) => {
+                // A large body the daemon cut off while it still answers: its body limit
+                // (when it does not say which, the send error is the only sign).
+                if let Some(len) = bytes.as_ref().map(Vec::len).filter(|l| *l > MIN_BODY_LIMIT) {
+                    match self.body_limit() {
+                        Some(limit) if len as u64 > limit => return Err(self.too_large(len, Some(limit))),
+                        None if self.alive() => return Err(self.too_large(len, None)),
+                        _ => {}
+                    }
+                }
                 return Err(Failure {
                     code: "unreachable".into(),
                     message: format!(
                         "cannot reach the routex daemon at {}: {e}; is `routex serve` running? (or drop --server / ROUTEX_SERVER to use the local store)",
                         self.base
                     ),
-                })
+                });
             }
         };
         let status = resp.status();
@@ -240,6 +262,32 @@ impl Remote {
         }
     }
 
+    /// The daemon's admin body limit in bytes, from `GET /api` (None if it does not say).
+    fn body_limit(&self) -> Option<u64> {
+        let mut req = self.agent.get(&self.url(&["api"]));
+        if let Some(t) = &self.token {
+            req = req.set("Authorization", &format!("Bearer {t}"));
+        }
+        let v: serde_json::Value = req.call().ok()?.into_json().ok()?;
+        v["data"]["body_limit_bytes"].as_u64()
+    }
+
+    /// A request body over the daemon's admin body limit, said with both ways out.
+    fn too_large(&self, len: usize, limit: Option<u64>) -> Failure {
+        let mib = |n: u64| format!("{:.1} MiB", n as f64 / (1024.0 * 1024.0));
+        let limit = limit.map(|l| format!(" of {}", mib(l))).unwrap_or_default();
+        Failure {
+            code: "body_too_large".into(),
+            message: format!(
+                "the request ({}) is over the admin body limit{limit} of the routex daemon at {} (server.body_limit_mb); \
+                 raise server.body_limit_mb in the daemon's config and restart it, or stop the daemon and run the \
+                 command again: without a daemon the CLI works on the store directly",
+                mib(len as u64),
+                self.base
+            ),
+        }
+    }
+
     /// Whether the daemon answers `GET /health/live` quickly.
     pub fn alive(&self) -> bool {
         let agent = ureq::AgentBuilder::new().timeout(Duration::from_millis(1500)).build();
@@ -253,6 +301,9 @@ struct StrategyData {
 }
 
 const NONE: Option<&()> = None;
+
+/// The smallest admin body limit a daemon can have (`server.body_limit_mb` is at least 1).
+const MIN_BODY_LIMIT: usize = 1024 * 1024;
 
 impl Backend for Remote {
     fn describe(&self) -> String {

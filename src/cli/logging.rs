@@ -51,10 +51,16 @@ pub fn init_cli(verbose: u8, quiet: bool) {
 pub fn init_daemon(verbose: u8, quiet: bool, configured: &str, data_dir: &Path) -> anyhow::Result<()> {
     let lvl = level(verbose, quiet, Some(configured), LevelFilter::Info);
     let dir = crate::paths::log_dir(data_dir);
-    std::fs::create_dir_all(&dir)
+    crate::paths::private_dir(&dir)
         .map_err(|e| anyhow::anyhow!("cannot create the log directory {}: {e}", dir.display()))?;
-    let file = fern::log_file(dir.join("routex.log"))
-        .map_err(|e| anyhow::anyhow!("cannot open the log file in {}: {e}", dir.display()))?;
+    let path = dir.join("routex.log");
+    let file = crate::paths::private_file()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(|e| anyhow::anyhow!("cannot open the log file {}: {e}", path.display()))?;
+    // A log file created by an older version was 0644.
+    crate::paths::tighten(&path, 0o600);
     let _ = base(lvl).chain(std::io::stderr()).chain(file).apply();
     Ok(())
 }

@@ -106,10 +106,10 @@ pub struct ExportArgs {
     /// Document format
     #[arg(long, value_enum, default_value_t = DocFormat::Yaml)]
     pub format: DocFormat,
-    /// Put API keys in the document (written with mode 0600)
+    /// Put API keys in the document (a file written with -o gets mode 0600)
     #[arg(long)]
     pub include_secrets: bool,
-    /// Write to this file instead of stdout
+    /// Write to this file instead of stdout (replaced atomically if it exists; a symlink is refused)
     #[arg(short = 'o', long = "file", value_name = "FILE")]
     pub file: Option<PathBuf>,
 }
@@ -205,7 +205,9 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
             match &args.file {
                 None => printer.raw(text.as_bytes()),
                 Some(path) => {
-                    write_file(path, text.as_bytes(), args.include_secrets)?;
+                    if write_file(path, text.as_bytes(), args.include_secrets)? {
+                        printer.note(&format!("replaced the existing file {}", path.display()));
+                    }
                     printer.note(&format!("exported {} channel(s) to {}", doc.channels.len(), path.display()));
                 }
             }
@@ -223,24 +225,71 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
             };
             let doc = crate::engine::portable::parse_document(&text, &origin)?;
             let b = backend::connect(cli)?;
-            let report = b.import(&doc, args.replace, args.dry_run)?;
+            let report = b.import(&doc, args.replace, args.dry_run).map_err(|e| {
+                if e.code == "body_too_large" {
+                    anyhow::anyhow!("cannot import {origin} through the daemon: {e} (`routex import {}` then reads it into the store)", args.file.display())
+                } else {
+                    e.into()
+                }
+            })?;
             printer.import_report(&report, &origin);
             Ok(0)
         }
     }
 }
 
-fn write_file(path: &std::path::Path, bytes: &[u8], private: bool) -> anyhow::Result<()> {
+/// Write an exported document to `path`: a new temp file in the same directory (mode
+/// 0600 when it holds keys, else 0644 less the umask), fsynced, then renamed over `path`.
+/// A symbolic link is refused (the keys would land wherever it points); an existing
+/// file is replaced, and the return value says so.
+fn write_file(path: &std::path::Path, bytes: &[u8], private: bool) -> anyhow::Result<bool> {
     use std::io::Write;
+    let shown = path.display();
+    let existing = match std::fs::symlink_metadata(path) {
+        Ok(m) => Some(m),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => anyhow::bail!("cannot write {shown}: {e}"),
+    };
+    if let Some(m) = &existing {
+        if m.file_type().is_symlink() {
+            anyhow::bail!(
+                "refusing to write {shown}: it is a symbolic link; pass the file it points to with -o, or remove the link first"
+            );
+        }
+        if !m.is_file() {
+            anyhow::bail!("cannot write {shown}: it exists and is not a regular file; choose another path with -o");
+        }
+    }
+    let name = path.file_name().ok_or_else(|| anyhow::anyhow!("cannot write {shown}: it names no file"))?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let tmp =
+        dir.join(format!(".{}.{}-{}.tmp", name.to_string_lossy(), std::process::id(), crate::util::ids::random_hex(6)));
     let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
+    opts.write(true).create_new(true);
     #[cfg(unix)]
-    if private {
+    {
         use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
+        opts.mode(if private { 0o600 } else { 0o644 });
     }
     let _ = private;
-    let mut f = opts.open(path).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
-    f.write_all(bytes)?;
-    Ok(())
+    let written = (|| -> std::io::Result<()> {
+        let mut f = opts.open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)?;
+        // The rename itself is durable once the directory is synced (best effort).
+        if let Ok(d) = std::fs::File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        anyhow::bail!("cannot write {shown}: {e}");
+    }
+    Ok(existing.is_some())
 }

@@ -1,6 +1,12 @@
 //! Everything the CLI prints to stdout goes through here: tables (comfy-table), JSON or
 //! YAML for scripts. Errors and notes go to stderr. A closed pipe (`routex … | head`)
 //! ends the process quietly with success.
+//!
+//! Every table cell and every value put into a human-readable line (stdout or stderr)
+//! goes through [`clean`] first: C0 and C1 control characters, DEL and the Unicode
+//! bidirectional overrides are written as Rust-style escapes (`\u{1b}`), so a model name
+//! such as `"claude-\u{1b}]0;PWNED\u{7}"` cannot retitle the terminal and a `\r\n` in it
+//! cannot forge a log line. JSON and YAML output are exact (their own escaping applies).
 
 use comfy_table::{presets, ContentArrangement, Table};
 use serde::Serialize;
@@ -17,9 +23,43 @@ pub struct Printer {
     format: OutputFormat,
 }
 
+/// Whether a character is shown as an escape in human-readable output: C0 and C1
+/// controls, DEL, and the bidirectional embeddings, overrides and isolates (which can
+/// reorder what a terminal shows).
+fn hostile(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A value as it may be shown to a person: every [`hostile`] character written as
+/// `\u{XX}` (lowercase hex, Rust's own escape syntax), everything else unchanged.
+pub fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(hostile) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if hostile(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// [`clean`] into an owned String (for table cells).
+fn c(s: impl AsRef<str>) -> String {
+    clean(s.as_ref()).into_owned()
+}
+
+/// A table row with every cell [`clean`]ed.
+fn row<const N: usize>(cells: [String; N]) -> [String; N] {
+    cells.map(c)
+}
+
 /// Print an error line to stderr.
 pub fn error(msg: &str) {
-    let _ = writeln!(std::io::stderr(), "error: {msg}");
+    let _ = writeln!(std::io::stderr(), "error: {}", clean(msg));
 }
 
 fn write_stdout(bytes: &[u8]) {
@@ -96,7 +136,7 @@ impl Printer {
 
     /// A line for people, on stderr (keeps stdout clean for pipes).
     pub fn note(&self, msg: &str) {
-        let _ = writeln!(std::io::stderr(), "{msg}");
+        let _ = writeln!(std::io::stderr(), "{}", clean(msg));
     }
 
     fn structured<T: Serialize>(&self, v: &T) -> bool {
@@ -125,7 +165,7 @@ impl Printer {
         let mut t = table();
         t.set_header(["NAME", "ID", "TYPE", "MODELS", "PRIORITY", "WEIGHT", "STATUS", "KEYS", "BASE URL"]);
         for c in list {
-            t.add_row([
+            t.add_row(row([
                 c.name.clone(),
                 c.id.clone(),
                 c.kind.to_string(),
@@ -135,7 +175,7 @@ impl Printer {
                 c.status.to_string(),
                 keys_cell(&c.api_keys),
                 c.base_url.clone(),
-            ]);
+            ]));
         }
         write_stdout(format!("{t}\n").as_bytes());
     }
@@ -174,7 +214,7 @@ impl Printer {
             ("updated_at", c.updated_at.clone()),
         ];
         for (k, v) in rows {
-            t.add_row([k.to_string(), v]);
+            t.add_row(row([k.to_string(), v]));
         }
         write_stdout(format!("{t}\n").as_bytes());
     }
@@ -184,7 +224,7 @@ impl Printer {
         if self.structured(c) {
             return;
         }
-        write_stdout(format!("{verb} channel {} ({})\n", c.name, c.id).as_bytes());
+        write_stdout(format!("{verb} channel {} ({})\n", clean(&c.name), clean(&c.id)).as_bytes());
     }
 
     /// The strategy, with the choices.
@@ -199,7 +239,7 @@ impl Printer {
         let mut t = table();
         for s in crate::engine::strategy::STRATEGIES {
             let mark = if s == current { "*" } else { " " };
-            t.add_row([mark.to_string(), s.to_string(), s.describe().to_string()]);
+            t.add_row(row([mark.to_string(), s.to_string(), s.describe().to_string()]));
         }
         write_stdout(format!("{t}\n").as_bytes());
     }
@@ -211,30 +251,30 @@ impl Printer {
         }
         let mut s = String::new();
         if r.dry_run {
-            s.push_str(&format!("dry run of import from {origin}: nothing was written\n"));
+            s.push_str(&format!("dry run of import from {}: nothing was written\n", clean(origin)));
         } else {
-            s.push_str(&format!("imported {origin}\n"));
+            s.push_str(&format!("imported {}\n", clean(origin)));
         }
         for n in &r.created {
-            s.push_str(&format!("  + create    {n}\n"));
+            s.push_str(&format!("  + create    {}\n", clean(n)));
         }
         for u in &r.updated {
-            s.push_str(&format!("  ~ update    {} ({})\n", u.name, u.fields.join(", ")));
+            s.push_str(&format!("  ~ update    {} ({})\n", clean(&u.name), clean(&u.fields.join(", "))));
         }
         for n in &r.removed {
-            s.push_str(&format!("  - remove    {n}\n"));
+            s.push_str(&format!("  - remove    {}\n", clean(n)));
         }
         for n in &r.unchanged {
-            s.push_str(&format!("  = unchanged {n}\n"));
+            s.push_str(&format!("  = unchanged {}\n", clean(n)));
         }
         for n in &r.rules_created {
-            s.push_str(&format!("  + create    rule {n}\n"));
+            s.push_str(&format!("  + create    rule {}\n", clean(n)));
         }
         for n in &r.rules_updated {
-            s.push_str(&format!("  ~ update    rule {n}\n"));
+            s.push_str(&format!("  ~ update    rule {}\n", clean(n)));
         }
         for n in &r.rules_removed {
-            s.push_str(&format!("  - remove    rule {n}\n"));
+            s.push_str(&format!("  - remove    rule {}\n", clean(n)));
         }
         if let Some(st) = &r.strategy {
             s.push_str(&format!("  strategy    {st}\n"));
@@ -254,7 +294,7 @@ impl Printer {
         let mut t = table();
         t.set_header(["NAME", "ID", "TYPE", "PRIORITY", "ENABLED", "CONDITION", "TARGET"]);
         for r in list {
-            t.add_row([
+            t.add_row(row([
                 r.name.clone(),
                 r.id.clone(),
                 r.rule_type.as_str().to_string(),
@@ -262,7 +302,7 @@ impl Printer {
                 if r.enabled { "yes" } else { "no" }.to_string(),
                 condition_text(r),
                 target_text(r),
-            ]);
+            ]));
         }
         write_stdout(format!("{t}\n").as_bytes());
     }
@@ -284,7 +324,7 @@ impl Printer {
             ("created_at", r.created_at.clone()),
             ("updated_at", r.updated_at.clone()),
         ] {
-            t.add_row([k.to_string(), v]);
+            t.add_row(row([k.to_string(), v]));
         }
         write_stdout(format!("{t}\n").as_bytes());
     }
@@ -294,7 +334,7 @@ impl Printer {
         if self.structured(r) {
             return;
         }
-        write_stdout(format!("{verb} rule {} ({})\n", r.name, r.id).as_bytes());
+        write_stdout(format!("{verb} rule {} ({})\n", clean(&r.name), clean(&r.id)).as_bytes());
     }
 
     /// A routing dry run, explained.
@@ -320,22 +360,22 @@ impl Printer {
                     (false, Some(_)) => "-",
                     (false, None) => "✗",
                 };
-                s.push_str(&format!("  {mark} {:<20} {}", c.rule, c.reason));
+                s.push_str(&format!("  {mark} {:<20} {}", clean(&c.rule), clean(&c.reason)));
                 if let Some(sk) = &c.skipped {
-                    s.push_str(&format!(" (skipped: {sk})"));
+                    s.push_str(&format!(" (skipped: {})", clean(sk)));
                 }
                 s.push('\n');
             }
         }
         match (&t.channel, &t.upstream_model) {
             (Some(ch), Some(m)) => {
-                s.push_str(&format!("→ channel {ch}, model {m}, via {}", t.via));
+                s.push_str(&format!("→ channel {}, model {}, via {}", clean(ch), clean(m), clean(&t.via.to_string())));
                 if let Some(r) = &t.reason {
-                    s.push_str(&format!(" ({r})"));
+                    s.push_str(&format!(" ({})", clean(r)));
                 }
                 s.push('\n');
                 if !t.fallbacks.is_empty() {
-                    s.push_str(&format!("  failover order: {}\n", t.fallbacks.join(", ")));
+                    s.push_str(&format!("  failover order: {}\n", clean(&t.fallbacks.join(", "))));
                 }
             }
             _ => s.push_str(&format!(
@@ -389,7 +429,7 @@ impl Printer {
             let time = chrono::DateTime::from_timestamp_millis(r.time_ms as i64)
                 .map(|t| t.with_timezone(&chrono::Local).format("%H:%M:%S").to_string())
                 .unwrap_or_default();
-            t.add_row([
+            t.add_row(row([
                 time,
                 r.id.clone(),
                 r.status.to_string(),
@@ -401,13 +441,29 @@ impl Printer {
                 r.attempts.len().to_string(),
                 r.rule.clone().unwrap_or_else(|| "-".into()),
                 r.error.clone().map(|e| e.chars().take(60).collect()).unwrap_or_default(),
-            ]);
+            ]));
         }
         write_stdout(format!("{t}\n").as_bytes());
     }
 
     /// The daemon's start banner.
     pub fn serving(&self, url: &str, data_dir: &std::path::Path) {
-        write_stdout(format!("routex listening on {url} (data: {})\n", data_dir.display()).as_bytes());
+        write_stdout(
+            format!("routex listening on {} (data: {})\n", clean(url), clean(&data_dir.display().to_string()))
+                .as_bytes(),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean;
+
+    #[test]
+    fn controls_are_escaped_and_the_rest_is_kept() {
+        assert_eq!(clean("claude-3 é 日本"), "claude-3 é 日本");
+        assert_eq!(clean("claude-\u{1b}]0;PWNED\u{7}"), "claude-\\u{1b}]0;PWNED\\u{7}");
+        assert_eq!(clean("x\r\nINJECTED"), "x\\u{d}\\u{a}INJECTED");
+        assert_eq!(clean("a\u{7f}b\u{9b}c\u{202e}d\te"), "a\\u{7f}b\\u{9b}c\\u{202e}d\\u{9}e");
     }
 }

@@ -63,7 +63,7 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
              set server.client_keys and server.admin_token in the config (or ROUTEX_ADMIN_TOKEN), or pass --allow-unauthenticated"
         );
     }
-    std::fs::create_dir_all(&data_dir)
+    crate::paths::private_dir(&data_dir)
         .map_err(|e| anyhow::anyhow!("cannot create the data directory {}: {e}", data_dir.display()))?;
     super::logging::init_daemon(cli.verbose, cli.quiet, &config.server.log_level, &data_dir)?;
     if !config.tees.is_empty() {

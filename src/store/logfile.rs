@@ -89,7 +89,7 @@ fn io(context: String) -> impl FnOnce(std::io::Error) -> Error {
 impl SegmentLog {
     /// Open (creating if needed) the log in `dir`: index every file, cut off a torn tail.
     pub(crate) fn open(dir: &Path) -> Result<SegmentLog, Error> {
-        std::fs::create_dir_all(dir)
+        crate::paths::private_dir(dir)
             .map_err(io(format!("cannot create the request log directory {}", dir.display())))?;
         let mut found: Vec<(u64, u64, PathBuf)> = Vec::new();
         let entries =
@@ -106,6 +106,8 @@ impl SegmentLog {
             let mut parts = name.strip_suffix(".rlog").map(|s| s.splitn(2, '.'));
             let parsed = parts.as_mut().and_then(|p| Some((p.next()?.parse().ok()?, p.next()?.parse().ok()?)));
             if let Some((no, generation)) = parsed {
+                // Files written by older versions were 0644: bodies are private.
+                crate::paths::tighten(&path, 0o600);
                 found.push((no, generation, path));
             }
         }
@@ -202,8 +204,13 @@ impl SegmentLog {
         let path = self.dir.join(&name);
         let tmp = self.dir.join(format!("{name}.tmp"));
         let ctx = || format!("cannot write the request log file {}", path.display());
-        let mut f =
-            OpenOptions::new().read(true).write(true).create(true).truncate(true).open(&tmp).map_err(io(ctx()))?;
+        let mut f = crate::paths::private_file()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&tmp)
+            .map_err(io(ctx()))?;
         f.write_all(content).and_then(|_| f.sync_all()).map_err(io(ctx()))?;
         std::fs::rename(&tmp, &path).map_err(io(ctx()))?;
         if let Ok(d) = File::open(&self.dir) {

@@ -130,7 +130,7 @@ impl Store {
     /// Open (creating if needed) the store in `data_dir`, run migrations and load the
     /// encryption key.
     pub fn open(data_dir: &Path) -> Result<Store> {
-        std::fs::create_dir_all(data_dir).map_err(|source| Error::Io {
+        crate::paths::private_dir(data_dir).map_err(|source| Error::Io {
             context: format!("cannot create the data directory {}", data_dir.display()),
             source,
         })?;
@@ -144,7 +144,12 @@ impl Store {
             .cache_capacity(16 * 1024 * 1024)
             .open()
             .map_err(|source| classify_open_error(&path, source))?;
+        // sled creates its files with the process umask; its directory 0700 puts them out
+        // of other users' reach, and what it has written so far is made 0600.
+        crate::paths::tighten_tree(&path);
         let cipher = crypto::Cipher::load(data_dir)?;
+        // Created 0600; a copy restored with a looser mode is tightened.
+        crate::paths::tighten(&data_dir.join("master.key"), 0o600);
         let log = std::sync::Arc::new(SegmentLog::open(&data_dir.join("requests"))?);
         let store = Store { db, path, cipher, log, log_lock: Default::default() };
         store.migrate()?;

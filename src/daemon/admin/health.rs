@@ -69,6 +69,9 @@ pub(super) fn routes(state: &Arc<AppState>) -> Routes {
                 },
                 "strategy": snap.strategy,
                 "endpoints": ENDPOINTS,
+                // The largest admin request body accepted (server.body_limit_mb), so the
+                // CLI can say a document is too large before sending it.
+                "body_limit_bytes": st.config.server.body_limit_mb * 1024 * 1024,
             }))
         },
     );
