@@ -72,6 +72,17 @@ impl Scan {
         }
     }
 
+    /// At most `bytes` of an unfinished line and event held (`server.sse_event_limit_kb`).
+    fn limited(mut self, bytes: usize) -> Scan {
+        self.parser = std::mem::take(&mut self.parser).with_limit(bytes);
+        self
+    }
+
+    /// The upstream sent a line or event past the limit: nothing more is parsed.
+    fn over_limit(&self) -> bool {
+        self.parser.over_limit()
+    }
+
     /// Parse a chunk; inspect its events; hand each to `each` (the converter, if any).
     pub(crate) fn feed(&mut self, chunk: &[u8], mut each: impl FnMut(&SseEvent)) {
         self.parser.feed(chunk, &mut self.events);
@@ -347,13 +358,15 @@ pub(super) async fn start(
     } else {
         Mode::Convert(protocol::stream_converter(ch.protocol, client_p, &ctx.model))
     };
-    let mut scan = if matches!(mode, Mode::Passthrough) && pipeline.is_none() && ch.protocol == Protocol::Anthropic {
+    let scan = if matches!(mode, Mode::Passthrough) && pipeline.is_none() && ch.protocol == Protocol::Anthropic {
         Scan::anthropic_passthrough()
     } else {
         Scan::new(ch.protocol)
     };
+    let limit_kib = proxy.cfg.sse_event_limit_kb;
+    let mut scan = scan.limited(usize::try_from(limit_kib.saturating_mul(1024)).unwrap_or(usize::MAX));
     let Held { mut pending, upstream_wait, ended } =
-        hold_until_content(&mut resp, &mut scan, &mut mode, pipeline.as_ref(), sent, timeout).await?;
+        hold_until_content(&mut resp, &mut scan, &mut mode, pipeline.as_ref(), sent, timeout, limit_kib).await?;
     let ttfb = ctx.received.elapsed();
     cand.rt.observe_latency(upstream_wait.as_micros() as u64);
     if let Some(s) = &ctx.session {
@@ -413,6 +426,7 @@ async fn hold_until_content(
     pipeline: Option<&Pipeline>,
     sent: Instant,
     timeout: Duration,
+    limit_kib: u64,
 ) -> Result<Held, Box<AttemptFailure>> {
     let mut pending: Vec<Bytes> = Vec::new();
     let mut upstream_wait = Duration::ZERO;
@@ -437,6 +451,10 @@ async fn hold_until_content(
         }
         let mut converted = Vec::new();
         let conv_err = process(scan, mode, pipeline, &chunk, &mut converted);
+        if scan.over_limit() {
+            let error = ProxyError::SseEventTooLarge { limit_kib };
+            return Err(AttemptFailure::at_status(error, resp.status().as_u16()));
+        }
         // Nothing reached the client yet: an in-band error here is a failed attempt.
         if let Some(e) = scan.error.clone() {
             return Err(ProxyError::InBand(e).into());
@@ -562,6 +580,13 @@ impl Relay {
             self.last_data = Instant::now();
             self.scratch.clear();
             let conv_err = process(&mut self.scan, &mut self.mode, self.pipeline.as_ref(), &chunk, &mut self.scratch);
+            if self.scan.over_limit() {
+                // The rest of the overlong line is not forwarded.
+                let limit_kib = self.end.as_ref().map_or(0, |e| e.proxy.cfg.sse_event_limit_kb);
+                self.failure = Some(ProxyError::SseEventTooLarge { limit_kib });
+                self.ended = true;
+                break;
+            }
             let payload = match self.mode {
                 Mode::Passthrough if self.pipeline.is_none() => chunk,
                 _ => Bytes::copy_from_slice(&self.scratch),
@@ -602,7 +627,14 @@ impl Relay {
             match (&mut self.mode, &failure, &in_band) {
                 // A passthrough in-band error already reached the client verbatim.
                 (Mode::Passthrough | Mode::StripUsage, None, _) => {}
-                (Mode::Passthrough | Mode::StripUsage, Some(f), _) => tail.extend(error_event(client_p, f)),
+                (Mode::Passthrough | Mode::StripUsage, Some(f), _) => {
+                    if self.scan.over_limit() {
+                        // End the client's unfinished line (and event) so that the error
+                        // event stands on its own.
+                        tail.extend_from_slice(b"\n\n");
+                    }
+                    tail.extend(error_event(client_p, f))
+                }
                 (Mode::Convert(conv), f, e) => conv.finish(f.as_deref().or(e.as_deref()), &mut tail),
             }
             self.bytes_out += tail.len() as u64;
