@@ -190,6 +190,33 @@ async fn a_success_that_is_an_html_page_fails_over() {
     }
 }
 
+/// Finding 12, as docs/proxy.md now words it: a same-protocol stream relayed untouched
+/// keeps invalid UTF-8 byte for byte; one whose events are written anew (an OpenAI client
+/// that did not ask for usage: routex strips the usage chunk) gets U+FFFD instead.
+#[tokio::test]
+async fn invalid_utf8_is_relayed_untouched_or_replaced_as_documented() {
+    let anthropic: &[u8] = b"event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}}\n\n\
+event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"a\xffb\"}}\n\n\
+event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+    let openai: &[u8] = b"data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]}\n\n\
+data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\xffb\"}}]}\n\ndata: [DONE]\n\n";
+    for (kind, raw) in [("anthropic", anthropic), ("openai", openai)] {
+        let a = MockUpstream::start().await;
+        a.push(Behavior::RawStream(raw.to_vec()));
+        let s = Stack::start(LIMITS, vec![channel("a", kind, &base(kind, &a), 0)]).await;
+        let (path, body) = path_and_body(kind, true);
+        let r = s.post(path, &body).await;
+        assert_eq!(r.status(), 200, "{kind}");
+        let got = r.bytes().await.unwrap();
+        if kind == "anthropic" {
+            assert_eq!(&got[..], raw, "{kind}: relayed untouched");
+        } else {
+            let text = String::from_utf8(got.to_vec()).expect("valid UTF-8 after re-encoding");
+            assert!(text.contains("a\u{fffd}b"), "{kind}: {text}");
+        }
+    }
+}
+
 fn tail(text: &str) -> &str {
     let mut i = text.len().saturating_sub(400);
     while !text.is_char_boundary(i) {

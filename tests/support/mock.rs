@@ -101,6 +101,8 @@ pub enum Behavior {
     HugeBody { bytes: usize, content_length: bool },
     /// A 200 with this content type and an HTML page as its body (no stream framing).
     WrongContentType(String),
+    /// Stream: these bytes as they are (one chunk), then the end of the body.
+    RawStream(Vec<u8>),
 }
 
 impl Behavior {
@@ -1018,6 +1020,11 @@ async fn respond(out: &mut Out<'_>, rec: &Recorded, route: Route, behavior: Beha
                 out.sock.write_all(b"0\r\n\r\n").await?;
             }
             Ok(Next::KeepGoing)
+        }
+        Behavior::RawStream(bytes) => {
+            out.stream_head().await?;
+            out.chunk(&bytes).await?;
+            out.end_chunks().await
         }
         Behavior::WrongContentType(ctype) => {
             let page = "<!doctype html><html><body><h1>Sign in</h1></body></html>";

@@ -1,5 +1,8 @@
-//! Streams: relayed chunk by chunk as they arrive (byte-identical when client and
-//! channel speak the same protocol, converted event by event when not).
+//! Streams: relayed chunk by chunk as they arrive (the upstream's bytes untouched when
+//! client and channel speak the same protocol and nothing is stripped or transformed;
+//! otherwise every event is written anew from its parsed form, invalid UTF-8 as U+FFFD,
+//! and converted event by event when the protocols differ). A line or event over
+//! `server.sse_event_limit_kb` ends the stream (or fails the attempt over before content).
 //!
 //! A stream is held until its first content (not just a preamble) before the client gets
 //! anything, so a stream that dies, stalls or errs in its preamble still fails over. After
