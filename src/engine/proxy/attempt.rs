@@ -360,7 +360,7 @@ impl Proxy {
 /// A whole upstream body, bounded: at most `server.response_limit_mb` (a `content-length`
 /// over it fails before reading; a body without one is counted as it comes), no gap longer
 /// than `server.idle_timeout_s` between chunks, and done by `total_at`. A body in one
-/// chunk (the usual case) is that chunk, not copied.
+/// chunk (the usual case) is that chunk, not copied; `declared` only refuses early.
 pub(super) async fn read_body(
     mut resp: client::Response,
     headers: &HeaderMap,
@@ -376,8 +376,11 @@ pub(super) async fn read_body(
     if declared.is_some_and(|n| n > limit) {
         return Err(too_large());
     }
+    // The chunks as they came, joined once at the end: growing one buffer by doubling
+    // left up to three times the limit allocated (measured: 209 MB peak for a 64 MiB cap).
+    // The first chunk apart: a body in one chunk allocates nothing here.
     let mut first: Option<Bytes> = None;
-    let mut all = bytes::BytesMut::new();
+    let mut parts: Vec<Bytes> = Vec::new();
     let mut read: u64 = 0;
     loop {
         let left = total_at.saturating_duration_since(Instant::now());
@@ -393,17 +396,22 @@ pub(super) async fn read_body(
         if read > limit {
             return Err(too_large());
         }
-        match first.take() {
-            None if all.is_empty() => first = Some(chunk),
-            Some(f) => {
-                all.reserve(declared.map_or(f.len() + chunk.len(), |n| n as usize));
-                all.extend_from_slice(&f);
-                all.extend_from_slice(&chunk);
-            }
-            None => all.extend_from_slice(&chunk),
+        if first.is_none() {
+            first = Some(chunk);
+        } else {
+            parts.push(chunk);
         }
     }
-    Ok(first.unwrap_or_else(|| all.freeze()))
+    let Some(first) = first else { return Ok(Bytes::new()) };
+    if parts.is_empty() {
+        return Ok(first);
+    }
+    let mut all = bytes::BytesMut::with_capacity(read as usize);
+    all.extend_from_slice(&first);
+    for p in &parts {
+        all.extend_from_slice(p);
+    }
+    Ok(all.freeze())
 }
 
 /// A 2xx whose content type cannot be the answer asked for: a stream that is not

@@ -631,8 +631,9 @@ impl Relay {
                 // A passthrough in-band error already reached the client verbatim.
                 (Mode::Passthrough | Mode::StripUsage, None, _) => {}
                 (Mode::Passthrough | Mode::StripUsage, Some(f), _) => {
-                    if self.scan.over_limit() {
-                        // End the client's unfinished line (and event) so that the error
+                    if self.scan.over_limit() && self.pipeline.is_none() && matches!(self.mode, Mode::Passthrough) {
+                        // The client has part of the overlong line (the upstream's bytes
+                        // go out as they come): end it, and its event, so that the error
                         // event stands on its own.
                         tail.extend_from_slice(b"\n\n");
                     }
