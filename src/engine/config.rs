@@ -77,6 +77,12 @@ pub struct ServerConfig {
     /// Web origins allowed to call the daemon from a browser (`https://app.example.com`);
     /// requests from any other origin but the daemon's own are refused.
     pub cors_origins: Vec<String>,
+    /// Largest non-stream response body read from an upstream, MiB: past it the attempt
+    /// fails (and fails over).
+    pub response_limit_mb: u64,
+    /// Largest line or event of an upstream stream, KiB: past it the stream ends with the
+    /// client protocol's error event (or the attempt fails over if the client has nothing).
+    pub sse_event_limit_kb: u64,
 }
 
 impl Default for ServerConfig {
@@ -95,6 +101,8 @@ impl Default for ServerConfig {
             workers: 0,
             allowed_hosts: Vec::new(),
             cors_origins: Vec::new(),
+            response_limit_mb: 64,
+            sse_event_limit_kb: 4096,
         }
     }
 }
@@ -350,6 +358,14 @@ impl Config {
         if self.server.body_limit_mb == 0 {
             return Err(bad("body_limit_mb", "server.body_limit_mb must be at least 1".into()));
         }
+        for (key, v, unit) in [
+            ("response_limit_mb", self.server.response_limit_mb, "MiB"),
+            ("sse_event_limit_kb", self.server.sse_event_limit_kb, "KiB"),
+        ] {
+            if v == 0 {
+                return Err(bad(key, format!("server.{key} must be at least 1 ({unit})")));
+            }
+        }
         for (key, v) in [
             ("request_timeout_s", self.server.request_timeout_s),
             ("connect_timeout_s", self.server.connect_timeout_s),
@@ -434,6 +450,18 @@ mod tests {
         assert!(e.starts_with("c.yaml: line 3: server.cors_origins[0]:") && e.contains("https://"), "{e}");
         let e = Config::parse("server:\n  cors_origins: https://one.example\n", "c.yaml").unwrap_err().to_string();
         assert!(e.contains("cors_origins") && e.contains("line 2"), "{e}");
+    }
+
+    #[test]
+    fn upstream_size_limits_have_defaults_and_must_be_positive() {
+        let c = Config::parse("", "c").unwrap();
+        assert_eq!((c.server.response_limit_mb, c.server.sse_event_limit_kb), (64, 4096));
+        let c = Config::parse("server: { response_limit_mb: 8, sse_event_limit_kb: 512 }", "c").unwrap();
+        assert_eq!((c.server.response_limit_mb, c.server.sse_event_limit_kb), (8, 512));
+        let e = Config::parse("server:\n  response_limit_mb: 0\n", "c").unwrap_err().to_string();
+        assert!(e.contains("line 2") && e.contains("server.response_limit_mb must be at least 1"), "{e}");
+        let e = Config::parse("server:\n  sse_event_limit_kb: 0\n", "c").unwrap_err().to_string();
+        assert!(e.contains("line 2") && e.contains("server.sse_event_limit_kb must be at least 1"), "{e}");
     }
 
     #[test]

@@ -33,6 +33,10 @@ pub struct SseParser {
     /// dispatched, with empty data): a relay that only learns from a few event types
     /// need not copy every delta.
     keep_data: Option<fn(&str) -> bool>,
+    /// Most bytes an unfinished line and an undispatched event's data may hold together
+    /// (0: no limit). Past it the parser stops: see [`SseParser::over_limit`].
+    limit: usize,
+    over: bool,
 }
 
 impl SseParser {
@@ -41,9 +45,26 @@ impl SseParser {
         SseParser { keep_data: Some(keep), ..SseParser::default() }
     }
 
+    /// The same parser, holding at most `bytes` of an unfinished line plus an undispatched
+    /// event's data: an upstream that never ends a line (or an event) cannot make it
+    /// buffer without bound.
+    pub fn with_limit(mut self, bytes: usize) -> SseParser {
+        self.limit = bytes;
+        self
+    }
+
+    /// An unfinished line or event went past the limit: the parser has dropped what it
+    /// held and ignores further input.
+    pub fn over_limit(&self) -> bool {
+        self.over
+    }
+
     /// Feed one chunk; complete events are appended to `out`. Lines wholly inside the
     /// chunk are parsed in place; only a line split across chunks is copied.
     pub fn feed(&mut self, chunk: &[u8], out: &mut Vec<SseEvent>) {
+        if self.over {
+            return;
+        }
         let mut rest = chunk;
         if self.last_was_cr {
             // The second half of a CRLF split across chunks: already handled at the CR.
@@ -73,6 +94,11 @@ impl SseParser {
             }
         }
         self.line.extend_from_slice(rest);
+        if self.limit != 0 && self.line.len() + self.data.len() > self.limit {
+            self.over = true;
+            self.line = Vec::new();
+            self.data = String::new();
+        }
     }
 
     /// End of input: dispatch a pending event that lacked its final blank
@@ -252,6 +278,33 @@ mod tests {
         let mut out = Vec::new();
         p.feed(b"event: a\xffb\ndata: x\xc3y \xe6\xbc\xa2\n\n", &mut out);
         assert_eq!(out, [SseEvent { event: Some("a\u{fffd}b".into()), data: "x\u{fffd}y \u{6f22}".into() }]);
+    }
+
+    #[test]
+    fn a_line_or_event_past_the_limit_stops_the_parser() {
+        let mut out = Vec::new();
+        // Lines and events up to the limit pass, however many.
+        let mut p = SseParser::default().with_limit(16);
+        for _ in 0..100 {
+            p.feed(b"data: 0123456789\n\n", &mut out);
+        }
+        assert_eq!(out.len(), 100);
+        assert!(!p.over_limit());
+        // A line that never ends, fed in small pieces.
+        let mut p = SseParser::default().with_limit(16);
+        p.feed(b"data: {\"x\":\"", &mut out);
+        assert!(!p.over_limit());
+        p.feed(b"aaaaaaaaaa", &mut out);
+        assert!(p.over_limit());
+        assert!(p.line.capacity() == 0 && p.data.capacity() == 0, "what it held is freed");
+        p.feed(b"\n\ndata: more\n\n", &mut out);
+        assert_eq!(out.len(), 100, "nothing after the limit");
+        // An event of many short lines that never dispatches.
+        let mut p = SseParser::default().with_limit(16);
+        for _ in 0..5 {
+            p.feed(b"data: 0123\n", &mut out);
+        }
+        assert!(p.over_limit());
     }
 
     #[test]

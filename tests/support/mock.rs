@@ -72,7 +72,8 @@ pub enum Behavior {
     /// The assistant calls one tool (arguments streamed as several fragments).
     ToolCall { name: String, arguments: Value },
     /// This status with this body (an empty body is replaced by a
-    /// provider-shaped error for the status) plus extra headers.
+    /// provider-shaped error for the status) plus extra headers; its content type follows
+    /// the body (JSON, SSE, else text/plain).
     Status { status: u16, body: String, headers: Vec<(String, String)> },
     /// 429 with `retry-after` and a provider-shaped rate-limit error.
     RateLimited { retry_after_s: u64 },
@@ -92,6 +93,16 @@ pub enum Behavior {
     Reset,
     /// Stream of `count` text deltas, one per `every`.
     SlowChunks { count: usize, every: Duration },
+    /// Stream: the first `events` SSE events (`None`: the preamble and the first content
+    /// event), then `data: {"x":"` and `bytes` more bytes without a newline (64 KiB
+    /// chunks), then the end of the body.
+    EndlessLine { bytes: usize, events: Option<usize> },
+    /// Non-stream: a 200 JSON body of `bytes` bytes, with its `content-length` or chunked.
+    HugeBody { bytes: usize, content_length: bool },
+    /// A 200 with this content type and an HTML page as its body (no stream framing).
+    WrongContentType(String),
+    /// Stream: these bytes as they are (one chunk), then the end of the body.
+    RawStream(Vec<u8>),
 }
 
 impl Behavior {
@@ -933,8 +944,13 @@ async fn respond(out: &mut Out<'_>, rec: &Recorded, route: Route, behavior: Beha
         Behavior::Status { status, body, headers } => {
             let body = if body.is_empty() { error_body(proto, status, out.seq) } else { body };
             let trimmed = body.trim_start();
-            let ctype =
-                if trimmed.starts_with('{') || trimmed.starts_with('[') { "application/json" } else { "text/plain" };
+            let ctype = if trimmed.starts_with('{') || trimmed.starts_with('[') {
+                "application/json"
+            } else if trimmed.starts_with("data:") || trimmed.starts_with("event:") {
+                "text/event-stream"
+            } else {
+                "text/plain"
+            };
             out.full(status, ctype, body.as_bytes(), &headers).await
         }
         Behavior::RateLimited { retry_after_s } => {
@@ -954,6 +970,66 @@ async fn respond(out: &mut Out<'_>, rec: &Recorded, route: Route, behavior: Beha
             success(out, &ctx, &Content::Text(parts), Pace::Every(every)).await
         }
         Behavior::Reset => Ok(Next::Reset),
+        Behavior::EndlessLine { bytes, events } => {
+            let keep = events.unwrap_or(match proto {
+                Proto::Anthropic => 4,
+                Proto::OpenAi => 2,
+                Proto::Gemini => 1,
+            });
+            out.stream_head().await?;
+            for ev in stream_events(&ctx, &default_content()).into_iter().take(keep) {
+                out.chunk(ev.frame.as_bytes()).await?;
+            }
+            out.chunk(b"data: {\"x\":\"").await?;
+            let piece = vec![b'a'; 64 * 1024];
+            let mut left = bytes;
+            while left > 0 {
+                let n = left.min(piece.len());
+                out.chunk(&piece[..n]).await?;
+                left -= n;
+            }
+            out.end_chunks().await
+        }
+        Behavior::HugeBody { bytes, content_length } => {
+            let mut head = out.head(200, "application/json", content_length.then_some(bytes), &[]).into_bytes();
+            head.extend_from_slice(b"{\"x\":\"");
+            let total = bytes.max(8);
+            let piece = vec![b'a'; 64 * 1024];
+            let mut left = total - 8;
+            let write = |data: &[u8]| -> Vec<u8> {
+                if content_length {
+                    data.to_vec()
+                } else {
+                    let mut c = format!("{:x}\r\n", data.len()).into_bytes();
+                    c.extend_from_slice(data);
+                    c.extend_from_slice(b"\r\n");
+                    c
+                }
+            };
+            // The head and the body's opening (6 bytes) in one write.
+            let opening = head.split_off(head.len() - 6);
+            head.extend(write(&opening));
+            out.sock.write_all(&head).await?;
+            while left > 0 {
+                let n = left.min(piece.len());
+                out.sock.write_all(&write(&piece[..n])).await?;
+                left -= n;
+            }
+            out.sock.write_all(&write(b"\"}")).await?;
+            if !content_length {
+                out.sock.write_all(b"0\r\n\r\n").await?;
+            }
+            Ok(Next::KeepGoing)
+        }
+        Behavior::RawStream(bytes) => {
+            out.stream_head().await?;
+            out.chunk(&bytes).await?;
+            out.end_chunks().await
+        }
+        Behavior::WrongContentType(ctype) => {
+            let page = "<!doctype html><html><body><h1>Sign in</h1></body></html>";
+            out.full(200, &ctype, page.as_bytes(), &[]).await
+        }
         Behavior::MalformedSse => {
             if ctx.stream {
                 out.stream_head().await?;

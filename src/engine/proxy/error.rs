@@ -129,6 +129,41 @@ pub enum ProxyError {
     /// The whole non-stream body did not arrive within the request's total timeout.
     #[error("timed out reading the response body")]
     BodyTimeout,
+    /// A non-stream body went silent longer than `server.idle_timeout_s` between chunks.
+    #[error("timed out after {secs}s without data in the response body (server.idle_timeout_s)")]
+    BodyStalled {
+        /// The idle timeout, seconds.
+        secs: u64,
+    },
+    /// A non-stream body larger than `server.response_limit_mb` (by its `content-length`,
+    /// or counted while reading).
+    #[error(
+        "the upstream's response body is larger than this routex reads ({limit_mib} MiB; server.response_limit_mb raises it)"
+    )]
+    ResponseTooLarge {
+        /// The limit, MiB.
+        limit_mib: u64,
+    },
+    /// A stream line or event larger than `server.sse_event_limit_kb`. Before the client
+    /// has anything it fails over; after, it ends the stream.
+    #[error(
+        "the upstream sent a stream line or event larger than {limit_kib} KiB (server.sse_event_limit_kb raises it)"
+    )]
+    SseEventTooLarge {
+        /// The limit, KiB.
+        limit_kib: u64,
+    },
+    /// A 2xx whose content type cannot be the answer asked for (HTML for JSON, JSON for a
+    /// stream): a proxy's or a login page, not the provider's answer.
+    #[error("upstream answered {status} with content type {content_type:?}, not {expected}")]
+    WrongContentType {
+        /// The status.
+        status: u16,
+        /// The content type it sent (lossy, 100 bytes at most).
+        content_type: String,
+        /// What the request asked for.
+        expected: &'static str,
+    },
     /// A success body that is not JSON, from a channel whose answer has to be converted.
     #[error("upstream sent a body that is not JSON")]
     UpstreamNotJson,
@@ -214,6 +249,7 @@ impl ProxyError {
             UpstreamStatus { status, .. } | UpstreamRejected { status } => *status,
             HeadersTimeout { .. }
             | BodyTimeout
+            | BodyStalled { .. }
             | FirstContentTimeout { .. }
             | TotalTimeout { .. }
             | StreamStalled { .. } => 504,
@@ -222,6 +258,9 @@ impl ProxyError {
             | InvalidUpstreamUrl { .. }
             | Upstream(_)
             | UpstreamNotJson
+            | ResponseTooLarge { .. }
+            | SseEventTooLarge { .. }
+            | WrongContentType { .. }
             | Conversion(_)
             | StreamEmpty
             | StreamEndedBeforeContent
@@ -243,6 +282,10 @@ impl ProxyError {
                 | Upstream(_)
                 | UpstreamStatus { .. }
                 | BodyTimeout
+                | BodyStalled { .. }
+                | ResponseTooLarge { .. }
+                | SseEventTooLarge { .. }
+                | WrongContentType { .. }
                 | UpstreamNotJson
                 | Conversion(_)
                 | FirstContentTimeout { .. }

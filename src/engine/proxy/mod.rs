@@ -95,6 +95,10 @@ pub struct ProxyConfig {
     pub body_max_kb: u64,
     /// Price overrides for cost estimates (`logging.prices`).
     pub prices: std::collections::BTreeMap<String, super::pricing::Price>,
+    /// Largest non-stream upstream body read, MiB (`server.response_limit_mb`).
+    pub response_limit_mb: u64,
+    /// Largest upstream stream line or event, KiB (`server.sse_event_limit_kb`).
+    pub sse_event_limit_kb: u64,
 }
 
 impl ProxyConfig {
@@ -113,6 +117,8 @@ impl ProxyConfig {
             bodies: c.logging.bodies,
             body_max_kb: c.logging.body_max_kb,
             prices: c.logging.prices.clone(),
+            response_limit_mb: c.server.response_limit_mb,
+            sse_event_limit_kb: c.server.sse_event_limit_kb,
         }
     }
 }
@@ -701,6 +707,9 @@ impl Proxy {
         let head = self.send(&at, request).await?;
         if !(200..300).contains(&head.status) {
             return self.not_success(&at, head, attempts).await;
+        }
+        if let Some(e) = attempt::wrong_content_type(&head.headers, head.status, at.ctx.stream) {
+            return Err(AttemptFailure::at_status(e, head.status));
         }
         if at.ctx.stream {
             return relay::start(self, at, head, attempts).await;

@@ -1,5 +1,8 @@
-//! Streams: relayed chunk by chunk as they arrive (byte-identical when client and
-//! channel speak the same protocol, converted event by event when not).
+//! Streams: relayed chunk by chunk as they arrive (the upstream's bytes untouched when
+//! client and channel speak the same protocol and nothing is stripped or transformed;
+//! otherwise every event is written anew from its parsed form, invalid UTF-8 as U+FFFD,
+//! and converted event by event when the protocols differ). A line or event over
+//! `server.sse_event_limit_kb` ends the stream (or fails the attempt over before content).
 //!
 //! A stream is held until its first content (not just a preamble) before the client gets
 //! anything, so a stream that dies, stalls or errs in its preamble still fails over. After
@@ -70,6 +73,17 @@ impl Scan {
             substantive: false,
             events_seen: 0,
         }
+    }
+
+    /// At most `bytes` of an unfinished line and event held (`server.sse_event_limit_kb`).
+    fn limited(mut self, bytes: usize) -> Scan {
+        self.parser = std::mem::take(&mut self.parser).with_limit(bytes);
+        self
+    }
+
+    /// The upstream sent a line or event past the limit: nothing more is parsed.
+    fn over_limit(&self) -> bool {
+        self.parser.over_limit()
     }
 
     /// Parse a chunk; inspect its events; hand each to `each` (the converter, if any).
@@ -347,13 +361,15 @@ pub(super) async fn start(
     } else {
         Mode::Convert(protocol::stream_converter(ch.protocol, client_p, &ctx.model))
     };
-    let mut scan = if matches!(mode, Mode::Passthrough) && pipeline.is_none() && ch.protocol == Protocol::Anthropic {
+    let scan = if matches!(mode, Mode::Passthrough) && pipeline.is_none() && ch.protocol == Protocol::Anthropic {
         Scan::anthropic_passthrough()
     } else {
         Scan::new(ch.protocol)
     };
+    let limit_kib = proxy.cfg.sse_event_limit_kb;
+    let mut scan = scan.limited(usize::try_from(limit_kib.saturating_mul(1024)).unwrap_or(usize::MAX));
     let Held { mut pending, upstream_wait, ended } =
-        hold_until_content(&mut resp, &mut scan, &mut mode, pipeline.as_ref(), sent, timeout).await?;
+        hold_until_content(&mut resp, &mut scan, &mut mode, pipeline.as_ref(), sent, timeout, limit_kib).await?;
     let ttfb = ctx.received.elapsed();
     cand.rt.observe_latency(upstream_wait.as_micros() as u64);
     if let Some(s) = &ctx.session {
@@ -413,6 +429,7 @@ async fn hold_until_content(
     pipeline: Option<&Pipeline>,
     sent: Instant,
     timeout: Duration,
+    limit_kib: u64,
 ) -> Result<Held, Box<AttemptFailure>> {
     let mut pending: Vec<Bytes> = Vec::new();
     let mut upstream_wait = Duration::ZERO;
@@ -437,6 +454,10 @@ async fn hold_until_content(
         }
         let mut converted = Vec::new();
         let conv_err = process(scan, mode, pipeline, &chunk, &mut converted);
+        if scan.over_limit() {
+            let error = ProxyError::SseEventTooLarge { limit_kib };
+            return Err(AttemptFailure::at_status(error, resp.status().as_u16()));
+        }
         // Nothing reached the client yet: an in-band error here is a failed attempt.
         if let Some(e) = scan.error.clone() {
             return Err(ProxyError::InBand(e).into());
@@ -562,6 +583,13 @@ impl Relay {
             self.last_data = Instant::now();
             self.scratch.clear();
             let conv_err = process(&mut self.scan, &mut self.mode, self.pipeline.as_ref(), &chunk, &mut self.scratch);
+            if self.scan.over_limit() {
+                // The rest of the overlong line is not forwarded.
+                let limit_kib = self.end.as_ref().map_or(0, |e| e.proxy.cfg.sse_event_limit_kb);
+                self.failure = Some(ProxyError::SseEventTooLarge { limit_kib });
+                self.ended = true;
+                break;
+            }
             let payload = match self.mode {
                 Mode::Passthrough if self.pipeline.is_none() => chunk,
                 _ => Bytes::copy_from_slice(&self.scratch),
@@ -602,7 +630,15 @@ impl Relay {
             match (&mut self.mode, &failure, &in_band) {
                 // A passthrough in-band error already reached the client verbatim.
                 (Mode::Passthrough | Mode::StripUsage, None, _) => {}
-                (Mode::Passthrough | Mode::StripUsage, Some(f), _) => tail.extend(error_event(client_p, f)),
+                (Mode::Passthrough | Mode::StripUsage, Some(f), _) => {
+                    if self.scan.over_limit() && self.pipeline.is_none() && matches!(self.mode, Mode::Passthrough) {
+                        // The client has part of the overlong line (the upstream's bytes
+                        // go out as they come): end it, and its event, so that the error
+                        // event stands on its own.
+                        tail.extend_from_slice(b"\n\n");
+                    }
+                    tail.extend(error_event(client_p, f))
+                }
                 (Mode::Convert(conv), f, e) => conv.finish(f.as_deref().or(e.as_deref()), &mut tail),
             }
             self.bytes_out += tail.len() as u64;
