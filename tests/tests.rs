@@ -3,6 +3,7 @@
 mod support;
 
 mod admin_api;
+mod bounds_conn;
 mod browser_door;
 mod cli_both_ways;
 mod cli_errors;
