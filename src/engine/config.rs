@@ -109,7 +109,7 @@ impl Default for ServerConfig {
             header_timeout_s: 20,
             body_timeout_s: 30,
             max_connections: 0,
-            body_memory_mb: 256,
+            body_memory_mb: 128,
             allowed_hosts: Vec::new(),
             cors_origins: Vec::new(),
         }
@@ -474,7 +474,7 @@ mod tests {
         assert_eq!(c.server.header_timeout_s, 20);
         assert_eq!(c.server.body_timeout_s, 30);
         assert_eq!(c.server.max_connections, 0);
-        assert_eq!(c.server.body_memory_mb, 256);
+        assert_eq!(c.server.body_memory_mb, 128);
         let c = Config::parse("server:\n  max_connections: 500\n  body_memory_mb: 64\n", "c").unwrap();
         assert_eq!((c.server.max_connections, c.server.body_memory_mb), (500, 64));
         let e = Config::parse("server:\n  header_timeout_s: 0\n", "c").unwrap_err().to_string();
