@@ -4,6 +4,7 @@ mod support;
 
 mod admin_api;
 mod bounds_cli;
+mod bounds_conn;
 mod bounds_upstream;
 mod browser_door;
 mod cli_both_ways;

@@ -12,8 +12,9 @@ pub mod proxy;
 
 use std::future::Future;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use warp::Filter;
 
 use crate::engine::access::{self, AccessPolicy, OriginVerdict, Refusal};
@@ -40,6 +41,16 @@ pub struct AppState {
     /// This run's local token: written to `daemon.json` for the CLI of the same user;
     /// accepted wherever the admin token is.
     pub local_token: Secret,
+    /// Connections open now, on every event loop.
+    pub connections: AtomicUsize,
+    /// Connections served at once (`server.max_connections`, or derived from the
+    /// open-file limit); past it a connection is closed at once.
+    pub max_connections: usize,
+    /// Past this many open connections, a new connection is in the reserve: its proxied
+    /// requests get a 503 while the count stays above, health and the admin API answer.
+    pub proxy_connections: usize,
+    /// Request bodies held in memory (`server.body_memory_mb`).
+    pub bodies: proxy::BodyBudget,
 }
 
 impl AppState {
@@ -54,6 +65,11 @@ impl AppState {
             hosts.push(config.server.host.clone());
         }
         let access = AccessPolicy::new(bound, &hosts, &config.server.cors_origins);
+        let max_connections = match config.server.max_connections {
+            0 => derived_max_connections(),
+            n => n,
+        };
+        let bodies = proxy::BodyBudget::new(config.server.body_memory_mb * 1024 * 1024);
         Arc::new(AppState {
             engine,
             config,
@@ -62,6 +78,10 @@ impl AppState {
             proxy: Arc::new(proxy),
             access,
             local_token: access::new_local_token(),
+            connections: AtomicUsize::new(0),
+            max_connections,
+            proxy_connections: max_connections - reserve(max_connections),
+            bodies,
         })
     }
 
@@ -158,6 +178,7 @@ async fn serve_loop(
 ) {
     let routes = proxy::routes(state.clone()).or(admin::routes(state.clone())).unify().boxed();
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let header_timeout = Duration::from_secs(state.config.server.header_timeout_s);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let io = tokio::select! {
@@ -170,20 +191,85 @@ async fn serve_loop(
             },
             () = &mut shutdown => break,
         };
-        let svc = Service { state: state.clone(), routes: routes.clone() };
-        let conn = graceful.watch(
-            hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new())
-                .serve_connection_with_upgrades(hyper_util::rt::TokioIo::new(io), svc)
-                .into_owned(),
-        );
+        let open = state.connections.fetch_add(1, Ordering::Relaxed) + 1;
+        let counted = Counted(state.clone());
+        if open > state.max_connections {
+            // Closed at once: the descriptor is back before the next accept.
+            drop(io);
+            continue;
+        }
+        let reserve = open > state.proxy_connections;
+        let header_timeout = if reserve { RESERVE_HEADER_TIMEOUT.min(header_timeout) } else { header_timeout };
+        let svc = Service { state: state.clone(), routes: routes.clone(), reserve };
+        let mut builder = hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
+        builder.http1().timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(header_timeout);
+        let watcher = graceful.watcher();
         tokio::spawn(async move {
-            if let Err(e) = conn.await {
+            let _counted = counted;
+            // A client that connects and sends nothing never reaches HTTP/1.1's header
+            // timeout (hyper waits for the bytes that tell HTTP/1.1 from HTTP/2 first).
+            match tokio::time::timeout(header_timeout, io.peek(&mut [0u8; 1])).await {
+                Ok(Ok(n)) if n > 0 => {}
+                _ => return,
+            }
+            let conn = builder.serve_connection_with_upgrades(hyper_util::rt::TokioIo::new(io), svc).into_owned();
+            if let Err(e) = watcher.watch(conn).await {
                 log::debug!("connection ended with an error: {e}");
             }
         });
     }
     drop(listener);
     graceful.shutdown().await;
+}
+
+/// One open connection, counted in [`AppState::connections`] until dropped.
+struct Counted(Arc<AppState>);
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.connections.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// The header timeout of a connection accepted into the reserve: a health check sends its
+/// request at once; a slow client there is let go quickly so the reserve stays free.
+const RESERVE_HEADER_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The reserve kept for health and the admin API out of `max` connections: a sixteenth,
+/// between 1 and 256.
+fn reserve(max: usize) -> usize {
+    (max / 16).clamp(1, 256)
+}
+
+/// `server.max_connections: 0`: raise the open-file limit to its hard limit, then serve
+/// half of it, less 256 descriptors for the store, the logs and the listening socket (each
+/// proxied request also holds an upstream connection), at least 64 and at most 65,536.
+fn derived_max_connections() -> usize {
+    let fds = raise_fd_limit().unwrap_or(1024);
+    ((fds.saturating_sub(256)) / 2).clamp(64, 65_536) as usize
+}
+
+/// Raise the soft open-file limit to the hard limit; the limit in effect.
+fn raise_fd_limit() -> Option<u64> {
+    #[cfg(unix)]
+    {
+        let mut l = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        // SAFETY: a valid rlimit out-pointer.
+        if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut l) } != 0 {
+            return None;
+        }
+        if l.rlim_cur < l.rlim_max {
+            let raised = libc::rlimit { rlim_cur: l.rlim_max, rlim_max: l.rlim_max };
+            // SAFETY: a valid rlimit.
+            if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+                l.rlim_cur = l.rlim_max;
+            }
+        }
+        #[allow(clippy::unnecessary_cast)] // rlim_t is not u64 everywhere
+        Some(l.rlim_cur as u64)
+    }
+    #[cfg(not(unix))]
+    None
 }
 
 /// Accept errors: a connection that died in the backlog is skipped; anything else (out
@@ -203,6 +289,8 @@ async fn accept_error(e: std::io::Error) {
 struct Service {
     state: Arc<AppState>,
     routes: warp::filters::BoxedFilter<(warp::reply::Response,)>,
+    /// Accepted into the reserve (see [`AppState::proxy_connections`]).
+    reserve: bool,
 }
 
 type Answer = Result<warp::reply::Response, std::convert::Infallible>;
@@ -221,6 +309,9 @@ impl hyper::service::Service<hyper::Request<hyper::body::Incoming>> for Service 
             return self.cors(req);
         }
         if let Some((p, endpoint)) = proxy::endpoint(req.uri().path()) {
+            if let Some(r) = self.over_limit(p) {
+                return Box::pin(std::future::ready(Ok(r)));
+            }
             let state = self.state.clone();
             return Box::pin(async move { Ok(proxy::handle(state, p, endpoint, req).await) });
         }
@@ -230,6 +321,17 @@ impl hyper::service::Service<hyper::Request<hyper::body::Incoming>> for Service 
 }
 
 impl Service {
+    /// A proxied request on a connection of the reserve while the daemon is still past
+    /// its proxy share: the 503 in the client's protocol. One atomic load, on reserve
+    /// connections only.
+    fn over_limit(&self, p: crate::protocol::Protocol) -> Option<warp::reply::Response> {
+        if self.reserve && self.state.connections.load(Ordering::Relaxed) > self.state.proxy_connections {
+            let e = crate::engine::proxy::ProxyError::TooManyConnections { limit: self.state.max_connections };
+            return Some(proxy::into_response(e.into_outbound(p)));
+        }
+        None
+    }
+
     /// A request from an origin listed in `server.cors_origins`: a preflight is answered
     /// here; anything else is served as usual and its answer names the origin.
     fn cors(
@@ -254,7 +356,10 @@ impl Service {
         let this = self.clone();
         Box::pin(async move {
             let mut r = match proxy::endpoint(req.uri().path()) {
-                Some((p, endpoint)) => proxy::handle(this.state.clone(), p, endpoint, req).await,
+                Some((p, endpoint)) => match this.over_limit(p) {
+                    Some(r) => r,
+                    None => proxy::handle(this.state.clone(), p, endpoint, req).await,
+                },
                 None => {
                     let mut warp = warp::service(this.routes.clone());
                     tower_service::Service::call(&mut warp, req).await?

@@ -8,10 +8,12 @@
 
 use bytes::Bytes;
 use hyper::body::Incoming;
+use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use sync_wrapper::SyncWrapper;
 use warp::http::{HeaderMap, Request, StatusCode};
 use warp::reply::Response;
@@ -51,41 +53,218 @@ pub fn into_response(o: Outbound) -> Response {
 }
 
 #[derive(Debug)]
-struct TooLarge(Protocol, u64);
-impl warp::reject::Reject for TooLarge {}
+struct Rejected(Protocol, BodyError);
+impl warp::reject::Reject for Rejected {}
 
 /// Why a request body was not read.
-#[derive(Debug)]
-enum BodyError {
+#[derive(Debug, Clone, Copy)]
+pub(super) enum BodyError {
     /// Over the limit (in bytes).
     TooLarge(u64),
     /// The connection broke while the body was arriving.
     Broken,
+    /// Nothing arrived for this many seconds (`server.body_timeout_s`).
+    Stalled(u64),
+    /// Still arriving after this many seconds (`server.request_timeout_s`).
+    TooSlow(u64),
+    /// No room in `server.body_memory_mb` (in MiB) within [`BODY_MEMORY_WAIT`].
+    NoMemory(u64),
+}
+
+impl BodyError {
+    /// The client's answer in its protocol (`None`: the connection broke; nobody to tell).
+    fn into_response(self, p: Protocol) -> Option<Response> {
+        let e = match self {
+            BodyError::TooLarge(limit) => ProxyError::BodyTooLarge { limit_mib: limit / 1024 / 1024 },
+            BodyError::Broken => return None,
+            BodyError::Stalled(secs) => ProxyError::BodyStalled { secs },
+            BodyError::TooSlow(secs) => ProxyError::BodyTooSlow { secs },
+            BodyError::NoMemory(limit_mib) => ProxyError::BodyMemoryFull { limit_mib },
+        };
+        Some(into_response(e.into_outbound(p)))
+    }
+}
+
+/// The bytes of request bodies held in memory at once (`server.body_memory_mb`), shared
+/// by every event loop. Taking and giving back are one atomic each; the `Notify` is only
+/// touched when a request is waiting.
+pub struct BodyBudget {
+    used: AtomicU64,
+    cap: u64,
+    waiting: AtomicUsize,
+    freed: tokio::sync::Notify,
+}
+
+/// How long a request waits for room in the body budget before its 503.
+pub const BODY_MEMORY_WAIT: Duration = Duration::from_secs(2);
+
+impl BodyBudget {
+    /// A budget of `cap` bytes.
+    pub fn new(cap: u64) -> BodyBudget {
+        BodyBudget { used: AtomicU64::new(0), cap, waiting: AtomicUsize::new(0), freed: tokio::sync::Notify::new() }
+    }
+
+    /// Bytes held now.
+    pub fn used(&self) -> u64 {
+        self.used.load(Ordering::SeqCst)
+    }
+
+    fn try_take(&self, n: u64) -> bool {
+        self.used.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |u| (u + n <= self.cap).then_some(u + n)).is_ok()
+    }
+
+    /// `n` more bytes, waiting up to [`BODY_MEMORY_WAIT`] for others to give theirs back.
+    async fn take(&self, n: u64) -> bool {
+        if n == 0 || self.try_take(n) {
+            return true;
+        }
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        let deadline = tokio::time::Instant::now() + BODY_MEMORY_WAIT;
+        let got = loop {
+            let notified = self.freed.notified();
+            let mut notified = std::pin::pin!(notified);
+            notified.as_mut().enable();
+            if self.try_take(n) {
+                break true;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                break self.try_take(n);
+            }
+        };
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        got
+    }
+
+    fn give_back(&self, n: u64) {
+        if n > 0 {
+            self.used.fetch_sub(n, Ordering::SeqCst);
+            if self.waiting.load(Ordering::SeqCst) > 0 {
+                self.freed.notify_waiters();
+            }
+        }
+    }
+}
+
+/// The bytes one request holds in the [`BodyBudget`], given back when it is dropped (when
+/// the request ends).
+pub(super) struct Lease<'a> {
+    budget: Option<&'a BodyBudget>,
+    held: u64,
+}
+
+impl<'a> Lease<'a> {
+    pub(super) fn new(budget: Option<&'a BodyBudget>) -> Lease<'a> {
+        Lease { budget, held: 0 }
+    }
+
+    /// Hold at least `total` bytes.
+    async fn cover(&mut self, total: u64) -> Result<(), BodyError> {
+        let Some(b) = self.budget else { return Ok(()) };
+        if total > self.held {
+            if !b.take(total - self.held).await {
+                return Err(BodyError::NoMemory(b.cap / 1024 / 1024));
+            }
+            self.held = total;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        if let Some(b) = self.budget {
+            b.give_back(self.held);
+        }
+    }
+}
+
+/// How a request body is read: its size limit, the longest gap between two pieces, the
+/// moment the whole of it must be in.
+#[derive(Clone, Copy)]
+pub(super) struct BodyRules {
+    pub limit: u64,
+    pub gap: Duration,
+    pub total: Duration,
+}
+
+impl BodyRules {
+    pub(super) fn of(state: &AppState) -> BodyRules {
+        let s = &state.config.server;
+        BodyRules {
+            limit: s.body_limit_mb * 1024 * 1024,
+            gap: Duration::from_secs(s.body_timeout_s),
+            total: Duration::from_secs(s.request_timeout_s),
+        }
+    }
 }
 
 /// The body, up to `limit` bytes. A larger body is still read (and dropped) up to
 /// [`DRAIN_MAX`] more before the 413 goes out, as nginx's lingering close does: a client
 /// still writing its body when the server answers and closes gets a broken pipe instead of
 /// the answer.
-fn body_for(p: Protocol, limit: u64) -> impl Filter<Extract = (Bytes,), Error = warp::Rejection> + Clone {
+fn body_for(p: Protocol, rules: BodyRules) -> impl Filter<Extract = (Bytes,), Error = warp::Rejection> + Clone {
     warp::body::stream().and_then(move |stream| async move {
-        read_limited(stream, limit).await.map_err(|e| match e {
-            BodyError::TooLarge(limit) => warp::reject::custom(TooLarge(p, limit)),
+        read_limited(stream, None, rules, &mut Lease::new(None), Instant::now()).await.map_err(|e| match e {
             BodyError::Broken => warp::reject::reject(),
+            e => warp::reject::custom(Rejected(p, e)),
         })
     })
 }
 
-async fn read_limited<S, B, E>(stream: S, limit: u64) -> Result<Bytes, BodyError>
+/// Read a body under `rules`, holding its bytes in `lease` (all of `hint`, the exact size
+/// the request announced, at once; else piece by piece). No timer is armed unless the
+/// body is not all there already.
+pub(super) async fn read_limited<S, B, E>(
+    stream: S,
+    hint: Option<u64>,
+    rules: BodyRules,
+    lease: &mut Lease<'_>,
+    received: Instant,
+) -> Result<Bytes, BodyError>
 where
     S: futures_util::Stream<Item = Result<B, E>>,
     B: bytes::Buf,
 {
-    use futures_util::StreamExt;
+    let limit = rules.limit;
     let mut stream = std::pin::pin!(stream);
-    let mut body = bytes::BytesMut::new();
+    let mut body = match hint {
+        Some(n) if n <= limit => {
+            lease.cover(n).await?;
+            bytes::BytesMut::with_capacity(n as usize)
+        }
+        _ => bytes::BytesMut::new(),
+    };
+    let total_deadline = tokio::time::Instant::from_std(received) + rules.total;
+    let mut timer: Pin<&mut Option<tokio::time::Sleep>> = std::pin::pin!(None);
     let mut seen: u64 = 0;
-    while let Some(chunk) = stream.next().await {
+    loop {
+        let mut armed = false;
+        let next = std::future::poll_fn(|cx| {
+            if let Poll::Ready(item) = stream.as_mut().poll_next(cx) {
+                return Poll::Ready(Ok(item));
+            }
+            if !armed {
+                armed = true;
+                let at = (tokio::time::Instant::now() + rules.gap).min(total_deadline);
+                match timer.as_mut().as_pin_mut() {
+                    Some(t) => t.reset(at),
+                    None => timer.set(Some(tokio::time::sleep_until(at))),
+                }
+            }
+            match timer.as_mut().as_pin_mut().map(|t| t.poll(cx)) {
+                Some(Poll::Ready(())) => Poll::Ready(Err(())),
+                _ => Poll::Pending,
+            }
+        })
+        .await;
+        let chunk = match next {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            Err(()) if tokio::time::Instant::now() >= total_deadline => {
+                return Err(BodyError::TooSlow(rules.total.as_secs()))
+            }
+            Err(()) => return Err(BodyError::Stalled(rules.gap.as_secs())),
+        };
         let mut chunk = chunk.map_err(|_| BodyError::Broken)?;
         seen += chunk.remaining() as u64;
         if seen > limit {
@@ -95,6 +274,7 @@ where
             chunk.advance(chunk.remaining());
             continue;
         }
+        lease.cover(seen).await?;
         while chunk.has_remaining() {
             let n = chunk.chunk().len();
             body.extend_from_slice(chunk.chunk());
@@ -105,10 +285,6 @@ where
         return Err(BodyError::TooLarge(limit));
     }
     Ok(body.freeze())
-}
-
-fn too_large(p: Protocol, limit: u64) -> Response {
-    into_response(ProxyError::BodyTooLarge { limit_mib: limit / 1024 / 1024 }.into_outbound(p))
 }
 
 /// The proxied endpoints served without warp's filter chain (see [`handle`]): the
@@ -152,15 +328,20 @@ pub(super) async fn handle(
         return r;
     }
     let (parts, body) = req.into_parts();
-    let limit = state.config.server.body_limit_mb * 1024 * 1024;
-    let body = match read_limited(http_body_util::BodyDataStream::new(body), limit).await {
+    let hint = hyper::body::Body::size_hint(&body).exact();
+    let mut lease = Lease::new(Some(&state.bodies));
+    let stream = http_body_util::BodyDataStream::new(body);
+    let body = match read_limited(stream, hint, BodyRules::of(&state), &mut lease, received).await {
         Ok(b) => b,
-        Err(BodyError::TooLarge(limit)) => return too_large(p, limit),
-        Err(BodyError::Broken) => return into_response(ProxyError::BodyUnreadable.into_outbound(p)),
+        Err(e) => {
+            return e.into_response(p).unwrap_or_else(|| into_response(ProxyError::BodyUnreadable.into_outbound(p)))
+        }
     };
     let query = parts.uri.query().map(str::to_string);
     let inbound = Inbound { protocol: p, endpoint, query, headers: parts.headers, body, received };
-    into_response(state.proxy.handle(inbound).await)
+    let answer = state.proxy.handle(inbound).await;
+    drop(lease);
+    into_response(answer)
 }
 
 /// How much of a too-large body is read and dropped before answering 413.
@@ -168,7 +349,7 @@ const DRAIN_MAX: u64 = 16 * 1024 * 1024;
 
 /// Every proxy route.
 pub fn routes(state: Arc<AppState>) -> Routes {
-    let limit = state.config.server.body_limit_mb * 1024 * 1024;
+    let rules = BodyRules::of(&state);
     let s = {
         let st = state.clone();
         move || {
@@ -179,7 +360,7 @@ pub fn routes(state: Arc<AppState>) -> Routes {
     let count = warp::post()
         .and(warp::path!("v1" / "messages" / "count_tokens"))
         .and(warp::header::headers_cloned())
-        .and(body_for(Protocol::Anthropic, limit))
+        .and(body_for(Protocol::Anthropic, rules))
         .and(s())
         .then(|headers: HeaderMap, body: Bytes, st: Arc<AppState>| async move {
             let inbound = Inbound {
@@ -205,8 +386,10 @@ pub fn routes(state: Arc<AppState>) -> Routes {
         .or(models)
         .unify()
         .recover(|r: warp::Rejection| async move {
-            if let Some(TooLarge(p, limit)) = r.find::<TooLarge>() {
-                return Ok(too_large(*p, *limit));
+            if let Some(&Rejected(p, e)) = r.find::<Rejected>() {
+                if let Some(answer) = e.into_response(p) {
+                    return Ok(answer);
+                }
             }
             Err(r)
         })

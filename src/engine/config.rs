@@ -70,6 +70,19 @@ pub struct ServerConfig {
     pub idle_timeout_s: u64,
     /// Event-loop threads serving connections (0: one per CPU core).
     pub workers: usize,
+    /// Longest wait for a request's headers (HTTP/1.1, from the connection's first byte
+    /// or the end of the previous answer), seconds; a slower client is disconnected.
+    pub header_timeout_s: u64,
+    /// Longest silence between two pieces of a request body, seconds; the request gets a
+    /// 408. The whole body must also arrive within `request_timeout_s`.
+    pub body_timeout_s: u64,
+    /// Connections served at once (0: derived from the open-file limit, see
+    /// docs/configuration.md). Past it a connection is closed at once; its last sixteenth
+    /// is a reserve where proxied requests get a 503 while health and the admin API answer.
+    pub max_connections: usize,
+    /// Request bodies held in memory at once by proxied requests, MiB; a request that
+    /// cannot get its share within a short wait gets a 503.
+    pub body_memory_mb: u64,
     /// Host names the daemon answers to besides the loopback names and addresses and the
     /// bound address (`routex.internal`, `*.corp.example`, or `*` for any); other `Host`
     /// headers are refused, which stops DNS rebinding.
@@ -99,6 +112,10 @@ impl Default for ServerConfig {
             first_byte_timeout_s: 300,
             idle_timeout_s: 120,
             workers: 0,
+            header_timeout_s: 20,
+            body_timeout_s: 30,
+            max_connections: 0,
+            body_memory_mb: 128,
             allowed_hosts: Vec::new(),
             cors_origins: Vec::new(),
             response_limit_mb: 64,
@@ -371,10 +388,25 @@ impl Config {
             ("connect_timeout_s", self.server.connect_timeout_s),
             ("first_byte_timeout_s", self.server.first_byte_timeout_s),
             ("idle_timeout_s", self.server.idle_timeout_s),
+            ("header_timeout_s", self.server.header_timeout_s),
+            ("body_timeout_s", self.server.body_timeout_s),
         ] {
             if v == 0 {
                 return Err(bad(key, format!("server.{key} must be at least 1 second")));
             }
+        }
+        if self.server.body_memory_mb < self.server.body_limit_mb {
+            return Err(bad(
+                "body_memory_mb",
+                format!(
+                    "server.body_memory_mb ({}) must be at least server.body_limit_mb ({}): a body of the largest \
+                     accepted size has to fit",
+                    self.server.body_memory_mb, self.server.body_limit_mb
+                ),
+            ));
+        }
+        if self.server.max_connections != 0 && self.server.max_connections < 2 {
+            return Err(bad("max_connections", "server.max_connections must be 0 (derived) or at least 2".into()));
         }
         if self.load_balancer.max_attempts == 0 {
             return Err(bad("max_attempts", "load_balancer.max_attempts must be at least 1".into()));
@@ -462,6 +494,28 @@ mod tests {
         assert!(e.contains("line 2") && e.contains("server.response_limit_mb must be at least 1"), "{e}");
         let e = Config::parse("server:\n  sse_event_limit_kb: 0\n", "c").unwrap_err().to_string();
         assert!(e.contains("line 2") && e.contains("server.sse_event_limit_kb must be at least 1"), "{e}");
+    }
+
+    #[test]
+    fn connection_and_body_bounds_have_defaults_and_are_validated() {
+        let c = Config::parse("", "c").unwrap();
+        assert_eq!(c.server.header_timeout_s, 20);
+        assert_eq!(c.server.body_timeout_s, 30);
+        assert_eq!(c.server.max_connections, 0);
+        assert_eq!(c.server.body_memory_mb, 128);
+        let c = Config::parse("server:\n  max_connections: 500\n  body_memory_mb: 64\n", "c").unwrap();
+        assert_eq!((c.server.max_connections, c.server.body_memory_mb), (500, 64));
+        let e = Config::parse("server:\n  header_timeout_s: 0\n", "c").unwrap_err().to_string();
+        assert!(e.contains("line 2") && e.contains("server.header_timeout_s must be at least 1 second"), "{e}");
+        let e = Config::parse("server:\n  body_timeout_s: 0\n", "c").unwrap_err().to_string();
+        assert!(e.contains("server.body_timeout_s must be at least 1 second"), "{e}");
+        let e = Config::parse("server:\n  body_memory_mb: 16\n", "c").unwrap_err().to_string();
+        assert!(
+            e.contains("line 2") && e.contains("server.body_memory_mb (16) must be at least server.body_limit_mb (32)"),
+            "{e}"
+        );
+        let e = Config::parse("server:\n  max_connections: 1\n", "c").unwrap_err().to_string();
+        assert!(e.contains("server.max_connections must be 0 (derived) or at least 2"), "{e}");
     }
 
     #[test]

@@ -26,6 +26,7 @@ use warp::Filter;
 
 use super::api::{self, Unauthorized};
 use super::AppState;
+use crate::engine::proxy::ProxyError;
 
 pub use rules::{header_pairs, RouteTestBody};
 
@@ -45,6 +46,8 @@ pub fn routes(state: Arc<AppState>) -> Routes {
         .or(requests::routes(&state))
         .unify()
         .or(transformers::routes(&state))
+        .unify()
+        .recover(body_refused)
         .unify()
         .recover(api::recover)
         .unify()
@@ -131,7 +134,41 @@ fn secrets(state: Arc<AppState>) -> impl Filter<Extract = (Option<bool>,), Error
     )
 }
 
-/// The request body, at most `server.body_limit_mb`.
+/// The request body, at most `server.body_limit_mb`, with no gap longer than
+/// `server.body_timeout_s` and all of it within `server.request_timeout_s`.
 fn body(state: &AppState) -> impl Filter<Extract = (bytes::Bytes,), Error = warp::Rejection> + Clone {
-    warp::body::content_length_limit(state.config.server.body_limit_mb * 1024 * 1024).and(warp::body::bytes())
+    let rules = super::proxy::BodyRules::of(state);
+    warp::body::content_length_limit(rules.limit).and(warp::body::stream()).and_then(move |stream| async move {
+        let mut lease = super::proxy::Lease::new(None);
+        super::proxy::read_limited(stream, None, rules, &mut lease, std::time::Instant::now()).await.map_err(|e| {
+            use super::proxy::BodyError;
+            match e {
+                BodyError::Stalled(secs) => warp::reject::custom(BodyRefused(ProxyError::BodyStalled { secs })),
+                BodyError::TooSlow(secs) => warp::reject::custom(BodyRefused(ProxyError::BodyTooSlow { secs })),
+                BodyError::TooLarge(limit) => {
+                    warp::reject::custom(BodyRefused(ProxyError::BodyTooLarge { limit_mib: limit / 1024 / 1024 }))
+                }
+                BodyError::Broken | BodyError::NoMemory(_) => warp::reject::reject(),
+            }
+        })
+    })
+}
+
+/// A request body not read (see [`body`]): too slow (408) or, past a truthful
+/// Content-Length, too large (413).
+#[derive(Debug)]
+struct BodyRefused(ProxyError);
+impl warp::reject::Reject for BodyRefused {}
+
+/// [`BodyRefused`] in the envelope; every other rejection goes on to [`api::recover`].
+async fn body_refused(r: warp::Rejection) -> Result<Response, warp::Rejection> {
+    match r.find::<BodyRefused>() {
+        Some(BodyRefused(e)) => {
+            let status = warp::http::StatusCode::from_u16(e.status()).unwrap_or(warp::http::StatusCode::BAD_REQUEST);
+            let code =
+                if status == warp::http::StatusCode::REQUEST_TIMEOUT { "request_timeout" } else { "payload_too_large" };
+            Ok(api::error(status, code, e.to_string()))
+        }
+        None => Err(r),
+    }
 }

@@ -387,7 +387,7 @@ pub(super) async fn read_body(
         let wait = left.min(cfg.idle_timeout);
         let chunk = match tokio::time::timeout(wait, resp.chunk()).await {
             Err(_) if wait < cfg.idle_timeout => return Err(ProxyError::BodyTimeout),
-            Err(_) => return Err(ProxyError::BodyStalled { secs: cfg.idle_timeout.as_secs() }),
+            Err(_) => return Err(ProxyError::ResponseStalled { secs: cfg.idle_timeout.as_secs() }),
             Ok(Err(e)) => return Err(ProxyError::Upstream(e)),
             Ok(Ok(None)) => break,
             Ok(Ok(Some(c))) => c,

@@ -64,6 +64,35 @@ pub enum ProxyError {
         #[source]
         reason: Box<ConvertError>,
     },
+    /// Nothing of the request body arrived for `server.body_timeout_s` (the daemon's body
+    /// reader).
+    #[error("the request body stalled: nothing arrived for {secs}s (the limit set by server.body_timeout_s)")]
+    BodyStalled {
+        /// The limit, seconds.
+        secs: u64,
+    },
+    /// The request body was still arriving after `server.request_timeout_s`.
+    #[error("the request body did not arrive within {secs}s (the limit set by server.request_timeout_s)")]
+    BodyTooSlow {
+        /// The limit, seconds.
+        secs: u64,
+    },
+    /// The request bodies in memory are at `server.body_memory_mb` and none was freed in time.
+    #[error(
+        "this routex already holds {limit_mib} MiB of request bodies, its limit; retry shortly, or raise \
+         server.body_memory_mb"
+    )]
+    BodyMemoryFull {
+        /// The limit, MiB.
+        limit_mib: u64,
+    },
+    /// The daemon serves `server.max_connections` connections; this one is in the reserve
+    /// kept for health checks and the admin API.
+    #[error("this routex is serving its limit of {limit} connections; retry shortly, or raise server.max_connections")]
+    TooManyConnections {
+        /// The limit.
+        limit: usize,
+    },
 
     // Routing: nothing to try, or nothing left.
     /// No enabled channel serves the model.
@@ -131,7 +160,7 @@ pub enum ProxyError {
     BodyTimeout,
     /// A non-stream body went silent longer than `server.idle_timeout_s` between chunks.
     #[error("timed out after {secs}s without data in the response body (server.idle_timeout_s)")]
-    BodyStalled {
+    ResponseStalled {
         /// The idle timeout, seconds.
         secs: u64,
     },
@@ -242,6 +271,8 @@ impl ProxyError {
             Unauthorized | UnauthorizedLocal => 401,
             MalformedBody(_) | NoModel | NoMessages | BodyUnreadable | Inexpressible { .. } => 400,
             BodyTooLarge { .. } => 413,
+            BodyStalled { .. } | BodyTooSlow { .. } => 408,
+            BodyMemoryFull { .. } | TooManyConnections { .. } => 503,
             MethodNotAllowed { .. } => 405,
             NoChannelServes { .. } => 404,
             AllUnavailable { .. } | AllBusy { .. } => 503,
@@ -249,7 +280,7 @@ impl ProxyError {
             UpstreamStatus { status, .. } | UpstreamRejected { status } => *status,
             HeadersTimeout { .. }
             | BodyTimeout
-            | BodyStalled { .. }
+            | ResponseStalled { .. }
             | FirstContentTimeout { .. }
             | TotalTimeout { .. }
             | StreamStalled { .. } => 504,
@@ -282,7 +313,7 @@ impl ProxyError {
                 | Upstream(_)
                 | UpstreamStatus { .. }
                 | BodyTimeout
-                | BodyStalled { .. }
+                | ResponseStalled { .. }
                 | ResponseTooLarge { .. }
                 | SseEventTooLarge { .. }
                 | WrongContentType { .. }
