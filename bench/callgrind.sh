@@ -92,38 +92,7 @@ http {
     keepalive_timeout 65s;
     server_tokens off;
 
-    server {
-        listen 127.0.0.1:$MOCK_PORT reuseport backlog=4096;
-        access_log $MOCK_LOG counted;
-        root $TMP/www;
-        location = /v1/messages {
-            if (\$http_x_bench_stream = "1") { rewrite ^ /_sse last; }
-            rewrite ^ /_json last;
-        }
-        location = /stream/v1/messages { rewrite ^ /_sse last; }
-        location = /_json {
-            internal;
-            default_type application/json;
-            alias $TMP/www/message.json;
-            error_page 405 =200 /_json;
-            add_header request-id req_bench_mock always;
-            add_header anthropic-ratelimit-requests-remaining 99 always;
-        }
-        location = /_sse {
-            internal;
-            default_type text/event-stream;
-            alias $TMP/www/stream.sse;
-            error_page 405 =200 /_sse;
-            add_header request-id req_bench_mock always;
-            add_header anthropic-ratelimit-requests-remaining 99 always;
-            add_header cache-control no-cache always;
-            add_header x-accel-buffering no always;
-        }
-        location / {
-            default_type application/json;
-            return 404 '{"error":{"type":"not_found_error","message":"not found"}}';
-        }
-    }
+$(mock_server_block "$MOCK_PORT" "$TMP/www" "access_log $MOCK_LOG counted;")
 }
 EOF
 

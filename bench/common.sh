@@ -69,3 +69,43 @@ write_mock_answers() {
     mkdir -p "$1"
     cp "$(dirname "${BASH_SOURCE[0]}")/mock/message.json" "$(dirname "${BASH_SOURCE[0]}")/mock/stream.sse" "$1/"
 }
+
+# The mock upstream's nginx `server` block: canned Anthropic answers (written by
+# write_mock_answers into WWW) on 127.0.0.1:PORT. A third argument is one more directive
+# inside the block (callgrind.sh counts requests with an access_log).
+mock_server_block() { # port www [directive]
+    cat <<EOF
+    server {
+        listen 127.0.0.1:$1 reuseport backlog=4096;
+        root $2;${3:+
+        $3}
+        location = /v1/messages {
+            if (\$http_x_bench_stream = "1") { rewrite ^ /_sse last; }
+            rewrite ^ /_json last;
+        }
+        location = /stream/v1/messages { rewrite ^ /_sse last; }
+        location = /_json {
+            internal;
+            default_type application/json;
+            alias $2/message.json;
+            error_page 405 =200 /_json;
+            add_header request-id req_bench_mock always;
+            add_header anthropic-ratelimit-requests-remaining 99 always;
+        }
+        location = /_sse {
+            internal;
+            default_type text/event-stream;
+            alias $2/stream.sse;
+            error_page 405 =200 /_sse;
+            add_header request-id req_bench_mock always;
+            add_header anthropic-ratelimit-requests-remaining 99 always;
+            add_header cache-control no-cache always;
+            add_header x-accel-buffering no always;
+        }
+        location / {
+            default_type application/json;
+            return 404 '{"error":{"type":"not_found_error","message":"not found"}}';
+        }
+    }
+EOF
+}
