@@ -69,19 +69,7 @@ fn logs_and_follow_escape_control_characters_json_stays_exact() {
 #[test]
 fn channel_and_rule_tables_escape_control_characters() {
     let h = Home::new();
-    h.run(&[
-        "channel",
-        "add",
-        "--name",
-        "main",
-        "--type",
-        "anthropic",
-        "--models",
-        HOSTILE[1],
-        "--api-key",
-        "sk-ant-0123456789abcdef",
-    ])
-    .ok();
+    h.add_keyed_channel("main", HOSTILE[1]);
     h.run(&["rule", "add", "--name", "r1", "--type", "model", "--model", HOSTILE[0], "--target-model", HOSTILE[1]])
         .ok();
     for args in [vec!["rule", "list"], vec!["rule", "show", "r1"]] {
@@ -97,28 +85,12 @@ fn channel_and_rule_tables_escape_control_characters() {
     }
 }
 
-fn with_key(h: &Home) {
-    h.run(&[
-        "channel",
-        "add",
-        "--name",
-        "main",
-        "--type",
-        "anthropic",
-        "--models",
-        "claude-*",
-        "--api-key",
-        "sk-ant-0123456789abcdef",
-    ])
-    .ok();
-}
-
 #[cfg(unix)]
 #[test]
 fn export_with_secrets_replaces_a_file_0600_and_refuses_a_symlink() {
     use std::os::unix::fs::PermissionsExt;
     let h = Home::new();
-    with_key(&h);
+    h.add_keyed_channel("main", "claude-*");
     let out = h.path().join("backup.yaml");
     std::fs::write(&out, "old contents\n").unwrap();
     std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o644)).unwrap();
@@ -226,7 +198,7 @@ fn data_dir_is_0700_and_its_files_0600_and_older_modes_are_tightened() {
 #[test]
 fn import_over_the_admin_body_limit_says_so_and_how_out() {
     let h = Home::new();
-    with_key(&h);
+    h.add_keyed_channel("main", "claude-*");
     let mut doc: serde_json::Value =
         serde_json::from_str(&h.run(&["export", "--format", "json"]).ok().stdout()).unwrap();
     doc["channels"][0]["name"] = "big".into();

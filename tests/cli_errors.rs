@@ -16,19 +16,7 @@ fn snapshot(h: &Home) -> String {
 #[test]
 fn bad_channel_input_is_one_line_exit_2_and_changes_nothing() {
     let h = Home::new();
-    h.run(&[
-        "channel",
-        "add",
-        "--name",
-        "main",
-        "--type",
-        "anthropic",
-        "--models",
-        "claude-*",
-        "--api-key",
-        "sk-ant-0123456789abcdef",
-    ])
-    .ok();
+    h.add_keyed_channel("main", "claude-*");
     let before = snapshot(&h);
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["channel", "add", "--name", "x", "--type", "foo", "--models", "m"], "field `type` unknown type \"foo\""),

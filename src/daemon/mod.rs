@@ -179,6 +179,14 @@ async fn serve_loop(
     let routes = proxy::routes(state.clone()).or(admin::routes(state.clone())).unify().boxed();
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let header_timeout = Duration::from_secs(state.config.server.header_timeout_s);
+    // One connection builder for this loop and one for the reserve, cloned per connection.
+    let builder = |timeout: Duration| {
+        let mut b = hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
+        b.http1().timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(timeout);
+        b
+    };
+    let reserve_timeout = RESERVE_HEADER_TIMEOUT.min(header_timeout);
+    let (normal, in_reserve) = (builder(header_timeout), builder(reserve_timeout));
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let io = tokio::select! {
@@ -199,10 +207,9 @@ async fn serve_loop(
             continue;
         }
         let reserve = open > state.proxy_connections;
-        let header_timeout = if reserve { RESERVE_HEADER_TIMEOUT.min(header_timeout) } else { header_timeout };
+        let (builder, header_timeout) =
+            if reserve { (in_reserve.clone(), reserve_timeout) } else { (normal.clone(), header_timeout) };
         let svc = Service { state: state.clone(), routes: routes.clone(), reserve };
-        let mut builder = hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
-        builder.http1().timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(header_timeout);
         let watcher = graceful.watcher();
         tokio::spawn(async move {
             let _counted = counted;
@@ -308,6 +315,17 @@ impl hyper::service::Service<hyper::Request<hyper::body::Incoming>> for Service 
         if verdict == OriginVerdict::Cors {
             return self.cors(req);
         }
+        self.dispatch(req)
+    }
+}
+
+impl Service {
+    /// An admitted request: the proxied endpoints straight to [`proxy::handle`] (after the
+    /// reserve's check), every other request through warp's routes.
+    fn dispatch(
+        &self,
+        req: hyper::Request<hyper::body::Incoming>,
+    ) -> <Self as hyper::service::Service<hyper::Request<hyper::body::Incoming>>>::Future {
         if let Some((p, endpoint)) = proxy::endpoint(req.uri().path()) {
             if let Some(r) = self.over_limit(p) {
                 return Box::pin(std::future::ready(Ok(r)));
@@ -318,9 +336,7 @@ impl hyper::service::Service<hyper::Request<hyper::body::Incoming>> for Service 
         let mut warp = warp::service(self.routes.clone());
         Box::pin(tower_service::Service::call(&mut warp, req))
     }
-}
 
-impl Service {
     /// A proxied request on a connection of the reserve while the daemon is still past
     /// its proxy share: the 503 in the client's protocol. One atomic load, on reserve
     /// connections only.
@@ -353,18 +369,9 @@ impl Service {
             h.insert(header::VARY, HeaderValue::from_static("Origin"));
             return Box::pin(std::future::ready(Ok(r)));
         }
-        let this = self.clone();
+        let answer = self.dispatch(req);
         Box::pin(async move {
-            let mut r = match proxy::endpoint(req.uri().path()) {
-                Some((p, endpoint)) => match this.over_limit(p) {
-                    Some(r) => r,
-                    None => proxy::handle(this.state.clone(), p, endpoint, req).await,
-                },
-                None => {
-                    let mut warp = warp::service(this.routes.clone());
-                    tower_service::Service::call(&mut warp, req).await?
-                }
-            };
+            let mut r = answer.await?;
             let h = r.headers_mut();
             h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
             h.append(header::VARY, HeaderValue::from_static("Origin"));
@@ -380,8 +387,8 @@ const EXPOSED: &str = "x-request-id, x-trace-id, x-span-id, x-channel-id, x-chan
 
 /// The browser door, before any routing: the Host rule, the Origin rule, and JSON-only
 /// writes (admin API writes must be `application/json`; proxied endpoints refuse the
-/// content types a browser sends cross-site without asking). Three header look-ups when
-/// nothing is wrong.
+/// content types a browser sends cross-site without asking). Four header look-ups when
+/// nothing is wrong (Host, Origin, Sec-Fetch-Site, Content-Type; ~1.2k instructions).
 fn admit<B>(access: &AccessPolicy, req: &hyper::Request<B>) -> Result<OriginVerdict, Refusal> {
     use warp::http::{header, Method};
     let headers = req.headers();

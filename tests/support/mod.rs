@@ -41,6 +41,11 @@ impl Home {
     pub fn run(&self, args: &[&str]) -> Run {
         Run(self.cmd(args).output().unwrap())
     }
+    /// `routex channel add` of an anthropic channel with a key, which must succeed.
+    pub fn add_keyed_channel(&self, name: &str, models: &str) {
+        let key = "sk-ant-0123456789abcdef";
+        self.run(&["channel", "add", "--name", name, "--type", "anthropic", "--models", models, "--api-key", key]).ok();
+    }
     /// Start `routex serve --port 0` and wait until daemon.json names a live daemon.
     pub fn serve(&self, extra: &[&str]) -> Daemon {
         let mut args = vec!["serve", "--port", "0"];
