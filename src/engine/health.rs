@@ -2,8 +2,8 @@
 //!
 //! It owns what the report says and when the daemon counts as unhealthy: the store must
 //! answer (its schema version); channels, memory, the request log's losses, disk space and
-//! uptime are reported, never judged. It also owns the two operating-system readings the
-//! report needs, resident memory ([`rss_bytes`]) and disk space ([`disk_space`]). It must
+//! uptime are reported, never judged. The operating-system readings (resident memory, disk
+//! space) are `util::process`'s. It must
 //! not know HTTP: the daemon (`daemon::admin::health`) calls [`detailed`] on its blocking
 //! pool and answers 200, or 503 when [`Detailed::is_healthy`] is false, with the report as
 //! the envelope's `data`.
@@ -15,6 +15,7 @@ use std::time::Instant;
 
 use super::records::Recorder;
 use super::{Engine, Status};
+use crate::util::process::{disk_space, rss_bytes};
 
 /// The report. The field order is the JSON's.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -154,37 +155,6 @@ fn verdict(store: &StoreHealth) -> Verdict {
     }
 }
 
-/// Resident memory of this process (Linux), bytes.
-pub fn rss_bytes() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse::<u64>().ok()))
-        })
-        .map(|kb| kb * 1024)
-        .unwrap_or(0)
-}
-
-/// Free and total bytes of the filesystem holding `dir`.
-pub fn disk_space(dir: &Path) -> (u64, u64) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::ffi::OsStrExt;
-        let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
-            return (0, 0);
-        };
-        // SAFETY: statvfs fills the zeroed struct; c is a valid NUL-terminated path.
-        let mut s: libc::statvfs = unsafe { std::mem::zeroed() };
-        if unsafe { libc::statvfs(c.as_ptr(), &mut s) } == 0 {
-            return (s.f_bavail as u64 * s.f_frsize as u64, s.f_blocks as u64 * s.f_frsize as u64);
-        }
-    }
-    let _ = dir;
-    (0, 0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,16 +192,5 @@ mod tests {
         let ok = StoreHealth::Ok { schema_version: 3, size_bytes: 10 };
         assert_eq!(verdict(&ok), Verdict::Healthy);
         assert_eq!(serde_json::to_string(&ok).unwrap(), r#"{"ok":true,"schema_version":3,"size_bytes":10}"#);
-    }
-
-    #[test]
-    fn operating_system_readings() {
-        #[cfg(target_os = "linux")]
-        assert!(rss_bytes() > 0);
-        let (free, total) = disk_space(&std::env::temp_dir());
-        #[cfg(unix)]
-        assert!(total > 0 && free <= total, "{free} / {total}");
-        assert_eq!(disk_space(Path::new("/no/such/dir/routex")), (0, 0));
-        assert_eq!(disk_space(Path::new("nul\0byte")), (0, 0));
     }
 }

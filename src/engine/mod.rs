@@ -10,12 +10,14 @@ pub mod channel;
 pub mod config;
 pub mod glob;
 pub mod health;
+pub mod metrics;
 pub mod portable;
 pub mod pricing;
 pub mod proxy;
 pub mod records;
 pub mod rules;
 pub mod strategy;
+pub mod trace;
 pub mod transform;
 
 use arc_swap::ArcSwap;

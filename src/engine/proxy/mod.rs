@@ -219,6 +219,10 @@ pub struct Proxy {
     balancer: Balancer,
     affinity: Affinity,
     recorder: Recorder,
+    /// Metrics, fed from every record.
+    metrics: Arc<super::metrics::Metrics>,
+    /// Traces, one per recorded request.
+    traces: Arc<super::trace::Traces>,
     /// Upstream model → price, remembered: the price table's glob matching ran on every
     /// record (~3 % of a request's instructions).
     prices: std::sync::RwLock<std::collections::HashMap<String, Option<super::pricing::Price>>>,
@@ -303,6 +307,8 @@ impl Proxy {
             balancer: Balancer::default(),
             affinity,
             recorder,
+            metrics: Default::default(),
+            traces: Default::default(),
             prices: Default::default(),
         }
     }
@@ -339,6 +345,16 @@ impl Proxy {
     /// The recorder.
     pub fn recorder(&self) -> &Recorder {
         &self.recorder
+    }
+
+    /// The metrics.
+    pub fn metrics(&self) -> &Arc<super::metrics::Metrics> {
+        &self.metrics
+    }
+
+    /// The traces.
+    pub fn traces(&self) -> &Arc<super::trace::Traces> {
+        &self.traces
     }
 
     /// Check the client's key when client keys are configured.

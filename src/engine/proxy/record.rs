@@ -46,20 +46,20 @@ pub(crate) struct Finished<'a> {
 }
 
 impl Proxy {
-    /// Record a finished request (nothing when records are off).
+    /// Record a finished request: metrics and traces see the record, then the request log
+    /// keeps it (when records are on).
     pub(crate) fn record(&self, ctx: &RequestContext, f: Finished<'_>) {
-        if !self.recorder.enabled() {
-            return;
-        }
-        let keep_request = match self.cfg.bodies {
-            BodyCapture::All => true,
-            BodyCapture::Errors => !f.success,
-            BodyCapture::None => false,
-        };
+        let log = self.recorder.enabled();
+        let keep_request = log
+            && match self.cfg.bodies {
+                BodyCapture::All => true,
+                BodyCapture::Errors => !f.success,
+                BodyCapture::None => false,
+            };
         let tokens = f.usage;
         let cost = self.price(f.upstream_model).map(|p| pricing::cost_at(&p, &tokens));
         let ch = f.channel;
-        self.recorder.record(RequestRecord {
+        let record = RequestRecord {
             id: ctx.request_id.clone(),
             time_ms: ctx.time_ms,
             trace_id: ctx.trace_id.clone(),
@@ -92,7 +92,12 @@ impl Proxy {
             } else {
                 None
             },
-        });
+        };
+        self.metrics.finished(&record);
+        self.traces.finished(ctx, &record);
+        if log {
+            self.recorder.record(record);
+        }
     }
 
     /// Record a request that got an error answer without one attempt answering: the error
