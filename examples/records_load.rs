@@ -63,6 +63,7 @@ fn record(i: u64, time_ms: u64) -> RequestRecord {
             status: Some(200),
             error: None,
             latency_ms: 190 + i % 3000,
+            ..Default::default()
         }],
         bytes_in: 5_000 + i % 20_000,
         bytes_out: 2_000 + i % 9_000,

@@ -82,6 +82,8 @@ pub(super) struct ChannelAttempt<'a> {
     /// Time allowed to the response head, and to a stream's first content: the channel's
     /// `timeout_s`, else `first_byte_timeout_s`.
     pub timeout: Duration,
+    /// When the attempt began.
+    pub started: Instant,
 }
 
 impl<'a> ChannelAttempt<'a> {
@@ -93,12 +95,13 @@ impl<'a> ChannelAttempt<'a> {
         cand: &'a Candidate,
         key_idx: usize,
         number: usize,
+        started: Instant,
     ) -> ChannelAttempt<'a> {
         let ch = &cand.channel;
         let upstream_model = ch.model_map.get(&ctx.routed_model).cloned().unwrap_or_else(|| ctx.routed_model.clone());
         let pipeline = ch.pipeline.as_ref().map(|p| p.build(&upstream_model)).filter(|p| !p.is_empty());
         let timeout = ch.timeout_s.map(Duration::from_secs).unwrap_or(cfg.first_byte_timeout);
-        ChannelAttempt { inbound, ctx, cand, key_idx, number, upstream_model, pipeline, timeout }
+        ChannelAttempt { inbound, ctx, cand, key_idx, number, upstream_model, pipeline, timeout, started }
     }
 
     /// The body to send upstream: the client's bytes when nothing changes, else rewritten
@@ -276,6 +279,9 @@ impl Proxy {
             status: Some(status),
             error: Some(error.clone()),
             latency_ms: sent.elapsed().as_millis() as u64,
+            start_us: micros(at.started - ctx.received),
+            send_us: Some(micros(sent - ctx.received)),
+            reason: Some(super::error::status_reason(status)),
         });
         self.finish_headers(&mut out, ctx, cand, at.number, sent.elapsed(), sent.elapsed());
         self.record(
@@ -334,6 +340,9 @@ impl Proxy {
             status: Some(status),
             error: None,
             latency_ms: upstream_elapsed.as_millis() as u64,
+            start_us: micros(at.started - ctx.received),
+            send_us: Some(micros(sent - ctx.received)),
+            reason: None,
         });
         self.finish_headers(&mut out, ctx, cand, at.number, upstream_elapsed, upstream_elapsed);
         let captured = (self.cfg.bodies == crate::engine::config::BodyCapture::All).then_some(&body);
@@ -447,6 +456,11 @@ pub(super) fn wrong_content_type(headers: &HeaderMap, status: u16, stream: bool)
     let shown = String::from_utf8_lossy(&bytes[..bytes.len().min(100)]).into_owned();
     let expected = if stream { "text/event-stream" } else { "JSON" };
     Some(ProxyError::WrongContentType { status, content_type: shown, expected })
+}
+
+/// A duration in whole microseconds (for the attempt offsets traces read).
+pub(super) fn micros(d: Duration) -> u64 {
+    u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
 }
 
 #[cfg(test)]

@@ -326,6 +326,31 @@ impl ProxyError {
         )
     }
 
+    /// Why an attempt failed, as a bounded label for metrics and traces: `status_5xx`,
+    /// `status_429`, `status_4xx`, `timeout`, `connect`, `invalid_response`, `stream_cut`,
+    /// `stream_error_event`, `request` (the client's request cannot go to the channel) or
+    /// `other`.
+    pub fn reason(&self) -> &'static str {
+        use ProxyError::*;
+        match self {
+            UpstreamStatus { status, .. } => status_reason(*status),
+            HeadersTimeout { .. } | BodyTimeout | ResponseStalled { .. } | FirstContentTimeout { .. } => "timeout",
+            // The transport's own sentence says when it was a (connect) timeout.
+            Upstream(e) if e.to_string().contains("timed out") => "timeout",
+            Upstream(_) | InvalidUpstreamUrl { .. } => "connect",
+            ResponseTooLarge { .. }
+            | SseEventTooLarge { .. }
+            | WrongContentType { .. }
+            | UpstreamNotJson
+            | Conversion(_)
+            | StreamEmpty => "invalid_response",
+            StreamEndedBeforeContent => "stream_cut",
+            InBand(_) => "stream_error_event",
+            Inexpressible { .. } => "request",
+            _ => "other",
+        }
+    }
+
     /// The answer for the client: this error in the client protocol's own error shape.
     /// The one place a [`ProxyError`] becomes a response.
     pub fn into_outbound(self, p: Protocol) -> Outbound {
@@ -392,6 +417,15 @@ impl UpstreamAnswer {
         };
         copy_passthrough(&self.headers, &mut out.headers);
         out
+    }
+}
+
+/// The failure label of an upstream status: `status_429`, `status_5xx` or `status_4xx`.
+pub(crate) fn status_reason(status: u16) -> &'static str {
+    match status {
+        429 => "status_429",
+        500..=599 => "status_5xx",
+        _ => "status_4xx",
     }
 }
 

@@ -169,6 +169,8 @@ pub(crate) struct RequestContext {
     pub trace_id: String,
     /// Our span in that trace (sent upstream in `traceparent`).
     pub span_id: String,
+    /// The client's span, from its `traceparent` (our span's parent).
+    pub parent_span: Option<String>,
     /// The session, for affinity (see [`balancer::session_id`]).
     pub session: Option<String>,
     /// The client's protocol.
@@ -195,6 +197,8 @@ pub(crate) struct RequestContext {
     pub rule: Option<String>,
     /// The body was changed before forwarding (a subagent tag stripped).
     pub body_modified: bool,
+    /// When routing (rules, balancer) was done, µs after the request arrived.
+    pub routed_us: u64,
 }
 
 /// Request headers as the rules engine reads them.
@@ -375,7 +379,7 @@ impl Proxy {
         if !self.authorized(&inbound.headers) {
             return ProxyError::Unauthorized.into_outbound(p);
         }
-        let (trace_id, _parent_span) = parse_traceparent(header_str(&inbound.headers, names::TRACEPARENT));
+        let (trace_id, parent_span) = parse_traceparent(header_str(&inbound.headers, names::TRACEPARENT));
         let request_id = header_str(&inbound.headers, names::X_REQUEST_ID)
             .filter(|v| !v.is_empty() && v.len() <= 128)
             .map(str::to_string)
@@ -406,6 +410,7 @@ impl Proxy {
             request_id,
             trace_id,
             span_id: random_hex(8),
+            parent_span,
             session,
             protocol: p,
             endpoint: inbound.endpoint,
@@ -422,6 +427,7 @@ impl Proxy {
             routed_model: model.clone(),
             rule: None,
             body_modified: false,
+            routed_us: 0,
         };
         let mut out = self.route_and_forward(&inbound, &mut ctx).await;
         out.headers.insert(
@@ -464,8 +470,9 @@ impl Proxy {
             Ok(routed) => routed,
             Err(e) => return e.into_outbound(p),
         };
-        let ctx = &*ctx;
         let ordered = self.order_candidates(&snap, &ctx.routed_model, target, ctx.session.as_deref());
+        ctx.routed_us = attempt::micros(ctx.received.elapsed());
+        let ctx = &*ctx;
         if ordered.is_empty() {
             let out = self.nothing_to_try(&snap, ctx).into_outbound(p);
             self.record_failure(ctx, &out, Vec::new());
@@ -548,7 +555,7 @@ impl Proxy {
             }
             let started = Instant::now();
             let number = attempts.len() + 1;
-            let at = ChannelAttempt::new(&self.cfg, inbound, ctx, &cand, key_idx, number);
+            let at = ChannelAttempt::new(&self.cfg, inbound, ctx, &cand, key_idx, number, started);
             let failure = match self.attempt(at, parsed, &mut attempts).await {
                 Ok(out) => return out,
                 Err(failure) => failure,
@@ -582,6 +589,9 @@ impl Proxy {
                 status,
                 error: Some(message),
                 latency_ms: started.elapsed().as_millis() as u64,
+                start_us: attempt::micros(started - ctx.received),
+                send_us: None,
+                reason: Some(error.reason()),
             });
             last_failure = Some((cand.channel.name.clone(), error));
             if upstream_answer.is_some() {

@@ -94,7 +94,14 @@ impl Proxy {
             },
         };
         self.metrics.finished(&record);
-        self.traces.finished(ctx, &record);
+        self.traces.finished(
+            &record,
+            crate::engine::trace::Spans {
+                span_id: &ctx.span_id,
+                parent_span: ctx.parent_span.as_deref(),
+                routed_us: ctx.routed_us,
+            },
+        );
         if log {
             self.recorder.record(record);
         }

@@ -350,7 +350,7 @@ pub(super) async fn start(
     head: ResponseHead,
     attempts: &mut Vec<Attempt>,
 ) -> AttemptResult {
-    let ChannelAttempt { ctx, cand, number, upstream_model, pipeline, timeout, .. } = at;
+    let ChannelAttempt { ctx, cand, number, upstream_model, pipeline, timeout, started, .. } = at;
     let ResponseHead { mut resp, headers: resp_headers, sent, .. } = head;
     let ch = &cand.channel;
     let client_p = ctx.protocol;
@@ -399,6 +399,7 @@ pub(super) async fn start(
             cand: cand.clone(),
             upstream_model,
             attempts: std::mem::take(attempts),
+            started,
             sent,
             ttfb,
         }),
@@ -486,6 +487,7 @@ struct Ending {
     cand: Candidate,
     upstream_model: String,
     attempts: Vec<Attempt>,
+    started: Instant,
     sent: Instant,
     ttfb: Duration,
 }
@@ -644,6 +646,7 @@ impl Relay {
             self.bytes_out += tail.len() as u64;
         }
         rt.end();
+        let failure_cut = failure.is_some();
         let error = failure.or(in_band);
         let success = error.is_none() && !client_gone;
         if client_gone && error.is_none() {
@@ -664,6 +667,9 @@ impl Relay {
             status: Some(200),
             error: error.clone(),
             latency_ms: end.sent.elapsed().as_millis() as u64,
+            start_us: super::attempt::micros(end.started - end.ctx.received),
+            send_us: Some(super::attempt::micros(end.sent - end.ctx.received)),
+            reason: error.is_some().then_some(if failure_cut { "stream_cut" } else { "stream_error_event" }),
         });
         let (status, error) = if client_gone && error.is_none() {
             (ProxyError::ClientClosed.status(), Some(ProxyError::ClientClosed.to_string()))

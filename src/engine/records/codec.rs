@@ -219,7 +219,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<RequestRecord, DecodeError> {
         };
         let error = r.opt()?.map(str::to_owned);
         let latency_ms = r.u64()?;
-        attempts.push(Attempt { channel_id, channel_name, status, error, latency_ms });
+        attempts.push(Attempt { channel_id, channel_name, status, error, latency_ms, ..Default::default() });
     }
     let request_body = r.opt()?.map(str::to_owned);
     let response_body = r.opt()?.map(str::to_owned);
@@ -364,6 +364,7 @@ mod tests {
                     status: Some(529),
                     error: Some("overloaded".into()),
                     latency_ms: 40,
+                    ..Default::default()
                 },
                 Attempt {
                     channel_id: "ch_x".into(),
@@ -371,6 +372,7 @@ mod tests {
                     status: None,
                     error: Some("could not connect".into()),
                     latency_ms: 0,
+                    ..Default::default()
                 },
                 Attempt {
                     channel_id: "ch_2".into(),
@@ -378,6 +380,7 @@ mod tests {
                     status: Some(200),
                     error: None,
                     latency_ms: u64::MAX,
+                    ..Default::default()
                 },
             ],
             bytes_in: 40_960,
@@ -408,6 +411,7 @@ mod tests {
             status: Some(0),
             error: Some(String::new()),
             latency_ms: 0,
+            ..Default::default()
         });
         assert_eq!(decode(&enc(&sparse)).unwrap(), sparse);
     }

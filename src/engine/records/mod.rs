@@ -97,6 +97,7 @@ mod test_records {
                 status: Some(200),
                 error: None,
                 latency_ms: 90,
+                ..Default::default()
             }],
             cost_usd: Some(0.25),
             request_body: i.is_multiple_of(2).then(|| format!("{{\"n\":{i}}}")),

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::protocol::Usage;
 
 /// One try of one channel within a request.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 pub struct Attempt {
     /// Channel id.
     pub channel_id: String,
@@ -23,6 +23,18 @@ pub struct Attempt {
     pub error: Option<String>,
     /// Time spent on this attempt.
     pub latency_ms: u64,
+    /// When the attempt began, µs after the request arrived (for traces; not stored).
+    #[serde(skip)]
+    pub start_us: u64,
+    /// When its request went upstream, µs after the request arrived; the time before is
+    /// preparing the body (conversion, transformers). None when it was never sent. Not stored.
+    #[serde(skip)]
+    pub send_us: Option<u64>,
+    /// Why it failed, as a bounded metric label ([`ProxyError::reason`]); not stored.
+    ///
+    /// [`ProxyError::reason`]: crate::engine::proxy::ProxyError::reason
+    #[serde(skip)]
+    pub reason: Option<&'static str>,
 }
 
 /// One client request, as stored in the request log.
