@@ -217,6 +217,8 @@ async fn run_sdk(sdk: Sdk, url: &str, scenario: Scenario) -> SdkRun {
 async fn case(sdk: Sdk, up: Up, scenario: Scenario) {
     let _ = python(); // set up (or fail) before anything listens
     let mock = MockUpstream::start().await;
+    // Like a real upstream, the body ends a moment after its last event.
+    mock.set_stream_end_delay(Duration::from_millis(200));
     match scenario {
         Scenario::Tool | Scenario::StreamTool => mock.push(Behavior::tool_call("get_weather", weather_args())),
         Scenario::Error(status) => mock.push(Behavior::status(status)),
@@ -236,9 +238,27 @@ async fn case(sdk: Sdk, up: Up, scenario: Scenario) {
         _ => {
             assert_eq!(run.code, Some(0), "{ctx}");
             check_answer(sdk, up, scenario, &run.json, &ctx);
+            check_record(&mut stack, &mock, scenario, &ctx).await;
         }
     }
     stack.stop().await;
+}
+
+/// A request the client read to its end is recorded as the success it was, with its
+/// tokens, even though the SDKs close the connection as soon as they have the answer
+/// (OpenAI's after `[DONE]`); and routex read the upstream's answer to its end, so the
+/// mock's connection went back to the pool instead of being cut.
+async fn check_record(stack: &mut Stack, mock: &MockUpstream, scenario: Scenario, ctx: &str) {
+    // The upstream's rest is drained just after the client has its answer.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(mock.connections_closed_by_client(), 0, "routex cut the upstream's answer short\n{ctx}");
+    let records = stack.records().await;
+    assert_eq!(records.len(), 1, "{records:?}\n{ctx}");
+    let r = &records[0];
+    assert_eq!((r.status, r.success, r.error.as_deref()), (200, true, None), "{r:?}\n{ctx}");
+    assert_eq!(r.stream, scenario.stream(), "{ctx}");
+    assert_eq!(r.tokens.output, mock::OUTPUT_TOKENS, "{r:?}\n{ctx}");
+    assert!(r.tokens.input > 0, "{r:?}\n{ctx}");
 }
 
 // ---------------------------------------------------------------------------

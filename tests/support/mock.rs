@@ -153,6 +153,10 @@ struct Shared {
     addr: SocketAddr,
     state: Mutex<State>,
     stop: watch::Sender<bool>,
+    /// Connections the client (routex) closed between requests or mid-response.
+    closed_by_client: std::sync::atomic::AtomicUsize,
+    /// Pause between a stream's last event and the end of its body, ms.
+    stream_end_delay_ms: std::sync::atomic::AtomicU64,
 }
 
 impl Shared {
@@ -195,6 +199,8 @@ impl MockUpstream {
             addr,
             state: Mutex::new(State { queue: VecDeque::new(), default: Behavior::Ok, requests: Vec::new() }),
             stop,
+            closed_by_client: Default::default(),
+            stream_end_delay_ms: Default::default(),
         });
         tokio::spawn(accept_loop(listener, shared.clone()));
         MockUpstream { guard: Arc::new(Guard { shared }) }
@@ -232,6 +238,20 @@ impl MockUpstream {
     /// Every request received, in order.
     pub fn requests(&self) -> Vec<Recorded> {
         self.shared().lock().requests.clone()
+    }
+
+    /// Connections routex closed itself (not the mock): a streamed answer cut off before its
+    /// end, or a pooled connection dropped. A connection read to the end of every response
+    /// stays open in routex's pool.
+    pub fn connections_closed_by_client(&self) -> usize {
+        self.shared().closed_by_client.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Pause between a stream's last event and the end of its body (the terminating chunk),
+    /// as real upstreams do: a relay that waits for the end before ending the client's
+    /// stream then races a client that leaves once it has the last event.
+    pub fn set_stream_end_delay(&self, d: Duration) {
+        self.shared().stream_end_delay_ms.store(d.as_millis() as u64, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Stop accepting and close every live connection.
@@ -382,7 +402,10 @@ async fn serve_conn(sock: TcpStream, shared: &Shared) {
     loop {
         let (rec, version) = match conn.read_request().await {
             Ok(Some(r)) => r,
-            _ => return,
+            _ => {
+                shared.closed_by_client.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                return;
+            }
         };
         let conn_hdr = rec.header("connection").map(|v| v.to_ascii_lowercase());
         let keep_alive = if version.eq_ignore_ascii_case("HTTP/1.0") {
@@ -402,14 +425,20 @@ async fn serve_conn(sock: TcpStream, shared: &Shared) {
             };
             (seq, b)
         };
-        let mut out = Out { sock: &mut conn.sock, seq, keep_alive, head_only: rec.method.eq_ignore_ascii_case("HEAD") };
+        let end_delay = Duration::from_millis(shared.stream_end_delay_ms.load(std::sync::atomic::Ordering::SeqCst));
+        let head_only = rec.method.eq_ignore_ascii_case("HEAD");
+        let mut out = Out { sock: &mut conn.sock, seq, keep_alive, head_only, end_delay };
         match respond(&mut out, &rec, route, behavior).await {
             Ok(Next::KeepGoing) if keep_alive => {}
             Ok(Next::Reset) => {
                 let _ = conn.sock.set_zero_linger();
                 return;
             }
-            _ => {
+            Err(_) => {
+                shared.closed_by_client.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                return;
+            }
+            Ok(_) => {
                 let _ = conn.sock.shutdown().await;
                 return;
             }
@@ -839,6 +868,8 @@ struct Out<'a> {
     seq: usize,
     keep_alive: bool,
     head_only: bool,
+    /// Pause before a stream's terminating chunk.
+    end_delay: Duration,
 }
 
 fn reason(status: u16) -> &'static str {
@@ -910,6 +941,9 @@ impl Out<'_> {
     }
 
     async fn end_chunks(&mut self) -> IoResult<Next> {
+        if !self.end_delay.is_zero() {
+            tokio::time::sleep(self.end_delay).await;
+        }
         self.sock.write_all(b"0\r\n\r\n").await?;
         self.sock.flush().await?;
         Ok(Next::KeepGoing)

@@ -380,6 +380,7 @@ pub(super) async fn start(
     headers.insert(http::header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     copy_passthrough(&resp_headers, &mut headers);
     let first: Bytes = if pending.len() == 1 { pending.pop().expect("one") } else { pending.concat().into() };
+    let ended = ended || scan.terminal;
     let now = Instant::now();
     let relay = Relay {
         first: (!first.is_empty()).then_some(first),
@@ -387,6 +388,7 @@ pub(super) async fn start(
         scan,
         mode,
         pipeline,
+        // Also when the terminal event came with the first content: the client's stream ends there.
         ended,
         failure: None,
         scratch: Vec::new(),
@@ -599,7 +601,9 @@ impl Relay {
             if let Some(e) = conv_err {
                 self.failure = Some(ProxyError::Conversion(e));
                 self.ended = true;
-            } else if self.scan.error.is_some() && matches!(self.mode, Mode::Convert(_)) {
+            } else if self.scan.terminal || (self.scan.error.is_some() && matches!(self.mode, Mode::Convert(_))) {
+                // After the terminal event the client's stream ends at once (the client
+                // has its whole answer); the upstream's rest is drained when it closes.
                 self.ended = true;
             }
             if !payload.is_empty() {
@@ -614,7 +618,17 @@ impl Relay {
     /// transformer events and the protocol's error event), none when the client is gone.
     fn close(&mut self, client_gone: bool) -> Vec<u8> {
         let Some(end) = self.end.take() else { return Vec::new() };
-        self.resp = None; // cancels the upstream request if it is still running
+        let complete = self.scan.terminal && self.failure.is_none() && self.scan.error.is_none();
+        match self.resp.take() {
+            // The answer is whole: what the upstream still sends after its terminal event
+            // is read off so that its connection goes back to the pool.
+            Some(resp) if complete => drain(resp),
+            // Cancels the upstream request if it is still running.
+            other => drop(other),
+        }
+        // The terminal event was handed to the client's connection: the client has its
+        // whole answer, whatever it does next (SDKs close the connection after `[DONE]`).
+        let client_gone = client_gone && !(complete && self.first.is_none());
         let ch = &end.cand.channel;
         let rt = &end.cand.rt;
         let proxy = &end.proxy;
@@ -694,6 +708,31 @@ impl Relay {
         );
         tail
     }
+}
+
+/// What an upstream may still send after its terminal event, read off so that its
+/// connection can be reused: at most this many bytes…
+const DRAIN_BYTES: usize = 256 * 1024;
+/// …within this time; past either the connection is closed instead.
+const DRAIN_TIME: Duration = Duration::from_secs(2);
+
+/// Read the rest of a finished stream's response in the background (bounded by
+/// [`DRAIN_BYTES`] and [`DRAIN_TIME`]); read to its end, its connection goes back to the
+/// pool (see [`super::client::Response`]).
+fn drain(mut resp: super::client::Response) {
+    let Ok(handle) = tokio::runtime::Handle::try_current() else { return };
+    handle.spawn(async move {
+        let mut left = DRAIN_BYTES;
+        let _ = tokio::time::timeout(DRAIN_TIME, async {
+            while let Ok(Some(chunk)) = resp.chunk().await {
+                left = left.saturating_sub(chunk.len());
+                if left == 0 {
+                    break;
+                }
+            }
+        })
+        .await;
+    });
 }
 
 impl futures_util::Stream for Relay {
