@@ -224,3 +224,32 @@ fn tail(text: &str) -> &str {
     }
     &text[i..]
 }
+
+/// Finding 13: an upstream that closes a kept-alive connection just as the next request
+/// goes out on it (the mock reads the request, then resets the connection without a byte
+/// of answer). The request goes again on a new connection: the client gets its answer from
+/// the one channel, in one attempt, and the upstream saw the request twice.
+#[tokio::test]
+async fn a_reused_connection_reset_under_the_request_is_retried_on_a_new_one() {
+    for (client, upstream) in [("anthropic", "anthropic"), ("openai", "anthropic"), ("openai", "openai")] {
+        let up = MockUpstream::start().await;
+        up.push(Behavior::Ok);
+        up.push(Behavior::Reset);
+        // One event loop: its upstream pool holds the connection the second request reuses.
+        let config = LIMITS.replace("server: { ", "server: { workers: 1, ");
+        let mut s = Stack::start(&config, vec![channel("only", upstream, &base(upstream, &up), 0)]).await;
+        let (path, body) = path_and_body(client, false);
+        let first = s.post(path, &body).await;
+        assert_eq!(first.status(), 200, "{client} on {upstream}");
+        first.bytes().await.unwrap();
+        let second = s.post(path, &body).await;
+        let status = second.status();
+        let text = second.text().await.unwrap();
+        assert_eq!(status, 200, "{client} on {upstream}: {text} (hits {})", up.hits());
+        assert_eq!(up.hits(), 3, "{client} on {upstream}: sent, reset, sent again");
+        let recs = s.records().await;
+        assert_eq!(recs.len(), 2);
+        assert!(recs[1].success, "{:?}", recs[1]);
+        assert_eq!(recs[1].attempts.len(), 1, "{:?}", recs[1].attempts);
+    }
+}

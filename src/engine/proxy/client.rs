@@ -172,11 +172,16 @@ impl Upstream {
         origin.path_and_query =
             Some(uri.path_and_query().cloned().unwrap_or_else(|| http::uri::PathAndQuery::from_static("/")));
         let origin = Uri::from_parts(origin).map_err(|e| sentence("the request is invalid", &e))?;
-        let mut req = Request::new(Full::new(body));
-        *req.method_mut() = http::Method::POST;
-        *req.uri_mut() = origin;
-        *req.headers_mut() = headers;
+        let request = |headers: HeaderMap, body: Bytes| {
+            let mut req = Request::new(Full::new(body));
+            *req.method_mut() = http::Method::POST;
+            *req.uri_mut() = origin.clone();
+            *req.headers_mut() = headers;
+            req
+        };
         let mut fresh_only = false;
+        let mut unsent = None;
+        let mut headers = Some(headers);
         loop {
             let pooled =
                 if fresh_only { None } else { std::future::poll_fn(|cx| Poll::Ready(self.checkout(&key, cx))).await };
@@ -184,6 +189,13 @@ impl Upstream {
             let mut lease = match pooled {
                 Some(l) => l,
                 None => self.connect(&uri).await?,
+            };
+            // On a reused connection the request may have to go again on a new one: keep
+            // its headers (the body is a refcount).
+            let req = match unsent.take() {
+                Some(r) => r,
+                None if reused => request(headers.clone().unwrap_or_default(), body.clone()),
+                None => request(headers.take().unwrap_or_default(), body.clone()),
             };
             let mut sent = std::pin::pin!(lease.send.try_send_request(req));
             let answer = std::future::poll_fn(|cx| {
@@ -204,7 +216,15 @@ impl Upstream {
                 Err(mut e) => match e.take_message() {
                     // Not sent at all: the reused connection had been closed. Once more, on a new one.
                     Some(back) if reused => {
-                        req = back;
+                        unsent = Some(back);
+                        fresh_only = true;
+                    }
+                    // Sent, then the connection closed without a byte of answer: the upstream
+                    // closed it while idle just as the request went out (the keep-alive race).
+                    // Once more, on a new one; the failover loop would send it to the next
+                    // channel anyway.
+                    None if reused && closed_before_answer(e.error()) => {
+                        log::debug!("a reused upstream connection closed under the request; sending it again");
                         fresh_only = true;
                     }
                     _ => return Err(sentence("the request failed", &e.into_error())),
@@ -239,6 +259,23 @@ impl Upstream {
             .map_err(|e| sentence("could not connect", &e))?;
         Ok(Lease { send, conn: Some(Box::pin(conn)) })
     }
+}
+
+/// Whether the connection closed or was reset before any byte of the answer: hyper's
+/// "connection closed before message completed", or a reset / broken pipe underneath.
+fn closed_before_answer(e: &hyper::Error) -> bool {
+    if e.is_incomplete_message() {
+        return true;
+    }
+    let mut src: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(s) = src {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind::*;
+            return matches!(io.kind(), ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof);
+        }
+        src = s.source();
+    }
+    false
 }
 
 /// The `Host` header for `uri`: host, and port unless it is the scheme's default. Never
