@@ -218,12 +218,7 @@ impl Proxy {
             ctx.stream,
             at.inbound.query.as_deref(),
         ))?;
-        let mut headers = at.cand.rt.base_headers(ch, at.key_idx);
-        upstream::add_client_headers(&mut headers, ch, &at.inbound.headers, ctx.protocol);
-        if let Some(v) = traceparent(&ctx.trace_id, &ctx.span_id) {
-            headers.insert(names::TRACEPARENT, v);
-        }
-        Ok(UpstreamRequest { url, headers, body })
+        Ok(UpstreamRequest { url, headers: upstream_headers(at), body })
     }
 
     /// Step 2: send the request on this thread's pool and wait for the response head,
@@ -235,7 +230,7 @@ impl Proxy {
     ) -> Result<ResponseHead, ProxyError> {
         let sent = Instant::now();
         let upstream = self.upstream();
-        let req = upstream.post(request.url, request.headers, request.body);
+        let req = upstream.post(request.url, request.headers, request.body, || upstream_headers(at));
         let mut resp = match tokio::time::timeout(at.timeout, req).await {
             Err(_) => return Err(ProxyError::HeadersTimeout { secs: at.timeout.as_secs() }),
             Ok(Err(e)) => return Err(ProxyError::Upstream(e)),
@@ -456,6 +451,18 @@ pub(super) fn wrong_content_type(headers: &HeaderMap, status: u16, stream: bool)
     let shown = String::from_utf8_lossy(&bytes[..bytes.len().min(100)]).into_owned();
     let expected = if stream { "text/event-stream" } else { "JSON" };
     Some(ProxyError::WrongContentType { status, content_type: shown, expected })
+}
+
+/// The headers of an attempt's upstream request: the channel's (its key among them), the
+/// client's that pass, and our `traceparent`.
+fn upstream_headers(at: &ChannelAttempt<'_>) -> HeaderMap {
+    let (ctx, ch) = (at.ctx, &at.cand.channel);
+    let mut headers = at.cand.rt.base_headers(ch, at.key_idx);
+    upstream::add_client_headers(&mut headers, ch, &at.inbound.headers, ctx.protocol);
+    if let Some(v) = traceparent(&ctx.trace_id, &ctx.span_id) {
+        headers.insert(names::TRACEPARENT, v);
+    }
+    headers
 }
 
 /// A duration in whole microseconds (for the attempt offsets traces read).

@@ -157,16 +157,27 @@ impl Upstream {
     }
 
     /// POST `body` to `uri` and wait for the response head. The connection stays with the
-    /// response until its body has been read to the end.
-    pub async fn post(&self, uri: Uri, mut headers: HeaderMap, body: Bytes) -> Result<Response, UpstreamError> {
+    /// response until its body has been read to the end. `again` makes the headers once
+    /// more, for the rare request that must go again on a new connection after it was
+    /// sent (so that the usual one does not pay for a copy).
+    pub async fn post(
+        &self,
+        uri: Uri,
+        headers: HeaderMap,
+        body: Bytes,
+        again: impl Fn() -> HeaderMap,
+    ) -> Result<Response, UpstreamError> {
         let Some(authority) = uri.authority().cloned() else {
             return Err(UpstreamError(format!("the upstream URL {uri} has no host")));
         };
         let key = Key { https: uri.scheme() == Some(&http::uri::Scheme::HTTPS), authority };
-        if !headers.contains_key(http::header::HOST) {
-            let host = host_header(&uri).map_err(|e| sentence("the request is invalid", &e))?;
-            headers.insert(http::header::HOST, host);
-        }
+        let host = host_header(&uri).map_err(|e| sentence("the request is invalid", &e))?;
+        let with_host = |mut h: HeaderMap| {
+            if !h.contains_key(http::header::HOST) {
+                h.insert(http::header::HOST, host.clone());
+            }
+            h
+        };
         // HTTP/1.1 asks for the origin form: the path and query only.
         let mut origin = http::uri::Parts::default();
         origin.path_and_query =
@@ -180,8 +191,7 @@ impl Upstream {
             req
         };
         let mut fresh_only = false;
-        let mut unsent = None;
-        let mut headers = Some(headers);
+        let mut unsent = Some(request(with_host(headers), body.clone()));
         loop {
             let pooled =
                 if fresh_only { None } else { std::future::poll_fn(|cx| Poll::Ready(self.checkout(&key, cx))).await };
@@ -190,12 +200,9 @@ impl Upstream {
                 Some(l) => l,
                 None => self.connect(&uri).await?,
             };
-            // On a reused connection the request may have to go again on a new one: keep
-            // its headers (the body is a refcount).
             let req = match unsent.take() {
                 Some(r) => r,
-                None if reused => request(headers.clone().unwrap_or_default(), body.clone()),
-                None => request(headers.take().unwrap_or_default(), body.clone()),
+                None => request(with_host(again()), body.clone()),
             };
             let mut sent = std::pin::pin!(lease.send.try_send_request(req));
             let answer = std::future::poll_fn(|cx| {
@@ -420,7 +427,7 @@ mod tests {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let up = Upstream::new(Duration::from_secs(2));
         let uri: Uri = format!("http://127.0.0.1:{port}/v1/messages").parse().unwrap();
-        let e = up.post(uri, HeaderMap::new(), Bytes::from_static(b"{}")).await.err().expect("refused");
+        let e = up.post(uri, HeaderMap::new(), Bytes::from_static(b"{}"), HeaderMap::new).await.err().expect("refused");
         let msg = e.to_string();
         assert!(msg.starts_with("could not connect: "), "{msg}");
         assert!(msg.to_lowercase().contains("refused"), "{msg}");
@@ -501,13 +508,13 @@ mod tests {
 
     async fn post(up: &Upstream, addr: std::net::SocketAddr) -> Result<Bytes, UpstreamError> {
         let uri: Uri = format!("http://{addr}/v1/messages?beta=true").parse().unwrap();
-        up.post(uri, HeaderMap::new(), Bytes::from_static(b"{\"a\":1}")).await?.bytes().await
+        up.post(uri, HeaderMap::new(), Bytes::from_static(b"{\"a\":1}"), HeaderMap::new).await?.bytes().await
     }
 
     /// A request whose first body chunk is read, then the response dropped.
     async fn first_chunk_only(up: &Upstream, addr: std::net::SocketAddr) -> Bytes {
         let uri: Uri = format!("http://{addr}/v1/messages").parse().unwrap();
-        let mut r = up.post(uri, HeaderMap::new(), Bytes::new()).await.unwrap();
+        let mut r = up.post(uri, HeaderMap::new(), Bytes::new(), HeaderMap::new).await.unwrap();
         r.chunk().await.unwrap().unwrap()
     }
 

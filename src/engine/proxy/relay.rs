@@ -720,9 +720,19 @@ const DRAIN_TIME: Duration = Duration::from_secs(2);
 /// [`DRAIN_BYTES`] and [`DRAIN_TIME`]); read to its end, its connection goes back to the
 /// pool (see [`super::client::Response`]).
 fn drain(mut resp: super::client::Response) {
+    use futures_util::FutureExt as _;
+    // Usually the end of the body came with the terminal event: no task needed.
+    let mut left = DRAIN_BYTES;
+    loop {
+        match resp.chunk().now_or_never() {
+            Some(Ok(Some(chunk))) if chunk.len() < left => left -= chunk.len(),
+            Some(Ok(None)) => return, // read to its end: the connection is back in the pool
+            Some(_) => return,        // broken or too much: the connection is dropped
+            None => break,
+        }
+    }
     let Ok(handle) = tokio::runtime::Handle::try_current() else { return };
     handle.spawn(async move {
-        let mut left = DRAIN_BYTES;
         let _ = tokio::time::timeout(DRAIN_TIME, async {
             while let Ok(Some(chunk)) = resp.chunk().await {
                 left = left.saturating_sub(chunk.len());
