@@ -60,7 +60,8 @@ async fn forward(
     let uri: hyper::Uri = format!("{base}{path}").parse()?;
     let mut headers = parts.headers;
     headers.remove(hyper::header::HOST);
-    let mut resp = client().post(uri, headers, body).await.map_err(|e| e.to_string())?;
+    let again = headers.clone();
+    let mut resp = client().post(uri, headers, body, || again.clone()).await.map_err(|e| e.to_string())?;
     let mut out = hyper::Response::new(());
     *out.status_mut() = resp.status();
     *out.headers_mut() = resp.take_headers();
