@@ -135,7 +135,7 @@ pub async fn serve(
             Err(e) => return log::error!("cannot listen on this event loop: {e}"),
         };
     }
-    // The config was applied before the state was built; every loop now accepts.
+    // The config was applied before the state was built, and every loop is started.
     state.health.set_ready(true);
     let st = state.clone();
     let relay = tokio::spawn(async move {
