@@ -51,6 +51,8 @@ pub struct AppState {
     pub proxy_connections: usize,
     /// Request bodies held in memory (`server.body_memory_mb`).
     pub bodies: proxy::BodyBudget,
+    /// Readiness (set by [`serve`]) and the store's cached write probe.
+    pub health: crate::engine::health::Health,
 }
 
 impl AppState {
@@ -82,6 +84,7 @@ impl AppState {
             max_connections,
             proxy_connections: max_connections - reserve(max_connections),
             bodies,
+            health: Default::default(),
         })
     }
 
@@ -132,8 +135,12 @@ pub async fn serve(
             Err(e) => return log::error!("cannot listen on this event loop: {e}"),
         };
     }
+    // The config was applied before the state was built, and every loop is started.
+    state.health.set_ready(true);
+    let st = state.clone();
     let relay = tokio::spawn(async move {
         shutdown.await;
+        st.health.set_ready(false);
         let _ = stop_tx.send(true);
     });
     serve_loop(state, listener, stopped(stop_rx)).await;

@@ -96,6 +96,10 @@ pub struct ServerConfig {
     /// Largest line or event of an upstream stream, KiB: past it the stream ends with the
     /// client protocol's error event (or the attempt fails over if the client has nothing).
     pub sse_event_limit_kb: u64,
+    /// Free space under which the data directory's filesystem makes `/health/detailed`
+    /// unhealthy, MiB (0: never). Unset: 1 % of the filesystem or 100 MiB, whichever is
+    /// smaller (see `engine::health`).
+    pub health_min_disk_mb: Option<u64>,
 }
 
 impl Default for ServerConfig {
@@ -120,6 +124,7 @@ impl Default for ServerConfig {
             cors_origins: Vec::new(),
             response_limit_mb: 64,
             sse_event_limit_kb: 4096,
+            health_min_disk_mb: None,
         }
     }
 }
@@ -516,6 +521,17 @@ mod tests {
         );
         let e = Config::parse("server:\n  max_connections: 1\n", "c").unwrap_err().to_string();
         assert!(e.contains("server.max_connections must be 0 (derived) or at least 2"), "{e}");
+    }
+
+    #[test]
+    fn the_health_disk_threshold_is_unset_a_number_or_refused() {
+        assert_eq!(Config::parse("", "c").unwrap().server.health_min_disk_mb, None);
+        let c = Config::parse("server:\n  health_min_disk_mb: 0\n", "c").unwrap();
+        assert_eq!(c.server.health_min_disk_mb, Some(0));
+        let c = Config::parse("server:\n  health_min_disk_mb: 2048\n", "c").unwrap();
+        assert_eq!(c.server.health_min_disk_mb, Some(2048));
+        let e = Config::parse("server:\n  health_min_disk_mb: -5\n", "c").unwrap_err().to_string();
+        assert!(e.contains("line 2") && e.contains("health_min_disk_mb"), "{e}");
     }
 
     #[test]

@@ -456,6 +456,15 @@ impl Store {
         self.db.flush().map(|_| ()).map_err(|e| self.sled(e))
     }
 
+    /// Whether the store can be written: puts the time (unix ms) under the key
+    /// `health_probe` (outside every tree, read by nothing) and flushes it to disk. Fails
+    /// when sled or the filesystem refuses (read-only, full, I/O error). It costs a write
+    /// and an fsync: callers cache the answer (see `engine::health`).
+    pub fn probe_write(&self) -> Result<()> {
+        self.db.insert(b"health_probe", &crate::util::time::now_ms().to_be_bytes()).map_err(|e| self.sled(e))?;
+        self.flush()
+    }
+
     /// Size of the database and the request log on disk, in bytes.
     pub fn size_on_disk(&self) -> u64 {
         self.db.size_on_disk().unwrap_or(0) + self.log.size_on_disk()

@@ -2,8 +2,9 @@
 //! `GET /api`: the answers that say the daemon is there and what it serves.
 //!
 //! Only `GET /api` needs the admin token. The detailed report — what it says and when it is
-//! unhealthy — is `engine::health`'s; this file runs it on the blocking pool and answers 200
-//! or 503. It must not build report fields itself. Called by `admin::routes`.
+//! unhealthy — and readiness are `engine::health`'s; this file runs the report on the
+//! blocking pool and answers 200 or 503. It must not build report fields itself. Called by
+//! `admin::routes`.
 
 use std::sync::Arc;
 use warp::http::StatusCode;
@@ -39,6 +40,15 @@ pub(super) fn routes(state: &Arc<AppState>) -> Routes {
         .map(|| api::ok(&serde_json::json!({"status": "alive"})));
     let health_ready = health.and(warp::path("ready")).and(warp::path::end()).and(warp::get()).and(s()).then(
         |st: Arc<AppState>| async move {
+            if !st.health.is_ready() {
+                return api::error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "not_ready",
+                    "routex is starting or stopping: it serves once its configuration is applied and its \
+                     listeners are open; ask again in a moment"
+                        .to_string(),
+                );
+            }
             match blocking(move || st.engine.store().schema_version()).await {
                 Ok(_) => api::ok(&serde_json::json!({"status": "ready"})),
                 Err(e) => api::error(StatusCode::SERVICE_UNAVAILABLE, "not_ready", e.to_string()),
@@ -48,10 +58,11 @@ pub(super) fn routes(state: &Arc<AppState>) -> Routes {
     let health_detailed = health.and(warp::path("detailed")).and(warp::path::end()).and(warp::get()).and(s()).then(
         |st: Arc<AppState>| async move {
             let report = blocking(move || {
-                crate::engine::health::detailed(&st.engine, st.proxy.recorder(), &st.data_dir, st.started)
+                let min_disk_mb = st.config.server.health_min_disk_mb;
+                st.health.detailed(&st.engine, &st.proxy, &st.data_dir, st.started, min_disk_mb)
             })
             .await;
-            let status = if report.is_healthy() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+            let status = if report.is_unhealthy() { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::OK };
             api::ok_status(status, &report)
         },
     );

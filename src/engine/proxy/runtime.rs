@@ -404,6 +404,14 @@ impl ChannelRuntime {
         self.raise(COOLING);
     }
 
+    /// Keys of a pool of `n` cooling down at `now` (read only: clears no flag).
+    pub fn keys_cooling(&self, n: usize, now: Instant) -> usize {
+        if n == 0 || !self.has(COOLING) {
+            return 0;
+        }
+        lock(&self.key_cooldown).iter().take(n).filter(|c| c.is_some_and(|t| now < t)).count()
+    }
+
     /// The user-facing statistics.
     pub fn stats(&self) -> ChannelStats {
         let last = self.last_used_ms.load(Ordering::Relaxed);
@@ -453,6 +461,11 @@ impl Runtimes {
     /// may be seen a moment late, as it would be by checking each runtime.
     pub fn all_clear(&self) -> bool {
         self.troubled.load(Ordering::Acquire) == 0
+    }
+
+    /// The runtime of a channel if it has one yet (read only: creates nothing).
+    pub fn find(&self, id: &str) -> Option<Arc<ChannelRuntime>> {
+        self.map.read().unwrap_or_else(|e| e.into_inner()).get(id).cloned()
     }
 
     /// Statistics of every channel seen so far.
@@ -560,6 +573,9 @@ mod tests {
         r.cool_key(2, 3, Duration::from_secs(60));
         assert_eq!(r.pick_key(3, Instant::now()), None);
         assert!(!r.has_key(3, Instant::now()));
+        assert_eq!(r.keys_cooling(3, Instant::now()), 3);
+        assert_eq!(r.keys_cooling(3, Instant::now() + Duration::from_secs(61)), 0, "cooled down by then");
+        assert_eq!(ChannelRuntime::default().keys_cooling(3, Instant::now()), 0);
     }
 
     #[test]

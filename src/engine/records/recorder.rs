@@ -39,12 +39,34 @@ pub const SUBSCRIBE_CAPACITY: usize = 1024;
 pub struct Recorder {
     queue: Option<Arc<Queue>>,
     dropped: Arc<AtomicU64>,
+    losses: Arc<Losses>,
     events: broadcast::Sender<Arc<RequestRecord>>,
 }
 
 impl std::fmt::Debug for Recorder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Recorder").field("enabled", &self.queue.is_some()).field("dropped", &self.dropped()).finish()
+    }
+}
+
+/// When records were last lost and why the store last refused a batch (for health).
+#[derive(Debug, Default)]
+struct Losses {
+    /// Unix ms of the last record dropped (0: none yet).
+    last_ms: AtomicU64,
+    /// Unix ms and the store's error of the last batch it refused.
+    last_error: std::sync::Mutex<Option<(u64, String)>>,
+}
+
+impl Losses {
+    fn lost(&self, n: u64, dropped: &AtomicU64) {
+        dropped.fetch_add(n, Ordering::Relaxed);
+        self.last_ms.store(now_ms(), Ordering::Relaxed);
+    }
+
+    fn refused(&self, n: u64, dropped: &AtomicU64, error: String) {
+        self.lost(n, dropped);
+        *self.last_error.lock().unwrap_or_else(|e| e.into_inner()) = Some((now_ms(), error));
     }
 }
 
@@ -89,22 +111,29 @@ impl Recorder {
         });
         let (events, _) = broadcast::channel(SUBSCRIBE_CAPACITY);
         let dropped = Arc::new(AtomicU64::new(0));
+        let losses = Arc::new(Losses::default());
         let (stop, stop_rx) = oneshot::channel();
         let writer = Writer {
             store,
             events: events.clone(),
             dropped: dropped.clone(),
+            losses: losses.clone(),
             retention_days: cfg.retention_days,
             max_rows: cfg.max_rows,
             opts,
         };
         let handle = tokio::spawn(writer.run(queue.clone(), stop_rx));
-        (Recorder { queue: Some(queue), dropped, events }, RecorderTask { stop, handle })
+        (Recorder { queue: Some(queue), dropped, losses, events }, RecorderTask { stop, handle })
     }
 
     /// A recorder that records nothing (`logging.requests: false`).
     pub fn disabled() -> Recorder {
-        Recorder { queue: None, dropped: Arc::new(AtomicU64::new(0)), events: broadcast::channel(1).0 }
+        Recorder {
+            queue: None,
+            dropped: Arc::new(AtomicU64::new(0)),
+            losses: Arc::default(),
+            events: broadcast::channel(1).0,
+        }
     }
 
     /// Whether records go anywhere.
@@ -121,7 +150,7 @@ impl Recorder {
         let mut st = q.state.lock().unwrap_or_else(|e| e.into_inner());
         if st.closed || st.records.len() >= q.capacity {
             drop(st);
-            self.dropped.fetch_add(1, Ordering::Relaxed);
+            self.losses.lost(1, &self.dropped);
             return;
         }
         st.records.push(r);
@@ -135,6 +164,26 @@ impl Recorder {
     /// Records lost so far: queue full, writer stopped, or the store refused a batch.
     pub fn dropped(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// Records waiting in the queue now (0 when the log is off).
+    pub fn queued(&self) -> usize {
+        self.queue.as_ref().map_or(0, |q| q.state.lock().unwrap_or_else(|e| e.into_inner()).records.len())
+    }
+
+    /// How many records the queue holds at most (0 when the log is off).
+    pub fn capacity(&self) -> usize {
+        self.queue.as_ref().map_or(0, |q| q.capacity)
+    }
+
+    /// Unix ms of the last record lost, if any was.
+    pub fn last_dropped_ms(&self) -> Option<u64> {
+        Some(self.losses.last_ms.load(Ordering::Relaxed)).filter(|&ms| ms > 0)
+    }
+
+    /// Unix ms and the store's error of the last batch the store refused, if any.
+    pub fn last_error(&self) -> Option<(u64, String)> {
+        self.losses.last_error.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// Records as they are written (after the store accepted them).
@@ -187,6 +236,7 @@ struct Writer {
     store: Store,
     events: broadcast::Sender<Arc<RequestRecord>>,
     dropped: Arc<AtomicU64>,
+    losses: Arc<Losses>,
     retention_days: u64,
     max_rows: u64,
     opts: Options,
@@ -254,7 +304,7 @@ impl Writer {
             Ok(r) => r,
             Err(e) => {
                 log::error!("request log: the writer thread failed writing {n} records: {e}");
-                self.dropped.fetch_add(n as u64, Ordering::Relaxed);
+                self.losses.refused(n as u64, &self.dropped, format!("the writer thread failed: {e}"));
                 return;
             }
         };
@@ -270,7 +320,7 @@ impl Writer {
                 Err(e) => {
                     let lost = batch.count();
                     log::error!("request log: could not write {lost} records: {e}");
-                    self.dropped.fetch_add(lost as u64, Ordering::Relaxed);
+                    self.losses.refused(lost as u64, &self.dropped, e.to_string());
                 }
             }
         }
@@ -423,7 +473,11 @@ mod tests {
             r.record(rec(i, T0 + i));
         }
         assert_eq!(r.dropped(), 6);
+        assert_eq!((r.queued(), r.capacity()), (4, 4));
+        assert!(r.last_dropped_ms().is_some_and(|ms| ms + 60_000 > now_ms()));
+        assert_eq!(r.last_error(), None, "the queue was full; the store refused nothing");
         task.shutdown().await;
+        assert_eq!(r.queued(), 0);
         assert_eq!(count(&store).unwrap(), 4);
         r.record(rec(99, T0));
         assert_eq!(r.dropped(), 7, "a record after shutdown is counted, not lost silently");
@@ -432,6 +486,7 @@ mod tests {
         off.record(rec(1, T0));
         assert!(!off.enabled());
         assert_eq!(off.dropped(), 0);
+        assert_eq!((off.queued(), off.capacity(), off.last_dropped_ms()), (0, 0, None));
         assert_eq!(QUEUE_CAPACITY, 16_384);
     }
 
