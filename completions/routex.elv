@@ -30,7 +30,11 @@ set edit:completion:arg-completer[routex] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand serve 'Run the daemon: proxy and admin API on one port'
+            cand serve 'Run the daemon: proxy and admin API on one port (--detach: in the background)'
+            cand stop 'Stop the daemon of this data directory (it finishes in-flight streams first)'
+            cand restart 'Stop the daemon if it runs, then start it in the background with these settings'
+            cand status 'Whether the daemon runs: pid, version, uptime, address, channels up (exit 1: not running)'
+            cand env 'Print the variables that point Claude Code and the SDKs at routex, for eval'
             cand channel 'Manage upstream channels'
             cand rule 'Manage routing rules and dry-run a request against them'
             cand strategy 'Show or switch the load-balancer strategy'
@@ -51,6 +55,73 @@ set edit:completion:arg-completer[routex] = {|@words|
             cand --output 'Output format'
             cand --admin-token 'Admin token for a daemon that requires one'
             cand --allow-unauthenticated 'Listen on a non-loopback address with neither client keys nor an admin token'
+            cand -d 'Run in the background: return once the daemon answers, with its address, pid and log file'
+            cand --detach 'Run in the background: return once the daemon answers, with its address, pid and log file'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;stop'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;restart'= {
+            cand -c 'Configuration file (YAML)'
+            cand --config 'Configuration file (YAML)'
+            cand --host 'Listen host [default: server.host, 127.0.0.1]'
+            cand -p 'Listen port [default: server.port, 3000]'
+            cand --port 'Listen port [default: server.port, 3000]'
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand --allow-unauthenticated 'Listen on a non-loopback address with neither client keys nor an admin token'
+            cand -d 'Run in the background: return once the daemon answers, with its address, pid and log file'
+            cand --detach 'Run in the background: return once the daemon answers, with its address, pid and log file'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;status'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;env'= {
+            cand --shell 'The shell to write for [default: from $SHELL, else bash]'
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
             cand -v 'More log output (-v debug, -vv trace)'
             cand --verbose 'More log output (-v debug, -vv trace)'
             cand -q 'Only errors'
@@ -608,7 +679,11 @@ set edit:completion:arg-completer[routex] = {|@words|
             cand --version 'Print version'
         }
         &'routex;help'= {
-            cand serve 'Run the daemon: proxy and admin API on one port'
+            cand serve 'Run the daemon: proxy and admin API on one port (--detach: in the background)'
+            cand stop 'Stop the daemon of this data directory (it finishes in-flight streams first)'
+            cand restart 'Stop the daemon if it runs, then start it in the background with these settings'
+            cand status 'Whether the daemon runs: pid, version, uptime, address, channels up (exit 1: not running)'
+            cand env 'Print the variables that point Claude Code and the SDKs at routex, for eval'
             cand channel 'Manage upstream channels'
             cand rule 'Manage routing rules and dry-run a request against them'
             cand strategy 'Show or switch the load-balancer strategy'
@@ -619,6 +694,14 @@ set edit:completion:arg-completer[routex] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'routex;help;serve'= {
+        }
+        &'routex;help;stop'= {
+        }
+        &'routex;help;restart'= {
+        }
+        &'routex;help;status'= {
+        }
+        &'routex;help;env'= {
         }
         &'routex;help;channel'= {
             cand list 'List channels'

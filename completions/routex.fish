@@ -34,7 +34,11 @@ complete -c routex -n "__fish_routex_needs_command" -s v -l verbose -d 'More log
 complete -c routex -n "__fish_routex_needs_command" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c routex -n "__fish_routex_needs_command" -s V -l version -d 'Print version'
-complete -c routex -n "__fish_routex_needs_command" -f -a "serve" -d 'Run the daemon: proxy and admin API on one port'
+complete -c routex -n "__fish_routex_needs_command" -f -a "serve" -d 'Run the daemon: proxy and admin API on one port (--detach: in the background)'
+complete -c routex -n "__fish_routex_needs_command" -f -a "stop" -d 'Stop the daemon of this data directory (it finishes in-flight streams first)'
+complete -c routex -n "__fish_routex_needs_command" -f -a "restart" -d 'Stop the daemon if it runs, then start it in the background with these settings'
+complete -c routex -n "__fish_routex_needs_command" -f -a "status" -d 'Whether the daemon runs: pid, version, uptime, address, channels up (exit 1: not running)'
+complete -c routex -n "__fish_routex_needs_command" -f -a "env" -d 'Print the variables that point Claude Code and the SDKs at routex, for eval'
 complete -c routex -n "__fish_routex_needs_command" -f -a "channel" -d 'Manage upstream channels'
 complete -c routex -n "__fish_routex_needs_command" -f -a "rule" -d 'Manage routing rules and dry-run a request against them'
 complete -c routex -n "__fish_routex_needs_command" -f -a "strategy" -d 'Show or switch the load-balancer strategy'
@@ -53,10 +57,60 @@ json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand serve" -l admin-token -d 'Admin token for a daemon that requires one' -r
 complete -c routex -n "__fish_routex_using_subcommand serve" -l allow-unauthenticated -d 'Listen on a non-loopback address with neither client keys nor an admin token'
+complete -c routex -n "__fish_routex_using_subcommand serve" -s d -l detach -d 'Run in the background: return once the daemon answers, with its address, pid and log file'
 complete -c routex -n "__fish_routex_using_subcommand serve" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand serve" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c routex -n "__fish_routex_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand stop" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand stop" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand stop" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand stop" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand stop" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand stop" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand stop" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand stop" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand restart" -s c -l config -d 'Configuration file (YAML)' -r -F
+complete -c routex -n "__fish_routex_using_subcommand restart" -l host -d 'Listen host [default: server.host, 127.0.0.1]' -r
+complete -c routex -n "__fish_routex_using_subcommand restart" -s p -l port -d 'Listen port [default: server.port, 3000]' -r
+complete -c routex -n "__fish_routex_using_subcommand restart" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand restart" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand restart" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand restart" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand restart" -l allow-unauthenticated -d 'Listen on a non-loopback address with neither client keys nor an admin token'
+complete -c routex -n "__fish_routex_using_subcommand restart" -s d -l detach -d 'Run in the background: return once the daemon answers, with its address, pid and log file'
+complete -c routex -n "__fish_routex_using_subcommand restart" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand restart" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand restart" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand restart" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand status" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand status" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand status" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand status" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand status" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand status" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand status" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand env" -l shell -d 'The shell to write for [default: from $SHELL, else bash]' -r -f -a "bash\t'bash (also sh)'
+zsh\t'zsh'
+fish\t'fish'
+powershell\t'PowerShell'"
+complete -c routex -n "__fish_routex_using_subcommand env" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand env" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand env" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand env" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand env" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand env" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand env" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand env" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
 complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -l output -d 'Output format' -r -f -a "table\t'Human tables'
@@ -437,15 +491,19 @@ complete -c routex -n "__fish_routex_using_subcommand completions" -s v -l verbo
 complete -c routex -n "__fish_routex_using_subcommand completions" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c routex -n "__fish_routex_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy logs export import completions help" -f -a "serve" -d 'Run the daemon: proxy and admin API on one port'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy logs export import completions help" -f -a "channel" -d 'Manage upstream channels'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy logs export import completions help" -f -a "rule" -d 'Manage routing rules and dry-run a request against them'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy logs export import completions help" -f -a "strategy" -d 'Show or switch the load-balancer strategy'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy logs export import completions help" -f -a "logs" -d 'Show the request log (--follow to keep watching)'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy logs export import completions help" -f -a "export" -d 'Write channels and settings to a YAML or JSON document'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy logs export import completions help" -f -a "import" -d 'Read channels and settings from a document (or a config file)'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy logs export import completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve channel rule strategy logs export import completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env channel rule strategy logs export import completions help" -f -a "serve" -d 'Run the daemon: proxy and admin API on one port (--detach: in the background)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env channel rule strategy logs export import completions help" -f -a "stop" -d 'Stop the daemon of this data directory (it finishes in-flight streams first)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env channel rule strategy logs export import completions help" -f -a "restart" -d 'Stop the daemon if it runs, then start it in the background with these settings'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env channel rule strategy logs export import completions help" -f -a "status" -d 'Whether the daemon runs: pid, version, uptime, address, channels up (exit 1: not running)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env channel rule strategy logs export import completions help" -f -a "env" -d 'Print the variables that point Claude Code and the SDKs at routex, for eval'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env channel rule strategy logs export import completions help" -f -a "channel" -d 'Manage upstream channels'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env channel rule strategy logs export import completions help" -f -a "rule" -d 'Manage routing rules and dry-run a request against them'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env channel rule strategy logs export import completions help" -f -a "strategy" -d 'Show or switch the load-balancer strategy'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env channel rule strategy logs export import completions help" -f -a "logs" -d 'Show the request log (--follow to keep watching)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env channel rule strategy logs export import completions help" -f -a "export" -d 'Write channels and settings to a YAML or JSON document'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env channel rule strategy logs export import completions help" -f -a "import" -d 'Read channels and settings from a document (or a config file)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env channel rule strategy logs export import completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env channel rule strategy logs export import completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "list" -d 'List channels'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "show" -d 'Show one channel'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "add" -d 'Add a channel (asks for missing required fields on a terminal)'

@@ -10,6 +10,7 @@ mod browser_door;
 mod cli_both_ways;
 mod cli_errors;
 mod convert_golden;
+mod daemon_mode;
 mod daemon_records;
 mod gemini_tools;
 mod generated_docs;

@@ -7,6 +7,7 @@
 
 pub mod backend;
 pub mod channel;
+pub mod daemon_ctl;
 pub mod docs;
 pub mod logging;
 pub mod logs;
@@ -62,8 +63,16 @@ pub enum OutputFormat {
 #[derive(Subcommand, Debug)]
 #[allow(clippy::large_enum_variant)] // parsed once; boxing clap structs buys nothing
 pub enum Command {
-    /// Run the daemon: proxy and admin API on one port
+    /// Run the daemon: proxy and admin API on one port (--detach: in the background)
     Serve(serve::ServeArgs),
+    /// Stop the daemon of this data directory (it finishes in-flight streams first)
+    Stop,
+    /// Stop the daemon if it runs, then start it in the background with these settings
+    Restart(serve::ServeArgs),
+    /// Whether the daemon runs: pid, version, uptime, address, channels up (exit 1: not running)
+    Status,
+    /// Print the variables that point Claude Code and the SDKs at routex, for eval
+    Env(daemon_ctl::EnvArgs),
     /// Manage upstream channels
     #[command(subcommand)]
     Channel(channel::ChannelCmd),
@@ -171,11 +180,12 @@ pub fn main() -> ExitCode {
 
 /// Run a parsed command; returns the exit code.
 pub fn run(cli: &Cli) -> anyhow::Result<u8> {
-    if !matches!(cli.command, Command::Serve(_)) {
+    if !matches!(&cli.command, Command::Serve(a) if !a.detach) {
         logging::init_cli(cli.verbose, cli.quiet);
     }
     let printer = Printer::new(cli.output);
     match &cli.command {
+        Command::Serve(args) if args.detach => daemon_ctl::detach(cli, args, &printer),
         Command::Serve(args) => serve::run(cli, args),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
@@ -183,6 +193,10 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
             printer.raw(&buf);
             Ok(0)
         }
+        Command::Stop => daemon_ctl::stop(cli, &printer),
+        Command::Restart(args) => daemon_ctl::restart(cli, args, &printer),
+        Command::Status => daemon_ctl::status(cli, &printer),
+        Command::Env(args) => daemon_ctl::env(cli, args, &printer),
         Command::Channel(cmd) => channel::run(cli, cmd, &printer),
         Command::Rule(cmd) => rule::run(cli, cmd, &printer),
         Command::Logs(args) => logs::run(cli, args, &printer),

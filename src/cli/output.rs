@@ -18,6 +18,67 @@ use crate::engine::rules::RouteTest;
 use crate::engine::rules::Rule;
 use crate::engine::{ChannelView, ImportReport, Strategy};
 
+/// Shells `routex env` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Shell {
+    /// bash (also sh)
+    Bash,
+    /// zsh
+    Zsh,
+    /// fish
+    Fish,
+    /// PowerShell
+    Powershell,
+}
+
+/// What `routex status` reports.
+#[derive(Debug, Serialize)]
+pub struct Status {
+    /// Whether a daemon answers for this data directory.
+    pub running: bool,
+    /// The data directory.
+    pub data_dir: String,
+    /// Its process id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pid: Option<u32>,
+    /// Its base URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Its version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Seconds since it started.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uptime_s: Option<u64>,
+    /// Its health verdict (`healthy`, `degraded`, `unhealthy`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub health: Option<String>,
+    /// Channels that can take requests (not disabled, not down).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channels_up: Option<u64>,
+    /// Channels configured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channels_total: Option<u64>,
+    /// What the health report says is wrong, worst first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<String>,
+    /// The daemon's log file.
+    pub log_file: String,
+    /// What was noticed on the way (a stale daemon.json removed, a process that does not
+    /// answer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One variable assignment in `shell`'s syntax, the value single-quoted.
+pub fn assignment(shell: Shell, name: &str, value: &str) -> String {
+    match shell {
+        Shell::Bash | Shell::Zsh => format!("export {name}='{}'", value.replace('\'', r"'\''")),
+        Shell::Fish => format!("set -gx {name} '{}'", value.replace('\\', r"\\").replace('\'', r"\'")),
+        Shell::Powershell => format!("$env:{name} = '{}'", value.replace('\'', "''")),
+    }
+}
+
 /// Renders results in the chosen format.
 pub struct Printer {
     format: OutputFormat,
@@ -80,6 +141,16 @@ fn table() -> Table {
         t.load_preset(presets::NOTHING);
     }
     t
+}
+
+/// Seconds as a person reads them: `42s`, `5m 3s`, `2h 10m`, `3d 4h`.
+fn human_duration(s: u64) -> String {
+    match s {
+        0..=59 => format!("{s}s"),
+        60..=3599 => format!("{}m {}s", s / 60, s % 60),
+        3600..=86399 => format!("{}h {}m", s / 3600, s % 3600 / 60),
+        _ => format!("{}d {}h", s / 86400, s % 86400 / 3600),
+    }
 }
 
 fn group(n: u64) -> String {
@@ -444,6 +515,86 @@ impl Printer {
             ]));
         }
         write_stdout(format!("{t}\n").as_bytes());
+    }
+
+    /// `routex status`.
+    pub fn daemon_status(&self, s: &Status) {
+        if self.structured(s) {
+            return;
+        }
+        let mut out = String::new();
+        if let Some(n) = &s.note {
+            self.note(n);
+        }
+        if !s.running {
+            out.push_str(&format!(
+                "routex is not running (data: {}); start it with `routex serve --detach`\n",
+                clean(&s.data_dir)
+            ));
+            write_stdout(out.as_bytes());
+            return;
+        }
+        let mut t = table();
+        let opt = |v: &Option<String>| v.as_deref().map(c).unwrap_or_else(|| "-".into());
+        let uptime = s.uptime_s.map(human_duration).unwrap_or_else(|| "-".into());
+        let channels = match (s.channels_up, s.channels_total) {
+            (Some(u), Some(t)) => format!("{u} up of {t}"),
+            _ => "-".into(),
+        };
+        for (k, v) in [
+            ("status", "running".to_string()),
+            ("pid", s.pid.map(|p| p.to_string()).unwrap_or_default()),
+            ("url", opt(&s.url)),
+            ("version", opt(&s.version)),
+            ("uptime", uptime),
+            ("health", opt(&s.health)),
+            ("channels", channels),
+            ("data", c(&s.data_dir)),
+            ("log", c(&s.log_file)),
+        ] {
+            t.add_row([k.to_string(), v]);
+        }
+        out.push_str(&format!("{t}\n"));
+        for r in &s.reasons {
+            out.push_str(&format!("! {}\n", clean(r)));
+        }
+        write_stdout(out.as_bytes());
+    }
+
+    /// `routex serve --detach` once the daemon answers.
+    pub fn daemon_started(&self, url: &str, pid: u32, log: &std::path::Path) {
+        #[derive(Serialize)]
+        struct Started<'a> {
+            url: &'a str,
+            pid: u32,
+            log_file: String,
+        }
+        if self.structured(&Started { url, pid, log_file: log.display().to_string() }) {
+            return;
+        }
+        write_stdout(
+            format!(
+                "routex started: {} (pid {pid})\n  log: {}\n  stop it with `routex stop`; point clients at it with `eval \"$(routex env)\"`\n",
+                clean(url),
+                clean(&log.display().to_string())
+            )
+            .as_bytes(),
+        );
+    }
+
+    /// `routex env`: assignments for a shell (JSON/YAML: the variables as a map).
+    pub fn env_vars(&self, vars: &[(&str, String)], shell: Shell) {
+        let map: serde_json::Map<String, serde_json::Value> =
+            vars.iter().map(|(k, v)| (k.to_string(), serde_json::Value::String(v.clone()))).collect();
+        if self.structured(&map) {
+            return;
+        }
+        let mut out = String::new();
+        for (k, v) in vars {
+            out.push_str(&assignment(shell, k, v));
+            out.push('\n');
+        }
+        write_stdout(out.as_bytes());
     }
 
     /// The daemon's start banner.

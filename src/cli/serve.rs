@@ -30,13 +30,16 @@ pub struct ServeArgs {
     /// Listen on a non-loopback address with neither client keys nor an admin token
     #[arg(long)]
     pub allow_unauthenticated: bool,
+    /// Run in the background: return once the daemon answers, with its address, pid and log file
+    #[arg(long, short = 'd')]
+    pub detach: bool,
 }
 
 fn is_loopback(host: &str) -> bool {
     host.eq_ignore_ascii_case("localhost") || host.parse::<IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(false)
 }
 
-/// Run the daemon in the foreground.
+/// Run the daemon in the foreground (`--detach` is `daemon_ctl::detach`'s).
 pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
     let data_dir = paths::data_dir(cli.data_dir.as_deref());
     let mut config = match &args.config {

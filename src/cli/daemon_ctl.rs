@@ -1,0 +1,378 @@
+//! The daemon's life from the command line: `serve --detach` starts it in the background
+//! and waits until it answers `/health/ready`; `stop`, `restart` and `status`; `env`
+//! prints the variables that point clients at it.
+//!
+//! `daemon.json` (see [`paths::DaemonInfo`]) is how a daemon is found. It is trusted only
+//! when its process is alive and is a routex; a file whose process is gone is removed and
+//! said so. Everything printed goes through [`Printer`].
+
+use clap::Args;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use super::output::{Printer, Shell, Status};
+use super::serve::ServeArgs;
+use super::{Cli, Exit};
+use crate::paths::{self, DaemonInfo};
+
+/// How long `serve --detach` waits for the daemon to be ready.
+const START_WAIT: Duration = Duration::from_secs(20);
+/// How long `stop` waits for the daemon to exit: its own drain of in-flight streams
+/// (10 s) and the request log's flush, with a margin.
+const STOP_WAIT: Duration = Duration::from_secs(20);
+/// Each HTTP check of a daemon.
+const PROBE_TIMEOUT: Duration = Duration::from_millis(800);
+
+/// `routex env`
+#[derive(Args, Debug)]
+pub struct EnvArgs {
+    /// The shell to write for [default: from $SHELL, else bash]
+    #[arg(long, value_enum)]
+    pub shell: Option<Shell>,
+}
+
+/// The daemon of `data_dir` as daemon.json names it, if its process is alive and is a
+/// routex. A file whose process is gone (or is something else now) is removed; the
+/// second value says so.
+fn find(data_dir: &Path) -> (Option<DaemonInfo>, Option<String>) {
+    let Some(info) = DaemonInfo::read(data_dir) else { return (None, None) };
+    if paths::process_alive(info.pid) && is_routex(info.pid) {
+        return (Some(info), None);
+    }
+    DaemonInfo::remove(data_dir);
+    let note = format!("removed a stale {} (its process {} is gone)", paths::daemon_file(data_dir).display(), info.pid);
+    (None, Some(note))
+}
+
+/// Whether process `pid` runs a routex binary (its command's file name starts with
+/// `routex`): a pid from an old daemon.json may belong to another program by now.
+fn is_routex(pid: u32) -> bool {
+    let Ok(cmd) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+        // No /proc (not Linux): the pid's liveness is all there is to go on.
+        return !Path::new("/proc/self").exists();
+    };
+    let argv0 = cmd.split(|b| *b == 0).next().unwrap_or_default();
+    let name = Path::new(std::ffi::OsStr::new(std::str::from_utf8(argv0).unwrap_or_default()))
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    name.starts_with("routex")
+}
+
+fn agent() -> ureq::Agent {
+    ureq::AgentBuilder::new().timeout(PROBE_TIMEOUT).build()
+}
+
+/// GET `path` of the daemon at `base`: the status and the JSON body (None when it does
+/// not answer at all).
+fn get(base: &str, path: &str, token: Option<&str>) -> Option<(u16, serde_json::Value)> {
+    let mut req = agent().get(&format!("{}{path}", base.trim_end_matches('/')));
+    if let Some(t) = token {
+        req = req.set("Authorization", &format!("Bearer {t}"));
+    }
+    match req.call() {
+        Ok(r) => {
+            let status = r.status();
+            Some((status, r.into_json().unwrap_or_default()))
+        }
+        Err(ureq::Error::Status(status, r)) => Some((status, r.into_json().unwrap_or_default())),
+        Err(_) => None,
+    }
+}
+
+fn log_file(data_dir: &Path) -> PathBuf {
+    paths::log_dir(data_dir).join("routex.log")
+}
+
+/// `routex status`: 0 when a daemon answers, 1 when none does.
+pub fn status(cli: &Cli, printer: &Printer) -> anyhow::Result<u8> {
+    let data_dir = paths::data_dir(cli.data_dir.as_deref());
+    let s = read_status(cli, &data_dir);
+    let code = if s.running { 0 } else { 1 };
+    printer.daemon_status(&s);
+    Ok(code)
+}
+
+fn read_status(cli: &Cli, data_dir: &Path) -> Status {
+    let (info, note) = find(data_dir);
+    let mut s = Status {
+        running: false,
+        data_dir: data_dir.display().to_string(),
+        pid: None,
+        url: None,
+        version: None,
+        uptime_s: None,
+        health: None,
+        channels_up: None,
+        channels_total: None,
+        reasons: Vec::new(),
+        log_file: log_file(data_dir).display().to_string(),
+        note,
+    };
+    let Some(info) = info else { return s };
+    s.pid = Some(info.pid);
+    s.url = Some(info.admin_url.clone());
+    s.version = Some(info.version.clone());
+    let token = cli.admin_token.clone().filter(|t| !t.is_empty()).or(info.local_token.clone());
+    match get(&info.admin_url, "/health/detailed", token.as_deref()) {
+        None => {
+            s.note = Some(format!(
+                "process {} is alive but does not answer at {}; see {}",
+                info.pid, info.admin_url, s.log_file
+            ));
+        }
+        Some((_, v)) => {
+            // 200 and 503 both carry the report; 401 (a token needed) carries none.
+            let d = &v["data"];
+            s.running = true;
+            s.health = d["status"].as_str().map(str::to_string);
+            s.uptime_s = d["uptime_s"].as_u64();
+            let ch = &d["channels"];
+            s.channels_total = ch["total"].as_u64();
+            if let (Some(enabled), Some(down)) = (ch["enabled"].as_u64(), ch["down"].as_array()) {
+                s.channels_up = Some(enabled.saturating_sub(down.len() as u64));
+            } else {
+                s.channels_up = ch["enabled"].as_u64();
+            }
+            s.reasons = d["reasons"]
+                .as_array()
+                .map(|r| r.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+                .unwrap_or_default();
+            if d.is_null() {
+                let msg = v["error"]["message"].as_str().unwrap_or("no report");
+                s.note = Some(format!("the daemon answers but gave no health report: {msg}"));
+            }
+        }
+    }
+    s
+}
+
+/// `routex serve --detach`: start the daemon in the background with the same settings,
+/// wait until it answers `/health/ready`, and say where it is. A daemon that exits
+/// before it is ready has its own error message repeated here.
+pub fn detach(cli: &Cli, args: &ServeArgs, printer: &Printer) -> anyhow::Result<u8> {
+    let data_dir = std::path::absolute(paths::data_dir(cli.data_dir.as_deref()))?;
+    let (running, stale) = find(&data_dir);
+    if let Some(n) = stale {
+        printer.note(&n);
+    }
+    if let Some(info) = running {
+        printer.note(&format!(
+            "routex already runs for {} at {} (pid {}); `routex restart` starts it again",
+            data_dir.display(),
+            info.admin_url,
+            info.pid
+        ));
+        return Ok(0);
+    }
+    paths::private_dir(&data_dir)
+        .map_err(|e| anyhow::anyhow!("cannot create the data directory {}: {e}", data_dir.display()))?;
+    let logs = paths::log_dir(&data_dir);
+    paths::private_dir(&logs).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", logs.display()))?;
+    // What the daemon prints before its log is set up (and its last error) lands here.
+    let out_path = logs.join("serve.out");
+    let out = paths::private_file()
+        .create(true)
+        .append(true)
+        .open(&out_path)
+        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", out_path.display()))?;
+    let out_start = out.metadata().map(|m| m.len()).unwrap_or(0);
+    let exe = std::env::current_exe().map_err(|e| anyhow::anyhow!("cannot find the routex binary to start: {e}"))?;
+    let mut cmd = std::process::Command::new(exe);
+    cmd.arg("--data-dir").arg(&data_dir);
+    for _ in 0..cli.verbose {
+        cmd.arg("-v");
+    }
+    if cli.quiet {
+        cmd.arg("--quiet");
+    }
+    cmd.arg("serve");
+    if let Some(c) = &args.config {
+        cmd.arg("--config").arg(std::path::absolute(c)?);
+    }
+    if let Some(h) = &args.host {
+        cmd.arg("--host").arg(h);
+    }
+    if let Some(p) = args.port {
+        cmd.arg("--port").arg(p.to_string());
+    }
+    if args.allow_unauthenticated {
+        cmd.arg("--allow-unauthenticated");
+    }
+    if let Some(t) = cli.admin_token.as_deref().filter(|t| !t.is_empty()) {
+        // Through the environment, not the command line other users can read.
+        cmd.env("ROUTEX_ADMIN_TOKEN", t);
+    }
+    cmd.stdin(std::process::Stdio::null()).stdout(out.try_clone()?).stderr(out);
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: setsid is async-signal-safe; the child leaves the terminal's session so
+        // that closing the terminal does not stop it.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::setsid();
+                Ok(())
+            });
+        }
+    }
+    let mut child = cmd.spawn().map_err(|e| anyhow::anyhow!("cannot start routex serve: {e}"))?;
+    let pid = child.id();
+    let deadline = Instant::now() + START_WAIT;
+    loop {
+        if let Some(st) = child.try_wait()? {
+            let said = tail_since(&out_path, out_start);
+            let said = said.trim();
+            anyhow::bail!(
+                "routex serve stopped before it was ready ({st}){}",
+                if said.is_empty() { String::new() } else { format!(": {said}") }
+            );
+        }
+        if let Some(info) = DaemonInfo::read(&data_dir).filter(|i| i.pid == pid) {
+            if matches!(get(&info.admin_url, "/health/ready", None), Some((200, _))) {
+                printer.daemon_started(&info.admin_url, pid, &log_file(&data_dir));
+                return Ok(0);
+            }
+        }
+        if Instant::now() > deadline {
+            // Not ready in time: do not leave a half-started daemon behind.
+            terminate(pid);
+            let _ = child.wait();
+            anyhow::bail!(
+                "routex serve (pid {pid}) was not ready within {}s and was stopped; see {} and {}",
+                START_WAIT.as_secs(),
+                out_path.display(),
+                log_file(&data_dir).display()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// What a file gained after `from`, at most its last 2 KiB: the daemon's own error.
+fn tail_since(path: &Path, from: u64) -> String {
+    let bytes = std::fs::read(path).unwrap_or_default();
+    let new = bytes.get(from as usize..).unwrap_or_default();
+    let start = new.len().saturating_sub(2048);
+    String::from_utf8_lossy(&new[start..]).replace("error: ", "").replace('\n', " ")
+}
+
+fn terminate(pid: u32) {
+    #[cfg(unix)]
+    // SAFETY: sending SIGTERM to a pid has no memory-safety preconditions.
+    unsafe {
+        libc::kill(pid as libc::pid_t, libc::SIGTERM);
+    }
+}
+
+/// `routex stop`: SIGTERM to the daemon, then wait for it to finish its streams and
+/// flush its request log. Not running is not an error (0), a daemon that does not stop in
+/// time is (1).
+pub fn stop(cli: &Cli, printer: &Printer) -> anyhow::Result<u8> {
+    let data_dir = paths::data_dir(cli.data_dir.as_deref());
+    let (info, stale) = find(&data_dir);
+    if let Some(n) = stale {
+        printer.note(&n);
+    }
+    let Some(info) = info else {
+        printer.note(&format!("routex is not running for {}", data_dir.display()));
+        return Ok(0);
+    };
+    terminate(info.pid);
+    let deadline = Instant::now() + STOP_WAIT;
+    while paths::process_alive(info.pid) && is_routex(info.pid) {
+        if Instant::now() > deadline {
+            printer.note(&format!(
+                "routex (pid {}) did not stop within {}s (long streams still finishing?); run `routex stop` again, \
+                 or `kill -9 {}` (records not yet written would be lost)",
+                info.pid,
+                STOP_WAIT.as_secs(),
+                info.pid
+            ));
+            return Err(Exit(1).into());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    printer.note(&format!("stopped routex (pid {}) at {}", info.pid, info.admin_url));
+    Ok(0)
+}
+
+/// `routex restart`: stop (if running), then `serve --detach` with these settings.
+pub fn restart(cli: &Cli, args: &ServeArgs, printer: &Printer) -> anyhow::Result<u8> {
+    let code = stop(cli, printer)?;
+    if code != 0 {
+        return Ok(code);
+    }
+    detach(cli, args, printer)
+}
+
+/// `routex env`: the variables that point Claude Code and the Anthropic and OpenAI SDKs
+/// at the daemon, for `eval`. The client key is `$ROUTEX_CLIENT_KEY` when set (needed when
+/// the daemon has `server.client_keys`), else a placeholder the SDKs accept.
+pub fn env(cli: &Cli, args: &EnvArgs, printer: &Printer) -> anyhow::Result<u8> {
+    let data_dir = paths::data_dir(cli.data_dir.as_deref());
+    let (info, _) = find(&data_dir);
+    let url = match (&cli.server, &info) {
+        (Some(s), _) if !s.is_empty() => s.trim_end_matches('/').to_string(),
+        (_, Some(i)) => i.admin_url.trim_end_matches('/').to_string(),
+        _ => {
+            printer.note(
+                "routex is not running: these point at its default address; start it with `routex serve --detach`",
+            );
+            "http://127.0.0.1:3000".to_string()
+        }
+    };
+    let key = std::env::var("ROUTEX_CLIENT_KEY").ok().filter(|k| !k.is_empty()).unwrap_or_else(|| "routex".into());
+    let vars = [
+        ("ANTHROPIC_BASE_URL", url.clone()),
+        ("ANTHROPIC_AUTH_TOKEN", key.clone()),
+        ("OPENAI_BASE_URL", format!("{url}/v1")),
+        ("OPENAI_API_KEY", key),
+    ];
+    let shell = args.shell.unwrap_or_else(|| {
+        match std::env::var("SHELL").unwrap_or_default().rsplit('/').next().unwrap_or_default() {
+            "zsh" => Shell::Zsh,
+            "fish" => Shell::Fish,
+            "pwsh" | "powershell" => Shell::Powershell,
+            _ => Shell::Bash,
+        }
+    });
+    printer.env_vars(&vars, shell);
+    Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::output::assignment;
+
+    #[test]
+    fn assignments_quote_for_each_shell() {
+        assert_eq!(assignment(Shell::Bash, "A", "x'y"), r"export A='x'\''y'");
+        assert_eq!(assignment(Shell::Zsh, "A", "http://h:1"), "export A='http://h:1'");
+        assert_eq!(assignment(Shell::Fish, "A", r"x'y\z"), r"set -gx A 'x\'y\\z'");
+        assert_eq!(assignment(Shell::Powershell, "A", "x'y"), "$env:A = 'x''y'");
+    }
+
+    #[test]
+    fn a_daemon_json_whose_process_is_gone_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let info = DaemonInfo {
+            pid: u32::MAX / 2, // no such process
+            address: "127.0.0.1:1".into(),
+            admin_url: "http://127.0.0.1:1".into(),
+            version: "0".into(),
+            started_at: "now".into(),
+            local_token: None,
+        };
+        info.write(dir.path()).unwrap();
+        let (found, note) = find(dir.path());
+        assert!(found.is_none());
+        assert!(note.unwrap().contains("stale"), "a note says so");
+        assert!(DaemonInfo::read(dir.path()).is_none(), "and the file is gone");
+        // Process 1 is alive but is not a routex.
+        let me = DaemonInfo { pid: 1, ..info };
+        me.write(dir.path()).unwrap();
+        assert!(find(dir.path()).0.is_none());
+    }
+}
