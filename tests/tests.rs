@@ -13,6 +13,7 @@ mod convert_golden;
 mod daemon_records;
 mod gemini_tools;
 mod generated_docs;
+mod metrics;
 mod proxy;
 mod rules_routing;
 mod sdk_e2e;

@@ -13,6 +13,7 @@
 
 mod channels;
 mod health;
+mod metrics;
 mod requests;
 mod rules;
 mod strategy;
@@ -46,6 +47,8 @@ pub fn routes(state: Arc<AppState>) -> Routes {
         .or(requests::routes(&state))
         .unify()
         .or(transformers::routes(&state))
+        .unify()
+        .or(metrics::routes(&state))
         .unify()
         .recover(body_refused)
         .unify()
@@ -81,6 +84,10 @@ pub const ENDPOINTS: &[&str] = &[
     "GET /health/live",
     "GET /health/ready",
     "GET /health/detailed",
+    "GET /metrics",
+    "GET /api/metrics",
+    "GET /api/metrics/all",
+    "POST /api/metrics/reset",
 ];
 
 /// Run an engine call on the blocking pool.

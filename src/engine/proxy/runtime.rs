@@ -404,6 +404,11 @@ impl ChannelRuntime {
         self.raise(COOLING);
     }
 
+    /// Keys cooling down at `now` (`routex_channel_keys_cooling`).
+    pub fn keys_cooling(&self, now: Instant) -> usize {
+        lock(&self.key_cooldown).iter().filter(|c| c.is_some_and(|t| now < t)).count()
+    }
+
     /// The user-facing statistics.
     pub fn stats(&self) -> ChannelStats {
         let last = self.last_used_ms.load(Ordering::Relaxed);
