@@ -2,8 +2,18 @@
 //! request), for a request whose label set exists (the steady state): a success with
 //! usage and cost, a stream with a time to first byte, and a request that failed over
 //! once. Target (docs/metrics.md): at most ~1.5k instructions, well under 1 µs.
+//!
+//! Instructions per call, under callgrind: with `ROUTEX_METRICS_CALLS=N` the binary makes
+//! N calls of the success case and exits (no criterion); the difference of two runs'
+//! totals over the difference of their N is the cost of one call:
+//!
+//! ```text
+//! B=$(ls target/release/deps/metrics-* | grep -v '\.d$' | head -1)
+//! for n in 1000 11000; do ROUTEX_METRICS_CALLS=$n valgrind --tool=callgrind \
+//!     --callgrind-out-file=/tmp/cg.$n "$B" 2>&1 | grep 'refs'; done
+//! ```
 
-use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use criterion::{black_box, criterion_group, Criterion};
 
 use routex::engine::metrics::Metrics;
 use routex::engine::records::{Attempt, RequestRecord};
@@ -41,13 +51,25 @@ fn attempt(channel: &str, reason: Option<&'static str>) -> Attempt {
     }
 }
 
-fn bench(c: &mut Criterion) {
+/// As the proxy does: a stream's in-flight count is handed to its record.
+fn finish(m: &Metrics, r: &RequestRecord) {
+    let g = m.request_started();
+    if r.ttfb_ms.is_some() {
+        g.hand_to_stream();
+    } else {
+        drop(g);
+    }
+    m.finished(r);
+}
+
+/// Metrics that have seen 50 models on 10 channels, and the three records.
+fn setup() -> (Metrics, [RequestRecord; 3]) {
     let m = Metrics::default();
     // 50 models and 10 channels seen before: the maps are not trivially small.
     for i in 0..50 {
         let mut r = record(&format!("model-{i}"), i % 2 == 0, vec![attempt(&format!("ch-{}", i % 10), None)]);
         r.channel_name = Some(format!("ch-{}", i % 10));
-        m.finished(&r);
+        finish(&m, &r);
     }
     let plain = record("claude-sonnet-4-5-20250929", false, vec![attempt("anthropic-main", None)]);
     let stream = record("claude-sonnet-4-5-20250929", true, vec![attempt("anthropic-main", None)]);
@@ -57,8 +79,13 @@ fn bench(c: &mut Criterion) {
         vec![attempt("anthropic-backup", Some("status_5xx")), attempt("anthropic-main", None)],
     );
     for r in [&plain, &stream, &failover] {
-        m.finished(r);
+        finish(&m, r);
     }
+    (m, [plain, stream, failover])
+}
+
+fn bench(c: &mut Criterion) {
+    let (m, [plain, stream, failover]) = setup();
     c.bench_function("metrics_finished_success", |b| b.iter(|| m.finished(black_box(&plain))));
     c.bench_function("metrics_finished_stream", |b| {
         b.iter(|| {
@@ -71,4 +98,15 @@ fn bench(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+fn main() {
+    if let Some(n) = std::env::var("ROUTEX_METRICS_CALLS").ok().and_then(|v| v.parse::<u64>().ok()) {
+        let (m, [plain, ..]) = setup();
+        for _ in 0..n {
+            m.finished(black_box(&plain));
+        }
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

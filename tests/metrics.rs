@@ -560,3 +560,56 @@ async fn metrics_open_without_an_admin_token() {
     let text = r.text().await.unwrap();
     assert_eq!(sum(&text, "routex_requests_total", &[]), 0.0);
 }
+
+/// A breaker that opens shows in the counter, the gauge and the state.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_open_breaker_shows() {
+    let config =
+        format!("server: {{ admin_token: {TOKEN} }}\ncircuit_breaker: {{ failure_threshold: 1, open_s: 600 }}\n");
+    let (bad, _good, s) = two_channels(&config).await;
+    bad.push(Behavior::status(503));
+    let r = s.post("/v1/messages", &anthropic_body(false)).await;
+    assert_eq!(r.status(), 200, "failed over to good");
+    r.bytes().await.unwrap();
+    let text = scrape(&s).await;
+    assert_eq!(sum(&text, "routex_circuit_breaker_open_total", &[]), 1.0, "{text}");
+    assert_eq!(sum(&text, "routex_circuit_breaker_open", &[("channel", "bad")]), 1.0);
+    assert_eq!(sum(&text, "routex_circuit_breaker_state", &[("channel", "bad")]), 1.0);
+    assert_eq!(sum(&text, "routex_circuit_breaker_open", &[("channel", "good")]), 0.0);
+    let d: Value = get(&s, "/api/metrics", Some(TOKEN)).await.json().await.unwrap();
+    let bad_view = d["data"]["channels"].as_array().unwrap().iter().find(|c| c["channel"] == "bad").cloned().unwrap();
+    assert_eq!(bad_view["breaker"], "open", "{d}");
+}
+
+/// A stream whose client goes away mid-way is no longer in flight once recorded; one in
+/// progress is.
+#[tokio::test(flavor = "multi_thread")]
+async fn in_flight_counts_streams_until_their_end() {
+    let good = MockUpstream::start().await;
+    let s = Stack::start("", vec![channel("good", "anthropic", &good.url(), 0)]).await;
+    good.push(Behavior::SlowChunks { count: 40, every: Duration::from_millis(100) });
+    let mut r = s.post("/v1/messages", &anthropic_body(true)).await;
+    assert_eq!(r.status(), 200);
+    let first = r.chunk().await.unwrap();
+    assert!(first.is_some());
+    let in_flight = |t: &str| sum(t, "routex_requests_in_flight", &[]);
+    let text = get(&s, "/metrics", None).await.text().await.unwrap();
+    assert_eq!(in_flight(&text), 1.0, "the stream is under way");
+    drop(r); // the client goes away
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let text = get(&s, "/metrics", None).await.text().await.unwrap();
+        if sum(&text, "routex_requests_total", &[]) == 1.0 {
+            assert_eq!(in_flight(&text), 0.0, "{text}");
+            assert_eq!(sum(&text, "routex_requests_failed_total", &[]), 1.0, "a client that went away: not a success");
+            break;
+        }
+        assert!(Instant::now() < deadline, "the abandoned stream was never recorded:\n{text}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // A whole answer: back to 0 at once.
+    let r = s.post("/v1/messages", &anthropic_body(false)).await;
+    r.bytes().await.unwrap();
+    let text = get(&s, "/metrics", None).await.text().await.unwrap();
+    assert_eq!(in_flight(&text), 0.0);
+}
