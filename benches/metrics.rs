@@ -4,7 +4,8 @@
 //! once. Target (docs/metrics.md): at most ~1.5k instructions, well under 1 µs.
 //!
 //! Instructions per call, under callgrind: with `ROUTEX_METRICS_CALLS=N` the binary makes
-//! N calls of the success case and exits (no criterion); the difference of two runs'
+//! N calls (`ROUTEX_METRICS_CASE`: 0 success, 1 stream, 2 failover; with the in-flight
+//! guard, as the proxy pays it) and exits (no criterion); the difference of two runs'
 //! totals over the difference of their N is the cost of one call:
 //!
 //! ```text
@@ -101,9 +102,12 @@ criterion_group!(benches, bench);
 
 fn main() {
     if let Some(n) = std::env::var("ROUTEX_METRICS_CALLS").ok().and_then(|v| v.parse::<u64>().ok()) {
-        let (m, [plain, ..]) = setup();
+        let (m, records) = setup();
+        // ROUTEX_METRICS_CASE: 0 success (default), 1 stream, 2 failover.
+        let case = std::env::var("ROUTEX_METRICS_CASE").ok().and_then(|v| v.parse::<usize>().ok()).unwrap_or(0);
+        let r = &records[case.min(2)];
         for _ in 0..n {
-            m.finished(black_box(&plain));
+            finish(&m, black_box(r));
         }
         return;
     }
