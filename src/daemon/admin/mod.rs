@@ -2,7 +2,7 @@
 //! `GET /api` from [`ENDPOINTS`]).
 //!
 //! This file composes one filter per resource — `health`, `channels`, `strategy`, `rules`,
-//! `requests`, `transformers`, in that order, which is the order warp tries them — turns
+//! `requests`, `transformers`, `metrics`, in that order, which is the order warp tries them — turns
 //! every rejection into the envelope ([`api::recover`]), and holds the filters they share:
 //! the state, the admin token, the keys-in-clear question, the body limit and the blocking
 //! pool. Engine calls that write to the store run on the blocking pool so a flush never
