@@ -15,6 +15,7 @@ mod daemon_records;
 mod gemini_tools;
 mod generated_docs;
 mod health;
+mod metrics;
 mod proxy;
 mod rules_routing;
 mod sdk_e2e;

@@ -60,6 +60,7 @@ impl AppState {
     pub fn new(engine: Arc<Engine>, config: Config, data_dir: PathBuf, recorder: Recorder) -> Arc<AppState> {
         let proxy = Proxy::new(engine.clone(), ProxyConfig::from_config(&config), recorder)
             .with_affinity(config.session.capacity, std::time::Duration::from_secs(config.session.ttl_s));
+        proxy.metrics().configure(&config.metrics);
         let bound = config.server.host.parse::<std::net::IpAddr>().ok();
         let mut hosts = config.server.allowed_hosts.clone();
         if bound.is_none() {

@@ -34,6 +34,8 @@ pub struct Config {
     pub logging: LoggingConfig,
     /// Cache warmer.
     pub cache: CacheConfig,
+    /// Prometheus metrics (docs/metrics.md).
+    pub metrics: MetricsConfig,
     /// `en` or `zh-CN`.
     pub locale: Locale,
     /// Channels upserted by name at start.
@@ -289,6 +291,23 @@ pub struct SmartInvalidation {
     pub auto_invalidate_on_update: bool,
 }
 
+/// `metrics:` (docs/metrics.md).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    /// Distinct models kept as `model` label values; later ones count as `other`.
+    pub max_models: usize,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        MetricsConfig { max_models: 100 }
+    }
+}
+
+/// The largest `metrics.max_models`: each model multiplies the series of several families.
+pub const MAX_METRICS_MODELS: usize = 10_000;
+
 /// UI language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Locale {
@@ -422,6 +441,16 @@ impl Config {
         if self.circuit_breaker.failure_threshold == 0 {
             return Err(bad("failure_threshold", "circuit_breaker.failure_threshold must be at least 1".into()));
         }
+        if !(1..=MAX_METRICS_MODELS).contains(&self.metrics.max_models) {
+            return Err(bad(
+                "max_models",
+                format!(
+                    "metrics.max_models must be between 1 and {MAX_METRICS_MODELS} (got {}): models past it are \
+                     counted as \"other\"",
+                    self.metrics.max_models
+                ),
+            ));
+        }
         let mut names = std::collections::BTreeSet::new();
         for (i, spec) in self.channels.iter().enumerate() {
             let line = line_of_name(text, &spec.name).map(|l| format!("line {l}: ")).unwrap_or_default();
@@ -532,6 +561,16 @@ mod tests {
         assert_eq!(c.server.health_min_disk_mb, Some(2048));
         let e = Config::parse("server:\n  health_min_disk_mb: -5\n", "c").unwrap_err().to_string();
         assert!(e.contains("line 2") && e.contains("health_min_disk_mb"), "{e}");
+    }
+
+    #[test]
+    fn metrics_max_models_has_a_default_and_bounds() {
+        assert_eq!(Config::parse("", "c").unwrap().metrics.max_models, 100);
+        assert_eq!(Config::parse("metrics: { max_models: 5 }", "c").unwrap().metrics.max_models, 5);
+        let e = Config::parse("metrics:\n  max_models: 0\n", "c").unwrap_err().to_string();
+        assert!(e.contains("line 2") && e.contains("metrics.max_models must be between 1 and 10000 (got 0)"), "{e}");
+        let e = Config::parse("metrics:\n  max_model: 5\n", "c").unwrap_err().to_string();
+        assert!(e.contains("line 2") && e.contains("max_model"), "{e}");
     }
 
     #[test]

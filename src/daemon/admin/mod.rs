@@ -2,7 +2,7 @@
 //! `GET /api` from [`ENDPOINTS`]).
 //!
 //! This file composes one filter per resource — `health`, `channels`, `strategy`, `rules`,
-//! `requests`, `transformers`, in that order, which is the order warp tries them — turns
+//! `requests`, `transformers`, `metrics`, in that order, which is the order warp tries them — turns
 //! every rejection into the envelope ([`api::recover`]), and holds the filters they share:
 //! the state, the admin token, the keys-in-clear question, the body limit and the blocking
 //! pool. Engine calls that write to the store run on the blocking pool so a flush never
@@ -13,6 +13,7 @@
 
 mod channels;
 mod health;
+mod metrics;
 mod requests;
 mod rules;
 mod strategy;
@@ -46,6 +47,8 @@ pub fn routes(state: Arc<AppState>) -> Routes {
         .or(requests::routes(&state))
         .unify()
         .or(transformers::routes(&state))
+        .unify()
+        .or(metrics::routes(&state))
         .unify()
         .recover(body_refused)
         .unify()
@@ -81,6 +84,10 @@ pub const ENDPOINTS: &[&str] = &[
     "GET /health/live",
     "GET /health/ready",
     "GET /health/detailed",
+    "GET /metrics",
+    "GET /api/metrics",
+    "GET /api/metrics/all",
+    "POST /api/metrics/reset",
 ];
 
 /// Run an engine call on the blocking pool.

@@ -375,6 +375,8 @@ impl Proxy {
 
     /// Handle one proxied request.
     pub async fn handle(self: &Arc<Self>, inbound: Inbound) -> Outbound {
+        // In flight until this returns, or for a stream until the relay records its end.
+        let in_flight = self.metrics.request_started();
         let p = inbound.protocol;
         if !self.authorized(&inbound.headers) {
             return ProxyError::Unauthorized.into_outbound(p);
@@ -430,6 +432,9 @@ impl Proxy {
             routed_us: 0,
         };
         let mut out = self.route_and_forward(&inbound, &mut ctx).await;
+        if matches!(out.body, OutBody::Stream(_)) {
+            in_flight.hand_to_stream();
+        }
         out.headers.insert(
             names::X_REQUEST_ID,
             HeaderValue::from_str(&ctx.request_id).unwrap_or(HeaderValue::from_static("invalid")),
