@@ -210,7 +210,8 @@ async fn metrics_pass_promtool_and_agree_with_the_request_log() {
     bad.push(Behavior::status(502));
     good.push(Behavior::status(503)); // both fail
     assert_eq!(send(anthropic_body(true), "/v1/messages").await, 503);
-    bad.push(Behavior::RateLimited { retry_after_s: 1 });
+    // Long enough to still cool at the scrape, however slow the machine (nothing follows on bad).
+    bad.push(Behavior::RateLimited { retry_after_s: 60 });
     assert_eq!(send(anthropic_body(true), "/v1/messages").await, 200);
     let recs = records(&s, sent).await;
 
