@@ -55,6 +55,9 @@ _routex() {
             routex,strategy)
                 cmd="routex__subcmd__strategy"
                 ;;
+            routex,test)
+                cmd="routex__subcmd__test"
+                ;;
             routex__subcmd__channel,add)
                 cmd="routex__subcmd__channel__subcmd__add"
                 ;;
@@ -144,6 +147,9 @@ _routex() {
                 ;;
             routex__subcmd__help,strategy)
                 cmd="routex__subcmd__help__subcmd__strategy"
+                ;;
+            routex__subcmd__help,test)
+                cmd="routex__subcmd__help__subcmd__test"
                 ;;
             routex__subcmd__help__subcmd__channel,add)
                 cmd="routex__subcmd__help__subcmd__channel__subcmd__add"
@@ -278,7 +284,7 @@ _routex() {
 
     case "${cmd}" in
         routex)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version serve stop restart status env channel rule strategy logs export import completions help"
+            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version serve stop restart status env channel rule strategy test logs export import completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -916,7 +922,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__help)
-            opts="serve stop restart status env channel rule strategy logs export import completions help"
+            opts="serve stop restart status env channel rule strategy test logs export import completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1338,6 +1344,20 @@ _routex() {
         routex__subcmd__help__subcmd__strategy__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__help__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2254,6 +2274,36 @@ _routex() {
         routex__subcmd__strategy__subcmd__set)
             opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__test)
+            opts="-v -q -h -V --all --enabled --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -7,6 +7,7 @@ mod bounds_cli;
 mod bounds_conn;
 mod bounds_upstream;
 mod browser_door;
+mod channel_test;
 mod cli_both_ways;
 mod cli_errors;
 mod convert_golden;

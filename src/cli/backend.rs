@@ -6,6 +6,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::time::Duration;
 
+use crate::engine::proxy::probe::{self, ChannelTest};
 use crate::engine::records::{self, RequestQuery, RequestRecord};
 use crate::engine::rules::{RouteTest, RulePatch};
 use crate::engine::rules::{Rule, RuleSpec};
@@ -81,6 +82,8 @@ pub trait Backend {
         protocol: Protocol,
         headers: &[(String, String)],
     ) -> Result<RouteTest>;
+    /// Send each chosen channel a test request (named ones; else all, or the enabled).
+    fn test_channels(&self, names: &[String], all: bool) -> Result<Vec<ChannelTest>>;
     /// Request records, newest first.
     fn requests(&self, q: &RequestQuery) -> Result<Vec<RequestRecord>>;
     /// Records written after a cursor, in write order (without a cursor: none, and the
@@ -156,6 +159,14 @@ impl Backend for Local {
     ) -> Result<RouteTest> {
         let snap = self.0.snapshot();
         Ok(crate::engine::rules::dry_run(&snap, protocol, body, headers, &crate::engine::rules::stored_availability)?)
+    }
+    fn test_channels(&self, names: &[String], all: bool) -> Result<Vec<ChannelTest>> {
+        let chosen = probe::select(&self.0, names, all)?;
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Failure { code: "internal".into(), message: format!("cannot start the test runtime: {e}") })?;
+        Ok(rt.block_on(probe::test_channels(&chosen)))
     }
     fn requests(&self, q: &RequestQuery) -> Result<Vec<RequestRecord>> {
         Ok(records::query(self.0.store(), q)?)
@@ -382,6 +393,23 @@ impl Backend for Remote {
     ) -> Result<RouteTest> {
         let req = serde_json::json!({ "request": body, "protocol": protocol, "headers": headers });
         self.call("POST", &self.url(&["api", "routing", "test"]), Some(&req))
+    }
+    fn test_channels(&self, names: &[String], all: bool) -> Result<Vec<ChannelTest>> {
+        if names.is_empty() {
+            let which = if all { "all" } else { "enabled" };
+            return self.call("POST", &self.url(&["api", "channels", "test", which]), Some(&serde_json::json!({})));
+        }
+        // Concurrently, as the daemon does for all or enabled.
+        std::thread::scope(|scope| {
+            let calls: Vec<_> = names
+                .iter()
+                .map(|n| {
+                    let url = self.url(&["api", "channels", n, "test"]);
+                    scope.spawn(move || self.call("POST", &url, Some(&serde_json::json!({}))))
+                })
+                .collect();
+            calls.into_iter().map(|c| c.join().expect("a test call panicked")).collect()
+        })
     }
     fn requests(&self, q: &RequestQuery) -> Result<Vec<RequestRecord>> {
         let mut u = url::Url::parse(&self.url(&["api", "requests"])).expect("url");

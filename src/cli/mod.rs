@@ -84,6 +84,8 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<StrategyCmd>,
     },
+    /// Send channels a one-token test request and say what works and how to fix what does not (exit 1: a failure)
+    Test(TestArgs),
     /// Show the request log (--follow to keep watching)
     Logs(logs::LogsArgs),
     /// Write channels and settings to a YAML or JSON document
@@ -107,6 +109,19 @@ pub enum StrategyCmd {
         /// The strategy
         name: String,
     },
+}
+
+/// `routex test`
+#[derive(Args, Debug)]
+pub struct TestArgs {
+    /// Channels to test, by name or id [default: the enabled ones]
+    pub channels: Vec<String>,
+    /// Every channel, disabled ones included
+    #[arg(long, conflicts_with_all = ["channels", "enabled"])]
+    pub all: bool,
+    /// The enabled channels (the default)
+    #[arg(long, conflicts_with = "channels")]
+    pub enabled: bool,
 }
 
 /// `routex export`
@@ -200,6 +215,19 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
         Command::Channel(cmd) => channel::run(cli, cmd, &printer),
         Command::Rule(cmd) => rule::run(cli, cmd, &printer),
         Command::Logs(args) => logs::run(cli, args, &printer),
+        Command::Test(args) => {
+            let b = backend::connect(cli)?;
+            let spinner = printer.spinner("testing channels");
+            let results = b.test_channels(&args.channels, args.all);
+            drop(spinner);
+            let results = results?;
+            if results.is_empty() {
+                printer.note("no channel to test: add one with `routex channel add`");
+                return Ok(1);
+            }
+            printer.channel_tests(&results);
+            Ok(if results.iter().all(|t| t.ok) { 0 } else { 1 })
+        }
         Command::Strategy { action } => {
             let b = backend::connect(cli)?;
             let current = match action {

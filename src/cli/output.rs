@@ -597,6 +597,47 @@ impl Printer {
         write_stdout(out.as_bytes());
     }
 
+    /// A spinner on stderr while something runs, when stderr is a terminal (none when
+    /// piped or for JSON/YAML); it disappears when dropped.
+    pub fn spinner(&self, msg: &str) -> Option<indicatif::ProgressBar> {
+        if self.format != OutputFormat::Table || !std::io::stderr().is_terminal() {
+            return None;
+        }
+        let pb = indicatif::ProgressBar::new_spinner();
+        pb.set_message(msg.to_string());
+        pb.enable_steady_tick(std::time::Duration::from_millis(100));
+        Some(pb)
+    }
+
+    /// `routex test`: a row per channel, ✓ or ✗, and for a ✗ the cause and the fix.
+    pub fn channel_tests(&self, list: &[crate::engine::proxy::probe::ChannelTest]) {
+        if self.structured(&list) {
+            return;
+        }
+        let mut t = table();
+        t.set_header(["channel", "", "latency", "model", "result"]);
+        for r in list {
+            let model = match &r.answered_model {
+                Some(m) if m != &r.model => format!("{} → {m}", r.model),
+                _ => r.model.clone(),
+            };
+            let result = match (&r.error, &r.fix) {
+                (None, _) => "ok".to_string(),
+                (Some(e), Some(f)) => format!("{e} — {f}"),
+                (Some(e), None) => e.clone(),
+            };
+            let mark = if r.ok { "✓" } else { "✗" };
+            t.add_row(row([r.channel.clone(), mark.to_string(), format!("{} ms", r.latency_ms), model, result]));
+        }
+        let failed = list.iter().filter(|r| !r.ok).count();
+        let summary = if failed == 0 {
+            format!("{} channel(s) answered", list.len())
+        } else {
+            format!("{failed} of {} channel(s) failed", list.len())
+        };
+        write_stdout(format!("{t}\n{summary}\n").as_bytes());
+    }
+
     /// The daemon's start banner.
     pub fn serving(&self, url: &str, data_dir: &std::path::Path) {
         write_stdout(

@@ -131,6 +131,30 @@ pub(super) fn routes(state: &Arc<AppState>) -> Routes {
         },
     );
 
+    // `POST /api/channels/:id/test`, `/api/channels/test/all`, `/api/channels/test/enabled`:
+    // one real request per channel (engine::proxy::probe).
+    let ch_test = channels()
+        .and(warp::path::param::<String>())
+        .and(warp::path::param::<String>())
+        .and(warp::path::end())
+        .and(warp::post())
+        .and(s())
+        .and_then(|first: String, second: String, st: Arc<AppState>| async move {
+            use crate::engine::proxy::probe;
+            let (names, all, one) = match (first.as_str(), second.as_str()) {
+                ("test", "all") => (Vec::new(), true, false),
+                ("test", "enabled") => (Vec::new(), false, false),
+                (id, "test") => (vec![id.to_string()], false, true),
+                _ => return Err(warp::reject::not_found()),
+            };
+            let chosen = match probe::select(&st.engine, &names, all) {
+                Ok(c) => c,
+                Err(e) => return Ok(api::result::<()>(Err(e), false)),
+            };
+            let results = probe::test_channels(&chosen).await;
+            Ok(if one { api::ok(&results[0]) } else { api::ok(&results) })
+        });
+
     // `export` and `stats` before `GET /:id`, which would take them for channel ids.
     ch_list
         .or(ch_add)
@@ -146,6 +170,8 @@ pub(super) fn routes(state: &Arc<AppState>) -> Routes {
         .or(ch_put)
         .unify()
         .or(ch_delete)
+        .unify()
+        .or(ch_test)
         .unify()
         .or(ch_status)
         .unify()

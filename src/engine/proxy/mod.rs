@@ -20,6 +20,7 @@ pub mod balancer;
 mod candidates;
 pub mod client;
 mod error;
+pub mod probe;
 mod record;
 mod relay;
 pub mod runtime;
