@@ -192,3 +192,45 @@ pub fn process_holding(file: &Path) -> Option<(u32, String)> {
     }
     None
 }
+
+/// Which process listens on TCP `port` (Linux: a LISTEN socket in `/proc/net/tcp{,6}`, its
+/// inode found among `/proc/*/fd`): its pid and command line. None when nothing listens
+/// or it cannot be told (another user's process).
+pub fn port_holder(port: u16) -> Option<(u32, String)> {
+    let mut inodes = Vec::new();
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let Ok(text) = std::fs::read_to_string(table) else { continue };
+        for line in text.lines().skip(1) {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+            let (Some(local), Some(state), Some(inode)) = (f.get(1), f.get(3), f.get(9)) else { continue };
+            let p = local.rsplit(':').next().and_then(|h| u16::from_str_radix(h, 16).ok());
+            if p == Some(port) && *state == "0A" {
+                inodes.push(format!("socket:[{inode}]"));
+            }
+        }
+    }
+    if inodes.is_empty() {
+        return None;
+    }
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else { continue };
+        let Ok(fds) = std::fs::read_dir(entry.path().join("fd")) else { continue };
+        for fd in fds.flatten() {
+            let link = std::fs::read_link(fd.path()).ok();
+            if link.as_ref().and_then(|l| l.to_str()).is_some_and(|l| inodes.iter().any(|i| i == l)) {
+                let cmd = std::fs::read(entry.path().join("cmdline"))
+                    .map(|b| {
+                        b.split(|c| *c == 0)
+                            .filter(|s| !s.is_empty())
+                            .map(|s| String::from_utf8_lossy(s).into_owned())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
+                    .unwrap_or_default();
+                return Some((pid, cmd));
+            }
+        }
+    }
+    None
+}

@@ -13,6 +13,7 @@ mod cli_errors;
 mod convert_golden;
 mod daemon_mode;
 mod daemon_records;
+mod diagnose;
 mod gemini_tools;
 mod generated_docs;
 mod health;

@@ -82,8 +82,9 @@ pub trait Backend {
         protocol: Protocol,
         headers: &[(String, String)],
     ) -> Result<RouteTest>;
-    /// Send each chosen channel a test request (named ones; else all, or the enabled).
-    fn test_channels(&self, names: &[String], all: bool) -> Result<Vec<ChannelTest>>;
+    /// Send each chosen channel a test request (named ones; else all, or the enabled),
+    /// each within `limit` (default [`probe::TEST_TIMEOUT`]).
+    fn test_channels(&self, names: &[String], all: bool, limit: Option<Duration>) -> Result<Vec<ChannelTest>>;
     /// Request records, newest first.
     fn requests(&self, q: &RequestQuery) -> Result<Vec<RequestRecord>>;
     /// Records written after a cursor, in write order (without a cursor: none, and the
@@ -160,13 +161,13 @@ impl Backend for Local {
         let snap = self.0.snapshot();
         Ok(crate::engine::rules::dry_run(&snap, protocol, body, headers, &crate::engine::rules::stored_availability)?)
     }
-    fn test_channels(&self, names: &[String], all: bool) -> Result<Vec<ChannelTest>> {
+    fn test_channels(&self, names: &[String], all: bool, limit: Option<Duration>) -> Result<Vec<ChannelTest>> {
         let chosen = probe::select(&self.0, names, all)?;
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| Failure { code: "internal".into(), message: format!("cannot start the test runtime: {e}") })?;
-        Ok(rt.block_on(probe::test_channels(&chosen)))
+        Ok(rt.block_on(probe::test_channels(&chosen, limit.unwrap_or(probe::TEST_TIMEOUT))))
     }
     fn requests(&self, q: &RequestQuery) -> Result<Vec<RequestRecord>> {
         Ok(records::query(self.0.store(), q)?)
@@ -394,10 +395,12 @@ impl Backend for Remote {
         let req = serde_json::json!({ "request": body, "protocol": protocol, "headers": headers });
         self.call("POST", &self.url(&["api", "routing", "test"]), Some(&req))
     }
-    fn test_channels(&self, names: &[String], all: bool) -> Result<Vec<ChannelTest>> {
+    fn test_channels(&self, names: &[String], all: bool, limit: Option<Duration>) -> Result<Vec<ChannelTest>> {
+        let body = serde_json::json!({ "timeout_s": limit.unwrap_or(probe::TEST_TIMEOUT).as_secs() });
+        let body = &body;
         if names.is_empty() {
             let which = if all { "all" } else { "enabled" };
-            return self.call("POST", &self.url(&["api", "channels", "test", which]), Some(&serde_json::json!({})));
+            return self.call("POST", &self.url(&["api", "channels", "test", which]), Some(body));
         }
         // Concurrently, as the daemon does for all or enabled.
         std::thread::scope(|scope| {
@@ -405,7 +408,7 @@ impl Backend for Remote {
                 .iter()
                 .map(|n| {
                     let url = self.url(&["api", "channels", n, "test"]);
-                    scope.spawn(move || self.call("POST", &url, Some(&serde_json::json!({}))))
+                    scope.spawn(move || self.call("POST", &url, Some(body)))
                 })
                 .collect();
             calls.into_iter().map(|c| c.join().expect("a test call panicked")).collect()

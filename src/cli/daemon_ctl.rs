@@ -34,7 +34,7 @@ pub struct EnvArgs {
 /// The daemon of `data_dir` as daemon.json names it, if its process is alive and is a
 /// routex. A file whose process is gone (or is something else now) is removed; the
 /// second value says so.
-fn find(data_dir: &Path) -> (Option<DaemonInfo>, Option<String>) {
+pub(super) fn find(data_dir: &Path) -> (Option<DaemonInfo>, Option<String>) {
     let Some(info) = DaemonInfo::read(data_dir) else { return (None, None) };
     if paths::process_alive(info.pid) && is_routex(info.pid) {
         return (Some(info), None);
@@ -65,7 +65,7 @@ fn agent() -> ureq::Agent {
 
 /// GET `path` of the daemon at `base`: the status and the JSON body (None when it does
 /// not answer at all).
-fn get(base: &str, path: &str, token: Option<&str>) -> Option<(u16, serde_json::Value)> {
+pub(super) fn get(base: &str, path: &str, token: Option<&str>) -> Option<(u16, serde_json::Value)> {
     let mut req = agent().get(&format!("{}{path}", base.trim_end_matches('/')));
     if let Some(t) = token {
         req = req.set("Authorization", &format!("Bearer {t}"));

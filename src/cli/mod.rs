@@ -8,6 +8,7 @@
 pub mod backend;
 pub mod channel;
 pub mod daemon_ctl;
+pub mod diagnose;
 pub mod docs;
 pub mod logging;
 pub mod logs;
@@ -86,6 +87,8 @@ pub enum Command {
     },
     /// Send channels a one-token test request and say what works and how to fix what does not (exit 1: a failure)
     Test(TestArgs),
+    /// Check everything a broken setup needs: store, config, daemon, port, disk, each channel (exit 1: a ✗)
+    Diagnose(diagnose::DiagnoseArgs),
     /// Show the request log (--follow to keep watching)
     Logs(logs::LogsArgs),
     /// Write channels and settings to a YAML or JSON document
@@ -215,10 +218,11 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
         Command::Channel(cmd) => channel::run(cli, cmd, &printer),
         Command::Rule(cmd) => rule::run(cli, cmd, &printer),
         Command::Logs(args) => logs::run(cli, args, &printer),
+        Command::Diagnose(args) => diagnose::run(cli, args, &printer),
         Command::Test(args) => {
             let b = backend::connect(cli)?;
             let spinner = printer.spinner("testing channels");
-            let results = b.test_channels(&args.channels, args.all);
+            let results = b.test_channels(&args.channels, args.all, None);
             drop(spinner);
             let results = results?;
             if results.is_empty() {

@@ -79,6 +79,32 @@ pub fn assignment(shell: Shell, name: &str, value: &str) -> String {
     }
 }
 
+/// One line of `routex diagnose`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    /// What was checked (`store`, `claude: dns`).
+    pub check: String,
+    /// Its verdict.
+    pub verdict: Verdict,
+    /// What was found.
+    pub detail: String,
+    /// What to do about it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+}
+
+/// A check's verdict: ✓, ! or ✗.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// ✓
+    Ok,
+    /// ! (works, but look)
+    Warn,
+    /// ✗ (broken; the command exits 1)
+    Fail,
+}
+
 /// Renders results in the chosen format.
 pub struct Printer {
     format: OutputFormat,
@@ -634,6 +660,29 @@ impl Printer {
             format!("{} channel(s) answered", list.len())
         } else {
             format!("{failed} of {} channel(s) failed", list.len())
+        };
+        write_stdout(format!("{t}\n{summary}\n").as_bytes());
+    }
+
+    /// `routex diagnose`: ✓ / ! / ✗ per check, with the fix under a ✗ or !.
+    pub fn diagnosis(&self, checks: &[Check]) {
+        if self.structured(&checks) {
+            return;
+        }
+        let mut t = table();
+        t.set_header(["", "check", "found", "fix"]);
+        for c in checks {
+            let mark = match c.verdict {
+                Verdict::Ok => "✓",
+                Verdict::Warn => "!",
+                Verdict::Fail => "✗",
+            };
+            t.add_row(row([mark.to_string(), c.check.clone(), c.detail.clone(), c.fix.clone().unwrap_or_default()]));
+        }
+        let failed = checks.iter().filter(|c| c.verdict == Verdict::Fail).count();
+        let summary = match failed {
+            0 => "nothing is broken".to_string(),
+            n => format!("{n} check(s) failed"),
         };
         write_stdout(format!("{t}\n{summary}\n").as_bytes());
     }

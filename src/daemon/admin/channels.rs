@@ -27,6 +27,14 @@ struct ImportBody {
     dry_run: bool,
 }
 
+/// `POST /api/channels/:id/test` and friends: an optional time limit per channel.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TestBody {
+    #[serde(default)]
+    timeout_s: Option<u64>,
+}
+
 /// The channel routes, `/api/channels/stats` included.
 pub(super) fn routes(state: &Arc<AppState>) -> Routes {
     let s = || with_state(state.clone());
@@ -138,8 +146,9 @@ pub(super) fn routes(state: &Arc<AppState>) -> Routes {
         .and(warp::path::param::<String>())
         .and(warp::path::end())
         .and(warp::post())
+        .and(body(state))
         .and(s())
-        .and_then(|first: String, second: String, st: Arc<AppState>| async move {
+        .and_then(|first: String, second: String, b: bytes::Bytes, st: Arc<AppState>| async move {
             use crate::engine::proxy::probe;
             let (names, all, one) = match (first.as_str(), second.as_str()) {
                 ("test", "all") => (Vec::new(), true, false),
@@ -147,11 +156,23 @@ pub(super) fn routes(state: &Arc<AppState>) -> Routes {
                 (id, "test") => (vec![id.to_string()], false, true),
                 _ => return Err(warp::reject::not_found()),
             };
+            let req: TestBody = match api::parse_json(if b.is_empty() { b"{}" } else { &b[..] }) {
+                Ok(r) => r,
+                Err(r) => return Ok(*r),
+            };
+            let limit = match req.timeout_s {
+                None => probe::TEST_TIMEOUT,
+                Some(s @ 1..=60) => std::time::Duration::from_secs(s),
+                Some(s) => {
+                    let msg = format!("timeout_s must be between 1 and 60 seconds (got {s})");
+                    return Ok(api::error(StatusCode::BAD_REQUEST, "invalid_request", msg));
+                }
+            };
             let chosen = match probe::select(&st.engine, &names, all) {
                 Ok(c) => c,
                 Err(e) => return Ok(api::result::<()>(Err(e), false)),
             };
-            let results = probe::test_channels(&chosen).await;
+            let results = probe::test_channels(&chosen, limit).await;
             Ok(if one { api::ok(&results[0]) } else { api::ok(&results) })
         });
 

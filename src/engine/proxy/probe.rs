@@ -38,6 +38,9 @@ pub struct ChannelTest {
     pub error: Option<String>,
     /// What to do about it.
     pub fix: Option<String>,
+    /// The upstream's clock minus this machine's, seconds, from its `Date` header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_skew_s: Option<i64>,
 }
 
 /// The model a test asks for: the channel's first model name without wildcards (or its
@@ -71,8 +74,13 @@ fn test_body(protocol: Protocol, model: &str) -> serde_json::Value {
     }
 }
 
-/// Test one channel (see the module docs).
+/// Test one channel (see the module docs) within [`TEST_TIMEOUT`].
 pub async fn test_channel(ch: &Channel, pool: &client::Upstream) -> ChannelTest {
+    test_channel_within(ch, pool, TEST_TIMEOUT).await
+}
+
+/// [`test_channel`] with another time limit.
+pub async fn test_channel_within(ch: &Channel, pool: &client::Upstream, limit: Duration) -> ChannelTest {
     let model = test_model(ch);
     let mut t = ChannelTest {
         id: ch.id.clone(),
@@ -84,6 +92,7 @@ pub async fn test_channel(ch: &Channel, pool: &client::Upstream) -> ChannelTest 
         answered_model: None,
         error: None,
         fix: None,
+        clock_skew_s: None,
     };
     let needs_key = ch.kind != ChannelType::Custom;
     if ch.api_keys.is_empty() && needs_key {
@@ -107,17 +116,18 @@ pub async fn test_channel(ch: &Channel, pool: &client::Upstream) -> ChannelTest 
     };
     let body = Bytes::from(test_body(ch.protocol, &model).to_string());
     let started = Instant::now();
-    let answer = tokio::time::timeout(TEST_TIMEOUT, async {
+    let answer = tokio::time::timeout(limit, async {
         let resp = pool.post(uri, headers(), body, headers).await?;
         let status = resp.status().as_u16();
+        let date = resp.headers().get(http::header::DATE).and_then(|d| d.to_str().ok()).map(str::to_string);
         let bytes = resp.bytes().await?;
-        Ok::<_, client::UpstreamError>((status, bytes))
+        Ok::<_, client::UpstreamError>((status, bytes, date))
     })
     .await;
     t.latency_ms = started.elapsed().as_millis() as u64;
     match answer {
         Err(_) => {
-            t.error = Some(format!("no answer within {}s", TEST_TIMEOUT.as_secs()));
+            t.error = Some(format!("no answer within {}s", limit.as_secs()));
             t.fix = Some(format!("check that {} is reachable from this machine", ch.base_url));
         }
         Ok(Err(e)) => {
@@ -125,8 +135,13 @@ pub async fn test_channel(ch: &Channel, pool: &client::Upstream) -> ChannelTest 
             t.error = Some(error);
             t.fix = Some(fix);
         }
-        Ok(Ok((status, body))) => {
+        Ok(Ok((status, body, date))) => {
             t.status = Some(status);
+            t.clock_skew_s = date.and_then(|d| chrono::DateTime::parse_from_rfc2822(&d).ok()).map(|d| {
+                // The header has whole seconds and left the upstream during the request.
+                let mid = chrono::Utc::now() - chrono::Duration::milliseconds(t.latency_ms as i64 / 2);
+                (d.with_timezone(&chrono::Utc) - mid).num_seconds()
+            });
             let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
             if (200..300).contains(&status) {
                 t.ok = true;
@@ -215,9 +230,9 @@ pub fn select(
     Ok(snap.channels.iter().filter(|c| all || c.status != crate::engine::Status::Disabled).cloned().collect())
 }
 
-/// Test several channels at once; results in the order given.
-pub async fn test_channels(channels: &[std::sync::Arc<Channel>]) -> Vec<ChannelTest> {
-    let pool = client::Upstream::new(Duration::from_secs(5));
-    let tests = channels.iter().map(|ch| test_channel(ch, &pool));
+/// Test several channels at once, each within `limit`; results in the order given.
+pub async fn test_channels(channels: &[std::sync::Arc<Channel>], limit: Duration) -> Vec<ChannelTest> {
+    let pool = client::Upstream::new(Duration::from_secs(5).min(limit));
+    let tests = channels.iter().map(|ch| test_channel_within(ch, &pool, limit));
     futures_util::future::join_all(tests).await
 }
