@@ -38,6 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'routex' -ScriptBlock {
             [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Stop the daemon if it runs, then start it in the background with these settings')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Whether the daemon runs: pid, version, uptime, address, channels up (exit 1: not running)')
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the variables that point Claude Code and the SDKs at routex, for eval')
+            [CompletionResult]::new('code', 'code', [CompletionResultType]::ParameterValue, 'Run Claude Code through routex (starting the daemon if none runs): routex code -- -p "hi"')
             [CompletionResult]::new('channel', 'channel', [CompletionResultType]::ParameterValue, 'Manage upstream channels')
             [CompletionResult]::new('rule', 'rule', [CompletionResultType]::ParameterValue, 'Manage routing rules and dry-run a request against them')
             [CompletionResult]::new('strategy', 'strategy', [CompletionResultType]::ParameterValue, 'Show or switch the load-balancer strategy')
@@ -128,6 +129,21 @@ Register-ArgumentCompleter -Native -CommandName 'routex' -ScriptBlock {
         }
         'routex;env' {
             [CompletionResult]::new('--shell', '--shell', [CompletionResultType]::ParameterName, 'The shell to write for [default: from $SHELL, else bash]')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'Admin token for a daemon that requires one')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'routex;code' {
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
@@ -780,6 +796,7 @@ Register-ArgumentCompleter -Native -CommandName 'routex' -ScriptBlock {
             [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Stop the daemon if it runs, then start it in the background with these settings')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Whether the daemon runs: pid, version, uptime, address, channels up (exit 1: not running)')
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the variables that point Claude Code and the SDKs at routex, for eval')
+            [CompletionResult]::new('code', 'code', [CompletionResultType]::ParameterValue, 'Run Claude Code through routex (starting the daemon if none runs): routex code -- -p "hi"')
             [CompletionResult]::new('channel', 'channel', [CompletionResultType]::ParameterValue, 'Manage upstream channels')
             [CompletionResult]::new('rule', 'rule', [CompletionResultType]::ParameterValue, 'Manage routing rules and dry-run a request against them')
             [CompletionResult]::new('strategy', 'strategy', [CompletionResultType]::ParameterValue, 'Show or switch the load-balancer strategy')
@@ -805,6 +822,9 @@ Register-ArgumentCompleter -Native -CommandName 'routex' -ScriptBlock {
             break
         }
         'routex;help;env' {
+            break
+        }
+        'routex;help;code' {
             break
         }
         'routex;help;channel' {

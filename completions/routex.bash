@@ -19,6 +19,9 @@ _routex() {
             routex,channel)
                 cmd="routex__subcmd__channel"
                 ;;
+            routex,code)
+                cmd="routex__subcmd__code"
+                ;;
             routex,completions)
                 cmd="routex__subcmd__completions"
                 ;;
@@ -114,6 +117,9 @@ _routex() {
                 ;;
             routex__subcmd__help,channel)
                 cmd="routex__subcmd__help__subcmd__channel"
+                ;;
+            routex__subcmd__help,code)
+                cmd="routex__subcmd__help__subcmd__code"
                 ;;
             routex__subcmd__help,completions)
                 cmd="routex__subcmd__help__subcmd__completions"
@@ -290,7 +296,7 @@ _routex() {
 
     case "${cmd}" in
         routex)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version serve stop restart status env channel rule strategy test diagnose logs export import completions help"
+            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version serve stop restart status env code channel rule strategy test diagnose logs export import completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -821,6 +827,36 @@ _routex() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        routex__subcmd__code)
+            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         routex__subcmd__completions)
             opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -974,7 +1010,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__help)
-            opts="serve stop restart status env channel rule strategy test diagnose logs export import completions help"
+            opts="serve stop restart status env code channel rule strategy test diagnose logs export import completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1088,6 +1124,20 @@ _routex() {
         routex__subcmd__help__subcmd__channel__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__help__subcmd__code)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -35,6 +35,7 @@ set edit:completion:arg-completer[routex] = {|@words|
             cand restart 'Stop the daemon if it runs, then start it in the background with these settings'
             cand status 'Whether the daemon runs: pid, version, uptime, address, channels up (exit 1: not running)'
             cand env 'Print the variables that point Claude Code and the SDKs at routex, for eval'
+            cand code 'Run Claude Code through routex (starting the daemon if none runs): routex code -- -p "hi"'
             cand channel 'Manage upstream channels'
             cand rule 'Manage routing rules and dry-run a request against them'
             cand strategy 'Show or switch the load-balancer strategy'
@@ -120,6 +121,20 @@ set edit:completion:arg-completer[routex] = {|@words|
         }
         &'routex;env'= {
             cand --shell 'The shell to write for [default: from $SHELL, else bash]'
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;code'= {
             cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
             cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
             cand --output 'Output format'
@@ -720,6 +735,7 @@ set edit:completion:arg-completer[routex] = {|@words|
             cand restart 'Stop the daemon if it runs, then start it in the background with these settings'
             cand status 'Whether the daemon runs: pid, version, uptime, address, channels up (exit 1: not running)'
             cand env 'Print the variables that point Claude Code and the SDKs at routex, for eval'
+            cand code 'Run Claude Code through routex (starting the daemon if none runs): routex code -- -p "hi"'
             cand channel 'Manage upstream channels'
             cand rule 'Manage routing rules and dry-run a request against them'
             cand strategy 'Show or switch the load-balancer strategy'
@@ -740,6 +756,8 @@ set edit:completion:arg-completer[routex] = {|@words|
         &'routex;help;status'= {
         }
         &'routex;help;env'= {
+        }
+        &'routex;help;code'= {
         }
         &'routex;help;channel'= {
             cand list 'List channels'

@@ -8,6 +8,7 @@ mod bounds_conn;
 mod bounds_upstream;
 mod browser_door;
 mod channel_test;
+mod claude_code;
 mod cli_both_ways;
 mod cli_errors;
 mod convert_golden;

@@ -151,6 +151,15 @@ fn read_status(cli: &Cli, data_dir: &Path) -> Status {
 /// wait until it answers `/health/ready`, and say where it is. A daemon that exits
 /// before it is ready has its own error message repeated here.
 pub fn detach(cli: &Cli, args: &ServeArgs, printer: &Printer) -> anyhow::Result<u8> {
+    if let Some((url, pid)) = start(cli, args, printer)? {
+        printer.daemon_started(&url, pid, &log_file(&paths::data_dir(cli.data_dir.as_deref())));
+    }
+    Ok(0)
+}
+
+/// Start the daemon in the background and wait until it is ready: its URL and pid, or
+/// None when one already runs (said on stderr).
+fn start(cli: &Cli, args: &ServeArgs, printer: &Printer) -> anyhow::Result<Option<(String, u32)>> {
     let data_dir = std::path::absolute(paths::data_dir(cli.data_dir.as_deref()))?;
     let (running, stale) = find(&data_dir);
     if let Some(n) = stale {
@@ -163,7 +172,7 @@ pub fn detach(cli: &Cli, args: &ServeArgs, printer: &Printer) -> anyhow::Result<
             info.admin_url,
             info.pid
         ));
-        return Ok(0);
+        return Ok(None);
     }
     paths::private_dir(&data_dir)
         .map_err(|e| anyhow::anyhow!("cannot create the data directory {}: {e}", data_dir.display()))?;
@@ -230,8 +239,7 @@ pub fn detach(cli: &Cli, args: &ServeArgs, printer: &Printer) -> anyhow::Result<
         }
         if let Some(info) = DaemonInfo::read(&data_dir).filter(|i| i.pid == pid) {
             if matches!(get(&info.admin_url, "/health/ready", None), Some((200, _))) {
-                printer.daemon_started(&info.admin_url, pid, &log_file(&data_dir));
-                return Ok(0);
+                return Ok(Some((info.admin_url, pid)));
             }
         }
         if Instant::now() > deadline {
@@ -306,6 +314,76 @@ pub fn restart(cli: &Cli, args: &ServeArgs, printer: &Printer) -> anyhow::Result
     detach(cli, args, printer)
 }
 
+/// `routex code`
+#[derive(Args, Debug)]
+pub struct CodeArgs {
+    /// Arguments for Claude Code, after `--` (e.g. `routex code -- -p "hi"`)
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "CLAUDE_ARGS")]
+    pub args: Vec<std::ffi::OsString>,
+}
+
+/// The client key the SDKs and Claude Code send: `$ROUTEX_CLIENT_KEY`, else a
+/// placeholder (routex holds the upstream keys; without `server.client_keys` any is fine).
+fn client_key() -> String {
+    std::env::var("ROUTEX_CLIENT_KEY").ok().filter(|k| !k.is_empty()).unwrap_or_else(|| "routex".into())
+}
+
+/// `claude`: `$CLAUDE_PATH`, else the first on PATH.
+fn find_claude() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("CLAUDE_PATH").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join("claude")).find(|p| p.is_file())
+}
+
+/// `routex code [-- CLAUDE_ARGS…]`: make sure a daemon answers (starting one in the
+/// background if none does), then run Claude Code pointed at it, with the arguments
+/// passed through; its exit code is ours.
+pub fn code(cli: &Cli, args: &CodeArgs, printer: &Printer) -> anyhow::Result<u8> {
+    let Some(claude) = find_claude() else {
+        anyhow::bail!(
+            "Claude Code (`claude`) is not on PATH: install it with `npm install -g @anthropic-ai/claude-code`, \
+             or set CLAUDE_PATH to its executable"
+        );
+    };
+    let data_dir = paths::data_dir(cli.data_dir.as_deref());
+    let url = match (&cli.server, find(&data_dir).0) {
+        (Some(s), _) if !s.is_empty() => s.trim_end_matches('/').to_string(),
+        (_, Some(info)) => info.admin_url,
+        _ => {
+            let serve = ServeArgs {
+                config: std::env::var_os("ROUTEX_CONFIG").filter(|c| !c.is_empty()).map(PathBuf::from),
+                host: None,
+                port: None,
+                allow_unauthenticated: false,
+                detach: true,
+            };
+            // Claude Code's output is stdout: what routex says goes to stderr.
+            let (url, pid) = match start(cli, &serve, printer)? {
+                Some(started) => started,
+                None => find(&data_dir)
+                    .0
+                    .map(|i| (i.admin_url, i.pid))
+                    .ok_or_else(|| anyhow::anyhow!("no daemon answers"))?,
+            };
+            printer.note(&format!("routex started at {url} (pid {pid}); it keeps running: `routex stop` ends it"));
+            url
+        }
+    };
+    let mut cmd = std::process::Command::new(&claude);
+    cmd.args(&args.args)
+        .env("ANTHROPIC_BASE_URL", url.trim_end_matches('/'))
+        .env("ANTHROPIC_AUTH_TOKEN", client_key())
+        // A key of the user's own would make Claude Code ask whether to use it instead.
+        .env_remove("ANTHROPIC_API_KEY");
+    let status = cmd.status().map_err(|e| anyhow::anyhow!("cannot run {}: {e}", claude.display()))?;
+    #[cfg(unix)]
+    if let Some(sig) = std::os::unix::process::ExitStatusExt::signal(&status) {
+        return Ok(128u8.saturating_add(sig as u8));
+    }
+    Ok(status.code().map_or(1, |c| c as u8))
+}
+
 /// `routex env`: the variables that point Claude Code and the Anthropic and OpenAI SDKs
 /// at the daemon, for `eval`. The client key is `$ROUTEX_CLIENT_KEY` when set (needed when
 /// the daemon has `server.client_keys`), else a placeholder the SDKs accept.
@@ -322,7 +400,7 @@ pub fn env(cli: &Cli, args: &EnvArgs, printer: &Printer) -> anyhow::Result<u8> {
             "http://127.0.0.1:3000".to_string()
         }
     };
-    let key = std::env::var("ROUTEX_CLIENT_KEY").ok().filter(|k| !k.is_empty()).unwrap_or_else(|| "routex".into());
+    let key = client_key();
     let vars = [
         ("ANTHROPIC_BASE_URL", url.clone()),
         ("ANTHROPIC_AUTH_TOKEN", key.clone()),

@@ -74,6 +74,8 @@ pub enum Command {
     Status,
     /// Print the variables that point Claude Code and the SDKs at routex, for eval
     Env(daemon_ctl::EnvArgs),
+    /// Run Claude Code through routex (starting the daemon if none runs): routex code -- -p "hi"
+    Code(daemon_ctl::CodeArgs),
     /// Manage upstream channels
     #[command(subcommand)]
     Channel(channel::ChannelCmd),
@@ -215,6 +217,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
         Command::Restart(args) => daemon_ctl::restart(cli, args, &printer),
         Command::Status => daemon_ctl::status(cli, &printer),
         Command::Env(args) => daemon_ctl::env(cli, args, &printer),
+        Command::Code(args) => daemon_ctl::code(cli, args, &printer),
         Command::Channel(cmd) => channel::run(cli, cmd, &printer),
         Command::Rule(cmd) => rule::run(cli, cmd, &printer),
         Command::Logs(args) => logs::run(cli, args, &printer),
