@@ -11,6 +11,7 @@ mod cli_both_ways;
 mod cli_errors;
 mod convert_golden;
 mod daemon_records;
+mod first_hour;
 mod gemini_tools;
 mod generated_docs;
 mod proxy;

@@ -177,6 +177,8 @@ pub struct Engine {
     store: Store,
     snapshot: ArcSwap<Snapshot>,
     write: Mutex<()>,
+    /// Where channels' `api_keys_env` and `${VAR}` references are read from.
+    pub(crate) env: channel::EnvLookup,
 }
 
 impl std::fmt::Debug for Engine {
@@ -193,9 +195,23 @@ impl Engine {
 
     /// Build on an opened store.
     pub fn with_store(store: Store) -> Result<Engine> {
-        let engine = Engine { store, snapshot: ArcSwap::from_pointee(Snapshot::default()), write: Mutex::new(()) };
+        Engine::with_env(store, channel::process_env())
+    }
+
+    /// Build on an opened store, reading environment variables that channels refer to
+    /// through `env` instead of the process environment (tests, embedding).
+    pub fn with_env(store: Store, env: channel::EnvLookup) -> Result<Engine> {
+        let engine = Engine { store, snapshot: ArcSwap::from_pointee(Snapshot::default()), write: Mutex::new(()), env };
         engine.reload()?;
         Ok(engine)
+    }
+
+    /// Every channel that cannot authenticate, as a sentence naming it and why (an unset
+    /// environment variable, no key for a type that needs one): warned at start.
+    pub fn key_warnings(&self) -> Vec<String> {
+        (self.snapshot().channels.iter())
+            .filter_map(|c| c.key_problem().map(|p| format!("channel {:?}: {p}", c.name)))
+            .collect()
     }
 
     /// The store (for the request log writer and health checks).
@@ -240,6 +256,7 @@ impl Engine {
                         cipher.open(k, &format!("the API key of channel {:?}", c.name)).map(crate::secret::Secret::new)
                     })
                     .collect::<std::result::Result<_, _>>()?;
+                c.resolve_env(&*self.env);
                 Ok(c)
             })
             .collect()
@@ -283,7 +300,7 @@ impl Engine {
         self.check_unique(&channel.name, None)?;
         self.store.put(Tree::Channels, &channel.id, &self.seal(&channel))?;
         self.reload()?;
-        Ok(channel)
+        self.find_channel(&channel.id)
     }
 
     /// Change a channel; fields absent from the patch stay as they are.
@@ -300,7 +317,7 @@ impl Engine {
         self.check_unique(&channel.name, Some(&old.id))?;
         self.store.put(Tree::Channels, &channel.id, &self.seal(&channel))?;
         self.reload()?;
-        Ok(channel)
+        self.find_channel(&channel.id)
     }
 
     /// Set a channel's status (enable / disable; the breaker sets rate_limited).

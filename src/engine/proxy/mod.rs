@@ -548,7 +548,7 @@ impl Proxy {
                 break;
             }
             let now = Instant::now();
-            let n_keys = cand.channel.api_keys.len();
+            let n_keys = cand.channel.key_count();
             let Some(key_idx) = cand.rt.pick_key(n_keys, now) else { continue };
             if !cand.rt.begin(now) {
                 continue;

@@ -1,0 +1,238 @@
+//! The first hour of a new user (issue 19): keys taken from the environment by reference,
+//! requests refused before routing still recorded, and a channel a rule depends on not
+//! removed without a word. Each test drives the real binary or the in-process daemon and
+//! asserts what the user sees.
+
+use crate::support::mock::MockUpstream;
+use crate::support::stack::{anthropic_body, openai_body};
+use crate::support::{all_bytes, contains, Daemon, Home};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+/// `routex serve --port 0` with these extra environment variables (set on the child
+/// only, so tests never race on the test process's environment) and these unset.
+fn serve_with_env(h: &Home, args: &[&str], set: &[(&str, &str)], unset: &[&str]) -> Daemon {
+    let mut all = vec!["serve", "--port", "0"];
+    all.extend_from_slice(args);
+    let log = std::fs::File::create(h.path().join("daemon.stderr")).unwrap();
+    let mut cmd = h.cmd(&all);
+    for (k, v) in set {
+        cmd.env(k, v);
+    }
+    for k in unset {
+        cmd.env_remove(k);
+    }
+    let child = cmd.stdout(Stdio::null()).stderr(log).spawn().unwrap();
+    let mut d = Daemon { child, url: String::new(), home: h.path().to_path_buf() };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(text) = std::fs::read_to_string(h.path().join("daemon.json")) {
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
+                let url = v["admin_url"].as_str().unwrap().to_string();
+                if ureq::get(&format!("{url}/health/live")).call().is_ok() {
+                    d.url = url;
+                    return d;
+                }
+            }
+        }
+        if let Ok(Some(status)) = d.child.try_wait() {
+            let log = std::fs::read_to_string(h.path().join("daemon.stderr")).unwrap_or_default();
+            panic!("daemon exited ({status}): {log}");
+        }
+        assert!(Instant::now() < deadline, "daemon did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+const ANTHROPIC_VALUE: &str = "sk-ant-api03-FROMENV-aaaaaaaaaaaa-1111";
+const OPENAI_VALUE: &str = "sk-proj-FROMENV-bbbbbbbbbbbb-2222";
+const TEAM_VALUE: &str = "HEADERSECRET-cccccccc";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_config_takes_keys_from_the_environment_by_reference() {
+    let mock = MockUpstream::start().await;
+    let other = MockUpstream::start().await;
+    let h = Home::new();
+    let config = h.path().join("routex.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            r#"channels:
+  - name: claude
+    type: anthropic
+    base_url: {m}
+    api_key_env: FH1_ANTHROPIC_KEY
+    models: ['claude-*']
+    headers:
+      X-Team-Token: "team ${{FH1_TEAM}}"
+      X-Price: "$$${{literal}}"
+  - name: gpt
+    type: openai
+    base_url: {m}/v1
+    api_key: ${{FH1_OPENAI_KEY}}
+    models: ['gpt-*']
+  - name: gem
+    type: openai
+    base_url: {o}/v1
+    api_keys: ['${{FH1_UNSET_KEY}}']
+    models: ['gemma-*']
+"#,
+            m = mock.url(),
+            o = other.url()
+        ),
+    )
+    .unwrap();
+    let cfg = config.to_str().unwrap();
+    let d = serve_with_env(
+        &h,
+        &["--config", cfg],
+        &[("FH1_ANTHROPIC_KEY", ANTHROPIC_VALUE), ("FH1_OPENAI_KEY", OPENAI_VALUE), ("FH1_TEAM", TEAM_VALUE)],
+        &["FH1_UNSET_KEY"],
+    );
+    let http = reqwest::Client::new();
+    let r = http.post(format!("{}/v1/messages", d.url)).json(&anthropic_body(false)).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let r = http.post(format!("{}/v1/chat/completions", d.url)).json(&openai_body(false)).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let sent = mock.requests();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0].header("x-api-key"), Some(ANTHROPIC_VALUE));
+    assert_eq!(sent[0].header("x-team-token"), Some(format!("team {TEAM_VALUE}").as_str()));
+    assert_eq!(sent[0].header("x-price"), Some("$${literal}"), "$${{ is the escape of a literal ${{");
+    assert_eq!(sent[1].header("authorization"), Some(format!("Bearer {OPENAI_VALUE}").as_str()));
+
+    // The channel whose variable is unset is never tried; the client is told which variable.
+    let mut body = openai_body(false);
+    body["model"] = "gemma-3".into();
+    let r = http.post(format!("{}/v1/chat/completions", d.url)).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), 503);
+    let text = r.text().await.unwrap();
+    assert!(text.contains("gem (unusable: the environment variable $FH1_UNSET_KEY is not set"), "{text}");
+    assert_eq!(other.hits(), 0, "a request went to the channel without its key");
+    for req in mock.requests() {
+        assert!(!req.headers.iter().any(|(_, v)| v.contains("${FH1")), "a literal reference went upstream: {req:?}");
+    }
+
+    // What the user reads: where each key comes from, the unusable channel marked.
+    let list = h.run(&["channel", "list"]).ok().stdout();
+    assert!(list.contains("sk-ant-…1111 from $FH1_ANTHROPIC_KEY"), "{list}");
+    assert!(list.lines().any(|l| l.contains("gem") && l.contains("✗ $FH1_UNSET_KEY not set")), "{list}");
+    let shown = h.run(&["channel", "show", "gem"]).ok().stdout();
+    assert!(shown.contains("key_problem") && shown.contains("$FH1_UNSET_KEY"), "{shown}");
+    let json: serde_json::Value =
+        serde_json::from_str(&h.run(&["channel", "show", "claude", "--output", "json"]).ok().stdout()).unwrap();
+    assert_eq!(json["api_keys_env"][0]["var"], "FH1_ANTHROPIC_KEY");
+    assert_eq!(json["api_keys_env"][0]["key"], "sk-ant-…1111");
+
+    // Exports carry the references, never the values, even with --include-secrets.
+    let plain = h.run(&["export"]).ok().stdout();
+    let with = h.run(&["export", "--include-secrets"]).ok().stdout();
+    for doc in [&plain, &with] {
+        assert!(doc.contains("FH1_ANTHROPIC_KEY") && doc.contains("FH1_OPENAI_KEY"), "{doc}");
+        assert!(doc.contains("team ${FH1_TEAM}"), "{doc}");
+    }
+    let shown_secrets = h.run(&["channel", "show", "claude", "--show-secrets"]).ok().stdout();
+    let log = d.stop();
+    assert!(
+        log.contains("channel \"gem\": unusable: the environment variable $FH1_UNSET_KEY is not set"),
+        "no warning at start: {log}"
+    );
+    let mut seen = all_bytes(h.path());
+    seen.extend_from_slice(plain.as_bytes());
+    seen.extend_from_slice(with.as_bytes());
+    seen.extend_from_slice(shown_secrets.as_bytes());
+    seen.extend_from_slice(list.as_bytes());
+    for secret in ["FROMENV", "HEADERSECRET"] {
+        assert!(!contains(&seen, secret), "{secret} was stored, logged or exported");
+    }
+}
+
+#[test]
+fn the_cli_stores_a_reference_and_warns_about_keyless_channels() {
+    let h = Home::new();
+    // --api-key-env stores the name: the variable need not be set where the CLI runs, and
+    // the user is told the channel is unusable until it is.
+    let r = h
+        .cmd(&[
+            "channel",
+            "add",
+            "--name",
+            "c",
+            "--type",
+            "anthropic",
+            "--models",
+            "claude-*",
+            "--api-key-env",
+            "FH2_K",
+        ])
+        .env_remove("FH2_K")
+        .output()
+        .unwrap();
+    let (out, err) = (String::from_utf8_lossy(&r.stdout), String::from_utf8_lossy(&r.stderr));
+    assert!(r.status.success() && out.contains("added channel c"), "{out}{err}");
+    assert!(err.contains("warning: channel \"c\": unusable: the environment variable $FH2_K is not set"), "{err}");
+    let set = h.cmd(&["channel", "list"]).env("FH2_K", "sk-ant-api03-ROTATED-0000-9999").output().unwrap();
+    let list = String::from_utf8_lossy(&set.stdout);
+    assert!(list.contains("sk-ant-…9999 from $FH2_K") && !list.contains('✗'), "{list}");
+    assert!(!contains(&all_bytes(h.path()), "ROTATED"), "the value was copied into the store");
+
+    // --api-key-from-env copies the value once (the old meaning of --api-key-env).
+    let r = h
+        .cmd(&[
+            "channel",
+            "add",
+            "--name",
+            "copied",
+            "--type",
+            "openai",
+            "--models",
+            "gpt-4o",
+            "--api-key-from-env",
+            "FH2_V",
+        ])
+        .env("FH2_V", "sk-proj-COPIED-00000000-7777")
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let shown = h.run(&["channel", "show", "copied"]).ok().stdout();
+    assert!(shown.contains("sk-proj-…7777") && !shown.contains("from $"), "{shown}");
+    let r = h.run(&[
+        "channel",
+        "add",
+        "--name",
+        "x",
+        "--type",
+        "openai",
+        "--models",
+        "m",
+        "--api-key-from-env",
+        "FH2_NOPE",
+    ]);
+    assert_eq!(r.code(), 2);
+    assert!(
+        r.stderr().contains("FH2_NOPE is not set") && r.stderr().contains("--api-key-env FH2_NOPE"),
+        "{}",
+        r.stderr()
+    );
+
+    // A channel without a key, of a type that needs one: added, with a warning, and marked.
+    let r = h.run(&["channel", "add", "--name", "bare", "--type", "openai", "--models", "gpt-*"]).ok();
+    assert!(
+        r.stderr().contains("warning: channel \"bare\": no API key: this openai channel needs one"),
+        "{}",
+        r.stderr()
+    );
+    let list = h.run(&["channel", "list"]).ok().stdout();
+    assert!(list.lines().any(|l| l.contains("bare") && l.contains("✗ none")), "{list}");
+
+    // An export without secrets imported elsewhere: each keyless channel is named.
+    let doc = h.path().join("doc.yaml");
+    h.run(&["export", "-o", doc.to_str().unwrap()]).ok();
+    let b = Home::new();
+    let r = b.run(&["import", doc.to_str().unwrap()]).ok();
+    assert!(r.stderr().contains("warning: channel \"copied\": no API key"), "{}", r.stderr());
+    assert!(r.stderr().contains("warning: channel \"c\": unusable: the environment variable $FH2_K"), "{}", r.stderr());
+    let api: serde_json::Value =
+        serde_json::from_str(&b.run(&["channel", "show", "c", "--output", "json"]).ok().stdout()).unwrap();
+    assert_eq!(api["api_keys_env"][0]["var"], "FH2_K", "the reference survives export and import");
+}
