@@ -4,8 +4,10 @@
 //! asserts what the user sees.
 
 use crate::support::mock::MockUpstream;
-use crate::support::stack::{anthropic_body, openai_body};
+use crate::support::stack::{anthropic_body, channel, openai_body, Stack};
 use crate::support::{all_bytes, contains, Daemon, Home};
+use routex::engine::proxy::REFUSED_RECORDS_PER_SECOND;
+use routex::engine::ChannelSpec;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -235,4 +237,85 @@ fn the_cli_stores_a_reference_and_warns_about_keyless_channels() {
     let api: serde_json::Value =
         serde_json::from_str(&b.run(&["channel", "show", "c", "--output", "json"]).ok().stdout()).unwrap();
     assert_eq!(api["api_keys_env"][0]["var"], "FH2_K", "the reference survives export and import");
+}
+
+const CLIENT_KEY: &str = "sk-client-good-0000000000";
+const PRESENTED: &str = "sk-client-PRESENTED-bad-9999";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn requests_refused_before_routing_leave_a_record_without_the_key() {
+    let mock = MockUpstream::start().await;
+    let mut s = Stack::start(
+        &format!("server:\n  client_keys: [{CLIENT_KEY}]\n  body_limit_mb: 1\n  body_memory_mb: 8\n"),
+        vec![ChannelSpec { models: vec!["claude-*".into()], ..channel("claude", "anthropic", &mock.url(), 0) }],
+    )
+    .await;
+    let post = |key: &'static str, body: Vec<u8>| {
+        s.http
+            .post(format!("{}/v1/messages", s.url))
+            .header("x-api-key", key)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let mut unknown = anthropic_body(false);
+    unknown["model"] = "no-such-model".into();
+    let cases: Vec<(&str, Vec<u8>, u16)> = vec![
+        (PRESENTED, serde_json::to_vec(&anthropic_body(false)).unwrap(), 401),
+        (CLIENT_KEY, b"{not json".to_vec(), 400),
+        (CLIENT_KEY, br#"{"max_tokens":5,"messages":[]}"#.to_vec(), 400),
+        (CLIENT_KEY, serde_json::to_vec(&unknown).unwrap(), 404),
+        (CLIENT_KEY, vec![b' '; 2 * 1024 * 1024], 413),
+    ];
+    let mut ids = Vec::new();
+    for (key, body, status) in cases {
+        let r = post(key, body).await.unwrap();
+        assert_eq!(r.status(), status);
+        ids.push(r.headers()["x-request-id"].to_str().unwrap().to_string());
+        r.bytes().await.unwrap();
+    }
+    assert_eq!(mock.hits(), 0);
+    assert_eq!(s.state.proxy.refused_not_recorded(), 0);
+    let records = s.records().await;
+    let text = serde_json::to_string(&records).unwrap();
+    assert!(!text.contains("PRESENTED") && !text.contains("client-good"), "a client key was recorded: {text}");
+    let by_id = |id: &str| records.iter().find(|r| r.id == id).unwrap_or_else(|| panic!("no record {id}: {text}"));
+    for (id, status, reason) in [
+        (&ids[0], 401, "invalid or missing API key"),
+        (&ids[1], 400, "the request body is not valid JSON"),
+        (&ids[2], 400, "the request has no \"model\""),
+        (&ids[3], 404, "no channel serves model \"no-such-model\""),
+        (&ids[4], 413, "1 MiB"),
+    ] {
+        let r = by_id(id);
+        assert_eq!((r.status, r.success, r.channel_name.as_deref()), (status, false, None), "{r:?}");
+        assert!(r.error.as_deref().unwrap_or("").contains(reason), "{r:?}");
+        assert_eq!(r.endpoint, "/v1/messages");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_flood_of_refused_requests_is_counted_not_stored() {
+    let mut s = Stack::start(&format!("server:\n  client_keys: [{CLIENT_KEY}]\n"), vec![]).await;
+    let sent = 3 * REFUSED_RECORDS_PER_SECOND as u64 + 10;
+    let started = Instant::now();
+    for _ in 0..sent {
+        let r = s
+            .http
+            .post(format!("{}/v1/messages", s.url))
+            .header("x-api-key", PRESENTED)
+            .json(&anthropic_body(false))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401);
+        r.bytes().await.unwrap();
+    }
+    // Each started second lets REFUSED_RECORDS_PER_SECOND through.
+    let seconds = started.elapsed().as_secs() + 2;
+    let dropped = s.state.proxy.refused_not_recorded();
+    let stored = s.records().await.iter().filter(|r| r.status == 401).count() as u64;
+    assert_eq!(stored + dropped, sent, "every refused request is either stored or counted");
+    assert!(stored <= REFUSED_RECORDS_PER_SECOND as u64 * seconds, "{stored} stored in {seconds} s");
+    assert!(dropped > 0 && stored >= REFUSED_RECORDS_PER_SECOND as u64, "stored {stored}, dropped {dropped}");
 }
