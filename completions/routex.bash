@@ -416,7 +416,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel__subcmd__disable)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --force --server --data-dir --output --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -734,7 +734,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel__subcmd__remove)
-            opts="-y -v -q -h -V --yes --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-y -v -q -h -V --yes --force --server --data-dir --output --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

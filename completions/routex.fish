@@ -156,6 +156,7 @@ json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -l admin-token -d 'Admin token for a daemon that requires one' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Do not ask for confirmation'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -l force -d 'Remove it even though routing rules target it (they then route to nothing)'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -167,6 +168,7 @@ json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -l admin-token -d 'Admin token for a daemon that requires one' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -s y -l yes -d 'Do not ask for confirmation'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -l force -d 'Remove it even though routing rules target it (they then route to nothing)'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -187,6 +189,7 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -l force -d 'Disable it even though routing rules target it'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -319,3 +319,98 @@ async fn a_flood_of_refused_requests_is_counted_not_stored() {
     assert!(stored <= REFUSED_RECORDS_PER_SECOND as u64 * seconds, "{stored} stored in {seconds} s");
     assert!(dropped > 0 && stored >= REFUSED_RECORDS_PER_SECOND as u64, "stored {stored}, dropped {dropped}");
 }
+
+/// Two channels and a rule that targets `gemini`, in a fresh home.
+fn rule_on_gemini() -> Home {
+    let h = Home::new();
+    h.add_keyed_channel("claude", "claude-*");
+    h.add_keyed_channel("gemini", "gemini-*");
+    h.run(&["rule", "add", "--name", "images", "--type", "model", "--model", "img-*", "--target-channel", "gemini"])
+        .ok();
+    h.run(&["rule", "add", "--name", "fast", "--type", "model", "--model", "haiku*", "--target-channel", "claude"])
+        .ok();
+    h
+}
+
+/// `rule list` as JSON: name → targetProblem.
+fn target_problems(h: &Home) -> Vec<(String, Option<String>)> {
+    let out = h.run(&["rule", "list", "--output", "json"]).ok().stdout();
+    let v: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    v.iter()
+        .map(|r| (r["name"].as_str().unwrap().to_string(), r["targetProblem"].as_str().map(str::to_string)))
+        .collect()
+}
+
+#[test]
+fn removing_or_disabling_a_rules_target_is_refused_without_force() {
+    let h = rule_on_gemini();
+    for (args, action) in [
+        (vec!["channel", "remove", "gemini", "--yes"], "removing"),
+        (vec!["channel", "disable", "gemini"], "disabling"),
+    ] {
+        let r = h.run(&args);
+        assert_eq!(r.code(), 2, "{}", r.stdout());
+        let err = r.stderr();
+        assert!(
+            err.contains(&format!("channel \"gemini\" is the target of rule \"images\"; {action} it would leave that rule routing to nothing"))
+                && err.contains("--force"),
+            "{err}"
+        );
+        assert!(!err.contains("fast"), "{err}");
+    }
+    assert!(h.run(&["channel", "list"]).ok().stdout().contains("gemini"), "refused, yet removed");
+    assert_eq!(target_problems(&h), vec![("fast".into(), None), ("images".into(), None)]);
+
+    // Forced: done, and `rule list` flags the rule whose target is now disabled, then gone.
+    h.run(&["channel", "disable", "gemini", "--force"]).ok();
+    let list = h.run(&["rule", "list"]).ok().stdout();
+    assert!(
+        list.lines().any(|l| l.contains("images") && l.contains("✗ gemini (channel \"gemini\" is disabled)")),
+        "{list}"
+    );
+    h.run(&["channel", "remove", "gemini", "--yes", "--force"]).ok();
+    let problems = target_problems(&h);
+    assert_eq!(problems[0], ("fast".into(), None));
+    assert_eq!(problems[1].1.as_deref(), Some("target channel \"gemini\" does not exist (removed or renamed)"));
+    let list = h.run(&["rule", "list"]).ok().stdout();
+    assert!(
+        list.lines().any(|l| l.contains("images") && l.contains("✗ gemini (channel \"gemini\" does not exist")),
+        "{list}"
+    );
+    // A channel no rule targets goes without a word about rules.
+    h.add_keyed_channel("spare", "x-*");
+    h.run(&["channel", "remove", "spare", "--yes"]).ok();
+}
+
+#[test]
+fn the_admin_api_answers_409_until_forced_and_lists_the_problem() {
+    let h = rule_on_gemini();
+    let d = h.serve(&[]);
+    let call = |method: &str, path: &str| -> (u16, serde_json::Value) {
+        let r = ureq::request(method, &format!("{}{path}", d.url)).set("content-type", "application/json");
+        let r = match if method == "POST" { r.send_string("{}") } else { r.call() } {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{e}"),
+        };
+        (r.status(), r.into_json().unwrap())
+    };
+    let (status, v) = call("DELETE", "/api/channels/gemini");
+    assert_eq!(status, 409, "{v}");
+    assert_eq!((v["success"].clone(), v["error"]["code"].clone()), (false.into(), "channel_in_use".into()), "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("rule \"images\""), "{v}");
+    let (status, v) = call("POST", "/api/channels/gemini/disable");
+    assert_eq!(status, 409, "{v}");
+    // The CLI through the daemon says the same and exits 2.
+    let r = h.run(&["channel", "remove", "gemini", "--yes"]);
+    assert_eq!(r.code(), 2);
+    assert!(r.stderr().contains("is the target of rule \"images\""), "{}", r.stderr());
+    let (status, v) = call("DELETE", "/api/channels/gemini?force=true");
+    assert_eq!((status, v["data"]["name"].clone()), (200, "gemini".into()), "{v}");
+    let (_, rules) = call("GET", "/api/routing/rules");
+    let images = rules["data"].as_array().unwrap().iter().find(|r| r["name"] == "images").unwrap().clone();
+    assert_eq!(images["targetProblem"], "target channel \"gemini\" does not exist (removed or renamed)");
+    // The CLI reads the same list through the daemon.
+    assert_eq!(target_problems(&h)[1].1.as_deref(), images["targetProblem"].as_str());
+    drop(d);
+}

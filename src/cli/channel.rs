@@ -39,6 +39,9 @@ pub enum ChannelCmd {
         /// Do not ask for confirmation
         #[arg(long, short)]
         yes: bool,
+        /// Remove it even though routing rules target it (they then route to nothing)
+        #[arg(long)]
+        force: bool,
     },
     /// Let a channel take traffic
     Enable {
@@ -49,6 +52,9 @@ pub enum ChannelCmd {
     Disable {
         /// Name or id
         channel: String,
+        /// Disable it even though routing rules target it
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -303,7 +309,7 @@ pub fn run(cli: &Cli, cmd: &ChannelCmd, printer: &Printer) -> anyhow::Result<u8>
             printer.changed("updated", &c);
             warn_key_problem(printer, &c);
         }
-        ChannelCmd::Remove { channel, yes } => {
+        ChannelCmd::Remove { channel, yes, force } => {
             if !yes && interactive() {
                 let c = b.get_channel(channel, false)?;
                 let ok = dialoguer::Confirm::new()
@@ -315,11 +321,11 @@ pub fn run(cli: &Cli, cmd: &ChannelCmd, printer: &Printer) -> anyhow::Result<u8>
                     return Ok(1);
                 }
             }
-            let c = b.remove_channel(channel)?;
+            let c = b.remove_channel(channel, *force)?;
             printer.changed("removed", &c);
         }
-        ChannelCmd::Enable { channel } => printer.changed("enabled", &b.set_enabled(channel, true)?),
-        ChannelCmd::Disable { channel } => printer.changed("disabled", &b.set_enabled(channel, false)?),
+        ChannelCmd::Enable { channel } => printer.changed("enabled", &b.set_enabled(channel, true, false)?),
+        ChannelCmd::Disable { channel, force } => printer.changed("disabled", &b.set_enabled(channel, false, *force)?),
     }
     Ok(0)
 }

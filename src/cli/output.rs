@@ -15,7 +15,7 @@ use std::io::{IsTerminal, Write};
 use super::OutputFormat;
 use crate::engine::records::RequestRecord;
 use crate::engine::rules::RouteTest;
-use crate::engine::rules::Rule;
+use crate::engine::rules::{Rule, RuleView};
 use crate::engine::{ChannelView, ImportReport, Strategy};
 
 /// Renders results in the chosen format.
@@ -307,8 +307,9 @@ impl Printer {
         }
     }
 
-    /// A rule list.
-    pub fn rules(&self, list: &[Rule]) {
+    /// A rule list; a rule whose target channel is gone or disabled is marked ✗ in
+    /// TARGET (and has `targetProblem` in JSON).
+    pub fn rules(&self, list: &[RuleView]) {
         if self.structured(&list) {
             return;
         }
@@ -318,7 +319,12 @@ impl Printer {
         }
         let mut t = table();
         t.set_header(["NAME", "ID", "TYPE", "PRIORITY", "ENABLED", "CONDITION", "TARGET"]);
-        for r in list {
+        for v in list {
+            let r = &v.rule;
+            let target = match &v.target_problem {
+                Some(p) => format!("✗ {} ({})", target_text(r), p.trim_start_matches("target ")),
+                None => target_text(r),
+            };
             t.add_row(row([
                 r.name.clone(),
                 r.id.clone(),
@@ -326,7 +332,7 @@ impl Printer {
                 r.priority.to_string(),
                 if r.enabled { "yes" } else { "no" }.to_string(),
                 condition_text(r),
-                target_text(r),
+                target,
             ]));
         }
         write_stdout(format!("{t}\n").as_bytes());
