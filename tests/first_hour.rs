@@ -126,6 +126,32 @@ async fn a_config_takes_keys_from_the_environment_by_reference() {
     assert_eq!(json["api_keys_env"][0]["var"], "FH1_ANTHROPIC_KEY");
     assert_eq!(json["api_keys_env"][0]["key"], "sk-ant-…1111");
 
+    // The admin API takes the same fields in its channel JSON, and answers with the
+    // reference and the daemon's value masked.
+    let post = |method: &str, path: &str, body: serde_json::Value| -> serde_json::Value {
+        match ureq::request(method, &format!("{}{path}", d.url)).send_json(body) {
+            Ok(r) => r.into_json().unwrap(),
+            Err(ureq::Error::Status(_, r)) => r.into_json().unwrap(),
+            Err(e) => panic!("{e}"),
+        }
+    };
+    let v = post(
+        "POST",
+        "/api/channels",
+        serde_json::json!({"name": "viaapi", "type": "openai", "models": ["x-*"], "api_key": "${FH1_OPENAI_KEY}"}),
+    );
+    assert_eq!(
+        v["data"]["api_keys_env"],
+        serde_json::json!([{"var": "FH1_OPENAI_KEY", "key": "sk-proj-…2222"}]),
+        "{v}"
+    );
+    assert_eq!(v["data"]["api_keys"], serde_json::json!([]), "{v}");
+    let v = post("PUT", "/api/channels/viaapi", serde_json::json!({"api_keys_env": ["FH1_UNSET_KEY"]}));
+    assert!(v["data"]["key_problem"].as_str().unwrap().contains("$FH1_UNSET_KEY is not set"), "{v}");
+    let v = post("PUT", "/api/channels/viaapi", serde_json::json!({"api_key": "sk-${FH1_OPENAI_KEY}"}));
+    assert_eq!(v["error"]["code"], "invalid_request", "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("field `api_keys`"), "{v}");
+
     // Exports carry the references, never the values, even with --include-secrets.
     let plain = h.run(&["export"]).ok().stdout();
     let with = h.run(&["export", "--include-secrets"]).ok().stdout();
