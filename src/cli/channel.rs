@@ -152,8 +152,7 @@ fn keys(fields: &ChannelFields) -> anyhow::Result<Vec<String>> {
                  or use --api-key-env {var} to have the daemon read it when it starts"
             )
         })?;
-        // A value is a value: one that happens to start with `${` is escaped, not read as a reference.
-        keys.push(if v.starts_with("${") { format!("${v}") } else { v });
+        keys.push(v);
     }
     Ok(keys)
 }

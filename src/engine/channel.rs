@@ -398,12 +398,9 @@ fn valid_var(name: &str) -> bool {
 }
 
 /// What a key value means: `${VAR}` (the whole value) is a reference to an environment
-/// variable; `$${…}` is the escape for a literal key that starts with `${`; anything else
-/// with `${` in it is refused, so a literal `${VAR}` is never sent upstream.
+/// variable (Ok(Err(name))); anything else with `${` in it is refused, so a literal
+/// `${VAR}` is never sent upstream. No real key holds `${`, so keys need no escape.
 fn parse_key(v: &str) -> Result<Result<String, String>, String> {
-    if let Some(rest) = v.strip_prefix("$${") {
-        return Ok(Ok(format!("${{{rest}")));
-    }
     if let Some(name) = v.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
         if valid_var(name) {
             return Ok(Err(name.to_string()));
@@ -413,7 +410,9 @@ fn parse_key(v: &str) -> Result<Result<String, String>, String> {
         ));
     }
     if v.contains("${") {
-        return Err("contains `${` but is not a reference: write the whole value as ${VAR} (or use api_key_env: VAR), or $${ for a literal ${".into());
+        return Err(
+            "contains `${` but is not a reference: write the whole value as ${VAR}, or use api_key_env: VAR".into()
+        );
     }
     Ok(Ok(v.to_string()))
 }
@@ -484,10 +483,7 @@ impl Channel {
             base_url: (Some(self.base_url.as_str()) != default_url).then(|| self.base_url.clone()),
             api_key: None,
             api_keys: if include_secrets {
-                // A literal key that starts with `${` goes out escaped, so it reads back as itself.
-                (self.api_keys.iter().map(|k| k.expose()))
-                    .map(|k| if k.starts_with("${") { format!("${k}") } else { k.to_string() })
-                    .collect()
+                self.api_keys.iter().map(|k| k.expose().to_string()).collect()
             } else {
                 Vec::new()
             },
@@ -550,6 +546,17 @@ impl Channel {
     /// Read the environment variables this channel refers to (`api_keys_env`, `${VAR}` in
     /// header values) with `lookup`. Called whenever a snapshot is built.
     pub fn resolve_env(&mut self, lookup: &dyn Fn(&str) -> Option<String>) {
+        // A key stored by an older routex as a literal `${VAR}` (it took them as values) is
+        // the reference it was meant to be: never sent upstream as written.
+        if self.api_keys.iter().any(|k| k.expose().contains("${")) {
+            for k in std::mem::take(&mut self.api_keys) {
+                match parse_key(k.expose()) {
+                    Ok(Err(var)) if !self.api_keys_env.contains(&var) => self.api_keys_env.push(var),
+                    Ok(Err(_)) => {}
+                    _ => self.api_keys.push(k),
+                }
+            }
+        }
         let mut env = EnvValues::default();
         for var in &self.api_keys_env {
             let v = lookup(var).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
@@ -1005,13 +1012,13 @@ mod tests {
     fn keys_and_headers_by_reference() {
         let mut s = spec();
         s.api_key = Some("${MY_KEY}".into());
-        s.api_keys = vec!["$${literal}".into()];
+        s.api_keys = vec!["sk-ant-literal-key-0001".into()];
         s.api_keys_env = vec!["$POOL_2".into(), "MY_KEY".into()];
         s.headers.insert("Authorization".into(), "Bearer ${TOKEN}".into());
         s.headers.insert("X-Cost".into(), "$5 $${x}".into());
         let mut c = check(&s).unwrap();
         assert_eq!(c.api_keys_env, vec!["MY_KEY".to_string(), "POOL_2".to_string()]);
-        assert_eq!(c.api_keys[0].expose(), "${literal}");
+        assert_eq!(c.api_keys[0].expose(), "sk-ant-literal-key-0001");
         assert!(!c.usable(), "unresolved references count as unset");
         let env = |n: &str| match n {
             "MY_KEY" => Some("sk-ant-from-env-000000001".to_string()),
@@ -1031,7 +1038,13 @@ mod tests {
         let out = serde_json::to_string(&c.to_spec(false)).unwrap() + &serde_json::to_string(&c.view(true)).unwrap();
         assert!(out.contains("Bearer ${TOKEN}") && out.contains("MY_KEY"), "{out}");
         assert!(!out.contains("from-env") && !out.contains("tok-1234"), "{out}");
-        assert_eq!(c.to_spec(true).api_keys, vec!["$${literal}".to_string()], "a literal ${{ is escaped again");
+        assert_eq!(c.to_spec(true).api_keys, vec!["sk-ant-literal-key-0001".to_string()]);
+        // A key an older routex stored as a literal `${VAR}` is read as the reference.
+        let mut old = check(&spec()).unwrap();
+        old.api_keys.push(Secret::new("${MY_KEY}"));
+        old.resolve_env(&env);
+        assert_eq!((old.key_count(), old.api_keys_env.clone()), (2, vec!["MY_KEY".to_string()]));
+        assert_eq!(old.key(1).unwrap().expose(), "sk-ant-from-env-000000001");
         for (bad, field) in [("sk-${X}", "api_keys"), ("${1X}", "api_keys")] {
             let mut s = spec();
             s.api_key = Some(bad.into());
