@@ -356,7 +356,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel__subcmd__add)
-            opts="-n -t -m -v -q -h -V --name --type --protocol --base-url --api-key --api-key-env --models --map --priority --weight --header --timeout --deployment --api-version --disabled --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-n -t -m -v -q -h -V --name --type --protocol --base-url --api-key --api-key-env --api-key-from-env --models --map --priority --weight --header --timeout --deployment --api-version --disabled --server --data-dir --output --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -391,6 +391,10 @@ _routex() {
                     return 0
                     ;;
                 --api-key-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-key-from-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -454,7 +458,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel__subcmd__disable)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --force --server --data-dir --output --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -484,7 +488,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel__subcmd__edit)
-            opts="-n -t -m -v -q -h -V --name --type --protocol --base-url --api-key --api-key-env --models --map --priority --weight --header --timeout --deployment --api-version --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-n -t -m -v -q -h -V --name --type --protocol --base-url --api-key --api-key-env --api-key-from-env --models --map --priority --weight --header --timeout --deployment --api-version --server --data-dir --output --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -519,6 +523,10 @@ _routex() {
                     return 0
                     ;;
                 --api-key-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-key-from-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -768,7 +776,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel__subcmd__remove)
-            opts="-y -v -q -h -V --yes --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-y -v -q -h -V --yes --force --server --data-dir --output --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

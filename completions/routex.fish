@@ -170,7 +170,8 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l protocol -d 'Wire protocol (required for custom): anthropic, openai or gemini' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l base-url -d 'Upstream base URL (default per type)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l api-key -d 'API key; repeat for a key pool (prefer --api-key-env: flags show in `ps`)' -r
-complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l api-key-env -d 'Read the API key from this environment variable' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l api-key-env -d 'Take the key from this environment variable of the daemon, read each time it starts (the name is stored, not the value); repeat for a key pool' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l api-key-from-env -d 'Copy the key\'s value from this environment variable of this command, once (the value is stored, encrypted)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -s m -l models -d 'Models served, comma separated or repeated; globs like \'claude-*\' and \'*\' work' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l map -d 'Rename a requested model upstream: FROM=TO (repeatable)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l priority -d 'Priority: higher is preferred' -r
@@ -195,7 +196,8 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l protocol -d 'Wire protocol (required for custom): anthropic, openai or gemini' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l base-url -d 'Upstream base URL (default per type)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l api-key -d 'API key; repeat for a key pool (prefer --api-key-env: flags show in `ps`)' -r
-complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l api-key-env -d 'Read the API key from this environment variable' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l api-key-env -d 'Take the key from this environment variable of the daemon, read each time it starts (the name is stored, not the value); repeat for a key pool' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l api-key-from-env -d 'Copy the key\'s value from this environment variable of this command, once (the value is stored, encrypted)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -s m -l models -d 'Models served, comma separated or repeated; globs like \'claude-*\' and \'*\' work' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l map -d 'Rename a requested model upstream: FROM=TO (repeatable)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l priority -d 'Priority: higher is preferred' -r
@@ -221,6 +223,7 @@ json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -l admin-token -d 'Admin token for a daemon that requires one' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Do not ask for confirmation'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -l force -d 'Remove it even though routing rules target it (they then route to nothing)'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -232,6 +235,7 @@ json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -l admin-token -d 'Admin token for a daemon that requires one' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -s y -l yes -d 'Do not ask for confirmation'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -l force -d 'Remove it even though routing rules target it (they then route to nothing)'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -252,6 +256,7 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -l force -d 'Disable it even though routing rules target it'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -14,7 +14,7 @@ fn add_two(h: &Home) {
         "anthropic",
         "--models",
         "claude-*",
-        "--api-key-env",
+        "--api-key-from-env",
         "TEST_KEY",
         "--priority",
         "10",

@@ -15,6 +15,7 @@ mod convert_golden;
 mod daemon_mode;
 mod daemon_records;
 mod diagnose;
+mod first_hour;
 mod gemini_tools;
 mod generated_docs;
 mod health;

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::engine::proxy::probe::{self, ChannelTest};
 use crate::engine::records::{self, RequestQuery, RequestRecord};
-use crate::engine::rules::{RouteTest, RulePatch};
+use crate::engine::rules::{RouteTest, RulePatch, RuleView};
 use crate::engine::rules::{Rule, RuleSpec};
 use crate::engine::{ChannelPatch, ChannelSpec, ChannelView, Document, Engine, ImportReport, Status, Strategy};
 use crate::paths::{self, DaemonInfo};
@@ -52,9 +52,9 @@ pub trait Backend {
     /// Change a channel.
     fn edit_channel(&self, key: &str, patch: &ChannelPatch) -> Result<ChannelView>;
     /// Remove a channel.
-    fn remove_channel(&self, key: &str) -> Result<ChannelView>;
+    fn remove_channel(&self, key: &str, force: bool) -> Result<ChannelView>;
     /// Enable or disable.
-    fn set_enabled(&self, key: &str, enabled: bool) -> Result<ChannelView>;
+    fn set_enabled(&self, key: &str, enabled: bool, force: bool) -> Result<ChannelView>;
     /// The strategy.
     fn strategy(&self) -> Result<Strategy>;
     /// Switch strategy by name.
@@ -64,7 +64,7 @@ pub trait Backend {
     /// Import.
     fn import(&self, doc: &Document, replace: bool, dry_run: bool) -> Result<ImportReport>;
     /// Every rule.
-    fn list_rules(&self) -> Result<Vec<Rule>>;
+    fn list_rules(&self) -> Result<Vec<RuleView>>;
     /// One rule.
     fn get_rule(&self, key: &str) -> Result<Rule>;
     /// Add a rule.
@@ -111,12 +111,12 @@ impl Backend for Local {
     fn edit_channel(&self, key: &str, patch: &ChannelPatch) -> Result<ChannelView> {
         Ok(self.0.edit_channel(key, patch.clone())?.view(false))
     }
-    fn remove_channel(&self, key: &str) -> Result<ChannelView> {
-        Ok(self.0.remove_channel(key)?.view(false))
+    fn remove_channel(&self, key: &str, force: bool) -> Result<ChannelView> {
+        Ok(self.0.remove_channel_checked(key, force)?.view(false))
     }
-    fn set_enabled(&self, key: &str, enabled: bool) -> Result<ChannelView> {
+    fn set_enabled(&self, key: &str, enabled: bool, force: bool) -> Result<ChannelView> {
         let s = if enabled { Status::Enabled } else { Status::Disabled };
-        Ok(self.0.set_status(key, s)?.view(false))
+        Ok(self.0.set_status_checked(key, s, force)?.view(false))
     }
     fn strategy(&self) -> Result<Strategy> {
         Ok(self.0.strategy())
@@ -134,8 +134,8 @@ impl Backend for Local {
     fn import(&self, doc: &Document, replace: bool, dry_run: bool) -> Result<ImportReport> {
         Ok(self.0.import(doc, replace, dry_run)?)
     }
-    fn list_rules(&self) -> Result<Vec<Rule>> {
-        Ok(self.0.list_rules())
+    fn list_rules(&self) -> Result<Vec<RuleView>> {
+        Ok(self.0.rule_views())
     }
     fn get_rule(&self, key: &str) -> Result<Rule> {
         Ok(self.0.find_rule(key)?)
@@ -341,12 +341,20 @@ impl Backend for Remote {
     fn edit_channel(&self, key: &str, patch: &ChannelPatch) -> Result<ChannelView> {
         self.call("PUT", &self.url(&["api", "channels", key]), Some(patch))
     }
-    fn remove_channel(&self, key: &str) -> Result<ChannelView> {
-        self.call("DELETE", &self.url(&["api", "channels", key]), NONE)
+    fn remove_channel(&self, key: &str, force: bool) -> Result<ChannelView> {
+        let mut url = self.url(&["api", "channels", key]);
+        if force {
+            url.push_str("?force=true");
+        }
+        self.call("DELETE", &url, NONE)
     }
-    fn set_enabled(&self, key: &str, enabled: bool) -> Result<ChannelView> {
+    fn set_enabled(&self, key: &str, enabled: bool, force: bool) -> Result<ChannelView> {
         let action = if enabled { "enable" } else { "disable" };
-        self.call("POST", &self.url(&["api", "channels", key, action]), Some(&serde_json::json!({})))
+        let mut url = self.url(&["api", "channels", key, action]);
+        if force {
+            url.push_str("?force=true");
+        }
+        self.call("POST", &url, Some(&serde_json::json!({})))
     }
     fn strategy(&self) -> Result<Strategy> {
         self.call::<StrategyData>("GET", &self.url(&["api", "load-balancer", "strategy"]), NONE).map(|d| d.strategy)
@@ -367,7 +375,7 @@ impl Backend for Remote {
         let body = serde_json::json!({ "document": doc, "replace": replace, "dry_run": dry_run });
         self.call("POST", &self.url(&["api", "channels", "import"]), Some(&body))
     }
-    fn list_rules(&self) -> Result<Vec<Rule>> {
+    fn list_rules(&self) -> Result<Vec<RuleView>> {
         self.call("GET", &self.url(&["api", "routing", "rules"]), NONE)
     }
     fn get_rule(&self, key: &str) -> Result<Rule> {

@@ -39,6 +39,9 @@ pub enum ChannelCmd {
         /// Do not ask for confirmation
         #[arg(long, short)]
         yes: bool,
+        /// Remove it even though routing rules target it (they then route to nothing)
+        #[arg(long)]
+        force: bool,
     },
     /// Let a channel take traffic
     Enable {
@@ -49,6 +52,9 @@ pub enum ChannelCmd {
     Disable {
         /// Name or id
         channel: String,
+        /// Disable it even though routing rules target it
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -67,9 +73,14 @@ pub struct ChannelFields {
     /// API key; repeat for a key pool (prefer --api-key-env: flags show in `ps`)
     #[arg(long = "api-key", value_name = "KEY")]
     pub api_keys: Vec<String>,
-    /// Read the API key from this environment variable
+    /// Take the key from this environment variable of the daemon, read each time it
+    /// starts (the name is stored, not the value); repeat for a key pool
+    #[arg(long = "api-key-env", value_name = "VAR")]
+    pub api_keys_env: Vec<String>,
+    /// Copy the key's value from this environment variable of this command, once (the
+    /// value is stored, encrypted)
     #[arg(long, value_name = "VAR")]
-    pub api_key_env: Option<String>,
+    pub api_key_from_env: Option<String>,
     /// Models served, comma separated or repeated; globs like 'claude-*' and '*' work
     #[arg(long, short = 'm', value_delimiter = ',', value_name = "MODEL")]
     pub models: Vec<String>,
@@ -134,9 +145,13 @@ fn pairs(items: &[String], flag: &str) -> anyhow::Result<BTreeMap<String, String
 
 fn keys(fields: &ChannelFields) -> anyhow::Result<Vec<String>> {
     let mut keys = fields.api_keys.clone();
-    if let Some(var) = &fields.api_key_env {
-        let v = std::env::var(var)
-            .map_err(|_| anyhow::anyhow!("--api-key-env {var}: the environment variable {var} is not set"))?;
+    if let Some(var) = &fields.api_key_from_env {
+        let v = std::env::var(var).ok().filter(|v| !v.trim().is_empty()).ok_or_else(|| {
+            anyhow::anyhow!(
+                "--api-key-from-env {var}: the environment variable {var} is not set here; export it first, \
+                 or use --api-key-env {var} to have the daemon read it when it starts"
+            )
+        })?;
         keys.push(v);
     }
     Ok(keys)
@@ -160,6 +175,7 @@ fn spec_from_add(a: &AddArgs) -> anyhow::Result<ChannelSpec> {
     let mut kind = f.kind.clone();
     let mut models = f.models.clone();
     let mut keys = keys(f)?;
+    let mut key_env = f.api_keys_env.clone();
     let missing: Vec<&str> = [(name.is_none(), "--name"), (kind.is_none(), "--type"), (models.is_empty(), "--models")]
         .iter()
         .filter(|(m, _)| *m)
@@ -182,14 +198,26 @@ fn spec_from_add(a: &AddArgs) -> anyhow::Result<ChannelSpec> {
             let m = ask("Models (comma separated, globs allowed)", Some("*"))?;
             models = m.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
         }
-        if keys.is_empty() {
+        if keys.is_empty() && key_env.is_empty() {
             let k = dialoguer::Password::new()
-                .with_prompt("API key (empty for none)")
+                .with_prompt("API key, or $VAR to read it from the daemon's environment (empty for none)")
                 .allow_empty_password(true)
                 .interact()?;
-            if !k.is_empty() {
-                keys.push(k);
+            let k = k.trim();
+            match k.strip_prefix('$') {
+                Some(var) if !var.starts_with('$') => key_env.push(var.to_string()),
+                _ if !k.is_empty() => keys.push(k.to_string()),
+                _ => {}
             }
+        }
+        // Enter on every default must not leave a channel that catches every model and
+        // fails every request for want of a key.
+        let needs_key = kind.as_deref().map(|k| !k.trim().eq_ignore_ascii_case("custom")).unwrap_or(true);
+        if keys.is_empty() && key_env.is_empty() && needs_key && models.iter().any(|m| m.trim() == "*") {
+            anyhow::bail!(
+                "not adding a channel without an API key that serves every model ('*'): it would take every \
+                 request and fail it; give a key (--api-key-env VAR) or name the models it serves (--models 'claude-*')"
+            );
         }
     }
     Ok(ChannelSpec {
@@ -199,6 +227,8 @@ fn spec_from_add(a: &AddArgs) -> anyhow::Result<ChannelSpec> {
         base_url: f.base_url.clone(),
         api_key: None,
         api_keys: keys,
+        api_key_env: None,
+        api_keys_env: key_env,
         models,
         model_map: pairs(&f.model_map, "map")?,
         priority: f.priority.unwrap_or(0),
@@ -222,6 +252,8 @@ fn patch_from_edit(e: &EditArgs) -> anyhow::Result<ChannelPatch> {
         base_url: f.base_url.clone(),
         api_key: None,
         api_keys: (!keys.is_empty()).then_some(keys),
+        api_key_env: None,
+        api_keys_env: (!f.api_keys_env.is_empty()).then(|| f.api_keys_env.clone()),
         models: (!f.models.is_empty()).then(|| f.models.clone()),
         model_map: if f.model_map.is_empty() { None } else { Some(pairs(&f.model_map, "map")?) },
         priority: f.priority,
@@ -233,6 +265,13 @@ fn patch_from_edit(e: &EditArgs) -> anyhow::Result<ChannelPatch> {
         deployment: f.deployment.clone(),
         api_version: f.api_version.clone(),
     })
+}
+
+/// A channel that was written but cannot authenticate gets a warning (on stderr).
+fn warn_key_problem(printer: &Printer, c: &crate::engine::ChannelView) {
+    if let Some(p) = &c.key_problem {
+        printer.note(&format!("warning: channel {:?}: {p}", c.name));
+    }
 }
 
 /// Run a channel subcommand.
@@ -262,12 +301,14 @@ pub fn run(cli: &Cli, cmd: &ChannelCmd, printer: &Printer) -> anyhow::Result<u8>
         ChannelCmd::Add(_) => {
             let c = b.add_channel(prepared_add.as_ref().expect("prepared"))?;
             printer.changed("added", &c);
+            warn_key_problem(printer, &c);
         }
         ChannelCmd::Edit(e) => {
             let c = b.edit_channel(&e.channel, prepared_patch.as_ref().expect("prepared"))?;
             printer.changed("updated", &c);
+            warn_key_problem(printer, &c);
         }
-        ChannelCmd::Remove { channel, yes } => {
+        ChannelCmd::Remove { channel, yes, force } => {
             if !yes && interactive() {
                 let c = b.get_channel(channel, false)?;
                 let ok = dialoguer::Confirm::new()
@@ -279,11 +320,11 @@ pub fn run(cli: &Cli, cmd: &ChannelCmd, printer: &Printer) -> anyhow::Result<u8>
                     return Ok(1);
                 }
             }
-            let c = b.remove_channel(channel)?;
+            let c = b.remove_channel(channel, *force)?;
             printer.changed("removed", &c);
         }
-        ChannelCmd::Enable { channel } => printer.changed("enabled", &b.set_enabled(channel, true)?),
-        ChannelCmd::Disable { channel } => printer.changed("disabled", &b.set_enabled(channel, false)?),
+        ChannelCmd::Enable { channel } => printer.changed("enabled", &b.set_enabled(channel, true, false)?),
+        ChannelCmd::Disable { channel, force } => printer.changed("disabled", &b.set_enabled(channel, false, *force)?),
     }
     Ok(0)
 }

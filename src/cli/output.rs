@@ -15,7 +15,7 @@ use std::io::{IsTerminal, Write};
 use super::OutputFormat;
 use crate::engine::records::RequestRecord;
 use crate::engine::rules::RouteTest;
-use crate::engine::rules::Rule;
+use crate::engine::rules::{Rule, RuleView};
 use crate::engine::{ChannelView, ImportReport, Strategy};
 
 /// Shells `routex env` writes for.
@@ -212,11 +212,29 @@ fn target_text(r: &Rule) -> String {
     }
 }
 
-fn keys_cell(keys: &[String]) -> String {
-    match keys.len() {
-        0 => "-".to_string(),
+/// Each key of a channel as shown: a value masked, or where it comes from
+/// (`sk-ant-…abcd from $ANTHROPIC_API_KEY`, `$ANTHROPIC_API_KEY not set`).
+fn key_texts(c: &ChannelView) -> Vec<String> {
+    let env = c.api_keys_env.iter().map(|e| match &e.key {
+        Some(k) => format!("{k} from ${}", e.var),
+        None => format!("${} not set", e.var),
+    });
+    c.api_keys.iter().cloned().chain(env).collect()
+}
+
+/// The KEYS cell of `channel list`: the first key and how many more; a channel that
+/// cannot authenticate is marked with ✗.
+fn keys_cell(c: &ChannelView) -> String {
+    let keys = key_texts(c);
+    let first = match keys.len() {
+        0 => "none".to_string(),
         1 => keys[0].clone(),
         n => format!("{} (+{})", keys[0], n - 1),
+    };
+    match &c.key_problem {
+        Some(_) => format!("✗ {first}"),
+        None if keys.is_empty() => "-".to_string(),
+        None => first,
     }
 }
 
@@ -270,7 +288,7 @@ impl Printer {
                 c.priority.to_string(),
                 c.weight.to_string(),
                 c.status.to_string(),
-                keys_cell(&c.api_keys),
+                keys_cell(c),
                 c.base_url.clone(),
             ]));
         }
@@ -296,7 +314,7 @@ impl Printer {
             ("type", c.kind.to_string()),
             ("protocol", c.protocol.to_string()),
             ("base_url", c.base_url.clone()),
-            ("api_keys", if c.api_keys.is_empty() { "-".into() } else { c.api_keys.join(", ") }),
+            ("api_keys", if key_texts(c).is_empty() { "-".into() } else { key_texts(c).join(", ") }),
             ("models", c.models.join(", ")),
             ("model_map", map(&c.model_map, " → ")),
             ("priority", c.priority.to_string()),
@@ -310,6 +328,10 @@ impl Printer {
             ("created_at", c.created_at.clone()),
             ("updated_at", c.updated_at.clone()),
         ];
+        let mut rows = rows;
+        if let Some(p) = &c.key_problem {
+            rows.insert(6, ("key_problem", format!("✗ {p}")));
+        }
         for (k, v) in rows {
             t.add_row(row([k.to_string(), v]));
         }
@@ -377,10 +399,14 @@ impl Printer {
             s.push_str(&format!("  strategy    {st}\n"));
         }
         write_stdout(s.as_bytes());
+        for w in &r.warnings {
+            self.note(&format!("warning: {w}"));
+        }
     }
 
-    /// A rule list.
-    pub fn rules(&self, list: &[Rule]) {
+    /// A rule list; a rule whose target channel is gone or disabled is marked ✗ in
+    /// TARGET (and has `targetProblem` in JSON).
+    pub fn rules(&self, list: &[RuleView]) {
         if self.structured(&list) {
             return;
         }
@@ -390,7 +416,12 @@ impl Printer {
         }
         let mut t = table();
         t.set_header(["NAME", "ID", "TYPE", "PRIORITY", "ENABLED", "CONDITION", "TARGET"]);
-        for r in list {
+        for v in list {
+            let r = &v.rule;
+            let target = match &v.target_problem {
+                Some(p) => format!("✗ {} ({})", target_text(r), p.trim_start_matches("target ")),
+                None => target_text(r),
+            };
             t.add_row(row([
                 r.name.clone(),
                 r.id.clone(),
@@ -398,7 +429,7 @@ impl Printer {
                 r.priority.to_string(),
                 if r.enabled { "yes" } else { "no" }.to_string(),
                 condition_text(r),
-                target_text(r),
+                target,
             ]));
         }
         write_stdout(format!("{t}\n").as_bytes());

@@ -72,16 +72,23 @@ pub(super) enum BodyError {
 }
 
 impl BodyError {
-    /// The client's answer in its protocol (`None`: the connection broke; nobody to tell).
-    fn into_response(self, p: Protocol) -> Option<Response> {
-        let e = match self {
+    /// What the client is told (a broken connection: that the body could not be read).
+    fn proxy_error(self) -> ProxyError {
+        match self {
             BodyError::TooLarge(limit) => ProxyError::BodyTooLarge { limit_mib: limit / 1024 / 1024 },
-            BodyError::Broken => return None,
+            BodyError::Broken => ProxyError::BodyUnreadable,
             BodyError::Stalled(secs) => ProxyError::BodyStalled { secs },
             BodyError::TooSlow(secs) => ProxyError::BodyTooSlow { secs },
             BodyError::NoMemory(limit_mib) => ProxyError::BodyMemoryFull { limit_mib },
-        };
-        Some(into_response(e.into_outbound(p)))
+        }
+    }
+
+    /// The client's answer in its protocol (`None`: the connection broke; nobody to tell).
+    fn into_response(self, p: Protocol) -> Option<Response> {
+        match self {
+            BodyError::Broken => None,
+            e => Some(into_response(e.proxy_error().into_outbound(p))),
+        }
     }
 }
 
@@ -334,7 +341,24 @@ pub(super) async fn handle(
     let body = match read_limited(stream, hint, BodyRules::of(&state), &mut lease, received).await {
         Ok(b) => b,
         Err(e) => {
-            return e.into_response(p).unwrap_or_else(|| into_response(ProxyError::BodyUnreadable.into_outbound(p)))
+            // Refused before routing, and recorded as such (rate-limited by the proxy).
+            let e = e.proxy_error();
+            let reason = e.to_string();
+            let mut out = e.into_outbound(p);
+            let id = state.proxy.record_refused(crate::engine::proxy::Refused {
+                protocol: p,
+                endpoint,
+                headers: &parts.headers,
+                received,
+                bytes_in: 0,
+                model: None,
+                status: out.status,
+                reason,
+            });
+            if let Ok(v) = warp::http::HeaderValue::from_str(&id) {
+                out.headers.insert("x-request-id", v);
+            }
+            return into_response(out);
         }
     };
     let query = parts.uri.query().map(str::to_string);

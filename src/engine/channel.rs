@@ -174,6 +174,13 @@ pub struct ChannelSpec {
     /// A pool of API keys.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub api_keys: Vec<String>,
+    /// The name of an environment variable holding the key, read when the engine starts
+    /// (shorthand for a one-element `api_keys_env`). The name is stored, never the value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key_env: Option<String>,
+    /// Names of environment variables holding a pool of keys.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub api_keys_env: Vec<String>,
     /// Model names or globs served.
     #[serde(default)]
     pub models: Vec<String>,
@@ -232,6 +239,12 @@ pub struct ChannelPatch {
     /// Replace the key pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_keys: Option<Vec<String>>,
+    /// Replace the key pool with the key of this environment variable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key_env: Option<String>,
+    /// Replace the key pool with the keys of these environment variables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_keys_env: Option<Vec<String>>,
     /// Replace the models.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub models: Option<Vec<String>>,
@@ -280,13 +293,16 @@ impl ChannelPatch {
         }
         set!(name, kind, models, model_map, priority, weight, headers);
         set_opt!(protocol, base_url, status, transformers, timeout_s, deployment, api_version);
-        if let Some(k) = self.api_key {
+        // Keys given in any form replace the whole pool (values and references alike).
+        if self.api_key.is_some()
+            || self.api_keys.is_some()
+            || self.api_key_env.is_some()
+            || self.api_keys_env.is_some()
+        {
             spec.api_key = None;
-            spec.api_keys = vec![k];
-        }
-        if let Some(keys) = self.api_keys {
-            spec.api_key = None;
-            spec.api_keys = keys;
+            spec.api_keys = self.api_key.into_iter().chain(self.api_keys.into_iter().flatten()).collect();
+            spec.api_key_env = None;
+            spec.api_keys_env = self.api_key_env.into_iter().chain(self.api_keys_env.into_iter().flatten()).collect();
         }
     }
 }
@@ -305,9 +321,16 @@ pub struct Channel {
     pub protocol: Protocol,
     /// Effective base URL.
     pub base_url: String,
-    /// Key pool (not serialised here: the store seals keys separately).
+    /// Keys given as values (not serialised here: the store seals keys separately).
     #[serde(skip)]
     pub api_keys: Vec<Secret>,
+    /// Names of environment variables holding keys: stored as names, read when the
+    /// snapshot is built ([`Channel::resolve_env`]); the pool is `api_keys` then these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub api_keys_env: Vec<String>,
+    /// What the environment gave for `api_keys_env` and `${VAR}` in `headers` (not stored).
+    #[serde(skip)]
+    pub env: EnvValues,
     /// Models (names or globs).
     pub models: Vec<String>,
     /// Requested → upstream model names.
@@ -343,6 +366,99 @@ pub struct Channel {
     pub updated_at: String,
 }
 
+/// How the engine reads an environment variable: the process environment by default, a
+/// map in tests. `None` (or an empty value) is "not set".
+pub type EnvLookup = std::sync::Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// The process environment as an [`EnvLookup`].
+pub fn process_env() -> EnvLookup {
+    std::sync::Arc::new(|name: &str| std::env::var(name).ok())
+}
+
+/// What the environment gave a channel when its snapshot was built. [`validate`] resolves
+/// against an empty environment, so a channel that was never resolved counts every
+/// reference as missing and cannot send a request without the key it was told to use.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EnvValues {
+    /// The value of each of `api_keys_env`, in order (None: not set).
+    pub keys: Vec<Option<Secret>>,
+    /// Headers with `${VAR}` expanded (only those that hold a reference).
+    pub headers: Vec<(String, Secret)>,
+    /// Variables referenced but not set (or empty), once each, in order.
+    pub missing: Vec<String>,
+}
+
+/// Whether `name` can be an environment variable name here: a letter or `_`, then
+/// letters, digits or `_`.
+fn valid_var(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name.len() <= 256
+}
+
+/// What a key value means: `${VAR}` (the whole value) is a reference to an environment
+/// variable (Ok(Err(name))); anything else with `${` in it is refused, so a literal
+/// `${VAR}` is never sent upstream. No real key holds `${`, so keys need no escape.
+fn parse_key(v: &str) -> Result<Result<String, String>, String> {
+    if let Some(name) = v.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
+        if valid_var(name) {
+            return Ok(Err(name.to_string()));
+        }
+        return Err(format!(
+            "{v:?} is not a valid reference: ${{NAME}} takes an environment variable name (letters, digits, _)"
+        ));
+    }
+    if v.contains("${") {
+        return Err(
+            "contains `${` but is not a reference: write the whole value as ${VAR}, or use api_key_env: VAR".into()
+        );
+    }
+    Ok(Ok(v.to_string()))
+}
+
+/// Expand `${VAR}` references in a header value with `lookup`; `$${` is a literal `${`.
+/// Returns the value and the variables that were not set (their reference expands to
+/// nothing), or why the template is malformed.
+fn expand(template: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<(String, Vec<String>), String> {
+    let mut out = String::with_capacity(template.len());
+    let mut missing = Vec::new();
+    let mut rest = template;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        if let Some(t) = tail.strip_prefix("$${") {
+            out.push_str("${");
+            rest = t;
+        } else if let Some(t) = tail.strip_prefix("${") {
+            let end = t.find('}').ok_or("has `${` without a closing `}`; write ${VAR}, or $${ for a literal ${")?;
+            let name = &t[..end];
+            if !valid_var(name) {
+                return Err(format!("${{{name}}} does not name an environment variable (letters, digits, _)"));
+            }
+            match lookup(name).filter(|v| !v.is_empty()) {
+                Some(v) => out.push_str(&v),
+                None => {
+                    if !missing.iter().any(|m| m == name) {
+                        missing.push(name.to_string());
+                    }
+                }
+            }
+            rest = &t[end + 1..];
+        } else {
+            out.push('$');
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    Ok((out, missing))
+}
+
+/// Whether a header value holds a `${VAR}` reference (an escaped `$${` does not count).
+pub fn has_reference(value: &str) -> bool {
+    expand(value, &|_| None).map(|(_, missing)| !missing.is_empty()).unwrap_or(false)
+}
+
 /// Parse a channel's `transformers` config (None for none).
 pub fn parse_pipeline(
     v: Option<&serde_json::Value>,
@@ -371,6 +487,9 @@ impl Channel {
             } else {
                 Vec::new()
             },
+            api_key_env: None,
+            // References are names, not secrets: always exported.
+            api_keys_env: self.api_keys_env.clone(),
             models: self.models.clone(),
             model_map: self.model_map.clone(),
             priority: self.priority,
@@ -397,6 +516,13 @@ impl Channel {
                 .iter()
                 .map(|k| if show_secrets { k.expose().to_string() } else { k.masked() })
                 .collect(),
+            api_keys_env: (self.api_keys_env.iter().enumerate())
+                .map(|(i, var)| EnvKeyView {
+                    var: var.clone(),
+                    key: self.env.keys.get(i).cloned().flatten().map(|k| k.masked()),
+                })
+                .collect(),
+            key_problem: self.key_problem(),
             models: self.models.clone(),
             model_map: self.model_map.clone(),
             priority: self.priority,
@@ -416,6 +542,112 @@ impl Channel {
     pub fn serves(&self, model: &str) -> bool {
         self.models.iter().any(|m| glob_match(m, model)) || self.model_map.contains_key(model)
     }
+
+    /// Read the environment variables this channel refers to (`api_keys_env`, `${VAR}` in
+    /// header values) with `lookup`. Called whenever a snapshot is built.
+    pub fn resolve_env(&mut self, lookup: &dyn Fn(&str) -> Option<String>) {
+        // A key stored by an older routex as a literal `${VAR}` (it took them as values) is
+        // the reference it was meant to be: never sent upstream as written.
+        if self.api_keys.iter().any(|k| k.expose().contains("${")) {
+            for k in std::mem::take(&mut self.api_keys) {
+                match parse_key(k.expose()) {
+                    Ok(Err(var)) if !self.api_keys_env.contains(&var) => self.api_keys_env.push(var),
+                    Ok(Err(_)) => {}
+                    _ => self.api_keys.push(k),
+                }
+            }
+        }
+        let mut env = EnvValues::default();
+        for var in &self.api_keys_env {
+            let v = lookup(var).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+            if v.is_none() && !env.missing.contains(var) {
+                env.missing.push(var.clone());
+            }
+            env.keys.push(v.map(Secret::new));
+        }
+        for (k, template) in &self.headers {
+            if !template.contains('$') {
+                continue;
+            }
+            // Validated when the channel was written; a malformed one is sent as written.
+            if let Ok((value, missing)) = expand(template, lookup) {
+                for m in missing {
+                    if !env.missing.contains(&m) {
+                        env.missing.push(m);
+                    }
+                }
+                env.headers.push((k.clone(), Secret::new(value)));
+            }
+        }
+        self.env = env;
+    }
+
+    /// Whether every environment variable the channel refers to was set: a channel with
+    /// an unset one is left out of routing (read once per snapshot, not per request).
+    #[inline]
+    pub fn usable(&self) -> bool {
+        self.env.missing.is_empty()
+    }
+
+    /// The size of the key pool: the keys given as values, then those read from the
+    /// environment.
+    #[inline]
+    pub fn key_count(&self) -> usize {
+        self.api_keys.len() + self.env.keys.len()
+    }
+
+    /// Key `i` of the pool (None past the end or for an unset variable).
+    pub fn key(&self, i: usize) -> Option<&Secret> {
+        match self.api_keys.get(i) {
+            Some(k) => Some(k),
+            None => self.env.keys.get(i - self.api_keys.len()).and_then(Option::as_ref),
+        }
+    }
+
+    /// The extra upstream headers with references expanded (unresolved ones as written,
+    /// though such a channel is never routed to).
+    pub fn upstream_headers(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.headers.iter().map(|(k, v)| match self.env.headers.iter().find(|(h, _)| h == k) {
+            Some((_, resolved)) => (k.as_str(), resolved.expose()),
+            None => (k.as_str(), v.as_str()),
+        })
+    }
+
+    /// Why this channel cannot authenticate, when it cannot: an environment variable it
+    /// refers to is unset, or it has no key at all though its type needs one. A sentence
+    /// without the channel's name (callers add it).
+    pub fn key_problem(&self) -> Option<String> {
+        if !self.env.missing.is_empty() {
+            let vars: Vec<String> = self.env.missing.iter().map(|v| format!("${v}")).collect();
+            let (these, are) = if vars.len() == 1 { ("variable", "is") } else { ("variables", "are") };
+            return Some(format!(
+                "unusable: the environment {these} {} {are} not set where routex runs; set {} and restart the daemon",
+                vars.join(", "),
+                if vars.len() == 1 { "it" } else { "them" }
+            ));
+        }
+        let auth_header = self.headers.keys().any(|h| {
+            let h = h.to_ascii_lowercase();
+            h == "authorization" || h.ends_with("api-key") || h == "x-goog-api-key"
+        });
+        if self.key_count() == 0 && self.kind != ChannelType::Custom && !auth_header {
+            return Some(format!(
+                "no API key: this {} channel needs one; add it with routex channel edit {} --api-key-env VAR",
+                self.kind, self.name
+            ));
+        }
+        None
+    }
+}
+
+/// A key read from an environment variable, as shown to users: the variable's name and
+/// the key masked (None when the variable is not set).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnvKeyView {
+    /// The variable's name.
+    pub var: String,
+    /// Its value, masked; None when it is not set.
+    pub key: Option<String>,
 }
 
 /// A channel as shown to users (CLI and admin API alike).
@@ -432,8 +664,14 @@ pub struct ChannelView {
     pub protocol: Protocol,
     /// Effective base URL.
     pub base_url: String,
-    /// Keys, masked unless secrets were asked for.
+    /// Keys given as values, masked unless secrets were asked for.
     pub api_keys: Vec<String>,
+    /// Keys read from environment variables: each variable, with its key always masked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub api_keys_env: Vec<EnvKeyView>,
+    /// Why the channel cannot authenticate (an unset variable, no key), when it cannot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_problem: Option<String>,
     /// Models.
     pub models: Vec<String>,
     /// Model map.
@@ -474,7 +712,11 @@ pub fn mask_headers(headers: &BTreeMap<String, String>) -> BTreeMap<String, Stri
             let lk = k.to_ascii_lowercase();
             let sensitive =
                 ["authorization", "key", "token", "secret", "cookie", "password"].iter().any(|s| lk.contains(s));
-            (k.clone(), if sensitive { crate::secret::mask(v) } else { v.clone() })
+            // A value with a `${VAR}` reference is the template as written: it holds a
+            // variable's name, not a secret (docs/configuration.md says to keep the whole
+            // secret in the variable).
+            let masked = sensitive && !has_reference(v);
+            (k.clone(), if masked { crate::secret::mask(v) } else { v.clone() })
         })
         .collect()
 }
@@ -577,13 +819,34 @@ pub fn validate(spec: &ChannelSpec, id: String, created_at: String, now: String)
         }
     }
     let mut keys: Vec<Secret> = Vec::new();
+    let mut key_env: Vec<String> = Vec::new();
     for k in spec.api_key.iter().chain(spec.api_keys.iter()) {
         let k = k.trim();
         if k.is_empty() {
             return Err(invalid(shown, "api_keys", "contains an empty key; remove it or give the real key"));
         }
-        if !keys.iter().any(|e| e.expose() == k) {
-            keys.push(Secret::new(k));
+        match parse_key(k).map_err(|m| invalid(shown, "api_keys", m))? {
+            Ok(k) if !keys.iter().any(|e| e.expose() == k) => keys.push(Secret::new(k)),
+            Ok(_) => {}
+            Err(var) if !key_env.contains(&var) => key_env.push(var),
+            Err(_) => {}
+        }
+    }
+    for var in spec.api_key_env.iter().chain(spec.api_keys_env.iter()) {
+        // `$VAR` and `${VAR}` are forgiven: the name is what is meant.
+        let name = var.trim().trim_start_matches('$');
+        let name = name.strip_prefix('{').and_then(|n| n.strip_suffix('}')).unwrap_or(name);
+        if !valid_var(name) {
+            return Err(invalid(
+                shown,
+                "api_keys_env",
+                format!(
+                    "{var:?} is not an environment variable name: use letters, digits and _, e.g. ANTHROPIC_API_KEY"
+                ),
+            ));
+        }
+        if !key_env.iter().any(|e| e == name) {
+            key_env.push(name.to_string());
         }
     }
     if spec.models.is_empty() || spec.models.iter().all(|m| m.trim().is_empty()) {
@@ -636,10 +899,11 @@ pub fn validate(spec: &ChannelSpec, id: String, created_at: String, now: String)
         Some(s) if s == "disabled" => Status::Disabled,
         Some(s) => return Err(invalid(shown, "status", format!("must be enabled or disabled (got {s:?})"))),
     };
-    for (k, _) in spec.headers.iter() {
+    for (k, v) in spec.headers.iter() {
         if http::header::HeaderName::from_bytes(k.as_bytes()).is_err() {
             return Err(invalid(shown, "headers", format!("{k:?} is not a valid HTTP header name")));
         }
+        expand(v, &|_| Some(String::new())).map_err(|m| invalid(shown, "headers", format!("{k}: {m}")))?;
     }
     if let Some(0) = spec.timeout_s {
         return Err(invalid(shown, "timeout_s", "must be at least 1 second"));
@@ -651,13 +915,15 @@ pub fn validate(spec: &ChannelSpec, id: String, created_at: String, now: String)
             "is required for type azure: the Azure deployment name, e.g. --deployment gpt-4o",
         ));
     }
-    Ok(Channel {
+    let mut channel = Channel {
         id,
         name: name.to_string(),
         kind,
         protocol,
         base_url,
         api_keys: keys,
+        api_keys_env: key_env,
+        env: EnvValues::default(),
         models,
         model_map: spec.model_map.clone(),
         priority: spec.priority,
@@ -671,7 +937,11 @@ pub fn validate(spec: &ChannelSpec, id: String, created_at: String, now: String)
         api_version: spec.api_version.clone(),
         created_at,
         updated_at: now,
-    })
+    };
+    // Not read from any environment yet: every reference counts as unset until the
+    // engine resolves the channel when it builds a snapshot.
+    channel.resolve_env(&|_| None);
+    Ok(channel)
 }
 
 #[cfg(test)]
@@ -736,6 +1006,69 @@ mod tests {
         let c = check(&s).unwrap();
         assert_eq!(c.models.len(), 100_001);
         assert_eq!(c.models[99_999], "model-99999");
+    }
+
+    #[test]
+    fn keys_and_headers_by_reference() {
+        let mut s = spec();
+        s.api_key = Some("${MY_KEY}".into());
+        s.api_keys = vec!["sk-ant-literal-key-0001".into()];
+        s.api_keys_env = vec!["$POOL_2".into(), "MY_KEY".into()];
+        s.headers.insert("Authorization".into(), "Bearer ${TOKEN}".into());
+        s.headers.insert("X-Cost".into(), "$5 $${x}".into());
+        let mut c = check(&s).unwrap();
+        assert_eq!(c.api_keys_env, vec!["MY_KEY".to_string(), "POOL_2".to_string()]);
+        assert_eq!(c.api_keys[0].expose(), "sk-ant-literal-key-0001");
+        assert!(!c.usable(), "unresolved references count as unset");
+        let env = |n: &str| match n {
+            "MY_KEY" => Some("sk-ant-from-env-000000001".to_string()),
+            "TOKEN" => Some("tok-123456789012".to_string()),
+            _ => None,
+        };
+        c.resolve_env(&env);
+        assert_eq!(c.env.missing, vec!["POOL_2".to_string()]);
+        let p = c.key_problem().unwrap();
+        assert!(p.contains("$POOL_2 is not set"), "{p}");
+        assert_eq!(c.key_count(), 3);
+        assert_eq!(c.key(1).unwrap().expose(), "sk-ant-from-env-000000001");
+        assert!(c.key(2).is_none());
+        let h: BTreeMap<&str, &str> = c.upstream_headers().collect();
+        assert_eq!((h["Authorization"], h["X-Cost"]), ("Bearer tok-123456789012", "$5 ${x}"));
+        // Exports carry the names and the templates, never the values.
+        let out = serde_json::to_string(&c.to_spec(false)).unwrap() + &serde_json::to_string(&c.view(true)).unwrap();
+        assert!(out.contains("Bearer ${TOKEN}") && out.contains("MY_KEY"), "{out}");
+        assert!(!out.contains("from-env") && !out.contains("tok-1234"), "{out}");
+        assert_eq!(c.to_spec(true).api_keys, vec!["sk-ant-literal-key-0001".to_string()]);
+        // A key an older routex stored as a literal `${VAR}` is read as the reference.
+        let mut old = check(&spec()).unwrap();
+        old.api_keys.push(Secret::new("${MY_KEY}"));
+        old.resolve_env(&env);
+        assert_eq!((old.key_count(), old.api_keys_env.clone()), (2, vec!["MY_KEY".to_string()]));
+        assert_eq!(old.key(1).unwrap().expose(), "sk-ant-from-env-000000001");
+        for (bad, field) in [("sk-${X}", "api_keys"), ("${1X}", "api_keys")] {
+            let mut s = spec();
+            s.api_key = Some(bad.into());
+            let e = check(&s).unwrap_err().to_string();
+            assert!(e.contains(&format!("field `{field}`")) && !e.contains("sk-${X}"), "{e}");
+        }
+        let mut s = spec();
+        s.api_keys_env = vec!["NOT-A-NAME".into()];
+        assert!(check(&s).unwrap_err().to_string().contains("not an environment variable name"));
+        let mut s = spec();
+        s.headers.insert("X-A".into(), "${OPEN".into());
+        assert!(check(&s).unwrap_err().to_string().contains("closing `}`"));
+    }
+
+    #[test]
+    fn keyless_channels_of_types_that_need_a_key_are_flagged() {
+        let mut s = spec();
+        s.api_key = None;
+        let p = check(&s).unwrap().key_problem().unwrap();
+        assert!(p.starts_with("no API key: this anthropic channel needs one"), "{p}");
+        s.kind = "custom".into();
+        s.protocol = Some("openai".into());
+        s.base_url = Some("http://127.0.0.1:8000/v1".into());
+        assert_eq!(check(&s).unwrap().key_problem(), None, "a local custom endpoint may need no key");
     }
 
     #[test]

@@ -68,6 +68,22 @@ pub enum Error {
     /// A configuration or import document is wrong.
     #[error("{0}")]
     Config(String),
+    /// Routing rules target the channel a change would remove or disable.
+    #[error(
+        "channel {channel:?} is the target of {}; {action} it would leave {} routing to nothing: retarget or \
+         remove {} first (routex rule edit NAME --target-channel OTHER), or pass --force (?force=true on \
+         the admin API) to go ahead",
+        rules::names_of(.rules), if .rules.len() == 1 { "that rule" } else { "those rules" },
+        if .rules.len() == 1 { "it" } else { "them" }
+    )]
+    InUse {
+        /// The channel's name.
+        channel: String,
+        /// `removing` or `disabling`.
+        action: &'static str,
+        /// The rules that target it, by name.
+        rules: Vec<String>,
+    },
     /// A routing rule is invalid (its own message names the rule, the field and the fix).
     #[error(transparent)]
     Rule(#[from] rules::RuleError),
@@ -83,6 +99,7 @@ impl Error {
             Error::Invalid { .. } | Error::Config(_) | Error::Rule(_) => "invalid_request",
             Error::NotFound { .. } => "not_found",
             Error::Duplicate { .. } => "conflict",
+            Error::InUse { .. } => "channel_in_use",
             Error::Store(store::Error::Locked { .. }) => "store_locked",
             Error::Store(_) => "store_error",
         }
@@ -102,7 +119,7 @@ impl Error {
         match self {
             Error::Invalid { .. } | Error::Config(_) | Error::Rule(_) => 400,
             Error::NotFound { .. } => 404,
-            Error::Duplicate { .. } => 409,
+            Error::Duplicate { .. } | Error::InUse { .. } => 409,
             Error::Store(_) => 500,
         }
     }
@@ -177,6 +194,8 @@ pub struct Engine {
     store: Store,
     snapshot: ArcSwap<Snapshot>,
     write: Mutex<()>,
+    /// Where channels' `api_keys_env` and `${VAR}` references are read from.
+    pub(crate) env: channel::EnvLookup,
 }
 
 impl std::fmt::Debug for Engine {
@@ -193,9 +212,23 @@ impl Engine {
 
     /// Build on an opened store.
     pub fn with_store(store: Store) -> Result<Engine> {
-        let engine = Engine { store, snapshot: ArcSwap::from_pointee(Snapshot::default()), write: Mutex::new(()) };
+        Engine::with_env(store, channel::process_env())
+    }
+
+    /// Build on an opened store, reading environment variables that channels refer to
+    /// through `env` instead of the process environment (tests, embedding).
+    pub fn with_env(store: Store, env: channel::EnvLookup) -> Result<Engine> {
+        let engine = Engine { store, snapshot: ArcSwap::from_pointee(Snapshot::default()), write: Mutex::new(()), env };
         engine.reload()?;
         Ok(engine)
+    }
+
+    /// Every channel that cannot authenticate, as a sentence naming it and why (an unset
+    /// environment variable, no key for a type that needs one): warned at start.
+    pub fn key_warnings(&self) -> Vec<String> {
+        (self.snapshot().channels.iter())
+            .filter_map(|c| c.key_problem().map(|p| format!("channel {:?}: {p}", c.name)))
+            .collect()
     }
 
     /// The store (for the request log writer and health checks).
@@ -240,6 +273,7 @@ impl Engine {
                         cipher.open(k, &format!("the API key of channel {:?}", c.name)).map(crate::secret::Secret::new)
                     })
                     .collect::<std::result::Result<_, _>>()?;
+                c.resolve_env(&*self.env);
                 Ok(c)
             })
             .collect()
@@ -283,7 +317,7 @@ impl Engine {
         self.check_unique(&channel.name, None)?;
         self.store.put(Tree::Channels, &channel.id, &self.seal(&channel))?;
         self.reload()?;
-        Ok(channel)
+        self.find_channel(&channel.id)
     }
 
     /// Change a channel; fields absent from the patch stay as they are.
@@ -300,7 +334,7 @@ impl Engine {
         self.check_unique(&channel.name, Some(&old.id))?;
         self.store.put(Tree::Channels, &channel.id, &self.seal(&channel))?;
         self.reload()?;
-        Ok(channel)
+        self.find_channel(&channel.id)
     }
 
     /// Set a channel's status (enable / disable; the breaker sets rate_limited).
@@ -316,11 +350,41 @@ impl Engine {
 
     /// Remove a channel; returns what was removed.
     pub fn remove_channel(&self, key: &str) -> Result<Channel> {
+        self.remove_channel_checked(key, true)
+    }
+
+    /// Remove a channel unless routing rules target it ([`Error::InUse`] naming them);
+    /// with `force`, remove it anyway (the rules then show their target as gone).
+    pub fn remove_channel_checked(&self, key: &str, force: bool) -> Result<Channel> {
         let _w = self.write.lock().unwrap_or_else(|e| e.into_inner());
         let c = self.find_channel(key)?;
+        self.check_unused(&c, "removing", force)?;
         self.store.remove(Tree::Channels, &c.id)?;
         self.reload()?;
         Ok(c)
+    }
+
+    /// Set a channel's status as a user asks it: disabling a channel that routing rules
+    /// target is refused ([`Error::InUse`]) unless `force`.
+    pub fn set_status_checked(&self, key: &str, status: Status, force: bool) -> Result<Channel> {
+        if status == Status::Disabled {
+            let c = self.find_channel(key)?;
+            if c.status != Status::Disabled {
+                self.check_unused(&c, "disabling", force)?;
+            }
+        }
+        self.set_status(key, status)
+    }
+
+    fn check_unused(&self, c: &Channel, action: &'static str, force: bool) -> Result<()> {
+        let rules = self.rules_targeting(c);
+        if force || rules.is_empty() {
+            if !rules.is_empty() {
+                log::warn!("channel {:?} forced: rules {} now route to nothing", c.name, rules::names_of(&rules));
+            }
+            return Ok(());
+        }
+        Err(Error::InUse { channel: c.name.clone(), action, rules })
     }
 
     /// The balancer strategy.

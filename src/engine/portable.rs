@@ -66,8 +66,14 @@ impl From<&Config> for Document {
 
 impl Engine {
     /// Upsert the config file's channels (by name) and its strategy. Returns what changed.
+    /// Every channel that cannot authenticate (an unset environment variable, no key)
+    /// is warned about in the log, by name.
     pub fn apply_config(&self, cfg: &Config) -> Result<ImportReport> {
-        self.import(&Document::from(cfg), false, false)
+        let report = self.import(&Document::from(cfg), false, false)?;
+        for w in self.key_warnings() {
+            log::warn!("{w}");
+        }
+        Ok(report)
     }
 }
 
@@ -105,6 +111,10 @@ pub struct ImportReport {
     /// The strategy, when the document changes it (`old → new`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
+    /// Channels written by this import that cannot authenticate (no key where the type
+    /// needs one, an unset environment variable), each a sentence naming the channel.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// What `Engine::export` returns: the snapshot's channels, rules and strategy.
@@ -181,8 +191,15 @@ pub(super) fn plan(engine: &Engine, doc: &Document, replace: bool) -> Result<Pla
         let old = existing.iter().find(|c| c.name.eq_ignore_ascii_case(spec.name.trim()));
         let mut spec = spec.clone();
         if let Some(old) = old {
-            if spec.api_key.is_none() && spec.api_keys.is_empty() {
-                spec.api_keys = old.api_keys.iter().map(|k| k.expose().to_string()).collect();
+            // No key in any form: keep the pool it has (values and references).
+            if spec.api_key.is_none()
+                && spec.api_keys.is_empty()
+                && spec.api_key_env.is_none()
+                && spec.api_keys_env.is_empty()
+            {
+                let kept = old.to_spec(true);
+                spec.api_keys = kept.api_keys;
+                spec.api_keys_env = kept.api_keys_env;
             }
             // Exports without secrets mask sensitive header values; a masked value means "keep".
             for (k, v) in spec.headers.iter_mut() {
@@ -203,6 +220,10 @@ pub(super) fn plan(engine: &Engine, doc: &Document, replace: bool) -> Result<Pla
             }
             other => other,
         })?;
+        c.resolve_env(&*engine.env);
+        if let Some(p) = c.key_problem() {
+            report.warnings.push(format!("channel {:?}: {p}", c.name));
+        }
         match old {
             None => {
                 report.created.push(c.name.clone());

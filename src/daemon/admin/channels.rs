@@ -35,6 +35,14 @@ struct TestBody {
     timeout_s: Option<u64>,
 }
 
+/// `?force=true` on `DELETE /api/channels/:id` and `POST /api/channels/:id/disable`: do it
+/// even though routing rules target the channel (else a 409 naming them).
+#[derive(Deserialize)]
+struct Force {
+    #[serde(default)]
+    force: bool,
+}
+
 /// The channel routes, `/api/channels/stats` included.
 pub(super) fn routes(state: &Arc<AppState>) -> Routes {
     let s = || with_state(state.clone());
@@ -100,19 +108,26 @@ pub(super) fn routes(state: &Arc<AppState>) -> Routes {
             };
             api::result(blocking(move || st.engine.edit_channel(&id, patch).map(|c| c.view(false))).await, false)
         });
-    let ch_delete =
-        channels().and(warp::path::param::<String>()).and(warp::path::end()).and(warp::delete()).and(s()).then(
-            |id: String, st: Arc<AppState>| async move {
-                api::result(blocking(move || st.engine.remove_channel(&id).map(|c| c.view(false))).await, false)
-            },
-        );
+    let ch_delete = channels()
+        .and(warp::path::param::<String>())
+        .and(warp::path::end())
+        .and(warp::delete())
+        .and(warp::query::<Force>())
+        .and(s())
+        .then(|id: String, q: Force, st: Arc<AppState>| async move {
+            api::result(
+                blocking(move || st.engine.remove_channel_checked(&id, q.force).map(|c| c.view(false))).await,
+                false,
+            )
+        });
     let ch_status = channels()
         .and(warp::path::param::<String>())
         .and(warp::path::param::<String>())
         .and(warp::path::end())
         .and(warp::post())
+        .and(warp::query::<Force>())
         .and(s())
-        .then(|id: String, action: String, st: Arc<AppState>| async move {
+        .then(|id: String, action: String, q: Force, st: Arc<AppState>| async move {
             let status = match action.as_str() {
                 "enable" => Status::Enabled,
                 "disable" => Status::Disabled,
@@ -124,7 +139,10 @@ pub(super) fn routes(state: &Arc<AppState>) -> Routes {
                     )
                 }
             };
-            api::result(blocking(move || st.engine.set_status(&id, status).map(|c| c.view(false))).await, false)
+            api::result(
+                blocking(move || st.engine.set_status_checked(&id, status, q.force).map(|c| c.view(false))).await,
+                false,
+            )
         });
     let channel_stats = api().and(warp::path("channels")).and(warp::path("stats")).and(warp::path::end()).and(warp::get()).and(s()).map(
         |st: Arc<AppState>| {

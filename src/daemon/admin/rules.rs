@@ -61,7 +61,7 @@ pub(super) fn routes(state: &Arc<AppState>) -> Routes {
         .and(warp::path::end())
         .and(warp::get())
         .and(s())
-        .map(|st: Arc<AppState>| api::ok(&st.engine.list_rules()));
+        .map(|st: Arc<AppState>| api::ok(&st.engine.rule_views()));
     let rule_add = rules().and(warp::path::end()).and(warp::post()).and(body(state)).and(s()).then(
         |b: bytes::Bytes, st: Arc<AppState>| async move {
             let spec: RuleSpec = match api::parse_json(&b) {

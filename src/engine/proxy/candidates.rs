@@ -44,14 +44,14 @@ impl SnapshotRuntimes {
     /// status, breaker, keys).
     pub(super) fn available_at(&self, snap: &Snapshot, i: usize) -> bool {
         let (ch, rt) = (&snap.channels[i], &self.runtimes[i]);
-        if ch.status == Status::Disabled {
+        if ch.status == Status::Disabled || !ch.usable() {
             return false;
         }
         if rt.clear() {
             return true;
         }
         let now = Instant::now();
-        rt.admissible(now) && rt.has_key(ch.api_keys.len(), now)
+        rt.admissible(now) && rt.has_key(ch.key_count(), now)
     }
 }
 
@@ -100,7 +100,7 @@ impl Proxy {
             return idx.clone();
         }
         let idx: Arc<[u32]> = (snap.channels.iter().enumerate())
-            .filter(|(_, c)| c.status != Status::Disabled && c.serves(model))
+            .filter(|(_, c)| c.status != Status::Disabled && c.usable() && c.serves(model))
             .map(|(i, _)| i as u32)
             .collect();
         let mut m = runtimes.serving.write().unwrap_or_else(|e| e.into_inner());
@@ -122,7 +122,7 @@ impl Proxy {
         (serving.iter().copied())
             .filter(|&i| {
                 let (ch, rt) = (&snap.channels[i as usize], &runtimes.runtimes[i as usize]);
-                rt.admissible(now) && rt.has_key(ch.api_keys.len(), now)
+                rt.admissible(now) && rt.has_key(ch.key_count(), now)
             })
             .collect()
     }
@@ -137,9 +137,11 @@ impl Proxy {
             .filter_map(|(ch, rt)| {
                 if ch.status == Status::Disabled {
                     Some(format!("{} (disabled)", ch.name))
+                } else if !ch.usable() {
+                    Some(format!("{} ({})", ch.name, ch.key_problem().unwrap_or_default()))
                 } else if !rt.admissible(now) {
                     Some(format!("{} (circuit open)", ch.name))
-                } else if !rt.has_key(ch.api_keys.len(), now) {
+                } else if !rt.has_key(ch.key_count(), now) {
                     Some(format!("{} (every key cooling down)", ch.name))
                 } else {
                     None
@@ -166,11 +168,11 @@ impl Proxy {
     /// Whether a channel may take traffic now (live view: status, breaker, keys).
     fn available(&self, ch: &Channel) -> bool {
         let now = Instant::now();
-        if ch.status == Status::Disabled {
+        if ch.status == Status::Disabled || !ch.usable() {
             return false;
         }
         let rt = self.runtimes.get(&ch.id);
-        rt.admissible(now) && rt.has_key(ch.api_keys.len(), now)
+        rt.admissible(now) && rt.has_key(ch.key_count(), now)
     }
 
     /// The dry run with the live view of channels.

@@ -36,6 +36,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub use self::error::{client_error, error_body, ProxyError};
+pub use self::record::{Refused, REFUSED_RECORDS_PER_SECOND};
 pub use self::relay::Relay;
 
 use self::attempt::{AttemptFailure, AttemptResult, ChannelAttempt};
@@ -211,6 +212,20 @@ impl super::rules::HeaderLookup for HeaderView<'_> {
     }
 }
 
+/// The request id of a request: the client's `x-request-id` (1 to 128 characters), else
+/// a new `req_…`.
+fn request_id(headers: &HeaderMap) -> String {
+    header_str(headers, names::X_REQUEST_ID)
+        .filter(|v| !v.is_empty() && v.len() <= 128)
+        .map(str::to_string)
+        .unwrap_or_else(|| {
+            let mut id = String::with_capacity(28);
+            id.push_str("req_");
+            id.push_str(&random_hex(12));
+            id
+        })
+}
+
 /// The proxy: everything the request path needs, shared by all requests.
 pub struct Proxy {
     engine: Arc<Engine>,
@@ -233,6 +248,8 @@ pub struct Proxy {
     prices: std::sync::RwLock<std::collections::HashMap<String, Option<super::pricing::Price>>>,
     /// `cfg.session_header` parsed once (None: not a valid header name, never sent).
     session_header: Option<HeaderName>,
+    /// The rate limit on records of requests refused before routing.
+    refused: record::RefusedLimit,
 }
 
 /// The few fields of a request body read before routing (model, stream, the session in
@@ -315,6 +332,7 @@ impl Proxy {
             metrics: Default::default(),
             traces: Default::default(),
             prices: Default::default(),
+            refused: Default::default(),
         }
     }
 
@@ -380,28 +398,16 @@ impl Proxy {
         let in_flight = self.metrics.request_started();
         let p = inbound.protocol;
         if !self.authorized(&inbound.headers) {
-            return ProxyError::Unauthorized.into_outbound(p);
+            return self.refuse(&inbound, ProxyError::Unauthorized);
         }
         let (trace_id, parent_span) = parse_traceparent(header_str(&inbound.headers, names::TRACEPARENT));
-        let request_id = header_str(&inbound.headers, names::X_REQUEST_ID)
-            .filter(|v| !v.is_empty() && v.len() <= 128)
-            .map(str::to_string)
-            .unwrap_or_else(|| {
-                let mut id = String::with_capacity(28);
-                id.push_str("req_");
-                id.push_str(&random_hex(12));
-                id
-            });
+        let request_id = request_id(&inbound.headers);
         let fields: RoutingFields = match serde_json::from_slice(&inbound.body) {
             Ok(f) => f,
-            Err(e) => {
-                let mut out = ProxyError::MalformedBody(e).into_outbound(p);
-                out.headers.insert(names::X_REQUEST_ID, HeaderValue::from_str(&request_id).expect("hex"));
-                return out;
-            }
+            Err(e) => return self.refuse(&inbound, ProxyError::MalformedBody(e)),
         };
         let Some(model) = fields.model.as_deref().filter(|m| !m.is_empty()).map(str::to_string) else {
-            return ProxyError::NoModel.into_outbound(p);
+            return self.refuse(&inbound, ProxyError::NoModel);
         };
         let stream = fields.stream.unwrap_or(false);
         let session = balancer::session_id(
@@ -445,6 +451,28 @@ impl Proxy {
         out
     }
 
+    /// The answer to a request refused before routing, recorded (rate-limited, see
+    /// [`Proxy::record_refused`]) with the reason as its error.
+    #[cold]
+    fn refuse(&self, inbound: &Inbound, e: ProxyError) -> Outbound {
+        let reason = e.to_string();
+        let mut out = e.into_outbound(inbound.protocol);
+        let id = self.record_refused(Refused {
+            protocol: inbound.protocol,
+            endpoint: inbound.endpoint,
+            headers: &inbound.headers,
+            received: inbound.received,
+            bytes_in: inbound.body.len() as u64,
+            model: None,
+            status: out.status,
+            reason,
+        });
+        if let Ok(v) = HeaderValue::from_str(&id) {
+            out.headers.insert(names::X_REQUEST_ID, v);
+        }
+        out
+    }
+
     /// Store a breaker transition as the channel's status (rate_limited, or enabled again),
     /// off the request path.
     fn reflect(&self, channel_id: &str, t: Transition) {
@@ -474,7 +502,11 @@ impl Proxy {
         let snap = self.engine.snapshot();
         let (mut parsed, target) = match self.apply_rules(&snap, inbound, ctx) {
             Ok(routed) => routed,
-            Err(e) => return e.into_outbound(p),
+            Err(e) => {
+                let out = e.into_outbound(p);
+                self.record_failure(ctx, &out, Vec::new());
+                return out;
+            }
         };
         let ordered = self.order_candidates(&snap, &ctx.routed_model, target, ctx.session.as_deref());
         ctx.routed_us = attempt::micros(ctx.received.elapsed());
@@ -554,7 +586,7 @@ impl Proxy {
                 break;
             }
             let now = Instant::now();
-            let n_keys = cand.channel.api_keys.len();
+            let n_keys = cand.channel.key_count();
             let Some(key_idx) = cand.rt.pick_key(n_keys, now) else { continue };
             if !cand.rt.begin(now) {
                 continue;

@@ -95,7 +95,12 @@ pub async fn test_channel_within(ch: &Channel, pool: &client::Upstream, limit: D
         clock_skew_s: None,
     };
     let needs_key = ch.kind != ChannelType::Custom;
-    if ch.api_keys.is_empty() && needs_key {
+    if !ch.usable() {
+        t.error = ch.key_problem();
+        t.fix = Some(format!("set the variable where routex runs, or routex channel edit {} --api-key-env VAR", ch.name));
+        return t;
+    }
+    if ch.key_count() == 0 && needs_key {
         t.error = Some("the channel has no API key".into());
         t.fix = Some(format!("routex channel edit {} --api-key-env VAR", ch.name));
         return t;
@@ -106,7 +111,7 @@ pub async fn test_channel_within(ch: &Channel, pool: &client::Upstream, limit: D
         t.fix = Some(format!("routex channel edit {} --base-url https://…", ch.name));
         return t;
     };
-    let key = ch.api_keys.first().map(|k| k.expose().to_string());
+    let key = ch.key(0).map(|k| k.expose().to_string());
     let headers = || {
         let mut h = upstream::base_headers(ch, key.as_deref());
         if ch.protocol == Protocol::Anthropic && !h.contains_key("anthropic-version") {

@@ -6,8 +6,15 @@
 //! an attempt step (`attempt.rs`) for a whole answer, the relay when a stream ends. It
 //! only hands the record to the recorder's bounded queue: no I/O, no waiting, nothing
 //! when records are off.
+//!
+//! A request refused before routing (a bad client key, a body that is not JSON or names no
+//! model, a body too large, stalled or unreadable) gets a record too, through
+//! [`Proxy::record_refused`], at most [`REFUSED_RECORDS_PER_SECOND`] a second: past that
+//! they are only counted ([`Proxy::refused_not_recorded`]), so a client that floods the
+//! proxy with refused requests cannot flood the log.
 
-use std::time::Duration;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use super::{OutBody, Outbound, Proxy, RequestContext};
 use crate::engine::config::BodyCapture;
@@ -18,6 +25,72 @@ use crate::protocol::Usage;
 
 /// Distinct upstream models whose price is remembered before the map starts over.
 const PRICES_REMEMBERED: usize = 4096;
+
+/// Records of requests refused before routing kept in one second at most (the request
+/// log, metrics and traces alike); the rest are counted in [`Proxy::refused_not_recorded`].
+pub const REFUSED_RECORDS_PER_SECOND: u32 = 20;
+
+/// The rate limit on records of refused requests: a count per wall-clock second, and what
+/// was not recorded. Two atomics per refused request; nothing on any other request.
+#[derive(Default)]
+pub(crate) struct RefusedLimit {
+    /// The current second (Unix) and the records kept in it, packed: second << 32 | count.
+    window: AtomicU64,
+    /// Refused requests not recorded since start.
+    dropped: AtomicU64,
+    /// Kept per second (0: the default, [`REFUSED_RECORDS_PER_SECOND`]).
+    per_second: AtomicU32,
+}
+
+impl RefusedLimit {
+    /// Whether one more refused request may be recorded at `now_ms`; counts it otherwise.
+    fn admit(&self, now_ms: u64) -> bool {
+        let limit = match self.per_second.load(Ordering::Relaxed) {
+            0 => REFUSED_RECORDS_PER_SECOND,
+            n => n,
+        } as u64;
+        let second = (now_ms / 1000) & 0xFFFF_FFFF;
+        let ok = self
+            .window
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |w| {
+                let (s, n) = (w >> 32, w & 0xFFFF_FFFF);
+                if s != second {
+                    Some(second << 32 | 1)
+                } else if n < limit {
+                    Some(w + 1)
+                } else {
+                    None
+                }
+            })
+            .is_ok();
+        if !ok {
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+        }
+        ok
+    }
+}
+
+/// A request refused before routing, as whoever refused it knows it (the daemon's body
+/// reader, or [`Proxy::handle`] itself).
+pub struct Refused<'a> {
+    /// The client's protocol.
+    pub protocol: crate::protocol::Protocol,
+    /// The endpoint called.
+    pub endpoint: &'static str,
+    /// The request's headers (read for its request id and trace; the client key is never
+    /// read from them here).
+    pub headers: &'a http::HeaderMap,
+    /// When it arrived.
+    pub received: Instant,
+    /// Body bytes read.
+    pub bytes_in: u64,
+    /// The model, when the body was read far enough to know it.
+    pub model: Option<&'a str>,
+    /// The status the client got.
+    pub status: u16,
+    /// Why it was refused (the message the client got).
+    pub reason: String,
+}
 
 /// How a request ended, as its record tells it.
 pub(crate) struct Finished<'a> {
@@ -139,6 +212,68 @@ impl Proxy {
                 response_body: body,
             },
         );
+    }
+
+    /// Record a request refused before routing (no channel, no attempt; the reason as its
+    /// error, never the key it presented), unless more than [`REFUSED_RECORDS_PER_SECOND`]
+    /// were already recorded this second: then it is only counted. Returns the request id
+    /// (the client's `x-request-id`, else a new one) for the answer's header.
+    pub fn record_refused(&self, r: Refused<'_>) -> String {
+        let request_id = super::request_id(r.headers);
+        if !self.refused.admit(super::runtime::now_ms()) {
+            return request_id;
+        }
+        let (trace_id, parent_span) = super::parse_traceparent(super::header_str(r.headers, super::names::TRACEPARENT));
+        let ctx = RequestContext {
+            request_id,
+            trace_id,
+            span_id: crate::util::ids::random_hex(8),
+            parent_span,
+            session: None,
+            protocol: r.protocol,
+            endpoint: r.endpoint,
+            model: r.model.unwrap_or_default().to_string(),
+            stream: false,
+            received: r.received,
+            time_ms: super::runtime::now_ms().saturating_sub(r.received.elapsed().as_millis() as u64),
+            bytes_in: r.bytes_in,
+            request_body: None,
+            strip_usage: false,
+            routed_model: r.model.unwrap_or_default().to_string(),
+            rule: None,
+            body_modified: false,
+            routed_us: 0,
+        };
+        self.record(
+            &ctx,
+            Finished {
+                channel: None,
+                upstream_model: "",
+                status: r.status,
+                success: false,
+                error: Some(r.reason),
+                latency: r.received.elapsed(),
+                ttfb: None,
+                usage: Usage::default(),
+                attempts: Vec::new(),
+                bytes_out: 0,
+                response_body: None,
+            },
+        );
+        ctx.request_id
+    }
+
+    /// Requests refused before routing that were not recorded (past
+    /// [`REFUSED_RECORDS_PER_SECOND`]) since the proxy started. For `/health/detailed`'s
+    /// request-log part and tests.
+    pub fn refused_not_recorded(&self) -> u64 {
+        self.refused.dropped.load(Ordering::Relaxed)
+    }
+
+    /// Keep at most `n` records of refused requests a second (0: the default,
+    /// [`REFUSED_RECORDS_PER_SECOND`]).
+    pub fn set_refused_records_per_second(&self, n: u32) {
+        self.refused.per_second.store(n, Ordering::Relaxed);
     }
 
     /// The price of an upstream model (see [`pricing::price_of`]; `logging.prices` first),

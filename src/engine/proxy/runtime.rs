@@ -205,12 +205,12 @@ impl ChannelRuntime {
             None => true,
         };
         if fresh {
-            *cached = Some(BaseHeaders { channel: ch.clone(), per_key: vec![None; ch.api_keys.len() + 1] });
+            *cached = Some(BaseHeaders { channel: ch.clone(), per_key: vec![None; ch.key_count() + 1] });
         }
         let b = cached.as_mut().expect("set above");
-        let slot = key_idx.min(ch.api_keys.len());
+        let slot = key_idx.min(ch.key_count());
         b.per_key[slot]
-            .get_or_insert_with(|| super::upstream::base_headers(ch, ch.api_keys.get(slot).map(|k| k.expose())))
+            .get_or_insert_with(|| super::upstream::base_headers(ch, ch.key(slot).map(|k| k.expose())))
             .clone()
     }
 

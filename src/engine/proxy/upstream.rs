@@ -82,8 +82,10 @@ pub fn base_headers(ch: &Channel, key: Option<&str>) -> HeaderMap {
             }
         }
     }
-    for (k, v) in &ch.headers {
-        if let (Ok(k), Ok(v)) = (HeaderName::from_bytes(k.as_bytes()), HeaderValue::from_str(v)) {
+    // `${VAR}` references expanded (a channel with an unset one is never routed to).
+    for (k, v) in ch.upstream_headers() {
+        if let (Ok(k), Ok(mut v)) = (HeaderName::from_bytes(k.as_bytes()), HeaderValue::from_str(v)) {
+            v.set_sensitive(true);
             h.insert(k, v);
         }
     }

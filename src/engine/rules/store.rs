@@ -73,6 +73,24 @@ impl RulePatch {
     }
 }
 
+/// A rule as `rule list` shows it: the stored rule and, when the channel it targets is gone
+/// or disabled, why it cannot route there (`targetProblem` in JSON).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleView {
+    /// The rule.
+    #[serde(flatten)]
+    pub rule: Rule,
+    /// Why its target channel cannot take its requests, when it cannot.
+    #[serde(default, rename = "targetProblem", skip_serializing_if = "Option::is_none")]
+    pub target_problem: Option<String>,
+}
+
+/// Rule names as a user reads them: `rule "a"`, `rules "a", "b"`.
+pub fn names_of(rules: &[String]) -> String {
+    let quoted: Vec<String> = rules.iter().map(|r| format!("{r:?}")).collect();
+    format!("{} {}", if rules.len() == 1 { "rule" } else { "rules" }, quoted.join(", "))
+}
+
 /// Compile the stored rules; a set that does not compile (it cannot be written that
 /// way, but a store may be edited by hand) routes nothing and says why.
 pub(crate) fn compile(rules: &[Rule]) -> Arc<super::RuleSet> {
@@ -89,6 +107,35 @@ impl Engine {
     /// Every rule, in evaluation order (priority high first, then name).
     pub fn list_rules(&self) -> Vec<Rule> {
         self.snapshot().rules.clone()
+    }
+
+    /// Every rule with what is wrong with its target channel, if anything: gone (removed
+    /// or renamed) or disabled.
+    pub fn rule_views(&self) -> Vec<RuleView> {
+        let snap = self.snapshot();
+        (snap.rules.iter())
+            .map(|r| {
+                let target_problem = r.target_channel.as_deref().and_then(|t| match find_in(&snap.channels, t) {
+                    None => Some(format!("target channel {t:?} does not exist (removed or renamed)")),
+                    Some(c) if c.status == crate::engine::Status::Disabled => {
+                        Some(format!("target channel {:?} is disabled", c.name))
+                    }
+                    Some(_) => None,
+                });
+                RuleView { rule: r.clone(), target_problem }
+            })
+            .collect()
+    }
+
+    /// The names of the rules whose target is this channel.
+    pub fn rules_targeting(&self, c: &crate::engine::Channel) -> Vec<String> {
+        let snap = self.snapshot();
+        (snap.rules.iter())
+            .filter(|r| {
+                r.target_channel.as_deref().and_then(|t| find_in(&snap.channels, t)).is_some_and(|t| t.id == c.id)
+            })
+            .map(|r| r.name.clone())
+            .collect()
     }
 
     /// A rule by id, exact name, or case-insensitive name.

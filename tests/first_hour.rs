@@ -1,0 +1,524 @@
+//! The first hour of a new user (issue 19): keys taken from the environment by reference,
+//! requests refused before routing still recorded, and a channel a rule depends on not
+//! removed without a word. Each test drives the real binary or the in-process daemon and
+//! asserts what the user sees.
+
+use crate::support::mock::MockUpstream;
+use crate::support::stack::{anthropic_body, channel, openai_body, Stack};
+use crate::support::{all_bytes, contains, Daemon, Home};
+use routex::engine::proxy::REFUSED_RECORDS_PER_SECOND;
+use routex::engine::ChannelSpec;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+/// `routex serve --port 0` with these extra environment variables (set on the child
+/// only, so tests never race on the test process's environment) and these unset.
+fn serve_with_env(h: &Home, args: &[&str], set: &[(&str, &str)], unset: &[&str]) -> Daemon {
+    let mut all = vec!["serve", "--port", "0"];
+    all.extend_from_slice(args);
+    let log = std::fs::File::create(h.path().join("daemon.stderr")).unwrap();
+    let mut cmd = h.cmd(&all);
+    for (k, v) in set {
+        cmd.env(k, v);
+    }
+    for k in unset {
+        cmd.env_remove(k);
+    }
+    let child = cmd.stdout(Stdio::null()).stderr(log).spawn().unwrap();
+    let mut d = Daemon { child, url: String::new(), home: h.path().to_path_buf() };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(text) = std::fs::read_to_string(h.path().join("daemon.json")) {
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
+                let url = v["admin_url"].as_str().unwrap().to_string();
+                if ureq::get(&format!("{url}/health/live")).call().is_ok() {
+                    d.url = url;
+                    return d;
+                }
+            }
+        }
+        if let Ok(Some(status)) = d.child.try_wait() {
+            let log = std::fs::read_to_string(h.path().join("daemon.stderr")).unwrap_or_default();
+            panic!("daemon exited ({status}): {log}");
+        }
+        assert!(Instant::now() < deadline, "daemon did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+const ANTHROPIC_VALUE: &str = "sk-ant-api03-FROMENV-aaaaaaaaaaaa-1111";
+const OPENAI_VALUE: &str = "sk-proj-FROMENV-bbbbbbbbbbbb-2222";
+const TEAM_VALUE: &str = "HEADERSECRET-cccccccc";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_config_takes_keys_from_the_environment_by_reference() {
+    let mock = MockUpstream::start().await;
+    let other = MockUpstream::start().await;
+    let h = Home::new();
+    let config = h.path().join("routex.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            r#"channels:
+  - name: claude
+    type: anthropic
+    base_url: {m}
+    api_key_env: FH1_ANTHROPIC_KEY
+    models: ['claude-*']
+    headers:
+      X-Team-Token: "team ${{FH1_TEAM}}"
+      X-Price: "$$${{literal}}"
+  - name: gpt
+    type: openai
+    base_url: {m}/v1
+    api_key: ${{FH1_OPENAI_KEY}}
+    models: ['gpt-*']
+  - name: gem
+    type: openai
+    base_url: {o}/v1
+    api_keys: ['${{FH1_UNSET_KEY}}']
+    models: ['gemma-*']
+"#,
+            m = mock.url(),
+            o = other.url()
+        ),
+    )
+    .unwrap();
+    let cfg = config.to_str().unwrap();
+    let d = serve_with_env(
+        &h,
+        &["--config", cfg],
+        &[("FH1_ANTHROPIC_KEY", ANTHROPIC_VALUE), ("FH1_OPENAI_KEY", OPENAI_VALUE), ("FH1_TEAM", TEAM_VALUE)],
+        &["FH1_UNSET_KEY"],
+    );
+    let http = reqwest::Client::new();
+    let r = http.post(format!("{}/v1/messages", d.url)).json(&anthropic_body(false)).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let r = http.post(format!("{}/v1/chat/completions", d.url)).json(&openai_body(false)).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let sent = mock.requests();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0].header("x-api-key"), Some(ANTHROPIC_VALUE));
+    assert_eq!(sent[0].header("x-team-token"), Some(format!("team {TEAM_VALUE}").as_str()));
+    assert_eq!(sent[0].header("x-price"), Some("$${literal}"), "$${{ is the escape of a literal ${{");
+    assert_eq!(sent[1].header("authorization"), Some(format!("Bearer {OPENAI_VALUE}").as_str()));
+
+    // The channel whose variable is unset is never tried; the client is told which variable.
+    let mut body = openai_body(false);
+    body["model"] = "gemma-3".into();
+    let r = http.post(format!("{}/v1/chat/completions", d.url)).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), 503);
+    let text = r.text().await.unwrap();
+    assert!(text.contains("gem (unusable: the environment variable $FH1_UNSET_KEY is not set"), "{text}");
+    assert_eq!(other.hits(), 0, "a request went to the channel without its key");
+    for req in mock.requests() {
+        assert!(!req.headers.iter().any(|(_, v)| v.contains("${FH1")), "a literal reference went upstream: {req:?}");
+    }
+
+    // What the user reads: where each key comes from, the unusable channel marked.
+    let list = h.run(&["channel", "list"]).ok().stdout();
+    assert!(list.contains("sk-ant-…1111 from $FH1_ANTHROPIC_KEY"), "{list}");
+    assert!(list.lines().any(|l| l.contains("gem") && l.contains("✗ $FH1_UNSET_KEY not set")), "{list}");
+    let shown = h.run(&["channel", "show", "gem"]).ok().stdout();
+    assert!(shown.contains("key_problem") && shown.contains("$FH1_UNSET_KEY"), "{shown}");
+    let json: serde_json::Value =
+        serde_json::from_str(&h.run(&["channel", "show", "claude", "--output", "json"]).ok().stdout()).unwrap();
+    assert_eq!(json["api_keys_env"][0]["var"], "FH1_ANTHROPIC_KEY");
+    assert_eq!(json["api_keys_env"][0]["key"], "sk-ant-…1111");
+
+    // The admin API takes the same fields in its channel JSON, and answers with the
+    // reference and the daemon's value masked.
+    let post = |method: &str, path: &str, body: serde_json::Value| -> serde_json::Value {
+        match ureq::request(method, &format!("{}{path}", d.url)).send_json(body) {
+            Ok(r) => r.into_json().unwrap(),
+            Err(ureq::Error::Status(_, r)) => r.into_json().unwrap(),
+            Err(e) => panic!("{e}"),
+        }
+    };
+    let v = post(
+        "POST",
+        "/api/channels",
+        serde_json::json!({"name": "viaapi", "type": "openai", "models": ["x-*"], "api_key": "${FH1_OPENAI_KEY}"}),
+    );
+    assert_eq!(
+        v["data"]["api_keys_env"],
+        serde_json::json!([{"var": "FH1_OPENAI_KEY", "key": "sk-proj-…2222"}]),
+        "{v}"
+    );
+    assert_eq!(v["data"]["api_keys"], serde_json::json!([]), "{v}");
+    let v = post("PUT", "/api/channels/viaapi", serde_json::json!({"api_keys_env": ["FH1_UNSET_KEY"]}));
+    assert!(v["data"]["key_problem"].as_str().unwrap().contains("$FH1_UNSET_KEY is not set"), "{v}");
+    let v = post("PUT", "/api/channels/viaapi", serde_json::json!({"api_key": "sk-${FH1_OPENAI_KEY}"}));
+    assert_eq!(v["error"]["code"], "invalid_request", "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("field `api_keys`"), "{v}");
+
+    // Exports carry the references, never the values, even with --include-secrets.
+    let plain = h.run(&["export"]).ok().stdout();
+    let with = h.run(&["export", "--include-secrets"]).ok().stdout();
+    for doc in [&plain, &with] {
+        assert!(doc.contains("FH1_ANTHROPIC_KEY") && doc.contains("FH1_OPENAI_KEY"), "{doc}");
+        assert!(doc.contains("team ${FH1_TEAM}"), "{doc}");
+    }
+    let shown_secrets = h.run(&["channel", "show", "claude", "--show-secrets"]).ok().stdout();
+    let log = d.stop();
+    assert!(
+        log.contains("channel \"gem\": unusable: the environment variable $FH1_UNSET_KEY is not set"),
+        "no warning at start: {log}"
+    );
+    let mut seen = all_bytes(h.path());
+    seen.extend_from_slice(plain.as_bytes());
+    seen.extend_from_slice(with.as_bytes());
+    seen.extend_from_slice(shown_secrets.as_bytes());
+    seen.extend_from_slice(list.as_bytes());
+    for secret in ["FROMENV", "HEADERSECRET"] {
+        assert!(!contains(&seen, secret), "{secret} was stored, logged or exported");
+    }
+}
+
+#[test]
+fn the_cli_stores_a_reference_and_warns_about_keyless_channels() {
+    let h = Home::new();
+    // --api-key-env stores the name: the variable need not be set where the CLI runs, and
+    // the user is told the channel is unusable until it is.
+    let r = h
+        .cmd(&[
+            "channel",
+            "add",
+            "--name",
+            "c",
+            "--type",
+            "anthropic",
+            "--models",
+            "claude-*",
+            "--api-key-env",
+            "FH2_K",
+        ])
+        .env_remove("FH2_K")
+        .output()
+        .unwrap();
+    let (out, err) = (String::from_utf8_lossy(&r.stdout), String::from_utf8_lossy(&r.stderr));
+    assert!(r.status.success() && out.contains("added channel c"), "{out}{err}");
+    assert!(err.contains("warning: channel \"c\": unusable: the environment variable $FH2_K is not set"), "{err}");
+    let set = h.cmd(&["channel", "list"]).env("FH2_K", "sk-ant-api03-ROTATED-0000-9999").output().unwrap();
+    let list = String::from_utf8_lossy(&set.stdout);
+    assert!(list.contains("sk-ant-…9999 from $FH2_K") && !list.contains('✗'), "{list}");
+    assert!(!contains(&all_bytes(h.path()), "ROTATED"), "the value was copied into the store");
+
+    // --api-key-from-env copies the value once (the old meaning of --api-key-env).
+    let r = h
+        .cmd(&[
+            "channel",
+            "add",
+            "--name",
+            "copied",
+            "--type",
+            "openai",
+            "--models",
+            "gpt-4o",
+            "--api-key-from-env",
+            "FH2_V",
+        ])
+        .env("FH2_V", "sk-proj-COPIED-00000000-7777")
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let shown = h.run(&["channel", "show", "copied"]).ok().stdout();
+    assert!(shown.contains("sk-proj-…7777") && !shown.contains("from $"), "{shown}");
+    let r = h.run(&[
+        "channel",
+        "add",
+        "--name",
+        "x",
+        "--type",
+        "openai",
+        "--models",
+        "m",
+        "--api-key-from-env",
+        "FH2_NOPE",
+    ]);
+    assert_eq!(r.code(), 2);
+    assert!(
+        r.stderr().contains("FH2_NOPE is not set") && r.stderr().contains("--api-key-env FH2_NOPE"),
+        "{}",
+        r.stderr()
+    );
+
+    // A channel without a key, of a type that needs one: added, with a warning, and marked.
+    let r = h.run(&["channel", "add", "--name", "bare", "--type", "openai", "--models", "gpt-*"]).ok();
+    assert!(
+        r.stderr().contains("warning: channel \"bare\": no API key: this openai channel needs one"),
+        "{}",
+        r.stderr()
+    );
+    let list = h.run(&["channel", "list"]).ok().stdout();
+    assert!(list.lines().any(|l| l.contains("bare") && l.contains("✗ none")), "{list}");
+
+    // An export without secrets imported elsewhere: each keyless channel is named.
+    let doc = h.path().join("doc.yaml");
+    h.run(&["export", "-o", doc.to_str().unwrap()]).ok();
+    let b = Home::new();
+    let r = b.run(&["import", doc.to_str().unwrap()]).ok();
+    assert!(r.stderr().contains("warning: channel \"copied\": no API key"), "{}", r.stderr());
+    assert!(r.stderr().contains("warning: channel \"c\": unusable: the environment variable $FH2_K"), "{}", r.stderr());
+    let api: serde_json::Value =
+        serde_json::from_str(&b.run(&["channel", "show", "c", "--output", "json"]).ok().stdout()).unwrap();
+    assert_eq!(api["api_keys_env"][0]["var"], "FH2_K", "the reference survives export and import");
+}
+
+const CLIENT_KEY: &str = "sk-client-good-0000000000";
+const PRESENTED: &str = "sk-client-PRESENTED-bad-9999";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn requests_refused_before_routing_leave_a_record_without_the_key() {
+    let mock = MockUpstream::start().await;
+    let mut s = Stack::start(
+        &format!("server:\n  client_keys: [{CLIENT_KEY}]\n  body_limit_mb: 1\n  body_memory_mb: 8\n"),
+        vec![ChannelSpec { models: vec!["claude-*".into()], ..channel("claude", "anthropic", &mock.url(), 0) }],
+    )
+    .await;
+    let post = |key: &'static str, body: Vec<u8>| {
+        s.http
+            .post(format!("{}/v1/messages", s.url))
+            .header("x-api-key", key)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let mut unknown = anthropic_body(false);
+    unknown["model"] = "no-such-model".into();
+    let cases: Vec<(&str, Vec<u8>, u16)> = vec![
+        (PRESENTED, serde_json::to_vec(&anthropic_body(false)).unwrap(), 401),
+        (CLIENT_KEY, b"{not json".to_vec(), 400),
+        (CLIENT_KEY, br#"{"max_tokens":5,"messages":[]}"#.to_vec(), 400),
+        (CLIENT_KEY, serde_json::to_vec(&unknown).unwrap(), 404),
+        (CLIENT_KEY, vec![b' '; 2 * 1024 * 1024], 413),
+    ];
+    let mut ids = Vec::new();
+    for (key, body, status) in cases {
+        let r = post(key, body).await.unwrap();
+        assert_eq!(r.status(), status);
+        ids.push(r.headers()["x-request-id"].to_str().unwrap().to_string());
+        r.bytes().await.unwrap();
+    }
+    assert_eq!(mock.hits(), 0);
+    assert_eq!(s.state.proxy.refused_not_recorded(), 0);
+    let records = s.records().await;
+    let text = serde_json::to_string(&records).unwrap();
+    assert!(!text.contains("PRESENTED") && !text.contains("client-good"), "a client key was recorded: {text}");
+    let by_id = |id: &str| records.iter().find(|r| r.id == id).unwrap_or_else(|| panic!("no record {id}: {text}"));
+    for (id, status, reason) in [
+        (&ids[0], 401, "invalid or missing API key"),
+        (&ids[1], 400, "the request body is not valid JSON"),
+        (&ids[2], 400, "the request has no \"model\""),
+        (&ids[3], 404, "no channel serves model \"no-such-model\""),
+        (&ids[4], 413, "1 MiB"),
+    ] {
+        let r = by_id(id);
+        assert_eq!((r.status, r.success, r.channel_name.as_deref()), (status, false, None), "{r:?}");
+        assert!(r.error.as_deref().unwrap_or("").contains(reason), "{r:?}");
+        assert_eq!(r.endpoint, "/v1/messages");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_flood_of_refused_requests_is_counted_not_stored() {
+    let mut s = Stack::start(&format!("server:\n  client_keys: [{CLIENT_KEY}]\n"), vec![]).await;
+    let sent = 3 * REFUSED_RECORDS_PER_SECOND as u64 + 10;
+    let started = Instant::now();
+    for _ in 0..sent {
+        let r = s
+            .http
+            .post(format!("{}/v1/messages", s.url))
+            .header("x-api-key", PRESENTED)
+            .json(&anthropic_body(false))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401);
+        r.bytes().await.unwrap();
+    }
+    // Each started second lets REFUSED_RECORDS_PER_SECOND through.
+    let seconds = started.elapsed().as_secs() + 2;
+    let dropped = s.state.proxy.refused_not_recorded();
+    let stored = s.records().await.iter().filter(|r| r.status == 401).count() as u64;
+    assert_eq!(stored + dropped, sent, "every refused request is either stored or counted");
+    assert!(stored <= REFUSED_RECORDS_PER_SECOND as u64 * seconds, "{stored} stored in {seconds} s");
+    assert!(dropped > 0 && stored >= REFUSED_RECORDS_PER_SECOND as u64, "stored {stored}, dropped {dropped}");
+}
+
+/// Two channels and a rule that targets `gemini`, in a fresh home.
+fn rule_on_gemini() -> Home {
+    let h = Home::new();
+    h.add_keyed_channel("claude", "claude-*");
+    h.add_keyed_channel("gemini", "gemini-*");
+    h.run(&["rule", "add", "--name", "images", "--type", "model", "--model", "img-*", "--target-channel", "gemini"])
+        .ok();
+    h.run(&["rule", "add", "--name", "fast", "--type", "model", "--model", "haiku*", "--target-channel", "claude"])
+        .ok();
+    h
+}
+
+/// `rule list` as JSON: name → targetProblem.
+fn target_problems(h: &Home) -> Vec<(String, Option<String>)> {
+    let out = h.run(&["rule", "list", "--output", "json"]).ok().stdout();
+    let v: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    v.iter()
+        .map(|r| (r["name"].as_str().unwrap().to_string(), r["targetProblem"].as_str().map(str::to_string)))
+        .collect()
+}
+
+#[test]
+fn removing_or_disabling_a_rules_target_is_refused_without_force() {
+    let h = rule_on_gemini();
+    for (args, action) in [
+        (vec!["channel", "remove", "gemini", "--yes"], "removing"),
+        (vec!["channel", "disable", "gemini"], "disabling"),
+    ] {
+        let r = h.run(&args);
+        assert_eq!(r.code(), 2, "{}", r.stdout());
+        let err = r.stderr();
+        assert!(
+            err.contains(&format!("channel \"gemini\" is the target of rule \"images\"; {action} it would leave that rule routing to nothing"))
+                && err.contains("--force"),
+            "{err}"
+        );
+        assert!(!err.contains("fast"), "{err}");
+    }
+    assert!(h.run(&["channel", "list"]).ok().stdout().contains("gemini"), "refused, yet removed");
+    assert_eq!(target_problems(&h), vec![("fast".into(), None), ("images".into(), None)]);
+
+    // Forced: done, and `rule list` flags the rule whose target is now disabled, then gone.
+    h.run(&["channel", "disable", "gemini", "--force"]).ok();
+    let list = h.run(&["rule", "list"]).ok().stdout();
+    assert!(
+        list.lines().any(|l| l.contains("images") && l.contains("✗ gemini (channel \"gemini\" is disabled)")),
+        "{list}"
+    );
+    h.run(&["channel", "remove", "gemini", "--yes", "--force"]).ok();
+    let problems = target_problems(&h);
+    assert_eq!(problems[0], ("fast".into(), None));
+    assert_eq!(problems[1].1.as_deref(), Some("target channel \"gemini\" does not exist (removed or renamed)"));
+    let list = h.run(&["rule", "list"]).ok().stdout();
+    assert!(
+        list.lines().any(|l| l.contains("images") && l.contains("✗ gemini (channel \"gemini\" does not exist")),
+        "{list}"
+    );
+    // A channel no rule targets goes without a word about rules.
+    h.add_keyed_channel("spare", "x-*");
+    h.run(&["channel", "remove", "spare", "--yes"]).ok();
+}
+
+#[test]
+fn the_admin_api_answers_409_until_forced_and_lists_the_problem() {
+    let h = rule_on_gemini();
+    let d = h.serve(&[]);
+    let call = |method: &str, path: &str| -> (u16, serde_json::Value) {
+        let r = ureq::request(method, &format!("{}{path}", d.url)).set("content-type", "application/json");
+        let r = match if method == "POST" { r.send_string("{}") } else { r.call() } {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{e}"),
+        };
+        (r.status(), r.into_json().unwrap())
+    };
+    let (status, v) = call("DELETE", "/api/channels/gemini");
+    assert_eq!(status, 409, "{v}");
+    assert_eq!((v["success"].clone(), v["error"]["code"].clone()), (false.into(), "channel_in_use".into()), "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("rule \"images\""), "{v}");
+    let (status, v) = call("POST", "/api/channels/gemini/disable");
+    assert_eq!(status, 409, "{v}");
+    // The CLI through the daemon says the same and exits 2.
+    let r = h.run(&["channel", "remove", "gemini", "--yes"]);
+    assert_eq!(r.code(), 2);
+    assert!(r.stderr().contains("is the target of rule \"images\""), "{}", r.stderr());
+    let (status, v) = call("DELETE", "/api/channels/gemini?force=true");
+    assert_eq!((status, v["data"]["name"].clone()), (200, "gemini".into()), "{v}");
+    let (_, rules) = call("GET", "/api/routing/rules");
+    let images = rules["data"].as_array().unwrap().iter().find(|r| r["name"] == "images").unwrap().clone();
+    assert_eq!(images["targetProblem"], "target channel \"gemini\" does not exist (removed or renamed)");
+    // The CLI reads the same list through the daemon.
+    assert_eq!(target_problems(&h)[1].1.as_deref(), images["targetProblem"].as_str());
+    drop(d);
+}
+
+/// `routex ARGS` on a pseudo-terminal (util-linux `script`): for each step, wait until
+/// the output shows the prompt, then type the answer. Its exit code and everything it
+/// printed; None where `script` is not installed.
+fn on_a_terminal(h: &Home, args: &str, steps: &[(&str, &str)]) -> Option<(i32, String)> {
+    use std::io::{Read, Write};
+    use std::sync::{Arc, Mutex};
+    if std::process::Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: util-linux `script` is not installed");
+        return None;
+    }
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &format!("{} {args}", crate::support::BIN), "/dev/null"])
+        .env("ROUTEX_HOME", h.path())
+        .env_remove("ROUTEX_SERVER")
+        .env_remove("FH5_KEY")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let seen = Arc::new(Mutex::new(String::new()));
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = {
+        let seen = seen.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                seen.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        })
+    };
+    let mut stdin = child.stdin.take().unwrap();
+    for (prompt, answer) in steps {
+        // The answer goes once the prompt is up: a password prompt discards what was typed before.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !seen.lock().unwrap().contains(prompt) {
+            assert!(Instant::now() < deadline, "no prompt {prompt:?} in: {}", seen.lock().unwrap());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        stdin.write_all(answer.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+    }
+    // `script` ends at the end of its input, once the command is done.
+    let quiet = Instant::now() + Duration::from_secs(5);
+    while child.try_wait().unwrap().is_none() && Instant::now() < quiet {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(stdin);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "the interactive command did not finish");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let code = child.wait().unwrap().code().unwrap_or(-1);
+    reader.join().unwrap();
+    let out = seen.lock().unwrap().clone();
+    Some((code, out))
+}
+
+#[test]
+fn enter_on_every_prompt_does_not_add_a_keyless_catch_all_channel() {
+    let h = Home::new();
+    let prompts = ["Channel name", "Type (", "Models (", "API key, or $VAR"];
+    let steps: Vec<(&str, &str)> = prompts.iter().copied().zip(["bare\n", "\n", "\n", "\n"]).collect();
+    let Some((code, out)) = on_a_terminal(&h, "channel add", &steps) else { return };
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("not adding a channel without an API key that serves every model ('*')"), "{out}");
+    assert!(!h.run(&["channel", "list"]).ok().stdout().contains("bare"), "the keyless '*' channel was added");
+    // `$VAR` at the key prompt is a reference, stored by name.
+    let steps: Vec<(&str, &str)> = prompts.iter().copied().zip(["withref\n", "\n", "\n", "$FH5_KEY\n"]).collect();
+    let Some((code, out)) = on_a_terminal(&h, "channel add", &steps) else { return };
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("warning: channel \"withref\": unusable: the environment variable $FH5_KEY"), "{out}");
+    let v: serde_json::Value =
+        serde_json::from_str(&h.run(&["channel", "show", "withref", "--output", "json"]).ok().stdout()).unwrap();
+    assert_eq!((v["api_keys_env"][0]["var"].as_str(), v["models"][0].as_str()), (Some("FH5_KEY"), Some("*")));
+}
