@@ -1,10 +1,40 @@
-//! Traces: a trace per proxied request, kept in a bounded in-memory store.
+//! Traces: a trace per proxied request, kept in a bounded in-memory store, read by the
+//! admin API (`/api/tracing/…`) and `routex trace`, and exported over OTLP when an endpoint
+//! is configured (docs/tracing.md).
 //!
-//! SKELETON (session 9): the proxy calls [`Traces::finished`] once per recorded request,
-//! with the record and what the record does not keep; everything else is to be filled in.
-//! It must not import `engine::proxy` (the proxy holds the store: that would be a cycle).
+//! The proxy calls [`Traces::finished`] once per recorded request, on the request path,
+//! with the record and what the record does not keep ([`Spans`]). That call only copies a
+//! compact summary of the request ([`store::Entry`]: one string arena, the attempts'
+//! offsets) into the store under a short lock; no span object is made there. The spans
+//! (`proxy.handle`, `route`, `transform`, `proxy.forward`, see [`span`]) are built from the
+//! summary when the API reads them or the exporter ([`otlp`]) sends them, so what a request
+//! pays for its trace does not grow with the number of attributes.
+//!
+//! It must not import `engine::proxy` (the proxy holds the store: that would be a cycle);
+//! the proxy describes each attempt's channel through [`Spans::upstream`].
 
+mod otlp;
+pub mod span;
+mod store;
+
+use std::sync::Arc;
+
+pub use self::otlp::ExportStats;
+pub use self::span::{Span, Trace, TraceSummary};
+use self::store::{Entry, Store};
+use crate::engine::config::TracingConfig;
 use crate::engine::records::RequestRecord;
+use crate::protocol::Protocol;
+
+/// What an attempt's channel was, as a trace tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Upstream {
+    /// The protocol the channel speaks (gives `gen_ai.provider.name`).
+    pub protocol: Protocol,
+    /// The body sent was not the client's bytes (converted, model renamed, transformed):
+    /// the attempt's time before sending is a `transform` span.
+    pub rewritten: bool,
+}
 
 /// What a trace needs of a request beyond its record.
 pub struct Spans<'a> {
@@ -14,13 +44,118 @@ pub struct Spans<'a> {
     pub parent_span: Option<&'a str>,
     /// When routing was done, µs after the request arrived.
     pub routed_us: u64,
+    /// An attempt's channel by id (None: gone from the snapshot).
+    pub upstream: &'a dyn Fn(&str) -> Option<Upstream>,
 }
 
-/// The trace store.
-#[derive(Default)]
-pub struct Traces {}
+/// Counts of the store, for `GET /api/tracing/stats`.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, Default)]
+pub struct TraceStats {
+    /// Whether traces are kept (`tracing.enabled`).
+    pub enabled: bool,
+    /// Requests (each with its spans) kept now.
+    pub requests: usize,
+    /// Distinct trace ids kept now (requests sharing a client's trace are one).
+    pub traces: usize,
+    /// Memory they take, bytes (estimated).
+    pub bytes: usize,
+    /// `tracing.max_traces`.
+    pub max_traces: usize,
+    /// `tracing.max_mb` in bytes.
+    pub max_bytes: usize,
+    /// Unix ms of the oldest request kept.
+    pub oldest_ms: Option<u64>,
+    /// Unix ms of the newest request kept.
+    pub newest_ms: Option<u64>,
+    /// Requests pushed out by the bounds since start (oldest first).
+    pub evicted: u64,
+    /// Requests removed by `clear`.
+    pub cleared: u64,
+    /// Requests recorded since start.
+    pub recorded: u64,
+    /// OTLP export (None: no endpoint).
+    pub export: Option<ExportStats>,
+}
+
+/// The trace store (and the exporter when there is one).
+pub struct Traces {
+    enabled: bool,
+    store: Arc<Store>,
+    exporter: Option<otlp::Exporter>,
+}
+
+impl Default for Traces {
+    fn default() -> Self {
+        Traces::new(&TracingConfig::default())
+    }
+}
 
 impl Traces {
-    /// Keep the trace of one finished request.
-    pub fn finished(&self, _r: &RequestRecord, _spans: Spans<'_>) {}
+    /// A store with these bounds; starts the OTLP exporter when `tracing.otlp.endpoint`
+    /// (or the standard OTEL variables) names one and traces are enabled.
+    pub fn new(cfg: &TracingConfig) -> Traces {
+        let store = Arc::new(Store::new(cfg.max_traces, (cfg.max_mb as usize).saturating_mul(1024 * 1024)));
+        let endpoint = otlp::endpoint(cfg.otlp.endpoint.as_deref(), |k| std::env::var(k).ok());
+        let exporter = match endpoint {
+            Some(url) if cfg.enabled => match otlp::Exporter::start(store.clone(), url, &cfg.otlp) {
+                Ok(e) => Some(e),
+                Err(e) => {
+                    log::warn!("OTLP export is off: {e}");
+                    None
+                }
+            },
+            _ => None,
+        };
+        Traces { enabled: cfg.enabled, store, exporter }
+    }
+
+    /// Keep the trace of one finished request: a compact summary, under a short lock.
+    pub fn finished(&self, r: &RequestRecord, spans: Spans<'_>) {
+        if !self.enabled {
+            return;
+        }
+        let entry = Entry::new(r, &spans);
+        let pending = self.store.push(entry);
+        if let Some(e) = &self.exporter {
+            e.pending(pending);
+        }
+    }
+
+    /// The counts.
+    pub fn stats(&self) -> TraceStats {
+        let mut s = self.store.stats();
+        s.enabled = self.enabled;
+        s.export = self.exporter.as_ref().map(|e| e.stats());
+        s
+    }
+
+    /// The newest traces first, at most `limit`.
+    pub fn list(&self, limit: usize) -> Vec<TraceSummary> {
+        span::summaries(&self.store.newest_first(), limit)
+    }
+
+    /// Every span of a trace id (all the requests that share it), None when none is kept.
+    pub fn trace(&self, trace_id: &str) -> Option<Trace> {
+        let id = trace_id.to_ascii_lowercase();
+        let entries = self.store.with_trace(&id);
+        (!entries.is_empty()).then(|| span::trace(&id, &entries))
+    }
+
+    /// One span by id.
+    pub fn span(&self, span_id: &str) -> Option<Span> {
+        span::find(&self.store.newest_first(), &span_id.to_ascii_lowercase())
+    }
+
+    /// Remove the traces older than `older_than_ms` (all when None); how many requests went.
+    pub fn clear(&self, older_than_ms: Option<u64>) -> usize {
+        let cutoff = older_than_ms.map(|age| crate::util::time::now_ms().saturating_sub(age));
+        self.store.clear(cutoff)
+    }
+
+    /// Send what is waiting to the collector now (at shutdown), waiting at most `timeout`.
+    pub fn flush(&self, timeout: std::time::Duration) {
+        if let Some(e) = &self.exporter {
+            e.flush(timeout);
+        }
+    }
 }
