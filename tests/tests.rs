@@ -17,3 +17,4 @@ mod proxy;
 mod rules_routing;
 mod sdk_e2e;
 mod stream_transformers;
+mod tracing;

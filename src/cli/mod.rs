@@ -13,6 +13,7 @@ pub mod logs;
 pub mod output;
 pub mod rule;
 pub mod serve;
+pub mod trace;
 
 use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -77,6 +78,9 @@ pub enum Command {
     },
     /// Show the request log (--follow to keep watching)
     Logs(logs::LogsArgs),
+    /// Request traces kept by the running daemon: stats, list, show (a waterfall), clear
+    #[command(subcommand)]
+    Trace(trace::TraceCmd),
     /// Write channels and settings to a YAML or JSON document
     Export(ExportArgs),
     /// Read channels and settings from a document (or a config file)
@@ -186,6 +190,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
         Command::Channel(cmd) => channel::run(cli, cmd, &printer),
         Command::Rule(cmd) => rule::run(cli, cmd, &printer),
         Command::Logs(args) => logs::run(cli, args, &printer),
+        Command::Trace(cmd) => trace::run(cli, cmd, &printer),
         Command::Strategy { action } => {
             let b = backend::connect(cli)?;
             let current = match action {

@@ -99,21 +99,34 @@ pub(super) fn routes(state: &Arc<AppState>) -> Routes {
                 None => not_found("span", &id),
             }
         });
-    let clear =
-        tracing().and(warp::path("clear")).and(warp::path::end()).and(warp::post()).and(body(state)).and(s()).then(
-            |raw: bytes::Bytes, st: Arc<AppState>| async move {
-                let b = if raw.iter().all(u8::is_ascii_whitespace) {
-                    ClearBody::default()
-                } else {
-                    match api::parse_json::<ClearBody>(&raw) {
-                        Ok(b) => b,
-                        Err(resp) => return *resp,
-                    }
-                };
-                let removed = blocking(move || st.proxy.traces().clear(b.older_than_ms)).await;
-                api::ok(&serde_json::json!({ "removed": removed }))
-            },
-        );
+    // The body is optional: a POST without one (none or an empty one, not chunked) clears all.
+    let no_body = warp::header::optional::<String>("content-length")
+        .and(warp::header::optional::<String>("transfer-encoding"))
+        .and_then(|cl: Option<String>, te: Option<String>| async move {
+            if cl.as_deref().is_none_or(|v| v.trim() == "0") && te.is_none() {
+                Ok(bytes::Bytes::new())
+            } else {
+                Err(warp::reject::not_found())
+            }
+        });
+    let clear = tracing()
+        .and(warp::path("clear"))
+        .and(warp::path::end())
+        .and(warp::post())
+        .and(no_body.or(body(state)).unify())
+        .and(s())
+        .then(|raw: bytes::Bytes, st: Arc<AppState>| async move {
+            let b = if raw.iter().all(u8::is_ascii_whitespace) {
+                ClearBody::default()
+            } else {
+                match api::parse_json::<ClearBody>(&raw) {
+                    Ok(b) => b,
+                    Err(resp) => return *resp,
+                }
+            };
+            let removed = blocking(move || st.proxy.traces().clear(b.older_than_ms)).await;
+            api::ok(&serde_json::json!({ "removed": removed }))
+        });
 
     stats.or(list).unify().or(trace).unify().or(span).unify().or(clear).unify().boxed()
 }

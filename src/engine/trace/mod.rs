@@ -50,6 +50,7 @@ pub struct Spans<'a> {
 
 /// Counts of the store, for `GET /api/tracing/stats`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
 pub struct TraceStats {
     /// Whether traces are kept (`tracing.enabled`).
     pub enabled: bool,

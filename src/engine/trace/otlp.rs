@@ -40,6 +40,7 @@ const WARN_EVERY: Duration = Duration::from_secs(60);
 
 /// The export's counts, for `GET /api/tracing/stats`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
 pub struct ExportStats {
     /// Where spans go.
     pub endpoint: String,
@@ -292,7 +293,7 @@ async fn post(
 /// 16 or 8 bytes from hex (empty when it is not hex).
 fn unhex(s: &str) -> Vec<u8> {
     let b = s.as_bytes();
-    if b.len() % 2 != 0 {
+    if !b.len().is_multiple_of(2) {
         return Vec::new();
     }
     let nib = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
