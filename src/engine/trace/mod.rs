@@ -160,3 +160,113 @@ impl Traces {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::records::Attempt;
+
+    fn record(trace: &str, attempts: usize) -> RequestRecord {
+        RequestRecord {
+            id: "req_1".into(),
+            time_ms: 1_000,
+            trace_id: trace.into(),
+            client_protocol: "anthropic".into(),
+            endpoint: "/v1/messages".into(),
+            channel_id: Some(format!("ch{}", attempts.saturating_sub(1))),
+            channel_name: Some("main".into()),
+            model: "claude-x".into(),
+            upstream_model: Some("gpt-x".into()),
+            status: 200,
+            success: true,
+            latency_ms: 30,
+            attempts: (0..attempts)
+                .map(|i| Attempt {
+                    channel_id: format!("ch{i}"),
+                    channel_name: format!("name{i}"),
+                    status: Some(if i + 1 == attempts { 200 } else { 503 }),
+                    error: (i + 1 < attempts).then(|| "upstream answered 503".to_string()),
+                    latency_ms: 10,
+                    start_us: 100 + i as u64 * 12_000,
+                    send_us: Some(150 + i as u64 * 12_000),
+                    reason: (i + 1 < attempts).then_some("status_5xx"),
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    fn finish(t: &Traces, r: &RequestRecord, span: &str) {
+        let up = |id: &str| {
+            Some(Upstream {
+                protocol: if id == "ch0" { Protocol::Anthropic } else { Protocol::Openai },
+                rewritten: id != "ch0",
+            })
+        };
+        t.finished(r, Spans { span_id: span, parent_span: None, routed_us: 80, upstream: &up });
+    }
+
+    #[test]
+    fn spans_of_a_failover_link_to_the_root_and_skip_the_unchanged_body() {
+        let t = Traces::default();
+        finish(&t, &record("aa", 2), "00000000000000ab");
+        let tr = t.trace("AA").expect("ids are case-insensitive");
+        let names: Vec<&str> = tr.spans.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["proxy.handle", "route", "proxy.forward", "transform", "proxy.forward"]);
+        assert!(tr.spans[1..].iter().all(|s| s.parent_span_id.as_deref() == Some("00000000000000ab")));
+        assert_eq!(tr.spans[2].status, "error");
+        assert_eq!(tr.spans[2].attributes["error.type"], "status_5xx");
+        assert_eq!(tr.spans[2].attributes["gen_ai.provider.name"], "anthropic");
+        assert_eq!(tr.spans[4].attributes["gen_ai.provider.name"], "openai");
+        assert_eq!(tr.spans[4].attributes["gen_ai.request.model"], "gpt-x");
+        // start 12.1 ms → send 12.15 ms: the conversion before the second attempt.
+        assert_eq!(tr.spans[3].start_unix_nano, 1_000_000_000 + 12_100_000);
+        assert_eq!(tr.spans[3].end_unix_nano, 1_000_000_000 + 12_150_000);
+        // The forward runs from send for its latency.
+        assert_eq!(tr.spans[4].duration_ms, 10.0);
+        let ids: std::collections::HashSet<_> = tr.spans.iter().map(|s| s.span_id.clone()).collect();
+        assert_eq!(ids.len(), 5);
+        let fwd = &tr.spans[2];
+        assert_eq!(t.span(&fwd.span_id).as_ref(), Some(fwd));
+        assert_eq!(t.span("0000000000000000"), None);
+        assert_eq!(t.span("not hex"), None);
+    }
+
+    #[test]
+    fn bounds_evict_the_oldest_by_count_and_by_bytes() {
+        let t = Traces::new(&TracingConfig { max_traces: 3, ..Default::default() });
+        for i in 0..5 {
+            finish(&t, &record(&format!("t{i}"), 1), "00000000000000ab");
+        }
+        let st = t.stats();
+        assert_eq!((st.requests, st.evicted, st.recorded), (3, 2, 5));
+        assert!(t.trace("t1").is_none() && t.trace("t2").is_some());
+        let list: Vec<String> = t.list(10).into_iter().map(|s| s.trace_id).collect();
+        assert_eq!(list, ["t4", "t3", "t2"]);
+
+        // 1 MiB of bytes: a few thousand small requests fit, no more.
+        let t = Traces::new(&TracingConfig { max_traces: 1_000_000, max_mb: 1, ..Default::default() });
+        for i in 0..20_000 {
+            finish(&t, &record(&format!("t{i}"), 1), "00000000000000ab");
+        }
+        let st = t.stats();
+        assert!(st.bytes <= 1024 * 1024 && st.evicted > 0, "{st:?}");
+        assert_eq!(st.requests as u64 + st.evicted, 20_000);
+        assert_eq!(t.clear(None), st.requests);
+        assert_eq!(t.stats().bytes, 0);
+    }
+
+    #[test]
+    fn long_strings_are_cut_and_disabled_keeps_nothing() {
+        let t = Traces::default();
+        let mut r = record("cc", 1);
+        r.error = Some("é".repeat(2000));
+        r.success = false;
+        finish(&t, &r, "00000000000000ab");
+        let root = &t.trace("cc").unwrap().spans[0];
+        assert_eq!(root.error.as_ref().unwrap().len(), 1024);
+        let off = Traces::new(&TracingConfig { enabled: false, ..Default::default() });
+        finish(&off, &r, "00000000000000ab");
+        assert_eq!(off.stats().requests, 0);
+    }
+}
