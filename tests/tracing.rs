@@ -283,6 +283,21 @@ async fn spans_are_exported_over_otlp_http_protobuf() {
     assert!(export["exportedSpans"].as_u64().unwrap() >= 4, "{export}");
     assert_eq!(export["batches"], 1, "{export}");
     assert!(!st.to_string().contains("collector-secret"), "the header is a secret: {st}");
+
+    // What is still waiting when the daemon stops is sent before it exits.
+    let mut s = s;
+    let last = request(&s, None).await;
+    s.stop().await;
+    let mut got = Vec::new();
+    while let Ok((_, _, body)) = rx.try_recv() {
+        let req = ExportTraceServiceRequest::decode(body.as_ref()).unwrap();
+        for rs in req.resource_spans {
+            for ss in rs.scope_spans {
+                got.extend(ss.spans.iter().map(|sp| hex(&sp.trace_id)));
+            }
+        }
+    }
+    assert!(got.contains(&last), "the last request's spans were not flushed at shutdown: {got:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

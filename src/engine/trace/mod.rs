@@ -81,6 +81,7 @@ pub struct TraceStats {
 /// The trace store (and the exporter when there is one).
 pub struct Traces {
     enabled: bool,
+    flush_timeout: std::time::Duration,
     store: Arc<Store>,
     exporter: Option<otlp::Exporter>,
 }
@@ -107,7 +108,8 @@ impl Traces {
             },
             _ => None,
         };
-        Traces { enabled: cfg.enabled, store, exporter }
+        let flush_timeout = std::time::Duration::from_secs(cfg.otlp.timeout_s.max(1));
+        Traces { enabled: cfg.enabled, flush_timeout, store, exporter }
     }
 
     /// Keep the trace of one finished request: a compact summary, under a short lock.
@@ -153,10 +155,11 @@ impl Traces {
         self.store.clear(cutoff)
     }
 
-    /// Send what is waiting to the collector now (at shutdown), waiting at most `timeout`.
-    pub fn flush(&self, timeout: std::time::Duration) {
+    /// Send what is waiting to the collector now (at shutdown), waiting at most
+    /// `tracing.otlp.timeout_s` (nothing when there is no exporter).
+    pub fn flush(&self) {
         if let Some(e) = &self.exporter {
-            e.flush(timeout);
+            e.flush(self.flush_timeout);
         }
     }
 }
