@@ -364,3 +364,30 @@ fn trace_commands_without_a_daemon_say_so_and_exit_2() {
     assert_eq!(r.code(), 2);
     assert!(r.stderr().contains("--older-than \"soon\" is not a duration"), "{}", r.stderr());
 }
+
+#[tokio::test]
+async fn a_failing_collector_is_counted_not_retried_and_the_header_stays_secret() {
+    use warp::Filter;
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let h2 = hits.clone();
+    let collector = warp::post().and(warp::path!("v1" / "traces")).map(move || {
+        h2.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        warp::reply::with_status("overloaded", warp::http::StatusCode::SERVICE_UNAVAILABLE)
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(warp::serve(collector).incoming(listener).run());
+    let up = MockUpstream::start().await;
+    let config = format!("tracing:\n  otlp:\n    endpoint: http://{addr}/v1/traces\n    headers: {{ authorization: Bearer collector-secret }}\n");
+    let mut s = Stack::start(&config, vec![channel("only", "anthropic", &up.url(), 1)]).await;
+    request(&s, None).await;
+    request(&s, None).await;
+    s.stop().await;
+    let st = s.state.proxy.traces().stats();
+    let e = st.export.clone().expect("an exporter");
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1, "one batch, sent once");
+    assert_eq!((e.batches, e.failed_batches, e.dropped_requests, e.exported_spans), (0, 1, 2, 0), "{e:?}");
+    assert!(e.last_error.as_deref().unwrap().contains("503"), "{e:?}");
+    assert_eq!(st.requests, 2, "the store keeps them");
+    assert!(!serde_json::to_string(&st).unwrap().contains("collector-secret"));
+}
