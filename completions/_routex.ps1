@@ -45,6 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'routex' -ScriptBlock {
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Send channels a one-token test request and say what works and how to fix what does not (exit 1: a failure)')
             [CompletionResult]::new('diagnose', 'diagnose', [CompletionResultType]::ParameterValue, 'Check everything a broken setup needs: store, config, daemon, port, disk, each channel (exit 1: a ✗)')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Show the request log (--follow to keep watching)')
+            [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'Request traces kept by the running daemon: stats, list, show (a waterfall), clear')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write channels and settings to a YAML or JSON document')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Read channels and settings from a document (or a config file)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -744,6 +745,112 @@ Register-ArgumentCompleter -Native -CommandName 'routex' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'routex;trace' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'Admin token for a daemon that requires one')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'How many traces are kept, their memory, evictions and OTLP export counts')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The newest traces')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One trace''s spans as a waterfall')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Remove traces (all of them, or those older than a duration)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'routex;trace;stats' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'Admin token for a daemon that requires one')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'routex;trace;list' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'How many traces (newest first)')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'How many traces (newest first)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'Admin token for a daemon that requires one')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'routex;trace;show' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'Admin token for a daemon that requires one')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'routex;trace;clear' {
+            [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Only traces older than this: 500ms, 30s, 15m, 2h, 7d')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'Admin token for a daemon that requires one')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'routex;trace;help' {
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'How many traces are kept, their memory, evictions and OTLP export counts')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The newest traces')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One trace''s spans as a waterfall')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Remove traces (all of them, or those older than a duration)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'routex;trace;help;stats' {
+            break
+        }
+        'routex;trace;help;list' {
+            break
+        }
+        'routex;trace;help;show' {
+            break
+        }
+        'routex;trace;help;clear' {
+            break
+        }
+        'routex;trace;help;help' {
+            break
+        }
         'routex;export' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Document format')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to this file instead of stdout (replaced atomically if it exists; a symlink is refused)')
@@ -808,6 +915,7 @@ Register-ArgumentCompleter -Native -CommandName 'routex' -ScriptBlock {
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Send channels a one-token test request and say what works and how to fix what does not (exit 1: a failure)')
             [CompletionResult]::new('diagnose', 'diagnose', [CompletionResultType]::ParameterValue, 'Check everything a broken setup needs: store, config, daemon, port, disk, each channel (exit 1: a ✗)')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Show the request log (--follow to keep watching)')
+            [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'Request traces kept by the running daemon: stats, list, show (a waterfall), clear')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write channels and settings to a YAML or JSON document')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Read channels and settings from a document (or a config file)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -916,6 +1024,25 @@ Register-ArgumentCompleter -Native -CommandName 'routex' -ScriptBlock {
             break
         }
         'routex;help;logs' {
+            break
+        }
+        'routex;help;trace' {
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'How many traces are kept, their memory, evictions and OTLP export counts')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'The newest traces')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One trace''s spans as a waterfall')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Remove traces (all of them, or those older than a duration)')
+            break
+        }
+        'routex;help;trace;stats' {
+            break
+        }
+        'routex;help;trace;list' {
+            break
+        }
+        'routex;help;trace;show' {
+            break
+        }
+        'routex;help;trace;clear' {
             break
         }
         'routex;help;export' {

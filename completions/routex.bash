@@ -64,6 +64,9 @@ _routex() {
             routex,test)
                 cmd="routex__subcmd__test"
                 ;;
+            routex,trace)
+                cmd="routex__subcmd__trace"
+                ;;
             routex__subcmd__channel,add)
                 cmd="routex__subcmd__channel__subcmd__add"
                 ;;
@@ -163,6 +166,9 @@ _routex() {
             routex__subcmd__help,test)
                 cmd="routex__subcmd__help__subcmd__test"
                 ;;
+            routex__subcmd__help,trace)
+                cmd="routex__subcmd__help__subcmd__trace"
+                ;;
             routex__subcmd__help__subcmd__channel,add)
                 cmd="routex__subcmd__help__subcmd__channel__subcmd__add"
                 ;;
@@ -213,6 +219,18 @@ _routex() {
                 ;;
             routex__subcmd__help__subcmd__strategy,set)
                 cmd="routex__subcmd__help__subcmd__strategy__subcmd__set"
+                ;;
+            routex__subcmd__help__subcmd__trace,clear)
+                cmd="routex__subcmd__help__subcmd__trace__subcmd__clear"
+                ;;
+            routex__subcmd__help__subcmd__trace,list)
+                cmd="routex__subcmd__help__subcmd__trace__subcmd__list"
+                ;;
+            routex__subcmd__help__subcmd__trace,show)
+                cmd="routex__subcmd__help__subcmd__trace__subcmd__show"
+                ;;
+            routex__subcmd__help__subcmd__trace,stats)
+                cmd="routex__subcmd__help__subcmd__trace__subcmd__stats"
                 ;;
             routex__subcmd__rule,add)
                 cmd="routex__subcmd__rule__subcmd__add"
@@ -289,6 +307,36 @@ _routex() {
             routex__subcmd__strategy__subcmd__help,set)
                 cmd="routex__subcmd__strategy__subcmd__help__subcmd__set"
                 ;;
+            routex__subcmd__trace,clear)
+                cmd="routex__subcmd__trace__subcmd__clear"
+                ;;
+            routex__subcmd__trace,help)
+                cmd="routex__subcmd__trace__subcmd__help"
+                ;;
+            routex__subcmd__trace,list)
+                cmd="routex__subcmd__trace__subcmd__list"
+                ;;
+            routex__subcmd__trace,show)
+                cmd="routex__subcmd__trace__subcmd__show"
+                ;;
+            routex__subcmd__trace,stats)
+                cmd="routex__subcmd__trace__subcmd__stats"
+                ;;
+            routex__subcmd__trace__subcmd__help,clear)
+                cmd="routex__subcmd__trace__subcmd__help__subcmd__clear"
+                ;;
+            routex__subcmd__trace__subcmd__help,help)
+                cmd="routex__subcmd__trace__subcmd__help__subcmd__help"
+                ;;
+            routex__subcmd__trace__subcmd__help,list)
+                cmd="routex__subcmd__trace__subcmd__help__subcmd__list"
+                ;;
+            routex__subcmd__trace__subcmd__help,show)
+                cmd="routex__subcmd__trace__subcmd__help__subcmd__show"
+                ;;
+            routex__subcmd__trace__subcmd__help,stats)
+                cmd="routex__subcmd__trace__subcmd__help__subcmd__stats"
+                ;;
             *)
                 ;;
         esac
@@ -296,7 +344,7 @@ _routex() {
 
     case "${cmd}" in
         routex)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version serve stop restart status env code channel rule strategy test diagnose logs export import completions help"
+            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version serve stop restart status env code channel rule strategy test diagnose logs trace export import completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1018,7 +1066,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__help)
-            opts="serve stop restart status env code channel rule strategy test diagnose logs export import completions help"
+            opts="serve stop restart status env code channel rule strategy test diagnose logs trace export import completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1482,6 +1530,76 @@ _routex() {
         routex__subcmd__help__subcmd__test)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__help__subcmd__trace)
+            opts="stats list show clear"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__help__subcmd__trace__subcmd__clear)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__help__subcmd__trace__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__help__subcmd__trace__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__help__subcmd__trace__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2428,6 +2546,252 @@ _routex() {
         routex__subcmd__test)
             opts="-v -q -h -V --all --enabled --server --data-dir --output --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__trace)
+            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version stats list show clear help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__trace__subcmd__clear)
+            opts="-v -q -h -V --older-than --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --older-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__trace__subcmd__help)
+            opts="stats list show clear help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__trace__subcmd__help__subcmd__clear)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__trace__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__trace__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__trace__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__trace__subcmd__help__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__trace__subcmd__list)
+            opts="-n -v -q -h -V --limit --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__trace__subcmd__show)
+            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__trace__subcmd__stats)
+            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -42,6 +42,7 @@ set edit:completion:arg-completer[routex] = {|@words|
             cand test 'Send channels a one-token test request and say what works and how to fix what does not (exit 1: a failure)'
             cand diagnose 'Check everything a broken setup needs: store, config, daemon, port, disk, each channel (exit 1: a ✗)'
             cand logs 'Show the request log (--follow to keep watching)'
+            cand trace 'Request traces kept by the running daemon: stats, list, show (a waterfall), clear'
             cand export 'Write channels and settings to a YAML or JSON document'
             cand import 'Read channels and settings from a document (or a config file)'
             cand completions 'Print a shell completion script'
@@ -686,6 +687,101 @@ set edit:completion:arg-completer[routex] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'routex;trace'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand stats 'How many traces are kept, their memory, evictions and OTLP export counts'
+            cand list 'The newest traces'
+            cand show 'One trace''s spans as a waterfall'
+            cand clear 'Remove traces (all of them, or those older than a duration)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'routex;trace;stats'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;trace;list'= {
+            cand -n 'How many traces (newest first)'
+            cand --limit 'How many traces (newest first)'
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;trace;show'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;trace;clear'= {
+            cand --older-than 'Only traces older than this: 500ms, 30s, 15m, 2h, 7d'
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;trace;help'= {
+            cand stats 'How many traces are kept, their memory, evictions and OTLP export counts'
+            cand list 'The newest traces'
+            cand show 'One trace''s spans as a waterfall'
+            cand clear 'Remove traces (all of them, or those older than a duration)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'routex;trace;help;stats'= {
+        }
+        &'routex;trace;help;list'= {
+        }
+        &'routex;trace;help;show'= {
+        }
+        &'routex;trace;help;clear'= {
+        }
+        &'routex;trace;help;help'= {
+        }
         &'routex;export'= {
             cand --format 'Document format'
             cand -o 'Write to this file instead of stdout (replaced atomically if it exists; a symlink is refused)'
@@ -747,6 +843,7 @@ set edit:completion:arg-completer[routex] = {|@words|
             cand test 'Send channels a one-token test request and say what works and how to fix what does not (exit 1: a failure)'
             cand diagnose 'Check everything a broken setup needs: store, config, daemon, port, disk, each channel (exit 1: a ✗)'
             cand logs 'Show the request log (--follow to keep watching)'
+            cand trace 'Request traces kept by the running daemon: stats, list, show (a waterfall), clear'
             cand export 'Write channels and settings to a YAML or JSON document'
             cand import 'Read channels and settings from a document (or a config file)'
             cand completions 'Print a shell completion script'
@@ -826,6 +923,20 @@ set edit:completion:arg-completer[routex] = {|@words|
         &'routex;help;diagnose'= {
         }
         &'routex;help;logs'= {
+        }
+        &'routex;help;trace'= {
+            cand stats 'How many traces are kept, their memory, evictions and OTLP export counts'
+            cand list 'The newest traces'
+            cand show 'One trace''s spans as a waterfall'
+            cand clear 'Remove traces (all of them, or those older than a duration)'
+        }
+        &'routex;help;trace;stats'= {
+        }
+        &'routex;help;trace;list'= {
+        }
+        &'routex;help;trace;show'= {
+        }
+        &'routex;help;trace;clear'= {
         }
         &'routex;help;export'= {
         }

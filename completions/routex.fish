@@ -46,6 +46,7 @@ complete -c routex -n "__fish_routex_needs_command" -f -a "strategy" -d 'Show or
 complete -c routex -n "__fish_routex_needs_command" -f -a "test" -d 'Send channels a one-token test request and say what works and how to fix what does not (exit 1: a failure)'
 complete -c routex -n "__fish_routex_needs_command" -f -a "diagnose" -d 'Check everything a broken setup needs: store, config, daemon, port, disk, each channel (exit 1: a ✗)'
 complete -c routex -n "__fish_routex_needs_command" -f -a "logs" -d 'Show the request log (--follow to keep watching)'
+complete -c routex -n "__fish_routex_needs_command" -f -a "trace" -d 'Request traces kept by the running daemon: stats, list, show (a waterfall), clear'
 complete -c routex -n "__fish_routex_needs_command" -f -a "export" -d 'Write channels and settings to a YAML or JSON document'
 complete -c routex -n "__fish_routex_needs_command" -f -a "import" -d 'Read channels and settings from a document (or a config file)'
 complete -c routex -n "__fish_routex_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -497,6 +498,68 @@ complete -c routex -n "__fish_routex_using_subcommand logs" -s v -l verbose -d '
 complete -c routex -n "__fish_routex_using_subcommand logs" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand logs" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c routex -n "__fish_routex_using_subcommand logs" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -f -a "stats" -d 'How many traces are kept, their memory, evictions and OTLP export counts'
+complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -f -a "list" -d 'The newest traces'
+complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -f -a "show" -d 'One trace\'s spans as a waterfall'
+complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -f -a "clear" -d 'Remove traces (all of them, or those older than a duration)'
+complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from stats" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from stats" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from stats" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from stats" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from stats" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from stats" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from stats" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from stats" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -s n -l limit -d 'How many traces (newest first)' -r
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from show" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from show" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from show" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from show" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from clear" -l older-than -d 'Only traces older than this: 500ms, 30s, 15m, 2h, 7d' -r
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from clear" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from clear" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from clear" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from clear" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from clear" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from clear" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from clear" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from help" -f -a "stats" -d 'How many traces are kept, their memory, evictions and OTLP export counts'
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from help" -f -a "list" -d 'The newest traces'
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from help" -f -a "show" -d 'One trace\'s spans as a waterfall'
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from help" -f -a "clear" -d 'Remove traces (all of them, or those older than a duration)'
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c routex -n "__fish_routex_using_subcommand export" -l format -d 'Document format' -r -f -a "yaml\t'YAML'
 json\t'JSON'"
 complete -c routex -n "__fish_routex_using_subcommand export" -s o -l file -d 'Write to this file instead of stdout (replaced atomically if it exists; a symlink is refused)' -r -F
@@ -533,22 +596,23 @@ complete -c routex -n "__fish_routex_using_subcommand completions" -s v -l verbo
 complete -c routex -n "__fish_routex_using_subcommand completions" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c routex -n "__fish_routex_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs export import completions help" -f -a "serve" -d 'Run the daemon: proxy and admin API on one port (--detach: in the background)'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs export import completions help" -f -a "stop" -d 'Stop the daemon of this data directory (it finishes in-flight streams first)'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs export import completions help" -f -a "restart" -d 'Stop the daemon if it runs, then start it in the background with these settings'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs export import completions help" -f -a "status" -d 'Whether the daemon runs: pid, version, uptime, address, channels up (exit 1: not running)'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs export import completions help" -f -a "env" -d 'Print the variables that point Claude Code and the SDKs at routex, for eval'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs export import completions help" -f -a "code" -d 'Run Claude Code through routex (starting the daemon if none runs): routex code -- -p "hi"'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs export import completions help" -f -a "channel" -d 'Manage upstream channels'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs export import completions help" -f -a "rule" -d 'Manage routing rules and dry-run a request against them'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs export import completions help" -f -a "strategy" -d 'Show or switch the load-balancer strategy'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs export import completions help" -f -a "test" -d 'Send channels a one-token test request and say what works and how to fix what does not (exit 1: a failure)'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs export import completions help" -f -a "diagnose" -d 'Check everything a broken setup needs: store, config, daemon, port, disk, each channel (exit 1: a ✗)'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs export import completions help" -f -a "logs" -d 'Show the request log (--follow to keep watching)'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs export import completions help" -f -a "export" -d 'Write channels and settings to a YAML or JSON document'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs export import completions help" -f -a "import" -d 'Read channels and settings from a document (or a config file)'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs export import completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs export import completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs trace export import completions help" -f -a "serve" -d 'Run the daemon: proxy and admin API on one port (--detach: in the background)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs trace export import completions help" -f -a "stop" -d 'Stop the daemon of this data directory (it finishes in-flight streams first)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs trace export import completions help" -f -a "restart" -d 'Stop the daemon if it runs, then start it in the background with these settings'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs trace export import completions help" -f -a "status" -d 'Whether the daemon runs: pid, version, uptime, address, channels up (exit 1: not running)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs trace export import completions help" -f -a "env" -d 'Print the variables that point Claude Code and the SDKs at routex, for eval'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs trace export import completions help" -f -a "code" -d 'Run Claude Code through routex (starting the daemon if none runs): routex code -- -p "hi"'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs trace export import completions help" -f -a "channel" -d 'Manage upstream channels'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs trace export import completions help" -f -a "rule" -d 'Manage routing rules and dry-run a request against them'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs trace export import completions help" -f -a "strategy" -d 'Show or switch the load-balancer strategy'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs trace export import completions help" -f -a "test" -d 'Send channels a one-token test request and say what works and how to fix what does not (exit 1: a failure)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs trace export import completions help" -f -a "diagnose" -d 'Check everything a broken setup needs: store, config, daemon, port, disk, each channel (exit 1: a ✗)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs trace export import completions help" -f -a "logs" -d 'Show the request log (--follow to keep watching)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs trace export import completions help" -f -a "trace" -d 'Request traces kept by the running daemon: stats, list, show (a waterfall), clear'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs trace export import completions help" -f -a "export" -d 'Write channels and settings to a YAML or JSON document'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs trace export import completions help" -f -a "import" -d 'Read channels and settings from a document (or a config file)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs trace export import completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test diagnose logs trace export import completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "list" -d 'List channels'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "show" -d 'Show one channel'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "add" -d 'Add a channel (asks for missing required fields on a terminal)'
@@ -566,3 +630,7 @@ complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subc
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from rule" -f -a "test" -d 'Which rule would route a request, why, and to which channel and model (sends nothing)'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from strategy" -f -a "get" -d 'Print the current strategy and the choices'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from strategy" -f -a "set" -d 'Switch strategy: priority, round_robin, weighted, least_used or latency'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from trace" -f -a "stats" -d 'How many traces are kept, their memory, evictions and OTLP export counts'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from trace" -f -a "list" -d 'The newest traces'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from trace" -f -a "show" -d 'One trace\'s spans as a waterfall'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from trace" -f -a "clear" -d 'Remove traces (all of them, or those older than a duration)'

@@ -24,3 +24,4 @@ mod proxy;
 mod rules_routing;
 mod sdk_e2e;
 mod stream_transformers;
+mod tracing;

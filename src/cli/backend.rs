@@ -10,6 +10,7 @@ use crate::engine::proxy::probe::{self, ChannelTest};
 use crate::engine::records::{self, RequestQuery, RequestRecord};
 use crate::engine::rules::{RouteTest, RulePatch, RuleView};
 use crate::engine::rules::{Rule, RuleSpec};
+use crate::engine::trace::{Trace, TraceStats, TraceSummary};
 use crate::engine::{ChannelPatch, ChannelSpec, ChannelView, Document, Engine, ImportReport, Status, Strategy};
 use crate::paths::{self, DaemonInfo};
 use crate::protocol::Protocol;
@@ -90,6 +91,32 @@ pub trait Backend {
     /// Records written after a cursor, in write order (without a cursor: none, and the
     /// cursor of the log's current end).
     fn requests_tail(&self, cursor: Option<records::Cursor>, limit: usize) -> Result<records::Tail>;
+    /// The trace store's counts (traces live in a daemon's memory: the local store has none).
+    fn trace_stats(&self) -> Result<TraceStats> {
+        Err(no_daemon_traces())
+    }
+    /// The newest traces.
+    fn traces(&self, _limit: usize) -> Result<Vec<TraceSummary>> {
+        Err(no_daemon_traces())
+    }
+    /// One trace's spans.
+    fn trace(&self, _id: &str) -> Result<Trace> {
+        Err(no_daemon_traces())
+    }
+    /// Clear traces older than `older_than_ms` (all when None); how many requests went.
+    fn clear_traces(&self, _older_than_ms: Option<u64>) -> Result<u64> {
+        Err(no_daemon_traces())
+    }
+}
+
+/// Traces asked of the local store.
+fn no_daemon_traces() -> Failure {
+    Failure {
+        code: "no_daemon".into(),
+        message: "traces are kept in the memory of a running daemon and none is running: start one with \
+                  `routex serve` (or point --server at one)"
+            .into(),
+    }
 }
 
 /// The local engine.
@@ -447,6 +474,20 @@ impl Backend for Remote {
             url.push_str(&format!("&cursor={c}"));
         }
         self.call("GET", &url, NONE)
+    }
+    fn trace_stats(&self) -> Result<TraceStats> {
+        self.call("GET", &self.url(&["api", "tracing", "stats"]), NONE)
+    }
+    fn traces(&self, limit: usize) -> Result<Vec<TraceSummary>> {
+        self.call("GET", &format!("{}?limit={limit}", self.url(&["api", "tracing", "traces"])), NONE)
+    }
+    fn trace(&self, id: &str) -> Result<Trace> {
+        self.call("GET", &self.url(&["api", "tracing", "traces", id]), NONE)
+    }
+    fn clear_traces(&self, older_than_ms: Option<u64>) -> Result<u64> {
+        let body = serde_json::json!({ "olderThanMs": older_than_ms });
+        let v: serde_json::Value = self.call("POST", &self.url(&["api", "tracing", "clear"]), Some(&body))?;
+        Ok(v["removed"].as_u64().unwrap_or(0))
     }
 }
 

@@ -15,6 +15,7 @@ pub mod logs;
 pub mod output;
 pub mod rule;
 pub mod serve;
+pub mod trace;
 
 use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -93,6 +94,9 @@ pub enum Command {
     Diagnose(diagnose::DiagnoseArgs),
     /// Show the request log (--follow to keep watching)
     Logs(logs::LogsArgs),
+    /// Request traces kept by the running daemon: stats, list, show (a waterfall), clear
+    #[command(subcommand)]
+    Trace(trace::TraceCmd),
     /// Write channels and settings to a YAML or JSON document
     Export(ExportArgs),
     /// Read channels and settings from a document (or a config file)
@@ -235,6 +239,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
             printer.channel_tests(&results);
             Ok(if results.iter().all(|t| t.ok) { 0 } else { 1 })
         }
+        Command::Trace(cmd) => trace::run(cli, cmd, &printer),
         Command::Strategy { action } => {
             let b = backend::connect(cli)?;
             let current = match action {

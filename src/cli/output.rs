@@ -16,6 +16,7 @@ use super::OutputFormat;
 use crate::engine::records::RequestRecord;
 use crate::engine::rules::RouteTest;
 use crate::engine::rules::{Rule, RuleView};
+use crate::engine::trace::{Trace, TraceStats, TraceSummary};
 use crate::engine::{ChannelView, ImportReport, Strategy};
 
 /// Shells `routex env` writes for.
@@ -718,6 +719,90 @@ impl Printer {
         write_stdout(format!("{t}\n{summary}\n").as_bytes());
     }
 
+    /// The trace store's counts.
+    pub fn trace_stats(&self, st: &TraceStats) {
+        if self.structured(st) {
+            return;
+        }
+        let when = |ms: Option<u64>| ms.map(local_time).unwrap_or_else(|| "-".into());
+        let mut t = table();
+        let mb = |b: usize| format!("{:.1} MiB", b as f64 / (1024.0 * 1024.0));
+        let mut rows = vec![
+            ("enabled", st.enabled.to_string()),
+            ("traces", group(st.traces as u64)),
+            ("requests", format!("{} (max {})", group(st.requests as u64), group(st.max_traces as u64))),
+            ("memory", format!("{} (max {})", mb(st.bytes), mb(st.max_bytes))),
+            ("oldest", when(st.oldest_ms)),
+            ("newest", when(st.newest_ms)),
+            ("recorded", group(st.recorded)),
+            ("evicted", group(st.evicted)),
+            ("cleared", group(st.cleared)),
+        ];
+        match &st.export {
+            None => rows.push(("otlp export", "off (no endpoint)".into())),
+            Some(e) => {
+                rows.push(("otlp endpoint", e.endpoint.clone()));
+                rows.push(("exported spans", group(e.exported_spans)));
+                rows.push(("batches ok/failed", format!("{}/{}", group(e.batches), group(e.failed_batches))));
+                rows.push(("dropped requests", group(e.dropped_requests)));
+                if let Some(err) = &e.last_error {
+                    rows.push(("last export error", err.clone()));
+                }
+            }
+        }
+        for (k, v) in rows {
+            t.add_row(row([k.to_string(), v]));
+        }
+        write_stdout(format!("{t}\n").as_bytes());
+    }
+
+    /// The newest traces.
+    pub fn traces(&self, list: &[TraceSummary]) {
+        if self.structured(&list) {
+            return;
+        }
+        if list.is_empty() {
+            self.note("no traces kept (yet): they appear as the daemon proxies requests");
+            return;
+        }
+        let mut t = table();
+        t.set_header(["TIME", "TRACE", "DURATION", "REQUESTS", "SPANS", "MODEL", "CHANNEL", "STATUS", "ERROR"]);
+        for s in list {
+            t.add_row(row([
+                local_time(s.time_ms),
+                s.trace_id.clone(),
+                format!("{}ms", s.duration_ms),
+                s.requests.to_string(),
+                s.spans.to_string(),
+                s.model.clone(),
+                s.channel.clone().unwrap_or_else(|| "-".into()),
+                s.status.to_string(),
+                s.error.clone().map(|e| e.chars().take(60).collect()).unwrap_or_default(),
+            ]));
+        }
+        write_stdout(format!("{t}\n").as_bytes());
+    }
+
+    /// One trace as a waterfall.
+    pub fn trace(&self, t: &Trace) {
+        if self.structured(t) {
+            return;
+        }
+        write_stdout(waterfall(t, 40).as_bytes());
+    }
+
+    /// What `trace clear` removed.
+    pub fn traces_cleared(&self, removed: u64, older_than_ms: Option<u64>) {
+        if self.structured(&serde_json::json!({ "removed": removed })) {
+            return;
+        }
+        let which = match older_than_ms {
+            Some(ms) => format!(" older than {ms} ms"),
+            None => String::new(),
+        };
+        write_stdout(format!("removed {removed} request trace(s){which}\n").as_bytes());
+    }
+
     /// The daemon's start banner.
     pub fn serving(&self, url: &str, data_dir: &std::path::Path) {
         write_stdout(
@@ -725,6 +810,106 @@ impl Printer {
                 .as_bytes(),
         );
     }
+}
+
+/// Unix ms as local `YYYY-MM-DD HH:MM:SS`.
+fn local_time(ms: u64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms as i64)
+        .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_default()
+}
+
+/// A trace drawn for a terminal: a header, then one line per span in tree order (children
+/// under their parent, by start), indented by depth: name, a bar of `width` cells placed and
+/// scaled on the trace's duration, the duration, the status (a failure with its error and,
+/// for an attempt, its channel and HTTP status). Every value from a request is [`clean`]ed.
+pub fn waterfall(t: &Trace, width: usize) -> String {
+    use std::collections::HashMap;
+    use std::fmt::Write as _;
+    let ids: HashMap<&str, usize> = t.spans.iter().enumerate().map(|(i, s)| (s.span_id.as_str(), i)).collect();
+    let mut children: HashMap<Option<usize>, Vec<usize>> = HashMap::new();
+    for (i, s) in t.spans.iter().enumerate() {
+        let parent = s.parent_span_id.as_deref().and_then(|p| ids.get(p).copied()).filter(|p| *p != i);
+        children.entry(parent).or_default().push(i);
+    }
+    // Depth-first from the roots (spans whose parent is not in the trace), by start.
+    let mut order: Vec<(usize, usize)> = Vec::with_capacity(t.spans.len());
+    let mut stack: Vec<(usize, usize)> = Vec::new();
+    let push_kids = |stack: &mut Vec<(usize, usize)>, of: Option<usize>, depth: usize| {
+        if let Some(k) = children.get(&of) {
+            for &c in k.iter().rev() {
+                stack.push((c, depth));
+            }
+        }
+    };
+    push_kids(&mut stack, None, 0);
+    while let Some((i, depth)) = stack.pop() {
+        if order.len() >= t.spans.len() {
+            break;
+        }
+        order.push((i, depth));
+        push_kids(&mut stack, Some(i), depth + 1);
+    }
+    let start = t.start_unix_nano;
+    let total = t.spans.iter().map(|s| s.end_unix_nano).max().unwrap_or(start).saturating_sub(start).max(1);
+    let label = |i: usize, depth: usize| format!("{}{}", "  ".repeat(depth), clean(&t.spans[i].name));
+    let name_w = order.iter().map(|&(i, d)| label(i, d).chars().count()).max().unwrap_or(0);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "trace {}  {} request(s)  {} span(s)  {:.1} ms",
+        clean(&t.trace_id),
+        t.requests,
+        t.spans.len(),
+        t.duration_ms
+    );
+    for (i, depth) in order {
+        let s = &t.spans[i];
+        let from = (s.start_unix_nano.saturating_sub(start) as u128 * width as u128 / total as u128) as usize;
+        let len =
+            ((s.end_unix_nano.saturating_sub(s.start_unix_nano)) as u128 * width as u128 / total as u128) as usize;
+        let from = from.min(width.saturating_sub(1));
+        let len = len.clamp(1, width - from);
+        let fill = if s.status == "error" { '▒' } else { '█' };
+        let bar: String = std::iter::repeat_n(' ', from)
+            .chain(std::iter::repeat_n(fill, len))
+            .chain(std::iter::repeat_n(' ', width - from - len))
+            .collect();
+        let attr =
+            |k: &str| s.attributes.get(k).map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()));
+        let mut detail = Vec::new();
+        match s.name.as_str() {
+            "proxy.handle" => detail.extend(attr("gen_ai.request.model").map(|m| format!("model {m}"))),
+            "proxy.forward" => {
+                detail.extend(attr("routex.attempt").map(|n| format!("attempt {n}")));
+                detail.extend(attr("routex.channel.name").map(|c| format!("channel {c}")));
+                detail.extend(attr("http.response.status_code").map(|c| format!("HTTP {c}")));
+            }
+            "transform" => {
+                if let (Some(a), Some(b)) = (attr("routex.transform.from"), attr("routex.transform.to")) {
+                    detail.push(format!("{a} → {b}"));
+                }
+            }
+            _ => {}
+        }
+        let status = if s.status == "error" { "✗ error" } else { "✓ ok" };
+        let error = match &s.error {
+            Some(e) if s.status == "error" => format!(": {}", e.chars().take(100).collect::<String>()),
+            _ => String::new(),
+        };
+        let detail = if detail.is_empty() { String::new() } else { format!("  {}", detail.join(", ")) };
+        let name = label(i, depth);
+        let pad = name_w - name.chars().count();
+        let _ = writeln!(
+            out,
+            "{name}{}  │{bar}│ {:>9.1} ms  {status}{}{}",
+            " ".repeat(pad),
+            s.duration_ms,
+            clean(&detail),
+            clean(&error)
+        );
+    }
+    out
 }
 
 #[cfg(test)]

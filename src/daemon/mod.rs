@@ -144,11 +144,14 @@ pub async fn serve(
         st.health.set_ready(false);
         let _ = stop_tx.send(true);
     });
+    let traces = state.proxy.traces().clone();
     serve_loop(state, listener, stopped(stop_rx)).await;
     relay.abort();
     for h in loops {
         let _ = tokio::task::spawn_blocking(move || h.join()).await;
     }
+    // Spans still waiting for the OTLP export go out (bounded by tracing.otlp.timeout_s).
+    let _ = tokio::task::spawn_blocking(move || traces.flush()).await;
 }
 
 /// Resolves once the daemon is told to stop.

@@ -36,6 +36,8 @@ pub struct Config {
     pub cache: CacheConfig,
     /// Prometheus metrics (docs/metrics.md).
     pub metrics: MetricsConfig,
+    /// Request traces: the in-memory store and OTLP export (docs/tracing.md).
+    pub tracing: TracingConfig,
     /// `en` or `zh-CN`.
     pub locale: Locale,
     /// Channels upserted by name at start.
@@ -249,6 +251,48 @@ impl Default for LoggingConfig {
     }
 }
 
+/// `tracing:` — a trace per proxied request, kept in memory and optionally exported over
+/// OTLP (docs/tracing.md).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TracingConfig {
+    /// Keep traces (default true).
+    pub enabled: bool,
+    /// Traces kept at most; the oldest go first (default 10,000).
+    pub max_traces: usize,
+    /// Memory the kept traces may take, MiB; the oldest go first (default 64).
+    pub max_mb: u64,
+    /// Export over OTLP/HTTP.
+    pub otlp: OtlpConfig,
+}
+
+impl Default for TracingConfig {
+    fn default() -> Self {
+        TracingConfig { enabled: true, max_traces: 10_000, max_mb: 64, otlp: OtlpConfig::default() }
+    }
+}
+
+/// `tracing.otlp:` — where spans are exported (OTLP over HTTP, protobuf).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OtlpConfig {
+    /// The traces URL, e.g. `http://127.0.0.1:4318/v1/traces` (None: the standard
+    /// `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` / `OTEL_EXPORTER_OTLP_ENDPOINT` variables, else
+    /// no export).
+    pub endpoint: Option<String>,
+    /// Headers sent with every export (e.g. an API key of the collector): secrets, masked
+    /// wherever shown.
+    pub headers: std::collections::BTreeMap<String, Secret>,
+    /// Seconds one export may take (default 10).
+    pub timeout_s: u64,
+}
+
+impl Default for OtlpConfig {
+    fn default() -> Self {
+        OtlpConfig { endpoint: None, headers: Default::default(), timeout_s: 10 }
+    }
+}
+
 /// `cache:` (the cache warmer's settings; camelCase as the cache API speaks it).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default, rename_all = "camelCase")]
@@ -451,6 +495,41 @@ impl Config {
                 ),
             ));
         }
+        let t = &self.tracing;
+        if t.max_traces == 0 {
+            return Err(bad(
+                "max_traces",
+                "tracing.max_traces must be at least 1 (or set tracing.enabled: false)".into(),
+            ));
+        }
+        if t.max_mb == 0 {
+            return Err(bad("max_mb", "tracing.max_mb must be at least 1 (MiB)".into()));
+        }
+        if t.otlp.timeout_s == 0 {
+            return Err(bad("timeout_s", "tracing.otlp.timeout_s must be at least 1 second".into()));
+        }
+        if let Some(e) = &t.otlp.endpoint {
+            let ok = url::Url::parse(e).ok().filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+            if ok.is_none() {
+                return Err(bad(
+                    "endpoint",
+                    format!(
+                        "tracing.otlp.endpoint {e:?} is not an http(s) URL; write the collector's traces URL, e.g. \
+                         http://127.0.0.1:4318/v1/traces"
+                    ),
+                ));
+            }
+        }
+        for (name, value) in &t.otlp.headers {
+            if http::HeaderName::from_bytes(name.as_bytes()).is_err()
+                || http::HeaderValue::from_str(value.expose()).is_err()
+            {
+                return Err(bad(
+                    "headers",
+                    format!("tracing.otlp.headers.{name}: not a valid HTTP header name and value"),
+                ));
+            }
+        }
         let mut names = std::collections::BTreeSet::new();
         for (i, spec) in self.channels.iter().enumerate() {
             let line = line_of_name(text, &spec.name).map(|l| format!("line {l}: ")).unwrap_or_default();
@@ -571,6 +650,29 @@ mod tests {
         assert!(e.contains("line 2") && e.contains("metrics.max_models must be between 1 and 10000 (got 0)"), "{e}");
         let e = Config::parse("metrics:\n  max_model: 5\n", "c").unwrap_err().to_string();
         assert!(e.contains("line 2") && e.contains("max_model"), "{e}");
+    }
+
+    #[test]
+    fn tracing_has_defaults_and_is_validated() {
+        let c = Config::parse("", "c").unwrap();
+        assert!(c.tracing.enabled);
+        assert_eq!((c.tracing.max_traces, c.tracing.max_mb, c.tracing.otlp.timeout_s), (10_000, 64, 10));
+        assert_eq!(c.tracing.otlp.endpoint, None);
+        let c = Config::parse(
+            "tracing:\n  max_traces: 5\n  otlp:\n    endpoint: http://127.0.0.1:4318/v1/traces\n    headers: { x-key: abc }\n",
+            "c",
+        )
+        .unwrap();
+        assert_eq!(c.tracing.max_traces, 5);
+        assert_eq!(c.tracing.otlp.headers["x-key"].expose(), "abc");
+        let e = Config::parse("tracing:\n  max_trace: 5\n", "t.yaml").unwrap_err().to_string();
+        assert!(e.starts_with("t.yaml: line 2:") && e.contains("max_trace"), "{e}");
+        let e = Config::parse("tracing:\n  max_traces: 0\n", "t.yaml").unwrap_err().to_string();
+        assert!(e.starts_with("t.yaml: line 2:") && e.contains("tracing.max_traces must be at least 1"), "{e}");
+        let e = Config::parse("tracing:\n  otlp:\n    endpoint: collector:4318\n", "t.yaml").unwrap_err().to_string();
+        assert!(e.starts_with("t.yaml: line 3:") && e.contains("tracing.otlp.endpoint"), "{e}");
+        let e = Config::parse("tracing:\n  max_mb: lots\n", "t.yaml").unwrap_err().to_string();
+        assert!(e.contains("line 2") && e.contains("max_mb"), "{e}");
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod metrics;
 mod requests;
 mod rules;
 mod strategy;
+mod tracing;
 mod transformers;
 
 use serde::Deserialize;
@@ -50,6 +51,8 @@ pub fn routes(state: Arc<AppState>) -> Routes {
         .unify()
         .or(metrics::routes(&state))
         .unify()
+        .or(tracing::routes(&state))
+        .unify()
         .recover(body_refused)
         .unify()
         .recover(api::recover)
@@ -80,6 +83,11 @@ pub const ENDPOINTS: &[&str] = &[
     "GET /api/transformers",
     "POST /api/transformers/test",
     "GET /api/channels/stats",
+    "GET /api/tracing/stats",
+    "GET /api/tracing/traces?limit",
+    "GET /api/tracing/traces/:traceId",
+    "GET /api/tracing/spans/:spanId",
+    "POST /api/tracing/clear",
     "GET /health",
     "GET /health/live",
     "GET /health/ready",

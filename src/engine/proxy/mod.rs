@@ -101,6 +101,8 @@ pub struct ProxyConfig {
     pub response_limit_mb: u64,
     /// Largest upstream stream line or event, KiB (`server.sse_event_limit_kb`).
     pub sse_event_limit_kb: u64,
+    /// The trace store and export (`tracing:`).
+    pub tracing: super::config::TracingConfig,
 }
 
 impl ProxyConfig {
@@ -121,6 +123,7 @@ impl ProxyConfig {
             prices: c.logging.prices.clone(),
             response_limit_mb: c.server.response_limit_mb,
             sse_event_limit_kb: c.server.sse_event_limit_kb,
+            tracing: c.tracing.clone(),
         }
     }
 }
@@ -319,6 +322,7 @@ impl Proxy {
         let affinity = Affinity::new(10_000, Duration::from_secs(18_000));
         let snapshot_runtimes = arc_swap::ArcSwap::from_pointee(SnapshotRuntimes::none());
         let session_header = HeaderName::from_bytes(cfg.session_header.as_bytes()).ok();
+        let traces = Arc::new(super::trace::Traces::new(&cfg.tracing));
         Proxy {
             session_header,
             engine,
@@ -330,7 +334,7 @@ impl Proxy {
             affinity,
             recorder,
             metrics: Default::default(),
-            traces: Default::default(),
+            traces,
             prices: Default::default(),
             refused: Default::default(),
         }

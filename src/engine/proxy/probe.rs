@@ -97,7 +97,8 @@ pub async fn test_channel_within(ch: &Channel, pool: &client::Upstream, limit: D
     let needs_key = ch.kind != ChannelType::Custom;
     if !ch.usable() {
         t.error = ch.key_problem();
-        t.fix = Some(format!("set the variable where routex runs, or routex channel edit {} --api-key-env VAR", ch.name));
+        t.fix =
+            Some(format!("set the variable where routex runs, or routex channel edit {} --api-key-env VAR", ch.name));
         return t;
     }
     if ch.key_count() == 0 && needs_key {

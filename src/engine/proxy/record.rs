@@ -20,6 +20,7 @@ use super::{OutBody, Outbound, Proxy, RequestContext};
 use crate::engine::config::BodyCapture;
 use crate::engine::pricing;
 use crate::engine::records::{self, Attempt, RequestRecord};
+use crate::engine::trace;
 use crate::engine::Channel;
 use crate::protocol::Usage;
 
@@ -167,12 +168,37 @@ impl Proxy {
             },
         };
         self.metrics.finished(&record);
+        // An attempt's channel for its spans: the answering one is at hand, others (after a
+        // failover) are looked up in the snapshot.
+        let snap = std::cell::OnceCell::new();
+        let upstream = |id: &str| {
+            let found = match ch.filter(|c| c.id == id) {
+                Some(c) => {
+                    Some(c.protocol).zip(Some(c.pipeline.is_some() || c.model_map.contains_key(&ctx.routed_model)))
+                }
+                None => snap
+                    .get_or_init(|| self.engine.snapshot())
+                    .channels
+                    .iter()
+                    .find(|c| c.id == id)
+                    .map(|c| (c.protocol, c.pipeline.is_some() || c.model_map.contains_key(&ctx.routed_model))),
+            };
+            found.map(|(protocol, changes)| trace::Upstream {
+                protocol,
+                rewritten: changes
+                    || protocol != ctx.protocol
+                    || ctx.body_modified
+                    || ctx.routed_model != ctx.model
+                    || (ctx.strip_usage && protocol == crate::protocol::Protocol::Openai),
+            })
+        };
         self.traces.finished(
             &record,
-            crate::engine::trace::Spans {
+            trace::Spans {
                 span_id: &ctx.span_id,
                 parent_span: ctx.parent_span.as_deref(),
                 routed_us: ctx.routed_us,
+                upstream: &upstream,
             },
         );
         if log {
