@@ -326,6 +326,16 @@ impl hyper::service::Service<hyper::Request<hyper::body::Incoming>> for Service 
         if verdict == OriginVerdict::Cors {
             return self.cors(req);
         }
+        if self.reserve {
+            // One request per connection of the reserve: it idles out after two seconds,
+            // and a client that reused it just then would see its request fail.
+            let answer = self.dispatch(req);
+            return Box::pin(async move {
+                let mut r = answer.await?;
+                r.headers_mut().insert(warp::http::header::CONNECTION, warp::http::HeaderValue::from_static("close"));
+                Ok(r)
+            });
+        }
         self.dispatch(req)
     }
 }
