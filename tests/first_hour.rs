@@ -447,10 +447,11 @@ fn the_admin_api_answers_409_until_forced_and_lists_the_problem() {
 fn on_a_terminal(h: &Home, args: &str, steps: &[(&str, &str)]) -> Option<(i32, String)> {
     use std::io::{Read, Write};
     use std::sync::{Arc, Mutex};
-    if std::process::Command::new("script").arg("--version").output().is_err() {
-        eprintln!("skipped: util-linux `script` is not installed");
-        return None;
-    }
+    // Never a silent skip: without a pseudo-terminal this test cannot check anything.
+    assert!(
+        std::process::Command::new("script").arg("--version").output().is_ok(),
+        "the terminal tests need util-linux `script` (Debian: apt-get install util-linux)"
+    );
     let mut child = std::process::Command::new("script")
         .args(["-qec", &format!("{} {args}", crate::support::BIN), "/dev/null"])
         .env("ROUTEX_HOME", h.path())
