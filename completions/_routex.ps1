@@ -43,6 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'routex' -ScriptBlock {
             [CompletionResult]::new('rule', 'rule', [CompletionResultType]::ParameterValue, 'Manage routing rules and dry-run a request against them')
             [CompletionResult]::new('strategy', 'strategy', [CompletionResultType]::ParameterValue, 'Show or switch the load-balancer strategy')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Send channels a one-token test request and say what works and how to fix what does not (exit 1: a failure)')
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'First-run wizard on a terminal: a provider, its key, a test, the next command')
             [CompletionResult]::new('diagnose', 'diagnose', [CompletionResultType]::ParameterValue, 'Check everything a broken setup needs: store, config, daemon, port, disk, each channel (exit 1: a ✗)')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Show the request log (--follow to keep watching)')
             [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'Request traces kept by the running daemon: stats, list, show (a waterfall), clear')
@@ -700,6 +701,21 @@ Register-ArgumentCompleter -Native -CommandName 'routex' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'routex;setup' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'Admin token for a daemon that requires one')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'routex;diagnose' {
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'The config file to check (also what `serve --config` would read)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file to check (also what `serve --config` would read)')
@@ -913,6 +929,7 @@ Register-ArgumentCompleter -Native -CommandName 'routex' -ScriptBlock {
             [CompletionResult]::new('rule', 'rule', [CompletionResultType]::ParameterValue, 'Manage routing rules and dry-run a request against them')
             [CompletionResult]::new('strategy', 'strategy', [CompletionResultType]::ParameterValue, 'Show or switch the load-balancer strategy')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Send channels a one-token test request and say what works and how to fix what does not (exit 1: a failure)')
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'First-run wizard on a terminal: a provider, its key, a test, the next command')
             [CompletionResult]::new('diagnose', 'diagnose', [CompletionResultType]::ParameterValue, 'Check everything a broken setup needs: store, config, daemon, port, disk, each channel (exit 1: a ✗)')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Show the request log (--follow to keep watching)')
             [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'Request traces kept by the running daemon: stats, list, show (a waterfall), clear')
@@ -1018,6 +1035,9 @@ Register-ArgumentCompleter -Native -CommandName 'routex' -ScriptBlock {
             break
         }
         'routex;help;test' {
+            break
+        }
+        'routex;help;setup' {
             break
         }
         'routex;help;diagnose' {

@@ -40,6 +40,7 @@ set edit:completion:arg-completer[routex] = {|@words|
             cand rule 'Manage routing rules and dry-run a request against them'
             cand strategy 'Show or switch the load-balancer strategy'
             cand test 'Send channels a one-token test request and say what works and how to fix what does not (exit 1: a failure)'
+            cand setup 'First-run wizard on a terminal: a provider, its key, a test, the next command'
             cand diagnose 'Check everything a broken setup needs: store, config, daemon, port, disk, each channel (exit 1: a ✗)'
             cand logs 'Show the request log (--follow to keep watching)'
             cand trace 'Request traces kept by the running daemon: stats, list, show (a waterfall), clear'
@@ -644,6 +645,20 @@ set edit:completion:arg-completer[routex] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'routex;setup'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'routex;diagnose'= {
             cand -c 'The config file to check (also what `serve --config` would read)'
             cand --config 'The config file to check (also what `serve --config` would read)'
@@ -841,6 +856,7 @@ set edit:completion:arg-completer[routex] = {|@words|
             cand rule 'Manage routing rules and dry-run a request against them'
             cand strategy 'Show or switch the load-balancer strategy'
             cand test 'Send channels a one-token test request and say what works and how to fix what does not (exit 1: a failure)'
+            cand setup 'First-run wizard on a terminal: a provider, its key, a test, the next command'
             cand diagnose 'Check everything a broken setup needs: store, config, daemon, port, disk, each channel (exit 1: a ✗)'
             cand logs 'Show the request log (--follow to keep watching)'
             cand trace 'Request traces kept by the running daemon: stats, list, show (a waterfall), clear'
@@ -919,6 +935,8 @@ set edit:completion:arg-completer[routex] = {|@words|
         &'routex;help;strategy;set'= {
         }
         &'routex;help;test'= {
+        }
+        &'routex;help;setup'= {
         }
         &'routex;help;diagnose'= {
         }

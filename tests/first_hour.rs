@@ -4,6 +4,7 @@
 //! asserts what the user sees.
 
 use crate::support::mock::MockUpstream;
+use crate::support::on_a_terminal;
 use crate::support::stack::{anthropic_body, channel, openai_body, Stack};
 use crate::support::{all_bytes, contains, Daemon, Home};
 use routex::engine::proxy::REFUSED_RECORDS_PER_SECOND;
@@ -441,82 +442,18 @@ fn the_admin_api_answers_409_until_forced_and_lists_the_problem() {
     drop(d);
 }
 
-/// `routex ARGS` on a pseudo-terminal (util-linux `script`): for each step, wait until
-/// the output shows the prompt, then type the answer. Its exit code and everything it
-/// printed; None where `script` is not installed.
-fn on_a_terminal(h: &Home, args: &str, steps: &[(&str, &str)]) -> Option<(i32, String)> {
-    use std::io::{Read, Write};
-    use std::sync::{Arc, Mutex};
-    // Never a silent skip: without a pseudo-terminal this test cannot check anything.
-    assert!(
-        std::process::Command::new("script").arg("--version").output().is_ok(),
-        "the terminal tests need util-linux `script` (Debian: apt-get install util-linux)"
-    );
-    let mut child = std::process::Command::new("script")
-        .args(["-qec", &format!("{} {args}", crate::support::BIN), "/dev/null"])
-        .env("ROUTEX_HOME", h.path())
-        .env_remove("ROUTEX_SERVER")
-        .env_remove("FH5_KEY")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let seen = Arc::new(Mutex::new(String::new()));
-    let mut stdout = child.stdout.take().unwrap();
-    let reader = {
-        let seen = seen.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = stdout.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                seen.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        })
-    };
-    let mut stdin = child.stdin.take().unwrap();
-    for (prompt, answer) in steps {
-        // The answer goes once the prompt is up: a password prompt discards what was typed before.
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !seen.lock().unwrap().contains(prompt) {
-            assert!(Instant::now() < deadline, "no prompt {prompt:?} in: {}", seen.lock().unwrap());
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        std::thread::sleep(Duration::from_millis(100));
-        stdin.write_all(answer.as_bytes()).unwrap();
-        stdin.flush().unwrap();
-    }
-    // `script` ends at the end of its input, once the command is done.
-    let quiet = Instant::now() + Duration::from_secs(5);
-    while child.try_wait().unwrap().is_none() && Instant::now() < quiet {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    drop(stdin);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while child.try_wait().unwrap().is_none() {
-        assert!(Instant::now() < deadline, "the interactive command did not finish");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let code = child.wait().unwrap().code().unwrap_or(-1);
-    reader.join().unwrap();
-    let out = seen.lock().unwrap().clone();
-    Some((code, out))
-}
-
 #[test]
 fn enter_on_every_prompt_does_not_add_a_keyless_catch_all_channel() {
     let h = Home::new();
     let prompts = ["Channel name", "Type (", "Models (", "API key, or $VAR"];
     let steps: Vec<(&str, &str)> = prompts.iter().copied().zip(["bare\n", "\n", "\n", "\n"]).collect();
-    let Some((code, out)) = on_a_terminal(&h, "channel add", &steps) else { return };
+    let (code, out) = on_a_terminal(&h, "channel add", &steps);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("not adding a channel without an API key that serves every model ('*')"), "{out}");
     assert!(!h.run(&["channel", "list"]).ok().stdout().contains("bare"), "the keyless '*' channel was added");
     // `$VAR` at the key prompt is a reference, stored by name.
     let steps: Vec<(&str, &str)> = prompts.iter().copied().zip(["withref\n", "\n", "\n", "$FH5_KEY\n"]).collect();
-    let Some((code, out)) = on_a_terminal(&h, "channel add", &steps) else { return };
+    let (code, out) = on_a_terminal(&h, "channel add", &steps);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("warning: channel \"withref\": unusable: the environment variable $FH5_KEY"), "{out}");
     let v: serde_json::Value =

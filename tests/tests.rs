@@ -23,5 +23,6 @@ mod metrics;
 mod proxy;
 mod rules_routing;
 mod sdk_e2e;
+mod setup_wizard;
 mod stream_transformers;
 mod tracing;

@@ -15,6 +15,7 @@ pub mod logs;
 pub mod output;
 pub mod rule;
 pub mod serve;
+pub mod setup;
 pub mod trace;
 
 use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
@@ -90,6 +91,8 @@ pub enum Command {
     },
     /// Send channels a one-token test request and say what works and how to fix what does not (exit 1: a failure)
     Test(TestArgs),
+    /// First-run wizard on a terminal: a provider, its key, a test, the next command
+    Setup,
     /// Check everything a broken setup needs: store, config, daemon, port, disk, each channel (exit 1: a ✗)
     Diagnose(diagnose::DiagnoseArgs),
     /// Show the request log (--follow to keep watching)
@@ -226,6 +229,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
         Command::Rule(cmd) => rule::run(cli, cmd, &printer),
         Command::Logs(args) => logs::run(cli, args, &printer),
         Command::Diagnose(args) => diagnose::run(cli, args, &printer),
+        Command::Setup => setup::run(cli, &printer),
         Command::Test(args) => {
             let b = backend::connect(cli)?;
             let spinner = printer.spinner("testing channels");

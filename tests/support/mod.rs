@@ -164,3 +164,68 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 pub fn contains(hay: &[u8], needle: &str) -> bool {
     hay.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
+
+/// `routex ARGS` on a pseudo-terminal (util-linux `script`): for each step, wait until
+/// the output shows the prompt, then type the answer. Its exit code and everything it
+/// printed.
+pub fn on_a_terminal(h: &Home, args: &str, steps: &[(&str, &str)]) -> (i32, String) {
+    use std::io::{Read, Write};
+    use std::sync::{Arc, Mutex};
+    // Never a silent skip: without a pseudo-terminal this test cannot check anything.
+    assert!(
+        std::process::Command::new("script").arg("--version").output().is_ok(),
+        "the terminal tests need util-linux `script` (Debian: apt-get install util-linux)"
+    );
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &format!("{} {args}", BIN), "/dev/null"])
+        .env("ROUTEX_HOME", h.path())
+        .env_remove("ROUTEX_SERVER")
+        .env_remove("FH5_KEY")
+        .env_remove("ANTHROPIC_API_KEY")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let seen = Arc::new(Mutex::new(String::new()));
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = {
+        let seen = seen.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                seen.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        })
+    };
+    let mut stdin = child.stdin.take().unwrap();
+    for (prompt, answer) in steps {
+        // The answer goes once the prompt is up: a password prompt discards what was typed before.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !seen.lock().unwrap().contains(prompt) {
+            assert!(Instant::now() < deadline, "no prompt {prompt:?} in: {}", seen.lock().unwrap());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        stdin.write_all(answer.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+    }
+    // `script` ends at the end of its input, once the command is done.
+    let quiet = Instant::now() + Duration::from_secs(5);
+    while child.try_wait().unwrap().is_none() && Instant::now() < quiet {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(stdin);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "the interactive command did not finish");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let code = child.wait().unwrap().code().unwrap_or(-1);
+    reader.join().unwrap();
+    let out = seen.lock().unwrap().clone();
+    (code, out)
+}
