@@ -164,6 +164,12 @@ pub fn process_alive(pid: u32) -> bool {
 /// its command line, used to say who locks the store.
 pub fn process_holding(file: &Path) -> Option<(u32, String)> {
     let target = std::fs::canonicalize(file).ok()?;
+    process_with_fd(|link| link == target.as_path())
+}
+
+/// The first other process with an open descriptor whose link `matches` (Linux:
+/// `/proc/*/fd`): its pid and command line.
+fn process_with_fd(matches: impl Fn(&Path) -> bool) -> Option<(u32, String)> {
     let me = std::process::id();
     for entry in std::fs::read_dir("/proc").ok()?.flatten() {
         let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
@@ -176,7 +182,7 @@ pub fn process_holding(file: &Path) -> Option<(u32, String)> {
             continue;
         };
         for fd in fds.flatten() {
-            if std::fs::read_link(fd.path()).ok().as_deref() == Some(target.as_path()) {
+            if std::fs::read_link(fd.path()).is_ok_and(|l| matches(&l)) {
                 let cmd = std::fs::read(entry.path().join("cmdline"))
                     .map(|b| {
                         b.split(|c| *c == 0)
@@ -213,24 +219,5 @@ pub fn port_holder(port: u16) -> Option<(u32, String)> {
     if inodes.is_empty() {
         return None;
     }
-    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else { continue };
-        let Ok(fds) = std::fs::read_dir(entry.path().join("fd")) else { continue };
-        for fd in fds.flatten() {
-            let link = std::fs::read_link(fd.path()).ok();
-            if link.as_ref().and_then(|l| l.to_str()).is_some_and(|l| inodes.iter().any(|i| i == l)) {
-                let cmd = std::fs::read(entry.path().join("cmdline"))
-                    .map(|b| {
-                        b.split(|c| *c == 0)
-                            .filter(|s| !s.is_empty())
-                            .map(|s| String::from_utf8_lossy(s).into_owned())
-                            .collect::<Vec<_>>()
-                            .join(" ")
-                    })
-                    .unwrap_or_default();
-                return Some((pid, cmd));
-            }
-        }
-    }
-    None
+    process_with_fd(|link| link.to_str().is_some_and(|l| inodes.iter().any(|i| i == l)))
 }

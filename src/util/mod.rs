@@ -1,7 +1,8 @@
 //! Small helpers every layer shares, one copy each: the clock ([`time`]) and identifiers,
 //! random hex and constant-time comparison ([`ids`]), operating-system readings
-//! ([`process`]). No product rule lives here.
+//! ([`process`]), the outbound HTTPS connector ([`https`]). No product rule lives here.
 
+pub mod https;
 pub mod ids;
 pub mod process;
 pub mod time;

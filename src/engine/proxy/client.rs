@@ -136,22 +136,7 @@ fn sentence(what: &str, e: &(dyn std::error::Error + 'static)) -> UpstreamError 
 impl Upstream {
     /// A pool with the given connect timeout.
     pub fn new(connect_timeout: Duration) -> Upstream {
-        let mut http = HttpConnector::new();
-        http.set_nodelay(true);
-        http.set_connect_timeout(Some(connect_timeout));
-        http.enforce_http(false);
-        let mut roots = rustls::RootCertStore::empty();
-        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-            .with_safe_default_protocol_versions()
-            .expect("rustls supports its default protocol versions")
-            .with_root_certificates(roots)
-            .with_no_client_auth();
-        let connector = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(tls)
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(http);
+        let connector = crate::util::https::connector(connect_timeout);
         let pool = Mutex::new(Pool { hosts: Vec::new(), swept: Instant::now() });
         Upstream { shared: Arc::new(Shared { connector, pool }) }
     }
