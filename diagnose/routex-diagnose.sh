@@ -20,7 +20,7 @@ if [ -f "$dir/routex.db/db" ]; then
       [ "$(readlink "$fd" 2>/dev/null)" = "$(readlink -f "$dir/routex.db/db")" ] && holder="${p#/proc/}" && break 2
     done
   done 2>/dev/null
-  if [ -n "$holder" ]; then ok "store is held by pid $holder ($(tr '\0' ' ' < /proc/$holder/cmdline 2>/dev/null))"; else ok "store is not locked"; fi
+  if [ -n "$holder" ]; then ok "store is held by pid $holder ($(tr '\0' ' ' < "/proc/$holder/cmdline" 2>/dev/null))"; else ok "store is not locked"; fi
 fi
 if [ -f "$dir/daemon.json" ]; then
   pid=$(sed -n 's/.*"pid": *\([0-9]*\).*/\1/p' "$dir/daemon.json")
@@ -31,8 +31,16 @@ if [ -f "$dir/daemon.json" ]; then
     fail "daemon.json names pid $pid, which is gone" "rm $dir/daemon.json (routex also removes it by itself)"
   fi
 fi
+ours=""
+if [ -f "$dir/daemon.json" ]; then
+  ours=$(sed -n 's/.*"address": *"[^"]*:\([0-9]*\)".*/\1/p' "$dir/daemon.json")
+fi
 if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then
-  ok "something listens on 127.0.0.1:$port (routex, if daemon.json says so)"
+  if [ "$ours" = "$port" ]; then
+    ok "port $port is the daemon's"
+  else
+    fail "port $port is taken by another process" "stop it (ss -ltnp 'sport = :$port' names it), or routex serve --port $((port + 1))"
+  fi
 else
   ok "port $port is free"
 fi

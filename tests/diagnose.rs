@@ -102,3 +102,48 @@ async fn diagnose_names_each_problem_and_its_fix() {
     assert!(r.stdout().contains("nothing is broken") && r.stdout().contains("✓"), "{}", r.stdout());
     drop(taken);
 }
+
+/// `diagnose/routex-diagnose.sh`, for when the binary will not start: shellcheck finds
+/// nothing in it (nor in the test setup scripts), it passes a sound data directory and
+/// names a stale daemon.json and a taken port, exiting 1.
+#[test]
+fn the_standalone_script_passes_shellcheck_and_names_the_same_problems() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let setup = std::process::Command::new("bash").arg(root.join("tests/setup/shellcheck.sh")).output().unwrap();
+    assert!(setup.status.success(), "tests/setup/shellcheck.sh failed:\n{}", String::from_utf8_lossy(&setup.stderr));
+    let scripts = [
+        "diagnose/routex-diagnose.sh",
+        "tests/setup/shellcheck.sh",
+        "tests/setup/prometheus.sh",
+        "tests/e2e/setup.sh",
+        "tests/e2e/claude-setup.sh",
+    ];
+    let lint = std::process::Command::new("shellcheck").current_dir(root).args(scripts).output().unwrap();
+    assert!(lint.status.success(), "shellcheck:\n{}", String::from_utf8_lossy(&lint.stdout));
+
+    let script = root.join("diagnose/routex-diagnose.sh");
+    let run = |dir: &std::path::Path, port: u16| {
+        let out = std::process::Command::new("bash").arg(&script).arg(dir).arg(port.to_string()).output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let h = Home::new();
+    h.add_keyed_channel("main", "claude-*");
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let (code, out) = run(h.path(), free);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("✓ data directory") && out.contains(&format!("✓ port {free} is free")), "{out}");
+    assert!(!out.contains('✗'), "{out}");
+
+    std::fs::write(
+        h.path().join("daemon.json"),
+        r#"{"pid": 999999, "address": "127.0.0.1:1", "admin_url": "http://127.0.0.1:1"}"#,
+    )
+    .unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let (code, out) = run(h.path(), port);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("✗ daemon.json names pid 999999, which is gone"), "{out}");
+    assert!(out.contains(&format!("✗ port {port} is taken by another process")), "{out}");
+    assert!(out.contains("fix: "), "{out}");
+}
