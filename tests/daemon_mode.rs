@@ -111,3 +111,21 @@ fn a_daemon_that_cannot_start_says_why() {
     assert!(r.stderr().contains("already in use"), "{}", r.stderr());
     drop(d);
 }
+
+/// Generic `HOST` and `PORT` (some shells set HOST to the machine's name) never move the
+/// daemon; `ROUTEX_HOST` and `ROUTEX_PORT` do.
+#[test]
+fn only_routex_host_and_port_move_the_daemon() {
+    let h = Home::new();
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().to_string();
+    let r = Run(h
+        .cmd(&["serve", "--detach"])
+        .env("HOST", "some-machine-name.example")
+        .env("PORT", "1")
+        .env("ROUTEX_PORT", &free)
+        .output()
+        .unwrap());
+    let _guard = Detached(&h);
+    assert_eq!(r.code(), 0, "{}", r.stderr());
+    assert!(r.stdout().contains(&format!("http://127.0.0.1:{free}")), "{}", r.stdout());
+}

@@ -22,10 +22,10 @@ pub struct ServeArgs {
     #[arg(long, short = 'c', value_name = "FILE", env = "ROUTEX_CONFIG")]
     pub config: Option<PathBuf>,
     /// Listen host [default: server.host, 127.0.0.1]
-    #[arg(long, env = "HOST")]
+    #[arg(long, env = "ROUTEX_HOST")]
     pub host: Option<String>,
     /// Listen port [default: server.port, 3000]
-    #[arg(long, short = 'p', env = "PORT")]
+    #[arg(long, short = 'p', env = "ROUTEX_PORT")]
     pub port: Option<u16>,
     /// Listen on a non-loopback address with neither client keys nor an admin token
     #[arg(long)]

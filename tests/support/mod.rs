@@ -33,8 +33,8 @@ impl Home {
             .env_remove("ROUTEX_ADMIN_TOKEN")
             .env_remove("ROUTEX_MASTER_KEY")
             .env_remove("ROUTEX_LOG")
-            .env_remove("HOST")
-            .env_remove("PORT")
+            .env_remove("ROUTEX_HOST")
+            .env_remove("ROUTEX_PORT")
             .stdin(Stdio::null());
         c
     }
