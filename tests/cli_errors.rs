@@ -19,7 +19,15 @@ fn bad_channel_input_is_one_line_exit_2_and_changes_nothing() {
     h.add_keyed_channel("main", "claude-*");
     let before = snapshot(&h);
     let cases: Vec<(Vec<&str>, &str)> = vec![
-        (vec!["channel", "add", "--name", "x", "--type", "foo", "--models", "m"], "field `type` unknown type \"foo\""),
+        (vec!["channel", "add", "--name", "x", "--type", "foo", "--models", "m"], "field `type` unknown type \"foo\";"),
+        (
+            vec!["channel", "add", "--name", "x", "--type", "openia", "--models", "m"],
+            "unknown type \"openia\" (did you mean openai?); use one of",
+        ),
+        (
+            vec!["rule", "add", "--name", "r", "--type", "backgroun", "--target-channel", "main"],
+            "unknown rule type \"backgroun\" (did you mean background?)",
+        ),
         (vec!["channel", "add", "--name", "x", "--type", "openai", "--models", ""], "field `models`"),
         (
             vec!["channel", "add", "--name", "x", "--type", "openai", "--models", "m", "--base-url", "not-a-url"],
@@ -168,4 +176,39 @@ fn server_flag_that_does_not_answer_is_one_clear_line() {
     let r = h.run(&["--server", "http://127.0.0.1:9", "channel", "list"]);
     assert_eq!(r.code(), 2);
     assert!(r.stderr().contains("cannot reach the routex daemon at http://127.0.0.1:9"), "{}", r.stderr());
+}
+
+/// Names are taken whatever their case where nothing is ambiguous: `--type OpenAI`,
+/// `--type longcontext`.
+#[test]
+fn types_are_case_insensitive() {
+    let h = Home::new();
+    h.run(&[
+        "channel",
+        "add",
+        "--name",
+        "up",
+        "--type",
+        "OpenAI",
+        "--models",
+        "gpt-*",
+        "--api-key",
+        "sk-0123456789abcdef",
+    ])
+    .ok();
+    h.run(&[
+        "rule",
+        "add",
+        "--name",
+        "long",
+        "--type",
+        "longcontext",
+        "--token-threshold",
+        "5",
+        "--target-channel",
+        "up",
+    ])
+    .ok();
+    let rules = h.run(&["rule", "list", "--output", "json"]).ok().stdout();
+    assert!(rules.contains("\"type\": \"longContext\""), "{rules}");
 }

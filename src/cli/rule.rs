@@ -131,13 +131,18 @@ pub struct RuleTestArgs {
     pub headers: Vec<String>,
 }
 
+/// A rule type by name, ignoring case (`longcontext` is `longContext`); a mistyped one
+/// gets the nearest name.
 fn parse_type(s: &str) -> anyhow::Result<RuleType> {
-    serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|_| {
-        anyhow::anyhow!(
-            "unknown rule type {s:?}; use one of: {}",
-            RuleType::ALL.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ")
+    let names = || RuleType::ALL.iter().map(|t| t.as_str());
+    let Some(name) = names().find(|n| n.eq_ignore_ascii_case(s.trim())) else {
+        anyhow::bail!(
+            "unknown rule type {s:?}{}; use one of: {}",
+            crate::util::suggest::did_you_mean(s, names()),
+            names().collect::<Vec<_>>().join(", ")
         )
-    })
+    };
+    Ok(serde_json::from_value(serde_json::Value::String(name.to_string()))?)
 }
 
 fn condition(f: &RuleFields) -> anyhow::Result<Condition> {

@@ -747,8 +747,9 @@ pub fn validate(spec: &ChannelSpec, id: String, created_at: String, now: String)
             shown,
             "type",
             format!(
-                "unknown type {:?}; use one of: {}",
+                "unknown type {:?}{}; use one of: {}",
                 spec.kind,
+                crate::util::suggest::did_you_mean(&spec.kind, CHANNEL_TYPES.iter().map(|t| t.as_str())),
                 CHANNEL_TYPES.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ")
             ),
         )
