@@ -98,8 +98,12 @@ async fn admin_token_guards_the_api_but_not_health() {
     let r = warp::test::request().path("/api/channels").reply(&routes).await;
     assert_eq!(r.status(), 401);
     assert_eq!(json(&r)["error"]["code"], "unauthorized");
+    assert!(json(&r)["error"]["message"].as_str().unwrap().contains("requires an admin token"));
     let r = warp::test::request().path("/api/channels").header("authorization", "Bearer wrong").reply(&routes).await;
     assert_eq!(r.status(), 401);
+    // A wrong token is told apart from a missing one.
+    let msg = json(&r)["error"]["message"].as_str().unwrap().to_string();
+    assert!(msg.contains("the admin token sent is not this daemon's"), "{msg}");
     let r = warp::test::request().path("/api/channels").header("authorization", "Bearer tok-123").reply(&routes).await;
     assert_eq!(r.status(), 200);
     let r = warp::test::request().path("/health").reply(&routes).await;

@@ -77,12 +77,14 @@ pub async fn recover(r: warp::Rejection) -> Result<Response, std::convert::Infal
         )
     } else if let Some(e) = r.find::<warp::reject::InvalidQuery>() {
         error(StatusCode::BAD_REQUEST, "invalid_request", format!("invalid query string: {e}"))
-    } else if let Some(Unauthorized) = r.find::<Unauthorized>() {
-        error(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "this daemon requires an admin token: send Authorization: Bearer <token> (the CLI reads ROUTEX_ADMIN_TOKEN)",
-        )
+    } else if let Some(Unauthorized { sent }) = r.find::<Unauthorized>() {
+        let msg = if *sent {
+            "the admin token sent is not this daemon's: check ROUTEX_ADMIN_TOKEN (or --admin-token) against \
+             server.admin_token in its config"
+        } else {
+            "this daemon requires an admin token: send Authorization: Bearer <token> (the CLI reads ROUTEX_ADMIN_TOKEN)"
+        };
+        error(StatusCode::UNAUTHORIZED, "unauthorized", msg)
     } else {
         log::warn!("unhandled rejection: {r:?}");
         error(StatusCode::BAD_REQUEST, "invalid_request", format!("bad request: {r:?}"))
@@ -92,7 +94,10 @@ pub async fn recover(r: warp::Rejection) -> Result<Response, std::convert::Infal
 
 /// Rejection for a missing or wrong admin token.
 #[derive(Debug)]
-pub struct Unauthorized;
+pub struct Unauthorized {
+    /// An Authorization header came (a wrong token), rather than none.
+    pub sent: bool,
+}
 impl warp::reject::Reject for Unauthorized {}
 
 /// Keys asked for in clear without a token: 403 in the envelope.

@@ -122,7 +122,7 @@ fn auth(state: Arc<AppState>) -> impl Filter<Extract = (), Error = warp::Rejecti
                 if state.config.server.admin_token.is_none() || state.token_accepted(h.as_deref()) {
                     Ok(())
                 } else {
-                    Err(warp::reject::custom(Unauthorized))
+                    Err(warp::reject::custom(Unauthorized { sent: h.is_some_and(|v| !v.trim().is_empty()) }))
                 }
             }
         })
