@@ -34,11 +34,18 @@ impl Secret {
 }
 
 /// Mask a secret: keep a known prefix (`sk-ant-`, `sk-`, `AIza`) and the last four
-/// characters; short secrets show nothing but the mask.
+/// characters. A short secret (under 12 characters) shows none of its characters: its
+/// length and a 4-hex-digit fingerprint (of its SHA-256), so that two keys can be told
+/// apart (`…(6 chars #3f2a)`).
 pub fn mask(value: &str) -> String {
     let chars: Vec<char> = value.chars().collect();
-    if chars.len() < 12 {
+    if chars.is_empty() {
         return "…".to_string();
+    }
+    if chars.len() < 12 {
+        use sha2::Digest;
+        let d = sha2::Sha256::digest(value.as_bytes());
+        return format!("…({} chars #{:02x}{:02x})", chars.len(), d[0], d[1]);
     }
     let prefix = ["sk-ant-", "sk-proj-", "sk-", "AIza"].iter().find(|p| value.starts_with(*p)).copied().unwrap_or("");
     let tail: String = chars[chars.len() - 4..].iter().collect();
@@ -84,7 +91,11 @@ mod tests {
 
     #[test]
     fn short_secrets_show_nothing() {
-        assert_eq!(mask("abc"), "…");
+        assert_eq!(mask(""), "…");
+        let short = mask("abc");
+        assert!(short.starts_with("…(3 chars #") && !short.contains("abc"), "{short}");
+        assert_ne!(mask("abd"), short, "two short keys are told apart");
+        assert_eq!(mask("abc"), short, "and the same key masks the same");
         assert_eq!(mask("AIzaSyD-1234567890"), "AIza…7890");
     }
 }

@@ -460,3 +460,25 @@ fn enter_on_every_prompt_does_not_add_a_keyless_catch_all_channel() {
         serde_json::from_str(&h.run(&["channel", "show", "withref", "--output", "json"]).ok().stdout()).unwrap();
     assert_eq!((v["api_keys_env"][0]["var"].as_str(), v["models"][0].as_str()), (Some("FH5_KEY"), Some("*")));
 }
+
+/// `export -o` counts the rules it wrote; a re-import names the rules it left as they
+/// were, as it does channels; a short key masks to its length and a fingerprint, not a
+/// bare `…`, so two such keys can be told apart.
+#[test]
+fn export_and_reimport_account_for_rules_and_short_keys_are_told_apart() {
+    let h = Home::new();
+    h.run(&["channel", "add", "--name", "a", "--type", "openai", "--models", "gpt-*", "--api-key", "abc123"]).ok();
+    h.run(&["channel", "add", "--name", "b", "--type", "openai", "--models", "o1", "--api-key", "xyz789"]).ok();
+    h.run(&["rule", "add", "--name", "bg", "--type", "background", "--target-channel", "a"]).ok();
+    let file = h.path().join("doc.yaml");
+    let r = h.run(&["export", "-o", file.to_str().unwrap()]).ok();
+    assert!(r.stderr().contains("exported 2 channel(s) and 1 rule(s) to"), "{}", r.stderr());
+    let r = h.run(&["import", file.to_str().unwrap()]).ok();
+    let out = r.stdout();
+    assert!(out.contains("= unchanged a") && out.contains("= unchanged rule bg"), "{out}");
+    let list: serde_json::Value =
+        serde_json::from_str(&h.run(&["channel", "list", "--output", "json"]).ok().stdout()).unwrap();
+    let (ka, kb) = (list[0]["api_keys"][0].as_str().unwrap(), list[1]["api_keys"][0].as_str().unwrap());
+    assert!(ka.starts_with("…(6 chars #") && kb.starts_with("…(6 chars #") && ka != kb, "{ka} {kb}");
+    assert!(!ka.contains("abc") && !kb.contains("789"));
+}

@@ -266,7 +266,12 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
                     if write_file(path, text.as_bytes(), args.include_secrets)? {
                         printer.note(&format!("replaced the existing file {}", path.display()));
                     }
-                    printer.note(&format!("exported {} channel(s) to {}", doc.channels.len(), path.display()));
+                    printer.note(&format!(
+                        "exported {} channel(s) and {} rule(s) to {}",
+                        doc.channels.len(),
+                        doc.rules.len(),
+                        path.display()
+                    ));
                 }
             }
             Ok(0)

@@ -396,6 +396,9 @@ impl Printer {
         for n in &r.rules_removed {
             s.push_str(&format!("  - remove    rule {}\n", clean(n)));
         }
+        for n in &r.rules_unchanged {
+            s.push_str(&format!("  = unchanged rule {}\n", clean(n)));
+        }
         if let Some(st) = &r.strategy {
             s.push_str(&format!("  strategy    {st}\n"));
         }

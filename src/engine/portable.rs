@@ -108,6 +108,9 @@ pub struct ImportReport {
     /// Rules removed (`--replace`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules_removed: Vec<String>,
+    /// Rules the document has as they are already.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules_unchanged: Vec<String>,
     /// The strategy, when the document changes it (`old → new`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
@@ -281,7 +284,7 @@ pub(super) fn plan(engine: &Engine, doc: &Document, replace: bool) -> Result<Pla
                 report.rules_created.push(spec.name.clone());
                 rule_puts.push(Rule::from_spec(spec.clone()));
             }
-            Some(old) if old.spec() == *spec => {}
+            Some(old) if old.spec() == *spec => report.rules_unchanged.push(spec.name.clone()),
             Some(old) => {
                 let mut r = old.clone();
                 r.update(spec.clone());
