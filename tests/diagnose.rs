@@ -147,3 +147,67 @@ fn the_standalone_script_passes_shellcheck_and_names_the_same_problems() {
     assert!(out.contains(&format!("✗ port {port} is taken by another process")), "{out}");
     assert!(out.contains("fix: "), "{out}");
 }
+
+/// A channel behind TLS whose certificate does not verify (self-signed, on loopback): the
+/// tls check is a ✗ naming the handshake's failure, with what to look at; DNS and connect
+/// still pass, so the cause is plain.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_certificate_that_does_not_verify_is_named() {
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["localhost".to_string()]).unwrap().self_signed(&key).unwrap();
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![cert.der().clone()],
+            rustls::pki_types::PrivateKeyDer::try_from(key.serialize_der()).unwrap(),
+        )
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let _ = tokio::time::timeout(Duration::from_secs(5), acceptor.accept(tcp)).await;
+            });
+        }
+    });
+    let h = Home::new();
+    let url = format!("https://localhost:{port}");
+    h.run(&[
+        "channel",
+        "add",
+        "--name",
+        "selfsigned",
+        "--type",
+        "anthropic",
+        "--models",
+        "claude-*",
+        "--base-url",
+        &url,
+        "--api-key",
+        "sk-ant-0123456789abcdef",
+    ])
+    .ok();
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().to_string();
+    let r = tokio::task::spawn_blocking(move || {
+        let r = h.run(&["diagnose", "--port", &free, "--output", "json"]);
+        (r.code(), r.stdout())
+    })
+    .await
+    .unwrap();
+    server.abort();
+    assert_eq!(r.0, 1, "{}", r.1);
+    let checks: Vec<serde_json::Value> = serde_json::from_str(&r.1).unwrap();
+    let get =
+        |n: &str| checks.iter().find(|c| c["check"] == n).cloned().unwrap_or_else(|| panic!("no {n}: {checks:?}"));
+    assert_eq!(get("selfsigned: connect")["verdict"], "ok");
+    let tls = get("selfsigned: tls");
+    assert_eq!(tls["verdict"], "fail", "{tls}");
+    assert!(tls["detail"].as_str().unwrap().contains("the TLS handshake failed"), "{tls}");
+    assert!(tls["fix"].as_str().unwrap().contains("certificate"), "{tls}");
+}

@@ -333,22 +333,68 @@ async fn reach(name: &str, base_url: &str) -> Vec<Check> {
     };
     let mut out = vec![check(format!("{name}: dns"), Verdict::Ok, format!("{host} → {}", addrs[0].ip()), None)];
     let addr = addrs[0];
-    out.push(match tokio::time::timeout(NET_TIMEOUT, tokio::net::TcpStream::connect(addr)).await {
-        Ok(Ok(_)) => check(format!("{name}: connect"), Verdict::Ok, format!("{addr} accepts connections"), None),
-        Ok(Err(e)) => check(
+    match tokio::time::timeout(NET_TIMEOUT, tokio::net::TcpStream::connect(addr)).await {
+        Ok(Ok(tcp)) => {
+            out.push(check(format!("{name}: connect"), Verdict::Ok, format!("{addr} accepts connections"), None));
+            if url.scheme() == "https" {
+                out.push(tls_check(name, &host, tcp).await);
+            }
+        }
+        Ok(Err(e)) => out.push(check(
             format!("{name}: connect"),
             Verdict::Fail,
             format!("{addr}: {e}"),
             Some(format!("is the server up? a firewall or proxy in the way? (base URL {base_url})")),
-        ),
-        Err(_) => check(
+        )),
+        Err(_) => out.push(check(
             format!("{name}: connect"),
             Verdict::Fail,
             format!("{addr} did not accept within {}s", NET_TIMEOUT.as_secs()),
             Some("a firewall dropping packets, or the host is down".into()),
-        ),
-    });
+        )),
+    }
     out
+}
+
+/// A certificate with fewer days left than this is a warning.
+const CERT_WARN_DAYS: i64 = 14;
+
+/// The TLS handshake with `host` over `tcp` (the proxy's own TLS settings: the webpki
+/// roots) within [`NET_TIMEOUT`], and the days its certificate has left.
+async fn tls_check(name: &str, host: &str, tcp: tokio::net::TcpStream) -> Check {
+    let label = format!("{name}: tls");
+    let Ok(server) = rustls::pki_types::ServerName::try_from(host.to_string()) else {
+        return check(label, Verdict::Fail, format!("{host:?} is not a name TLS can check"), None);
+    };
+    let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(crate::util::https::tls_config()));
+    let tls = match tokio::time::timeout(NET_TIMEOUT, connector.connect(server, tcp)).await {
+        Err(_) => {
+            return check(label, Verdict::Fail, format!("no TLS handshake within {}s", NET_TIMEOUT.as_secs()), None)
+        }
+        Ok(Err(e)) => {
+            let fix = "check the certificate (expired? another host's? a proxy's own?) or the scheme of the base URL";
+            return check(label, Verdict::Fail, format!("the TLS handshake failed: {e}"), Some(fix.into()));
+        }
+        Ok(Ok(t)) => t,
+    };
+    let now = chrono::Utc::now().timestamp();
+    let days = tls.get_ref().1.peer_certificates().and_then(|c| c.first()).and_then(|der| days_left(der, now));
+    match days {
+        None => check(label, Verdict::Ok, "certificate verified", None),
+        Some(d) if d < CERT_WARN_DAYS => check(
+            label,
+            Verdict::Warn,
+            format!("certificate verified, but it expires in {d} day(s)"),
+            Some(format!("the provider renews it; a certificate you manage for {host} needs renewing")),
+        ),
+        Some(d) => check(label, Verdict::Ok, format!("certificate verified, {d} days left"), None),
+    }
+}
+
+/// Whole days from `now` (unix seconds) to the end of a DER certificate's validity.
+fn days_left(der: &[u8], now: i64) -> Option<i64> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
+    Some((cert.validity().not_after.timestamp() - now).div_euclid(86_400))
 }
 
 /// With a daemon: its request log's losses and each channel's failure rate so far.
@@ -395,4 +441,21 @@ fn daemon_health_checks(cli: &Cli, info: &paths::DaemonInfo) -> Vec<Check> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_left_reads_the_certificates_not_after() {
+        let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).unwrap();
+        params.not_after = rcgen::date_time_ymd(2031, 1, 31);
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = params.self_signed(&key).unwrap();
+        let jan_1_2031 = 1_924_992_000;
+        assert_eq!(days_left(cert.der(), jan_1_2031), Some(30));
+        assert_eq!(days_left(cert.der(), jan_1_2031 + 40 * 86_400), Some(-10), "expired: negative");
+        assert_eq!(days_left(b"not a certificate", 0), None);
+    }
 }
