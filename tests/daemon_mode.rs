@@ -129,3 +129,16 @@ fn only_routex_host_and_port_move_the_daemon() {
     assert_eq!(r.code(), 0, "{}", r.stderr());
     assert!(r.stdout().contains(&format!("http://127.0.0.1:{free}")), "{}", r.stdout());
 }
+
+/// The start line is printed once: on stdout by `serve`, in the log file, and not a
+/// second time on stderr (the same terminal showed it twice).
+#[test]
+fn the_start_line_is_printed_once() {
+    let h = Home::new();
+    let d = h.serve(&[]);
+    let stderr = std::fs::read_to_string(h.path().join("daemon.stderr")).unwrap();
+    assert!(!stderr.contains("listening on"), "{stderr}");
+    let log = std::fs::read_to_string(h.path().join("logs/routex.log")).unwrap();
+    assert_eq!(log.matches("listening on").count(), 1, "{log}");
+    drop(d);
+}

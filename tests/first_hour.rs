@@ -482,3 +482,16 @@ fn export_and_reimport_account_for_rules_and_short_keys_are_told_apart() {
     assert!(ka.starts_with("…(6 chars #") && kb.starts_with("…(6 chars #") && ka != kb, "{ka} {kb}");
     assert!(!ka.contains("abc") && !kb.contains("789"));
 }
+
+/// A subcommand's help lists its own options first and the global ones under their own
+/// heading; the admin token's value never shows.
+#[test]
+fn global_options_have_their_own_heading_in_help() {
+    let h = Home::new();
+    let help = h.cmd(&["channel", "add", "--help"]).env("ROUTEX_ADMIN_TOKEN", "tok-secret-value").output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout).into_owned();
+    let (own, global) = help.split_once("Global options:").unwrap_or_else(|| panic!("{help}"));
+    assert!(own.contains("--name") && own.contains("--type") && !own.contains("--server"), "{own}");
+    assert!(global.contains("--server") && global.contains("--data-dir") && global.contains("--quiet"), "{global}");
+    assert!(!help.contains("tok-secret-value"), "{help}");
+}

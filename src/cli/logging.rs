@@ -47,6 +47,10 @@ pub fn init_cli(verbose: u8, quiet: bool) {
     let _ = base(lvl).chain(std::io::stderr()).apply();
 }
 
+/// The log target of the daemon's start line: written to the log file, not to stderr,
+/// where `serve` prints the same line on stdout (one terminal showed it twice).
+pub const BANNER: &str = "routex::banner";
+
 /// Logging for the daemon: stderr and the log file.
 pub fn init_daemon(verbose: u8, quiet: bool, configured: &str, data_dir: &Path) -> anyhow::Result<()> {
     let lvl = level(verbose, quiet, Some(configured), LevelFilter::Info);
@@ -61,6 +65,7 @@ pub fn init_daemon(verbose: u8, quiet: bool, configured: &str, data_dir: &Path) 
         .map_err(|e| anyhow::anyhow!("cannot open the log file {}: {e}", path.display()))?;
     // A log file created by an older version was 0644.
     crate::paths::tighten(&path, 0o600);
-    let _ = base(lvl).chain(std::io::stderr()).chain(file).apply();
+    let stderr = fern::Dispatch::new().filter(|m| m.target() != BANNER).chain(std::io::stderr());
+    let _ = base(lvl).level_for(BANNER, lvl).chain(stderr).chain(file).apply();
     Ok(())
 }

@@ -30,22 +30,29 @@ use output::Printer;
 #[command(name = "routex", version, propagate_version = true, max_term_width = 100)]
 pub struct Cli {
     /// Talk to the daemon at this URL (default: the one daemon.json names, else the local store)
-    #[arg(long, global = true, env = "ROUTEX_SERVER", value_name = "URL")]
+    #[arg(long, global = true, help_heading = "Global options", env = "ROUTEX_SERVER", value_name = "URL")]
     pub server: Option<String>,
     /// Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, global = true, help_heading = "Global options", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     /// Output format
-    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Table)]
+    #[arg(long, global = true, help_heading = "Global options", value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
     /// More log output (-v debug, -vv trace)
-    #[arg(short, long, global = true, action = ArgAction::Count)]
+    #[arg(short, long, global = true, help_heading = "Global options", action = ArgAction::Count)]
     pub verbose: u8,
     /// Only errors
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = "Global options")]
     pub quiet: bool,
     /// Admin token for a daemon that requires one
-    #[arg(long, global = true, env = "ROUTEX_ADMIN_TOKEN", hide_env_values = true, value_name = "TOKEN")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        env = "ROUTEX_ADMIN_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
     pub admin_token: Option<String>,
     #[command(subcommand)]
     pub command: Command,
