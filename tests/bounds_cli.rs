@@ -58,6 +58,14 @@ fn logs_and_follow_escape_control_characters_json_stays_exact() {
     let ftext = String::from_utf8_lossy(&followed);
     assert!(ftext.contains("claude-\\u{1b}]0;PWNED\\u{7}"), "{ftext}");
     assert!(ftext.contains("claude-x\\u{d}\\u{a}INJECTED"), "{ftext}");
+    // Each poll prints its own rows, and they line up under the header: STATUS starts at
+    // the same column in every line.
+    let lines: Vec<&str> = ftext.lines().collect();
+    assert!(lines[0].starts_with("TIME") && lines.len() >= 3, "{ftext}");
+    let at = lines[0].find("STATUS").unwrap();
+    for l in &lines[1..] {
+        assert_eq!(l.chars().skip(at).take(3).collect::<String>(), "404", "misaligned: {ftext}");
+    }
     // JSON stays exact.
     let json = h.run(&["logs", "--output", "json"]).ok().stdout();
     let recs: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();

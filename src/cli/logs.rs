@@ -48,7 +48,7 @@ pub fn run(cli: &Cli, args: &LogsArgs, printer: &Printer) -> anyhow::Result<u8> 
     let mut cursor = if args.follow { Some(b.requests_tail(None, 0)?.cursor) } else { None };
     let mut recs = b.requests(&q)?;
     recs.reverse();
-    printer.records(&recs, true);
+    printer.records(&recs, true, args.follow);
     if !args.follow {
         return Ok(0);
     }
@@ -70,7 +70,7 @@ pub fn run(cli: &Cli, args: &LogsArgs, printer: &Printer) -> anyhow::Result<u8> 
             })
             .collect();
         if !fresh.is_empty() {
-            printer.records(&fresh, false);
+            printer.records(&fresh, false, true);
         }
     }
 }

@@ -180,6 +180,54 @@ fn human_duration(s: u64) -> String {
     }
 }
 
+/// The request log's columns.
+const FOLLOW_HEADER: [&str; 11] =
+    ["TIME", "ID", "STATUS", "CHANNEL", "MODEL", "LATENCY", "TTFB", "TOKENS IN/OUT", "TRIES", "RULE", "ERROR"];
+/// Their widths with `logs --follow` (the last one is not padded).
+const FOLLOW_WIDTHS: [usize; 11] = [8, 28, 6, 16, 32, 8, 8, 13, 5, 14, 0];
+
+/// One record as the request log's cells.
+fn record_cells(r: &RequestRecord) -> [String; 11] {
+    let time = chrono::DateTime::from_timestamp_millis(r.time_ms as i64)
+        .map(|t| t.with_timezone(&chrono::Local).format("%H:%M:%S").to_string())
+        .unwrap_or_default();
+    [
+        time,
+        r.id.clone(),
+        r.status.to_string(),
+        r.channel_name.clone().unwrap_or_else(|| "-".into()),
+        r.model.clone(),
+        format!("{}ms", r.latency_ms),
+        r.ttfb_ms.map(|t| format!("{t}ms")).unwrap_or_else(|| "-".into()),
+        format!("{}/{}", r.tokens.input + r.tokens.cache_read + r.tokens.cache_write, r.tokens.output),
+        r.attempts.len().to_string(),
+        r.rule.clone().unwrap_or_else(|| "-".into()),
+        r.error.clone().map(|e| e.chars().take(60).collect()).unwrap_or_default(),
+    ]
+}
+
+/// A line of fixed-width cells ([`FOLLOW_WIDTHS`]): each [`clean`]ed, padded, and cut
+/// with `…` when longer.
+fn fixed_row(cells: [String; 11]) -> String {
+    let mut line = String::new();
+    for (cell, width) in cells.iter().zip(FOLLOW_WIDTHS) {
+        let cell = clean(cell);
+        let n = cell.chars().count();
+        if width == 0 {
+            line.push_str(&cell);
+        } else if n > width {
+            line.extend(cell.chars().take(width - 1));
+            line.push_str("… ");
+        } else {
+            line.push_str(&cell);
+            line.push_str(&" ".repeat(width - n + 1));
+        }
+    }
+    line.truncate(line.trim_end().len());
+    line.push('\n');
+    line
+}
+
 fn group(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
@@ -519,9 +567,9 @@ impl Printer {
     }
 
     /// Request records (oldest first). `header` prints the column names.
-    pub fn records(&self, list: &[RequestRecord], header: bool) {
+    pub fn records(&self, list: &[RequestRecord], header: bool, follow: bool) {
         match self.format {
-            OutputFormat::Json if !header => {
+            OutputFormat::Json if follow => {
                 // Following: one JSON object per line, so the stream can be piped.
                 let mut s = String::new();
                 for r in list {
@@ -536,6 +584,18 @@ impl Printer {
                     return;
                 }
             }
+        }
+        if follow {
+            // Each poll prints its own rows: fixed column widths keep them under the header.
+            let mut s = String::new();
+            if header {
+                s.push_str(&fixed_row(FOLLOW_HEADER.map(str::to_string)));
+            }
+            for r in list {
+                s.push_str(&fixed_row(record_cells(r)));
+            }
+            write_stdout(s.as_bytes());
+            return;
         }
         if list.is_empty() && header {
             self.note("no requests recorded yet");
@@ -558,22 +618,7 @@ impl Printer {
             ]);
         }
         for r in list {
-            let time = chrono::DateTime::from_timestamp_millis(r.time_ms as i64)
-                .map(|t| t.with_timezone(&chrono::Local).format("%H:%M:%S").to_string())
-                .unwrap_or_default();
-            t.add_row(row([
-                time,
-                r.id.clone(),
-                r.status.to_string(),
-                r.channel_name.clone().unwrap_or_else(|| "-".into()),
-                r.model.clone(),
-                format!("{}ms", r.latency_ms),
-                r.ttfb_ms.map(|t| format!("{t}ms")).unwrap_or_else(|| "-".into()),
-                format!("{}/{}", r.tokens.input + r.tokens.cache_read + r.tokens.cache_write, r.tokens.output),
-                r.attempts.len().to_string(),
-                r.rule.clone().unwrap_or_else(|| "-".into()),
-                r.error.clone().map(|e| e.chars().take(60).collect()).unwrap_or_default(),
-            ]));
+            t.add_row(row(record_cells(r)));
         }
         write_stdout(format!("{t}\n").as_bytes());
     }
