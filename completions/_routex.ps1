@@ -566,7 +566,7 @@ Register-ArgumentCompleter -Native -CommandName 'routex' -ScriptBlock {
         'routex;rule;test' {
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'The request body as JSON (`-` for stdin)')
             [CompletionResult]::new('--request', '--request', [CompletionResultType]::ParameterName, 'The request body as JSON (`-` for stdin)')
-            [CompletionResult]::new('--protocol', '--protocol', [CompletionResultType]::ParameterName, 'The client protocol of the request')
+            [CompletionResult]::new('--protocol', '--protocol', [CompletionResultType]::ParameterName, 'The client protocol of the request [default: told from the body''s shape]')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'A request header NAME=VALUE (repeatable)')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]')

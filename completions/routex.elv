@@ -529,7 +529,7 @@ set edit:completion:arg-completer[routex] = {|@words|
         &'routex;rule;test'= {
             cand -r 'The request body as JSON (`-` for stdin)'
             cand --request 'The request body as JSON (`-` for stdin)'
-            cand --protocol 'The client protocol of the request'
+            cand --protocol 'The client protocol of the request [default: told from the body''s shape]'
             cand --header 'A request header NAME=VALUE (repeatable)'
             cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
             cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'

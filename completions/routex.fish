@@ -401,7 +401,7 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from disable" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -s r -l request -d 'The request body as JSON (`-` for stdin)' -r -F
-complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -l protocol -d 'The client protocol of the request' -r -f -a "anthropic\t''
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -l protocol -d 'The client protocol of the request [default: told from the body\'s shape]' -r -f -a "anthropic\t''
 openai\t''"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -l header -d 'A request header NAME=VALUE (repeatable)' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r

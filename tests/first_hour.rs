@@ -495,3 +495,28 @@ fn global_options_have_their_own_heading_in_help() {
     assert!(global.contains("--server") && global.contains("--data-dir") && global.contains("--quiet"), "{global}");
     assert!(!help.contains("tok-secret-value"), "{help}");
 }
+
+/// `rule test` tells an OpenAI body from an Anthropic one without `--protocol`, and says
+/// "1 token", not "1 tokens".
+#[test]
+fn rule_test_tells_the_protocol_from_the_body() {
+    let h = Home::new();
+    h.add_keyed_channel("main", "*");
+    let openai = h.path().join("openai.json");
+    std::fs::write(
+        &openai,
+        r#"{"model":"gpt-4o","messages":[{"role":"system","content":"x"},{"role":"user","content":"hi"}]}"#,
+    )
+    .unwrap();
+    let out = h.run(&["rule", "test", "--request", openai.to_str().unwrap()]).ok().stdout();
+    assert!(out.starts_with("request: openai model \"gpt-4o\""), "{out}");
+    let anthropic = h.path().join("anthropic.json");
+    std::fs::write(&anthropic, r#"{"model":"claude-x","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}"#)
+        .unwrap();
+    let out = h.run(&["rule", "test", "--request", anthropic.to_str().unwrap()]).ok().stdout();
+    assert!(out.starts_with("request: anthropic model \"claude-x\""), "{out}");
+    assert!(!out.contains(" 1 tokens"), "{out}");
+    // --protocol still decides when given.
+    let out = h.run(&["rule", "test", "--request", openai.to_str().unwrap(), "--protocol", "anthropic"]).ok().stdout();
+    assert!(out.starts_with("request: anthropic"), "{out}");
+}

@@ -523,10 +523,11 @@ impl Printer {
             return;
         }
         let mut s = format!(
-            "request: {} model {:?}, {} tokens (cl100k_base){}\n",
+            "request: {} model {:?}, {} token{} (cl100k_base){}\n",
             t.protocol,
             t.requested_model,
             group(t.tokens),
+            if t.tokens == 1 { "" } else { "s" },
             if t.strips_subagent_tag { ", subagent tag stripped before forwarding" } else { "" }
         );
         if t.considered.is_empty() {

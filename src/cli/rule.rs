@@ -123,9 +123,9 @@ pub struct RuleTestArgs {
     /// The request body as JSON (`-` for stdin)
     #[arg(long, short = 'r', value_name = "FILE")]
     pub request: PathBuf,
-    /// The client protocol of the request
-    #[arg(long, default_value = "anthropic", value_parser = ["anthropic", "openai"])]
-    pub protocol: String,
+    /// The client protocol of the request [default: told from the body's shape]
+    #[arg(long, value_parser = ["anthropic", "openai"])]
+    pub protocol: Option<String>,
     /// A request header NAME=VALUE (repeatable)
     #[arg(long = "header", value_name = "NAME=VALUE")]
     pub headers: Vec<String>,
@@ -215,8 +215,10 @@ pub fn run(cli: &Cli, cmd: &RuleCmd, printer: &Printer) -> anyhow::Result<u8> {
             };
             let body: serde_json::Value = serde_json::from_str(&text)
                 .map_err(|e| anyhow::anyhow!("--request {} is not valid JSON: {e}", t.request.display()))?;
-            let protocol: Protocol =
-                t.protocol.parse().map_err(|e: crate::protocol::ConvertError| anyhow::anyhow!("{e}"))?;
+            let protocol: Protocol = match &t.protocol {
+                Some(p) => p.parse().map_err(|e: crate::protocol::ConvertError| anyhow::anyhow!("{e}"))?,
+                None => crate::engine::rules::guess_protocol(&body),
+            };
             let mut headers = Vec::new();
             for h in &t.headers {
                 let (k, v) =

@@ -108,7 +108,56 @@ pub fn dry_run(
     })
 }
 
+/// The client protocol a request body is written in, for a dry run given no protocol:
+/// OpenAI Chat Completions when it has a mark only that API has (a `system`, `developer`
+/// or `tool` message, `function` tools, `max_completion_tokens`, `stream_options`,
+/// `response_format`, `n`), else Anthropic Messages (whose bodies also look like a
+/// plain chat request).
+pub fn guess_protocol(body: &serde_json::Value) -> Protocol {
+    let messages = body.get("messages").and_then(|m| m.as_array()).map(Vec::as_slice).unwrap_or_default();
+    let openai_role = messages
+        .iter()
+        .any(|m| matches!(m.get("role").and_then(|r| r.as_str()), Some("system" | "developer" | "tool")));
+    let function_tools = body
+        .get("tools")
+        .and_then(|t| t.as_array())
+        .is_some_and(|t| t.iter().any(|t| t.get("type").and_then(|x| x.as_str()) == Some("function")));
+    let openai_field =
+        ["max_completion_tokens", "stream_options", "response_format", "n"].iter().any(|k| body.get(k).is_some());
+    if openai_role || function_tools || openai_field {
+        Protocol::Openai
+    } else {
+        Protocol::Anthropic
+    }
+}
+
 /// Availability from the stored status alone (no live breaker state).
 pub fn stored_availability(c: &Channel) -> bool {
     c.status != Status::Disabled
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_protocol_is_told_from_the_body() {
+        let anthropic =
+            json!({"model": "m", "max_tokens": 10, "system": "s", "messages": [{"role": "user", "content": "hi"}]});
+        assert_eq!(guess_protocol(&anthropic), Protocol::Anthropic);
+        assert_eq!(
+            guess_protocol(&json!({"model": "m", "messages": [{"role": "user", "content": "hi"}]})),
+            Protocol::Anthropic
+        );
+        let openai =
+            json!({"model": "m", "messages": [{"role": "system", "content": "s"}, {"role": "user", "content": "hi"}]});
+        assert_eq!(guess_protocol(&openai), Protocol::Openai);
+        let tools = json!({"model": "m", "messages": [], "tools": [{"type": "function", "function": {"name": "f"}}]});
+        assert_eq!(guess_protocol(&tools), Protocol::Openai);
+        assert_eq!(
+            guess_protocol(&json!({"model": "m", "messages": [], "max_completion_tokens": 5})),
+            Protocol::Openai
+        );
+    }
 }

@@ -17,7 +17,7 @@ mod tokens;
 mod validate;
 
 pub use decide::{decide, decide_by_index, RouteDecision};
-pub use dry_run::{dry_run, stored_availability, ConsideredView, RouteTest};
+pub use dry_run::{dry_run, guess_protocol, stored_availability, ConsideredView, RouteTest};
 pub use error::RuleError;
 pub use evaluate::{Considered, Decision, RuleMatch, RuleSet};
 pub use model::{is_rule_id, new_rule_id, Condition, HeaderCondition, Rule, RuleSpec, RuleType};
