@@ -45,6 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'routex' -ScriptBlock {
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Send channels a one-token test request and say what works and how to fix what does not (exit 1: a failure)')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'First-run wizard on a terminal: a provider, its key, a test, the next command')
             [CompletionResult]::new('diagnose', 'diagnose', [CompletionResultType]::ParameterValue, 'Check everything a broken setup needs: store, config, daemon, port, disk, each channel (exit 1: a ✗)')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'The request log summed up: requests, success rate, latency, tokens, cost, per channel')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Show the request log (--follow to keep watching)')
             [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'Request traces kept by the running daemon: stats, list, show (a waterfall), clear')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write channels and settings to a YAML or JSON document')
@@ -735,6 +736,22 @@ Register-ArgumentCompleter -Native -CommandName 'routex' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'routex;stats' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'The window: an age like 1h, 24h, 7d, or a time (RFC 3339, unix ms)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--admin-token', '--admin-token', [CompletionResultType]::ParameterName, 'Admin token for a daemon that requires one')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output (-v debug, -vv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'routex;logs' {
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'How many records (most recent)')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'How many records (most recent)')
@@ -931,6 +948,7 @@ Register-ArgumentCompleter -Native -CommandName 'routex' -ScriptBlock {
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Send channels a one-token test request and say what works and how to fix what does not (exit 1: a failure)')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'First-run wizard on a terminal: a provider, its key, a test, the next command')
             [CompletionResult]::new('diagnose', 'diagnose', [CompletionResultType]::ParameterValue, 'Check everything a broken setup needs: store, config, daemon, port, disk, each channel (exit 1: a ✗)')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'The request log summed up: requests, success rate, latency, tokens, cost, per channel')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Show the request log (--follow to keep watching)')
             [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'Request traces kept by the running daemon: stats, list, show (a waterfall), clear')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write channels and settings to a YAML or JSON document')
@@ -1041,6 +1059,9 @@ Register-ArgumentCompleter -Native -CommandName 'routex' -ScriptBlock {
             break
         }
         'routex;help;diagnose' {
+            break
+        }
+        'routex;help;stats' {
             break
         }
         'routex;help;logs' {

@@ -55,6 +55,9 @@ _routex() {
             routex,setup)
                 cmd="routex__subcmd__setup"
                 ;;
+            routex,stats)
+                cmd="routex__subcmd__stats"
+                ;;
             routex,status)
                 cmd="routex__subcmd__status"
                 ;;
@@ -159,6 +162,9 @@ _routex() {
                 ;;
             routex__subcmd__help,setup)
                 cmd="routex__subcmd__help__subcmd__setup"
+                ;;
+            routex__subcmd__help,stats)
+                cmd="routex__subcmd__help__subcmd__stats"
                 ;;
             routex__subcmd__help,status)
                 cmd="routex__subcmd__help__subcmd__status"
@@ -350,7 +356,7 @@ _routex() {
 
     case "${cmd}" in
         routex)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version serve stop restart status env code channel rule strategy test setup diagnose logs trace export import completions help"
+            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version serve stop restart status env code channel rule strategy test setup diagnose stats logs trace export import completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1072,7 +1078,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__help)
-            opts="serve stop restart status env code channel rule strategy test setup diagnose logs trace export import completions help"
+            opts="serve stop restart status env code channel rule strategy test setup diagnose stats logs trace export import completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1464,6 +1470,20 @@ _routex() {
             return 0
             ;;
         routex__subcmd__help__subcmd__setup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__help__subcmd__stats)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2364,6 +2384,40 @@ _routex() {
                 return 0
             fi
             case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__stats)
+            opts="-v -q -h -V --since --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -42,6 +42,7 @@ set edit:completion:arg-completer[routex] = {|@words|
             cand test 'Send channels a one-token test request and say what works and how to fix what does not (exit 1: a failure)'
             cand setup 'First-run wizard on a terminal: a provider, its key, a test, the next command'
             cand diagnose 'Check everything a broken setup needs: store, config, daemon, port, disk, each channel (exit 1: a ✗)'
+            cand stats 'The request log summed up: requests, success rate, latency, tokens, cost, per channel'
             cand logs 'Show the request log (--follow to keep watching)'
             cand trace 'Request traces kept by the running daemon: stats, list, show (a waterfall), clear'
             cand export 'Write channels and settings to a YAML or JSON document'
@@ -677,6 +678,21 @@ set edit:completion:arg-completer[routex] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'routex;stats'= {
+            cand --since 'The window: an age like 1h, 24h, 7d, or a time (RFC 3339, unix ms)'
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'routex;logs'= {
             cand -n 'How many records (most recent)'
             cand --limit 'How many records (most recent)'
@@ -858,6 +874,7 @@ set edit:completion:arg-completer[routex] = {|@words|
             cand test 'Send channels a one-token test request and say what works and how to fix what does not (exit 1: a failure)'
             cand setup 'First-run wizard on a terminal: a provider, its key, a test, the next command'
             cand diagnose 'Check everything a broken setup needs: store, config, daemon, port, disk, each channel (exit 1: a ✗)'
+            cand stats 'The request log summed up: requests, success rate, latency, tokens, cost, per channel'
             cand logs 'Show the request log (--follow to keep watching)'
             cand trace 'Request traces kept by the running daemon: stats, list, show (a waterfall), clear'
             cand export 'Write channels and settings to a YAML or JSON document'
@@ -939,6 +956,8 @@ set edit:completion:arg-completer[routex] = {|@words|
         &'routex;help;setup'= {
         }
         &'routex;help;diagnose'= {
+        }
+        &'routex;help;stats'= {
         }
         &'routex;help;logs'= {
         }

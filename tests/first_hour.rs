@@ -520,3 +520,76 @@ fn rule_test_tells_the_protocol_from_the_body() {
     let out = h.run(&["rule", "test", "--request", openai.to_str().unwrap(), "--protocol", "anthropic"]).ok().stdout();
     assert!(out.starts_with("request: anthropic"), "{out}");
 }
+
+/// `routex stats [--since]` sums the request log over a window, with and without a
+/// daemon; `/api/analytics` honours `?since=` and answers 400 naming a parameter it does
+/// not know (it used to ignore `?since=5m` silently).
+#[tokio::test(flavor = "multi_thread")]
+async fn stats_and_the_analytics_window() {
+    let up = MockUpstream::start().await;
+    let h = Home::new();
+    h.run(&[
+        "channel",
+        "add",
+        "--name",
+        "up",
+        "--type",
+        "anthropic",
+        "--models",
+        "*",
+        "--base-url",
+        &up.url(),
+        "--api-key",
+        "sk-ant-0123456789abcdef",
+    ])
+    .ok();
+    let d = h.serve(&[]);
+    let http = reqwest::Client::new();
+    for _ in 0..3 {
+        let r = http.post(format!("{}/v1/messages", d.url)).json(&anthropic_body(false)).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    // Through the daemon: the window counts the three requests.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let v = loop {
+        let out = h.run(&["stats", "--since", "1h", "--output", "json"]).ok().stdout();
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        if v["totals"]["requests"] == 3 || Instant::now() > deadline {
+            break v;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(v["totals"]["requests"], 3, "{v}");
+    assert_eq!(v["per_channel"][0]["channel_name"], "up");
+    let table = h.run(&["stats"]).ok().stdout();
+    assert!(table.contains("requests") && table.contains("100.0 %") && table.contains("up"), "{table}");
+    // A window that starts after the requests holds none.
+    let later = (chrono::Utc::now() + chrono::Duration::seconds(5)).to_rfc3339();
+    let v: serde_json::Value = http
+        .get(format!("{}/api/analytics?since={}", d.url, urlencode(&later)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["data"]["totals"]["requests"], 0, "{v}");
+    let r = http.get(format!("{}/api/analytics?sinse=5m", d.url)).send().await.unwrap();
+    assert_eq!(r.status(), 400);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert!(v["error"]["message"].as_str().unwrap().contains("sinse"), "{v}");
+    let r = http.get(format!("{}/api/analytics?since=yesterday", d.url)).send().await.unwrap();
+    assert_eq!(r.status(), 400, "a window it cannot read is an error, not ignored");
+    drop(d);
+    // Without a daemon: the same sums from the store.
+    let out = h.run(&["stats", "--since", "1h", "--output", "json"]).ok().stdout();
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["totals"]["requests"], 3, "{v}");
+    let r = h.run(&["stats", "--since", "soon"]);
+    assert_eq!(r.code(), 2);
+    assert!(r.stderr().contains("since") && r.stderr().contains("15m"), "{}", r.stderr());
+}
+
+fn urlencode(s: &str) -> String {
+    s.replace('+', "%2B").replace(':', "%3A")
+}

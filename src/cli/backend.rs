@@ -86,6 +86,8 @@ pub trait Backend {
     /// Send each chosen channel a test request (named ones; else all, or the enabled),
     /// each within `limit` (default [`probe::TEST_TIMEOUT`]).
     fn test_channels(&self, names: &[String], all: bool, limit: Option<Duration>) -> Result<Vec<ChannelTest>>;
+    /// The request log summed up since `since` (default: the last 24 hours).
+    fn analytics(&self, since: Option<&str>) -> Result<records::Analytics>;
     /// Request records, newest first.
     fn requests(&self, q: &RequestQuery) -> Result<Vec<RequestRecord>>;
     /// Records written after a cursor, in write order (without a cursor: none, and the
@@ -195,6 +197,9 @@ impl Backend for Local {
             .build()
             .map_err(|e| Failure { code: "internal".into(), message: format!("cannot start the test runtime: {e}") })?;
         Ok(rt.block_on(probe::test_channels(&chosen, limit.unwrap_or(probe::TEST_TIMEOUT))))
+    }
+    fn analytics(&self, since: Option<&str>) -> Result<records::Analytics> {
+        Ok(records::analytics_window(self.0.store(), since, crate::util::time::now_ms())?)
     }
     fn requests(&self, q: &RequestQuery) -> Result<Vec<RequestRecord>> {
         Ok(records::query(self.0.store(), q)?)
@@ -448,6 +453,13 @@ impl Backend for Remote {
                 .collect();
             calls.into_iter().map(|c| c.join().expect("a test call panicked")).collect()
         })
+    }
+    fn analytics(&self, since: Option<&str>) -> Result<records::Analytics> {
+        let mut u = url::Url::parse(&self.url(&["api", "analytics"])).expect("url");
+        if let Some(s) = since {
+            u.query_pairs_mut().append_pair("since", s);
+        }
+        self.call("GET", u.as_str(), NONE)
     }
     fn requests(&self, q: &RequestQuery) -> Result<Vec<RequestRecord>> {
         let mut u = url::Url::parse(&self.url(&["api", "requests"])).expect("url");

@@ -102,6 +102,12 @@ pub enum Command {
     Setup,
     /// Check everything a broken setup needs: store, config, daemon, port, disk, each channel (exit 1: a ✗)
     Diagnose(diagnose::DiagnoseArgs),
+    /// The request log summed up: requests, success rate, latency, tokens, cost, per channel
+    Stats {
+        /// The window: an age like 1h, 24h, 7d, or a time (RFC 3339, unix ms)
+        #[arg(long, default_value = "24h")]
+        since: String,
+    },
     /// Show the request log (--follow to keep watching)
     Logs(logs::LogsArgs),
     /// Request traces kept by the running daemon: stats, list, show (a waterfall), clear
@@ -235,6 +241,11 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
         Command::Channel(cmd) => channel::run(cli, cmd, &printer),
         Command::Rule(cmd) => rule::run(cli, cmd, &printer),
         Command::Logs(args) => logs::run(cli, args, &printer),
+        Command::Stats { since } => {
+            let b = backend::connect(cli)?;
+            printer.stats(&b.analytics(Some(since))?, since);
+            Ok(0)
+        }
         Command::Diagnose(args) => diagnose::run(cli, args, &printer),
         Command::Setup => setup::run(cli, &printer),
         Command::Test(args) => {

@@ -624,6 +624,57 @@ impl Printer {
         write_stdout(format!("{t}\n").as_bytes());
     }
 
+    /// `routex stats`: the request log summed up over a window, then per channel.
+    pub fn stats(&self, a: &crate::engine::records::Analytics, window: &str) {
+        if self.structured(a) {
+            return;
+        }
+        let mut t = table();
+        let pct = |p: &crate::engine::records::Percentiles| format!("{} / {} / {} ms", p.p50, p.p95, p.p99);
+        let tok = &a.tokens;
+        for (k, v) in [
+            ("window", format!("since {} ({})", local_time(a.since_ms), clean(window))),
+            ("requests", group(a.totals.requests)),
+            (
+                "success",
+                format!(
+                    "{:.1} % ({} ok, {} failed)",
+                    a.totals.success_rate * 100.0,
+                    group(a.totals.successes),
+                    group(a.totals.failures)
+                ),
+            ),
+            ("latency p50/p95/p99", pct(&a.latency_ms)),
+            ("first byte p50/p95/p99", pct(&a.ttfb_ms)),
+            (
+                "tokens in / out",
+                format!("{} / {}", group(tok.input + tok.cache_read + tok.cache_write), group(tok.output)),
+            ),
+            ("cache read / write", format!("{} / {}", group(tok.cache_read), group(tok.cache_write))),
+            ("estimated cost", format!("${:.4}", a.cost_usd)),
+        ] {
+            t.add_row([k.to_string(), v]);
+        }
+        let mut c = table();
+        c.set_header(["CHANNEL", "REQUESTS", "OK", "FAILED", "AVG LATENCY", "TOKENS IN/OUT"]);
+        for ch in &a.per_channel {
+            c.add_row(row([
+                ch.channel_name.clone(),
+                group(ch.requests),
+                group(ch.successes),
+                group(ch.failures),
+                format!("{:.0} ms", ch.avg_latency_ms),
+                format!(
+                    "{}/{}",
+                    group(ch.tokens.input + ch.tokens.cache_read + ch.tokens.cache_write),
+                    group(ch.tokens.output)
+                ),
+            ]));
+        }
+        let channels = if a.per_channel.is_empty() { String::new() } else { format!("\n{c}\n") };
+        write_stdout(format!("{t}\n{channels}").as_bytes());
+    }
+
     /// `routex status`.
     pub fn daemon_status(&self, s: &Status) {
         if self.structured(s) {

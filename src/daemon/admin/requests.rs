@@ -32,6 +32,12 @@ struct TailQuery {
 }
 
 /// The request-log routes.
+/// `GET /api/analytics?since=`: the window's start (RFC 3339, unix ms or an age like
+/// `1h`; default 24 h). Any other parameter is a 400 naming it.
+struct AnalyticsQuery {
+    since: Option<String>,
+}
+
 pub(super) fn routes(state: &Arc<AppState>) -> Routes {
     let s = || with_state(state.clone());
     let api = || api_prefix(state);
@@ -75,14 +81,26 @@ pub(super) fn routes(state: &Arc<AppState>) -> Routes {
                 false,
             )
         });
-    let analytics = api().and(warp::path("analytics")).and(warp::path::end()).and(warp::get()).and(s()).then(
-        |st: Arc<AppState>| async move {
+    let analytics = api()
+        .and(warp::path("analytics"))
+        .and(warp::path::end())
+        .and(warp::get())
+        .and(warp::query::<std::collections::HashMap<String, String>>())
+        .and(s())
+        .then(|q: std::collections::HashMap<String, String>, st: Arc<AppState>| async move {
+            if let Some(k) = q.keys().find(|k| k.as_str() != "since") {
+                let msg = format!("unknown query parameter {k:?} on /api/analytics; it takes: since (e.g. ?since=1h)");
+                return api::error(warp::http::StatusCode::BAD_REQUEST, "invalid_request", msg);
+            }
+            let q = AnalyticsQuery { since: q.get("since").cloned() };
             api::result(
-                blocking(move || records::analytics(st.engine.store(), crate::util::time::now_ms())).await,
+                blocking(move || {
+                    records::analytics_window(st.engine.store(), q.since.as_deref(), crate::util::time::now_ms())
+                })
+                .await,
                 false,
             )
-        },
-    );
+        });
 
     requests.or(requests_since).unify().or(requests_tail).unify().or(analytics).unify().boxed()
 }

@@ -1,4 +1,4 @@
-//! `GET /api/analytics`: the last 24 hours of the request log summed up ([`analytics`]):
+//! `GET /api/analytics`: the last 24 hours of the request log (or `?since=`) summed up ([`analytics`]):
 //! totals, latency and time-to-first-byte percentiles, usage and cost, per-channel shares
 //! and minute and hour timelines.
 //!
@@ -187,10 +187,25 @@ impl Timeline {
     }
 }
 
-/// Aggregate the 24 hours up to `now_ms`. Scans segments newest key first and stops at
-/// the first whose high-water mark is before the window.
+/// Aggregate the 24 hours up to `now_ms`.
 pub fn analytics(store: &Store, now_ms: u64) -> Result<Analytics, Error> {
-    let from = now_ms.saturating_sub(DAY_MS);
+    analytics_since(store, now_ms.saturating_sub(DAY_MS), now_ms)
+}
+
+/// Aggregate the window a user names: `since` (RFC 3339, unix ms or an age like `1h`,
+/// `7d`), else the last 24 hours, up to `now_ms`.
+pub fn analytics_window(store: &Store, since: Option<&str>, now_ms: u64) -> Result<Analytics, Error> {
+    let from = match since {
+        Some(s) => super::parse_time("since", s, now_ms)?,
+        None => now_ms.saturating_sub(DAY_MS),
+    };
+    analytics_since(store, from, now_ms)
+}
+
+/// Aggregate the records after `from` up to `now_ms` (the timelines stay the last hour
+/// by minute and the last day by hour). Scans segments newest key first and stops at
+/// the first whose high-water mark is before the window.
+pub fn analytics_since(store: &Store, from: u64, now_ms: u64) -> Result<Analytics, Error> {
     let mut totals = Totals::default();
     let mut latencies = Vec::new();
     let mut ttfbs = Vec::new();

@@ -52,7 +52,9 @@ mod query;
 mod recorder;
 mod storage;
 
-pub use analytics::{analytics, Analytics, ChannelUsage, Percentiles, TimeBucket, Totals};
+pub use analytics::{
+    analytics, analytics_since, analytics_window, Analytics, ChannelUsage, Percentiles, TimeBucket, Totals,
+};
 pub use model::{capture, Attempt, RequestRecord};
 pub use query::{parse_time, query, query_at, since, tail, Cursor, RequestQuery, Tail, DEFAULT_LIMIT, MAX_LIMIT};
 pub use recorder::{
