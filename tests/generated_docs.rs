@@ -43,3 +43,32 @@ fn example_configs_are_valid_and_import_cleanly() {
     }
     assert!(n >= 3, "expected the tutorial's configs in examples/");
 }
+
+/// The man pages say more than `--help`: EXAMPLES where they help, and on `routex(1)`
+/// FILES, ENVIRONMENT and EXIT STATUS; no page links to a `routex-help(1)` that does not
+/// exist, and every page a page names exists.
+#[test]
+fn man_pages_have_their_sections_and_no_dead_links() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+    let top = std::fs::read_to_string(root.join("routex.1")).unwrap();
+    for section in [".SH EXAMPLES", ".SH FILES", ".SH ENVIRONMENT", ".SH \"EXIT STATUS\""] {
+        assert!(top.contains(section), "routex.1 has no {section}");
+    }
+    assert!(top.contains("ROUTEX_HOST") && top.contains("ROUTEX_ADMIN_TOKEN"), "the variables are listed");
+    for page in ["routex-serve.1", "routex-channel-add.1", "routex-test.1", "routex-env.1", "routex-code.1"] {
+        let text = std::fs::read_to_string(root.join(page)).unwrap();
+        assert!(text.contains(".SH EXAMPLES"), "{page} has no EXAMPLES");
+    }
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for line in text.lines().filter(|l| l.starts_with("routex\\-") && l.ends_with("(1)")) {
+            let name = line.trim_end_matches("(1)").replace("\\-", "-");
+            assert!(
+                root.join(format!("{name}.1")).exists(),
+                "{} names {name}(1), which does not exist",
+                path.display()
+            );
+        }
+    }
+}
