@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::proxy::runtime::Breaker;
+use super::proxy::runtime::BreakerSeen;
 use super::proxy::Proxy;
 use super::records::Recorder;
 use super::{Engine, Status};
@@ -272,20 +272,22 @@ fn channels(engine: &Engine, proxy: &Proxy, now: Instant) -> Channels {
     };
     for ch in &snap.channels {
         let Some(rt) = proxy.runtimes().find(&ch.id) else { continue };
-        let cooling = rt.keys_cooling(ch.api_keys.len(), now);
+        // The whole pool: keys given as values and those read from the environment.
+        let keys = ch.key_count();
+        let cooling = rt.keys_cooling(keys, now);
         c.keys_cooling += cooling;
-        let down = match rt.breaker() {
-            Breaker::Closed => None,
-            Breaker::Open { until } if now < until => {
+        let down = match rt.breaker().seen_at(now) {
+            BreakerSeen::Closed => None,
+            BreakerSeen::Open { until } => {
                 c.breaker_open += 1;
                 Some(("breaker_open", Some((until - now).as_secs_f64().ceil() as u64)))
             }
-            Breaker::Open { .. } | Breaker::HalfOpen { .. } => {
+            BreakerSeen::HalfOpen => {
                 c.breaker_half_open += 1;
                 None
             }
         }
-        .or((cooling > 0 && cooling == ch.api_keys.len()).then_some(("keys_cooling", None)));
+        .or((cooling > 0 && cooling == keys).then_some(("keys_cooling", None)));
         if let (Some((why, retry_in_s)), true) = (down, ch.status != Status::Disabled) {
             c.down.push(Down { name: ch.name.clone(), why, retry_in_s });
         }
@@ -565,6 +567,31 @@ mod tests {
     }
 
     #[test]
+    fn keys_read_from_the_environment_count_as_cooling_too() {
+        // A pool of one key by value and one from the environment: both cool down.
+        let env: crate::engine::channel::EnvLookup =
+            Arc::new(|v: &str| (v == "HEALTH_TEST_KEY").then(|| "sk-env-0123456789abcdef".to_string()));
+        let engine = Arc::new(Engine::with_env(Store::temporary().unwrap(), env).unwrap());
+        let proxy = Proxy::new(engine.clone(), ProxyConfig::from_config(&Config::default()), Recorder::disabled());
+        let spec = ChannelSpec {
+            name: "pool".into(),
+            kind: "openai".into(),
+            base_url: Some("http://127.0.0.1:9".into()),
+            api_keys: vec!["sk-value-0123456789abcdef".into()],
+            api_keys_env: vec!["HEALTH_TEST_KEY".into()],
+            models: vec!["*".into()],
+            ..Default::default()
+        };
+        let id = engine.add_channel(&spec).unwrap().id;
+        let rt = proxy.runtimes().get(&id);
+        rt.cool_key(0, 2, Duration::from_secs(30));
+        rt.cool_key(1, 2, Duration::from_secs(30));
+        let r = Health::new().detailed(&engine, &proxy, &std::env::temp_dir(), Instant::now(), None);
+        assert_eq!(r.channels.keys_cooling, 2, "{r:?}");
+        assert_eq!(r.channels.down.len(), 1, "every key of the pool cools: the channel is down: {r:?}");
+    }
+
+    #[test]
     fn channels_count_breakers_and_cooling_keys_and_name_the_ones_down() {
         let (engine, proxy) = stack();
         let a = add(&engine, "alpha", 2);
@@ -602,7 +629,7 @@ mod tests {
         engine.set_status(&b, Status::Disabled).unwrap();
         let r = h.detailed(&engine, &proxy, &dir, Instant::now(), None);
         assert!(r.is_unhealthy() && r.reasons[0].starts_with("every channel is down (alpha"), "{r:?}");
-        rt.set_breaker(Breaker::HalfOpen { trial: false });
+        rt.set_breaker(crate::engine::proxy::runtime::Breaker::HalfOpen { trial: false });
         let r = h.detailed(&engine, &proxy, &dir, Instant::now(), None);
         assert_eq!((r.status, r.channels.breaker_half_open, r.channels.disabled), (Verdict::Healthy, 1, 1), "{r:?}");
 

@@ -17,7 +17,7 @@ use super::{api_prefix, auth, with_state, Routes};
 use crate::daemon::api;
 use crate::daemon::AppState;
 use crate::engine::metrics::{self, BreakerState, ChannelLive};
-use crate::engine::proxy::runtime::Breaker;
+use crate::engine::proxy::runtime::BreakerSeen;
 use crate::engine::Status;
 
 /// The metrics routes.
@@ -67,16 +67,16 @@ fn live(st: &AppState) -> metrics::Live {
         .iter()
         .map(|c| {
             let rt = runtimes.get(&c.id);
-            let breaker = match rt.breaker() {
-                Breaker::Closed => BreakerState::Closed,
-                Breaker::Open { until } if now < until => BreakerState::Open,
-                Breaker::Open { .. } | Breaker::HalfOpen { .. } => BreakerState::HalfOpen,
+            let breaker = match rt.breaker().seen_at(now) {
+                BreakerSeen::Closed => BreakerState::Closed,
+                BreakerSeen::Open { .. } => BreakerState::Open,
+                BreakerSeen::HalfOpen => BreakerState::HalfOpen,
             };
             ChannelLive {
                 name: c.name.clone(),
                 enabled: c.status != Status::Disabled,
                 breaker,
-                keys_cooling: rt.keys_cooling(c.api_keys.len(), now) as u64,
+                keys_cooling: rt.keys_cooling(c.key_count(), now) as u64,
             }
         })
         .collect();

@@ -26,6 +26,44 @@ pub enum Breaker {
     HalfOpen { trial: bool },
 }
 
+/// A breaker as someone looking at it sees it at an instant: an open one whose time has
+/// passed lets its trial through, so it reads as half-open. What the channel stats, the
+/// health report and the metrics show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BreakerSeen {
+    /// Traffic flows.
+    Closed,
+    /// No traffic until the instant.
+    Open {
+        /// When the trial is let through.
+        until: Instant,
+    },
+    /// One trial request is allowed (or under way).
+    HalfOpen,
+}
+
+impl Breaker {
+    /// This breaker as seen at `now` (see [`BreakerSeen`]).
+    pub fn seen_at(self, now: Instant) -> BreakerSeen {
+        match self {
+            Breaker::Closed => BreakerSeen::Closed,
+            Breaker::Open { until } if now < until => BreakerSeen::Open { until },
+            Breaker::Open { .. } | Breaker::HalfOpen { .. } => BreakerSeen::HalfOpen,
+        }
+    }
+}
+
+impl BreakerSeen {
+    /// `closed`, `open` or `half_open`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BreakerSeen::Closed => "closed",
+            BreakerSeen::Open { .. } => "open",
+            BreakerSeen::HalfOpen => "half_open",
+        }
+    }
+}
+
 /// What a breaker transition means for the channel's stored status.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Transition {
@@ -425,12 +463,7 @@ impl ChannelRuntime {
             tokens_input: self.tokens_in.load(Ordering::Relaxed),
             tokens_output: self.tokens_out.load(Ordering::Relaxed),
             latency_ewma_ms: f64::from_bits(self.ewma_us.load(Ordering::Relaxed)) / 1000.0,
-            breaker: match self.breaker() {
-                Breaker::Closed => "closed",
-                Breaker::Open { until } if Instant::now() < until => "open",
-                Breaker::Open { .. } | Breaker::HalfOpen { .. } => "half_open",
-            }
-            .to_string(),
+            breaker: self.breaker().seen_at(Instant::now()).as_str().to_string(),
         }
     }
 }
@@ -558,6 +591,13 @@ mod tests {
         r.end();
         assert_eq!(r.on_success(), Transition::Healed);
         assert_eq!(r.breaker(), Breaker::Closed);
+        // Seen from outside, an open breaker whose time has passed is half-open.
+        let now = Instant::now();
+        let until = now + Duration::from_secs(5);
+        assert_eq!(Breaker::Open { until }.seen_at(now), BreakerSeen::Open { until });
+        assert_eq!(Breaker::Open { until }.seen_at(until).as_str(), "half_open");
+        assert_eq!(Breaker::HalfOpen { trial: true }.seen_at(now), BreakerSeen::HalfOpen);
+        assert_eq!(Breaker::Closed.seen_at(now).as_str(), "closed");
         assert_eq!(r.stats().failures, 4);
     }
 
