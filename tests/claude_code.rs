@@ -7,7 +7,6 @@
 use crate::support::mock::{self, MockUpstream};
 use crate::support::Home;
 use std::path::PathBuf;
-use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -15,17 +14,10 @@ use std::time::Duration;
 fn claude() -> &'static PathBuf {
     static BIN: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     let r = BIN.get_or_init(|| {
-        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/claude-setup.sh");
-        let out =
-            Command::new("bash").arg(&script).output().map_err(|e| format!("cannot run {}: {e}", script.display()))?;
-        if !out.status.success() {
-            return Err(format!(
-                "tests/e2e/claude-setup.sh failed ({}); the Claude Code tests need npm and the registry:\n{}",
-                out.status,
-                String::from_utf8_lossy(&out.stderr)
-            ));
-        }
-        Ok(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim().lines().last().unwrap_or_default()))
+        let why = "the Claude Code tests need npm and the registry";
+        let out = crate::support::setup_script("tests/e2e/claude-setup.sh", Duration::from_secs(600), why)?;
+        // The script's last line is the path of `claude` (its notes come before it).
+        Ok(PathBuf::from(out.trim().lines().last().unwrap_or_default()))
     });
     r.as_ref().unwrap_or_else(|e| panic!("{e}"))
 }
@@ -84,7 +76,6 @@ async fn routex_code_runs_claude_code_through_routex() {
     let logs = h.run(&["logs", "--output", "json", "--limit", "50"]).ok().stdout();
     let recs: Vec<serde_json::Value> = serde_json::from_str(&logs).unwrap();
     assert!(!recs.is_empty() && recs.iter().any(|r| r["success"] == true && r["endpoint"] == "/v1/messages"), "{logs}");
-    let _ = Duration::ZERO;
 }
 
 #[test]

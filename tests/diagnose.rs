@@ -109,8 +109,10 @@ async fn diagnose_names_each_problem_and_its_fix() {
 #[test]
 fn the_standalone_script_passes_shellcheck_and_names_the_same_problems() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let setup = std::process::Command::new("bash").arg(root.join("tests/setup/shellcheck.sh")).output().unwrap();
-    assert!(setup.status.success(), "tests/setup/shellcheck.sh failed:\n{}", String::from_utf8_lossy(&setup.stderr));
+    let why = "the lint of diagnose/ needs Debian's shellcheck (root and the package registry)";
+    if let Err(e) = crate::support::setup_script("tests/setup/shellcheck.sh", Duration::from_secs(600), why) {
+        panic!("{e}");
+    }
     let scripts = [
         "diagnose/routex-diagnose.sh",
         "tests/setup/shellcheck.sh",

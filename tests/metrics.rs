@@ -34,35 +34,8 @@ fn prometheus_installed() {
 }
 
 fn setup() -> Result<(), String> {
-    let script = repo_root().join("tests/setup/prometheus.sh");
-    let log = tempfile::NamedTempFile::new().map_err(|e| format!("setup log: {e}"))?;
-    let out = log.reopen().map_err(|e| format!("setup log: {e}"))?;
-    let err = out.try_clone().map_err(|e| format!("setup log: {e}"))?;
-    let mut child = Command::new("bash")
-        .arg(&script)
-        .stdin(Stdio::null())
-        .stdout(out)
-        .stderr(err)
-        .spawn()
-        .map_err(|e| format!("could not run {}: {e}", script.display()))?;
-    let deadline = Instant::now() + SETUP_TIMEOUT;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(s)) => break Some(s),
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(100)),
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-        }
-    };
-    let output = std::fs::read_to_string(log.path()).unwrap_or_default();
-    match status {
-        Some(s) if s.success() => Ok(()),
-        Some(s) => Err(format!("tests/setup/prometheus.sh failed ({s}):\n{output}")),
-        None => Err(format!("tests/setup/prometheus.sh took more than {SETUP_TIMEOUT:?}:\n{output}")),
-    }
+    let why = "the metrics tests need Debian's prometheus package (root and the package registry)";
+    crate::support::setup_script("tests/setup/prometheus.sh", SETUP_TIMEOUT, why).map(drop)
 }
 
 /// `promtool ARGS` with `stdin`; (success, stdout + stderr).

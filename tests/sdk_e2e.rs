@@ -15,9 +15,9 @@ use crate::support::mock::{self, Behavior, MockUpstream};
 use crate::support::stack::{channel, Stack};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const CONFIG: &str = "server: { first_byte_timeout_s: 20, idle_timeout_s: 20 }\n";
 /// What one SDK run may take, start-up included.
@@ -123,42 +123,9 @@ fn python() -> &'static Path {
 }
 
 fn setup() -> Result<PathBuf, String> {
-    let root = repo_root();
-    let script = root.join("tests/e2e/setup.sh");
-    let log = tempfile::NamedTempFile::new().map_err(|e| format!("setup log: {e}"))?;
-    let out = log.reopen().map_err(|e| format!("setup log: {e}"))?;
-    let err = out.try_clone().map_err(|e| format!("setup log: {e}"))?;
-    let mut child = Command::new("bash")
-        .arg(&script)
-        .current_dir(&root)
-        .stdin(Stdio::null())
-        .stdout(out)
-        .stderr(err)
-        .spawn()
-        .map_err(|e| format!("could not run {}: {e}", script.display()))?;
-    let deadline = Instant::now() + SETUP_TIMEOUT;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(s)) => break Some(s),
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(100)),
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-        }
-    };
-    let output = std::fs::read_to_string(log.path()).unwrap_or_default();
-    match status {
-        Some(s) if s.success() => Ok(root.join(".venv/bin/python")),
-        Some(s) => Err(format!(
-            "tests/e2e/setup.sh failed ({s}); the SDK end-to-end tests need it (python3 + network for pip \
-             the first time).\n--- setup output ---\n{output}"
-        )),
-        None => {
-            Err(format!("tests/e2e/setup.sh did not finish within {SETUP_TIMEOUT:?}\n--- setup output ---\n{output}"))
-        }
-    }
+    let why = "the SDK end-to-end tests need it (python3 + network for pip the first time)";
+    crate::support::setup_script("tests/e2e/setup.sh", SETUP_TIMEOUT, why)?;
+    Ok(repo_root().join(".venv/bin/python"))
 }
 
 // ---------------------------------------------------------------------------

@@ -229,3 +229,41 @@ pub fn on_a_terminal(h: &Home, args: &str, steps: &[(&str, &str)]) -> (i32, Stri
     let out = seen.lock().unwrap().clone();
     (code, out)
 }
+
+/// Run a setup script of the repository (`tests/e2e/setup.sh`, `tests/setup/*.sh`) with
+/// bash from the repository's root, within `limit`: its output (stdout and stderr, in
+/// order) on success, else why it failed with that output, for the test to fail with —
+/// never a silent skip. `why` says what needs it ("the SDK end-to-end tests need python3
+/// and the package registry the first time").
+pub fn setup_script(script: &str, limit: Duration, why: &str) -> Result<String, String> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let log = tempfile::NamedTempFile::new().map_err(|e| format!("setup log: {e}"))?;
+    let out = log.reopen().map_err(|e| format!("setup log: {e}"))?;
+    let err = out.try_clone().map_err(|e| format!("setup log: {e}"))?;
+    let mut child = Command::new("bash")
+        .arg(root.join(script))
+        .current_dir(&root)
+        .stdin(Stdio::null())
+        .stdout(out)
+        .stderr(err)
+        .spawn()
+        .map_err(|e| format!("could not run {script}: {e}"))?;
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(s)) => break Some(s),
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(100)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+        }
+    };
+    let output = std::fs::read_to_string(log.path()).unwrap_or_default();
+    match status {
+        Some(s) if s.success() => Ok(output),
+        Some(s) => Err(format!("{script} failed ({s}); {why}.\n--- setup output ---\n{output}")),
+        None => Err(format!("{script} did not finish within {limit:?}; {why}.\n--- setup output ---\n{output}")),
+    }
+}
