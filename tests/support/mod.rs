@@ -115,7 +115,9 @@ impl Daemon {
         unsafe {
             libc::kill(self.child.id() as i32, libc::SIGTERM);
         }
-        let deadline = Instant::now() + Duration::from_secs(10);
+        // The daemon gives streams still finishing up to 10 s, then flushes the request
+        // log: wait for both before killing it.
+        let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
                 return;
