@@ -69,8 +69,12 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
     crate::paths::private_dir(&data_dir)
         .map_err(|e| anyhow::anyhow!("cannot create the data directory {}: {e}", data_dir.display()))?;
     super::logging::init_daemon(cli.verbose, cli.quiet, &config.server.log_level, &data_dir)?;
-    if !config.tees.is_empty() {
-        log::warn!("the config file has {} tee(s); this version of routex does not apply them yet", config.tees.len());
+    if !config.tees.is_empty() && !config.logging.requests {
+        log::warn!(
+            "the config file has {} tee(s), but logging.requests is false: tees copy the request log's records, so \
+             they will copy nothing",
+            config.tees.len()
+        );
     }
 
     let engine = match Engine::open(&data_dir) {
@@ -91,6 +95,9 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
     let report = engine.apply_config(&config)?;
     if !report.created.is_empty() || !report.updated.is_empty() {
         log::info!("config: {} channel(s) created, {} updated", report.created.len(), report.updated.len());
+    }
+    if !report.tees_created.is_empty() || !report.tees_updated.is_empty() {
+        log::info!("config: {} tee(s) created, {} updated", report.tees_created.len(), report.tees_updated.len());
     }
     let engine = Arc::new(engine);
 
@@ -124,6 +131,7 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
         daemon::serve(state.clone(), listener, shutdown_signal()).await;
         // Streams still finishing hold the proxy; give them a moment to write their records.
         let proxy = state.proxy.clone();
+        let tees = state.tees.clone();
         drop(state);
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         while Arc::strong_count(&proxy) > 1 && std::time::Instant::now() < deadline {
@@ -132,6 +140,10 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
         drop(proxy);
         if let Some(t) = recorder_task {
             t.shutdown().await;
+        }
+        // After the log's last records: the tees copy them too, then drain their queues.
+        if let Some(t) = tees {
+            t.shutdown(std::time::Duration::from_secs(5)).await;
         }
         DaemonInfo::remove(&data_dir);
         engine.store().flush()?;

@@ -21,6 +21,7 @@ use crate::engine::access::{self, AccessPolicy, OriginVerdict, Refusal};
 use crate::engine::config::Config;
 use crate::engine::proxy::{Proxy, ProxyConfig};
 use crate::engine::records::Recorder;
+use crate::engine::tee::sink::TeeRunner;
 use crate::engine::Engine;
 use crate::secret::Secret;
 
@@ -28,6 +29,8 @@ use crate::secret::Secret;
 pub struct AppState {
     /// The engine.
     pub engine: Arc<Engine>,
+    /// The tee sinks' runner (None when the request log is off: tees copy its records).
+    pub tees: Option<TeeRunner>,
     /// The effective configuration.
     pub config: Config,
     /// The data directory (for disk checks).
@@ -58,6 +61,13 @@ pub struct AppState {
 impl AppState {
     /// Build the state.
     pub fn new(engine: Arc<Engine>, config: Config, data_dir: PathBuf, recorder: Recorder) -> Arc<AppState> {
+        let tees = if recorder.enabled() {
+            TeeRunner::start(engine.clone(), data_dir.clone(), recorder.clone())
+                .map_err(|e| log::error!("cannot start the tee runner, so no tee copies records: {e}"))
+                .ok()
+        } else {
+            None
+        };
         let proxy = Proxy::new(engine.clone(), ProxyConfig::from_config(&config), recorder)
             .with_affinity(config.session.capacity, std::time::Duration::from_secs(config.session.ttl_s));
         proxy.metrics().configure(&config.metrics);
@@ -86,6 +96,7 @@ impl AppState {
             proxy_connections: max_connections - reserve(max_connections),
             bodies,
             health: Default::default(),
+            tees,
         })
     }
 

@@ -420,7 +420,7 @@ fn parse_key(v: &str) -> Result<Result<String, String>, String> {
 /// Expand `${VAR}` references in a header value with `lookup`; `$${` is a literal `${`.
 /// Returns the value and the variables that were not set (their reference expands to
 /// nothing), or why the template is malformed.
-fn expand(template: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<(String, Vec<String>), String> {
+pub(crate) fn expand(template: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<(String, Vec<String>), String> {
     let mut out = String::with_capacity(template.len());
     let mut missing = Vec::new();
     let mut rest = template;

@@ -44,8 +44,8 @@ pub struct Config {
     pub channels: Vec<ChannelSpec>,
     /// Routing rules upserted by name at start.
     pub rules: Vec<RuleSpec>,
-    /// Tee sinks (accepted and reported until the tee feature lands).
-    pub tees: Vec<serde_json::Value>,
+    /// Tee sinks (docs/tees.md), upserted by name at start.
+    pub tees: Vec<super::tee::TeeSpec>,
 }
 
 /// `server:`
@@ -541,6 +541,18 @@ impl Config {
             }
             channel::validate(spec, String::new(), String::new(), String::new())
                 .map_err(|e| Error::Config(format!("{origin}: {line}channels[{i}]: {e}")))?;
+        }
+        let mut tee_names = std::collections::BTreeSet::new();
+        for (i, spec) in self.tees.iter().enumerate() {
+            let line = line_of_name(text, &spec.name).map(|l| format!("line {l}: ")).unwrap_or_default();
+            if !tee_names.insert(spec.name.trim().to_ascii_lowercase()) {
+                return Err(Error::Config(format!(
+                    "{origin}: {line}tees[{i}] repeats the name {:?}; tee names must be unique",
+                    spec.name
+                )));
+            }
+            super::tee::validate(spec, String::new(), String::new(), String::new())
+                .map_err(|e| Error::Config(format!("{origin}: {line}tees[{i}]: {e}")))?;
         }
         Ok(())
     }

@@ -94,6 +94,7 @@ impl Health {
             memory: Memory { rss_bytes: rss_bytes() },
             fds: Fds { open: open_fds(), limit: max_fds() },
             request_log: request_log(proxy.recorder()),
+            tees: Vec::new(),
             disk: Disk { free_bytes, total_bytes, min_free_bytes: min_free_bytes(min_disk_mb, total_bytes) },
             uptime_s: started.elapsed().as_secs(),
         };
@@ -147,13 +148,33 @@ pub struct Detailed {
     pub fds: Fds,
     /// The request log.
     pub request_log: RequestLog,
+    /// The tee sinks' counts (`{"name", "matched", "delivered", "dropped", "queued", …}`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tees: Vec<TeeHealth>,
     /// The filesystem holding the data directory.
     pub disk: Disk,
     /// Seconds since the daemon started.
     pub uptime_s: u64,
 }
 
+/// One tee's part of the report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TeeHealth {
+    /// The tee's name.
+    pub name: String,
+    /// Its counts.
+    #[serde(flatten)]
+    pub stats: crate::engine::tee::sink::TeeStats,
+}
+
 impl Detailed {
+    /// Add the tees' counts (the daemon's runner has them) and judge again: a tee that
+    /// lost copies in the last minute makes the daemon degraded.
+    pub fn add_tees(&mut self, tees: Vec<(String, crate::engine::tee::sink::TeeStats)>) {
+        self.tees = tees.into_iter().map(|(name, stats)| TeeHealth { name, stats }).collect();
+        judge(self, now_ms());
+    }
+
     /// True when the daemon cannot do its job: it answers 503.
     pub fn is_unhealthy(&self) -> bool {
         self.status == Verdict::Unhealthy
@@ -453,6 +474,17 @@ pub fn judge(r: &mut Detailed, now_ms: u64) {
             ));
         }
     }
+    for t in &r.tees {
+        if let (Some(at), Some(e)) = (t.stats.last_error_ms, &t.stats.last_error) {
+            if now_ms.saturating_sub(at) < DROP_WINDOW_MS && t.stats.dropped > 0 {
+                meh.push(format!(
+                    "tee {:?} lost record copies in the last minute ({} since start): {e}; the requests themselves \
+                     were served",
+                    t.name, t.stats.dropped
+                ));
+            }
+        }
+    }
     r.status = if !bad.is_empty() {
         Verdict::Unhealthy
     } else if !meh.is_empty() {
@@ -516,6 +548,7 @@ mod tests {
             memory: Memory { rss_bytes: 1 },
             fds: Fds { open: 10, limit: 1024 },
             request_log: RequestLog { enabled: false, dropped: 0, writer: None },
+            tees: Vec::new(),
             disk: Disk { free_bytes: 10 * MIN_DISK_CAP, total_bytes: 100 * MIN_DISK_CAP, min_free_bytes: MIN_DISK_CAP },
             uptime_s: 1,
         }

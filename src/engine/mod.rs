@@ -17,6 +17,7 @@ pub mod proxy;
 pub mod records;
 pub mod rules;
 pub mod strategy;
+pub mod tee;
 pub mod trace;
 pub mod transform;
 
@@ -139,6 +140,8 @@ pub struct Snapshot {
     pub rules: Vec<rules::Rule>,
     /// The same rules, compiled.
     pub ruleset: Arc<rules::RuleSet>,
+    /// Tee sinks, by name.
+    pub tees: tee::Tees,
     /// Increments on every swap.
     pub version: u64,
     /// Channel ids and exact names → index in `channels`, for [`Snapshot::channel`].
@@ -249,9 +252,10 @@ impl Engine {
         let mut rules: Vec<rules::Rule> = self.store.list(Tree::Rules)?;
         rules.sort_by(|a, b| b.priority.cmp(&a.priority).then_with(|| a.name.cmp(&b.name)));
         let ruleset = rules::compile(&rules);
+        let tees = Arc::new(self.load_tees()?);
         let version = self.snapshot.load().version + 1;
         let channel_keys = channel_keys(&channels);
-        self.snapshot.store(Arc::new(Snapshot { channels, strategy, rules, ruleset, version, channel_keys }));
+        self.snapshot.store(Arc::new(Snapshot { channels, strategy, rules, ruleset, tees, version, channel_keys }));
         Ok(())
     }
 
@@ -438,6 +442,7 @@ impl Engine {
             self.store.apply(Tree::Channels, &puts, &plan.removes)?;
             let rule_puts: Vec<(String, &rules::Rule)> = plan.rule_puts.iter().map(|r| (r.id.clone(), r)).collect();
             self.store.apply(Tree::Rules, &rule_puts, &plan.rule_removes)?;
+            self.write_tees(&plan.tee_puts, &plan.tee_removes)?;
             if let Some(s) = plan.strategy {
                 self.store.put(Tree::Settings, "strategy", &s)?;
             }

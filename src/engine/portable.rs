@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 use super::channel::{self, Channel, ChannelSpec};
 use super::config::{self, Config};
 use super::rules::{self, Rule, RuleSpec};
+use super::tee::{self, Tee, TeeSpec};
 use super::{Engine, Error, Result, Strategy};
 use crate::util::ids::new_id;
 use crate::util::time::now_rfc3339;
@@ -47,6 +48,9 @@ pub struct Document {
     /// Routing rules.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<RuleSpec>,
+    /// Tee sinks (header values masked unless secrets are included).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tees: Vec<TeeSpec>,
 }
 
 impl From<&Config> for Document {
@@ -60,6 +64,7 @@ impl From<&Config> for Document {
             strategy: cfg.load_balancer.strategy,
             channels: cfg.channels.clone(),
             rules: cfg.rules.clone(),
+            tees: cfg.tees.clone(),
         }
     }
 }
@@ -111,6 +116,18 @@ pub struct ImportReport {
     /// Rules the document has as they are already.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules_unchanged: Vec<String>,
+    /// New tees.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tees_created: Vec<String>,
+    /// Changed tees.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tees_updated: Vec<String>,
+    /// Tees removed (`--replace`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tees_removed: Vec<String>,
+    /// Tees the document has as they are already.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tees_unchanged: Vec<String>,
     /// The strategy, when the document changes it (`old → new`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
@@ -130,6 +147,7 @@ pub(super) fn export(engine: &Engine, include_secrets: bool) -> Document {
         strategy: Some(snap.strategy),
         channels: snap.channels.iter().map(|c| c.to_spec(include_secrets)).collect(),
         rules: snap.rules.iter().map(|r| r.spec()).collect(),
+        tees: snap.tees.iter().map(|t| t.to_spec(include_secrets)).collect(),
     }
 }
 
@@ -144,6 +162,10 @@ pub(super) struct Plan {
     pub rule_puts: Vec<Rule>,
     /// Ids of rules to remove (`replace`).
     pub rule_removes: Vec<String>,
+    /// Tees to write (new or changed).
+    pub tee_puts: Vec<Tee>,
+    /// Ids of tees to remove (`replace`).
+    pub tee_removes: Vec<String>,
     /// The new strategy, when the document changes it.
     pub strategy: Option<Strategy>,
     report: ImportReport,
@@ -301,12 +323,65 @@ pub(super) fn plan(engine: &Engine, doc: &Document, replace: bool) -> Result<Pla
             }
         }
     }
+    let (tee_puts, tee_removes) = plan_tees(engine, doc, replace, &mut report)?;
     let current = engine.strategy();
     let strategy = doc.strategy.filter(|s| *s != current);
     if let Some(s) = strategy {
         report.strategy = Some(format!("{current} → {s}"));
     }
-    Ok(Plan { puts, removes, rule_puts, rule_removes, strategy, report })
+    Ok(Plan { puts, removes, rule_puts, rule_removes, tee_puts, tee_removes, strategy, report })
+}
+
+/// Tees merged by name like channels: a masked header value keeps the stored one.
+fn plan_tees(
+    engine: &Engine,
+    doc: &Document,
+    replace: bool,
+    report: &mut ImportReport,
+) -> Result<(Vec<Tee>, Vec<String>)> {
+    let existing = engine.list_tees();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut puts = Vec::new();
+    let now = now_rfc3339();
+    for (i, spec) in doc.tees.iter().enumerate() {
+        if let Some(first) = seen.insert(spec.name.trim().to_ascii_lowercase(), i) {
+            return Err(Error::Config(format!(
+                "tees[{i}] repeats the name {:?} of tees[{first}]; names must be unique",
+                spec.name
+            )));
+        }
+        let old = existing.iter().find(|t| t.name.eq_ignore_ascii_case(spec.name.trim()));
+        let mut spec = spec.clone();
+        if let Some(old) = old {
+            tee::keep_masked_headers(&mut spec, old);
+        }
+        let (id, created) = match old {
+            Some(o) => (o.id.clone(), o.created_at.clone()),
+            None => (new_id("tee"), now.clone()),
+        };
+        let t = tee::validate(&spec, id, created, now.clone()).map_err(|e| Error::Config(format!("tees[{i}]: {e}")))?;
+        match old {
+            None => {
+                report.tees_created.push(t.name.clone());
+                puts.push(t);
+            }
+            Some(o) if o.to_spec(true) == t.to_spec(true) => report.tees_unchanged.push(t.name.clone()),
+            Some(_) => {
+                report.tees_updated.push(t.name.clone());
+                puts.push(t);
+            }
+        }
+    }
+    let mut removes = Vec::new();
+    if replace {
+        for t in &existing {
+            if !doc.tees.iter().any(|s| s.name.trim().eq_ignore_ascii_case(&t.name)) {
+                report.tees_removed.push(t.name.clone());
+                removes.push(t.id.clone());
+            }
+        }
+    }
+    Ok((puts, removes))
 }
 
 /// Parse a document from YAML or JSON text (JSON is YAML). A file that looks like a

@@ -37,6 +37,8 @@ pub enum Tree {
     Rules,
     /// Single-value settings (strategy, …) by name.
     Settings,
+    /// Tee sinks by id.
+    Tees,
     /// Request records: one per key in version 1, segments in version 2; empty (the
     /// records are in [`logfile`]) from version 3 on. Only migrations read it.
     Requests,
@@ -48,6 +50,7 @@ impl Tree {
             Tree::Channels => "channels",
             Tree::Rules => "rules",
             Tree::Settings => "settings",
+            Tree::Tees => "tees",
             Tree::Requests => "requests",
         }
     }

@@ -59,7 +59,11 @@ pub(super) fn routes(state: &Arc<AppState>) -> Routes {
         |st: Arc<AppState>| async move {
             let report = blocking(move || {
                 let min_disk_mb = st.config.server.health_min_disk_mb;
-                st.health.detailed(&st.engine, &st.proxy, &st.data_dir, st.started, min_disk_mb)
+                let mut r = st.health.detailed(&st.engine, &st.proxy, &st.data_dir, st.started, min_disk_mb);
+                if let Some(t) = &st.tees {
+                    r.add_tees(t.named_stats());
+                }
+                r
             })
             .await;
             let status = if report.is_unhealthy() { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::OK };

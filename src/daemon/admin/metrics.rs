@@ -86,5 +86,6 @@ fn live(st: &AppState) -> metrics::Live {
         .keys()
         .map(|id| runtimes.get(id).opened_total.load(std::sync::atomic::Ordering::Relaxed))
         .sum();
-    metrics::Live { channels, breaker_opened_total, records_dropped: st.proxy.recorder().dropped() }
+    let tees = st.tees.as_ref().map(|t| t.named_stats()).unwrap_or_default();
+    metrics::Live { channels, breaker_opened_total, records_dropped: st.proxy.recorder().dropped(), tees }
 }

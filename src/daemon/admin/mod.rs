@@ -17,6 +17,7 @@ mod metrics;
 mod requests;
 mod rules;
 mod strategy;
+mod tee;
 mod tracing;
 mod transformers;
 
@@ -53,6 +54,8 @@ pub fn routes(state: Arc<AppState>) -> Routes {
         .unify()
         .or(tracing::routes(&state))
         .unify()
+        .or(tee::routes(&state))
+        .unify()
         .recover(body_refused)
         .unify()
         .recover(api::recover)
@@ -88,6 +91,9 @@ pub const ENDPOINTS: &[&str] = &[
     "GET /api/tracing/traces/:traceId",
     "GET /api/tracing/spans/:spanId",
     "POST /api/tracing/clear",
+    "GET|POST /api/tee",
+    "GET|PUT|DELETE /api/tee/:id",
+    "POST /api/tee/:id/test",
     "GET /health",
     "GET /health/live",
     "GET /health/ready",

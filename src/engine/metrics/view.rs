@@ -51,6 +51,8 @@ pub struct Live {
     pub breaker_opened_total: u64,
     /// Request-log records dropped because the writer's queue was full.
     pub records_dropped: u64,
+    /// Each tee's name and counts.
+    pub tees: Vec<(String, crate::engine::tee::sink::TeeStats)>,
 }
 
 /// The type of a metric family.
@@ -428,6 +430,22 @@ impl Metrics {
             "Request-log records dropped because the writer's queue was full.",
             Value::Int(live.records_dropped),
         ));
+        let mut delivered =
+            Family::new("routex_tee_delivered_total", Counter, "Record copies a tee's destination took.");
+        let mut dropped = Family::new(
+            "routex_tee_dropped_total",
+            Counter,
+            "Record copies a tee lost: queue full, destination failing every try, or shutdown's deadline.",
+        );
+        let mut queued = Family::new("routex_tee_queued", Gauge, "Record copies waiting in a tee's queue.");
+        for (name, t) in &live.tees {
+            delivered.push(labels([("tee", name)]), Value::Int(t.delivered));
+            dropped.push(labels([("tee", name)]), Value::Int(t.dropped));
+            queued.push(labels([("tee", name)]), Value::Int(t.queued));
+        }
+        f.push(delivered);
+        f.push(dropped);
+        f.push(queued);
         let mut build = Family::new("routex_build_info", Info, "The running routex's version.");
         build.push(labels([("version", env!("CARGO_PKG_VERSION"))]), Value::Int(1));
         f.push(build);
@@ -720,6 +738,10 @@ mod tests {
             }],
             breaker_opened_total: 3,
             records_dropped: 0,
+            tees: vec![(
+                "audit".into(),
+                crate::engine::tee::sink::TeeStats { delivered: 3, dropped: 2, ..Default::default() },
+            )],
         };
         let text = m.prometheus_text(&live);
         for f in m.families(&live) {
@@ -734,6 +756,8 @@ mod tests {
         assert!(text.contains(
             "routex_time_to_first_byte_seconds_bucket{protocol=\"openai\",channel=\"main\",model=\"evil\\\"model\\\\\\nname\",status_class=\"2xx\",le=\"0.05\"} 1\n"
         ), "{text}");
+        assert!(text.contains("routex_tee_dropped_total{tee=\"audit\"} 2\n"), "{text}");
+        assert!(text.contains("routex_tee_delivered_total{tee=\"audit\"} 3\n"), "{text}");
         assert!(!text.contains("# EOF"), "0.0.4, not OpenMetrics");
     }
 
