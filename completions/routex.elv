@@ -45,6 +45,7 @@ set edit:completion:arg-completer[routex] = {|@words|
             cand stats 'The request log summed up: requests, success rate, latency, tokens, cost, per channel'
             cand logs 'Show the request log (--follow to keep watching)'
             cand trace 'Request traces kept by the running daemon: stats, list, show (a waterfall), clear'
+            cand tee 'Copies of finished request records to a file or a webhook: list, add, remove, test'
             cand export 'Write channels and settings to a YAML or JSON document'
             cand import 'Read channels and settings from a document (or a config file)'
             cand completions 'Print a shell completion script'
@@ -813,6 +814,204 @@ set edit:completion:arg-completer[routex] = {|@words|
         }
         &'routex;trace;help;help'= {
         }
+        &'routex;tee'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'Every tee: type, destination, filter, and (from a daemon) delivered / dropped / queued'
+            cand show 'One tee in full (header values masked)'
+            cand add 'Add a tee: copies of finished request records to a file (JSON lines) or a webhook'
+            cand edit 'Change a tee''s settings (only the flags given change)'
+            cand remove 'Remove a tee'
+            cand enable 'Copy records again'
+            cand disable 'Keep the tee but copy nothing'
+            cand test 'Send the tee''s destination one test record now and say whether it took it (exit 1: it did not)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'routex;tee;list'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;tee;show'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;tee;add'= {
+            cand --type 'file or webhook'
+            cand --path 'File tees: the JSON-lines file (relative paths are under the data directory)'
+            cand --max-size-mb 'File tees: rotate the file past this size, MiB [default: 100]'
+            cand --keep 'File tees: rotated files kept [default: 5]'
+            cand --url 'Webhook tees: the http(s) URL records are POSTed to'
+            cand --header 'Webhook tees: a header sent with every POST, `Name: value` (repeatable; values are masked in every output, ${VAR} is read from the daemon''s environment)'
+            cand --timeout 'Webhook tees: seconds to wait for an answer [default: 5]'
+            cand --retries 'Webhook tees: tries after the first, with exponential backoff [default: 3]'
+            cand --batch-size 'Webhook tees: records per POST (more than 1: a JSON array) [default: 1]'
+            cand --queue-size 'Records waiting at most; past it copies are dropped and counted [default: 10000]'
+            cand --channel 'Only records of these channels (name, id or glob; repeatable)'
+            cand --model 'Only records of these models (glob; repeatable)'
+            cand --status 'Only these statuses: a code or a class like 5xx (repeatable)'
+            cand --sample-rate 'The share of matching records copied, 0 to 1'
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand --success-only 'Only successful requests'
+            cand --failure-only 'Only failed requests'
+            cand --disabled 'Add it disabled'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;tee;edit'= {
+            cand --rename 'A new name'
+            cand --path 'File tees: the JSON-lines file (relative paths are under the data directory)'
+            cand --max-size-mb 'File tees: rotate the file past this size, MiB [default: 100]'
+            cand --keep 'File tees: rotated files kept [default: 5]'
+            cand --url 'Webhook tees: the http(s) URL records are POSTed to'
+            cand --header 'Webhook tees: a header sent with every POST, `Name: value` (repeatable; values are masked in every output, ${VAR} is read from the daemon''s environment)'
+            cand --timeout 'Webhook tees: seconds to wait for an answer [default: 5]'
+            cand --retries 'Webhook tees: tries after the first, with exponential backoff [default: 3]'
+            cand --batch-size 'Webhook tees: records per POST (more than 1: a JSON array) [default: 1]'
+            cand --queue-size 'Records waiting at most; past it copies are dropped and counted [default: 10000]'
+            cand --channel 'Only records of these channels (name, id or glob; repeatable)'
+            cand --model 'Only records of these models (glob; repeatable)'
+            cand --status 'Only these statuses: a code or a class like 5xx (repeatable)'
+            cand --sample-rate 'The share of matching records copied, 0 to 1'
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand --success-only 'Only successful requests'
+            cand --failure-only 'Only failed requests'
+            cand --clear-filter 'Remove the filter (copy every record)'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;tee;remove'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;tee;enable'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;tee;disable'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;tee;test'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --output 'Output format'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;tee;help'= {
+            cand list 'Every tee: type, destination, filter, and (from a daemon) delivered / dropped / queued'
+            cand show 'One tee in full (header values masked)'
+            cand add 'Add a tee: copies of finished request records to a file (JSON lines) or a webhook'
+            cand edit 'Change a tee''s settings (only the flags given change)'
+            cand remove 'Remove a tee'
+            cand enable 'Copy records again'
+            cand disable 'Keep the tee but copy nothing'
+            cand test 'Send the tee''s destination one test record now and say whether it took it (exit 1: it did not)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'routex;tee;help;list'= {
+        }
+        &'routex;tee;help;show'= {
+        }
+        &'routex;tee;help;add'= {
+        }
+        &'routex;tee;help;edit'= {
+        }
+        &'routex;tee;help;remove'= {
+        }
+        &'routex;tee;help;enable'= {
+        }
+        &'routex;tee;help;disable'= {
+        }
+        &'routex;tee;help;test'= {
+        }
+        &'routex;tee;help;help'= {
+        }
         &'routex;export'= {
             cand --format 'Document format'
             cand -o 'Write to this file instead of stdout (replaced atomically if it exists; a symlink is refused)'
@@ -877,6 +1076,7 @@ set edit:completion:arg-completer[routex] = {|@words|
             cand stats 'The request log summed up: requests, success rate, latency, tokens, cost, per channel'
             cand logs 'Show the request log (--follow to keep watching)'
             cand trace 'Request traces kept by the running daemon: stats, list, show (a waterfall), clear'
+            cand tee 'Copies of finished request records to a file or a webhook: list, add, remove, test'
             cand export 'Write channels and settings to a YAML or JSON document'
             cand import 'Read channels and settings from a document (or a config file)'
             cand completions 'Print a shell completion script'
@@ -974,6 +1174,32 @@ set edit:completion:arg-completer[routex] = {|@words|
         &'routex;help;trace;show'= {
         }
         &'routex;help;trace;clear'= {
+        }
+        &'routex;help;tee'= {
+            cand list 'Every tee: type, destination, filter, and (from a daemon) delivered / dropped / queued'
+            cand show 'One tee in full (header values masked)'
+            cand add 'Add a tee: copies of finished request records to a file (JSON lines) or a webhook'
+            cand edit 'Change a tee''s settings (only the flags given change)'
+            cand remove 'Remove a tee'
+            cand enable 'Copy records again'
+            cand disable 'Keep the tee but copy nothing'
+            cand test 'Send the tee''s destination one test record now and say whether it took it (exit 1: it did not)'
+        }
+        &'routex;help;tee;list'= {
+        }
+        &'routex;help;tee;show'= {
+        }
+        &'routex;help;tee;add'= {
+        }
+        &'routex;help;tee;edit'= {
+        }
+        &'routex;help;tee;remove'= {
+        }
+        &'routex;help;tee;enable'= {
+        }
+        &'routex;help;tee;disable'= {
+        }
+        &'routex;help;tee;test'= {
         }
         &'routex;help;export'= {
         }

@@ -49,6 +49,7 @@ complete -c routex -n "__fish_routex_needs_command" -f -a "diagnose" -d 'Check e
 complete -c routex -n "__fish_routex_needs_command" -f -a "stats" -d 'The request log summed up: requests, success rate, latency, tokens, cost, per channel'
 complete -c routex -n "__fish_routex_needs_command" -f -a "logs" -d 'Show the request log (--follow to keep watching)'
 complete -c routex -n "__fish_routex_needs_command" -f -a "trace" -d 'Request traces kept by the running daemon: stats, list, show (a waterfall), clear'
+complete -c routex -n "__fish_routex_needs_command" -f -a "tee" -d 'Copies of finished request records to a file or a webhook: list, add, remove, test'
 complete -c routex -n "__fish_routex_needs_command" -f -a "export" -d 'Write channels and settings to a YAML or JSON document'
 complete -c routex -n "__fish_routex_needs_command" -f -a "import" -d 'Read channels and settings from a document (or a config file)'
 complete -c routex -n "__fish_routex_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -583,6 +584,148 @@ complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_sub
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from help" -f -a "show" -d 'One trace\'s spans as a waterfall'
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from help" -f -a "clear" -d 'Remove traces (all of them, or those older than a duration)'
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_subcommand_from list show add edit remove enable disable test help" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_subcommand_from list show add edit remove enable disable test help" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_subcommand_from list show add edit remove enable disable test help" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_subcommand_from list show add edit remove enable disable test help" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_subcommand_from list show add edit remove enable disable test help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_subcommand_from list show add edit remove enable disable test help" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_subcommand_from list show add edit remove enable disable test help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_subcommand_from list show add edit remove enable disable test help" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_subcommand_from list show add edit remove enable disable test help" -f -a "list" -d 'Every tee: type, destination, filter, and (from a daemon) delivered / dropped / queued'
+complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_subcommand_from list show add edit remove enable disable test help" -f -a "show" -d 'One tee in full (header values masked)'
+complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_subcommand_from list show add edit remove enable disable test help" -f -a "add" -d 'Add a tee: copies of finished request records to a file (JSON lines) or a webhook'
+complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_subcommand_from list show add edit remove enable disable test help" -f -a "edit" -d 'Change a tee\'s settings (only the flags given change)'
+complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_subcommand_from list show add edit remove enable disable test help" -f -a "remove" -d 'Remove a tee'
+complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_subcommand_from list show add edit remove enable disable test help" -f -a "enable" -d 'Copy records again'
+complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_subcommand_from list show add edit remove enable disable test help" -f -a "disable" -d 'Keep the tee but copy nothing'
+complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_subcommand_from list show add edit remove enable disable test help" -f -a "test" -d 'Send the tee\'s destination one test record now and say whether it took it (exit 1: it did not)'
+complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_subcommand_from list show add edit remove enable disable test help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from list" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from list" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from list" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from list" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from show" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from show" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from show" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from show" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l type -d 'file or webhook' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l path -d 'File tees: the JSON-lines file (relative paths are under the data directory)' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l max-size-mb -d 'File tees: rotate the file past this size, MiB [default: 100]' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l keep -d 'File tees: rotated files kept [default: 5]' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l url -d 'Webhook tees: the http(s) URL records are POSTed to' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l header -d 'Webhook tees: a header sent with every POST, `Name: value` (repeatable; values are masked in every output, ${VAR} is read from the daemon\'s environment)' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l timeout -d 'Webhook tees: seconds to wait for an answer [default: 5]' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l retries -d 'Webhook tees: tries after the first, with exponential backoff [default: 3]' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l batch-size -d 'Webhook tees: records per POST (more than 1: a JSON array) [default: 1]' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l queue-size -d 'Records waiting at most; past it copies are dropped and counted [default: 10000]' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l channel -d 'Only records of these channels (name, id or glob; repeatable)' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l model -d 'Only records of these models (glob; repeatable)' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l status -d 'Only these statuses: a code or a class like 5xx (repeatable)' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l sample-rate -d 'The share of matching records copied, 0 to 1' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l success-only -d 'Only successful requests'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l failure-only -d 'Only failed requests'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l disabled -d 'Add it disabled'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l rename -d 'A new name' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l path -d 'File tees: the JSON-lines file (relative paths are under the data directory)' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l max-size-mb -d 'File tees: rotate the file past this size, MiB [default: 100]' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l keep -d 'File tees: rotated files kept [default: 5]' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l url -d 'Webhook tees: the http(s) URL records are POSTed to' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l header -d 'Webhook tees: a header sent with every POST, `Name: value` (repeatable; values are masked in every output, ${VAR} is read from the daemon\'s environment)' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l timeout -d 'Webhook tees: seconds to wait for an answer [default: 5]' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l retries -d 'Webhook tees: tries after the first, with exponential backoff [default: 3]' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l batch-size -d 'Webhook tees: records per POST (more than 1: a JSON array) [default: 1]' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l queue-size -d 'Records waiting at most; past it copies are dropped and counted [default: 10000]' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l channel -d 'Only records of these channels (name, id or glob; repeatable)' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l model -d 'Only records of these models (glob; repeatable)' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l status -d 'Only these statuses: a code or a class like 5xx (repeatable)' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l sample-rate -d 'The share of matching records copied, 0 to 1' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l success-only -d 'Only successful requests'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l failure-only -d 'Only failed requests'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l clear-filter -d 'Remove the filter (copy every record)'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from remove" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from remove" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from remove" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from remove" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from enable" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from enable" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from enable" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from enable" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from enable" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from enable" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from enable" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from disable" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from disable" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from disable" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from disable" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from disable" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from disable" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from test" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from test" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from test" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from test" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from test" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from test" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from test" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from test" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from help" -f -a "list" -d 'Every tee: type, destination, filter, and (from a daemon) delivered / dropped / queued'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from help" -f -a "show" -d 'One tee in full (header values masked)'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a tee: copies of finished request records to a file (JSON lines) or a webhook'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from help" -f -a "edit" -d 'Change a tee\'s settings (only the flags given change)'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a tee'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Copy records again'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Keep the tee but copy nothing'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from help" -f -a "test" -d 'Send the tee\'s destination one test record now and say whether it took it (exit 1: it did not)'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c routex -n "__fish_routex_using_subcommand export" -l format -d 'Document format' -r -f -a "yaml\t'YAML'
 json\t'JSON'"
 complete -c routex -n "__fish_routex_using_subcommand export" -s o -l file -d 'Write to this file instead of stdout (replaced atomically if it exists; a symlink is refused)' -r -F
@@ -619,25 +762,26 @@ complete -c routex -n "__fish_routex_using_subcommand completions" -s v -l verbo
 complete -c routex -n "__fish_routex_using_subcommand completions" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c routex -n "__fish_routex_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace export import completions help" -f -a "serve" -d 'Run the daemon: proxy and admin API on one port (--detach: in the background)'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace export import completions help" -f -a "stop" -d 'Stop the daemon of this data directory (it finishes in-flight streams first)'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace export import completions help" -f -a "restart" -d 'Stop the daemon if it runs, then start it in the background with these settings'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace export import completions help" -f -a "status" -d 'Whether the daemon runs: pid, version, uptime, address, channels up (exit 1: not running)'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace export import completions help" -f -a "env" -d 'Print the variables that point Claude Code and the SDKs at routex, for eval'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace export import completions help" -f -a "code" -d 'Run Claude Code through routex (starting the daemon if none runs): routex code -- -p "hi"'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace export import completions help" -f -a "channel" -d 'Manage upstream channels'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace export import completions help" -f -a "rule" -d 'Manage routing rules and dry-run a request against them'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace export import completions help" -f -a "strategy" -d 'Show or switch the load-balancer strategy'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace export import completions help" -f -a "test" -d 'Send channels a one-token test request and say what works and how to fix what does not (exit 1: a failure)'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace export import completions help" -f -a "setup" -d 'First-run wizard on a terminal: a provider, its key, a test, the next command'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace export import completions help" -f -a "diagnose" -d 'Check everything a broken setup needs: store, config, daemon, port, disk, each channel (exit 1: a ✗)'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace export import completions help" -f -a "stats" -d 'The request log summed up: requests, success rate, latency, tokens, cost, per channel'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace export import completions help" -f -a "logs" -d 'Show the request log (--follow to keep watching)'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace export import completions help" -f -a "trace" -d 'Request traces kept by the running daemon: stats, list, show (a waterfall), clear'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace export import completions help" -f -a "export" -d 'Write channels and settings to a YAML or JSON document'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace export import completions help" -f -a "import" -d 'Read channels and settings from a document (or a config file)'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace export import completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace export import completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "serve" -d 'Run the daemon: proxy and admin API on one port (--detach: in the background)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "stop" -d 'Stop the daemon of this data directory (it finishes in-flight streams first)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "restart" -d 'Stop the daemon if it runs, then start it in the background with these settings'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "status" -d 'Whether the daemon runs: pid, version, uptime, address, channels up (exit 1: not running)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "env" -d 'Print the variables that point Claude Code and the SDKs at routex, for eval'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "code" -d 'Run Claude Code through routex (starting the daemon if none runs): routex code -- -p "hi"'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "channel" -d 'Manage upstream channels'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "rule" -d 'Manage routing rules and dry-run a request against them'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "strategy" -d 'Show or switch the load-balancer strategy'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "test" -d 'Send channels a one-token test request and say what works and how to fix what does not (exit 1: a failure)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "setup" -d 'First-run wizard on a terminal: a provider, its key, a test, the next command'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "diagnose" -d 'Check everything a broken setup needs: store, config, daemon, port, disk, each channel (exit 1: a ✗)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "stats" -d 'The request log summed up: requests, success rate, latency, tokens, cost, per channel'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "logs" -d 'Show the request log (--follow to keep watching)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "trace" -d 'Request traces kept by the running daemon: stats, list, show (a waterfall), clear'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "tee" -d 'Copies of finished request records to a file or a webhook: list, add, remove, test'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "export" -d 'Write channels and settings to a YAML or JSON document'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "import" -d 'Read channels and settings from a document (or a config file)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "list" -d 'List channels'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "show" -d 'Show one channel'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "add" -d 'Add a channel (asks for missing required fields on a terminal)'
@@ -659,3 +803,11 @@ complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subc
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from trace" -f -a "list" -d 'The newest traces'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from trace" -f -a "show" -d 'One trace\'s spans as a waterfall'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from trace" -f -a "clear" -d 'Remove traces (all of them, or those older than a duration)'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from tee" -f -a "list" -d 'Every tee: type, destination, filter, and (from a daemon) delivered / dropped / queued'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from tee" -f -a "show" -d 'One tee in full (header values masked)'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from tee" -f -a "add" -d 'Add a tee: copies of finished request records to a file (JSON lines) or a webhook'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from tee" -f -a "edit" -d 'Change a tee\'s settings (only the flags given change)'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from tee" -f -a "remove" -d 'Remove a tee'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from tee" -f -a "enable" -d 'Copy records again'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from tee" -f -a "disable" -d 'Keep the tee but copy nothing'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from tee" -f -a "test" -d 'Send the tee\'s destination one test record now and say whether it took it (exit 1: it did not)'

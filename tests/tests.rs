@@ -25,4 +25,5 @@ mod rules_routing;
 mod sdk_e2e;
 mod setup_wizard;
 mod stream_transformers;
+mod tees;
 mod tracing;

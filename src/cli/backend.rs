@@ -10,6 +10,7 @@ use crate::engine::proxy::probe::{self, ChannelTest};
 use crate::engine::records::{self, RequestQuery, RequestRecord};
 use crate::engine::rules::{RouteTest, RulePatch, RuleView};
 use crate::engine::rules::{Rule, RuleSpec};
+use crate::engine::tee::{sink::TeeTest, Tee, TeePatch, TeeSpec, TeeView};
 use crate::engine::trace::{Trace, TraceStats, TraceSummary};
 use crate::engine::{ChannelPatch, ChannelSpec, ChannelView, Document, Engine, ImportReport, Status, Strategy};
 use crate::paths::{self, DaemonInfo};
@@ -93,6 +94,18 @@ pub trait Backend {
     /// Records written after a cursor, in write order (without a cursor: none, and the
     /// cursor of the log's current end).
     fn requests_tail(&self, cursor: Option<records::Cursor>, limit: usize) -> Result<records::Tail>;
+    /// Every tee (with its counts when a daemon runs it).
+    fn list_tees(&self) -> Result<Vec<TeeView>>;
+    /// One tee.
+    fn get_tee(&self, key: &str) -> Result<TeeView>;
+    /// Add a tee.
+    fn add_tee(&self, spec: &TeeSpec) -> Result<TeeView>;
+    /// Change a tee's fields.
+    fn edit_tee(&self, key: &str, patch: &TeePatch) -> Result<TeeView>;
+    /// Remove a tee.
+    fn remove_tee(&self, key: &str) -> Result<TeeView>;
+    /// Send a tee's destination a test record.
+    fn test_tee(&self, key: &str) -> Result<TeeTest>;
     /// The trace store's counts (traces live in a daemon's memory: the local store has none).
     fn trace_stats(&self) -> Result<TraceStats> {
         Err(no_daemon_traces())
@@ -127,6 +140,25 @@ pub struct Local(pub Engine);
 impl Backend for Local {
     fn describe(&self) -> String {
         format!("local store at {}", self.0.store().path().display())
+    }
+    fn list_tees(&self) -> Result<Vec<TeeView>> {
+        Ok(self.0.list_tees().iter().map(Tee::view).collect())
+    }
+    fn get_tee(&self, key: &str) -> Result<TeeView> {
+        Ok(self.0.find_tee(key)?.view())
+    }
+    fn add_tee(&self, spec: &TeeSpec) -> Result<TeeView> {
+        Ok(self.0.add_tee(spec)?.view())
+    }
+    fn edit_tee(&self, key: &str, patch: &TeePatch) -> Result<TeeView> {
+        Ok(self.0.edit_tee(key, patch)?.view())
+    }
+    fn remove_tee(&self, key: &str) -> Result<TeeView> {
+        Ok(self.0.remove_tee(key)?.view())
+    }
+    fn test_tee(&self, key: &str) -> Result<TeeTest> {
+        let tee = self.0.find_tee(key)?;
+        Ok(crate::engine::tee::sink::test_tee(&tee, self.0.store().data_dir(), &self.0.env_lookup()))
     }
     fn list_channels(&self, show_secrets: bool) -> Result<Vec<ChannelView>> {
         Ok(self.0.list_channels().iter().map(|c| c.view(show_secrets)).collect())
@@ -409,6 +441,24 @@ impl Backend for Remote {
     }
     fn list_rules(&self) -> Result<Vec<RuleView>> {
         self.call("GET", &self.url(&["api", "routing", "rules"]), NONE)
+    }
+    fn list_tees(&self) -> Result<Vec<TeeView>> {
+        self.call("GET", &self.url(&["api", "tee"]), NONE)
+    }
+    fn get_tee(&self, key: &str) -> Result<TeeView> {
+        self.call("GET", &self.url(&["api", "tee", key]), NONE)
+    }
+    fn add_tee(&self, spec: &TeeSpec) -> Result<TeeView> {
+        self.call("POST", &self.url(&["api", "tee"]), Some(spec))
+    }
+    fn edit_tee(&self, key: &str, patch: &TeePatch) -> Result<TeeView> {
+        self.call("PUT", &self.url(&["api", "tee", key]), Some(patch))
+    }
+    fn remove_tee(&self, key: &str) -> Result<TeeView> {
+        self.call("DELETE", &self.url(&["api", "tee", key]), NONE)
+    }
+    fn test_tee(&self, key: &str) -> Result<TeeTest> {
+        self.call("POST", &self.url(&["api", "tee", key, "test"]), Some(&serde_json::json!({})))
     }
     fn get_rule(&self, key: &str) -> Result<Rule> {
         self.call("GET", &self.url(&["api", "routing", "rules", key]), NONE)

@@ -16,6 +16,7 @@ pub mod output;
 pub mod rule;
 pub mod serve;
 pub mod setup;
+pub mod tee;
 pub mod trace;
 
 use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
@@ -113,6 +114,9 @@ pub enum Command {
     /// Request traces kept by the running daemon: stats, list, show (a waterfall), clear
     #[command(subcommand)]
     Trace(trace::TraceCmd),
+    /// Copies of finished request records to a file or a webhook: list, add, remove, test
+    #[command(subcommand)]
+    Tee(tee::TeeCmd),
     /// Write channels and settings to a YAML or JSON document
     Export(ExportArgs),
     /// Read channels and settings from a document (or a config file)
@@ -262,6 +266,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
             Ok(if results.iter().all(|t| t.ok) { 0 } else { 1 })
         }
         Command::Trace(cmd) => trace::run(cli, cmd, &printer),
+        Command::Tee(cmd) => tee::run(cli, cmd, &printer),
         Command::Strategy { action } => {
             let b = backend::connect(cli)?;
             let current = match action {

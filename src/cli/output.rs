@@ -16,6 +16,7 @@ use super::OutputFormat;
 use crate::engine::records::RequestRecord;
 use crate::engine::rules::RouteTest;
 use crate::engine::rules::{Rule, RuleView};
+use crate::engine::tee::{sink::TeeTest, TeeView};
 use crate::engine::trace::{Trace, TraceStats, TraceSummary};
 use crate::engine::{ChannelView, ImportReport, Strategy};
 
@@ -447,6 +448,16 @@ impl Printer {
         for n in &r.rules_unchanged {
             s.push_str(&format!("  = unchanged rule {}\n", clean(n)));
         }
+        for (sign, verb, list) in [
+            ('+', "create   ", &r.tees_created),
+            ('~', "update   ", &r.tees_updated),
+            ('-', "remove   ", &r.tees_removed),
+            ('=', "unchanged", &r.tees_unchanged),
+        ] {
+            for n in list {
+                s.push_str(&format!("  {sign} {verb} tee {}\n", clean(n)));
+            }
+        }
         if let Some(st) = &r.strategy {
             s.push_str(&format!("  strategy    {st}\n"));
         }
@@ -507,6 +518,104 @@ impl Printer {
             t.add_row(row([k.to_string(), v]));
         }
         write_stdout(format!("{t}\n").as_bytes());
+    }
+
+    /// The tees, with their counts when a daemon runs them.
+    pub fn tees(&self, list: &[TeeView]) {
+        if self.structured(&list) {
+            return;
+        }
+        if list.is_empty() {
+            self.note("no tees yet (add one: routex tee add audit --type file --path requests.jsonl)");
+            return;
+        }
+        let mut t = table();
+        let counted = list.iter().any(|v| v.stats.is_some());
+        let mut header = vec!["NAME", "TYPE", "DESTINATION", "FILTER", "ENABLED"];
+        if counted {
+            header.extend(["DELIVERED", "DROPPED", "QUEUED"]);
+        }
+        t.set_header(header);
+        for v in list {
+            let s = &v.spec;
+            let mut cells = vec![
+                s.name.clone(),
+                s.kind.clone(),
+                s.path.clone().or_else(|| s.url.clone()).unwrap_or_default(),
+                tee_filter_text(&s.filter),
+                if s.enabled.unwrap_or(true) { "yes" } else { "no" }.to_string(),
+            ];
+            if let Some(st) = &v.stats {
+                cells.extend([st.delivered.to_string(), st.dropped.to_string(), st.queued.to_string()]);
+            } else if counted {
+                cells.extend(["-".into(), "-".into(), "-".into()]);
+            }
+            t.add_row(cells.into_iter().map(c).collect::<Vec<_>>());
+        }
+        write_stdout(format!("{t}\n").as_bytes());
+    }
+
+    /// One tee in full (header values masked).
+    pub fn tee(&self, v: &TeeView) {
+        if self.structured(v) {
+            return;
+        }
+        let s = &v.spec;
+        let mut rows: Vec<(&str, String)> =
+            vec![("name", s.name.clone()), ("id", v.id.clone()), ("type", s.kind.clone())];
+        let opt = |o: Option<u64>| o.map(|n| n.to_string());
+        for (k, val) in [
+            ("path", s.path.clone()),
+            ("max_size_mb", opt(s.max_size_mb)),
+            ("keep", s.keep.map(|n| n.to_string())),
+            ("url", s.url.clone()),
+            ("timeout", s.timeout.map(|n| format!("{n} s"))),
+            ("retries", s.retries.map(|n| n.to_string())),
+            ("batch_size", s.batch_size.map(|n| n.to_string())),
+            ("queue_size", s.queue_size.map(|n| n.to_string())),
+        ] {
+            if let Some(val) = val {
+                rows.push((k, val));
+            }
+        }
+        for (k, val) in &s.headers {
+            rows.push(("header", format!("{k}: {val}")));
+        }
+        rows.push(("filter", tee_filter_text(&s.filter)));
+        rows.push(("enabled", s.enabled.unwrap_or(true).to_string()));
+        if let Some(st) = &v.stats {
+            rows.push(("matched", st.matched.to_string()));
+            rows.push(("delivered", st.delivered.to_string()));
+            rows.push(("dropped", st.dropped.to_string()));
+            rows.push(("queued", st.queued.to_string()));
+            if let Some(e) = &st.last_error {
+                rows.push(("last_error", e.clone()));
+            }
+        }
+        rows.push(("created_at", v.created_at.clone()));
+        rows.push(("updated_at", v.updated_at.clone()));
+        let mut t = table();
+        for (k, val) in rows {
+            t.add_row(row([k.to_string(), val]));
+        }
+        write_stdout(format!("{t}\n").as_bytes());
+    }
+
+    /// The result of a tee change.
+    pub fn tee_changed(&self, verb: &str, v: &TeeView) {
+        if self.structured(v) {
+            return;
+        }
+        write_stdout(format!("{verb} tee {} ({})\n", clean(&v.spec.name), clean(&v.id)).as_bytes());
+    }
+
+    /// `routex tee test`'s answer.
+    pub fn tee_test(&self, r: &TeeTest) {
+        if self.structured(r) {
+            return;
+        }
+        let mark = if r.ok { "✓" } else { "✗" };
+        write_stdout(format!("{mark} tee {}: {}\n", clean(&r.name), clean(&r.message)).as_bytes());
     }
 
     /// The result of a rule change.
@@ -922,6 +1031,42 @@ fn local_time(ms: u64) -> String {
 /// A trace drawn for a terminal: a header, then one line per span in tree order (children
 /// under their parent, by start), indented by depth: name, a bar of `width` cells placed and
 /// scaled on the trace's duration, the duration, the status (a failure with its error and,
+/// A tee filter in one line (`all` when empty).
+fn tee_filter_text(f: &crate::engine::tee::Filter) -> String {
+    let mut parts = Vec::new();
+    if !f.channels.is_empty() {
+        parts.push(format!("channels={}", f.channels.join(",")));
+    }
+    if !f.models.is_empty() {
+        parts.push(format!("models={}", f.models.join(",")));
+    }
+    if !f.status_codes.is_empty() {
+        let codes: Vec<String> = f
+            .status_codes
+            .iter()
+            .map(|s| match s {
+                crate::engine::tee::StatusMatch::Code(c) => c.to_string(),
+                crate::engine::tee::StatusMatch::Text(t) => t.clone(),
+            })
+            .collect();
+        parts.push(format!("status={}", codes.join(",")));
+    }
+    if f.success_only {
+        parts.push("success only".into());
+    }
+    if f.failure_only {
+        parts.push("failures only".into());
+    }
+    if let Some(r) = f.sample_rate {
+        parts.push(format!("sample {r}"));
+    }
+    if parts.is_empty() {
+        "all".into()
+    } else {
+        clean(&parts.join(" ")).into_owned()
+    }
+}
+
 /// for an attempt, its channel and HTTP status). Every value from a request is [`clean`]ed.
 pub fn waterfall(t: &Trace, width: usize) -> String {
     use std::collections::HashMap;

@@ -234,6 +234,11 @@ impl Engine {
             .collect()
     }
 
+    /// Where channels' and tees' `${VAR}` references are read from.
+    pub fn env_lookup(&self) -> channel::EnvLookup {
+        self.env.clone()
+    }
+
     /// The store (for the request log writer and health checks).
     pub fn store(&self) -> &Store {
         &self.store

@@ -175,6 +175,12 @@ impl Store {
         Ok(store)
     }
 
+    /// The data directory the store is in (what relative paths in the config, like a
+    /// file tee's, are under).
+    pub fn data_dir(&self) -> &Path {
+        self.path.parent().unwrap_or(&self.path)
+    }
+
     /// The database directory.
     pub fn path(&self) -> &Path {
         &self.path

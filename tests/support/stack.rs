@@ -43,6 +43,8 @@ impl Stack {
         for c in &channels {
             engine.add_channel(c).unwrap();
         }
+        // The config's own channels, rules and tees, as `routex serve` applies them.
+        engine.apply_config(&config).unwrap();
         let (recorder, task) = Recorder::start(engine.store().clone(), &config.logging);
         let state = AppState::new(engine.clone(), config, std::env::temp_dir(), recorder);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -4,7 +4,6 @@
 //! the daemon's runner (`engine::tee::sink::TeeRunner`). This file parses bodies and maps
 //! results to HTTP. Called by `admin::routes`.
 
-use serde::Serialize;
 use std::sync::Arc;
 use warp::Filter;
 
@@ -12,17 +11,6 @@ use super::{api_prefix, blocking, body, with_state, Routes};
 use crate::daemon::api;
 use crate::daemon::AppState;
 use crate::engine::tee::{sink, Tee, TeePatch, TeeSpec, TeeView};
-
-/// `POST /api/tee/:id/test`'s answer.
-#[derive(Debug, Serialize)]
-pub struct TestResult {
-    /// The tee's name.
-    pub name: String,
-    /// Whether the destination took the test record.
-    pub ok: bool,
-    /// What happened, in words.
-    pub message: String,
-}
 
 fn view(st: &AppState, t: &Tee) -> TeeView {
     let mut v = t.view();
@@ -85,11 +73,7 @@ pub(super) fn routes(state: &Arc<AppState>) -> Routes {
                 Err(e) => return api::engine_error(&e),
             };
             let (dir, env) = (st.data_dir.clone(), st.engine.env.clone());
-            let r = blocking(move || {
-                let r = sink::send_test(&tee, &dir, &env);
-                TestResult { name: tee.name, ok: r.is_ok(), message: r.unwrap_or_else(|e| e) }
-            })
-            .await;
+            let r = blocking(move || sink::test_tee(&tee, &dir, &env)).await;
             api::ok(&r)
         });
     list.or(add).unify().or(get).unify().or(put).unify().or(delete).unify().or(test).unify().boxed()

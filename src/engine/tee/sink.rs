@@ -160,10 +160,18 @@ impl TeeRunner {
         let (done_tx, done_rx) = oneshot::channel();
         let shared = Arc::new(Shared { counters: Mutex::default() });
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        let s = shared.clone();
         let ctx = Context { data_dir, env: engine.env.clone() };
+        // The tees there are now start here, before the first request can be recorded:
+        // their tasks wait on the runtime until its thread runs it.
+        let mut running = BTreeMap::new();
+        let records = {
+            let _in = rt.enter();
+            reconcile(&shared, &engine, &ctx, &mut running);
+            (!running.is_empty() && recorder.enabled()).then(|| recorder.subscribe())
+        };
+        let s = shared.clone();
         std::thread::Builder::new().name("routex-tees".into()).spawn(move || {
-            rt.block_on(run(s, engine, ctx, recorder, stop_rx));
+            rt.block_on(run(s, engine, ctx, recorder, running, records, stop_rx));
             let _ = done_tx.send(());
         })?;
         Ok(TeeRunner { shared, stop: Arc::new(Mutex::new(Some(stop_tx))), done: Arc::new(Mutex::new(Some(done_rx))) })
@@ -199,10 +207,10 @@ async fn run(
     engine: Arc<Engine>,
     ctx: Context,
     recorder: Recorder,
+    mut running: BTreeMap<String, Running>,
+    mut records: Option<broadcast::Receiver<Arc<RequestRecord>>>,
     mut stop: oneshot::Receiver<Duration>,
 ) {
-    let mut running: BTreeMap<String, Running> = BTreeMap::new();
-    let mut records: Option<broadcast::Receiver<Arc<RequestRecord>>> = None;
     let mut tick = tokio::time::interval(RECONCILE_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let deadline = loop {
@@ -442,7 +450,7 @@ impl Hook {
         }
         let req = req.body(Full::new(body)).map_err(|e| Failure::fatal(format!("cannot build the request: {e}")))?;
         let send = async {
-            let resp = client.request(req).await.map_err(|e| Failure::retry(format!("{e}")))?;
+            let resp = client.request(req).await.map_err(|e| Failure::retry(chain(&e)))?;
             let status = resp.status();
             let retry_after = resp
                 .headers()
@@ -464,6 +472,21 @@ impl Hook {
             Err(_) => Err(Failure::retry(format!("no answer within {} s (the tee's timeout)", self.timeout.as_secs()))),
         }
     }
+}
+
+/// An error with its causes (`client error (Connect): tcp connect error: Connection refused`).
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let t = c.to_string();
+        if !s.contains(&t) {
+            s.push_str(": ");
+            s.push_str(&t);
+        }
+        cur = c.source();
+    }
+    s
 }
 
 struct Failure {
@@ -537,6 +560,23 @@ async fn webhook_task(tee: Tee, ctx: Context, mut rx: mpsc::Receiver<Arc<Request
         }
         batch.clear();
     }
+}
+
+/// `routex tee test`'s and `POST /api/tee/:id/test`'s answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeeTest {
+    /// The tee's name.
+    pub name: String,
+    /// Whether the destination took the test record.
+    pub ok: bool,
+    /// What happened, in words.
+    pub message: String,
+}
+
+/// Send a test record to a tee and report it as [`TeeTest`].
+pub fn test_tee(tee: &Tee, data_dir: &Path, env: &EnvLookup) -> TeeTest {
+    let r = send_test(tee, data_dir, env);
+    TeeTest { name: tee.name.clone(), ok: r.is_ok(), message: r.unwrap_or_else(|e| e) }
 }
 
 /// The record `routex tee test` sends: marked as a test, never stored.
