@@ -54,7 +54,8 @@ FLOOR_PID=""
 SAMPLER_PID=""
 declare -A RX_PID=()   # routex variant -> pid
 RX_VARIANTS="routex routex-nolog"
-# ROUTEX_B_BIN: a second build measured in the same rounds (log on), for before/after A/Bs.
+# ROUTEX_B_BIN: a second build measured in the same rounds (log on), for before/after A/Bs;
+# with ROUTEX_B_CONFIG (YAML added to its config) the same build with a setting on.
 if [ -n "${ROUTEX_B_BIN:-}" ]; then RX_VARIANTS="$RX_VARIANTS routex-b"; fi
 cleanup() {
     set +e
@@ -226,6 +227,8 @@ start_routex() { # mode variant -> sets RX_PID[variant]; returns 1 with RX_STATU
     local bin=$ROUTEX_BIN
     [ "$v" = routex-b ] && bin=$ROUTEX_B_BIN
     [ "$v" = routex-nolog ] && logging=$'logging:\n  requests: false'
+    # ROUTEX_B_CONFIG: YAML added to routex-b's config (e.g. tees), to measure a setting's cost.
+    [ "$v" = routex-b ] && [ -n "${ROUTEX_B_CONFIG:-}" ] && logging=$ROUTEX_B_CONFIG
     RX_PID[$v]=""
     if [ ! -x "$bin" ]; then
         RX_STATUS="binary not found or not executable: $bin"
