@@ -9,7 +9,7 @@ use crate::support::stack::{anthropic_body, channel, Stack};
 use crate::support::{all_bytes, contains, Home};
 use routex::engine::records::RequestRecord;
 
-fn tee_stats(stack: &Stack, name: &str) -> routex::engine::tee::sink::TeeStats {
+fn tee_stats(stack: &Stack, name: &str) -> routex::engine::tee::TeeStats {
     let runner = stack.state.tees.as_ref().expect("the request log is on, so tees run");
     runner.named_stats().into_iter().find(|(n, _)| n == name).map(|(_, s)| s).expect("the tee has counts")
 }

@@ -10,7 +10,7 @@ use crate::engine::proxy::probe::{self, ChannelTest};
 use crate::engine::records::{self, RequestQuery, RequestRecord};
 use crate::engine::rules::{RouteTest, RulePatch, RuleView};
 use crate::engine::rules::{Rule, RuleSpec};
-use crate::engine::tee::{sink::TeeTest, Tee, TeePatch, TeeSpec, TeeView};
+use crate::engine::tee::{Tee, TeePatch, TeeSpec, TeeTest, TeeView};
 use crate::engine::trace::{Trace, TraceStats, TraceSummary};
 use crate::engine::{ChannelPatch, ChannelSpec, ChannelView, Document, Engine, ImportReport, Status, Strategy};
 use crate::paths::{self, DaemonInfo};
@@ -158,7 +158,7 @@ impl Backend for Local {
     }
     fn test_tee(&self, key: &str) -> Result<TeeTest> {
         let tee = self.0.find_tee(key)?;
-        Ok(crate::engine::tee::sink::test_tee(&tee, self.0.store().data_dir(), &self.0.env_lookup()))
+        Ok(crate::engine::sinks::test_tee(&tee, self.0.store().data_dir(), &self.0.env_lookup()))
     }
     fn list_channels(&self, show_secrets: bool) -> Result<Vec<ChannelView>> {
         Ok(self.0.list_channels().iter().map(|c| c.view(show_secrets)).collect())

@@ -16,7 +16,7 @@ use super::OutputFormat;
 use crate::engine::records::RequestRecord;
 use crate::engine::rules::RouteTest;
 use crate::engine::rules::{Rule, RuleView};
-use crate::engine::tee::{sink::TeeTest, TeeView};
+use crate::engine::tee::{TeeTest, TeeView};
 use crate::engine::trace::{Trace, TraceStats, TraceSummary};
 use crate::engine::{ChannelView, ImportReport, Strategy};
 

@@ -21,7 +21,7 @@ use crate::engine::access::{self, AccessPolicy, OriginVerdict, Refusal};
 use crate::engine::config::Config;
 use crate::engine::proxy::{Proxy, ProxyConfig};
 use crate::engine::records::Recorder;
-use crate::engine::tee::sink::TeeRunner;
+use crate::engine::sinks::TeeRunner;
 use crate::engine::Engine;
 use crate::secret::Secret;
 

@@ -164,13 +164,13 @@ pub struct TeeHealth {
     pub name: String,
     /// Its counts.
     #[serde(flatten)]
-    pub stats: crate::engine::tee::sink::TeeStats,
+    pub stats: crate::engine::tee::TeeStats,
 }
 
 impl Detailed {
     /// Add the tees' counts (the daemon's runner has them) and judge again: a tee that
     /// lost copies in the last minute makes the daemon degraded.
-    pub fn add_tees(&mut self, tees: Vec<(String, crate::engine::tee::sink::TeeStats)>) {
+    pub fn add_tees(&mut self, tees: Vec<(String, crate::engine::tee::TeeStats)>) {
         self.tees = tees.into_iter().map(|(name, stats)| TeeHealth { name, stats }).collect();
         judge(self, now_ms());
     }

@@ -16,6 +16,7 @@ pub mod pricing;
 pub mod proxy;
 pub mod records;
 pub mod rules;
+pub mod sinks;
 pub mod strategy;
 pub mod tee;
 pub mod trace;

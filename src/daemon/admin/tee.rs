@@ -1,7 +1,7 @@
 //! `/api/tee` (list, add), `/api/tee/:id` (get, edit, delete) and `POST /api/tee/:id/test`.
 //!
 //! Validation, storage and masking are the engine's (`engine::tee`); the counts come from
-//! the daemon's runner (`engine::tee::sink::TeeRunner`). This file parses bodies and maps
+//! the daemon's runner (`engine::sinks::TeeRunner`). This file parses bodies and maps
 //! results to HTTP. Called by `admin::routes`.
 
 use std::sync::Arc;
@@ -10,7 +10,8 @@ use warp::Filter;
 use super::{api_prefix, blocking, body, with_state, Routes};
 use crate::daemon::api;
 use crate::daemon::AppState;
-use crate::engine::tee::{sink, Tee, TeePatch, TeeSpec, TeeView};
+use crate::engine::sinks;
+use crate::engine::tee::{Tee, TeePatch, TeeSpec, TeeView};
 
 fn view(st: &AppState, t: &Tee) -> TeeView {
     let mut v = t.view();
@@ -73,7 +74,7 @@ pub(super) fn routes(state: &Arc<AppState>) -> Routes {
                 Err(e) => return api::engine_error(&e),
             };
             let (dir, env) = (st.data_dir.clone(), st.engine.env.clone());
-            let r = blocking(move || sink::test_tee(&tee, &dir, &env)).await;
+            let r = blocking(move || sinks::test_tee(&tee, &dir, &env)).await;
             api::ok(&r)
         });
     list.or(add).unify().or(get).unify().or(put).unify().or(delete).unify().or(test).unify().boxed()

@@ -52,7 +52,7 @@ pub struct Live {
     /// Request-log records dropped because the writer's queue was full.
     pub records_dropped: u64,
     /// Each tee's name and counts.
-    pub tees: Vec<(String, crate::engine::tee::sink::TeeStats)>,
+    pub tees: Vec<(String, crate::engine::tee::TeeStats)>,
 }
 
 /// The type of a metric family.
@@ -740,7 +740,7 @@ mod tests {
             records_dropped: 0,
             tees: vec![(
                 "audit".into(),
-                crate::engine::tee::sink::TeeStats { delivered: 3, dropped: 2, ..Default::default() },
+                crate::engine::tee::TeeStats { delivered: 3, dropped: 2, ..Default::default() },
             )],
         };
         let text = m.prometheus_text(&live);

@@ -1,10 +1,8 @@
-//! Which records a tee copies: channels, models, status codes, success or failure only,
-//! and a sample rate. Empty fields match everything. Pure: no I/O.
+//! A tee's filter as written: channels, models, status codes, success or failure only,
+//! and a sample rate, with its validation. Which records it takes is decided where the
+//! records are (`engine::sinks::takes`). Pure: no I/O.
 
 use serde::{Deserialize, Serialize};
-
-use crate::engine::glob;
-use crate::engine::records::RequestRecord;
 
 /// A status the filter takes: a code (`429`) or a class (`"5xx"`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -26,7 +24,8 @@ impl StatusMatch {
         }
     }
 
-    fn matches(&self, status: u16) -> bool {
+    /// Whether `status` is this code or in this class.
+    pub fn matches(&self, status: u16) -> bool {
         match self {
             StatusMatch::Code(c) => *c == status,
             StatusMatch::Text(t) => match parse_text(t) {
@@ -106,96 +105,11 @@ impl Filter {
         }
         Ok(())
     }
-
-    /// Whether the tee copies this record.
-    pub fn matches(&self, r: &RequestRecord) -> bool {
-        if (self.success_only && !r.success) || (self.failure_only && r.success) {
-            return false;
-        }
-        if !self.status_codes.is_empty() && !self.status_codes.iter().any(|s| s.matches(r.status)) {
-            return false;
-        }
-        if !self.channels.is_empty() {
-            let names = [r.channel_name.as_deref(), r.channel_id.as_deref()];
-            if !self.channels.iter().any(|p| names.iter().flatten().any(|n| glob::matches(p, n))) {
-                return false;
-            }
-        }
-        if !self.models.is_empty() {
-            let models = [Some(r.model.as_str()), r.upstream_model.as_deref()];
-            if !self.models.iter().any(|p| models.iter().flatten().any(|m| glob::matches(p, m))) {
-                return false;
-            }
-        }
-        match self.sample_rate {
-            Some(rate) if rate < 1.0 => sample_point(&r.id) < rate,
-            _ => true,
-        }
-    }
-}
-
-/// A request id's place in [0, 1): FNV-1a of the id, its bits spread by splitmix64's
-/// finaliser (FNV alone leaves the high bits of near ids close), so sampling is the same
-/// on every run.
-fn sample_point(id: &str) -> f64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in id.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    h ^= h >> 31;
-    (h >> 11) as f64 / (1u64 << 53) as f64
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn rec(status: u16, channel: Option<&str>, model: &str) -> RequestRecord {
-        RequestRecord {
-            id: format!("req_{status}_{model}"),
-            status,
-            success: status < 400,
-            channel_name: channel.map(str::to_string),
-            channel_id: channel.map(|c| format!("ch_{c}")),
-            model: model.into(),
-            ..Default::default()
-        }
-    }
-
-    #[test]
-    fn each_field_narrows_and_empty_matches_all() {
-        let f: Filter = serde_yaml::from_str("{}").unwrap();
-        assert!(f.is_empty() && f.matches(&rec(200, None, "m")));
-        let f: Filter = serde_yaml::from_str("{failureOnly: true}").unwrap();
-        assert!(!f.matches(&rec(200, Some("a"), "m")) && f.matches(&rec(502, Some("a"), "m")));
-        let f: Filter = serde_yaml::from_str("{success_only: true}").unwrap();
-        assert!(f.matches(&rec(200, Some("a"), "m")) && !f.matches(&rec(429, None, "m")));
-        let f: Filter = serde_yaml::from_str("{statusCodes: [429, '5xx']}").unwrap();
-        assert!(f.matches(&rec(429, None, "m")) && f.matches(&rec(503, None, "m")) && !f.matches(&rec(404, None, "m")));
-        let f: Filter = serde_yaml::from_str("{channels: [Main], models: ['claude-*']}").unwrap();
-        assert!(f.matches(&rec(200, Some("main"), "claude-sonnet-4")));
-        assert!(f.matches(&rec(200, Some("x"), "claude-sonnet-4")) == false);
-        assert!(!f.matches(&rec(200, Some("main"), "gpt-4o")));
-        assert!(!f.matches(&rec(401, None, "claude-x")), "no channel reached");
-        let f: Filter = serde_yaml::from_str("{channels: [ch_main]}").unwrap();
-        assert!(f.matches(&rec(200, Some("main"), "m")), "ids match too");
-    }
-
-    #[test]
-    fn sampling_keeps_about_the_rate_and_is_stable() {
-        let f: Filter = serde_yaml::from_str("{sampleRate: 0.25}").unwrap();
-        let kept = (0..4000)
-            .filter(|i| f.matches(&RequestRecord { id: format!("req_{i:08x}"), success: true, ..Default::default() }))
-            .count();
-        assert!((800..1200).contains(&kept), "{kept}");
-        let zero: Filter = serde_yaml::from_str("{sampleRate: 0}").unwrap();
-        assert!(!zero.matches(&rec(200, None, "m")));
-        let r = rec(200, None, "m");
-        assert_eq!(f.matches(&r), f.matches(&r));
-    }
 
     #[test]
     fn bad_values_name_the_field() {

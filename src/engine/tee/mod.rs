@@ -3,13 +3,12 @@
 //!
 //! `mod.rs` holds what a user writes and what is stored: [`TeeSpec`] (config file, admin
 //! API, export), the stored [`Tee`] (header values sealed like channel keys), validation
-//! with the field and the fix, and the engine's CRUD. [`filter`] decides which records a
-//! tee copies; [`sink`] runs the tees in the daemon (bounded queues, the file and webhook
+//! with the field and the fix, and the engine's CRUD, and [`filter`] as written.
+//! `engine::sinks` runs the tees in the daemon (bounded queues, the file and webhook
 //! writers, drops counted) and is the only part that does I/O. The snapshot carries the
 //! tees so the runner notices every change, whoever made it.
 
 pub mod filter;
-pub mod sink;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -212,7 +211,39 @@ pub struct TeeView {
     pub updated_at: String,
     /// Counts since the daemon started (absent without a daemon).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stats: Option<sink::TeeStats>,
+    pub stats: Option<TeeStats>,
+}
+
+/// A tee's counts since the daemon started.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TeeStats {
+    /// Records its filter took.
+    pub matched: u64,
+    /// Copies the destination accepted.
+    pub delivered: u64,
+    /// Copies lost: the queue was full, the destination failed every try, or shutdown's
+    /// deadline passed.
+    pub dropped: u64,
+    /// Waiting in the queue or being sent.
+    pub queued: u64,
+    /// The last failure (unix ms and what happened).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+    /// When it happened, unix ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error_ms: Option<u64>,
+}
+
+/// `routex tee test`'s and `POST /api/tee/:id/test`'s answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeeTest {
+    /// The tee's name.
+    pub name: String,
+    /// Whether the destination took the test record.
+    pub ok: bool,
+    /// What happened, in words.
+    pub message: String,
 }
 
 /// Fields a `tee edit`/`PUT` may change; absent ones stay.

@@ -1,4 +1,7 @@
-//! Running the tees in the daemon: [`TeeRunner`].
+//! Running the tees in the daemon: [`TeeRunner`], and which records a tee's filter
+//! takes ([`takes`]). The tees themselves (what a user writes, what is stored) are
+//! `engine::tee`'s; this module is apart from it because it reads the request log
+//! (`records`), which `config` (which holds tee specs) must not reach through `tee`.
 //!
 //! The runner reads the records the request log's writer has just written (the recorder's
 //! broadcast, [`Recorder::subscribe`](crate::engine::records::Recorder::subscribe)), so a
@@ -25,10 +28,10 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body_util::Full;
-use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, mpsc, oneshot};
 
-use super::{Tee, TeeType};
+use super::glob;
+use super::tee::{Filter, Tee, TeeStats, TeeTest, TeeType};
 use crate::engine::channel::{expand, EnvLookup};
 use crate::engine::records::{Recorder, RequestRecord};
 use crate::engine::Engine;
@@ -42,27 +45,6 @@ const BACKOFF_BASE: Duration = Duration::from_millis(200);
 const BACKOFF_MAX: Duration = Duration::from_secs(10);
 /// Records a file tee writes before it flushes.
 const FILE_BATCH: usize = 512;
-
-/// A tee's counts since the daemon started.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TeeStats {
-    /// Records its filter took.
-    pub matched: u64,
-    /// Copies the destination accepted.
-    pub delivered: u64,
-    /// Copies lost: the queue was full, the destination failed every try, or shutdown's
-    /// deadline passed.
-    pub dropped: u64,
-    /// Waiting in the queue or being sent.
-    pub queued: u64,
-    /// The last failure (unix ms and what happened).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_error: Option<String>,
-    /// When it happened, unix ms.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_error_ms: Option<u64>,
-}
 
 /// Counters of one tee, kept by id across restarts of its task (an edit restarts it).
 #[derive(Default)]
@@ -269,7 +251,7 @@ fn counters(shared: &Shared, tee: &Tee) -> Arc<Counters> {
 
 fn dispatch(shared: &Shared, running: &BTreeMap<String, Running>, rec: Arc<RequestRecord>) {
     for r in running.values() {
-        if !r.tee.enabled || !r.tee.filter.matches(&rec) {
+        if !r.tee.enabled || !takes(&r.tee.filter, &rec) {
             continue;
         }
         let c = counters(shared, &r.tee);
@@ -562,21 +544,51 @@ async fn webhook_task(tee: Tee, ctx: Context, mut rx: mpsc::Receiver<Arc<Request
     }
 }
 
-/// `routex tee test`'s and `POST /api/tee/:id/test`'s answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TeeTest {
-    /// The tee's name.
-    pub name: String,
-    /// Whether the destination took the test record.
-    pub ok: bool,
-    /// What happened, in words.
-    pub message: String,
-}
-
 /// Send a test record to a tee and report it as [`TeeTest`].
 pub fn test_tee(tee: &Tee, data_dir: &Path, env: &EnvLookup) -> TeeTest {
     let r = send_test(tee, data_dir, env);
     TeeTest { name: tee.name.clone(), ok: r.is_ok(), message: r.unwrap_or_else(|e| e) }
+}
+
+/// Whether a tee with this filter copies this record.
+pub fn takes(f: &Filter, r: &RequestRecord) -> bool {
+    if (f.success_only && !r.success) || (f.failure_only && r.success) {
+        return false;
+    }
+    if !f.status_codes.is_empty() && !f.status_codes.iter().any(|s| s.matches(r.status)) {
+        return false;
+    }
+    if !f.channels.is_empty() {
+        let names = [r.channel_name.as_deref(), r.channel_id.as_deref()];
+        if !f.channels.iter().any(|p| names.iter().flatten().any(|n| glob::matches(p, n))) {
+            return false;
+        }
+    }
+    if !f.models.is_empty() {
+        let models = [Some(r.model.as_str()), r.upstream_model.as_deref()];
+        if !f.models.iter().any(|p| models.iter().flatten().any(|m| glob::matches(p, m))) {
+            return false;
+        }
+    }
+    match f.sample_rate {
+        Some(rate) if rate < 1.0 => sample_point(&r.id) < rate,
+        _ => true,
+    }
+}
+
+/// A request id's place in [0, 1): FNV-1a of the id, its bits spread by splitmix64's
+/// finaliser (FNV alone leaves the high bits of near ids close), so sampling is the same
+/// on every run.
+fn sample_point(id: &str) -> f64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in id.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^= h >> 31;
+    (h >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// The record `routex tee test` sends: marked as a test, never stored.
@@ -628,6 +640,50 @@ pub fn send_test(tee: &Tee, data_dir: &Path, env: &EnvLookup) -> Result<String, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rec(status: u16, channel: Option<&str>, model: &str) -> RequestRecord {
+        RequestRecord {
+            id: format!("req_{status}_{model}"),
+            status,
+            success: status < 400,
+            channel_name: channel.map(str::to_string),
+            channel_id: channel.map(|c| format!("ch_{c}")),
+            model: model.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn each_field_narrows_and_empty_matches_all() {
+        let f: Filter = serde_yaml::from_str("{}").unwrap();
+        assert!(f.is_empty() && takes(&f, &rec(200, None, "m")));
+        let f: Filter = serde_yaml::from_str("{failureOnly: true}").unwrap();
+        assert!(!takes(&f, &rec(200, Some("a"), "m")) && takes(&f, &rec(502, Some("a"), "m")));
+        let f: Filter = serde_yaml::from_str("{success_only: true}").unwrap();
+        assert!(takes(&f, &rec(200, Some("a"), "m")) && !takes(&f, &rec(429, None, "m")));
+        let f: Filter = serde_yaml::from_str("{statusCodes: [429, '5xx']}").unwrap();
+        assert!(takes(&f, &rec(429, None, "m")) && takes(&f, &rec(503, None, "m")) && !takes(&f, &rec(404, None, "m")));
+        let f: Filter = serde_yaml::from_str("{channels: [Main], models: ['claude-*']}").unwrap();
+        assert!(takes(&f, &rec(200, Some("main"), "claude-sonnet-4")));
+        assert!(!takes(&f, &rec(200, Some("x"), "claude-sonnet-4")));
+        assert!(!takes(&f, &rec(200, Some("main"), "gpt-4o")));
+        assert!(!takes(&f, &rec(401, None, "claude-x")), "no channel reached");
+        let f: Filter = serde_yaml::from_str("{channels: [ch_main]}").unwrap();
+        assert!(takes(&f, &rec(200, Some("main"), "m")), "ids match too");
+    }
+
+    #[test]
+    fn sampling_keeps_about_the_rate_and_is_stable() {
+        let f: Filter = serde_yaml::from_str("{sampleRate: 0.25}").unwrap();
+        let kept = (0..4000)
+            .filter(|i| takes(&f, &RequestRecord { id: format!("req_{i:08x}"), success: true, ..Default::default() }))
+            .count();
+        assert!((800..1200).contains(&kept), "{kept}");
+        let zero: Filter = serde_yaml::from_str("{sampleRate: 0}").unwrap();
+        assert!(!takes(&zero, &rec(200, None, "m")));
+        let r = rec(200, None, "m");
+        assert_eq!(takes(&f, &r), takes(&f, &r));
+    }
 
     #[test]
     fn backoff_doubles_with_jitter_and_a_cap() {
