@@ -356,7 +356,7 @@ _routex() {
 
     case "${cmd}" in
         routex)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version serve stop restart status env code channel rule strategy test setup diagnose stats logs trace export import completions help"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version serve stop restart status env code channel rule strategy test setup diagnose stats logs trace export import completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -370,7 +370,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -386,7 +386,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version list show add edit remove rm enable disable help"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version list show add edit remove rm enable disable help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -400,7 +400,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -416,7 +416,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel__subcmd__add)
-            opts="-n -t -m -v -q -h -V --name --type --protocol --base-url --api-key --api-key-env --api-key-from-env --models --map --priority --weight --header --timeout --deployment --api-version --disabled --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-n -t -m -v -q -h -V --name --type --protocol --base-url --api-key --api-key-env --api-key-from-env --models --map --priority --weight --header --timeout --deployment --api-version --disabled --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -502,7 +502,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -518,7 +518,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel__subcmd__disable)
-            opts="-v -q -h -V --force --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --force --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -532,7 +532,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -548,7 +548,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel__subcmd__edit)
-            opts="-n -t -m -v -q -h -V --name --type --protocol --base-url --api-key --api-key-env --api-key-from-env --models --map --priority --weight --header --timeout --deployment --api-version --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-n -t -m -v -q -h -V --name --type --protocol --base-url --api-key --api-key-env --api-key-from-env --models --map --priority --weight --header --timeout --deployment --api-version --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -634,7 +634,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -650,7 +650,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel__subcmd__enable)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -664,7 +664,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -806,7 +806,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel__subcmd__list)
-            opts="-v -q -h -V --show-secrets --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --show-secrets --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -820,7 +820,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -836,7 +836,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel__subcmd__remove)
-            opts="-y -v -q -h -V --yes --force --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-y -v -q -h -V --yes --force --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -850,7 +850,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -866,7 +866,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel__subcmd__show)
-            opts="-v -q -h -V --show-secrets --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --show-secrets --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -880,7 +880,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -896,7 +896,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__code)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -910,7 +910,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -926,7 +926,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__completions)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version bash elvish fish powershell zsh"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -940,7 +940,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -956,7 +956,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__diagnose)
-            opts="-c -p -v -q -h -V --config --port --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-c -p -v -q -h -V --config --port --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -986,7 +986,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -1002,7 +1002,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__env)
-            opts="-v -q -h -V --shell --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --shell --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1020,7 +1020,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -1036,16 +1036,12 @@ _routex() {
             return 0
             ;;
         routex__subcmd__export)
-            opts="-o -v -q -h -V --format --include-secrets --file --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-o -v -q -h -V --include-secrets --file --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -W "yaml json" -- "${cur}"))
-                    return 0
-                    ;;
                 --file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1062,7 +1058,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -1652,7 +1648,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__import)
-            opts="-v -q -h -V --dry-run --replace --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --dry-run --replace --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1666,7 +1662,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -1682,7 +1678,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__logs)
-            opts="-n -c -m -s -f -v -q -h -V --limit --channel --model --status --since --follow --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-l -m -s -f -v -q -h -V --limit --channel --model --status --since --follow --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1692,15 +1688,11 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                -n)
+                -l)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --channel)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -c)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1732,7 +1724,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -1748,7 +1740,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__restart)
-            opts="-c -p -d -v -q -h -V --config --host --port --allow-unauthenticated --detach --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-c -p -d -v -q -h -V --config --host --port --allow-unauthenticated --detach --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1782,7 +1774,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -1798,7 +1790,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__rule)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version list show add edit remove rm enable disable test help"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version list show add edit remove rm enable disable test help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1812,7 +1804,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -1828,7 +1820,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__rule__subcmd__add)
-            opts="-n -t -v -q -h -V --name --type --priority --target-channel --target-model --token-threshold --keywords --regex --model --header --has-images --has-tools --tool-names --thinking --disabled --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-n -t -v -q -h -V --name --type --priority --target-channel --target-model --token-threshold --keywords --regex --model --header --has-images --has-tools --tool-names --thinking --disabled --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1894,7 +1886,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -1910,7 +1902,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__rule__subcmd__disable)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1924,7 +1916,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -1940,7 +1932,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__rule__subcmd__edit)
-            opts="-n -t -v -q -h -V --name --type --priority --target-channel --target-model --token-threshold --keywords --regex --model --header --has-images --has-tools --tool-names --thinking --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-n -t -v -q -h -V --name --type --priority --target-channel --target-model --token-threshold --keywords --regex --model --header --has-images --has-tools --tool-names --thinking --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2006,7 +1998,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2022,7 +2014,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__rule__subcmd__enable)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2036,7 +2028,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2192,7 +2184,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__rule__subcmd__list)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2206,7 +2198,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2222,7 +2214,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__rule__subcmd__remove)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2236,7 +2228,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2252,7 +2244,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__rule__subcmd__show)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2266,7 +2258,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2282,7 +2274,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__rule__subcmd__test)
-            opts="-r -v -q -h -V --request --protocol --header --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-r -v -q -h -V --request --protocol --header --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2312,7 +2304,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2328,7 +2320,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__serve)
-            opts="-c -p -d -v -q -h -V --config --host --port --allow-unauthenticated --detach --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-c -p -d -v -q -h -V --config --host --port --allow-unauthenticated --detach --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2362,7 +2354,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2378,7 +2370,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__setup)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2392,7 +2384,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2408,7 +2400,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__stats)
-            opts="-v -q -h -V --since --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --since --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2426,7 +2418,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2442,7 +2434,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__status)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2456,7 +2448,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2472,7 +2464,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__stop)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2486,7 +2478,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2502,7 +2494,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__strategy)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version get set help"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version get set help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2516,7 +2508,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2532,7 +2524,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__strategy__subcmd__get)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2546,7 +2538,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2618,7 +2610,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__strategy__subcmd__set)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2632,7 +2624,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2648,7 +2640,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__test)
-            opts="-v -q -h -V --all --enabled --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --all --enabled --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2662,7 +2654,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2678,7 +2670,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__trace)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version stats list show clear help"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version stats list show clear help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2692,7 +2684,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2708,7 +2700,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__trace__subcmd__clear)
-            opts="-v -q -h -V --older-than --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --older-than --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2726,7 +2718,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2826,7 +2818,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__trace__subcmd__list)
-            opts="-n -v -q -h -V --limit --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-l -v -q -h -V --limit --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2836,7 +2828,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                -n)
+                -l)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2848,7 +2840,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2864,7 +2856,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__trace__subcmd__show)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2878,7 +2870,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2894,7 +2886,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__trace__subcmd__stats)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2908,7 +2900,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_routex_global_optspecs
-    string join \n server= data-dir= output= v/verbose q/quiet admin-token= h/help V/version
+    string join \n server= data-dir= format= v/verbose q/quiet admin-token= h/help V/version
 end
 
 function __fish_routex_needs_command
@@ -26,7 +26,7 @@ end
 
 complete -c routex -n "__fish_routex_needs_command" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_needs_command" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_needs_command" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_needs_command" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_needs_command" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -58,7 +58,7 @@ complete -c routex -n "__fish_routex_using_subcommand serve" -l host -d 'Listen 
 complete -c routex -n "__fish_routex_using_subcommand serve" -s p -l port -d 'Listen port [default: server.port, 3000]' -r
 complete -c routex -n "__fish_routex_using_subcommand serve" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand serve" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand serve" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand serve" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand serve" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -70,7 +70,7 @@ complete -c routex -n "__fish_routex_using_subcommand serve" -s h -l help -d 'Pr
 complete -c routex -n "__fish_routex_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand stop" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand stop" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand stop" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand stop" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand stop" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -83,7 +83,7 @@ complete -c routex -n "__fish_routex_using_subcommand restart" -l host -d 'Liste
 complete -c routex -n "__fish_routex_using_subcommand restart" -s p -l port -d 'Listen port [default: server.port, 3000]' -r
 complete -c routex -n "__fish_routex_using_subcommand restart" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand restart" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand restart" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand restart" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand restart" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -95,7 +95,7 @@ complete -c routex -n "__fish_routex_using_subcommand restart" -s h -l help -d '
 complete -c routex -n "__fish_routex_using_subcommand restart" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand status" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand status" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand status" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand status" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand status" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -109,7 +109,7 @@ fish\t'fish'
 powershell\t'PowerShell'"
 complete -c routex -n "__fish_routex_using_subcommand env" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand env" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand env" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand env" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand env" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -119,7 +119,7 @@ complete -c routex -n "__fish_routex_using_subcommand env" -s h -l help -d 'Prin
 complete -c routex -n "__fish_routex_using_subcommand env" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand code" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand code" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand code" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand code" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand code" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -129,7 +129,7 @@ complete -c routex -n "__fish_routex_using_subcommand code" -s h -l help -d 'Pri
 complete -c routex -n "__fish_routex_using_subcommand code" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -148,7 +148,7 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_se
 complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from list" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from list" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from list" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from list" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from list" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -159,7 +159,7 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from show" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from show" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from show" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from show" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from show" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -185,7 +185,7 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l api-version -d 'Azure api-version' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -211,7 +211,7 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l api-version -d 'Azure api-version' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -221,7 +221,7 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -233,7 +233,7 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -245,7 +245,7 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from enable" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from enable" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from enable" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from enable" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from enable" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -255,7 +255,7 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from enable" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -274,7 +274,7 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -294,7 +294,7 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_
 complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from list" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from list" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from list" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from list" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from list" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -304,7 +304,7 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from show" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from show" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from show" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from show" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from show" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -325,7 +325,7 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l tool-names -d 'Match requests declaring one of these tools (comma separated)' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -350,7 +350,7 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l tool-names -d 'Match requests declaring one of these tools (comma separated)' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -363,7 +363,7 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from remove" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from remove" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from remove" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from remove" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from remove" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -373,7 +373,7 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from rm" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from rm" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from rm" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from rm" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from rm" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -383,7 +383,7 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from enable" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from enable" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from enable" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from enable" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from enable" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -393,7 +393,7 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from enable" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from disable" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from disable" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from disable" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from disable" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from disable" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -407,7 +407,7 @@ openai\t''"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -l header -d 'A request header NAME=VALUE (repeatable)' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -426,7 +426,7 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -439,7 +439,7 @@ complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_s
 complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from get" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from get" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from get" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from get" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from get" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -449,7 +449,7 @@ complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from set" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from set" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from set" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from set" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from set" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -462,7 +462,7 @@ complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c routex -n "__fish_routex_using_subcommand test" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand test" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand test" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand test" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand test" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -474,7 +474,7 @@ complete -c routex -n "__fish_routex_using_subcommand test" -s h -l help -d 'Pri
 complete -c routex -n "__fish_routex_using_subcommand test" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand setup" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand setup" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand setup" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand setup" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand setup" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -486,7 +486,7 @@ complete -c routex -n "__fish_routex_using_subcommand diagnose" -s c -l config -
 complete -c routex -n "__fish_routex_using_subcommand diagnose" -s p -l port -d 'The port to check [default: server.port of the config, else 3000]' -r
 complete -c routex -n "__fish_routex_using_subcommand diagnose" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand diagnose" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand diagnose" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand diagnose" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand diagnose" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -497,7 +497,7 @@ complete -c routex -n "__fish_routex_using_subcommand diagnose" -s V -l version 
 complete -c routex -n "__fish_routex_using_subcommand stats" -l since -d 'The window: an age like 1h, 24h, 7d, or a time (RFC 3339, unix ms)' -r
 complete -c routex -n "__fish_routex_using_subcommand stats" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand stats" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand stats" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand stats" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand stats" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -505,14 +505,14 @@ complete -c routex -n "__fish_routex_using_subcommand stats" -s v -l verbose -d 
 complete -c routex -n "__fish_routex_using_subcommand stats" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand stats" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c routex -n "__fish_routex_using_subcommand stats" -s V -l version -d 'Print version'
-complete -c routex -n "__fish_routex_using_subcommand logs" -s n -l limit -d 'How many records (most recent)' -r
-complete -c routex -n "__fish_routex_using_subcommand logs" -s c -l channel -d 'Only this channel (name or id)' -r
+complete -c routex -n "__fish_routex_using_subcommand logs" -s l -l limit -d 'How many records (most recent)' -r
+complete -c routex -n "__fish_routex_using_subcommand logs" -l channel -d 'Only this channel (name or id)' -r
 complete -c routex -n "__fish_routex_using_subcommand logs" -s m -l model -d 'Only models matching this glob' -r
 complete -c routex -n "__fish_routex_using_subcommand logs" -s s -l status -d 'Only this status: 200, 5xx, 4xx, success or error' -r
 complete -c routex -n "__fish_routex_using_subcommand logs" -l since -d 'Only records since: RFC 3339, unix ms, or relative like 15m, 2h, 7d' -r
 complete -c routex -n "__fish_routex_using_subcommand logs" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand logs" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand logs" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand logs" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand logs" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -523,7 +523,7 @@ complete -c routex -n "__fish_routex_using_subcommand logs" -s h -l help -d 'Pri
 complete -c routex -n "__fish_routex_using_subcommand logs" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -538,7 +538,7 @@ complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen
 complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from stats" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from stats" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from stats" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from stats" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from stats" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -546,10 +546,10 @@ complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_sub
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from stats" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from stats" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from stats" -s V -l version -d 'Print version'
-complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -s n -l limit -d 'How many traces (newest first)' -r
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -s l -l limit -d 'How many traces (newest first)' -r
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -559,7 +559,7 @@ complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_sub
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from show" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from show" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from show" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from show" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from show" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -570,7 +570,7 @@ complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_sub
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from clear" -l older-than -d 'Only traces older than this: 500ms, 30s, 15m, 2h, 7d' -r
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from clear" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from clear" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from clear" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from clear" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from clear" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -583,12 +583,10 @@ complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_sub
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from help" -f -a "show" -d 'One trace\'s spans as a waterfall'
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from help" -f -a "clear" -d 'Remove traces (all of them, or those older than a duration)'
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c routex -n "__fish_routex_using_subcommand export" -l format -d 'Document format' -r -f -a "yaml\t'YAML'
-json\t'JSON'"
 complete -c routex -n "__fish_routex_using_subcommand export" -s o -l file -d 'Write to this file instead of stdout (replaced atomically if it exists; a symlink is refused)' -r -F
 complete -c routex -n "__fish_routex_using_subcommand export" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand export" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand export" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand export" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand export" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -599,7 +597,7 @@ complete -c routex -n "__fish_routex_using_subcommand export" -s h -l help -d 'P
 complete -c routex -n "__fish_routex_using_subcommand export" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand import" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand import" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand import" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand import" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand import" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -611,7 +609,7 @@ complete -c routex -n "__fish_routex_using_subcommand import" -s h -l help -d 'P
 complete -c routex -n "__fish_routex_using_subcommand import" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand completions" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand completions" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand completions" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand completions" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand completions" -l admin-token -d 'Admin token for a daemon that requires one' -r

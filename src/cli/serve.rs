@@ -120,7 +120,7 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
         info.write(&data_dir)
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", paths::daemon_file(&data_dir).display()))?;
         log::info!(target: super::logging::BANNER, "routex {} listening on {url} (data: {})", env!("CARGO_PKG_VERSION"), data_dir.display());
-        Printer::new(cli.output).serving(&url, &data_dir);
+        Printer::new(cli.output()).serving(&url, &data_dir);
         daemon::serve(state.clone(), listener, shutdown_signal()).await;
         // Streams still finishing hold the proxy; give them a moment to write their records.
         let proxy = state.proxy.clone();

@@ -31,13 +31,15 @@ struct TailQuery {
     limit: Option<usize>,
 }
 
-/// The request-log routes.
 /// `GET /api/analytics?since=`: the window's start (RFC 3339, unix ms or an age like
-/// `1h`; default 24 h). Any other parameter is a 400 naming it.
+/// `1h`; default 24 h). Any other parameter is a 400 naming it (`admin::query`).
+#[derive(Deserialize)]
 struct AnalyticsQuery {
+    #[serde(default)]
     since: Option<String>,
 }
 
+/// The request-log routes.
 pub(super) fn routes(state: &Arc<AppState>) -> Routes {
     let s = || with_state(state.clone());
     let api = || api_prefix(state);
@@ -81,18 +83,14 @@ pub(super) fn routes(state: &Arc<AppState>) -> Routes {
                 false,
             )
         });
+    // Any parameter but `since` is refused before this by `query::known`.
     let analytics = api()
         .and(warp::path("analytics"))
         .and(warp::path::end())
         .and(warp::get())
-        .and(warp::query::<std::collections::HashMap<String, String>>())
+        .and(warp::query::<AnalyticsQuery>())
         .and(s())
-        .then(|q: std::collections::HashMap<String, String>, st: Arc<AppState>| async move {
-            if let Some(k) = q.keys().find(|k| k.as_str() != "since") {
-                let msg = format!("unknown query parameter {k:?} on /api/analytics; it takes: since (e.g. ?since=1h)");
-                return api::error(warp::http::StatusCode::BAD_REQUEST, "invalid_request", msg);
-            }
-            let q = AnalyticsQuery { since: q.get("since").cloned() };
+        .then(|q: AnalyticsQuery, st: Arc<AppState>| async move {
             api::result(
                 blocking(move || {
                     records::analytics_window(st.engine.store(), q.since.as_deref(), crate::util::time::now_ms())

@@ -111,7 +111,8 @@ pub fn dry_run(
 /// The client protocol a request body is written in, for a dry run given no protocol:
 /// OpenAI Chat Completions when it has a mark only that API has (a `system`, `developer`
 /// or `tool` message, `function` tools, `max_completion_tokens`, `stream_options`,
-/// `response_format`, `n`), else Anthropic Messages (whose bodies also look like a
+/// `response_format`, `n`, `reasoning_effort`, `web_search_options`, `logprobs`,
+/// `frequency_penalty`, `presence_penalty`), else Anthropic Messages (whose bodies also look like a
 /// plain chat request).
 pub fn guess_protocol(body: &serde_json::Value) -> Protocol {
     let messages = body.get("messages").and_then(|m| m.as_array()).map(Vec::as_slice).unwrap_or_default();
@@ -122,8 +123,19 @@ pub fn guess_protocol(body: &serde_json::Value) -> Protocol {
         .get("tools")
         .and_then(|t| t.as_array())
         .is_some_and(|t| t.iter().any(|t| t.get("type").and_then(|x| x.as_str()) == Some("function")));
-    let openai_field =
-        ["max_completion_tokens", "stream_options", "response_format", "n"].iter().any(|k| body.get(k).is_some());
+    let openai_field = [
+        "max_completion_tokens",
+        "stream_options",
+        "response_format",
+        "n",
+        "reasoning_effort",
+        "web_search_options",
+        "logprobs",
+        "frequency_penalty",
+        "presence_penalty",
+    ]
+    .iter()
+    .any(|k| body.get(k).is_some());
     if openai_role || function_tools || openai_field {
         Protocol::Openai
     } else {

@@ -488,6 +488,10 @@ fn eval_check<'a>(check: &Check, ctx: &Ctx<'_, 'a>, out: Option<&mut String>) ->
             let how = ctx.thinking();
             if let Some(o) = out {
                 let _ = match how {
+                    // Anthropic's `thinking.type` is "enabled" or "adaptive"; OpenAI's
+                    // effort ("high") and Gemini's field name say how.
+                    Some("enabled") => write!(o, "thinking enabled"),
+                    Some("adaptive") => write!(o, "thinking adaptive"),
                     Some(h) => write!(o, "thinking enabled ({h})"),
                     None => write!(o, "thinking not enabled"),
                 };
