@@ -702,9 +702,10 @@ fn one_meaning_per_flag_with_the_old_spellings_kept() {
 }
 
 /// `rule test` says "thinking enabled" once for an Anthropic body, not "thinking enabled
-/// (enabled)"; an OpenAI effort is named.
+/// (enabled)"; an OpenAI effort is named; the token count on a rule's line is the one in
+/// the header (it showed "2 tokens" above "~3").
 #[test]
-fn rule_test_says_thinking_enabled_once() {
+fn rule_test_says_thinking_enabled_once_and_one_token_count() {
     let h = Home::new();
     h.add_keyed_channel("main", "*");
     h.run(&["rule", "add", "--name", "deep", "--type", "think", "--target-channel", "main"]).ok();
@@ -721,4 +722,27 @@ fn rule_test_says_thinking_enabled_once() {
         .unwrap();
     let out = h.run(&["rule", "test", "--request", body.to_str().unwrap()]).ok().stdout();
     assert!(out.contains("thinking enabled (high)"), "{out}");
+
+    h.run(&[
+        "rule",
+        "add",
+        "--name",
+        "long",
+        "--type",
+        "longContext",
+        "--token-threshold",
+        "1000",
+        "--target-channel",
+        "main",
+    ])
+    .ok();
+    let text = "Please write a function that adds two numbers in Rust, with tests. ".repeat(3);
+    let body_json =
+        serde_json::json!({"model": "claude-x", "max_tokens": 10, "messages": [{"role": "user", "content": text}]});
+    std::fs::write(&body, body_json.to_string()).unwrap();
+    let out = h.run(&["rule", "test", "--request", body.to_str().unwrap()]).ok().stdout();
+    let header = out.lines().next().unwrap();
+    let n = header.split(", ").nth(1).and_then(|s| s.split(' ').next()).unwrap_or_else(|| panic!("{out}"));
+    assert!(header.ends_with(&format!("{n} tokens (cl100k_base)")), "{out}");
+    assert!(out.contains(&format!("✗ long                 tokens {n} < 1,000\n")), "{out}");
 }

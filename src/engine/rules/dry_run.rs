@@ -112,7 +112,8 @@ pub fn dry_run(
 /// OpenAI Chat Completions when it has a mark only that API has (a `system`, `developer`
 /// or `tool` message, `function` tools, `max_completion_tokens`, `stream_options`,
 /// `response_format`, `n`, `reasoning_effort`, `web_search_options`, `logprobs`,
-/// `frequency_penalty`, `presence_penalty`), else Anthropic Messages (whose bodies also look like a
+/// `frequency_penalty`, `presence_penalty`, or no `max_tokens`, which Anthropic requires),
+/// else Anthropic Messages (whose bodies also look like a
 /// plain chat request).
 pub fn guess_protocol(body: &serde_json::Value) -> Protocol {
     let messages = body.get("messages").and_then(|m| m.as_array()).map(Vec::as_slice).unwrap_or_default();
@@ -136,7 +137,9 @@ pub fn guess_protocol(body: &serde_json::Value) -> Protocol {
     ]
     .iter()
     .any(|k| body.get(k).is_some());
-    if openai_role || function_tools || openai_field {
+    // Anthropic Messages requires `max_tokens`; a body without it can only be OpenAI's.
+    let no_max_tokens = body.get("max_tokens").is_none();
+    if openai_role || function_tools || openai_field || no_max_tokens {
         Protocol::Openai
     } else {
         Protocol::Anthropic
@@ -158,10 +161,13 @@ mod tests {
         let anthropic =
             json!({"model": "m", "max_tokens": 10, "system": "s", "messages": [{"role": "user", "content": "hi"}]});
         assert_eq!(guess_protocol(&anthropic), Protocol::Anthropic);
+        // No max_tokens, which Anthropic requires: OpenAI's.
         assert_eq!(
             guess_protocol(&json!({"model": "m", "messages": [{"role": "user", "content": "hi"}]})),
-            Protocol::Anthropic
+            Protocol::Openai
         );
+        let effort = json!({"model": "o3", "max_tokens": 9, "reasoning_effort": "high", "messages": []});
+        assert_eq!(guess_protocol(&effort), Protocol::Openai);
         let openai =
             json!({"model": "m", "messages": [{"role": "system", "content": "s"}, {"role": "user", "content": "hi"}]});
         assert_eq!(guess_protocol(&openai), Protocol::Openai);
