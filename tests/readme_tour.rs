@@ -181,6 +181,11 @@ async fn the_readme_tour_runs_as_written() {
     let keyed = |header: &str, value: &str| seen.iter().filter(|r| r.header(header) == Some(value)).count();
     assert!(keyed("x-api-key", "sk-ant-your-key") >= 3, "claude-main: test + two client requests\n{all}");
     assert!(keyed("authorization", "Bearer sk-your-deepseek-key") >= 1, "deepseek tested\n{all}");
+    // `routex test` asks each channel for a model it serves (a real DeepSeek refuses gpt-*).
+    for r in seen.iter().filter(|r| r.header("authorization") == Some("Bearer sk-your-deepseek-key")) {
+        let model = r.json()["model"].as_str().unwrap_or_default().to_string();
+        assert!(model.starts_with("deepseek-"), "deepseek was asked for {model:?}\n{all}");
+    }
     assert!(ran.stdout.contains("\"type\":\"message\"") || ran.stdout.contains("\"type\": \"message\""), "{all}");
     assert!(ran.stdout.contains("chat.completion"), "{all}");
     assert!(ran.stdout.contains("→ channel deepseek, model deepseek-chat, via rule \"background\""), "{all}");
