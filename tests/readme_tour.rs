@@ -190,6 +190,11 @@ async fn the_readme_tour_runs_as_written() {
     assert!(ran.stdout.contains("chat.completion"), "{all}");
     assert!(ran.stdout.contains("→ channel deepseek, model deepseek-chat, via rule \"background\""), "{all}");
     assert!(ran.stdout.contains("from $ANTHROPIC_API_KEY"), "{all}");
+    // `routex logs` and `routex stats` right after the two requests show them (the log is
+    // written off the request path, once a second: a read waits for what was queued).
+    assert!(!ran.stderr.contains("no requests recorded yet"), "{all}");
+    let requests = ran.stdout.lines().find(|l| l.trim_start().starts_with("requests ")).unwrap_or_default();
+    assert_eq!(requests.split_whitespace().nth(1), Some("2"), "{all}");
     assert!(!ran.stdout.contains("sk-ant-your-key") && !ran.stderr.contains("sk-ant-your-key"), "a key printed\n{all}");
 }
 
