@@ -746,3 +746,23 @@ fn rule_test_says_thinking_enabled_once_and_one_token_count() {
     assert!(header.ends_with(&format!("{n} tokens (cl100k_base)")), "{out}");
     assert!(out.contains(&format!("✗ long                 tokens {n} < 1,000\n")), "{out}");
 }
+
+/// Values are taken whatever their case where nothing is ambiguous, and a near miss gets
+/// the nearest valid one: `--format JSON`, `strategy set roundrobin` / `Round-Robin`,
+/// `strategy set priorty` (did you mean priority?).
+#[test]
+fn formats_and_strategies_whatever_their_spelling() {
+    let h = Home::new();
+    let v: serde_json::Value = serde_json::from_str(&h.run(&["--format", "JSON", "strategy"]).ok().stdout()).unwrap();
+    assert_eq!(v["strategy"], "priority");
+    for spelling in ["roundrobin", "Round-Robin"] {
+        assert_eq!(h.run(&["strategy", "set", spelling]).ok().stdout(), "strategy set to round_robin\n");
+    }
+    let r = h.run(&["strategy", "set", "priorty"]);
+    assert_eq!(r.code(), 2);
+    assert!(
+        r.stderr().contains("unknown strategy \"priorty\" (did you mean priority?); use one of:"),
+        "{}",
+        r.stderr()
+    );
+}

@@ -37,7 +37,15 @@ pub struct Cli {
     pub data_dir: Option<PathBuf>,
     /// How results print: table (for people), json or yaml (for scripts); `export` writes
     /// yaml or json [default: table; for export: yaml]
-    #[arg(long, global = true, help_heading = "Global options", value_enum, value_name = "FORMAT", alias = "output")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_enum,
+        ignore_case = true,
+        value_name = "FORMAT",
+        alias = "output"
+    )]
     pub format: Option<OutputFormat>,
     /// More log output (-v debug, -vv trace)
     #[arg(short, long, global = true, help_heading = "Global options", action = ArgAction::Count)]
