@@ -416,7 +416,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel__subcmd__add)
-            opts="-n -t -m -v -q -h -V --name --type --protocol --base-url --api-key --api-key-env --api-key-from-env --models --map --priority --weight --header --timeout --deployment --api-version --disabled --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-n -t -m -v -q -h -V --name --type --protocol --base-url --api-key --api-key-env --api-key-from-env --models --map --priority --weight --upstream-header --timeout --deployment --api-version --disabled --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -478,7 +478,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --header)
+                --upstream-header)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -548,7 +548,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel__subcmd__edit)
-            opts="-n -t -m -v -q -h -V --name --type --protocol --base-url --api-key --api-key-env --api-key-from-env --models --map --priority --weight --header --timeout --deployment --api-version --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-n -t -m -v -q -h -V --name --type --protocol --base-url --api-key --api-key-env --api-key-from-env --models --map --priority --weight --upstream-header --timeout --deployment --api-version --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -610,7 +610,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --header)
+                --upstream-header)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -179,7 +179,7 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l map -d 'Rename a requested model upstream: FROM=TO (repeatable)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l priority -d 'Priority: higher is preferred' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l weight -d 'Weight for the weighted strategy (0 or more)' -r
-complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l header -d 'Extra header sent upstream: NAME=VALUE (repeatable)' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l upstream-header -d 'Extra header sent upstream: NAME=VALUE (repeatable)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l timeout -d 'Upstream timeout to first byte, seconds' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l deployment -d 'Azure deployment name' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l api-version -d 'Azure api-version' -r
@@ -205,7 +205,7 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l map -d 'Rename a requested model upstream: FROM=TO (repeatable)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l priority -d 'Priority: higher is preferred' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l weight -d 'Weight for the weighted strategy (0 or more)' -r
-complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l header -d 'Extra header sent upstream: NAME=VALUE (repeatable)' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l upstream-header -d 'Extra header sent upstream: NAME=VALUE (repeatable)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l timeout -d 'Upstream timeout to first byte, seconds' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l deployment -d 'Azure deployment name' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l api-version -d 'Azure api-version' -r

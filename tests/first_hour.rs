@@ -699,6 +699,20 @@ fn one_meaning_per_flag_with_the_old_spellings_kept() {
     for old in [&["logs", "-n", "1"][..], &["logs", "-c", "a"][..]] {
         h.run(old).ok();
     }
+    // `--header` is the client's request header (rule commands); a channel's header sent
+    // upstream is `--upstream-header`, its old spelling kept.
+    h.run(&["channel", "edit", "a", "--upstream-header", "x-org=team1"]).ok();
+    h.run(&["channel", "edit", "b", "--header", "x-org=team2"]).ok();
+    let list: serde_json::Value =
+        serde_json::from_str(&h.run(&["channel", "list", "--format", "json"]).ok().stdout()).unwrap();
+    assert_eq!(
+        (list[0]["headers"]["x-org"].as_str(), list[1]["headers"]["x-org"].as_str()),
+        (Some("team1"), Some("team2"))
+    );
+    let help = h.run(&["channel", "add", "--help"]).ok().stdout();
+    assert!(help.contains("--upstream-header <NAME=VALUE>") && !help.contains("--header"), "{help}");
+    let r = h.run(&["channel", "edit", "a", "--upstream-header", "novalue"]);
+    assert!(r.stderr().contains("--upstream-header \"novalue\" must look like NAME=VALUE"), "{}", r.stderr());
 }
 
 /// `rule test` says "thinking enabled" once for an Anthropic body, not "thinking enabled
