@@ -5,6 +5,10 @@
 //! the in-process mock. A block that fails (`set -e`), a command the binary no longer
 //! takes, a channel a rule targets that the page never creates: the test fails, so the
 //! pages cannot drift from the binary.
+//!
+//! A block marked `sh runnable daemon` needs a running daemon: the page's script starts one
+//! first (`routex serve --detach`), on a free port that replaces the `127.0.0.1:3000` the
+//! pages name.
 
 use crate::support::mock::MockUpstream;
 use crate::support::BIN;
@@ -15,18 +19,23 @@ use std::time::{Duration, Instant};
 /// The info string of a block this test runs.
 const MARK: &str = "```sh runnable";
 
+/// The first line of a block marked `sh runnable daemon`.
+const DAEMON: &str = "# (the test starts the daemon)";
+
 /// Provider URLs the pages may name, and nothing else: each is pointed at the mock, so the
 /// test stays on loopback (a page naming another https URL in a runnable block fails).
 const PROVIDERS: &[&str] =
     &["https://api.anthropic.com", "https://api.deepseek.com", "https://generativelanguage.googleapis.com"];
 
-/// A page's runnable blocks, in order, joined into one script.
+/// A page's runnable blocks, in order; a block that needs a daemon starts with the line
+/// [`DAEMON`].
 fn runnable_blocks(page: &str) -> Vec<String> {
     let mut blocks = Vec::new();
     let mut current: Option<String> = None;
     for line in page.lines() {
         match &mut current {
             None if line.trim_end() == MARK => current = Some(String::new()),
+            None if line.trim_end() == format!("{MARK} daemon") => current = Some(format!("{DAEMON}\n")),
             None => {}
             Some(_) if line.trim_end() == "```" => blocks.push(current.take().unwrap()),
             Some(b) => {
@@ -91,9 +100,9 @@ struct Ran {
 }
 
 /// Run `script` with bash (`-euo pipefail`) in `dir`, `routex` on PATH, HOME in `dir`, the
-/// daemon on a free port (`ROUTEX_PORT=0`: the pages say 3000, which another process may
-/// hold). At most two minutes.
-fn run_page(dir: &Path, script: &str) -> (Ran, StopOnDrop) {
+/// daemon on `port` (`ROUTEX_PORT`: the pages say 3000, which another process may hold).
+/// At most two minutes.
+fn run_page(dir: &Path, script: &str, port: u16) -> (Ran, StopOnDrop) {
     let bin = dir.join("bin");
     std::fs::create_dir_all(&bin).unwrap();
     std::os::unix::fs::symlink(BIN, bin.join("routex")).unwrap();
@@ -104,7 +113,7 @@ fn run_page(dir: &Path, script: &str) -> (Ran, StopOnDrop) {
     let env: Vec<(String, String)> = vec![
         ("PATH".into(), format!("{}:/usr/local/bin:/usr/bin:/bin", bin.display())),
         ("HOME".into(), home.display().to_string()),
-        ("ROUTEX_PORT".into(), "0".into()),
+        ("ROUTEX_PORT".into(), port.to_string()),
         ("LANG".into(), "C.UTF-8".into()),
         ("NO_COLOR".into(), "1".into()),
     ];
@@ -141,11 +150,23 @@ fn run_page(dir: &Path, script: &str) -> (Ran, StopOnDrop) {
     (ran, stop)
 }
 
-/// The script of a page's blocks with the provider URLs pointed at the mock.
-fn script_for(blocks: &[String], mock: &str) -> String {
+/// A port free now, for the daemon the page starts.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// The script of a page's blocks with the provider URLs pointed at the mock and the
+/// daemon's address at `port`; a daemon started first when a block needs one.
+fn script_for(blocks: &[String], mock: &str, port: u16) -> String {
     let mut script = blocks.join("\n");
+    if script.contains(DAEMON) {
+        script = format!("routex serve --detach >/dev/null\n{script}");
+    }
     for p in PROVIDERS {
         script = script.replace(p, mock);
+    }
+    for local in ["127.0.0.1:3000", "localhost:3000"] {
+        script = script.replace(local, &format!("127.0.0.1:{port}"));
     }
     assert!(!script.contains("https://"), "a runnable block names a URL the test cannot mock:\n{script}");
     script
@@ -163,10 +184,11 @@ async fn the_readme_tour_runs_as_written() {
 
     let mock = MockUpstream::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let script = script_for(&blocks, &mock.url());
+    let port = free_port();
+    let script = script_for(&blocks, &mock.url(), port);
     let (ran, stop) = tokio::task::spawn_blocking({
         let dir = dir.path().to_path_buf();
-        move || run_page(&dir, &script)
+        move || run_page(&dir, &script, port)
     })
     .await
     .unwrap();
@@ -206,17 +228,20 @@ async fn every_runnable_block_in_the_docs_runs_as_written() {
         .map(|(name, text)| (name, runnable_blocks(&text)))
         .filter(|(_, b)| !b.is_empty())
         .collect();
-    assert!(pages.iter().any(|(name, _)| name == "docs/rules.md"), "docs/rules.md lost its runnable setup");
+    for page in ["docs/rules.md", "docs/transformers.md"] {
+        assert!(pages.iter().any(|(name, _)| name == page), "{page} lost its runnable blocks");
+    }
     for (name, text) in self::pages().into_iter().skip(1) {
         assert!(!text.contains("cargo run") && !text.contains("SPEC §"), "{name} names `cargo run` or SPEC");
     }
     let mock = MockUpstream::start().await;
     for (name, blocks) in pages {
         let dir = tempfile::tempdir().unwrap();
-        let script = script_for(&blocks, &mock.url());
+        let port = free_port();
+        let script = script_for(&blocks, &mock.url(), port);
         let (ran, stop) = tokio::task::spawn_blocking({
             let dir = dir.path().to_path_buf();
-            move || run_page(&dir, &script)
+            move || run_page(&dir, &script, port)
         })
         .await
         .unwrap();
@@ -229,6 +254,9 @@ async fn every_runnable_block_in_the_docs_runs_as_written() {
             ran.stdout,
             ran.stderr
         );
+        if name == "docs/transformers.md" {
+            assert!(ran.stdout.contains(r#""max_tokens":10"#) && ran.stdout.contains("why"), "{}", ran.stdout);
+        }
         if name == "docs/rules.md" {
             assert!(
                 ran.stdout.contains("→ channel claude-main, model claude-opus-4, via rule \"think\""),
