@@ -431,11 +431,11 @@ _routex() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "anthropic openai gemini azure zhipu custom" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "anthropic openai gemini azure zhipu custom" -- "${cur}"))
                     return 0
                     ;;
                 --protocol)
@@ -563,11 +563,11 @@ _routex() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "anthropic openai gemini azure zhipu custom" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "anthropic openai gemini azure zhipu custom" -- "${cur}"))
                     return 0
                     ;;
                 --protocol)
@@ -1835,11 +1835,11 @@ _routex() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "longContext background think webSearch image subagent model keywords regex header custom" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "longContext background think webSearch image subagent model keywords regex header custom" -- "${cur}"))
                     return 0
                     ;;
                 --priority)
@@ -1947,11 +1947,11 @@ _routex() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "longContext background think webSearch image subagent model keywords regex header custom" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "longContext background think webSearch image subagent model keywords regex header custom" -- "${cur}"))
                     return 0
                     ;;
                 --priority)
@@ -2610,7 +2610,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__strategy__subcmd__set)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version priority round_robin weighted least_used latency"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

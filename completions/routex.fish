@@ -169,7 +169,12 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -s n -l name -d 'Unique name' -r
-complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -s t -l type -d 'Type: anthropic, openai, gemini, azure, zhipu or custom' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -s t -l type -d 'Type: anthropic, openai, gemini, azure, zhipu or custom' -r -f -a "anthropic\t''
+openai\t''
+gemini\t''
+azure\t''
+zhipu\t''
+custom\t''"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l protocol -d 'Wire protocol (required for custom): anthropic, openai or gemini' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l base-url -d 'Upstream base URL (default per type)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l api-key -d 'API key; repeat for a key pool (prefer --api-key-env: flags show in `ps`)' -r
@@ -195,7 +200,12 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -s n -l name -d 'New name' -r
-complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -s t -l type -d 'Type: anthropic, openai, gemini, azure, zhipu or custom' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -s t -l type -d 'Type: anthropic, openai, gemini, azure, zhipu or custom' -r -f -a "anthropic\t''
+openai\t''
+gemini\t''
+azure\t''
+zhipu\t''
+custom\t''"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l protocol -d 'Wire protocol (required for custom): anthropic, openai or gemini' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l base-url -d 'Upstream base URL (default per type)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l api-key -d 'API key; repeat for a key pool (prefer --api-key-env: flags show in `ps`)' -r
@@ -313,7 +323,17 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -s n -l name -d 'Unique name' -r
-complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -s t -l type -d 'longContext, background, think, webSearch, image, subagent, model, keywords, regex, header or custom' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -s t -l type -d 'longContext, background, think, webSearch, image, subagent, model, keywords, regex, header or custom' -r -f -a "longContext\t''
+background\t''
+think\t''
+webSearch\t''
+image\t''
+subagent\t''
+model\t''
+keywords\t''
+regex\t''
+header\t''
+custom\t''"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l priority -d 'Higher is evaluated first' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l target-channel -d 'Channel (name or id) to send matching requests to' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l target-model -d 'Model to rewrite matching requests to' -r
@@ -338,7 +358,17 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -s n -l name -d 'New name' -r
-complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -s t -l type -d 'New type' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -s t -l type -d 'New type' -r -f -a "longContext\t''
+background\t''
+think\t''
+webSearch\t''
+image\t''
+subagent\t''
+model\t''
+keywords\t''
+regex\t''
+header\t''
+custom\t''"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l priority -d 'Higher is evaluated first' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l target-channel -d 'Channel (name or id) to send matching requests to' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l target-model -d 'Model to rewrite matching requests to' -r

@@ -780,3 +780,21 @@ fn formats_and_strategies_whatever_their_spelling() {
         r.stderr()
     );
 }
+
+/// The completion scripts offer the channel types, rule types and strategies (the values
+/// are still taken whatever their case and checked by routex, with its suggestion).
+#[test]
+fn completions_offer_types_and_strategies() {
+    let h = Home::new();
+    let bash = h.run(&["completions", "bash"]).ok().stdout();
+    for names in [
+        "anthropic openai gemini azure zhipu custom",
+        "longContext background think webSearch image subagent model keywords regex header custom",
+        "priority round_robin weighted least_used latency",
+    ] {
+        assert!(bash.contains(names), "{names} not offered");
+    }
+    let r = h.run(&["channel", "add", "--name", "y", "--type", "openia", "--models", "x"]);
+    assert_eq!(r.code(), 2);
+    assert!(r.stderr().contains("(did you mean openai?)"), "{}", r.stderr());
+}

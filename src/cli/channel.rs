@@ -58,11 +58,16 @@ pub enum ChannelCmd {
     },
 }
 
+/// The channel type names, for completion.
+fn channel_types() -> Vec<&'static str> {
+    crate::engine::channel::CHANNEL_TYPES.iter().map(|t| t.as_str()).collect()
+}
+
 /// Flags shared by add and edit.
 #[derive(Args, Debug, Default)]
 pub struct ChannelFields {
     /// Type: anthropic, openai, gemini, azure, zhipu or custom
-    #[arg(long = "type", short = 't', value_name = "TYPE")]
+    #[arg(long = "type", short = 't', value_name = "TYPE", value_parser = super::Names(channel_types), hide_possible_values = true)]
     pub kind: Option<String>,
     /// Wire protocol (required for custom): anthropic, openai or gemini
     #[arg(long)]

@@ -148,6 +148,7 @@ pub enum StrategyCmd {
     /// Switch strategy: priority, round_robin, weighted, least_used or latency
     Set {
         /// The strategy
+        #[arg(value_parser = Names(strategy_names))]
         name: String,
     },
 }
@@ -187,6 +188,34 @@ pub struct ImportArgs {
     /// Remove channels the document does not name (default: merge by name)
     #[arg(long)]
     pub replace: bool,
+}
+
+/// A value parser that takes any string (the engine validates it, whatever its case, and
+/// suggests the nearest name) but tells the completion scripts and `--help` the names:
+/// channel types, rule types, strategies.
+#[derive(Clone)]
+pub struct Names(pub fn() -> Vec<&'static str>);
+
+impl clap::builder::TypedValueParser for Names {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new((self.0)().into_iter().map(clap::builder::PossibleValue::new)))
+    }
+}
+
+/// The strategy names, for [`Names`].
+fn strategy_names() -> Vec<&'static str> {
+    crate::engine::strategy::STRATEGIES.iter().map(|s| s.as_str()).collect()
 }
 
 /// A failure with its exit code: 1 for a negative answer, 2 for an error.
