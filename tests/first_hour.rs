@@ -472,7 +472,7 @@ fn export_and_reimport_account_for_rules_and_short_keys_are_told_apart() {
     h.run(&["rule", "add", "--name", "bg", "--type", "background", "--target-channel", "a"]).ok();
     let file = h.path().join("doc.yaml");
     let r = h.run(&["export", "-o", file.to_str().unwrap()]).ok();
-    assert!(r.stderr().contains("exported 2 channel(s) and 1 rule(s) to"), "{}", r.stderr());
+    assert!(r.stderr().contains("exported 2 channels and 1 rule to"), "{}", r.stderr());
     let r = h.run(&["import", file.to_str().unwrap()]).ok();
     let out = r.stdout();
     assert!(out.contains("= unchanged a") && out.contains("= unchanged rule bg"), "{out}");

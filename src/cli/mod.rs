@@ -324,9 +324,9 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
                         printer.note(&format!("replaced the existing file {}", path.display()));
                     }
                     printer.note(&format!(
-                        "exported {} channel(s) and {} rule(s) to {}",
-                        doc.channels.len(),
-                        doc.rules.len(),
+                        "exported {} and {} to {}",
+                        output::count(doc.channels.len(), "channel"),
+                        output::count(doc.rules.len(), "rule"),
                         path.display()
                     ));
                 }

@@ -70,7 +70,10 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
         .map_err(|e| anyhow::anyhow!("cannot create the data directory {}: {e}", data_dir.display()))?;
     super::logging::init_daemon(cli.verbose, cli.quiet, &config.server.log_level, &data_dir)?;
     if !config.tees.is_empty() {
-        log::warn!("the config file has {} tee(s); this version of routex does not apply them yet", config.tees.len());
+        log::warn!(
+            "the config file has {}; this version of routex does not apply them yet",
+            super::output::count(config.tees.len(), "tee")
+        );
     }
 
     let engine = match Engine::open(&data_dir) {
@@ -90,7 +93,11 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
     };
     let report = engine.apply_config(&config)?;
     if !report.created.is_empty() || !report.updated.is_empty() {
-        log::info!("config: {} channel(s) created, {} updated", report.created.len(), report.updated.len());
+        log::info!(
+            "config: {} created, {} updated",
+            super::output::count(report.created.len(), "channel"),
+            report.updated.len()
+        );
     }
     let engine = Arc::new(engine);
 
