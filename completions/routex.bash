@@ -440,7 +440,7 @@ _routex() {
 
     case "${cmd}" in
         routex)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -454,7 +454,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -470,7 +470,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version list show add edit remove rm enable disable help"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version list show add edit remove rm enable disable help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -484,7 +484,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -500,7 +500,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel__subcmd__add)
-            opts="-n -t -m -v -q -h -V --name --type --protocol --base-url --api-key --api-key-env --api-key-from-env --models --map --priority --weight --header --timeout --deployment --api-version --disabled --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-n -t -m -v -q -h -V --name --type --protocol --base-url --api-key --api-key-env --api-key-from-env --models --map --priority --weight --upstream-header --timeout --deployment --api-version --disabled --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -515,11 +515,11 @@ _routex() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "anthropic openai gemini azure zhipu custom" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "anthropic openai gemini azure zhipu custom" -- "${cur}"))
                     return 0
                     ;;
                 --protocol)
@@ -562,7 +562,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --header)
+                --upstream-header)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -586,7 +586,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -602,7 +602,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel__subcmd__disable)
-            opts="-v -q -h -V --force --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --force --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -616,7 +616,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -632,7 +632,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel__subcmd__edit)
-            opts="-n -t -m -v -q -h -V --name --type --protocol --base-url --api-key --api-key-env --api-key-from-env --models --map --priority --weight --header --timeout --deployment --api-version --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-n -t -m -v -q -h -V --name --type --protocol --base-url --api-key --api-key-env --api-key-from-env --models --map --priority --weight --upstream-header --timeout --deployment --api-version --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -647,11 +647,11 @@ _routex() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "anthropic openai gemini azure zhipu custom" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "anthropic openai gemini azure zhipu custom" -- "${cur}"))
                     return 0
                     ;;
                 --protocol)
@@ -694,7 +694,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --header)
+                --upstream-header)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -718,7 +718,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -734,7 +734,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel__subcmd__enable)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -748,7 +748,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -890,7 +890,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel__subcmd__list)
-            opts="-v -q -h -V --show-secrets --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --show-secrets --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -904,7 +904,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -920,7 +920,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel__subcmd__remove)
-            opts="-y -v -q -h -V --yes --force --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-y -v -q -h -V --yes --force --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -934,7 +934,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -950,7 +950,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel__subcmd__show)
-            opts="-v -q -h -V --show-secrets --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --show-secrets --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -964,7 +964,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -980,7 +980,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__code)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -994,7 +994,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -1010,7 +1010,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__completions)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version bash elvish fish powershell zsh"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1024,7 +1024,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -1040,7 +1040,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__diagnose)
-            opts="-c -p -v -q -h -V --config --port --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-c -p -v -q -h -V --config --port --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1070,7 +1070,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -1086,7 +1086,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__env)
-            opts="-v -q -h -V --shell --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --shell --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1104,7 +1104,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -1120,16 +1120,12 @@ _routex() {
             return 0
             ;;
         routex__subcmd__export)
-            opts="-o -v -q -h -V --format --include-secrets --file --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-o -v -q -h -V --include-secrets --file --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -W "yaml json" -- "${cur}"))
-                    return 0
-                    ;;
                 --file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1146,7 +1142,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -1862,7 +1858,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__import)
-            opts="-v -q -h -V --dry-run --replace --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --dry-run --replace --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1876,7 +1872,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -1892,7 +1888,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__logs)
-            opts="-n -c -m -s -f -v -q -h -V --limit --channel --model --status --since --follow --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-l -m -s -f -v -q -h -V --limit --channel --model --status --since --follow --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1902,15 +1898,11 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                -n)
+                -l)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --channel)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -c)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1942,7 +1934,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -1958,7 +1950,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__restart)
-            opts="-c -p -d -v -q -h -V --config --host --port --allow-unauthenticated --detach --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-c -p -d -v -q -h -V --config --host --port --allow-unauthenticated --detach --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1992,7 +1984,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2008,7 +2000,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__rule)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version list show add edit remove rm enable disable test help"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version list show add edit remove rm enable disable test help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2022,7 +2014,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2038,7 +2030,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__rule__subcmd__add)
-            opts="-n -t -v -q -h -V --name --type --priority --target-channel --target-model --token-threshold --keywords --regex --model --header --has-images --has-tools --tool-names --thinking --disabled --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-n -t -v -q -h -V --name --type --priority --target-channel --target-model --token-threshold --keywords --regex --model --header --has-images --has-tools --tool-names --thinking --disabled --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2053,11 +2045,11 @@ _routex() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "longContext background think webSearch image subagent model keywords regex header custom" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "longContext background think webSearch image subagent model keywords regex header custom" -- "${cur}"))
                     return 0
                     ;;
                 --priority)
@@ -2104,7 +2096,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2120,7 +2112,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__rule__subcmd__disable)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2134,7 +2126,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2150,7 +2142,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__rule__subcmd__edit)
-            opts="-n -t -v -q -h -V --name --type --priority --target-channel --target-model --token-threshold --keywords --regex --model --header --has-images --has-tools --tool-names --thinking --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-n -t -v -q -h -V --name --type --priority --target-channel --target-model --token-threshold --keywords --regex --model --header --has-images --has-tools --tool-names --thinking --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2165,11 +2157,11 @@ _routex() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "longContext background think webSearch image subagent model keywords regex header custom" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "longContext background think webSearch image subagent model keywords regex header custom" -- "${cur}"))
                     return 0
                     ;;
                 --priority)
@@ -2216,7 +2208,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2232,7 +2224,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__rule__subcmd__enable)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2246,7 +2238,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2402,7 +2394,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__rule__subcmd__list)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2416,7 +2408,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2432,7 +2424,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__rule__subcmd__remove)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2446,7 +2438,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2462,7 +2454,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__rule__subcmd__show)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2476,7 +2468,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2492,7 +2484,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__rule__subcmd__test)
-            opts="-r -v -q -h -V --request --protocol --header --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-r -v -q -h -V --request --protocol --header --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2522,7 +2514,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2538,7 +2530,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__serve)
-            opts="-c -p -d -v -q -h -V --config --host --port --allow-unauthenticated --detach --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-c -p -d -v -q -h -V --config --host --port --allow-unauthenticated --detach --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2572,7 +2564,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2588,7 +2580,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__setup)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2602,7 +2594,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2618,7 +2610,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__stats)
-            opts="-v -q -h -V --since --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --since --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2636,7 +2628,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2652,7 +2644,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__status)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2666,7 +2658,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2682,7 +2674,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__stop)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2696,7 +2688,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2712,7 +2704,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__strategy)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version get set help"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version get set help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2726,7 +2718,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2742,7 +2734,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__strategy__subcmd__get)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2756,7 +2748,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2828,7 +2820,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__strategy__subcmd__set)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version priority round_robin weighted least_used latency"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2842,7 +2834,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2858,7 +2850,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__tee)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version list show add edit remove enable disable test help"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version list show add edit remove enable disable test help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2872,7 +2864,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2888,7 +2880,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__tee__subcmd__add)
-            opts="-v -q -h -V --type --path --max-size-mb --keep --url --header --timeout --retries --batch-size --queue-size --channel --model --status --success-only --failure-only --sample-rate --disabled --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --type --path --max-size-mb --keep --url --header --timeout --retries --batch-size --queue-size --channel --model --status --success-only --failure-only --sample-rate --disabled --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2958,7 +2950,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -2974,7 +2966,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__tee__subcmd__disable)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2988,7 +2980,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -3004,7 +2996,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__tee__subcmd__edit)
-            opts="-v -q -h -V --rename --path --max-size-mb --keep --url --header --timeout --retries --batch-size --queue-size --channel --model --status --success-only --failure-only --sample-rate --clear-filter --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --rename --path --max-size-mb --keep --url --header --timeout --retries --batch-size --queue-size --channel --model --status --success-only --failure-only --sample-rate --clear-filter --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3074,7 +3066,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -3090,7 +3082,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__tee__subcmd__enable)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3104,7 +3096,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -3260,7 +3252,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__tee__subcmd__list)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3274,7 +3266,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -3290,7 +3282,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__tee__subcmd__remove)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3304,7 +3296,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -3320,7 +3312,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__tee__subcmd__show)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3334,7 +3326,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -3350,7 +3342,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__tee__subcmd__test)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3364,7 +3356,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -3380,7 +3372,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__test)
-            opts="-v -q -h -V --all --enabled --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --all --enabled --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3394,7 +3386,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -3410,7 +3402,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__trace)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version stats list show clear help"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version stats list show clear help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3424,7 +3416,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -3440,7 +3432,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__trace__subcmd__clear)
-            opts="-v -q -h -V --older-than --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --older-than --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3458,7 +3450,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -3558,7 +3550,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__trace__subcmd__list)
-            opts="-n -v -q -h -V --limit --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-l -v -q -h -V --limit --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3568,7 +3560,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                -n)
+                -l)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3580,7 +3572,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -3596,7 +3588,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__trace__subcmd__show)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3610,7 +3602,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
@@ -3626,7 +3618,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__trace__subcmd__stats)
-            opts="-v -q -h -V --server --data-dir --output --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3640,7 +3632,7 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --output)
+                --format)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_routex_global_optspecs
-    string join \n server= data-dir= output= v/verbose q/quiet admin-token= h/help V/version
+    string join \n server= data-dir= format= v/verbose q/quiet admin-token= h/help V/version
 end
 
 function __fish_routex_needs_command
@@ -26,7 +26,7 @@ end
 
 complete -c routex -n "__fish_routex_needs_command" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_needs_command" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_needs_command" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_needs_command" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_needs_command" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -59,7 +59,7 @@ complete -c routex -n "__fish_routex_using_subcommand serve" -l host -d 'Listen 
 complete -c routex -n "__fish_routex_using_subcommand serve" -s p -l port -d 'Listen port [default: server.port, 3000]' -r
 complete -c routex -n "__fish_routex_using_subcommand serve" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand serve" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand serve" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand serve" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand serve" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -71,7 +71,7 @@ complete -c routex -n "__fish_routex_using_subcommand serve" -s h -l help -d 'Pr
 complete -c routex -n "__fish_routex_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand stop" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand stop" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand stop" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand stop" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand stop" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -84,7 +84,7 @@ complete -c routex -n "__fish_routex_using_subcommand restart" -l host -d 'Liste
 complete -c routex -n "__fish_routex_using_subcommand restart" -s p -l port -d 'Listen port [default: server.port, 3000]' -r
 complete -c routex -n "__fish_routex_using_subcommand restart" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand restart" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand restart" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand restart" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand restart" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -96,7 +96,7 @@ complete -c routex -n "__fish_routex_using_subcommand restart" -s h -l help -d '
 complete -c routex -n "__fish_routex_using_subcommand restart" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand status" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand status" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand status" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand status" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand status" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -110,7 +110,7 @@ fish\t'fish'
 powershell\t'PowerShell'"
 complete -c routex -n "__fish_routex_using_subcommand env" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand env" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand env" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand env" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand env" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -120,7 +120,7 @@ complete -c routex -n "__fish_routex_using_subcommand env" -s h -l help -d 'Prin
 complete -c routex -n "__fish_routex_using_subcommand env" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand code" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand code" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand code" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand code" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand code" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -130,7 +130,7 @@ complete -c routex -n "__fish_routex_using_subcommand code" -s h -l help -d 'Pri
 complete -c routex -n "__fish_routex_using_subcommand code" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -149,7 +149,7 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_se
 complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from list" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from list" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from list" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from list" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from list" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -160,7 +160,7 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from show" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from show" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from show" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from show" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from show" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -170,7 +170,12 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -s n -l name -d 'Unique name' -r
-complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -s t -l type -d 'Type: anthropic, openai, gemini, azure, zhipu or custom' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -s t -l type -d 'Type: anthropic, openai, gemini, azure, zhipu or custom' -r -f -a "anthropic\t''
+openai\t''
+gemini\t''
+azure\t''
+zhipu\t''
+custom\t''"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l protocol -d 'Wire protocol (required for custom): anthropic, openai or gemini' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l base-url -d 'Upstream base URL (default per type)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l api-key -d 'API key; repeat for a key pool (prefer --api-key-env: flags show in `ps`)' -r
@@ -180,13 +185,13 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l map -d 'Rename a requested model upstream: FROM=TO (repeatable)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l priority -d 'Priority: higher is preferred' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l weight -d 'Weight for the weighted strategy (0 or more)' -r
-complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l header -d 'Extra header sent upstream: NAME=VALUE (repeatable)' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l upstream-header -d 'Extra header sent upstream: NAME=VALUE (repeatable)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l timeout -d 'Upstream timeout to first byte, seconds' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l deployment -d 'Azure deployment name' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l api-version -d 'Azure api-version' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -196,7 +201,12 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -s n -l name -d 'New name' -r
-complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -s t -l type -d 'Type: anthropic, openai, gemini, azure, zhipu or custom' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -s t -l type -d 'Type: anthropic, openai, gemini, azure, zhipu or custom' -r -f -a "anthropic\t''
+openai\t''
+gemini\t''
+azure\t''
+zhipu\t''
+custom\t''"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l protocol -d 'Wire protocol (required for custom): anthropic, openai or gemini' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l base-url -d 'Upstream base URL (default per type)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l api-key -d 'API key; repeat for a key pool (prefer --api-key-env: flags show in `ps`)' -r
@@ -206,13 +216,13 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l map -d 'Rename a requested model upstream: FROM=TO (repeatable)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l priority -d 'Priority: higher is preferred' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l weight -d 'Weight for the weighted strategy (0 or more)' -r
-complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l header -d 'Extra header sent upstream: NAME=VALUE (repeatable)' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l upstream-header -d 'Extra header sent upstream: NAME=VALUE (repeatable)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l timeout -d 'Upstream timeout to first byte, seconds' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l deployment -d 'Azure deployment name' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l api-version -d 'Azure api-version' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -222,7 +232,7 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -234,7 +244,7 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -246,7 +256,7 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from enable" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from enable" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from enable" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from enable" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from enable" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -256,7 +266,7 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from enable" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -275,7 +285,7 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -295,7 +305,7 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_
 complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from list" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from list" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from list" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from list" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from list" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -305,7 +315,7 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from show" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from show" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from show" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from show" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from show" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -314,7 +324,17 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -s n -l name -d 'Unique name' -r
-complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -s t -l type -d 'longContext, background, think, webSearch, image, subagent, model, keywords, regex, header or custom' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -s t -l type -d 'longContext, background, think, webSearch, image, subagent, model, keywords, regex, header or custom' -r -f -a "longContext\t''
+background\t''
+think\t''
+webSearch\t''
+image\t''
+subagent\t''
+model\t''
+keywords\t''
+regex\t''
+header\t''
+custom\t''"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l priority -d 'Higher is evaluated first' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l target-channel -d 'Channel (name or id) to send matching requests to' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l target-model -d 'Model to rewrite matching requests to' -r
@@ -326,7 +346,7 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l tool-names -d 'Match requests declaring one of these tools (comma separated)' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -339,7 +359,17 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -s n -l name -d 'New name' -r
-complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -s t -l type -d 'New type' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -s t -l type -d 'New type' -r -f -a "longContext\t''
+background\t''
+think\t''
+webSearch\t''
+image\t''
+subagent\t''
+model\t''
+keywords\t''
+regex\t''
+header\t''
+custom\t''"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l priority -d 'Higher is evaluated first' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l target-channel -d 'Channel (name or id) to send matching requests to' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l target-model -d 'Model to rewrite matching requests to' -r
@@ -351,7 +381,7 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l tool-names -d 'Match requests declaring one of these tools (comma separated)' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -364,7 +394,7 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from remove" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from remove" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from remove" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from remove" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from remove" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -374,7 +404,7 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from rm" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from rm" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from rm" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from rm" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from rm" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -384,7 +414,7 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from enable" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from enable" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from enable" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from enable" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from enable" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -394,7 +424,7 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from enable" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from disable" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from disable" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from disable" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from disable" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from disable" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -408,7 +438,7 @@ openai\t''"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -l header -d 'A request header NAME=VALUE (repeatable)' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -427,7 +457,7 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -440,7 +470,7 @@ complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_s
 complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from get" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from get" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from get" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from get" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from get" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -450,7 +480,7 @@ complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from set" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from set" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from set" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from set" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from set" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -463,7 +493,7 @@ complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c routex -n "__fish_routex_using_subcommand test" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand test" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand test" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand test" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand test" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -475,7 +505,7 @@ complete -c routex -n "__fish_routex_using_subcommand test" -s h -l help -d 'Pri
 complete -c routex -n "__fish_routex_using_subcommand test" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand setup" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand setup" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand setup" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand setup" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand setup" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -487,7 +517,7 @@ complete -c routex -n "__fish_routex_using_subcommand diagnose" -s c -l config -
 complete -c routex -n "__fish_routex_using_subcommand diagnose" -s p -l port -d 'The port to check [default: server.port of the config, else 3000]' -r
 complete -c routex -n "__fish_routex_using_subcommand diagnose" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand diagnose" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand diagnose" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand diagnose" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand diagnose" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -498,7 +528,7 @@ complete -c routex -n "__fish_routex_using_subcommand diagnose" -s V -l version 
 complete -c routex -n "__fish_routex_using_subcommand stats" -l since -d 'The window: an age like 1h, 24h, 7d, or a time (RFC 3339, unix ms)' -r
 complete -c routex -n "__fish_routex_using_subcommand stats" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand stats" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand stats" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand stats" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand stats" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -506,14 +536,14 @@ complete -c routex -n "__fish_routex_using_subcommand stats" -s v -l verbose -d 
 complete -c routex -n "__fish_routex_using_subcommand stats" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand stats" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c routex -n "__fish_routex_using_subcommand stats" -s V -l version -d 'Print version'
-complete -c routex -n "__fish_routex_using_subcommand logs" -s n -l limit -d 'How many records (most recent)' -r
-complete -c routex -n "__fish_routex_using_subcommand logs" -s c -l channel -d 'Only this channel (name or id)' -r
+complete -c routex -n "__fish_routex_using_subcommand logs" -s l -l limit -d 'How many records (most recent)' -r
+complete -c routex -n "__fish_routex_using_subcommand logs" -l channel -d 'Only this channel (name or id)' -r
 complete -c routex -n "__fish_routex_using_subcommand logs" -s m -l model -d 'Only models matching this glob' -r
 complete -c routex -n "__fish_routex_using_subcommand logs" -s s -l status -d 'Only this status: 200, 5xx, 4xx, success or error' -r
 complete -c routex -n "__fish_routex_using_subcommand logs" -l since -d 'Only records since: RFC 3339, unix ms, or relative like 15m, 2h, 7d' -r
 complete -c routex -n "__fish_routex_using_subcommand logs" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand logs" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand logs" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand logs" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand logs" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -524,7 +554,7 @@ complete -c routex -n "__fish_routex_using_subcommand logs" -s h -l help -d 'Pri
 complete -c routex -n "__fish_routex_using_subcommand logs" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -539,7 +569,7 @@ complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen
 complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from stats" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from stats" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from stats" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from stats" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from stats" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -547,10 +577,10 @@ complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_sub
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from stats" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from stats" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from stats" -s V -l version -d 'Print version'
-complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -s n -l limit -d 'How many traces (newest first)' -r
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -s l -l limit -d 'How many traces (newest first)' -r
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -560,7 +590,7 @@ complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_sub
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from show" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from show" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from show" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from show" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from show" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -571,7 +601,7 @@ complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_sub
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from clear" -l older-than -d 'Only traces older than this: 500ms, 30s, 15m, 2h, 7d' -r
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from clear" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from clear" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from clear" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from clear" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from clear" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -586,7 +616,7 @@ complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_sub
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_subcommand_from list show add edit remove enable disable test help" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_subcommand_from list show add edit remove enable disable test help" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_subcommand_from list show add edit remove enable disable test help" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_subcommand_from list show add edit remove enable disable test help" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_subcommand_from list show add edit remove enable disable test help" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -605,7 +635,7 @@ complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_s
 complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_subcommand_from list show add edit remove enable disable test help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from list" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from list" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from list" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from list" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from list" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -615,7 +645,7 @@ complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subco
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from show" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from show" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from show" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from show" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from show" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -639,7 +669,7 @@ complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subco
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l sample-rate -d 'The share of matching records copied, 0 to 1' -r
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -666,7 +696,7 @@ complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subco
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l sample-rate -d 'The share of matching records copied, 0 to 1' -r
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -679,7 +709,7 @@ complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subco
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from remove" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from remove" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from remove" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from remove" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from remove" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -689,7 +719,7 @@ complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subco
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from enable" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from enable" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from enable" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from enable" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from enable" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -699,7 +729,7 @@ complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subco
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from enable" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from disable" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from disable" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from disable" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from disable" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from disable" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -709,7 +739,7 @@ complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subco
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from disable" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from test" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from test" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from test" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from test" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from test" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -726,12 +756,10 @@ complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subco
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Keep the tee but copy nothing'
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from help" -f -a "test" -d 'Send the tee\'s destination one test record now and say whether it took it (exit 1: it did not)'
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c routex -n "__fish_routex_using_subcommand export" -l format -d 'Document format' -r -f -a "yaml\t'YAML'
-json\t'JSON'"
 complete -c routex -n "__fish_routex_using_subcommand export" -s o -l file -d 'Write to this file instead of stdout (replaced atomically if it exists; a symlink is refused)' -r -F
 complete -c routex -n "__fish_routex_using_subcommand export" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand export" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand export" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand export" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand export" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -742,7 +770,7 @@ complete -c routex -n "__fish_routex_using_subcommand export" -s h -l help -d 'P
 complete -c routex -n "__fish_routex_using_subcommand export" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand import" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand import" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand import" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand import" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand import" -l admin-token -d 'Admin token for a daemon that requires one' -r
@@ -754,7 +782,7 @@ complete -c routex -n "__fish_routex_using_subcommand import" -s h -l help -d 'P
 complete -c routex -n "__fish_routex_using_subcommand import" -s V -l version -d 'Print version'
 complete -c routex -n "__fish_routex_using_subcommand completions" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand completions" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
-complete -c routex -n "__fish_routex_using_subcommand completions" -l output -d 'Output format' -r -f -a "table\t'Human tables'
+complete -c routex -n "__fish_routex_using_subcommand completions" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand completions" -l admin-token -d 'Admin token for a daemon that requires one' -r

@@ -82,7 +82,7 @@ async fn routex_test_says_what_works_and_how_to_fix_what_does_not() {
     let r = h.run(&["test", "claude"]);
     assert_eq!(r.code(), 0);
     let out = r.stdout();
-    assert!(out.contains("claude") && out.contains("✓") && out.contains("1 channel(s) answered"), "{out}");
+    assert!(out.contains("claude") && out.contains("✓") && out.contains("1 channel answered"), "{out}");
     let r = h.run(&["test", "badkey"]);
     assert_eq!(r.code(), 1);
     assert!(r.stdout().contains("✗") && r.stdout().contains("the key was refused"), "{}", r.stdout());

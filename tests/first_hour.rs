@@ -472,7 +472,7 @@ fn export_and_reimport_account_for_rules_and_short_keys_are_told_apart() {
     h.run(&["rule", "add", "--name", "bg", "--type", "background", "--target-channel", "a"]).ok();
     let file = h.path().join("doc.yaml");
     let r = h.run(&["export", "-o", file.to_str().unwrap()]).ok();
-    assert!(r.stderr().contains("exported 2 channel(s) and 1 rule(s) to"), "{}", r.stderr());
+    assert!(r.stderr().contains("exported 2 channels and 1 rule to"), "{}", r.stderr());
     let r = h.run(&["import", file.to_str().unwrap()]).ok();
     let out = r.stdout();
     assert!(out.contains("= unchanged a") && out.contains("= unchanged rule bg"), "{out}");
@@ -592,4 +592,209 @@ async fn stats_and_the_analytics_window() {
 
 fn urlencode(s: &str) -> String {
     s.replace('+', "%2B").replace(':', "%3A")
+}
+
+/// Every admin endpoint, walked from the list the daemon itself serves (`GET /api`): a
+/// query parameter the endpoint does not take is a 400 in the envelope naming it, and each
+/// parameter its line lists is not refused as unknown.
+#[test]
+fn every_admin_endpoint_names_an_unknown_query_parameter() {
+    let h = Home::new();
+    h.add_keyed_channel("main", "*");
+    let list: serde_json::Value =
+        serde_json::from_str(&h.run(&["channel", "list", "--format", "json"]).ok().stdout()).unwrap();
+    let id = list[0]["id"].as_str().unwrap().to_string();
+    let d = h.serve(&[]);
+    let info: serde_json::Value = ureq::get(&format!("{}/api", d.url)).call().unwrap().into_json().unwrap();
+    let lines: Vec<String> =
+        info["data"]["endpoints"].as_array().unwrap().iter().map(|l| l.as_str().unwrap().to_string()).collect();
+    assert!(lines.len() >= 30, "{lines:?}");
+    let mut walked = 0;
+    for line in &lines {
+        let (methods, rest) = line.split_once(' ').unwrap();
+        let (pattern, params) = rest.split_once('?').unwrap_or((rest, ""));
+        // `:id` and the like: the real channel's id when refused (a refused DELETE must
+        // leave it), a missing one when the parameter is known.
+        let with = |seg: &str| {
+            pattern.split('/').map(|s| if s.starts_with(':') { seg } else { s }).collect::<Vec<_>>().join("/")
+        };
+        for method in methods.split('|') {
+            let call = |path: &str, query: &str| {
+                // Writes carry a JSON content type, as the browser door asks.
+                let req = ureq::request(method, &format!("{}{path}?{query}", d.url));
+                let r = if method == "GET" {
+                    req.call()
+                } else {
+                    req.set("content-type", "application/json").send_string("{}")
+                };
+                let (status, body) = match r {
+                    Ok(r) => (r.status(), r.into_string().unwrap_or_default()),
+                    Err(ureq::Error::Status(s, r)) => (s, r.into_string().unwrap_or_default()),
+                    Err(e) => panic!("{method} {pattern}: {e}"),
+                };
+                (status, body)
+            };
+            let (status, body) = call(&with(&id), "bogus_param=1");
+            assert_eq!(status, 400, "{method} {pattern}?bogus_param=1: {body}");
+            let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+            let msg = v["error"]["message"].as_str().unwrap_or_default();
+            assert!(v["success"] == false && msg.contains("\"bogus_param\"") && msg.contains(pattern), "{body}");
+            for p in params.split('&').filter(|p| !p.is_empty()) {
+                let (_, body) = call(&with("nosuch"), &format!("{p}=1"));
+                assert!(!body.contains("unknown query parameter"), "{method} {pattern}?{p}=1: {body}");
+            }
+            walked += 1;
+        }
+    }
+    assert!(walked >= lines.len(), "{walked}");
+    // The refused DELETE and disable never reached the channel.
+    let list: serde_json::Value =
+        serde_json::from_str(&h.run(&["channel", "list", "--format", "json"]).ok().stdout()).unwrap();
+    assert_eq!((list[0]["id"].as_str(), list[0]["status"].as_str()), (Some(id.as_str()), Some("enabled")), "{list}");
+    drop(d);
+}
+
+/// One meaning per flag: `--format` is how results print everywhere, `export`'s document
+/// included (yaml by default, json on asking, a table refused in words); `-o`/`--file` is
+/// the file; the old spellings (`--output json`, `logs -n`, `logs -c`) still work. The first
+/// add in a new store says `added`, like every later one.
+#[test]
+fn one_meaning_per_flag_with_the_old_spellings_kept() {
+    let h = Home::new();
+    let first = h
+        .run(&["channel", "add", "--name", "a", "--type", "openai", "--models", "gpt-*", "--api-key", "sk-1234567890"])
+        .ok();
+    assert!(first.stdout().starts_with("added channel a ("), "{}", first.stdout());
+    let second = h
+        .run(&["channel", "add", "--name", "b", "--type", "openai", "--models", "o1", "--api-key", "sk-0987654321"])
+        .ok();
+    assert!(second.stdout().starts_with("added channel b ("), "{}", second.stdout());
+
+    let yaml = h.run(&["export"]).ok().stdout();
+    assert!(yaml.starts_with("version: 1"), "{yaml}");
+    let json: serde_json::Value = serde_json::from_str(&h.run(&["export", "--format", "json"]).ok().stdout()).unwrap();
+    assert_eq!(json["channels"].as_array().map(Vec::len), Some(2));
+    let old: serde_json::Value = serde_json::from_str(&h.run(&["--output", "json", "export"]).ok().stdout()).unwrap();
+    assert_eq!(old["channels"], json["channels"]);
+    let r = h.run(&["export", "--format", "table"]);
+    assert_eq!(r.code(), 2);
+    assert!(r.stderr().contains("--format yaml") && r.stderr().contains("--format json"), "{}", r.stderr());
+    let file = h.path().join("doc.json");
+    let r = h.run(&["export", "--format", "json", "-o", file.to_str().unwrap()]).ok();
+    assert!(r.stdout().is_empty(), "{}", r.stdout());
+    let written: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(written["channels"], json["channels"]);
+
+    let list: serde_json::Value =
+        serde_json::from_str(&h.run(&["channel", "list", "--format", "json"]).ok().stdout()).unwrap();
+    let old: serde_json::Value =
+        serde_json::from_str(&h.run(&["channel", "list", "--output", "json"]).ok().stdout()).unwrap();
+    assert_eq!(list, old);
+    // Help shows each flag once, with one meaning; the hidden old spellings are not listed.
+    let help = h.run(&["export", "--help"]).ok().stdout();
+    assert!(help.contains("-o, --file <FILE>") && help.contains("--format <FORMAT>"), "{help}");
+    assert!(!help.contains("--output"), "{help}");
+    let help = h.run(&["logs", "--help"]).ok().stdout();
+    assert!(help.contains("-l, --limit") && !help.contains("-c, --channel") && !help.contains("-n,"), "{help}");
+    for old in [&["logs", "-n", "1"][..], &["logs", "-c", "a"][..]] {
+        h.run(old).ok();
+    }
+    // `--header` is the client's request header (rule commands); a channel's header sent
+    // upstream is `--upstream-header`, its old spelling kept.
+    h.run(&["channel", "edit", "a", "--upstream-header", "x-org=team1"]).ok();
+    h.run(&["channel", "edit", "b", "--header", "x-org=team2"]).ok();
+    let list: serde_json::Value =
+        serde_json::from_str(&h.run(&["channel", "list", "--format", "json"]).ok().stdout()).unwrap();
+    assert_eq!(
+        (list[0]["headers"]["x-org"].as_str(), list[1]["headers"]["x-org"].as_str()),
+        (Some("team1"), Some("team2"))
+    );
+    let help = h.run(&["channel", "add", "--help"]).ok().stdout();
+    assert!(help.contains("--upstream-header <NAME=VALUE>") && !help.contains("--header"), "{help}");
+    let r = h.run(&["channel", "edit", "a", "--upstream-header", "novalue"]);
+    assert!(r.stderr().contains("--upstream-header \"novalue\" must look like NAME=VALUE"), "{}", r.stderr());
+}
+
+/// `rule test` says "thinking enabled" once for an Anthropic body, not "thinking enabled
+/// (enabled)"; an OpenAI effort is named; the token count on a rule's line is the one in
+/// the header (it showed "2 tokens" above "~3").
+#[test]
+fn rule_test_says_thinking_enabled_once_and_one_token_count() {
+    let h = Home::new();
+    h.add_keyed_channel("main", "*");
+    h.run(&["rule", "add", "--name", "deep", "--type", "think", "--target-channel", "main"]).ok();
+    let body = h.path().join("think.json");
+    std::fs::write(
+        &body,
+        r#"{"model":"claude-x","max_tokens":2000,"thinking":{"type":"enabled","budget_tokens":1024},"messages":[{"role":"user","content":"hi"}]}"#,
+    )
+    .unwrap();
+    let out = h.run(&["rule", "test", "--request", body.to_str().unwrap()]).ok().stdout();
+    assert!(out.contains("via rule \"deep\" (thinking enabled)"), "{out}");
+    assert!(!out.contains("(enabled)"), "{out}");
+    std::fs::write(&body, r#"{"model":"o3","reasoning_effort":"high","messages":[{"role":"user","content":"hi"}]}"#)
+        .unwrap();
+    let out = h.run(&["rule", "test", "--request", body.to_str().unwrap()]).ok().stdout();
+    assert!(out.contains("thinking enabled (high)"), "{out}");
+
+    h.run(&[
+        "rule",
+        "add",
+        "--name",
+        "long",
+        "--type",
+        "longContext",
+        "--token-threshold",
+        "1000",
+        "--target-channel",
+        "main",
+    ])
+    .ok();
+    let text = "Please write a function that adds two numbers in Rust, with tests. ".repeat(3);
+    let body_json =
+        serde_json::json!({"model": "claude-x", "max_tokens": 10, "messages": [{"role": "user", "content": text}]});
+    std::fs::write(&body, body_json.to_string()).unwrap();
+    let out = h.run(&["rule", "test", "--request", body.to_str().unwrap()]).ok().stdout();
+    let header = out.lines().next().unwrap();
+    let n = header.split(", ").nth(1).and_then(|s| s.split(' ').next()).unwrap_or_else(|| panic!("{out}"));
+    assert!(header.ends_with(&format!("{n} tokens (cl100k_base)")), "{out}");
+    assert!(out.contains(&format!("✗ long                 tokens {n} < 1,000\n")), "{out}");
+}
+
+/// Values are taken whatever their case where nothing is ambiguous, and a near miss gets
+/// the nearest valid one: `--format JSON`, `strategy set roundrobin` / `Round-Robin`,
+/// `strategy set priorty` (did you mean priority?).
+#[test]
+fn formats_and_strategies_whatever_their_spelling() {
+    let h = Home::new();
+    let v: serde_json::Value = serde_json::from_str(&h.run(&["--format", "JSON", "strategy"]).ok().stdout()).unwrap();
+    assert_eq!(v["strategy"], "priority");
+    for spelling in ["roundrobin", "Round-Robin"] {
+        assert_eq!(h.run(&["strategy", "set", spelling]).ok().stdout(), "strategy set to round_robin\n");
+    }
+    let r = h.run(&["strategy", "set", "priorty"]);
+    assert_eq!(r.code(), 2);
+    assert!(
+        r.stderr().contains("unknown strategy \"priorty\" (did you mean priority?); use one of:"),
+        "{}",
+        r.stderr()
+    );
+}
+
+/// The completion scripts offer the channel types, rule types and strategies (the values
+/// are still taken whatever their case and checked by routex, with its suggestion).
+#[test]
+fn completions_offer_types_and_strategies() {
+    let h = Home::new();
+    let bash = h.run(&["completions", "bash"]).ok().stdout();
+    for names in [
+        "anthropic openai gemini azure zhipu custom",
+        "longContext background think webSearch image subagent model keywords regex header custom",
+        "priority round_robin weighted least_used latency",
+    ] {
+        assert!(bash.contains(names), "{names} not offered");
+    }
+    let r = h.run(&["channel", "add", "--name", "y", "--type", "openia", "--models", "x"]);
+    assert_eq!(r.code(), 2);
+    assert!(r.stderr().contains("(did you mean openai?)"), "{}", r.stderr());
 }

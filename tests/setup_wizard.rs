@@ -31,7 +31,7 @@ async fn the_wizard_adds_a_tested_channel_and_the_rules() {
     .unwrap();
     assert_eq!(code, 0, "{out}");
     assert!(!out.contains(key), "the key is never echoed: {out}");
-    assert!(out.contains("1 channel(s) answered"), "the test ran: {out}");
+    assert!(out.contains("1 channel answered"), "the test ran: {out}");
     assert!(out.contains("next: routex serve --detach"), "{out}");
     let v: serde_json::Value =
         serde_json::from_str(&h.run(&["channel", "show", "anthropic", "--output", "json"]).ok().stdout()).unwrap();

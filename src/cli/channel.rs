@@ -58,11 +58,16 @@ pub enum ChannelCmd {
     },
 }
 
+/// The channel type names, for completion.
+fn channel_types() -> Vec<&'static str> {
+    crate::engine::channel::CHANNEL_TYPES.iter().map(|t| t.as_str()).collect()
+}
+
 /// Flags shared by add and edit.
 #[derive(Args, Debug, Default)]
 pub struct ChannelFields {
     /// Type: anthropic, openai, gemini, azure, zhipu or custom
-    #[arg(long = "type", short = 't', value_name = "TYPE")]
+    #[arg(long = "type", short = 't', value_name = "TYPE", value_parser = super::Names(channel_types), hide_possible_values = true)]
     pub kind: Option<String>,
     /// Wire protocol (required for custom): anthropic, openai or gemini
     #[arg(long)]
@@ -94,7 +99,7 @@ pub struct ChannelFields {
     #[arg(long, allow_hyphen_values = true)]
     pub weight: Option<i64>,
     /// Extra header sent upstream: NAME=VALUE (repeatable)
-    #[arg(long = "header", value_name = "NAME=VALUE")]
+    #[arg(long = "upstream-header", alias = "header", value_name = "NAME=VALUE")]
     pub headers: Vec<String>,
     /// Upstream timeout to first byte, seconds
     #[arg(long, value_name = "SECONDS")]
@@ -235,7 +240,7 @@ fn spec_from_add(a: &AddArgs) -> anyhow::Result<ChannelSpec> {
         weight: f.weight.unwrap_or(1),
         status: a.disabled.then(|| "disabled".to_string()),
         transformers: None,
-        headers: pairs(&f.headers, "header")?,
+        headers: pairs(&f.headers, "upstream-header")?,
         timeout_s: f.timeout,
         deployment: f.deployment.clone(),
         api_version: f.api_version.clone(),
@@ -260,7 +265,7 @@ fn patch_from_edit(e: &EditArgs) -> anyhow::Result<ChannelPatch> {
         weight: f.weight,
         status: None,
         transformers: None,
-        headers: if f.headers.is_empty() { None } else { Some(pairs(&f.headers, "header")?) },
+        headers: if f.headers.is_empty() { None } else { Some(pairs(&f.headers, "upstream-header")?) },
         timeout_s: f.timeout,
         deployment: f.deployment.clone(),
         api_version: f.api_version.clone(),

@@ -384,7 +384,10 @@ async fn tls_check(name: &str, host: &str, tcp: tokio::net::TcpStream) -> Check 
         Some(d) if d < CERT_WARN_DAYS => check(
             label,
             Verdict::Warn,
-            format!("certificate verified, but it expires in {d} day(s)"),
+            format!(
+                "certificate verified, but it expires in {}",
+                super::output::count(usize::try_from(d).unwrap_or(0), "day")
+            ),
             Some(format!("the provider renews it; a certificate you manage for {host} needs renewing")),
         ),
         Some(d) => check(label, Verdict::Ok, format!("certificate verified, {d} days left"), None),
@@ -410,7 +413,10 @@ fn daemon_health_checks(cli: &Cli, info: &paths::DaemonInfo) -> Vec<Check> {
             (_, n) => check(
                 "request log",
                 Verdict::Warn,
-                format!("{n} record(s) dropped (the writer could not keep up or the disk refused)"),
+                format!(
+                    "{} dropped (the writer could not keep up or the disk refused)",
+                    super::output::count(n as usize, "record")
+                ),
                 Some("see routex.log; check the disk".into()),
             ),
         });

@@ -69,7 +69,7 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         )],
     ),
     ("routex-serve", &[("The daemon in the background, then its state", "routex serve --detach && routex status")]),
-    ("routex-test", &[("Every enabled channel, as JSON for a script", "routex test --output json")]),
+    ("routex-test", &[("Every enabled channel, as JSON for a script", "routex test --format json")]),
     ("routex-logs", &[("Failed requests of the last hour, then keep watching", "routex logs --status error --since 1h --follow")]),
     ("routex-rule-test", &[("Which rule and channel a request would get, sending nothing", "routex rule test --request request.json")]),
     ("routex-stats", &[("The last week summed up", "routex stats --since 7d")]),

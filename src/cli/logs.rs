@@ -12,10 +12,10 @@ use crate::engine::records::RequestQuery;
 #[derive(Args, Debug)]
 pub struct LogsArgs {
     /// How many records (most recent)
-    #[arg(long, short = 'n', default_value_t = 20)]
+    #[arg(long, short = 'l', short_alias = 'n', default_value_t = 20)]
     pub limit: usize,
     /// Only this channel (name or id)
-    #[arg(long, short = 'c')]
+    #[arg(long, short_alias = 'c')]
     pub channel: Option<String>,
     /// Only models matching this glob
     #[arg(long, short = 'm')]

@@ -36,9 +36,18 @@ pub struct Cli {
     /// Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]
     #[arg(long, global = true, help_heading = "Global options", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
-    /// Output format
-    #[arg(long, global = true, help_heading = "Global options", value_enum, default_value_t = OutputFormat::Table)]
-    pub output: OutputFormat,
+    /// How results print: table (for people), json or yaml (for scripts); `export` writes
+    /// yaml or json [default: table; for export: yaml]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_enum,
+        ignore_case = true,
+        value_name = "FORMAT",
+        alias = "output"
+    )]
+    pub format: Option<OutputFormat>,
     /// More log output (-v debug, -vv trace)
     #[arg(short, long, global = true, help_heading = "Global options", action = ArgAction::Count)]
     pub verbose: u8,
@@ -57,6 +66,13 @@ pub struct Cli {
     pub admin_token: Option<String>,
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// The format results print in: `--format`, else a table.
+    pub fn output(&self) -> OutputFormat {
+        self.format.unwrap_or(OutputFormat::Table)
+    }
 }
 
 /// How results are printed.
@@ -136,6 +152,7 @@ pub enum StrategyCmd {
     /// Switch strategy: priority, round_robin, weighted, least_used or latency
     Set {
         /// The strategy
+        #[arg(value_parser = Names(strategy_names))]
         name: String,
     },
 }
@@ -153,27 +170,15 @@ pub struct TestArgs {
     pub enabled: bool,
 }
 
-/// `routex export`
+/// `routex export` (the document's format is the global `--format`: yaml or json)
 #[derive(Args, Debug)]
 pub struct ExportArgs {
-    /// Document format
-    #[arg(long, value_enum, default_value_t = DocFormat::Yaml)]
-    pub format: DocFormat,
     /// Put API keys in the document (a file written with -o gets mode 0600)
     #[arg(long)]
     pub include_secrets: bool,
     /// Write to this file instead of stdout (replaced atomically if it exists; a symlink is refused)
     #[arg(short = 'o', long = "file", value_name = "FILE")]
     pub file: Option<PathBuf>,
-}
-
-/// Export document format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DocFormat {
-    /// YAML
-    Yaml,
-    /// JSON
-    Json,
 }
 
 /// `routex import`
@@ -187,6 +192,34 @@ pub struct ImportArgs {
     /// Remove channels the document does not name (default: merge by name)
     #[arg(long)]
     pub replace: bool,
+}
+
+/// A value parser that takes any string (the engine validates it, whatever its case, and
+/// suggests the nearest name) but tells the completion scripts and `--help` the names:
+/// channel types, rule types, strategies.
+#[derive(Clone)]
+pub struct Names(pub fn() -> Vec<&'static str>);
+
+impl clap::builder::TypedValueParser for Names {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new((self.0)().into_iter().map(clap::builder::PossibleValue::new)))
+    }
+}
+
+/// The strategy names, for [`Names`].
+fn strategy_names() -> Vec<&'static str> {
+    crate::engine::strategy::STRATEGIES.iter().map(|s| s.as_str()).collect()
 }
 
 /// A failure with its exit code: 1 for a negative answer, 2 for an error.
@@ -227,7 +260,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
     if !matches!(&cli.command, Command::Serve(a) if !a.detach) {
         logging::init_cli(cli.verbose, cli.quiet);
     }
-    let printer = Printer::new(cli.output);
+    let printer = Printer::new(cli.output());
     match &cli.command {
         Command::Serve(args) if args.detach => daemon_ctl::detach(cli, args, &printer),
         Command::Serve(args) => serve::run(cli, args),
@@ -277,12 +310,18 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
             Ok(0)
         }
         Command::Export(args) => {
+            let json = match cli.format {
+                None | Some(OutputFormat::Yaml) => false,
+                Some(OutputFormat::Json) => true,
+                Some(OutputFormat::Table) => {
+                    anyhow::bail!(
+                        "export writes a document, not a table: use --format yaml (the default) or --format json"
+                    )
+                }
+            };
             let b = backend::connect(cli)?;
             let doc = b.export(args.include_secrets)?;
-            let text = match args.format {
-                DocFormat::Yaml => serde_yaml::to_string(&doc)?,
-                DocFormat::Json => serde_json::to_string_pretty(&doc)? + "\n",
-            };
+            let text = if json { serde_json::to_string_pretty(&doc)? + "\n" } else { serde_yaml::to_string(&doc)? };
             match &args.file {
                 None => printer.raw(text.as_bytes()),
                 Some(path) => {
@@ -290,9 +329,9 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
                         printer.note(&format!("replaced the existing file {}", path.display()));
                     }
                     printer.note(&format!(
-                        "exported {} channel(s) and {} rule(s) to {}",
-                        doc.channels.len(),
-                        doc.rules.len(),
+                        "exported {} and {} to {}",
+                        output::count(doc.channels.len(), "channel"),
+                        output::count(doc.rules.len(), "rule"),
                         path.display()
                     ));
                 }

@@ -898,9 +898,9 @@ impl Printer {
         }
         let failed = list.iter().filter(|r| !r.ok).count();
         let summary = if failed == 0 {
-            format!("{} channel(s) answered", list.len())
+            format!("{} answered", count(list.len(), "channel"))
         } else {
-            format!("{failed} of {} channel(s) failed", list.len())
+            format!("{failed} of {} failed", count(list.len(), "channel"))
         };
         write_stdout(format!("{t}\n{summary}\n").as_bytes());
     }
@@ -923,7 +923,7 @@ impl Printer {
         let failed = checks.iter().filter(|c| c.verdict == Verdict::Fail).count();
         let summary = match failed {
             0 => "nothing is broken".to_string(),
-            n => format!("{n} check(s) failed"),
+            n => format!("{} failed", count(n, "check")),
         };
         write_stdout(format!("{t}\n{summary}\n").as_bytes());
     }
@@ -1009,7 +1009,7 @@ impl Printer {
             Some(ms) => format!(" older than {ms} ms"),
             None => String::new(),
         };
-        write_stdout(format!("removed {removed} request trace(s){which}\n").as_bytes());
+        write_stdout(format!("removed {}{which}\n", count(removed as usize, "request trace")).as_bytes());
     }
 
     /// The daemon's start banner.
@@ -1102,10 +1102,10 @@ pub fn waterfall(t: &Trace, width: usize) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "trace {}  {} request(s)  {} span(s)  {:.1} ms",
+        "trace {}  {}  {}  {:.1} ms",
         clean(&t.trace_id),
-        t.requests,
-        t.spans.len(),
+        count(t.requests, "request"),
+        count(t.spans.len(), "span"),
         t.duration_ms
     );
     for (i, depth) in order {
@@ -1155,6 +1155,16 @@ pub fn waterfall(t: &Trace, width: usize) -> String {
         );
     }
     out
+}
+
+/// `1 channel`, `2 channels`: a count with its noun, in the right number (nouns that take
+/// an `s`).
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 #[cfg(test)]

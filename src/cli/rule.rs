@@ -86,6 +86,11 @@ pub struct RuleFields {
     pub thinking: bool,
 }
 
+/// The rule type names, for completion.
+fn rule_types() -> Vec<&'static str> {
+    RuleType::ALL.iter().map(|t| t.as_str()).collect()
+}
+
 /// `routex rule add`
 #[derive(Args, Debug)]
 pub struct RuleAddArgs {
@@ -93,7 +98,7 @@ pub struct RuleAddArgs {
     #[arg(long, short = 'n')]
     pub name: String,
     /// longContext, background, think, webSearch, image, subagent, model, keywords, regex, header or custom
-    #[arg(long = "type", short = 't', value_name = "TYPE")]
+    #[arg(long = "type", short = 't', value_name = "TYPE", value_parser = super::Names(rule_types), hide_possible_values = true)]
     pub rule_type: String,
     #[command(flatten)]
     pub fields: RuleFields,
@@ -111,7 +116,7 @@ pub struct RuleEditArgs {
     #[arg(long, short = 'n')]
     pub name: Option<String>,
     /// New type
-    #[arg(long = "type", short = 't', value_name = "TYPE")]
+    #[arg(long = "type", short = 't', value_name = "TYPE", value_parser = super::Names(rule_types), hide_possible_values = true)]
     pub rule_type: Option<String>,
     #[command(flatten)]
     pub fields: RuleFields,

@@ -71,9 +71,9 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
     super::logging::init_daemon(cli.verbose, cli.quiet, &config.server.log_level, &data_dir)?;
     if !config.tees.is_empty() && !config.logging.requests {
         log::warn!(
-            "the config file has {} tee(s), but logging.requests is false: tees copy the request log's records, so \
+            "the config file has {}, but logging.requests is false: tees copy the request log's records, so \
              they will copy nothing",
-            config.tees.len()
+            super::output::count(config.tees.len(), "tee")
         );
     }
 
@@ -94,10 +94,18 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
     };
     let report = engine.apply_config(&config)?;
     if !report.created.is_empty() || !report.updated.is_empty() {
-        log::info!("config: {} channel(s) created, {} updated", report.created.len(), report.updated.len());
+        log::info!(
+            "config: {} created, {} updated",
+            super::output::count(report.created.len(), "channel"),
+            report.updated.len()
+        );
     }
     if !report.tees_created.is_empty() || !report.tees_updated.is_empty() {
-        log::info!("config: {} tee(s) created, {} updated", report.tees_created.len(), report.tees_updated.len());
+        log::info!(
+            "config: {} created, {} updated",
+            super::output::count(report.tees_created.len(), "tee"),
+            report.tees_updated.len()
+        );
     }
     let engine = Arc::new(engine);
 
@@ -127,7 +135,7 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
         info.write(&data_dir)
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", paths::daemon_file(&data_dir).display()))?;
         log::info!(target: super::logging::BANNER, "routex {} listening on {url} (data: {})", env!("CARGO_PKG_VERSION"), data_dir.display());
-        Printer::new(cli.output).serving(&url, &data_dir);
+        Printer::new(cli.output()).serving(&url, &data_dir);
         daemon::serve(state.clone(), listener, shutdown_signal()).await;
         // Streams still finishing hold the proxy; give them a moment to write their records.
         let proxy = state.proxy.clone();

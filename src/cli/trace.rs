@@ -19,7 +19,7 @@ pub enum TraceCmd {
     /// The newest traces
     List {
         /// How many traces (newest first)
-        #[arg(long, short = 'n', default_value_t = 20)]
+        #[arg(long, short = 'l', short_alias = 'n', default_value_t = 20)]
         limit: usize,
     },
     /// One trace's spans as a waterfall

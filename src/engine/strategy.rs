@@ -56,15 +56,25 @@ impl fmt::Display for Strategy {
     }
 }
 
-/// The error for an unknown strategy name: names the choices.
+/// The error for an unknown strategy name: the nearest one, and the choices.
 #[derive(Debug, thiserror::Error)]
-#[error("unknown strategy {0:?}; use one of: priority, round_robin, weighted, least_used, latency")]
+#[error("unknown strategy {0:?}{hint}; use one of: priority, round_robin, weighted, least_used, latency", hint = nearest(.0))]
 pub struct UnknownStrategy(pub String);
+
+/// `" (did you mean round_robin?)"` for a near miss, else nothing.
+fn nearest(given: &str) -> String {
+    crate::util::suggest::did_you_mean(&given.replace('-', "_"), STRATEGIES.iter().map(|s| s.as_str()))
+}
 
 impl FromStr for Strategy {
     type Err = UnknownStrategy;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let norm = s.trim().to_ascii_lowercase().replace('-', "_");
-        STRATEGIES.iter().copied().find(|x| x.as_str() == norm).ok_or_else(|| UnknownStrategy(s.to_string()))
+        // `roundrobin`, `leastused`: the name without its underscore is as good.
+        STRATEGIES
+            .iter()
+            .copied()
+            .find(|x| x.as_str() == norm || x.as_str().replace('_', "") == norm)
+            .ok_or_else(|| UnknownStrategy(s.to_string()))
     }
 }

@@ -14,6 +14,7 @@
 mod channels;
 mod health;
 mod metrics;
+mod query;
 mod requests;
 mod rules;
 mod strategy;
@@ -39,7 +40,8 @@ type Routes = warp::filters::BoxedFilter<(Response,)>;
 
 /// Every route the daemon serves through warp, with the envelope for every rejection.
 pub fn routes(state: Arc<AppState>) -> Routes {
-    health::routes(&state)
+    // Every route: a query parameter its line in ENDPOINTS does not list is a 400.
+    let resources = health::routes(&state)
         .or(channels::routes(&state))
         .unify()
         .or(strategy::routes(&state))
@@ -55,22 +57,27 @@ pub fn routes(state: Arc<AppState>) -> Routes {
         .or(tracing::routes(&state))
         .unify()
         .or(tee::routes(&state))
-        .unify()
-        .recover(body_refused)
-        .unify()
-        .recover(api::recover)
-        .unify()
-        .boxed()
+        .unify();
+    query::known().and(resources).recover(body_refused).unify().recover(api::recover).unify().boxed()
 }
 
-/// Endpoints listed by `GET /api`.
+/// Endpoints listed by `GET /api`, one line per method where their query parameters
+/// differ. The parameters after `?` are the only ones the endpoint takes: any other is a
+/// 400 naming it ([`query::known`] reads this list), so a new endpoint's line lists its
+/// query parameters (`GET /api/tee?limit&sink`) or none.
 pub const ENDPOINTS: &[&str] = &[
     "GET /api",
-    "GET|POST /api/channels",
-    "GET|PUT|DELETE /api/channels/:id",
+    "GET /api/channels?show_secrets&include_secrets",
+    "POST /api/channels",
+    "GET /api/channels/:id?show_secrets&include_secrets",
+    "PUT /api/channels/:id",
+    "DELETE /api/channels/:id?force",
     "POST /api/channels/:id/enable",
-    "POST /api/channels/:id/disable",
-    "GET /api/channels/export",
+    "POST /api/channels/:id/disable?force",
+    "POST /api/channels/:id/test",
+    "POST /api/channels/test/all",
+    "POST /api/channels/test/enabled",
+    "GET /api/channels/export?include_secrets&show_secrets",
     "POST /api/channels/import",
     "GET|PUT /api/load-balancer/strategy",
     "GET|POST /api/routing/rules",
@@ -81,7 +88,7 @@ pub const ENDPOINTS: &[&str] = &[
     "GET /api/requests?limit&offset&channel&model&status&since&until",
     "GET /api/requests/since?after_ms&limit",
     "GET /api/requests/tail?cursor&limit",
-    "GET /api/analytics",
+    "GET /api/analytics?since",
     "GET /api/providers",
     "GET /api/transformers",
     "POST /api/transformers/test",
@@ -91,8 +98,11 @@ pub const ENDPOINTS: &[&str] = &[
     "GET /api/tracing/traces/:traceId",
     "GET /api/tracing/spans/:spanId",
     "POST /api/tracing/clear",
-    "GET|POST /api/tee",
-    "GET|PUT|DELETE /api/tee/:id",
+    "GET /api/tee",
+    "POST /api/tee",
+    "GET /api/tee/:id",
+    "PUT /api/tee/:id",
+    "DELETE /api/tee/:id",
     "POST /api/tee/:id/test",
     "GET /health",
     "GET /health/live",
@@ -181,8 +191,12 @@ fn body(state: &AppState) -> impl Filter<Extract = (bytes::Bytes,), Error = warp
 struct BodyRefused(ProxyError);
 impl warp::reject::Reject for BodyRefused {}
 
-/// [`BodyRefused`] in the envelope; every other rejection goes on to [`api::recover`].
+/// [`BodyRefused`] and [`query::UnknownQuery`] in the envelope; every other rejection goes
+/// on to [`api::recover`].
 async fn body_refused(r: warp::Rejection) -> Result<Response, warp::Rejection> {
+    if let Some(query::UnknownQuery(msg)) = r.find::<query::UnknownQuery>() {
+        return Ok(api::error(warp::http::StatusCode::BAD_REQUEST, "invalid_request", msg.clone()));
+    }
     match r.find::<BodyRefused>() {
         Some(BodyRefused(e)) => {
             let status = warp::http::StatusCode::from_u16(e.status()).unwrap_or(warp::http::StatusCode::BAD_REQUEST);

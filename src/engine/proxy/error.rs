@@ -119,7 +119,7 @@ pub enum ProxyError {
         model: String,
     },
     /// Every attempt failed, and none left an upstream answer to pass back.
-    #[error("all {tried} channel(s) tried failed; last: {channel}: {last}")]
+    #[error("{} failed; last: {channel}: {last}", if *tried == 1 { "the 1 channel tried".to_string() } else { format!("all {tried} channels tried") })]
     AllFailed {
         /// Attempts made.
         tried: usize,
@@ -485,7 +485,7 @@ mod tests {
                     timed_out: true,
                 },
                 504,
-                "all 2 channel(s) tried failed; last: b: timed out after 3s waiting for response headers",
+                "all 2 channels tried failed; last: b: timed out after 3s waiting for response headers",
             ),
             (
                 ProxyError::AllFailed {
@@ -495,7 +495,7 @@ mod tests {
                     timed_out: false,
                 },
                 502,
-                "all 1 channel(s) tried failed; last: a: upstream answered 500: boom",
+                "the 1 channel tried failed; last: a: upstream answered 500: boom",
             ),
             (
                 ProxyError::Inexpressible {

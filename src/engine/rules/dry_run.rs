@@ -111,7 +111,9 @@ pub fn dry_run(
 /// The client protocol a request body is written in, for a dry run given no protocol:
 /// OpenAI Chat Completions when it has a mark only that API has (a `system`, `developer`
 /// or `tool` message, `function` tools, `max_completion_tokens`, `stream_options`,
-/// `response_format`, `n`), else Anthropic Messages (whose bodies also look like a
+/// `response_format`, `n`, `reasoning_effort`, `web_search_options`, `logprobs`,
+/// `frequency_penalty`, `presence_penalty`, or no `max_tokens`, which Anthropic requires),
+/// else Anthropic Messages (whose bodies also look like a
 /// plain chat request).
 pub fn guess_protocol(body: &serde_json::Value) -> Protocol {
     let messages = body.get("messages").and_then(|m| m.as_array()).map(Vec::as_slice).unwrap_or_default();
@@ -122,9 +124,22 @@ pub fn guess_protocol(body: &serde_json::Value) -> Protocol {
         .get("tools")
         .and_then(|t| t.as_array())
         .is_some_and(|t| t.iter().any(|t| t.get("type").and_then(|x| x.as_str()) == Some("function")));
-    let openai_field =
-        ["max_completion_tokens", "stream_options", "response_format", "n"].iter().any(|k| body.get(k).is_some());
-    if openai_role || function_tools || openai_field {
+    let openai_field = [
+        "max_completion_tokens",
+        "stream_options",
+        "response_format",
+        "n",
+        "reasoning_effort",
+        "web_search_options",
+        "logprobs",
+        "frequency_penalty",
+        "presence_penalty",
+    ]
+    .iter()
+    .any(|k| body.get(k).is_some());
+    // Anthropic Messages requires `max_tokens`; a body without it can only be OpenAI's.
+    let no_max_tokens = body.get("max_tokens").is_none();
+    if openai_role || function_tools || openai_field || no_max_tokens {
         Protocol::Openai
     } else {
         Protocol::Anthropic
@@ -146,10 +161,13 @@ mod tests {
         let anthropic =
             json!({"model": "m", "max_tokens": 10, "system": "s", "messages": [{"role": "user", "content": "hi"}]});
         assert_eq!(guess_protocol(&anthropic), Protocol::Anthropic);
+        // No max_tokens, which Anthropic requires: OpenAI's.
         assert_eq!(
             guess_protocol(&json!({"model": "m", "messages": [{"role": "user", "content": "hi"}]})),
-            Protocol::Anthropic
+            Protocol::Openai
         );
+        let effort = json!({"model": "o3", "max_tokens": 9, "reasoning_effort": "high", "messages": []});
+        assert_eq!(guess_protocol(&effort), Protocol::Openai);
         let openai =
             json!({"model": "m", "messages": [{"role": "system", "content": "s"}, {"role": "user", "content": "hi"}]});
         assert_eq!(guess_protocol(&openai), Protocol::Openai);

@@ -238,7 +238,8 @@ impl RuleSet {
         if !explain && !self.any_enabled {
             return Decision::default();
         }
-        let ctx = Ctx::new(req);
+        let mut ctx = Ctx::new(req);
+        ctx.explain = explain;
         let mut considered = Vec::new();
         for rule in self.rules.iter() {
             if !rule.enabled {
@@ -309,6 +310,9 @@ impl RuleSet {
 /// Request facts shared by all rules of one evaluation, computed lazily.
 struct Ctx<'r, 'a> {
     req: &'r RequestView<'a>,
+    /// A dry run (`explain`): reasons show the exact token count, the one `rule test`'s
+    /// header shows, rather than the estimate the request path decides on.
+    explain: bool,
     estimate: Cell<Option<u64>>,
     exact: Cell<Option<u64>>,
     last_user: OnceCell<Option<&'a Value>>,
@@ -333,6 +337,7 @@ impl<'r, 'a> Ctx<'r, 'a> {
     fn new(req: &'r RequestView<'a>) -> Self {
         Ctx {
             req,
+            explain: false,
             estimate: Cell::new(None),
             exact: Cell::new(None),
             last_user: OnceCell::new(),
@@ -460,15 +465,22 @@ fn eval_check<'a>(check: &Check, ctx: &Ctx<'_, 'a>, out: Option<&mut String>) ->
                 if est.saturating_mul(2) < t || est > t.saturating_mul(2) { (est, true) } else { (ctx.exact(), false) };
             let ok = n >= t;
             if let Some(o) = out {
-                let _ = write!(
-                    o,
-                    "tokens {}{} {} {}{}",
-                    if estimated { "~" } else { "" },
-                    thousands(n),
-                    if ok { "≥" } else { "<" },
-                    thousands(t),
-                    if estimated { " (estimated)" } else { "" }
-                );
+                let sign = if ok { "≥" } else { "<" };
+                // A dry run counts exactly (one figure with its header); it names the
+                // estimate only where the estimate, which the request path decides on,
+                // says otherwise than the exact count would.
+                let _ = match (estimated, ctx.explain.then(|| ctx.exact())) {
+                    (true, Some(x)) if (x >= t) == ok => write!(o, "tokens {} {sign} {}", thousands(x), thousands(t)),
+                    (true, Some(x)) => write!(
+                        o,
+                        "tokens ~{} {sign} {} (estimated, as the proxy decides; the exact count is {})",
+                        thousands(n),
+                        thousands(t),
+                        thousands(x)
+                    ),
+                    (true, None) => write!(o, "tokens ~{} {sign} {} (estimated)", thousands(n), thousands(t)),
+                    (false, _) => write!(o, "tokens {} {sign} {}", thousands(n), thousands(t)),
+                };
             }
             (ok, None)
         }
@@ -488,6 +500,10 @@ fn eval_check<'a>(check: &Check, ctx: &Ctx<'_, 'a>, out: Option<&mut String>) ->
             let how = ctx.thinking();
             if let Some(o) = out {
                 let _ = match how {
+                    // Anthropic's `thinking.type` is "enabled" or "adaptive"; OpenAI's
+                    // effort ("high") and Gemini's field name say how.
+                    Some("enabled") => write!(o, "thinking enabled"),
+                    Some("adaptive") => write!(o, "thinking adaptive"),
                     Some(h) => write!(o, "thinking enabled ({h})"),
                     None => write!(o, "thinking not enabled"),
                 };
@@ -846,15 +862,21 @@ mod tests {
         let exact = count_tokens(Protocol::Anthropic, &small);
         let long =
             |t: u64| rule("long", RuleType::LongContext, Condition { token_threshold: Some(t), ..cond() }, "big");
-        // Far above the estimate: decided by the estimate, not matched.
+        // Far above the estimate: decided by the estimate, not matched; the dry run
+        // (explain) shows the exact count, as `rule test`'s header does.
         let set = RuleSet::compile(&[long(est * 10)]).unwrap();
         let d = eval_on(&set, Protocol::Anthropic, &small);
         assert!(d.rule.is_none());
-        assert_eq!(d.considered[0].reason, format!("tokens ~{} < {} (estimated)", thousands(est), thousands(est * 10)));
-        // Far below: matched from the estimate.
+        assert_eq!(d.considered[0].reason, format!("tokens {} < {}", thousands(exact), thousands(est * 10)));
+        // Far below: matched from the estimate; the request path's reason says so.
         let set = RuleSet::compile(&[long(est / 4)]).unwrap();
-        let d = eval_on(&set, Protocol::Anthropic, &small);
-        assert!(d.rule.unwrap().reason.ends_with("(estimated)"));
+        let view = RequestView::new(Protocol::Anthropic, &small, &NoHeaders);
+        let reason = set.evaluate(&view, &all_up, false).rule.unwrap().reason;
+        assert_eq!(reason, format!("tokens ~{} ≥ {} (estimated)", thousands(est), thousands(est / 4)));
+        assert_eq!(
+            eval_on(&set, Protocol::Anthropic, &small).rule.unwrap().reason,
+            format!("tokens {} ≥ {}", thousands(exact), thousands(est / 4))
+        );
         // Near the estimate: exact count, both sides of the boundary.
         let set = RuleSet::compile(&[long(exact)]).unwrap();
         let d = eval_on(&set, Protocol::Anthropic, &small);
@@ -964,7 +986,8 @@ mod tests {
         let set = RuleSet::compile(&[r]).unwrap();
         let a = anthropic("c", "x");
         let d = eval_on(&set, Protocol::Anthropic, &a);
-        assert!(d.rule.unwrap().reason.starts_with("no image in messages; tokens ~"));
+        let exact = count_tokens(Protocol::Anthropic, &a);
+        assert_eq!(d.rule.unwrap().reason, format!("no image in messages; tokens {exact} ≥ 1"));
         let mut img = a.clone();
         img["messages"][0]["content"][0] = json!({"type": "image", "source": {"type": "url", "url": "u"}});
         assert!(eval_on(&set, Protocol::Anthropic, &img).rule.is_none());
