@@ -300,6 +300,9 @@ pub(super) fn endpoint(path: &str) -> Option<(Protocol, &'static str)> {
     match path {
         "/v1/messages" => Some((Protocol::Anthropic, "/v1/messages")),
         "/v1/chat/completions" | "/chat/completions" => Some((Protocol::Openai, "/v1/chat/completions")),
+        // The Responses API speaks OpenAI's protocol (its errors are OpenAI's shape); the
+        // engine converts its body (see `engine::proxy::Proxy::handle`).
+        "/v1/responses" | "/responses" => Some((Protocol::Openai, "/v1/responses")),
         _ => None,
     }
 }

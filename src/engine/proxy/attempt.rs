@@ -175,6 +175,13 @@ impl<'a> ChannelAttempt<'a> {
                 protocol::convert_response(upstream, client, v, &self.ctx.model).map_err(ProxyError::Conversion)?;
             Bytes::from(serde_json::to_vec(&converted).expect("json"))
         };
+        if self.ctx.responses {
+            // The Chat Completions answer, as the Responses API's response object.
+            let chat: serde_json::Value = serde_json::from_slice(&out).map_err(|_| ProxyError::UpstreamNotJson)?;
+            let r = protocol::convert::responses::chat_to_response(&chat, &self.ctx.model)
+                .map_err(ProxyError::Conversion)?;
+            return Ok((Bytes::from(serde_json::to_vec(&r).expect("json")), usage));
+        }
         Ok((out, usage))
     }
 }

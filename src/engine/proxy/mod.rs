@@ -47,6 +47,7 @@ use self::runtime::{Breaker, Runtimes, Transition};
 use super::config::Config;
 use super::records::{Attempt, Recorder};
 use super::{Engine, Status};
+use crate::protocol::convert::responses;
 use crate::protocol::Protocol;
 use crate::secret::Secret;
 use crate::util::ids::random_hex;
@@ -196,6 +197,9 @@ pub(crate) struct RequestContext {
     pub request_body: Option<Bytes>,
     /// Routex added `stream_options.include_usage` the client did not ask for.
     pub strip_usage: bool,
+    /// The client called the Responses API (`/v1/responses`): its body was turned into a
+    /// Chat Completions body (the protocol is OpenAI), and the answer is turned back.
+    pub responses: bool,
     /// The model after a routing rule's rewrite (else the requested one).
     pub routed_model: String,
     /// The routing rule that decided, if any.
@@ -227,6 +231,16 @@ fn request_id(headers: &HeaderMap) -> String {
             id.push_str(&random_hex(12));
             id
         })
+}
+
+/// The client protocol as the request log, metrics and traces name it: the protocol's
+/// name, or `responses` for OpenAI's Responses API (served over the OpenAI protocol).
+pub(crate) fn client_label(p: Protocol, endpoint: &str) -> &'static str {
+    if endpoint == responses::ENDPOINT {
+        "responses"
+    } else {
+        p.as_str()
+    }
 }
 
 /// The proxy: everything the request path needs, shared by all requests.
@@ -397,13 +411,31 @@ impl Proxy {
     }
 
     /// Handle one proxied request.
-    pub async fn handle(self: &Arc<Self>, inbound: Inbound) -> Outbound {
+    pub async fn handle(self: &Arc<Self>, mut inbound: Inbound) -> Outbound {
         // In flight until this returns, or for a stream until the relay records its end.
         let in_flight = self.metrics.request_started();
         let p = inbound.protocol;
         if !self.authorized(&inbound.headers) {
             return self.refuse(&inbound, ProxyError::Unauthorized);
         }
+        // The Responses API is served as Chat Completions: the body is converted once
+        // here, so rules, transformers and every channel see a body they know. The
+        // client's own body is what a record keeps.
+        let responses = inbound.endpoint == responses::ENDPOINT;
+        let mut client_body = None;
+        if responses {
+            let chat = serde_json::from_slice::<serde_json::Value>(&inbound.body)
+                .map_err(ProxyError::MalformedBody)
+                .and_then(|v| responses::request_to_chat(&v).map_err(ProxyError::InvalidRequest));
+            match chat {
+                Ok(chat) => {
+                    let chat = Bytes::from(serde_json::to_vec(&chat).expect("json"));
+                    client_body = Some(std::mem::replace(&mut inbound.body, chat));
+                }
+                Err(e) => return self.refuse(&inbound, e),
+            }
+        }
+        let client_body = client_body.unwrap_or_else(|| inbound.body.clone());
         let (trace_id, parent_span) = parse_traceparent(header_str(&inbound.headers, names::TRACEPARENT));
         let request_id = request_id(&inbound.headers);
         let fields: RoutingFields = match serde_json::from_slice(&inbound.body) {
@@ -431,12 +463,13 @@ impl Proxy {
             stream,
             received: inbound.received,
             time_ms: runtime::now_ms(),
-            bytes_in: inbound.body.len() as u64,
+            bytes_in: client_body.len() as u64,
             // A refcount, not a copy: the body is only captured if a record keeps it.
-            request_body: (self.cfg.bodies != super::config::BodyCapture::None).then(|| inbound.body.clone()),
+            request_body: (self.cfg.bodies != super::config::BodyCapture::None).then_some(client_body),
             strip_usage: p == Protocol::Openai
                 && stream
                 && fields.stream_options.as_ref().and_then(|o| o.include_usage) != Some(true),
+            responses,
             routed_model: model.clone(),
             rule: None,
             body_modified: false,

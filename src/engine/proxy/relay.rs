@@ -354,7 +354,9 @@ pub(super) async fn start(
     let ResponseHead { mut resp, headers: resp_headers, sent, .. } = head;
     let ch = &cand.channel;
     let client_p = ctx.protocol;
-    let mut mode = if ch.protocol == client_p && ctx.strip_usage {
+    let mut mode = if ctx.responses {
+        Mode::Convert(protocol::responses_stream_converter(ch.protocol, &ctx.model))
+    } else if ch.protocol == client_p && ctx.strip_usage {
         Mode::StripUsage
     } else if ch.protocol == client_p {
         Mode::Passthrough

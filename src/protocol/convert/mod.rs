@@ -7,6 +7,7 @@
 pub mod error;
 pub mod request;
 pub mod response;
+pub mod responses;
 pub mod schema;
 pub mod stream;
 mod view;
