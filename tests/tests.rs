@@ -21,6 +21,7 @@ mod generated_docs;
 mod health;
 mod metrics;
 mod proxy;
+mod responses_api;
 mod rules_routing;
 mod sdk_e2e;
 mod setup_wizard;
