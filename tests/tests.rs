@@ -16,6 +16,7 @@ mod daemon_mode;
 mod daemon_records;
 mod diagnose;
 mod first_hour;
+mod gemini_api;
 mod gemini_tools;
 mod generated_docs;
 mod health;

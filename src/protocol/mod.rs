@@ -209,6 +209,12 @@ pub fn responses_stream_converter(upstream: Protocol, client_model: &str) -> Box
     convert::stream::responses_stream_converter(upstream, client_model)
 }
 
+/// A Gemini client's stream framed as the JSON array `streamGenerateContent` sends without
+/// `alt=sse`, from a converter writing Gemini SSE.
+pub fn json_array_stream(inner: Box<dyn StreamConverter>) -> Box<dyn StreamConverter> {
+    convert::stream::json_array_stream(inner)
+}
+
 /// Usage from the bytes of a non-stream response body (only the usage object is parsed).
 pub fn usage_from_bytes(p: Protocol, body: &[u8]) -> Usage {
     convert::response::usage_from_bytes(p, body)

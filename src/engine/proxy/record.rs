@@ -266,6 +266,7 @@ impl Proxy {
             request_body: None,
             strip_usage: false,
             responses: false,
+            json_array: false,
             routed_model: r.model.unwrap_or_default().to_string(),
             rule: None,
             body_modified: false,

@@ -5,6 +5,7 @@
 //! helpers they share: stop-reason mapping, data URLs, synthetic ids.
 
 pub mod error;
+pub mod gemini_client;
 pub mod request;
 pub mod response;
 pub mod responses;

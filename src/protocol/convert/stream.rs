@@ -10,7 +10,7 @@ use super::response::{
     anthropic_msg_id, from_anthropic_usage, from_gemini_usage, from_openai_usage, openai_chunk_id, to_anthropic_usage,
     to_openai_usage,
 };
-use super::{fnv1a, now_secs, responses, synth_call_id, Finish};
+use super::{fnv1a, gemini_client, now_secs, responses, synth_call_id, Finish};
 use serde_json::{json, Map, Value};
 
 type Result<T> = std::result::Result<T, ConvertError>;
@@ -61,7 +61,7 @@ pub fn stream_converter(upstream: Protocol, client: Protocol, client_model: &str
     let encoder: Box<dyn Encoder> = match client {
         Protocol::Anthropic => Box::new(AnthropicEncoder::new(client_model)),
         Protocol::Openai => Box::new(OpenaiEncoder::new(client_model)),
-        Protocol::Gemini => return Box::new(Unsupported { from: upstream, to: client }),
+        Protocol::Gemini => Box::new(GeminiEncoder::new(client_model)),
     };
     Box::new(Pipeline { decoder, encoder, usage: Usage::default(), done: false, evs: Vec::new() })
 }
@@ -595,6 +595,133 @@ impl Encoder for OpenaiEncoder {
     }
 }
 
+// ------------------------------------------------------------------ gemini
+
+/// Encodes neutral events as Gemini `GenerateContentResponse` chunks (`alt=sse` framing):
+/// text and thoughts as they come, each function call whole once its arguments are in,
+/// the finish reason and usage in the last chunk.
+struct GeminiEncoder {
+    model: String,
+    id: String,
+    /// The function call being assembled: (key, id, name, arguments so far).
+    call: Option<(usize, String, String, String)>,
+    finish: Option<Finish>,
+    saw_tool: bool,
+}
+
+impl GeminiEncoder {
+    fn new(model: &str) -> Self {
+        GeminiEncoder { model: model.to_string(), id: String::new(), call: None, finish: None, saw_tool: false }
+    }
+
+    fn write(&self, parts: Vec<Value>, finish: Option<&str>, usage: Option<&Usage>, out: &mut Vec<u8>) {
+        let mut c = gemini_client::chunk(parts, finish, &self.model, &self.id);
+        if let Some(u) = usage {
+            c["usageMetadata"] = gemini_client::usage_metadata(u);
+        }
+        write_event(out, None, &c.to_string());
+    }
+
+    fn flush_call(&mut self, out: &mut Vec<u8>) {
+        if let Some((_, id, name, args)) = self.call.take() {
+            self.write(vec![gemini_client::call_part(&id, &name, &args)], None, None, out);
+        }
+    }
+}
+
+impl Encoder for GeminiEncoder {
+    fn emit(&mut self, ev: Ev, _usage: &Usage, out: &mut Vec<u8>) {
+        match ev {
+            Ev::Start { id } => {
+                if self.id.is_empty() {
+                    self.id = id;
+                }
+            }
+            Ev::Text(t) => {
+                self.flush_call(out);
+                self.write(vec![json!({ "text": t })], None, None, out);
+            }
+            Ev::Thinking(t) => {
+                self.flush_call(out);
+                self.write(vec![json!({"text": t, "thought": true})], None, None, out);
+            }
+            Ev::ToolStart { key, id, name } => {
+                self.flush_call(out);
+                self.saw_tool = true;
+                self.call = Some((key, id, name, String::new()));
+            }
+            Ev::ToolArgs { key, args } => match self.call.as_mut() {
+                Some((k, _, _, a)) if *k == key => a.push_str(&args),
+                _ => log::warn!("dropping interleaved arguments for tool call {key}"),
+            },
+            Ev::BlockStop => self.flush_call(out),
+            Ev::Finish(f) => self.finish = Some(f),
+            Ev::Signature(_) | Ev::Usage(..) | Ev::Done | Ev::Error(_) => {}
+        }
+    }
+
+    fn finish(&mut self, error: Option<&str>, usage: &Usage, out: &mut Vec<u8>) {
+        if let Some(msg) = error {
+            write_event(out, None, &json!({"error": {"code": 500, "message": msg, "status": "INTERNAL"}}).to_string());
+            return;
+        }
+        let parts = match self.call.take() {
+            Some((_, id, name, args)) => vec![gemini_client::call_part(&id, &name, &args)],
+            None => vec![json!({ "text": "" })],
+        };
+        let finish = self.finish.unwrap_or(if self.saw_tool { Finish::ToolUse } else { Finish::EndTurn });
+        self.write(parts, Some(gemini_client::finish_reason(finish)), Some(usage), out);
+    }
+}
+
+/// Gemini's `streamGenerateContent` without `alt=sse`: the same chunks as one JSON array
+/// written piece by piece (`[` first, `,` between chunks, `]` at the end).
+struct JsonArray {
+    inner: Box<dyn StreamConverter>,
+    opened: bool,
+    buf: Vec<u8>,
+    parser: super::super::sse::SseParser,
+    evs: Vec<SseEvent>,
+}
+
+impl JsonArray {
+    fn reframe(&mut self, out: &mut Vec<u8>) {
+        self.evs.clear();
+        self.parser.feed(&self.buf, &mut self.evs);
+        self.buf.clear();
+        for ev in self.evs.drain(..) {
+            if ev.data.trim().is_empty() {
+                continue;
+            }
+            out.extend_from_slice(if self.opened { b",\r\n" } else { b"[" });
+            self.opened = true;
+            out.extend_from_slice(ev.data.as_bytes());
+        }
+    }
+}
+
+impl StreamConverter for JsonArray {
+    fn push(&mut self, event: &SseEvent, out: &mut Vec<u8>) -> Result<()> {
+        let r = self.inner.push(event, &mut self.buf);
+        self.reframe(out);
+        r
+    }
+    fn finish(&mut self, error: Option<&str>, out: &mut Vec<u8>) {
+        self.inner.finish(error, &mut self.buf);
+        self.reframe(out);
+        out.extend_from_slice(if self.opened { b"]" } else { b"[]" });
+        self.opened = true;
+    }
+    fn usage(&self) -> Usage {
+        self.inner.usage()
+    }
+}
+
+/// See [`crate::protocol::json_array_stream`].
+pub fn json_array_stream(inner: Box<dyn StreamConverter>) -> Box<dyn StreamConverter> {
+    Box::new(JsonArray { inner, opened: false, buf: Vec::new(), parser: Default::default(), evs: Vec::new() })
+}
+
 // ------------------------------------------------------------------ responses
 
 /// The output item open in a Responses stream.
@@ -899,21 +1026,6 @@ impl StreamConverter for Passthrough {
 
     fn usage(&self) -> Usage {
         self.usage
-    }
-}
-
-struct Unsupported {
-    from: Protocol,
-    to: Protocol,
-}
-
-impl StreamConverter for Unsupported {
-    fn push(&mut self, _event: &SseEvent, _out: &mut Vec<u8>) -> Result<()> {
-        Err(ConvertError::UnsupportedPair { from: self.from, to: self.to })
-    }
-    fn finish(&mut self, _error: Option<&str>, _out: &mut Vec<u8>) {}
-    fn usage(&self) -> Usage {
-        Usage::default()
     }
 }
 
