@@ -1,6 +1,8 @@
-//! Proxy routes: `POST /v1/messages` (query strings accepted) and `POST /v1/chat/completions`
-//! (and `/chat/completions`) served from hyper directly ([`handle`]); `POST
-//! /v1/messages/count_tokens` and `GET /v1/models` as warp routes.
+//! Proxy routes: `POST /v1/messages` (query strings accepted), `POST /v1/chat/completions`
+//! (and `/chat/completions`), `POST /v1/responses` and the Gemini API's `POST
+//! /v1beta/models/{model}:generateContent`, `:streamGenerateContent` and `:countTokens`
+//! served from hyper directly ([`handle`]); `POST /v1/messages/count_tokens`, `GET
+//! /v1/models` and `GET /v1beta/models` as warp routes.
 //!
 //! An adapter only: it turns the HTTP request into an engine `Inbound` and the engine's
 //! `Outbound` into a response; rejections here (body too large) speak the client's

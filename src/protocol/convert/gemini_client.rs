@@ -331,10 +331,10 @@ pub fn chat_to_response(chat: &Value, model: &str) -> Result<Value> {
     let finish = Finish::from_openai(choice["finish_reason"].as_str().unwrap_or("stop"));
     let id = chat["id"].as_str().unwrap_or("").to_string();
     let mut r = chunk(parts, Some(finish_reason(finish)), model, &id);
-    if let Some(u) =
-        chat.get("usage").and_then(|u| serde_json::from_value::<super::super::openai::Usage>(u.clone()).ok())
-    {
-        r["usageMetadata"] = usage_metadata(&super::response::from_openai_usage(&u));
+    if chat.get("usage").is_some_and(Value::is_object) {
+        // Through the parent's reading of a Chat Completions body (`response` imports this
+        // module; importing it back would be a cycle).
+        r["usageMetadata"] = usage_metadata(&super::super::usage_from_response(super::super::Protocol::Openai, chat));
     }
     Ok(r)
 }
