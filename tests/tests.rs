@@ -3,6 +3,7 @@
 mod support;
 
 mod admin_api;
+mod agents;
 mod bounds_cli;
 mod bounds_conn;
 mod bounds_upstream;

@@ -238,12 +238,18 @@ pub fn on_a_terminal(h: &Home, args: &str, steps: &[(&str, &str)]) -> (i32, Stri
 /// never a silent skip. `why` says what needs it ("the SDK end-to-end tests need python3
 /// and the package registry the first time").
 pub fn setup_script(script: &str, limit: Duration, why: &str) -> Result<String, String> {
+    setup_script_with(script, &[], limit, why)
+}
+
+/// [`setup_script`] with arguments for the script.
+pub fn setup_script_with(script: &str, args: &[&str], limit: Duration, why: &str) -> Result<String, String> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let log = tempfile::NamedTempFile::new().map_err(|e| format!("setup log: {e}"))?;
     let out = log.reopen().map_err(|e| format!("setup log: {e}"))?;
     let err = out.try_clone().map_err(|e| format!("setup log: {e}"))?;
     let mut child = Command::new("bash")
         .arg(root.join(script))
+        .args(args)
         .current_dir(&root)
         .stdin(Stdio::null())
         .stdout(out)

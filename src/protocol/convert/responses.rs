@@ -213,14 +213,15 @@ pub fn request_to_chat(body: &Value) -> Result<Value> {
                     }
                     out.push(json!({"type": "function", "function": f}));
                 }
-                other => {
-                    return Err(invalid(format!(
-                        "tools[{i}].type: tools of type {other:?} are not supported by routex (function tools are)"
-                    )))
-                }
+                // Hosted tools (web_search, file_search, …) run at OpenAI, and Codex's tool
+                // namespaces and freeform custom tools have no form on the other protocols:
+                // the model is not offered them (docs/agents.md says so).
+                other => log::debug!("tools[{i}]: a tool of type {other:?} is left out (routex passes function tools)"),
             }
         }
-        chat.insert("tools".into(), Value::Array(out));
+        if !out.is_empty() {
+            chat.insert("tools".into(), Value::Array(out));
+        }
     }
     match req.get("tool_choice") {
         Some(Value::String(s)) => {
@@ -459,8 +460,19 @@ mod tests {
         assert!(e.to_string().contains("store: false"), "{e}");
         let e = request_to_chat(&json!({"model": "m", "input": [{"type": "item_reference", "id": "x"}]})).unwrap_err();
         assert!(e.to_string().starts_with("input[0].type: input items of type \"item_reference\""), "{e}");
-        let e = request_to_chat(&json!({"model": "m", "input": "x", "tools": [{"type": "web_search"}]})).unwrap_err();
-        assert!(e.to_string().starts_with("tools[0].type"), "{e}");
+        // Hosted tools and tool namespaces are left out rather than refused (Codex sends both).
+        let chat = request_to_chat(&json!({"model": "m", "input": "x", "tools": [
+            {"type": "web_search"},
+            {"type": "namespace", "name": "ns", "tools": [{"type": "function", "name": "f"}]},
+            {"type": "function", "name": "g", "parameters": {"type": "object"}},
+        ]}))
+        .unwrap();
+        assert_eq!(
+            chat["tools"],
+            json!([{"type": "function", "function": {"name": "g", "parameters": {"type": "object"}}}])
+        );
+        let chat = request_to_chat(&json!({"model": "m", "input": "x", "tools": [{"type": "web_search"}]})).unwrap();
+        assert!(chat.get("tools").is_none(), "{chat}");
         let e = request_to_chat(&json!({"model": "m"})).unwrap_err();
         assert!(e.to_string().starts_with("input: field required"), "{e}");
     }
