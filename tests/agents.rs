@@ -191,3 +191,92 @@ async fn gemini_cli_through_routex_to_anthropic() {
 async fn gemini_cli_through_routex_to_openai() {
     gemini_case("openai").await;
 }
+
+/// `routex code --agent codex|gemini` with no daemon running: it starts one, runs the
+/// agent pointed at it (Codex through `-c` overrides, so no config.toml is written;
+/// Gemini CLI through its variables, the auth type included), and the answer comes back.
+#[tokio::test(flavor = "multi_thread")]
+async fn routex_code_runs_codex_and_gemini() {
+    let (codex, gemini) = (installed("codex"), installed("gemini"));
+    let up = MockUpstream::start().await;
+    // Gemini CLI skips a settings file below a world-writable directory (/tmp): the data
+    // directory, where `routex code` writes it, is under target/ instead.
+    let h = crate::support::Home::new_in(Path::new(env!("CARGO_TARGET_TMPDIR")));
+    h.run(&["channel", "add", "--name", "mock", "--type", "anthropic", "--models", "*", "--base-url", &up.url()]).ok();
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let cfg = h.path().join("routex.yaml");
+    std::fs::write(&cfg, format!("server:\n  port: {free}\n")).unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    // Trusted, but no auth type chosen: `routex code` has to say it.
+    std::fs::create_dir_all(home.path().join(".gemini")).unwrap();
+    let trusted = serde_json::json!({ work.path().to_string_lossy(): "TRUST_FOLDER" });
+    std::fs::write(home.path().join(".gemini/trustedFolders.json"), trusted.to_string()).unwrap();
+    let codex_home = home.path().join(".codex");
+    std::fs::create_dir_all(&codex_home).unwrap();
+    for (agent, args) in [
+        ("codex", vec!["exec", "--skip-git-repo-check", "-m", "gpt-5-codex", "Say hello"]),
+        ("gemini", vec!["-p", "Say hello", "-m", "gemini-2.5-flash"]),
+    ] {
+        let mut all = vec!["code", "--agent", agent, "--"];
+        all.extend(args);
+        let mut cmd = h.cmd(&all);
+        cmd.current_dir(work.path())
+            .env("CODEX_PATH", &codex)
+            .env("GEMINI_PATH", &gemini)
+            .env("HOME", home.path())
+            .env("CODEX_HOME", &codex_home)
+            .env("ROUTEX_CONFIG", &cfg)
+            .env("GEMINI_CLI_TRUST_WORKSPACE", "true")
+            .env("OPENAI_API_KEY", "sk-users-own-key-must-not-be-used")
+            .env_remove("GEMINI_API_KEY")
+            .env_remove("GOOGLE_GEMINI_BASE_URL")
+            .stdin(Stdio::null());
+        let out = tokio::task::spawn_blocking(move || cmd.output().unwrap()).await.unwrap();
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.status.code(), Some(0), "{agent}\nstdout: {stdout}\nstderr: {stderr}");
+        assert!(stdout.contains(mock::DEFAULT_TEXT), "{agent} printed the answer\nstdout: {stdout}\nstderr: {stderr}");
+    }
+    assert!(!codex_home.join("config.toml").exists(), "the user's Codex config is not written");
+    let logs = h.run(&["logs", "--output", "json", "--limit", "50"]).ok().stdout();
+    h.run(&["stop"]);
+    let recs: Vec<serde_json::Value> = serde_json::from_str(&logs).unwrap();
+    for protocol in ["responses", "gemini"] {
+        assert!(recs.iter().any(|r| r["success"] == true && r["client_protocol"] == protocol), "{protocol}: {logs}");
+    }
+    for r in up.requests() {
+        assert_ne!(r.header("authorization"), Some("Bearer sk-users-own-key-must-not-be-used"));
+    }
+}
+
+/// `routex env --agent`: what each agent needs, in the shell's syntax or as JSON.
+#[test]
+fn routex_env_prints_what_each_agent_needs() {
+    let h = crate::support::Home::new();
+    let run = |agent: &str, extra: &[&str]| {
+        let mut args = vec!["--server", "http://127.0.0.1:4555", "env", "--agent", agent, "--shell", "bash"];
+        args.extend(extra);
+        let r = crate::support::Run(h.cmd(&args).env("ROUTEX_CLIENT_KEY", "ck-1").output().unwrap());
+        assert_eq!(r.code(), 0, "{}", r.stderr());
+        r.stdout()
+    };
+    let codex = run("codex", &[]);
+    assert!(codex.contains("# Add to ~/.codex/config.toml:"), "{codex}");
+    assert!(codex.contains("#   [model_providers.routex]"), "{codex}");
+    assert!(codex.contains("#   base_url = \"http://127.0.0.1:4555/v1\""), "{codex}");
+    assert!(codex.contains("#   wire_api = \"responses\""), "{codex}");
+    assert!(codex.contains("#   env_key = \"ROUTEX_CLIENT_KEY\""), "{codex}");
+    assert!(codex.ends_with("export ROUTEX_CLIENT_KEY='ck-1'\n"), "{codex}");
+    let gemini = run("gemini", &[]);
+    assert_eq!(
+        gemini,
+        "# Add to ~/.gemini/settings.json:\n#   {\"security\": {\"auth\": {\"selectedType\": \"gemini-api-key\"}}}\n\
+         export GOOGLE_GEMINI_BASE_URL='http://127.0.0.1:4555'\nexport GEMINI_API_KEY='ck-1'\n"
+    );
+    let claude = run("claude", &[]);
+    assert_eq!(claude, "export ANTHROPIC_BASE_URL='http://127.0.0.1:4555'\nexport ANTHROPIC_AUTH_TOKEN='ck-1'\n");
+    let json: serde_json::Value = serde_json::from_str(&run("codex", &["--output", "json"])).unwrap();
+    assert_eq!(json["env"], serde_json::json!({"ROUTEX_CLIENT_KEY": "ck-1"}));
+    assert_eq!(json["config"]["file"], "~/.codex/config.toml");
+    assert!(json["config"]["text"].as_str().unwrap().contains("wire_api = \"responses\""));
+}

@@ -21,6 +21,12 @@ impl Home {
     pub fn new() -> Home {
         Home { dir: tempfile::tempdir().unwrap() }
     }
+    /// A data directory under `parent` (for a program that refuses files below a
+    /// world-writable directory such as /tmp: Gemini CLI's settings).
+    pub fn new_in(parent: &Path) -> Home {
+        std::fs::create_dir_all(parent).unwrap();
+        Home { dir: tempfile::tempdir_in(parent).unwrap() }
+    }
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
