@@ -238,8 +238,10 @@ async fn routex_code_runs_codex_and_gemini() {
         assert!(stdout.contains(mock::DEFAULT_TEXT), "{agent} printed the answer\nstdout: {stdout}\nstderr: {stderr}");
     }
     assert!(!codex_home.join("config.toml").exists(), "the user's Codex config is not written");
+    // Stopped first: the daemon's last records reach the log when it stops.
+    let stop = h.run(&["stop"]);
+    assert!(stop.stderr().contains("stopped routex"), "{}", stop.stderr());
     let logs = h.run(&["logs", "--output", "json", "--limit", "50"]).ok().stdout();
-    h.run(&["stop"]);
     let recs: Vec<serde_json::Value> = serde_json::from_str(&logs).unwrap();
     for protocol in ["responses", "gemini"] {
         assert!(recs.iter().any(|r| r["success"] == true && r["client_protocol"] == protocol), "{protocol}: {logs}");

@@ -337,3 +337,37 @@ async fn gemini_json_array_stream_and_query_key() {
     let v: Value = resp.json().await.unwrap();
     assert_eq!(v["candidates"][0]["content"]["parts"][0]["text"], mock::DEFAULT_TEXT);
 }
+
+/// Failover applies unchanged to Gemini clients: a 429 from the first channel, the answer
+/// from the second (converted from OpenAI), both attempts in the record.
+#[tokio::test]
+async fn gemini_stream_fails_over_before_the_first_byte() {
+    let bad = MockUpstream::start().await;
+    bad.set_default(Behavior::status(429));
+    let good = MockUpstream::start().await;
+    let mut stack = Stack::start(
+        CONFIG,
+        vec![channel("bad", "gemini", &bad.url(), 10), channel("good", "openai", &Up::Openai.base_url(&good), 0)],
+    )
+    .await;
+    let body = json!({"contents": [{"role": "user", "parts": [{"text": PROMPT}]}]});
+    let url = format!("{}/v1beta/models/{MODEL}:streamGenerateContent?alt=sse", stack.url);
+    let resp = stack.http.post(&url).json(&body).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["x-channel-name"], "good");
+    let text = resp.text().await.unwrap();
+    let chunks: Vec<Value> =
+        text.split("\n\n").filter_map(|b| b.strip_prefix("data: ")).map(|d| serde_json::from_str(d).unwrap()).collect();
+    let joined: String = chunks
+        .iter()
+        .flat_map(|c| c["candidates"][0]["content"]["parts"].as_array().cloned().unwrap_or_default())
+        .filter_map(|p| p["text"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(joined, mock::DEFAULT_TEXT, "{text}");
+    assert_eq!(chunks.last().unwrap()["usageMetadata"]["promptTokenCount"], mock::INPUT_TOKENS, "{text}");
+    assert_eq!((bad.hits(), good.hits()), (1, 1));
+    let records = stack.records().await;
+    let names: Vec<_> = records[0].attempts.iter().map(|a| a.channel_name.as_str()).collect();
+    assert_eq!(names, ["bad", "good"]);
+    assert_eq!(records[0].client_protocol, "gemini");
+}

@@ -391,3 +391,30 @@ async fn responses_stream_bytes_and_metrics_label() {
         "{metrics}"
     );
 }
+
+/// Failover applies unchanged: the first channel's 500 moves the stream to the second
+/// before the client has anything, and the record names both attempts.
+#[tokio::test]
+async fn responses_stream_fails_over_before_the_first_byte() {
+    let bad = MockUpstream::start().await;
+    bad.set_default(Behavior::status(500));
+    let good = MockUpstream::start().await;
+    let mut stack = Stack::start(
+        CONFIG,
+        vec![channel("bad", "openai", &Up::Openai.base_url(&bad), 10), channel("good", "gemini", &good.url(), 0)],
+    )
+    .await;
+    let body = json!({"model": MODEL, "input": PROMPT, "stream": true});
+    let resp = stack.post("/v1/responses", &body).await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["x-channel-name"], "good");
+    let text = resp.text().await.unwrap();
+    assert!(text.starts_with("event: response.created\n"), "{text}");
+    assert!(text.contains("event: response.completed\n"), "{text}");
+    assert_eq!((bad.hits(), good.hits()), (1, 1));
+    let records = stack.records().await;
+    assert_eq!(records.len(), 1);
+    let names: Vec<_> = records[0].attempts.iter().map(|a| a.channel_name.as_str()).collect();
+    assert_eq!(names, ["bad", "good"]);
+    assert_eq!(records[0].client_protocol, "responses");
+}
