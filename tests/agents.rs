@@ -282,3 +282,86 @@ fn routex_env_prints_what_each_agent_needs() {
     assert_eq!(json["config"]["file"], "~/.codex/config.toml");
     assert!(json["config"]["text"].as_str().unwrap().contains("wire_api = \"responses\""));
 }
+
+/// A turn with a tool call: the anthropic channel asks Codex to run its `get_goal` tool,
+/// Codex runs it and sends the result back over the Responses API (a `function_call` and
+/// its `function_call_output`), routex converts both to Anthropic's tool_use and
+/// tool_result, and the final answer reaches Codex's output.
+#[tokio::test(flavor = "multi_thread")]
+async fn codex_cli_runs_a_tool_through_routex_to_anthropic() {
+    let codex = installed("codex");
+    let mock = MockUpstream::start().await;
+    mock.push(mock::Behavior::tool_call("get_goal", serde_json::json!({})));
+    let mut stack = Stack::start(CONFIG, vec![channel("up", "anthropic", &mock.url(), 0)]).await;
+    let home = tempfile::tempdir().unwrap();
+    let codex_dir = home.path().join(".codex");
+    std::fs::create_dir_all(&codex_dir).unwrap();
+    codex_home(&codex_dir, &stack.url, "gpt-5-codex");
+    let work = tempfile::tempdir().unwrap();
+    let mut cmd = tokio::process::Command::new(&codex);
+    cmd.args(["exec", "--skip-git-repo-check", "What is the goal?"])
+        .current_dir(work.path())
+        .env("HOME", home.path())
+        .env("CODEX_HOME", &codex_dir)
+        .env("ROUTEX_CLIENT_KEY", CLIENT_KEY)
+        .env_remove("OPENAI_API_KEY")
+        .env_remove("OPENAI_BASE_URL");
+    let (code, stdout, stderr) = run(cmd).await;
+    let reqs = mock.requests();
+    let ctx = format!("exit: {code:?}\nstdout: {stdout}\nstderr: {stderr}\nupstream bodies: {}", reqs.len());
+    assert_eq!(code, Some(0), "{ctx}");
+    assert!(stdout.contains(mock::DEFAULT_TEXT), "the answer after the tool\n{ctx}");
+    assert!(reqs.len() >= 2, "a second request carries the tool's result\n{ctx}");
+    let body = reqs[1].json();
+    let msgs = body["messages"].as_array().unwrap();
+    let (call_turn, result_turn) = (&msgs[msgs.len() - 2], &msgs[msgs.len() - 1]);
+    let call = call_turn["content"].as_array().unwrap().iter().find(|b| b["type"] == "tool_use").expect("tool_use");
+    assert_eq!(call["name"], "get_goal", "{body}");
+    let result = &result_turn["content"][0];
+    assert_eq!(result["type"], "tool_result", "{body}");
+    assert_eq!(result["tool_use_id"], call["id"], "{body}");
+    let records = stack.records().await;
+    assert!(records.iter().filter(|r| r.client_protocol == "responses" && r.success).count() >= 2, "{records:?}");
+}
+
+/// A turn with a tool call from Gemini CLI's side: the openai channel asks for its
+/// `list_directory` tool, Gemini CLI runs it and sends a `functionResponse`, which reaches
+/// the channel as a `tool` message answering the call; the final answer is printed.
+#[tokio::test(flavor = "multi_thread")]
+async fn gemini_cli_runs_a_tool_through_routex_to_openai() {
+    let gemini = installed("gemini");
+    let mock = MockUpstream::start().await;
+    mock.push(mock::Behavior::tool_call("list_directory", serde_json::json!({"dir_path": "."})));
+    let mut stack = Stack::start(CONFIG, vec![channel("up", "openai", &base_url("openai", &mock), 0)]).await;
+    let home = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(work.path().join("notes.txt"), "x").unwrap();
+    gemini_home(home.path(), work.path());
+    let mut cmd = tokio::process::Command::new(&gemini);
+    cmd.args(["-p", "List the files here", "-m", "gemini-2.5-flash"])
+        .current_dir(work.path())
+        .env("HOME", home.path())
+        .env("GEMINI_API_KEY", CLIENT_KEY)
+        .env("GOOGLE_GEMINI_BASE_URL", &stack.url)
+        .env("GEMINI_CLI_TRUST_WORKSPACE", "true")
+        .env("NO_COLOR", "1")
+        .env_remove("GOOGLE_API_KEY")
+        .env_remove("GOOGLE_GENAI_USE_VERTEXAI");
+    let (code, stdout, stderr) = run(cmd).await;
+    let reqs = mock.requests();
+    let ctx = format!("exit: {code:?}\nstdout: {stdout}\nstderr: {stderr}\nupstream requests: {}", reqs.len());
+    assert_eq!(code, Some(0), "{ctx}");
+    assert!(stdout.contains(mock::DEFAULT_TEXT), "the answer after the tool\n{ctx}");
+    let second = reqs
+        .iter()
+        .map(|r| r.json())
+        .find(|b| b["messages"].as_array().is_some_and(|m| m.iter().any(|m| m["role"] == "tool")))
+        .unwrap_or_else(|| panic!("a request carries the tool's result\n{ctx}"));
+    let msgs = second["messages"].as_array().unwrap();
+    let call = msgs.iter().find(|m| m["tool_calls"].is_array()).expect("the assistant's call");
+    assert_eq!(call["tool_calls"][0]["function"]["name"], "list_directory", "{second}");
+    let result = msgs.iter().find(|m| m["role"] == "tool").unwrap();
+    assert_eq!(result["tool_call_id"], call["tool_calls"][0]["id"], "{second}");
+    let records = stack.records().await;
+    assert!(records.iter().filter(|r| r.client_protocol == "gemini" && r.success).count() >= 2, "{records:?}");
+}
