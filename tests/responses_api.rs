@@ -408,10 +408,25 @@ async fn responses_stream_fails_over_before_the_first_byte() {
     let resp = stack.post("/v1/responses", &body).await;
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.headers()["x-channel-name"], "good");
+    let trace_id = resp.headers()["x-trace-id"].to_str().unwrap().to_string();
     let text = resp.text().await.unwrap();
     assert!(text.starts_with("event: response.created\n"), "{text}");
     assert!(text.contains("event: response.completed\n"), "{text}");
     assert_eq!((bad.hits(), good.hits()), (1, 1));
+    // The trace names the client protocol too (kept as the stream's record is made).
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let trace = loop {
+        let r = stack.http.get(format!("{}/api/tracing/traces/{trace_id}", stack.url)).send().await.unwrap();
+        if r.status() == 200 || std::time::Instant::now() > deadline {
+            break r.json::<Value>().await.unwrap();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let root = trace["data"]["spans"]
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["name"] == "proxy.handle"))
+        .unwrap_or_else(|| panic!("{trace}"));
+    assert_eq!(root["attributes"]["routex.client.protocol"], "responses", "{root}");
     let records = stack.records().await;
     assert_eq!(records.len(), 1);
     let names: Vec<_> = records[0].attempts.iter().map(|a| a.channel_name.as_str()).collect();
