@@ -37,8 +37,8 @@ Register-ArgumentCompleter -Native -CommandName 'routex' -ScriptBlock {
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the daemon of this data directory (it finishes in-flight streams first)')
             [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Stop the daemon if it runs, then start it in the background with these settings')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Whether the daemon runs: pid, version, uptime, address, channels up (exit 1: not running)')
-            [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the variables that point Claude Code and the SDKs at routex, for eval')
-            [CompletionResult]::new('code', 'code', [CompletionResultType]::ParameterValue, 'Run Claude Code through routex (starting the daemon if none runs): routex code -- -p "hi"')
+            [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the variables that point the SDKs (or one coding agent: --agent) at routex, for eval')
+            [CompletionResult]::new('code', 'code', [CompletionResultType]::ParameterValue, 'Run a coding agent through routex (starting the daemon if none runs): routex code -- -p "hi"')
             [CompletionResult]::new('channel', 'channel', [CompletionResultType]::ParameterValue, 'Manage upstream channels')
             [CompletionResult]::new('rule', 'rule', [CompletionResultType]::ParameterValue, 'Manage routing rules and dry-run a request against them')
             [CompletionResult]::new('strategy', 'strategy', [CompletionResultType]::ParameterValue, 'Show or switch the load-balancer strategy')
@@ -133,6 +133,7 @@ Register-ArgumentCompleter -Native -CommandName 'routex' -ScriptBlock {
         }
         'routex;env' {
             [CompletionResult]::new('--shell', '--shell', [CompletionResultType]::ParameterName, 'The shell to write for [default: from $SHELL, else bash]')
+            [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'Only what this coding agent needs (Codex: its config.toml provider block and the key variable; Gemini CLI: its base URL, key and auth type) [default: every SDK''s variables]')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]')
@@ -148,6 +149,7 @@ Register-ArgumentCompleter -Native -CommandName 'routex' -ScriptBlock {
             break
         }
         'routex;code' {
+            [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'The coding agent to run')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]')
@@ -1156,8 +1158,8 @@ Register-ArgumentCompleter -Native -CommandName 'routex' -ScriptBlock {
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the daemon of this data directory (it finishes in-flight streams first)')
             [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Stop the daemon if it runs, then start it in the background with these settings')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Whether the daemon runs: pid, version, uptime, address, channels up (exit 1: not running)')
-            [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the variables that point Claude Code and the SDKs at routex, for eval')
-            [CompletionResult]::new('code', 'code', [CompletionResultType]::ParameterValue, 'Run Claude Code through routex (starting the daemon if none runs): routex code -- -p "hi"')
+            [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the variables that point the SDKs (or one coding agent: --agent) at routex, for eval')
+            [CompletionResult]::new('code', 'code', [CompletionResultType]::ParameterValue, 'Run a coding agent through routex (starting the daemon if none runs): routex code -- -p "hi"')
             [CompletionResult]::new('channel', 'channel', [CompletionResultType]::ParameterValue, 'Manage upstream channels')
             [CompletionResult]::new('rule', 'rule', [CompletionResultType]::ParameterValue, 'Manage routing rules and dry-run a request against them')
             [CompletionResult]::new('strategy', 'strategy', [CompletionResultType]::ParameterValue, 'Show or switch the load-balancer strategy')

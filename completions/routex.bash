@@ -980,12 +980,16 @@ _routex() {
             return 0
             ;;
         routex__subcmd__code)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --agent --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --agent)
+                    COMPREPLY=($(compgen -W "claude codex gemini" -- "${cur}"))
+                    return 0
+                    ;;
                 --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1086,7 +1090,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__env)
-            opts="-v -q -h -V --shell --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --shell --agent --server --data-dir --format --verbose --quiet --admin-token --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1094,6 +1098,10 @@ _routex() {
             case "${prev}" in
                 --shell)
                     COMPREPLY=($(compgen -W "bash zsh fish powershell" -- "${cur}"))
+                    return 0
+                    ;;
+                --agent)
+                    COMPREPLY=($(compgen -W "claude codex gemini" -- "${cur}"))
                     return 0
                     ;;
                 --server)

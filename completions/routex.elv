@@ -34,8 +34,8 @@ set edit:completion:arg-completer[routex] = {|@words|
             cand stop 'Stop the daemon of this data directory (it finishes in-flight streams first)'
             cand restart 'Stop the daemon if it runs, then start it in the background with these settings'
             cand status 'Whether the daemon runs: pid, version, uptime, address, channels up (exit 1: not running)'
-            cand env 'Print the variables that point Claude Code and the SDKs at routex, for eval'
-            cand code 'Run Claude Code through routex (starting the daemon if none runs): routex code -- -p "hi"'
+            cand env 'Print the variables that point the SDKs (or one coding agent: --agent) at routex, for eval'
+            cand code 'Run a coding agent through routex (starting the daemon if none runs): routex code -- -p "hi"'
             cand channel 'Manage upstream channels'
             cand rule 'Manage routing rules and dry-run a request against them'
             cand strategy 'Show or switch the load-balancer strategy'
@@ -125,6 +125,7 @@ set edit:completion:arg-completer[routex] = {|@words|
         }
         &'routex;env'= {
             cand --shell 'The shell to write for [default: from $SHELL, else bash]'
+            cand --agent 'Only what this coding agent needs (Codex: its config.toml provider block and the key variable; Gemini CLI: its base URL, key and auth type) [default: every SDK''s variables]'
             cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
             cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
             cand --format 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]'
@@ -139,6 +140,7 @@ set edit:completion:arg-completer[routex] = {|@words|
             cand --version 'Print version'
         }
         &'routex;code'= {
+            cand --agent 'The coding agent to run'
             cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
             cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
             cand --format 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]'
@@ -1063,8 +1065,8 @@ set edit:completion:arg-completer[routex] = {|@words|
             cand stop 'Stop the daemon of this data directory (it finishes in-flight streams first)'
             cand restart 'Stop the daemon if it runs, then start it in the background with these settings'
             cand status 'Whether the daemon runs: pid, version, uptime, address, channels up (exit 1: not running)'
-            cand env 'Print the variables that point Claude Code and the SDKs at routex, for eval'
-            cand code 'Run Claude Code through routex (starting the daemon if none runs): routex code -- -p "hi"'
+            cand env 'Print the variables that point the SDKs (or one coding agent: --agent) at routex, for eval'
+            cand code 'Run a coding agent through routex (starting the daemon if none runs): routex code -- -p "hi"'
             cand channel 'Manage upstream channels'
             cand rule 'Manage routing rules and dry-run a request against them'
             cand strategy 'Show or switch the load-balancer strategy'

@@ -38,8 +38,8 @@ complete -c routex -n "__fish_routex_needs_command" -f -a "serve" -d 'Run the da
 complete -c routex -n "__fish_routex_needs_command" -f -a "stop" -d 'Stop the daemon of this data directory (it finishes in-flight streams first)'
 complete -c routex -n "__fish_routex_needs_command" -f -a "restart" -d 'Stop the daemon if it runs, then start it in the background with these settings'
 complete -c routex -n "__fish_routex_needs_command" -f -a "status" -d 'Whether the daemon runs: pid, version, uptime, address, channels up (exit 1: not running)'
-complete -c routex -n "__fish_routex_needs_command" -f -a "env" -d 'Print the variables that point Claude Code and the SDKs at routex, for eval'
-complete -c routex -n "__fish_routex_needs_command" -f -a "code" -d 'Run Claude Code through routex (starting the daemon if none runs): routex code -- -p "hi"'
+complete -c routex -n "__fish_routex_needs_command" -f -a "env" -d 'Print the variables that point the SDKs (or one coding agent: --agent) at routex, for eval'
+complete -c routex -n "__fish_routex_needs_command" -f -a "code" -d 'Run a coding agent through routex (starting the daemon if none runs): routex code -- -p "hi"'
 complete -c routex -n "__fish_routex_needs_command" -f -a "channel" -d 'Manage upstream channels'
 complete -c routex -n "__fish_routex_needs_command" -f -a "rule" -d 'Manage routing rules and dry-run a request against them'
 complete -c routex -n "__fish_routex_needs_command" -f -a "strategy" -d 'Show or switch the load-balancer strategy'
@@ -108,6 +108,9 @@ complete -c routex -n "__fish_routex_using_subcommand env" -l shell -d 'The shel
 zsh\t'zsh'
 fish\t'fish'
 powershell\t'PowerShell'"
+complete -c routex -n "__fish_routex_using_subcommand env" -l agent -d 'Only what this coding agent needs (Codex: its config.toml provider block and the key variable; Gemini CLI: its base URL, key and auth type) [default: every SDK\'s variables]' -r -f -a "claude\t'Claude Code (`claude`; the Anthropic Messages API)'
+codex\t'Codex CLI (`codex`; the OpenAI Responses API)'
+gemini\t'Gemini CLI (`gemini`; the Gemini API)'"
 complete -c routex -n "__fish_routex_using_subcommand env" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand env" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
 complete -c routex -n "__fish_routex_using_subcommand env" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
@@ -118,6 +121,9 @@ complete -c routex -n "__fish_routex_using_subcommand env" -s v -l verbose -d 'M
 complete -c routex -n "__fish_routex_using_subcommand env" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand env" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c routex -n "__fish_routex_using_subcommand env" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand code" -l agent -d 'The coding agent to run' -r -f -a "claude\t'Claude Code (`claude`; the Anthropic Messages API)'
+codex\t'Codex CLI (`codex`; the OpenAI Responses API)'
+gemini\t'Gemini CLI (`gemini`; the Gemini API)'"
 complete -c routex -n "__fish_routex_using_subcommand code" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand code" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
 complete -c routex -n "__fish_routex_using_subcommand code" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
@@ -794,8 +800,8 @@ complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_
 complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "stop" -d 'Stop the daemon of this data directory (it finishes in-flight streams first)'
 complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "restart" -d 'Stop the daemon if it runs, then start it in the background with these settings'
 complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "status" -d 'Whether the daemon runs: pid, version, uptime, address, channels up (exit 1: not running)'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "env" -d 'Print the variables that point Claude Code and the SDKs at routex, for eval'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "code" -d 'Run Claude Code through routex (starting the daemon if none runs): routex code -- -p "hi"'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "env" -d 'Print the variables that point the SDKs (or one coding agent: --agent) at routex, for eval'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "code" -d 'Run a coding agent through routex (starting the daemon if none runs): routex code -- -p "hi"'
 complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "channel" -d 'Manage upstream channels'
 complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "rule" -d 'Manage routing rules and dry-run a request against them'
 complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee export import completions help" -f -a "strategy" -d 'Show or switch the load-balancer strategy'

@@ -114,7 +114,7 @@ fn repo_root() -> PathBuf {
 }
 
 /// Run `tests/e2e/setup.sh` once; the venv's python, or setup's output as the error.
-fn python() -> &'static Path {
+pub(crate) fn python() -> &'static Path {
     static PY: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     match PY.get_or_init(setup) {
         Ok(p) => p,

@@ -3,6 +3,7 @@
 mod support;
 
 mod admin_api;
+mod agents;
 mod bounds_cli;
 mod bounds_conn;
 mod bounds_upstream;
@@ -16,12 +17,14 @@ mod daemon_mode;
 mod daemon_records;
 mod diagnose;
 mod first_hour;
+mod gemini_api;
 mod gemini_tools;
 mod generated_docs;
 mod health;
 mod metrics;
 mod proxy;
 mod readme_tour;
+mod responses_api;
 mod rules_routing;
 mod sdk_e2e;
 mod setup_wizard;

@@ -1,6 +1,7 @@
 //! The daemon's life from the command line: `serve --detach` starts it in the background
 //! and waits until it answers `/health/ready`; `stop`, `restart` and `status`; `env`
-//! prints the variables that point clients at it.
+//! prints the variables that point clients at it (or what one coding agent needs), and
+//! `code` runs Claude Code, Codex CLI or Gemini CLI pointed at it.
 //!
 //! `daemon.json` (see [`paths::DaemonInfo`]) is how a daemon is found. It is trusted only
 //! when its process is alive and is a routex; a file whose process is gone is removed and
@@ -29,6 +30,79 @@ pub struct EnvArgs {
     /// The shell to write for [default: from $SHELL, else bash]
     #[arg(long, value_enum)]
     pub shell: Option<Shell>,
+    /// Only what this coding agent needs (Codex: its config.toml provider block and the
+    /// key variable; Gemini CLI: its base URL, key and auth type) [default: every SDK's
+    /// variables]
+    #[arg(long, value_enum)]
+    pub agent: Option<Agent>,
+}
+
+/// The coding agents `routex env` and `routex code` know.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Agent {
+    /// Claude Code (`claude`; the Anthropic Messages API)
+    Claude,
+    /// Codex CLI (`codex`; the OpenAI Responses API)
+    Codex,
+    /// Gemini CLI (`gemini`; the Gemini API)
+    Gemini,
+}
+
+impl Agent {
+    /// The executable, the variable that names it, and how to install it.
+    fn program(self) -> (&'static str, &'static str, &'static str, &'static str) {
+        match self {
+            Agent::Claude => ("claude", "CLAUDE_PATH", "Claude Code", "@anthropic-ai/claude-code"),
+            Agent::Codex => ("codex", "CODEX_PATH", "Codex CLI", "@openai/codex"),
+            Agent::Gemini => ("gemini", "GEMINI_PATH", "Gemini CLI", "@google/gemini-cli"),
+        }
+    }
+
+    /// The variables pointing this agent at `url` with `key`.
+    fn vars(self, url: &str, key: &str) -> Vec<(&'static str, String)> {
+        match self {
+            Agent::Claude => vec![("ANTHROPIC_BASE_URL", url.to_string()), ("ANTHROPIC_AUTH_TOKEN", key.to_string())],
+            // The provider block names this variable as its env_key.
+            Agent::Codex => vec![("ROUTEX_CLIENT_KEY", key.to_string())],
+            Agent::Gemini => vec![("GOOGLE_GEMINI_BASE_URL", url.to_string()), ("GEMINI_API_KEY", key.to_string())],
+        }
+    }
+
+    /// The config file lines this agent needs besides its variables, and the file.
+    fn config(self, url: &str) -> Option<(&'static str, String)> {
+        match self {
+            Agent::Claude => None,
+            Agent::Codex => Some(("~/.codex/config.toml", codex_provider_toml(url))),
+            // With GOOGLE_GEMINI_BASE_URL set and no auth type chosen, Gemini CLI picks its
+            // "gateway" type, which `gemini -p` refuses ("Invalid auth method selected").
+            Agent::Gemini => Some(("~/.gemini/settings.json", format!("{GEMINI_SETTINGS}\n"))),
+        }
+    }
+}
+
+/// Gemini CLI's auth type for an API key (its settings' `security.auth.selectedType`).
+const GEMINI_SETTINGS: &str = r#"{"security": {"auth": {"selectedType": "gemini-api-key"}}}"#;
+
+/// Codex's provider for routex: its `config.toml` lines (`routex env --agent codex`).
+fn codex_provider_toml(url: &str) -> String {
+    format!(
+        "model_provider = \"routex\"\n\n[model_providers.routex]\nname = \"Routex\"\nbase_url = \"{url}/v1\"\n\
+         env_key = \"ROUTEX_CLIENT_KEY\"\nwire_api = \"responses\"\n"
+    )
+}
+
+/// The same provider as `codex -c` overrides (`routex code --agent codex`), so the user's
+/// own config.toml is left as it is.
+fn codex_overrides(url: &str) -> Vec<String> {
+    vec![
+        "-c".into(),
+        "model_provider=\"routex\"".into(),
+        "-c".into(),
+        format!(
+            "model_providers.routex={{ name = \"Routex\", base_url = \"{url}/v1\", env_key = \"ROUTEX_CLIENT_KEY\", \
+             wire_api = \"responses\" }}"
+        ),
+    ]
 }
 
 /// The daemon of `data_dir` as daemon.json names it, if its process is alive and is a
@@ -317,8 +391,12 @@ pub fn restart(cli: &Cli, args: &ServeArgs, printer: &Printer) -> anyhow::Result
 /// `routex code`
 #[derive(Args, Debug)]
 pub struct CodeArgs {
-    /// Arguments for Claude Code, after `--` (e.g. `routex code -- -p "hi"`)
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "CLAUDE_ARGS")]
+    /// The coding agent to run
+    #[arg(long, value_enum, default_value = "claude")]
+    pub agent: Agent,
+    /// Arguments for the agent, after `--` (e.g. `routex code -- -p "hi"`, `routex code
+    /// --agent codex -- exec "hi"`)
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "AGENT_ARGS")]
     pub args: Vec<std::ffi::OsString>,
 }
 
@@ -328,22 +406,25 @@ fn client_key() -> String {
     std::env::var("ROUTEX_CLIENT_KEY").ok().filter(|k| !k.is_empty()).unwrap_or_else(|| "routex".into())
 }
 
-/// `claude`: `$CLAUDE_PATH`, else the first on PATH.
-fn find_claude() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("CLAUDE_PATH").filter(|p| !p.is_empty()) {
+/// The agent's executable: `$CLAUDE_PATH` (`$CODEX_PATH`, `$GEMINI_PATH`), else the first
+/// on PATH.
+fn find_agent(agent: Agent) -> Option<PathBuf> {
+    let (name, var, ..) = agent.program();
+    if let Some(p) = std::env::var_os(var).filter(|p| !p.is_empty()) {
         return Some(PathBuf::from(p));
     }
-    std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join("claude")).find(|p| p.is_file())
+    std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join(name)).find(|p| p.is_file())
 }
 
-/// `routex code [-- CLAUDE_ARGS…]`: make sure a daemon answers (starting one in the
-/// background if none does), then run Claude Code pointed at it, with the arguments
-/// passed through; its exit code is ours.
+/// `routex code [--agent claude|codex|gemini] [-- AGENT_ARGS…]`: make sure a daemon answers
+/// (starting one in the background if none does), then run the coding agent pointed at
+/// it, with the arguments passed through; its exit code is ours.
 pub fn code(cli: &Cli, args: &CodeArgs, printer: &Printer) -> anyhow::Result<u8> {
-    let Some(claude) = find_claude() else {
+    let Some(program) = find_agent(args.agent) else {
+        let (name, var, title, package) = args.agent.program();
         anyhow::bail!(
-            "Claude Code (`claude`) is not on PATH: install it with `npm install -g @anthropic-ai/claude-code`, \
-             or set CLAUDE_PATH to its executable"
+            "{title} (`{name}`) is not on PATH: install it with `npm install -g {package}`, or set {var} to its \
+             executable"
         );
     };
     let data_dir = paths::data_dir(cli.data_dir.as_deref());
@@ -370,13 +451,26 @@ pub fn code(cli: &Cli, args: &CodeArgs, printer: &Printer) -> anyhow::Result<u8>
             url
         }
     };
-    let mut cmd = std::process::Command::new(&claude);
-    cmd.args(&args.args)
-        .env("ANTHROPIC_BASE_URL", url.trim_end_matches('/'))
-        .env("ANTHROPIC_AUTH_TOKEN", client_key())
+    let url = url.trim_end_matches('/');
+    let mut cmd = std::process::Command::new(&program);
+    match args.agent {
         // A key of the user's own would make Claude Code ask whether to use it instead.
-        .env_remove("ANTHROPIC_API_KEY");
-    let status = cmd.status().map_err(|e| anyhow::anyhow!("cannot run {}: {e}", claude.display()))?;
+        Agent::Claude => cmd.env_remove("ANTHROPIC_API_KEY"),
+        Agent::Codex => cmd.args(codex_overrides(url)),
+        // The auth type as system defaults (the lowest of Gemini CLI's settings layers, so
+        // the user's own settings are neither written nor overridden); Vertex settings or a
+        // Google key of the user's own would take precedence over routex.
+        Agent::Gemini => {
+            let defaults = data_dir.join("gemini-cli-defaults.json");
+            std::fs::write(&defaults, GEMINI_SETTINGS)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", defaults.display()))?;
+            cmd.env("GEMINI_CLI_SYSTEM_DEFAULTS_PATH", &defaults)
+                .env_remove("GOOGLE_API_KEY")
+                .env_remove("GOOGLE_GENAI_USE_VERTEXAI")
+        }
+    };
+    cmd.args(&args.args).envs(args.agent.vars(url, &client_key()));
+    let status = cmd.status().map_err(|e| anyhow::anyhow!("cannot run {}: {e}", program.display()))?;
     #[cfg(unix)]
     if let Some(sig) = std::os::unix::process::ExitStatusExt::signal(&status) {
         return Ok(128u8.saturating_add(sig as u8));
@@ -401,22 +495,31 @@ pub fn env(cli: &Cli, args: &EnvArgs, printer: &Printer) -> anyhow::Result<u8> {
         }
     };
     let key = client_key();
+    if let Some(agent) = args.agent {
+        let config = agent.config(&url);
+        printer.agent_env(config.as_ref().map(|(f, t)| (*f, t.as_str())), &agent.vars(&url, &key), shell(args));
+        return Ok(0);
+    }
     let vars = [
         ("ANTHROPIC_BASE_URL", url.clone()),
         ("ANTHROPIC_AUTH_TOKEN", key.clone()),
         ("OPENAI_BASE_URL", format!("{url}/v1")),
         ("OPENAI_API_KEY", key),
     ];
-    let shell = args.shell.unwrap_or_else(|| {
+    printer.env_vars(&vars, shell(args));
+    Ok(0)
+}
+
+/// The shell `routex env` writes for: `--shell`, else from `$SHELL`, else bash.
+fn shell(args: &EnvArgs) -> Shell {
+    args.shell.unwrap_or_else(|| {
         match std::env::var("SHELL").unwrap_or_default().rsplit('/').next().unwrap_or_default() {
             "zsh" => Shell::Zsh,
             "fish" => Shell::Fish,
             "pwsh" | "powershell" => Shell::Powershell,
             _ => Shell::Bash,
         }
-    });
-    printer.env_vars(&vars, shell);
-    Ok(0)
+    })
 }
 
 #[cfg(test)]

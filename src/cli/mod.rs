@@ -98,9 +98,9 @@ pub enum Command {
     Restart(serve::ServeArgs),
     /// Whether the daemon runs: pid, version, uptime, address, channels up (exit 1: not running)
     Status,
-    /// Print the variables that point Claude Code and the SDKs at routex, for eval
+    /// Print the variables that point the SDKs (or one coding agent: --agent) at routex, for eval
     Env(daemon_ctl::EnvArgs),
-    /// Run Claude Code through routex (starting the daemon if none runs): routex code -- -p "hi"
+    /// Run a coding agent through routex (starting the daemon if none runs): routex code -- -p "hi"
     Code(daemon_ctl::CodeArgs),
     /// Manage upstream channels
     #[command(subcommand)]

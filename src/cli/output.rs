@@ -850,6 +850,31 @@ impl Printer {
     }
 
     /// `routex env`: assignments for a shell (JSON/YAML: the variables as a map).
+    /// What one coding agent needs (`routex env --agent`): a config file's lines as comments
+    /// (`#` comments in all four shells, so the output still evaluates), then the
+    /// variables. Structured: `{config: {file, text}, env: {…}}`.
+    pub fn agent_env(&self, config: Option<(&str, &str)>, vars: &[(&str, String)], shell: Shell) {
+        let env: serde_json::Map<String, serde_json::Value> =
+            vars.iter().map(|(k, v)| (k.to_string(), serde_json::Value::String(v.clone()))).collect();
+        let cfg = config.map(|(file, text)| serde_json::json!({"file": file, "text": text}));
+        if self.structured(&serde_json::json!({"config": cfg, "env": env})) {
+            return;
+        }
+        let mut out = String::new();
+        if let Some((file, text)) = config {
+            out.push_str(&format!("# Add to {file}:\n"));
+            for line in text.lines() {
+                out.push_str(&format!("#   {line}\n"));
+            }
+        }
+        for (k, v) in vars {
+            out.push_str(&assignment(shell, k, v));
+            out.push('\n');
+        }
+        write_stdout(out.as_bytes());
+    }
+
+    /// `routex env`'s assignments, one a line, in `shell`'s syntax.
     pub fn env_vars(&self, vars: &[(&str, String)], shell: Shell) {
         let map: serde_json::Map<String, serde_json::Value> =
             vars.iter().map(|(k, v)| (k.to_string(), serde_json::Value::String(v.clone()))).collect();

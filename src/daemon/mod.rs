@@ -363,7 +363,15 @@ impl Service {
                 return Box::pin(std::future::ready(Ok(r)));
             }
             let state = self.state.clone();
-            return Box::pin(async move { Ok(proxy::handle(state, p, endpoint, req).await) });
+            return Box::pin(async move { Ok(proxy::handle(state, p, endpoint, None, req).await) });
+        }
+        if let Some((endpoint, model)) = crate::protocol::convert::gemini_client::endpoint(req.uri().path()) {
+            let p = crate::protocol::Protocol::Gemini;
+            if let Some(r) = self.over_limit(p) {
+                return Box::pin(std::future::ready(Ok(r)));
+            }
+            let (state, model) = (self.state.clone(), Some(model.to_string()));
+            return Box::pin(async move { Ok(proxy::handle(state, p, endpoint, model, req).await) });
         }
         let mut warp = warp::service(self.routes.clone());
         Box::pin(tower_service::Service::call(&mut warp, req))

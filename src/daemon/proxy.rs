@@ -1,6 +1,8 @@
-//! Proxy routes: `POST /v1/messages` (query strings accepted) and `POST /v1/chat/completions`
-//! (and `/chat/completions`) served from hyper directly ([`handle`]); `POST
-//! /v1/messages/count_tokens` and `GET /v1/models` as warp routes.
+//! Proxy routes: `POST /v1/messages` (query strings accepted), `POST /v1/chat/completions`
+//! (and `/chat/completions`), `POST /v1/responses` and the Gemini API's `POST
+//! /v1beta/models/{model}:generateContent`, `:streamGenerateContent` and `:countTokens`
+//! served from hyper directly ([`handle`]); `POST /v1/messages/count_tokens`, `GET
+//! /v1/models` and `GET /v1beta/models` as warp routes.
 //!
 //! An adapter only: it turns the HTTP request into an engine `Inbound` and the engine's
 //! `Outbound` into a response; rejections here (body too large) speak the client's
@@ -21,6 +23,7 @@ use warp::{Filter, Reply};
 
 use super::AppState;
 use crate::engine::proxy::{Inbound, OutBody, Outbound, ProxyError, Relay};
+use crate::protocol::convert::gemini_client;
 use crate::protocol::Protocol;
 
 type Routes = warp::filters::BoxedFilter<(Response,)>;
@@ -300,6 +303,9 @@ pub(super) fn endpoint(path: &str) -> Option<(Protocol, &'static str)> {
     match path {
         "/v1/messages" => Some((Protocol::Anthropic, "/v1/messages")),
         "/v1/chat/completions" | "/chat/completions" => Some((Protocol::Openai, "/v1/chat/completions")),
+        // The Responses API speaks OpenAI's protocol (its errors are OpenAI's shape); the
+        // engine converts its body (see `engine::proxy::Proxy::handle`).
+        "/v1/responses" | "/responses" => Some((Protocol::Openai, "/v1/responses")),
         _ => None,
     }
 }
@@ -311,6 +317,7 @@ pub(super) fn client_protocol(path: &str, headers: &HeaderMap) -> Option<Protoco
         return Some(p);
     }
     match path {
+        p if p.starts_with("/v1beta/") => Some(Protocol::Gemini),
         "/v1/messages/count_tokens" => Some(Protocol::Anthropic),
         "/v1/models" if headers.contains_key("anthropic-version") => Some(Protocol::Anthropic),
         "/v1/models" => Some(Protocol::Openai),
@@ -326,6 +333,7 @@ pub(super) async fn handle(
     state: Arc<AppState>,
     p: Protocol,
     endpoint: &'static str,
+    model: Option<String>,
     req: Request<Incoming>,
 ) -> Response {
     let received = Instant::now();
@@ -361,11 +369,60 @@ pub(super) async fn handle(
             return into_response(out);
         }
     };
-    let query = parts.uri.query().map(str::to_string);
-    let inbound = Inbound { protocol: p, endpoint, query, headers: parts.headers, body, received };
-    let answer = state.proxy.handle(inbound).await;
+    let mut headers = parts.headers;
+    let query = match p {
+        Protocol::Gemini => gemini_query(parts.uri.query(), &mut headers),
+        _ => parts.uri.query().map(str::to_string),
+    };
+    let inbound = Inbound { protocol: p, endpoint, query, model, headers, body, received };
+    let answer = if endpoint == gemini_client::COUNT_TOKENS {
+        state.proxy.count_tokens_gemini(inbound)
+    } else {
+        state.proxy.handle(inbound).await
+    };
     drop(lease);
     into_response(answer)
+}
+
+/// A Gemini client's query: its `?key=` becomes the `x-goog-api-key` header (read by the
+/// engine like any client key, never sent upstream nor recorded); of the rest only
+/// `alt=sse` matters (the stream's framing).
+fn gemini_query(query: Option<&str>, headers: &mut HeaderMap) -> Option<String> {
+    let mut sse = false;
+    for kv in query.unwrap_or("").split('&') {
+        if let Some(key) = kv.strip_prefix("key=") {
+            if !headers.contains_key("x-goog-api-key") {
+                let key = percent_decode(key);
+                if let Ok(v) = warp::http::HeaderValue::from_str(&key) {
+                    headers.insert("x-goog-api-key", v);
+                }
+            }
+        } else if kv == "alt=sse" {
+            sse = true;
+        }
+    }
+    sse.then(|| "alt=sse".to_string())
+}
+
+/// `%XX` escapes decoded (a key may be sent URL-encoded); invalid escapes are kept as
+/// they are.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(if b[i] == b'+' { b' ' } else { b[i] });
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// How much of a too-large body is read and dropped before answering 413.
@@ -391,6 +448,7 @@ pub fn routes(state: Arc<AppState>) -> Routes {
                 protocol: Protocol::Anthropic,
                 endpoint: "/v1/messages/count_tokens",
                 query: None,
+                model: None,
                 headers,
                 body,
                 received: Instant::now(),
@@ -406,8 +464,22 @@ pub fn routes(state: Arc<AppState>) -> Routes {
             warp::reply::json(&st.proxy.models(headers.contains_key("anthropic-version"))).into_response()
         },
     );
+    let gemini_models = warp::get()
+        .and(warp::path!("v1beta" / "models"))
+        .and(warp::header::headers_cloned())
+        .and(warp::query::raw().or(warp::any().map(String::new)).unify())
+        .and(s())
+        .map(|mut headers: HeaderMap, query: String, st: Arc<AppState>| {
+            gemini_query(Some(&query), &mut headers);
+            if !st.proxy.authorized(&headers) {
+                return into_response(ProxyError::UnauthorizedLocal.into_outbound(Protocol::Gemini));
+            }
+            warp::reply::json(&st.proxy.gemini_models()).into_response()
+        });
     count
         .or(models)
+        .unify()
+        .or(gemini_models)
         .unify()
         .recover(|r: warp::Rejection| async move {
             if let Some(&Rejected(p, e)) = r.find::<Rejected>() {

@@ -203,6 +203,18 @@ pub fn stream_converter(upstream: Protocol, client: Protocol, client_model: &str
     convert::stream::stream_converter(upstream, client, client_model)
 }
 
+/// A stream converter from `upstream` events to the OpenAI Responses API's semantic events
+/// (the `/v1/responses` dialect of the OpenAI protocol).
+pub fn responses_stream_converter(upstream: Protocol, client_model: &str) -> Box<dyn StreamConverter> {
+    convert::stream::responses_stream_converter(upstream, client_model)
+}
+
+/// A Gemini client's stream framed as the JSON array `streamGenerateContent` sends without
+/// `alt=sse`, from a converter writing Gemini SSE.
+pub fn json_array_stream(inner: Box<dyn StreamConverter>) -> Box<dyn StreamConverter> {
+    convert::stream::json_array_stream(inner)
+}
+
 /// Usage from the bytes of a non-stream response body (only the usage object is parsed).
 pub fn usage_from_bytes(p: Protocol, body: &[u8]) -> Usage {
     convert::response::usage_from_bytes(p, body)

@@ -44,7 +44,7 @@ echo "tests/e2e/setup.sh: installing $(grep -v '^#' "$req" | tr '\n' ' ')into $v
 rm -f "$stamp"
 "$venv/bin/python" -m pip install --disable-pip-version-check --quiet --timeout 30 --retries 2 -r "$req" >&2 \
     || fail "pip install -r $req failed (no network? a proxy needed? see pip's output above)"
-"$venv/bin/python" -c 'import anthropic, openai' \
+"$venv/bin/python" -c 'import anthropic, openai; from google import genai' \
     || fail "the SDKs were installed but do not import; delete $venv and run again"
 echo "$want" >"$stamp"
-echo "tests/e2e/setup.sh: ready ($("$venv/bin/python" -c 'import anthropic, openai; print("anthropic", anthropic.__version__, "openai", openai.__version__)'))" >&2
+echo "tests/e2e/setup.sh: ready ($("$venv/bin/python" -c 'import anthropic, openai; from google import genai; print("anthropic", anthropic.__version__, "openai", openai.__version__, "google-genai", genai.__version__)'))" >&2

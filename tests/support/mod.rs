@@ -21,6 +21,12 @@ impl Home {
     pub fn new() -> Home {
         Home { dir: tempfile::tempdir().unwrap() }
     }
+    /// A data directory under `parent` (for a program that refuses files below a
+    /// world-writable directory such as /tmp: Gemini CLI's settings).
+    pub fn new_in(parent: &Path) -> Home {
+        std::fs::create_dir_all(parent).unwrap();
+        Home { dir: tempfile::tempdir_in(parent).unwrap() }
+    }
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
@@ -238,12 +244,18 @@ pub fn on_a_terminal(h: &Home, args: &str, steps: &[(&str, &str)]) -> (i32, Stri
 /// never a silent skip. `why` says what needs it ("the SDK end-to-end tests need python3
 /// and the package registry the first time").
 pub fn setup_script(script: &str, limit: Duration, why: &str) -> Result<String, String> {
+    setup_script_with(script, &[], limit, why)
+}
+
+/// [`setup_script`] with arguments for the script.
+pub fn setup_script_with(script: &str, args: &[&str], limit: Duration, why: &str) -> Result<String, String> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let log = tempfile::NamedTempFile::new().map_err(|e| format!("setup log: {e}"))?;
     let out = log.reopen().map_err(|e| format!("setup log: {e}"))?;
     let err = out.try_clone().map_err(|e| format!("setup log: {e}"))?;
     let mut child = Command::new("bash")
         .arg(root.join(script))
+        .args(args)
         .current_dir(&root)
         .stdin(Stdio::null())
         .stdout(out)

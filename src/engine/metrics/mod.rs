@@ -47,7 +47,7 @@ pub const REASONS: [&str; 10] = [
 /// The outcome of an attempt that did not fail.
 pub const OK: &str = "ok";
 /// Client protocols (the `protocol` label).
-const PROTOCOLS: [&str; 4] = ["anthropic", "openai", "gemini", "other"];
+const PROTOCOLS: [&str; 5] = ["anthropic", "openai", "gemini", "responses", "other"];
 /// Status classes (the `status_class` label).
 const CLASSES: [&str; 5] = ["2xx", "3xx", "4xx", "5xx", "other"];
 /// Token kinds (the `type` label of `routex_tokens_total`), in `Usage` order.
@@ -270,7 +270,8 @@ fn protocol_index(p: &str) -> usize {
         "anthropic" => 0,
         "openai" => 1,
         "gemini" => 2,
-        _ => 3,
+        "responses" => 3,
+        _ => 4,
     }
 }
 

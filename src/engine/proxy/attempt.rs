@@ -124,20 +124,31 @@ impl<'a> ChannelAttempt<'a> {
                 Some(serde_json::from_slice(&self.inbound.body).map_err(|e| ConvertError::Invalid(e.to_string()))?);
         }
         let v = parsed.as_ref().expect("parsed");
-        if ch.protocol != ctx.protocol && pipeline.is_none() {
+        // A Gemini client's stream is said by its endpoint; other protocols say it in the body.
+        let gemini_stream = ctx.protocol == Protocol::Gemini && ctx.stream && ch.protocol != Protocol::Gemini;
+        if ch.protocol != ctx.protocol && pipeline.is_none() && !gemini_stream {
             // No transformer needs the converted Value: serialise the conversion directly.
             return protocol::convert_request_bytes(ctx.protocol, ch.protocol, v, upstream_model).map(Bytes::from);
         }
         let mut out = if ch.protocol == ctx.protocol {
             let mut v = v.clone();
-            v["model"] = serde_json::Value::String(upstream_model.to_string());
+            if ch.protocol != Protocol::Gemini {
+                v["model"] = serde_json::Value::String(upstream_model.to_string());
+            }
             if inject_usage {
                 // Usage for the request log; the usage chunk is kept from the client (relay).
                 v["stream_options"] = serde_json::json!({"include_usage": true});
             }
             v
         } else {
-            protocol::convert_request(ctx.protocol, ch.protocol, v, upstream_model)?
+            let mut out = protocol::convert_request(ctx.protocol, ch.protocol, v, upstream_model)?;
+            if gemini_stream {
+                out["stream"] = serde_json::Value::Bool(true);
+                if ch.protocol == Protocol::Openai {
+                    out["stream_options"] = serde_json::json!({"include_usage": true});
+                }
+            }
+            out
         };
         if let Some(p) = pipeline {
             p.request(ch.protocol, &mut out);
@@ -175,6 +186,13 @@ impl<'a> ChannelAttempt<'a> {
                 protocol::convert_response(upstream, client, v, &self.ctx.model).map_err(ProxyError::Conversion)?;
             Bytes::from(serde_json::to_vec(&converted).expect("json"))
         };
+        if self.ctx.responses {
+            // The Chat Completions answer, as the Responses API's response object.
+            let chat: serde_json::Value = serde_json::from_slice(&out).map_err(|_| ProxyError::UpstreamNotJson)?;
+            let r = protocol::convert::responses::chat_to_response(&chat, &self.ctx.model)
+                .map_err(ProxyError::Conversion)?;
+            return Ok((Bytes::from(serde_json::to_vec(&r).expect("json")), usage));
+        }
         Ok((out, usage))
     }
 }
@@ -216,7 +234,8 @@ impl Proxy {
             ch,
             &at.upstream_model,
             ctx.stream,
-            at.inbound.query.as_deref(),
+            // Only an Anthropic client's query (Claude Code's `?beta=true`) goes upstream.
+            at.inbound.query.as_deref().filter(|_| ctx.protocol == Protocol::Anthropic),
         ))?;
         Ok(UpstreamRequest { url, headers: upstream_headers(at), body })
     }

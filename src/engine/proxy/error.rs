@@ -35,6 +35,11 @@ pub enum ProxyError {
     /// The request body names no model.
     #[error("the request has no \"model\"; name the model to use")]
     NoModel,
+    /// The request body is JSON but not a request this endpoint takes (the message names
+    /// the field): a Responses API body routex cannot read, or one that asks for state
+    /// routex does not keep (`previous_response_id`).
+    #[error("{0}")]
+    InvalidRequest(ConvertError),
     /// A count_tokens request without its `messages` array.
     #[error("messages: field required (an array of messages to count)")]
     NoMessages,
@@ -269,7 +274,7 @@ impl ProxyError {
         use ProxyError::*;
         match self {
             Unauthorized | UnauthorizedLocal => 401,
-            MalformedBody(_) | NoModel | NoMessages | BodyUnreadable | Inexpressible { .. } => 400,
+            MalformedBody(_) | NoModel | InvalidRequest(_) | NoMessages | BodyUnreadable | Inexpressible { .. } => 400,
             BodyTooLarge { .. } => 413,
             BodyStalled { .. } | BodyTooSlow { .. } => 408,
             BodyMemoryFull { .. } | TooManyConnections { .. } => 503,

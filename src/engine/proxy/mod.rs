@@ -47,6 +47,7 @@ use self::runtime::{Breaker, Runtimes, Transition};
 use super::config::Config;
 use super::records::{Attempt, Recorder};
 use super::{Engine, Status};
+use crate::protocol::convert::{gemini_client, responses};
 use crate::protocol::Protocol;
 use crate::secret::Secret;
 use crate::util::ids::random_hex;
@@ -66,6 +67,8 @@ pub(crate) mod names {
     pub const X_SPAN_ID: HeaderName = HeaderName::from_static("x-span-id");
     // Read from every request: a lookup by HeaderName skips parsing the name each time.
     pub const X_API_KEY: HeaderName = HeaderName::from_static("x-api-key");
+    /// The Gemini API's key header (the daemon moves a `?key=` here).
+    pub const X_GOOG_API_KEY: HeaderName = HeaderName::from_static("x-goog-api-key");
     pub const TRACEPARENT: HeaderName = HeaderName::from_static("traceparent");
     pub const X_CLAUDE_CODE_SESSION_ID: HeaderName = HeaderName::from_static("x-claude-code-session-id");
 }
@@ -137,6 +140,9 @@ pub struct Inbound {
     pub endpoint: &'static str,
     /// The raw query string, if any.
     pub query: Option<String>,
+    /// The model named in the URL (the Gemini API's `/v1beta/models/{model}:…`), used when
+    /// the body names none.
+    pub model: Option<String>,
     /// Request headers.
     pub headers: HeaderMap,
     /// The body.
@@ -196,6 +202,11 @@ pub(crate) struct RequestContext {
     pub request_body: Option<Bytes>,
     /// Routex added `stream_options.include_usage` the client did not ask for.
     pub strip_usage: bool,
+    /// The client called the Responses API (`/v1/responses`): its body was turned into a
+    /// Chat Completions body (the protocol is OpenAI), and the answer is turned back.
+    pub responses: bool,
+    /// A Gemini stream asked without `alt=sse`: the answer is one JSON array.
+    pub json_array: bool,
     /// The model after a routing rule's rewrite (else the requested one).
     pub routed_model: String,
     /// The routing rule that decided, if any.
@@ -227,6 +238,16 @@ fn request_id(headers: &HeaderMap) -> String {
             id.push_str(&random_hex(12));
             id
         })
+}
+
+/// The client protocol as the request log, metrics and traces name it: the protocol's
+/// name, or `responses` for OpenAI's Responses API (served over the OpenAI protocol).
+pub(crate) fn client_label(p: Protocol, endpoint: &str) -> &'static str {
+    if endpoint == responses::ENDPOINT {
+        "responses"
+    } else {
+        p.as_str()
+    }
 }
 
 /// The proxy: everything the request path needs, shared by all requests.
@@ -391,29 +412,53 @@ impl Proxy {
         }
         let given = header_str(headers, names::X_API_KEY)
             .or_else(|| header_str(headers, http::header::AUTHORIZATION).and_then(|v| v.strip_prefix("Bearer ")))
+            .or_else(|| header_str(headers, names::X_GOOG_API_KEY))
             .unwrap_or("")
             .trim();
         self.cfg.client_keys.iter().any(|k| crate::util::ids::constant_eq(k.expose().as_bytes(), given.as_bytes()))
     }
 
     /// Handle one proxied request.
-    pub async fn handle(self: &Arc<Self>, inbound: Inbound) -> Outbound {
+    pub async fn handle(self: &Arc<Self>, mut inbound: Inbound) -> Outbound {
         // In flight until this returns, or for a stream until the relay records its end.
         let in_flight = self.metrics.request_started();
         let p = inbound.protocol;
         if !self.authorized(&inbound.headers) {
             return self.refuse(&inbound, ProxyError::Unauthorized);
         }
+        // The Responses API is served as Chat Completions: the body is converted once
+        // here, so rules, transformers and every channel see a body they know. The
+        // client's own body is what a record keeps.
+        let responses = inbound.endpoint == responses::ENDPOINT;
+        let mut client_body = None;
+        if responses {
+            let chat = serde_json::from_slice::<serde_json::Value>(&inbound.body)
+                .map_err(ProxyError::MalformedBody)
+                .and_then(|v| responses::request_to_chat(&v).map_err(ProxyError::InvalidRequest));
+            match chat {
+                Ok(chat) => {
+                    let chat = Bytes::from(serde_json::to_vec(&chat).expect("json"));
+                    client_body = Some(std::mem::replace(&mut inbound.body, chat));
+                }
+                Err(e) => return self.refuse(&inbound, e),
+            }
+        }
+        let client_body = client_body.unwrap_or_else(|| inbound.body.clone());
         let (trace_id, parent_span) = parse_traceparent(header_str(&inbound.headers, names::TRACEPARENT));
         let request_id = request_id(&inbound.headers);
         let fields: RoutingFields = match serde_json::from_slice(&inbound.body) {
             Ok(f) => f,
             Err(e) => return self.refuse(&inbound, ProxyError::MalformedBody(e)),
         };
-        let Some(model) = fields.model.as_deref().filter(|m| !m.is_empty()).map(str::to_string) else {
+        let model = fields.model.as_deref().or(inbound.model.as_deref()).filter(|m| !m.is_empty()).map(str::to_string);
+        let Some(model) = model else {
             return self.refuse(&inbound, ProxyError::NoModel);
         };
-        let stream = fields.stream.unwrap_or(false);
+        // The Gemini API says "stream" with its endpoint, and the framing with `alt=sse`.
+        let gemini_stream = inbound.endpoint == gemini_client::STREAM;
+        let stream = fields.stream.unwrap_or(false) || gemini_stream;
+        let json_array =
+            gemini_stream && !inbound.query.as_deref().is_some_and(|q| q.split('&').any(|kv| kv == "alt=sse"));
         let session = balancer::session_id(
             self.session_header.as_ref().and_then(|n| header_str(&inbound.headers, n)),
             header_str(&inbound.headers, names::X_CLAUDE_CODE_SESSION_ID),
@@ -431,12 +476,14 @@ impl Proxy {
             stream,
             received: inbound.received,
             time_ms: runtime::now_ms(),
-            bytes_in: inbound.body.len() as u64,
+            bytes_in: client_body.len() as u64,
             // A refcount, not a copy: the body is only captured if a record keeps it.
-            request_body: (self.cfg.bodies != super::config::BodyCapture::None).then(|| inbound.body.clone()),
+            request_body: (self.cfg.bodies != super::config::BodyCapture::None).then_some(client_body),
             strip_usage: p == Protocol::Openai
                 && stream
                 && fields.stream_options.as_ref().and_then(|o| o.include_usage) != Some(true),
+            responses,
+            json_array,
             routed_model: model.clone(),
             rule: None,
             body_modified: false,
@@ -710,6 +757,54 @@ impl Proxy {
                 .collect();
             serde_json::json!({"object": "list", "data": data})
         }
+    }
+
+    /// `GET /v1beta/models`: the same models in the Gemini API's list shape.
+    pub fn gemini_models(&self) -> serde_json::Value {
+        let snap = self.engine.snapshot();
+        let mut seen = std::collections::BTreeSet::new();
+        for c in snap.channels.iter().filter(|c| c.status != Status::Disabled) {
+            for m in c.models.iter().filter(|m| !m.contains(['*', '?'])).chain(c.model_map.keys()) {
+                seen.insert(m.clone());
+            }
+        }
+        let models: Vec<_> = seen
+            .iter()
+            .map(|m| {
+                serde_json::json!({
+                    "name": format!("models/{m}"),
+                    "displayName": m,
+                    "supportedGenerationMethods": ["generateContent", "streamGenerateContent", "countTokens"],
+                })
+            })
+            .collect();
+        serde_json::json!({ "models": models })
+    }
+
+    /// `POST /v1beta/models/{model}:countTokens`, answered locally with the routing rules'
+    /// counter (an approximation, like `count_tokens`): `{"totalTokens": n}`. The body is a
+    /// `{contents}` or a `{generateContentRequest}`.
+    pub fn count_tokens_gemini(&self, inbound: Inbound) -> Outbound {
+        let p = Protocol::Gemini;
+        if !self.authorized(&inbound.headers) {
+            return ProxyError::UnauthorizedLocal.into_outbound(p);
+        }
+        let body: serde_json::Value = match serde_json::from_slice(&inbound.body) {
+            Ok(v) => v,
+            Err(e) => return ProxyError::MalformedBody(e).into_outbound(p),
+        };
+        let req = body.get("generateContentRequest").unwrap_or(&body);
+        if !req.get("contents").is_some_and(|m| m.is_array()) {
+            return ProxyError::InvalidRequest(crate::protocol::ConvertError::Invalid(
+                "contents: field required (an array of turns to count)".into(),
+            ))
+            .into_outbound(p);
+        }
+        let n = super::rules::count_tokens(Protocol::Gemini, req);
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        let out = serde_json::to_vec(&serde_json::json!({ "totalTokens": n })).expect("json");
+        Outbound { status: 200, headers, body: OutBody::Full(Bytes::from(out)) }
     }
 
     /// `POST /v1/messages/count_tokens`, answered locally with the routing rules' counter

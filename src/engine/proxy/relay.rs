@@ -354,7 +354,11 @@ pub(super) async fn start(
     let ResponseHead { mut resp, headers: resp_headers, sent, .. } = head;
     let ch = &cand.channel;
     let client_p = ctx.protocol;
-    let mut mode = if ch.protocol == client_p && ctx.strip_usage {
+    let mut mode = if ctx.json_array {
+        Mode::Convert(protocol::json_array_stream(protocol::stream_converter(ch.protocol, client_p, &ctx.model)))
+    } else if ctx.responses {
+        Mode::Convert(protocol::responses_stream_converter(ch.protocol, &ctx.model))
+    } else if ch.protocol == client_p && ctx.strip_usage {
         Mode::StripUsage
     } else if ch.protocol == client_p {
         Mode::Passthrough
@@ -376,7 +380,8 @@ pub(super) async fn start(
         proxy.affinity.set(s, &ch.id);
     }
     let mut headers = HeaderMap::with_capacity(24);
-    headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+    let content_type = if ctx.json_array { "application/json" } else { "text/event-stream" };
+    headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(http::header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     copy_passthrough(&resp_headers, &mut headers);
     let first: Bytes = if pending.len() == 1 { pending.pop().expect("one") } else { pending.concat().into() };

@@ -5,8 +5,10 @@
 //! helpers they share: stop-reason mapping, data URLs, synthetic ids.
 
 pub mod error;
+pub mod gemini_client;
 pub mod request;
 pub mod response;
+pub mod responses;
 pub mod schema;
 pub mod stream;
 mod view;

@@ -26,6 +26,11 @@ const GEMINI_DUMMY_SIGNATURE: &str = "skip_thought_signature_validator";
 
 /// See [`crate::protocol::convert_request`].
 pub fn convert_request(from: Protocol, to: Protocol, body: &Value, model: &str) -> Result<Value> {
+    if from == Protocol::Gemini && to != Protocol::Gemini {
+        // Gemini clients reach the other protocols through Chat Completions.
+        let chat = super::gemini_client::request_to_chat(body, model)?;
+        return convert_request(Protocol::Openai, to, &chat, model);
+    }
     if from == to {
         return Ok(same_protocol(to, body, model));
     }
@@ -39,6 +44,10 @@ pub fn convert_request(from: Protocol, to: Protocol, body: &Value, model: &str) 
 /// See [`crate::protocol::convert_request_bytes`]: the JSON text of [`convert_request`]'s
 /// result, serialised from the typed model without building a `Value`.
 pub fn convert_request_bytes(from: Protocol, to: Protocol, body: &Value, model: &str) -> Result<Vec<u8>> {
+    if from == Protocol::Gemini && to != Protocol::Gemini {
+        let chat = super::gemini_client::request_to_chat(body, model)?;
+        return convert_request_bytes(Protocol::Openai, to, &chat, model);
+    }
     if from == to {
         return Ok(to_bytes(same_protocol(to, body, model), 4096));
     }

@@ -14,6 +14,14 @@ pub fn convert_response(upstream: Protocol, client: Protocol, body: &Value, clie
     if upstream == client {
         return Ok(body.clone());
     }
+    if client == Protocol::Gemini {
+        // Gemini clients get the other protocols' answers through Chat Completions.
+        let chat = match upstream {
+            Protocol::Openai => body.clone(),
+            _ => convert_response(upstream, Protocol::Openai, body, client_model)?,
+        };
+        return super::gemini_client::chat_to_response(&chat, client_model);
+    }
     let parse_err = |e: serde_json::Error| ConvertError::Upstream(format!("{upstream} response body: {e}"));
     let out = match (upstream, client) {
         (Protocol::Openai, Protocol::Anthropic) => {

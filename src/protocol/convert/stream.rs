@@ -10,7 +10,7 @@ use super::response::{
     anthropic_msg_id, from_anthropic_usage, from_gemini_usage, from_openai_usage, openai_chunk_id, to_anthropic_usage,
     to_openai_usage,
 };
-use super::{fnv1a, now_secs, synth_call_id, Finish};
+use super::{fnv1a, gemini_client, now_secs, responses, synth_call_id, Finish};
 use serde_json::{json, Map, Value};
 
 type Result<T> = std::result::Result<T, ConvertError>;
@@ -57,17 +57,22 @@ pub fn stream_converter(upstream: Protocol, client: Protocol, client_model: &str
         return Box::new(Passthrough { protocol: upstream, usage: Usage::default(), done: false });
     }
     let prefix = if client == Protocol::Anthropic { "toolu_" } else { "call_" };
-    let decoder: Box<dyn Decoder> = match upstream {
-        Protocol::Anthropic => Box::new(AnthropicDecoder),
-        Protocol::Openai => Box::new(OpenaiDecoder::default()),
-        Protocol::Gemini => Box::new(GeminiDecoder { prefix, seed: None, calls: 0 }),
-    };
+    let decoder = decoder(upstream, prefix);
     let encoder: Box<dyn Encoder> = match client {
         Protocol::Anthropic => Box::new(AnthropicEncoder::new(client_model)),
         Protocol::Openai => Box::new(OpenaiEncoder::new(client_model)),
-        Protocol::Gemini => return Box::new(Unsupported { from: upstream, to: client }),
+        Protocol::Gemini => Box::new(GeminiEncoder::new(client_model)),
     };
     Box::new(Pipeline { decoder, encoder, usage: Usage::default(), done: false, evs: Vec::new() })
+}
+
+/// The decoder of an upstream protocol's stream (`prefix`: of synthetic tool call ids).
+fn decoder(upstream: Protocol, prefix: &'static str) -> Box<dyn Decoder> {
+    match upstream {
+        Protocol::Anthropic => Box::new(AnthropicDecoder),
+        Protocol::Openai => Box::new(OpenaiDecoder::default()),
+        Protocol::Gemini => Box::new(GeminiDecoder { prefix, seed: None, calls: 0 }),
+    }
 }
 
 fn merge_usage(into: &mut Usage, u: &Usage) {
@@ -590,6 +595,372 @@ impl Encoder for OpenaiEncoder {
     }
 }
 
+// ------------------------------------------------------------------ gemini
+
+/// Encodes neutral events as Gemini `GenerateContentResponse` chunks (`alt=sse` framing):
+/// text and thoughts as they come, each function call whole once its arguments are in,
+/// the finish reason and usage in the last chunk.
+struct GeminiEncoder {
+    model: String,
+    id: String,
+    /// The function call being assembled: (key, id, name, arguments so far).
+    call: Option<(usize, String, String, String)>,
+    finish: Option<Finish>,
+    saw_tool: bool,
+}
+
+impl GeminiEncoder {
+    fn new(model: &str) -> Self {
+        GeminiEncoder { model: model.to_string(), id: String::new(), call: None, finish: None, saw_tool: false }
+    }
+
+    fn write(&self, parts: Vec<Value>, finish: Option<&str>, usage: Option<&Usage>, out: &mut Vec<u8>) {
+        let mut c = gemini_client::chunk(parts, finish, &self.model, &self.id);
+        if let Some(u) = usage {
+            c["usageMetadata"] = gemini_client::usage_metadata(u);
+        }
+        write_event(out, None, &c.to_string());
+    }
+
+    fn flush_call(&mut self, out: &mut Vec<u8>) {
+        if let Some((_, id, name, args)) = self.call.take() {
+            self.write(vec![gemini_client::call_part(&id, &name, &args)], None, None, out);
+        }
+    }
+}
+
+impl Encoder for GeminiEncoder {
+    fn emit(&mut self, ev: Ev, _usage: &Usage, out: &mut Vec<u8>) {
+        match ev {
+            Ev::Start { id } => {
+                if self.id.is_empty() {
+                    self.id = id;
+                }
+            }
+            Ev::Text(t) => {
+                self.flush_call(out);
+                self.write(vec![json!({ "text": t })], None, None, out);
+            }
+            Ev::Thinking(t) => {
+                self.flush_call(out);
+                self.write(vec![json!({"text": t, "thought": true})], None, None, out);
+            }
+            Ev::ToolStart { key, id, name } => {
+                self.flush_call(out);
+                self.saw_tool = true;
+                self.call = Some((key, id, name, String::new()));
+            }
+            Ev::ToolArgs { key, args } => match self.call.as_mut() {
+                Some((k, _, _, a)) if *k == key => a.push_str(&args),
+                _ => log::warn!("dropping interleaved arguments for tool call {key}"),
+            },
+            Ev::BlockStop => self.flush_call(out),
+            Ev::Finish(f) => self.finish = Some(f),
+            Ev::Signature(_) | Ev::Usage(..) | Ev::Done | Ev::Error(_) => {}
+        }
+    }
+
+    fn finish(&mut self, error: Option<&str>, usage: &Usage, out: &mut Vec<u8>) {
+        if let Some(msg) = error {
+            write_event(out, None, &json!({"error": {"code": 500, "message": msg, "status": "INTERNAL"}}).to_string());
+            return;
+        }
+        let parts = match self.call.take() {
+            Some((_, id, name, args)) => vec![gemini_client::call_part(&id, &name, &args)],
+            None => vec![json!({ "text": "" })],
+        };
+        let finish = self.finish.unwrap_or(if self.saw_tool { Finish::ToolUse } else { Finish::EndTurn });
+        self.write(parts, Some(gemini_client::finish_reason(finish)), Some(usage), out);
+    }
+}
+
+/// Gemini's `streamGenerateContent` without `alt=sse`: the same chunks as one JSON array
+/// written piece by piece (`[` first, `,` between chunks, `]` at the end).
+struct JsonArray {
+    inner: Box<dyn StreamConverter>,
+    opened: bool,
+    buf: Vec<u8>,
+    parser: super::super::sse::SseParser,
+    evs: Vec<SseEvent>,
+}
+
+impl JsonArray {
+    fn reframe(&mut self, out: &mut Vec<u8>) {
+        self.evs.clear();
+        self.parser.feed(&self.buf, &mut self.evs);
+        self.buf.clear();
+        for ev in self.evs.drain(..) {
+            if ev.data.trim().is_empty() {
+                continue;
+            }
+            out.extend_from_slice(if self.opened { b",\r\n" } else { b"[" });
+            self.opened = true;
+            out.extend_from_slice(ev.data.as_bytes());
+        }
+    }
+}
+
+impl StreamConverter for JsonArray {
+    fn push(&mut self, event: &SseEvent, out: &mut Vec<u8>) -> Result<()> {
+        let r = self.inner.push(event, &mut self.buf);
+        self.reframe(out);
+        r
+    }
+    fn finish(&mut self, error: Option<&str>, out: &mut Vec<u8>) {
+        self.inner.finish(error, &mut self.buf);
+        self.reframe(out);
+        out.extend_from_slice(if self.opened { b"]" } else { b"[]" });
+        self.opened = true;
+    }
+    fn usage(&self) -> Usage {
+        self.inner.usage()
+    }
+}
+
+/// See [`crate::protocol::json_array_stream`].
+pub fn json_array_stream(inner: Box<dyn StreamConverter>) -> Box<dyn StreamConverter> {
+    Box::new(JsonArray { inner, opened: false, buf: Vec::new(), parser: Default::default(), evs: Vec::new() })
+}
+
+// ------------------------------------------------------------------ responses
+
+/// The output item open in a Responses stream.
+struct OpenItem {
+    kind: Open,
+    id: String,
+    index: usize,
+    /// Text, reasoning summary or arguments so far.
+    text: String,
+    /// Function calls: the call id and the name.
+    call_id: String,
+    name: String,
+}
+
+/// Encodes neutral events as the Responses API's semantic events (`response.created`,
+/// `response.output_item.added`, `response.output_text.delta`, …, `response.completed`).
+struct ResponsesEncoder {
+    model: String,
+    id: Option<String>,
+    created: u64,
+    seq: u64,
+    started: bool,
+    open: Option<OpenItem>,
+    /// Finished output items, in order (the final response's `output`).
+    items: Vec<Value>,
+    finish: Option<Finish>,
+}
+
+impl ResponsesEncoder {
+    fn new(model: &str) -> Self {
+        ResponsesEncoder {
+            model: model.to_string(),
+            id: None,
+            created: now_secs(),
+            seq: 0,
+            started: false,
+            open: None,
+            items: Vec::new(),
+            finish: None,
+        }
+    }
+
+    fn write(&mut self, out: &mut Vec<u8>, kind: &str, mut data: Value) {
+        data["type"] = Value::String(kind.to_string());
+        data["sequence_number"] = Value::from(self.seq);
+        self.seq += 1;
+        write_event(out, Some(kind), &data.to_string());
+    }
+
+    fn response(&self, status: &str, output: Vec<Value>) -> Value {
+        let id = self.id.clone().unwrap_or_default();
+        responses::response_object(&id, &self.model, self.created, status, output)
+    }
+
+    fn ensure_started(&mut self, out: &mut Vec<u8>) {
+        if self.started {
+            return;
+        }
+        self.started = true;
+        if self.id.is_none() {
+            self.id = Some(responses::response_id(""));
+        }
+        let r = self.response("in_progress", vec![]);
+        self.write(out, "response.created", json!({ "response": r }));
+        self.write(out, "response.in_progress", json!({ "response": r }));
+    }
+
+    fn open_item(&mut self, kind: Open, call_id: String, name: String, out: &mut Vec<u8>) {
+        self.ensure_started(out);
+        self.close(out);
+        let index = self.items.len();
+        let rid = self.id.clone().unwrap_or_default();
+        let (id, item) = match kind {
+            Open::Text => {
+                let id = responses::item_id("msg", &rid, index);
+                let item = responses::message_item(&id, "", "in_progress");
+                (id, item)
+            }
+            Open::Thinking => {
+                let id = responses::item_id("rs", &rid, index);
+                let item = responses::reasoning_item(&id, "");
+                (id, item)
+            }
+            Open::Tool(_) => {
+                let id = responses::item_id("fc", &rid, index);
+                let item = responses::function_call_item(&id, &call_id, &name, "", "in_progress");
+                (id, item)
+            }
+        };
+        self.write(out, "response.output_item.added", json!({"output_index": index, "item": item}));
+        match kind {
+            Open::Text => self.write(
+                out,
+                "response.content_part.added",
+                json!({"item_id": id, "output_index": index, "content_index": 0,
+                       "part": {"type": "output_text", "text": "", "annotations": []}}),
+            ),
+            Open::Thinking => self.write(
+                out,
+                "response.reasoning_summary_part.added",
+                json!({"item_id": id, "output_index": index, "summary_index": 0,
+                       "part": {"type": "summary_text", "text": ""}}),
+            ),
+            Open::Tool(_) => {}
+        }
+        self.open = Some(OpenItem { kind, id, index, text: String::new(), call_id, name });
+    }
+
+    fn close(&mut self, out: &mut Vec<u8>) {
+        let Some(it) = self.open.take() else { return };
+        let (id, index, text) = (&it.id, it.index, &it.text);
+        let item = match it.kind {
+            Open::Text => {
+                self.write(
+                    out,
+                    "response.output_text.done",
+                    json!({"item_id": id, "output_index": index, "content_index": 0, "text": text, "logprobs": []}),
+                );
+                self.write(
+                    out,
+                    "response.content_part.done",
+                    json!({"item_id": id, "output_index": index, "content_index": 0,
+                           "part": {"type": "output_text", "text": text, "annotations": []}}),
+                );
+                responses::message_item(id, text, "completed")
+            }
+            Open::Thinking => {
+                self.write(
+                    out,
+                    "response.reasoning_summary_text.done",
+                    json!({"item_id": id, "output_index": index, "summary_index": 0, "text": text}),
+                );
+                self.write(
+                    out,
+                    "response.reasoning_summary_part.done",
+                    json!({"item_id": id, "output_index": index, "summary_index": 0,
+                           "part": {"type": "summary_text", "text": text}}),
+                );
+                responses::reasoning_item(id, text)
+            }
+            Open::Tool(_) => {
+                let args = if text.is_empty() { "{}" } else { text.as_str() };
+                self.write(
+                    out,
+                    "response.function_call_arguments.done",
+                    json!({"item_id": id, "output_index": index, "name": it.name, "arguments": args}),
+                );
+                responses::function_call_item(id, &it.call_id, &it.name, args, "completed")
+            }
+        };
+        self.write(out, "response.output_item.done", json!({"output_index": index, "item": item}));
+        self.items.push(item);
+    }
+
+    fn open_kind(&self) -> Option<Open> {
+        self.open.as_ref().map(|o| o.kind)
+    }
+
+    fn append(&mut self, kind: &str, delta: String, out: &mut Vec<u8>) {
+        let Some(it) = self.open.as_mut() else { return };
+        it.text.push_str(&delta);
+        let data = match it.kind {
+            Open::Text => {
+                json!({"item_id": it.id, "output_index": it.index, "content_index": 0, "delta": delta, "logprobs": []})
+            }
+            Open::Thinking => json!({"item_id": it.id, "output_index": it.index, "summary_index": 0, "delta": delta}),
+            Open::Tool(_) => json!({"item_id": it.id, "output_index": it.index, "delta": delta}),
+        };
+        self.write(out, kind, data);
+    }
+}
+
+impl Encoder for ResponsesEncoder {
+    fn emit(&mut self, ev: Ev, _usage: &Usage, out: &mut Vec<u8>) {
+        match ev {
+            Ev::Start { id } => {
+                if self.id.is_none() {
+                    self.id = Some(responses::response_id(&id));
+                }
+            }
+            Ev::Text(t) => {
+                if self.open_kind() != Some(Open::Text) {
+                    self.open_item(Open::Text, String::new(), String::new(), out);
+                }
+                self.append("response.output_text.delta", t, out);
+            }
+            Ev::Thinking(t) => {
+                if self.open_kind() != Some(Open::Thinking) {
+                    self.open_item(Open::Thinking, String::new(), String::new(), out);
+                }
+                self.append("response.reasoning_summary_text.delta", t, out);
+            }
+            Ev::ToolStart { key, id, name } => self.open_item(Open::Tool(key), id, name, out),
+            Ev::ToolArgs { key, args } => {
+                if self.open_kind() == Some(Open::Tool(key)) {
+                    self.append("response.function_call_arguments.delta", args, out);
+                } else {
+                    log::warn!("dropping interleaved arguments for tool call {key}");
+                }
+            }
+            Ev::BlockStop => self.close(out),
+            Ev::Finish(f) => self.finish = Some(f),
+            Ev::Signature(_) | Ev::Usage(..) | Ev::Done | Ev::Error(_) => {}
+        }
+    }
+
+    fn finish(&mut self, error: Option<&str>, usage: &Usage, out: &mut Vec<u8>) {
+        self.ensure_started(out);
+        if let Some(msg) = error {
+            let items = std::mem::take(&mut self.items);
+            let mut r = self.response("failed", items);
+            r["error"] = json!({"code": "server_error", "message": msg});
+            self.write(out, "response.failed", json!({ "response": r }));
+            return;
+        }
+        self.close(out);
+        let (status, reason) = responses::finish_status(self.finish);
+        let items = std::mem::take(&mut self.items);
+        let mut r = self.response(status, items);
+        if let Some(reason) = reason {
+            r["incomplete_details"] = json!({ "reason": reason });
+        }
+        r["usage"] = responses::usage(usage);
+        let kind = if status == "completed" { "response.completed" } else { "response.incomplete" };
+        self.write(out, kind, json!({ "response": r }));
+    }
+}
+
+/// See [`crate::protocol::responses_stream_converter`].
+pub fn responses_stream_converter(upstream: Protocol, client_model: &str) -> Box<dyn StreamConverter> {
+    Box::new(Pipeline {
+        decoder: decoder(upstream, "call_"),
+        encoder: Box::new(ResponsesEncoder::new(client_model)),
+        usage: Usage::default(),
+        done: false,
+        evs: Vec::new(),
+    })
+}
+
 // ------------------------------------------------------------------ passthrough
 
 struct Passthrough {
@@ -658,21 +1029,6 @@ impl StreamConverter for Passthrough {
     }
 }
 
-struct Unsupported {
-    from: Protocol,
-    to: Protocol,
-}
-
-impl StreamConverter for Unsupported {
-    fn push(&mut self, _event: &SseEvent, _out: &mut Vec<u8>) -> Result<()> {
-        Err(ConvertError::UnsupportedPair { from: self.from, to: self.to })
-    }
-    fn finish(&mut self, _error: Option<&str>, _out: &mut Vec<u8>) {}
-    fn usage(&self) -> Usage {
-        Usage::default()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::super::sse::SseParser;
@@ -700,6 +1056,129 @@ mod tests {
 
     fn data(e: &SseEvent) -> Value {
         serde_json::from_str(&e.data).unwrap()
+    }
+
+    /// Like [`run`], to the Responses API's events.
+    fn run_responses(up: Protocol, input: &str, split: usize, error: Option<&str>) -> (Vec<SseEvent>, Usage) {
+        let mut conv = responses_stream_converter(up, "client-model");
+        let mut parser = SseParser::default();
+        let mut bytes = Vec::new();
+        for chunk in input.as_bytes().chunks(split) {
+            let mut evs = Vec::new();
+            parser.feed(chunk, &mut evs);
+            for e in &evs {
+                conv.push(e, &mut bytes).unwrap();
+            }
+        }
+        conv.finish(error, &mut bytes);
+        let mut out = Vec::new();
+        SseParser::default().feed(&bytes, &mut out);
+        (out, conv.usage())
+    }
+
+    #[test]
+    fn openai_stream_to_responses_events() {
+        for split in [1, 3, 64, 10_000] {
+            let (evs, usage) = run_responses(Protocol::Openai, OPENAI_STREAM, split, None);
+            let names: Vec<&str> = evs.iter().map(|e| e.event.as_deref().unwrap()).collect();
+            assert_eq!(
+                names,
+                [
+                    "response.created",
+                    "response.in_progress",
+                    "response.output_item.added",
+                    "response.reasoning_summary_part.added",
+                    "response.reasoning_summary_text.delta",
+                    "response.reasoning_summary_text.done",
+                    "response.reasoning_summary_part.done",
+                    "response.output_item.done",
+                    "response.output_item.added",
+                    "response.content_part.added",
+                    "response.output_text.delta",
+                    "response.output_text.delta",
+                    "response.output_text.done",
+                    "response.content_part.done",
+                    "response.output_item.done",
+                    "response.output_item.added",
+                    "response.function_call_arguments.delta",
+                    "response.function_call_arguments.delta",
+                    "response.function_call_arguments.done",
+                    "response.output_item.done",
+                    "response.output_item.added",
+                    "response.function_call_arguments.delta",
+                    "response.function_call_arguments.delta",
+                    "response.function_call_arguments.done",
+                    "response.output_item.done",
+                    "response.completed",
+                ],
+                "split {split}"
+            );
+            for (i, e) in evs.iter().enumerate() {
+                let d = data(e);
+                assert_eq!(d["type"], e.event.as_deref().unwrap());
+                assert_eq!(d["sequence_number"], i, "sequence numbers count up from 0");
+            }
+            let created = data(&evs[0]);
+            assert_eq!(created["response"]["id"], "resp_123");
+            assert_eq!(created["response"]["status"], "in_progress");
+            assert_eq!(created["response"]["model"], "client-model");
+            assert_eq!(data(&evs[10])["delta"], "Héllo ");
+            assert_eq!(data(&evs[12])["text"], "Héllo world");
+            let added = data(&evs[15]);
+            assert_eq!(added["output_index"], 2);
+            assert_eq!(added["item"]["type"], "function_call");
+            assert_eq!(added["item"]["call_id"], "call_A");
+            assert_eq!(added["item"]["name"], "get_weather");
+            let done = data(&evs[18]);
+            assert_eq!(done["item_id"], added["item"]["id"]);
+            assert_eq!(
+                serde_json::from_str::<Value>(done["arguments"].as_str().unwrap()).unwrap(),
+                json!({"location": "Boston, MA"})
+            );
+            let completed = data(evs.last().unwrap());
+            let r = &completed["response"];
+            assert_eq!(r["status"], "completed");
+            let kinds: Vec<&str> =
+                r["output"].as_array().unwrap().iter().map(|i| i["type"].as_str().unwrap()).collect();
+            assert_eq!(kinds, ["reasoning", "message", "function_call", "function_call"]);
+            assert_eq!(r["output"][1]["content"][0]["text"], "Héllo world");
+            assert_eq!(r["output"][3]["arguments"], "{\"tz\":\"EST\"}");
+            assert_eq!(r["usage"]["input_tokens"], 82);
+            assert_eq!(r["usage"]["input_tokens_details"]["cached_tokens"], 64);
+            assert_eq!(r["usage"]["output_tokens"], 17);
+            assert_eq!(r["usage"]["total_tokens"], 99);
+            assert_eq!(usage.output, 17);
+        }
+    }
+
+    #[test]
+    fn anthropic_stream_to_responses_events() {
+        let (evs, _) = run_responses(Protocol::Anthropic, ANTHROPIC_STREAM, 7, None);
+        let r = data(evs.last().unwrap());
+        assert_eq!(evs.last().unwrap().event.as_deref(), Some("response.completed"));
+        assert_eq!(r["response"]["id"], "resp_014p7gG3wDgGV9EUtLvnow3U");
+        let out = r["response"]["output"].as_array().unwrap();
+        assert_eq!(out[0]["summary"][0]["text"], "Need weather.");
+        assert_eq!(out[1]["content"][0]["text"], "Okay, let's check");
+        assert_eq!(out[2]["call_id"], "toolu_01T1x1fJ34qAmk2tNTrN7Up6");
+        assert_eq!(
+            serde_json::from_str::<Value>(out[2]["arguments"].as_str().unwrap()).unwrap(),
+            json!({"location": "San Francisco, CA"})
+        );
+        assert_eq!(r["response"]["usage"]["input_tokens"], 472 + 100 + 7);
+        assert_eq!(r["response"]["usage"]["output_tokens"], 89);
+    }
+
+    #[test]
+    fn a_broken_stream_ends_with_response_failed() {
+        let cut = OPENAI_STREAM.split("\n\n").take(4).collect::<Vec<_>>().join("\n\n") + "\n\n";
+        let (evs, _) = run_responses(Protocol::Openai, &cut, 10_000, Some("the upstream stream broke"));
+        let last = evs.last().unwrap();
+        assert_eq!(last.event.as_deref(), Some("response.failed"));
+        let r = data(last);
+        assert_eq!(r["response"]["status"], "failed");
+        assert_eq!(r["response"]["error"]["message"], "the upstream stream broke");
+        assert!(!evs.iter().any(|e| e.event.as_deref() == Some("response.completed")));
     }
 
     const OPENAI_STREAM: &str = concat!(
