@@ -15,6 +15,7 @@ mod convert_golden;
 mod daemon_mode;
 mod daemon_records;
 mod diagnose;
+mod faults;
 mod first_hour;
 mod fuzz_config;
 mod fuzz_requests;
