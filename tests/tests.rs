@@ -12,6 +12,7 @@ mod claude_code;
 mod cli_both_ways;
 mod cli_errors;
 mod convert_golden;
+mod crash;
 mod daemon_mode;
 mod daemon_records;
 mod diagnose;
