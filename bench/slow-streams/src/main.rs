@@ -12,6 +12,9 @@
 //! `slow-streams sessions URL N CONCURRENCY DISTINCT` — N quick non-stream requests,
 //!   each with an `x-session-id` (N distinct ones when DISTINCT is 1, else all the same):
 //!   fills Routex's affinity table.
+//! `slow-streams mixed URL SECONDS CONCURRENCY` — the soak load: CONCURRENCY workers
+//!   loop over Anthropic and OpenAI requests, stream and not, for SECONDS; prints
+//!   `second sent ok failed` every second and a JSON summary at the end.
 //!
 //! Raw HTTP/1.1 with `connection: close`: the client reads to EOF and looks for the
 //! protocol's content markers in the bytes, so it measures what a client sees without
@@ -39,6 +42,7 @@ fn main() {
             args[4].parse().unwrap(),
             args[5] == "1",
         )),
+        Some("mixed") => rt.block_on(mixed(args[2].clone(), args[3].parse().unwrap(), args[4].parse().unwrap())),
         _ => {
             eprintln!("usage: slow-streams mock PORT EVERY_MS CHUNKS | client URL PATH N RAMP_PER_S DEADLINE_S | sessions URL N CONCURRENCY DISTINCT");
             std::process::exit(2);
@@ -335,4 +339,56 @@ async fn sessions(url: String, n: usize, concurrency: usize, distinct: bool) {
         failed += w.await.unwrap();
     }
     println!("{{\"n\":{n},\"failed\":{failed},\"seconds\":{:.1}}}", started.elapsed().as_secs_f64());
+}
+
+async fn mixed(url: String, seconds: u64, concurrency: usize) {
+    use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+    use std::sync::Arc;
+    let started = Instant::now();
+    let end = started + Duration::from_secs(seconds);
+    let counts = Arc::new([AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)]);
+    let mut workers = Vec::new();
+    for w in 0..concurrency {
+        let (url, counts) = (url.clone(), counts.clone());
+        workers.push(tokio::spawn(async move {
+            let mut i = w;
+            while Instant::now() < end {
+                let path = if i % 2 == 0 { "/v1/messages" } else { "/v1/chat/completions" };
+                let stream = (i / 2) % 2 == 0;
+                i += 1;
+                let (addr, req) = request(&url, path, stream, None);
+                counts[0].fetch_add(1, Relaxed);
+                let ok = if stream {
+                    one(addr, req, Instant::now() + Duration::from_secs(30)).await.error.is_none()
+                } else {
+                    let r = async {
+                        let mut s = TcpStream::connect(&addr).await.ok()?;
+                        s.write_all(&req).await.ok()?;
+                        let mut all = Vec::new();
+                        s.read_to_end(&mut all).await.ok()?;
+                        all.starts_with(b"HTTP/1.1 200").then_some(())
+                    };
+                    tokio::time::timeout(Duration::from_secs(30), r).await.ok().flatten().is_some()
+                };
+                counts[if ok { 1 } else { 2 }].fetch_add(1, Relaxed);
+            }
+        }));
+    }
+    let mut tick = tokio::time::interval_at((started + Duration::from_secs(1)).into(), Duration::from_secs(1));
+    let mut second = 0;
+    while Instant::now() < end {
+        tick.tick().await;
+        second += 1;
+        println!("{second}\t{}\t{}\t{}", counts[0].load(Relaxed), counts[1].load(Relaxed), counts[2].load(Relaxed));
+    }
+    for w in workers {
+        let _ = w.await;
+    }
+    println!(
+        "{{\"sent\":{},\"ok\":{},\"failed\":{},\"seconds\":{:.1}}}",
+        counts[0].load(Relaxed),
+        counts[1].load(Relaxed),
+        counts[2].load(Relaxed),
+        started.elapsed().as_secs_f64()
+    );
 }
