@@ -139,7 +139,7 @@ fn scalar() -> impl Strategy<Value = Value> {
                 "-.nan"
             ][..]
         )
-        .prop_map(|s| Value::from(s)),
+        .prop_map(Value::from),
         "\\PC{0,16}".prop_map(Value::from),
     ]
 }

@@ -36,12 +36,9 @@ fn main() {
             args[5].parse().unwrap(),
             args[6].parse().unwrap(),
         )),
-        Some("sessions") => rt.block_on(sessions(
-            args[2].clone(),
-            args[3].parse().unwrap(),
-            args[4].parse().unwrap(),
-            args[5] == "1",
-        )),
+        Some("sessions") => {
+            rt.block_on(sessions(args[2].clone(), args[3].parse().unwrap(), args[4].parse().unwrap(), args[5] == "1"))
+        }
         Some("mixed") => rt.block_on(mixed(args[2].clone(), args[3].parse().unwrap(), args[4].parse().unwrap())),
         _ => {
             eprintln!("usage: slow-streams mock PORT EVERY_MS CHUNKS | client URL PATH N RAMP_PER_S DEADLINE_S | sessions URL N CONCURRENCY DISTINCT");
@@ -85,10 +82,8 @@ async fn serve(mut sock: TcpStream, every: Duration, chunks: usize) -> std::io::
             } else {
                 r#"{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}"#
             };
-            let head = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-                json.len()
-            );
+            let head =
+                format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n", json.len());
             sock.write_all(head.as_bytes()).await?;
             sock.write_all(json.as_bytes()).await?;
             if close {
@@ -96,7 +91,8 @@ async fn serve(mut sock: TcpStream, every: Duration, chunks: usize) -> std::io::
             }
             continue;
         }
-        sock.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n").await?;
+        sock.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n")
+            .await?;
         let (start, delta, end) = if anthropic { anthropic_events() } else { openai_events() };
         write_chunk(&mut sock, &format!("{start}{delta}")).await?;
         for _ in 1..chunks {
@@ -170,7 +166,9 @@ fn parse_request(buf: &mut Vec<u8>) -> Option<(String, String, bool)> {
 fn request(url: &str, path: &str, stream: bool, session: Option<&str>) -> (String, Vec<u8>) {
     let addr = url.trim_start_matches("http://").trim_end_matches('/').to_string();
     let body = if path.contains("chat/completions") {
-        format!("{{\"model\":\"gpt-bench\",\"stream\":{stream},\"messages\":[{{\"role\":\"user\",\"content\":\"hi\"}}]}}")
+        format!(
+            "{{\"model\":\"gpt-bench\",\"stream\":{stream},\"messages\":[{{\"role\":\"user\",\"content\":\"hi\"}}]}}"
+        )
     } else {
         format!("{{\"model\":\"claude-bench\",\"max_tokens\":100,\"stream\":{stream},\"messages\":[{{\"role\":\"user\",\"content\":\"hi\"}}]}}")
     };
