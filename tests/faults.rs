@@ -9,8 +9,8 @@
 //!
 //! Here: malformed SSE before and after the first content, a 200 whose body is an error,
 //! a client that never reads a fast stream (the real daemon process: its RSS stays bounded
-//! while the upstream has far more to send), and 10 000 requests with bodies just over the
-//! limit.
+//! while the upstream has far more to send), 10 000 requests with bodies just over the
+//! limit, and a connection that never sends a byte while the daemon stops.
 
 use crate::support::mock::{Behavior, MockUpstream};
 use crate::support::stack::{anthropic_body, channel, openai_body, Stack};
@@ -326,4 +326,31 @@ async fn ten_thousand_bodies_just_over_the_limit_get_413_and_the_daemon_keeps_se
     let allowed = 20 * (took.as_secs() as usize + 2);
     assert!(refused >= 1 && refused <= allowed, "{refused} refused records in {took:?}");
     assert_eq!(recs.len(), refused + 1);
+}
+
+/// A connection that never sends a byte (an HTTP client's spare connection from a connect
+/// race sits idle in its pool like this) does not hold a stopping daemon: SIGTERM stops it
+/// in well under the 20 s header timeout, cleanly, with the records of what it served.
+/// Before the fix the graceful shutdown waited for that connection's header timeout (the
+/// cause of `daemon_records::sigterm_loses_no_record…` taking ~20 s to stop now and then).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_connection_that_never_sends_does_not_hold_a_stopping_daemon() {
+    let up = MockUpstream::start().await;
+    let h = Home::new();
+    h.run(&["channel", "add", "--name", "up", "--type", "anthropic", "--models", "*", "--base-url", &up.url()]).ok();
+    let d = h.serve(&[]);
+    let addr = d.url.trim_start_matches("http://").to_string();
+    let r = reqwest::Client::new().post(format!("{}/v1/messages", d.url)).json(&anthropic_body(true)).send().await;
+    assert_eq!(r.unwrap().status(), 200);
+    let silent = std::net::TcpStream::connect(&addr).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let started = Instant::now();
+    let log = d.stop();
+    let took = started.elapsed();
+    assert!(log.contains("stopped cleanly"), "{log}");
+    assert!(took < Duration::from_secs(5), "SIGTERM took {took:?} with a silent connection open");
+    drop(silent);
+    let out = h.run(&["logs", "--output", "json"]).ok().stdout();
+    let recs: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(recs.len(), 1);
 }
