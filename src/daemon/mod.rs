@@ -210,6 +210,11 @@ async fn serve_loop(
     let reserve_timeout = RESERVE_HEADER_TIMEOUT.min(header_timeout);
     let (normal, in_reserve) = (builder(header_timeout), builder(reserve_timeout));
     let mut shutdown = std::pin::pin!(shutdown);
+    // Tells connections still waiting for their first byte that the daemon is stopping:
+    // `graceful.shutdown()` waits for every connection, and one that never sends (an HTTP
+    // client's spare connection from a connect race, idle in its pool) would otherwise
+    // hold the stop for the whole header timeout.
+    let (stopping_tx, stopping) = tokio::sync::watch::channel(false);
     loop {
         let io = tokio::select! {
             r = listener.accept() => match r {
@@ -233,13 +238,23 @@ async fn serve_loop(
             if reserve { (in_reserve.clone(), reserve_timeout) } else { (normal.clone(), header_timeout) };
         let svc = Service { state: state.clone(), routes: routes.clone(), reserve };
         let watcher = graceful.watcher();
+        let mut stopping = stopping.clone();
         tokio::spawn(async move {
             let _counted = counted;
             // A client that connects and sends nothing never reaches HTTP/1.1's header
             // timeout (hyper waits for the bytes that tell HTTP/1.1 from HTTP/2 first).
-            match tokio::time::timeout(header_timeout, io.peek(&mut [0u8; 1])).await {
-                Ok(Ok(n)) if n > 0 => {}
-                _ => return,
+            // Nor does it keep a stopping daemon waiting: it had sent nothing, so closing it
+            // loses nothing (as hyper closes an idle keep-alive connection).
+            let mut one = [0u8; 1];
+            let first_byte = tokio::time::timeout(header_timeout, io.peek(&mut one));
+            tokio::select! {
+                // A first byte already there is served: its request is answered.
+                biased;
+                r = first_byte => match r {
+                    Ok(Ok(n)) if n > 0 => {}
+                    _ => return,
+                },
+                _ = stopping.wait_for(|s| *s) => return,
             }
             let conn = builder.serve_connection_with_upgrades(hyper_util::rt::TokioIo::new(io), svc).into_owned();
             if let Err(e) = watcher.watch(conn).await {
@@ -248,6 +263,7 @@ async fn serve_loop(
         });
     }
     drop(listener);
+    let _ = stopping_tx.send(true);
     graceful.shutdown().await;
 }
 

@@ -103,6 +103,9 @@ pub enum Behavior {
     WrongContentType(String),
     /// Stream: these bytes as they are (one chunk), then the end of the body.
     RawStream(Vec<u8>),
+    /// A stream of these raw bytes in separate chunks, `gap` apart (the relay reads them as
+    /// separate reads: what comes after the first content reaches the client on its own).
+    RawChunks { chunks: Vec<Vec<u8>>, gap: Duration },
 }
 
 impl Behavior {
@@ -1058,6 +1061,14 @@ async fn respond(out: &mut Out<'_>, rec: &Recorded, route: Route, behavior: Beha
         Behavior::RawStream(bytes) => {
             out.stream_head().await?;
             out.chunk(&bytes).await?;
+            out.end_chunks().await
+        }
+        Behavior::RawChunks { chunks, gap } => {
+            out.stream_head().await?;
+            for c in chunks {
+                out.chunk(&c).await?;
+                tokio::time::sleep(gap).await;
+            }
             out.end_chunks().await
         }
         Behavior::WrongContentType(ctype) => {

@@ -161,6 +161,9 @@ impl<'a> ChannelAttempt<'a> {
     /// runs, else parsed, transformed and converted.
     fn client_body(&self, body: &Bytes) -> Result<(Bytes, Usage), ProxyError> {
         let (client, upstream) = (self.ctx.protocol, self.cand.channel.protocol);
+        if let Some(message) = super::error::error_in_success(upstream, body) {
+            return Err(ProxyError::InBand(message));
+        }
         let pipeline = self.pipeline.as_ref();
         // A Value only when the body changes (conversion or transformers); usage alone is
         // read straight from the bytes.

@@ -218,7 +218,8 @@ pub enum ProxyError {
     /// The upstream ended a stream after its preamble, before any content.
     #[error("the upstream stream ended before any content")]
     StreamEndedBeforeContent,
-    /// An error event inside the stream, before any content (`in-band <type>: <message>`).
+    /// An error event inside the stream before any content, or a 2xx whole body that is
+    /// an error envelope (`in-band <type>: <message>`).
     #[error("{0}")]
     InBand(String),
 
@@ -434,6 +435,41 @@ pub(crate) fn status_reason(status: u16) -> &'static str {
     }
 }
 
+/// The message of an error event or error body (`in-band <type>: <message>`), as the
+/// record, the attempt and a stream's error event say it.
+pub(super) fn in_band_message(data: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(data)
+        .ok()
+        .and_then(|v| {
+            let e = &v["error"];
+            let kind = e.get("type").and_then(|t| t.as_str()).or_else(|| e.get("status").and_then(|t| t.as_str()));
+            let msg = e.get("message").and_then(|m| m.as_str());
+            match (kind, msg) {
+                (Some(k), Some(m)) => Some(format!("in-band {k}: {m}")),
+                (None, Some(m)) => Some(format!("in-band error: {m}")),
+                _ => None,
+            }
+        })
+        .unwrap_or_else(|| format!("in-band error: {}", &data[..data.len().min(200)]))
+}
+
+/// The message of a 2xx whole body that is in fact the protocol's error envelope (some
+/// gateways answer an overload or a quota error with 200): `None` for a real answer. Only
+/// a body with an `"error"` key is parsed, so a success costs one substring scan.
+pub(super) fn error_in_success(p: crate::protocol::Protocol, body: &[u8]) -> Option<String> {
+    use crate::protocol::Protocol;
+    memchr::memmem::find(body, b"\"error\"")?;
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let o = v.as_object()?;
+    let error_object = o.get("error").is_some_and(serde_json::Value::is_object);
+    let is_error = match p {
+        Protocol::Anthropic => o.get("type").and_then(serde_json::Value::as_str) == Some("error"),
+        Protocol::Openai => error_object && !o.contains_key("choices"),
+        Protocol::Gemini => error_object && !o.contains_key("candidates"),
+    };
+    is_error.then(|| in_band_message(std::str::from_utf8(body).unwrap_or_default()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -607,5 +643,21 @@ mod tests {
         let out = answer(Some("text/plain")).pass_back(Protocol::Anthropic);
         assert_eq!(out.headers[http::header::CONTENT_TYPE], "application/json");
         assert_eq!(body_of(&out)["type"], "error");
+    }
+
+    #[test]
+    fn an_error_envelope_under_200_is_told_from_an_answer_that_mentions_errors() {
+        let anthropic = br#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#;
+        let openai = br#"{"error":{"message":"quota","type":"insufficient_quota","param":null,"code":null}}"#;
+        let gemini = br#"{"error":{"code":429,"message":"busy","status":"RESOURCE_EXHAUSTED"}}"#;
+        assert_eq!(error_in_success(Protocol::Anthropic, anthropic).unwrap(), "in-band overloaded_error: Overloaded");
+        assert_eq!(error_in_success(Protocol::Openai, openai).unwrap(), "in-band insufficient_quota: quota");
+        assert_eq!(error_in_success(Protocol::Gemini, gemini).unwrap(), "in-band RESOURCE_EXHAUSTED: busy");
+        // Answers whose content or tool input has an "error" key are answers.
+        let tool = br#"{"type":"message","content":[{"type":"tool_use","input":{"error":{"x":1}}}]}"#;
+        let chat = br#"{"choices":[{"message":{"content":"{\"error\": 1}"}}],"error":{"x":1}}"#;
+        assert_eq!(error_in_success(Protocol::Anthropic, tool), None);
+        assert_eq!(error_in_success(Protocol::Openai, chat), None);
+        assert_eq!(error_in_success(Protocol::Openai, b"{\"id\":\"x\",\"choices\":[]}"), None);
     }
 }

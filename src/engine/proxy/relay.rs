@@ -144,7 +144,7 @@ impl Scan {
                     }
                 }
                 Some("message_stop") => self.terminal = true,
-                Some("error") => self.error = Some(error_message(&ev.data)),
+                Some("error") => self.error = Some(super::error::in_band_message(&ev.data)),
                 _ => {}
             },
             Protocol::Openai => {
@@ -154,7 +154,7 @@ impl Scan {
                 } else if d.contains("\"error\"") || d.contains("\"usage\"") {
                     if let Ok(c) = serde_json::from_str::<OpenaiChunk>(d) {
                         if c.error.is_some() {
-                            self.error = Some(error_message(d));
+                            self.error = Some(super::error::in_band_message(d));
                         } else if let Some(u) = c.usage {
                             self.usage = u.usage(Protocol::Openai);
                         }
@@ -166,7 +166,7 @@ impl Scan {
                 if d.contains("\"error\"") || d.contains("usageMetadata") || d.contains("finishReason") {
                     if let Ok(v) = serde_json::from_str::<serde_json::Value>(d) {
                         if v.get("error").is_some() {
-                            self.error = Some(error_message(d));
+                            self.error = Some(super::error::in_band_message(d));
                         }
                         if v.get("usageMetadata").is_some() {
                             self.usage = protocol::usage_from_response(Protocol::Gemini, &v);
@@ -220,22 +220,6 @@ struct OpenaiChunk {
     error: Option<serde::de::IgnoredAny>,
     #[serde(default)]
     usage: Option<UsagePeek>,
-}
-
-fn error_message(data: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(data)
-        .ok()
-        .and_then(|v| {
-            let e = &v["error"];
-            let kind = e.get("type").and_then(|t| t.as_str()).or_else(|| e.get("status").and_then(|t| t.as_str()));
-            let msg = e.get("message").and_then(|m| m.as_str());
-            match (kind, msg) {
-                (Some(k), Some(m)) => Some(format!("in-band {k}: {m}")),
-                (None, Some(m)) => Some(format!("in-band error: {m}")),
-                _ => None,
-            }
-        })
-        .unwrap_or_else(|| format!("in-band error: {}", &data[..data.len().min(200)]))
 }
 
 /// Bytes of the client protocol's stream error event.
