@@ -199,7 +199,7 @@ impl Backend for Local {
         Ok(rt.block_on(probe::test_channels(&chosen, limit.unwrap_or(probe::TEST_TIMEOUT))))
     }
     fn analytics(&self, since: Option<&str>) -> Result<records::Analytics> {
-        Ok(records::analytics_window(self.0.store(), since, crate::util::time::now_ms())?)
+        Ok(self.0.analytics(since, crate::util::time::now_ms())?)
     }
     fn requests(&self, q: &RequestQuery) -> Result<Vec<RequestRecord>> {
         Ok(records::query(self.0.store(), q)?)

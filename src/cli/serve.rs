@@ -103,7 +103,14 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
         let addr = listener.local_addr()?;
         let url = format!("http://{}", addr);
         let (recorder, recorder_task) = if config.logging.requests {
-            let (r, t) = Recorder::start(engine.store().clone(), &config.logging);
+            let (r, t) = Recorder::start_feeding(engine.store().clone(), &config.logging, engine.aggregates().clone());
+            // The warm analytics are built beside the event loops; until they are ready
+            // `/api/analytics` scans the log.
+            let e = engine.clone();
+            std::thread::spawn(move || match e.aggregates().build(e.store(), crate::util::time::now_ms()) {
+                Ok(s) => log::info!("analytics: {} records counted in memory in {} ms", s.records, s.build_ms),
+                Err(err) => log::warn!("analytics: could not build the warm aggregates ({err}); /api/analytics scans the log"),
+            });
             (r, Some(t))
         } else {
             (Recorder::disabled(), None)

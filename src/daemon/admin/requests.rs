@@ -94,10 +94,7 @@ pub(super) fn routes(state: &Arc<AppState>) -> Routes {
             }
             let q = AnalyticsQuery { since: q.get("since").cloned() };
             api::result(
-                blocking(move || {
-                    records::analytics_window(st.engine.store(), q.since.as_deref(), crate::util::time::now_ms())
-                })
-                .await,
+                blocking(move || st.engine.analytics(q.since.as_deref(), crate::util::time::now_ms())).await,
                 false,
             )
         });
