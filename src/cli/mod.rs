@@ -6,6 +6,7 @@
 //! `anyhow` is used here and in `main`, nowhere below.
 
 pub mod backend;
+pub mod cache;
 pub mod channel;
 pub mod daemon_ctl;
 pub mod diagnose;
@@ -113,6 +114,9 @@ pub enum Command {
     /// Request traces kept by the running daemon: stats, list, show (a waterfall), clear
     #[command(subcommand)]
     Trace(trace::TraceCmd),
+    /// The cache warmer: stats, config, warm, invalidate (with or without a daemon)
+    #[command(subcommand)]
+    Cache(cache::CacheCmd),
     /// Write channels and settings to a YAML or JSON document
     Export(ExportArgs),
     /// Read channels and settings from a document (or a config file)
@@ -262,6 +266,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
             Ok(if results.iter().all(|t| t.ok) { 0 } else { 1 })
         }
         Command::Trace(cmd) => trace::run(cli, cmd, &printer),
+        Command::Cache(cmd) => cache::run(cli, cmd, &printer),
         Command::Strategy { action } => {
             let b = backend::connect(cli)?;
             let current = match action {

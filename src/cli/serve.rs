@@ -104,18 +104,18 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
         let url = format!("http://{}", addr);
         let (recorder, recorder_task) = if config.logging.requests {
             let (r, t) = Recorder::start_feeding(engine.store().clone(), &config.logging, engine.aggregates().clone());
-            // The warm analytics are built beside the event loops; until they are ready
-            // `/api/analytics` scans the log.
-            let e = engine.clone();
-            std::thread::spawn(move || match e.aggregates().build(e.store(), crate::util::time::now_ms()) {
-                Ok(s) => log::info!("analytics: {} records counted in memory in {} ms", s.records, s.build_ms),
-                Err(err) => log::warn!("analytics: could not build the warm aggregates ({err}); /api/analytics scans the log"),
-            });
             (r, Some(t))
         } else {
             (Recorder::disabled(), None)
         };
         let state = AppState::new(engine.clone(), config, data_dir.clone(), recorder);
+        // The cache warmer (docs/cache.md): the warm at start, the background refresh and
+        // the invalidation on writes, beside the event loops; until the analytics are warm
+        // `/api/analytics` scans the log.
+        let (warmer_stop, warmer_stopped) = tokio::sync::oneshot::channel::<()>();
+        let warmer = tokio::spawn(state.cache.clone().run(async {
+            let _ = warmer_stopped.await;
+        }));
         let info = DaemonInfo {
             pid: std::process::id(),
             address: addr.to_string(),
@@ -129,6 +129,8 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
         log::info!(target: super::logging::BANNER, "routex {} listening on {url} (data: {})", env!("CARGO_PKG_VERSION"), data_dir.display());
         Printer::new(cli.output).serving(&url, &data_dir);
         daemon::serve(state.clone(), listener, shutdown_signal()).await;
+        let _ = warmer_stop.send(());
+        let _ = warmer.await;
         // Streams still finishing hold the proxy; give them a moment to write their records.
         let proxy = state.proxy.clone();
         drop(state);

@@ -6,6 +6,7 @@
 //! It never imports clap or warp; the CLI and the daemon call it.
 
 pub mod access;
+pub mod cache;
 pub mod channel;
 pub mod config;
 pub mod glob;
