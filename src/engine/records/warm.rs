@@ -280,7 +280,7 @@ mod tests {
                     2 => next() % 120_000,
                     _ => 100 + next() % 50,
                 };
-                r.ttfb_ms = (next() % 3 != 0).then(|| r.latency_ms / 3);
+                r.ttfb_ms = (next() % 3 != 0).then_some(r.latency_ms / 3);
                 r.success = next() % 7 != 0;
                 r.tokens =
                     Usage { input: next() % 1000, output: next() % 500, cache_read: next() % 10, ..Default::default() };
