@@ -129,8 +129,11 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
         log::info!(target: super::logging::BANNER, "routex {} listening on {url} (data: {})", env!("CARGO_PKG_VERSION"), data_dir.display());
         Printer::new(cli.output).serving(&url, &data_dir);
         daemon::serve(state.clone(), listener, shutdown_signal()).await;
+        // A warm still running (an analytics build over a large log) is not waited for long.
         let _ = warmer_stop.send(());
-        let _ = warmer.await;
+        if tokio::time::timeout(std::time::Duration::from_secs(5), warmer).await.is_err() {
+            log::warn!("cache: the warmer was still busy 5 s after the stop; not waiting for it");
+        }
         // Streams still finishing hold the proxy; give them a moment to write their records.
         let proxy = state.proxy.clone();
         drop(state);
