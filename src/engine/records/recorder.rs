@@ -5,7 +5,9 @@
 //! [`Recorder::record`] never blocks and never touches the store: a record goes into the
 //! queue (or, when it is full, is counted as dropped) and the writer appends batches of
 //! [`BATCH_MAX`] records or whatever waited [`FLUSH_EVERY`], on a blocking thread, through
-//! [`append`]. This module must hold nothing across the proxy's request path but the queue,
+//! [`append`] (started with [`Recorder::start_feeding`], through [`Aggregates::append`],
+//! which also counts each batch in the warm analytics; a prune that removes records they
+//! counted marks them stale). This module must hold nothing across the proxy's request path but the queue,
 //! and reads nothing but what pruning needs. The daemon and `routex serve` start it
 //! ([`Recorder::start`]) from the `logging:` section of the configuration and hand clones
 //! of the [`Recorder`] to the proxy; tests and the benches use [`Recorder::disabled`].
