@@ -228,26 +228,33 @@ impl Aggregates {
             return None;
         }
         let mut w = Window::new(from, now_ms);
-        if by_minute {
+        // Whole hours from hour buckets (an hour bucket counts exactly its 60 minute
+        // buckets), the minutes before the first whole hour from minute buckets: ~100
+        // buckets summed for a day instead of 1,440.
+        let whole_hours = if by_minute {
             if from < st.minute_floor {
                 return None;
             }
-            for (&start, p) in st.minutes.range(from..) {
+            let hour = from.div_ceil(HOUR_MS) * HOUR_MS;
+            for (&start, p) in st.minutes.range(from..hour) {
                 w.merge(p, &st.names);
-                w.timelines(start, p, true, true);
+                w.timelines(start, p, false, true);
             }
+            hour
         } else {
             if from < st.hour_floor {
                 return None;
             }
-            for (&start, p) in st.hours.range(from..) {
-                w.merge(p, &st.names);
-                w.timelines(start, p, false, true);
-            }
-            let last_hour = floor(now_ms, MINUTE_MS).saturating_sub(59 * MINUTE_MS);
-            for (&start, p) in st.minutes.range(last_hour..) {
-                w.timelines(start, p, true, false);
-            }
+            from
+        };
+        for (&start, p) in st.hours.range(whole_hours..) {
+            w.merge(p, &st.names);
+            w.timelines(start, p, false, true);
+        }
+        // The minute timeline (the last hour), after the window's start.
+        let last_hour = floor(now_ms, MINUTE_MS).saturating_sub(59 * MINUTE_MS).max(from);
+        for (&start, p) in st.minutes.range(last_hour..) {
+            w.timelines(start, p, true, false);
         }
         Some(w.finish(&st.names))
     }
