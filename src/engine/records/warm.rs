@@ -4,9 +4,10 @@
 //!
 //! Time buckets: one per minute for the last 25 hours ([`MINUTE_HORIZON`]) and one per hour
 //! for the last 7 days and an hour ([`HOUR_HORIZON`]), each an `analytics::Part` (sums, the
-//! channels seen, sparse latency and TTFB histograms). A window of at most 24 hours is
-//! summed from minute buckets, a longer one from hour buckets, by the accumulator the cold
-//! scan uses, so the answers are the same; a window reaching past the horizon, or asked
+//! channels seen, sparse latency and TTFB histograms). A window is summed from hour
+//! buckets for its whole hours and, for a window of at most 24 hours (which starts at a
+//! minute boundary), from minute buckets for the minutes before its first whole hour, by
+//! the accumulator the cold scan uses, so the answers are the same; a window reaching past the horizon, or asked
 //! before the aggregates are built (or while they are stale), is answered by the cold scan.
 //!
 //! Fed by the request-log writer (`recorder.rs`) through [`Aggregates::append`]: the append
