@@ -344,7 +344,7 @@ impl Proxy {
             traces,
             prices: Default::default(),
             refused: Default::default(),
-            preconnects: tokio::sync::watch::Sender::new(preconnect::Ask::Nothing),
+            preconnects: tokio::sync::watch::Sender::new(preconnect::Ask::default()),
             preconnected: Default::default(),
         }
     }

@@ -16,16 +16,15 @@ use std::sync::Weak;
 use super::Proxy;
 use crate::engine::Status;
 
-/// What the event loops are asked to do with their idle connections.
+/// What the event loops are asked to do with their idle connections: how many times each
+/// was asked so far. A loop that sees both counts move (the watch keeps only the latest
+/// value) closes first, then opens: invalidate-and-warm asks in that order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(super) enum Ask {
-    /// Nothing yet.
-    #[default]
-    Nothing,
-    /// Open one connection to each upstream host (generation).
-    Open(u64),
-    /// Close the idle connections (generation).
-    Close(u64),
+pub(super) struct Ask {
+    /// Close the idle connections.
+    closes: u64,
+    /// Open one connection to each upstream host.
+    opens: u64,
 }
 
 impl Proxy {
@@ -50,13 +49,13 @@ impl Proxy {
     /// for; returns the number of hosts. Does not wait for them.
     pub fn preconnect(&self) -> usize {
         let n = self.upstream_hosts().len();
-        self.preconnects.send_modify(|a| *a = Ask::Open(next(*a)));
+        self.preconnects.send_modify(|a| a.opens += 1);
         n
     }
 
     /// Ask every event loop to close its idle upstream connections.
     pub fn close_idle_connections(&self) {
-        self.preconnects.send_modify(|a| *a = Ask::Close(next(*a)));
+        self.preconnects.send_modify(|a| a.closes += 1);
     }
 
     /// Connections opened ahead so far, on every loop.
@@ -79,26 +78,22 @@ impl Proxy {
     }
 }
 
-fn next(a: Ask) -> u64 {
-    match a {
-        Ask::Nothing => 1,
-        Ask::Open(g) | Ask::Close(g) => g + 1,
-    }
-}
-
 /// One event loop's part: do what the warmer asks, on this loop's pool, until the proxy is
 /// gone. Run by each event loop of the daemon.
 pub async fn preconnect_loop(proxy: Weak<Proxy>) {
     let Some(mut rx) = proxy.upgrade().map(|p| p.preconnects.subscribe()) else { return };
     // What was asked before this loop started counts too.
     rx.mark_changed();
+    let mut done = Ask::default();
     while rx.changed().await.is_ok() {
         let ask = *rx.borrow_and_update();
         let Some(p) = proxy.upgrade() else { return };
-        match ask {
-            Ask::Nothing => {}
-            Ask::Open(_) => p.preconnect_here().await,
-            Ask::Close(_) => p.upstream().close_idle(),
+        if ask.closes != done.closes {
+            p.upstream().close_idle();
         }
+        if ask.opens != done.opens {
+            p.preconnect_here().await;
+        }
+        done = ask;
     }
 }
