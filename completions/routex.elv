@@ -46,6 +46,7 @@ set edit:completion:arg-completer[routex] = {|@words|
             cand logs 'Show the request log (--follow to keep watching)'
             cand trace 'Request traces kept by the running daemon: stats, list, show (a waterfall), clear'
             cand tee 'Copies of finished request records to a file or a webhook: list, add, remove, test'
+            cand cache 'The cache warmer: stats, config, warm, invalidate (with or without a daemon)'
             cand export 'Write channels and settings to a YAML or JSON document'
             cand import 'Read channels and settings from a document (or a config file)'
             cand completions 'Print a shell completion script'
@@ -1013,6 +1014,98 @@ set edit:completion:arg-completer[routex] = {|@words|
         }
         &'routex;tee;help;help'= {
         }
+        &'routex;cache'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --format 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand stats 'Warms, when the last one ran and took, what is warm now, refreshes and invalidations'
+            cand config 'The warmer''s settings (change them with PUT /api/cache/config)'
+            cand warm 'Warm now: every configured item, or the ones named (channels, models, routingRules, analytics, connections, tokenizer)'
+            cand invalidate 'Forget a cache so it is built again (default: all)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'routex;cache;stats'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --format 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;cache;config'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --format 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;cache;warm'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --format 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;cache;invalidate'= {
+            cand --server 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)'
+            cand --data-dir 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]'
+            cand --format 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]'
+            cand --admin-token 'Admin token for a daemon that requires one'
+            cand -v 'More log output (-v debug, -vv trace)'
+            cand --verbose 'More log output (-v debug, -vv trace)'
+            cand -q 'Only errors'
+            cand --quiet 'Only errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'routex;cache;help'= {
+            cand stats 'Warms, when the last one ran and took, what is warm now, refreshes and invalidations'
+            cand config 'The warmer''s settings (change them with PUT /api/cache/config)'
+            cand warm 'Warm now: every configured item, or the ones named (channels, models, routingRules, analytics, connections, tokenizer)'
+            cand invalidate 'Forget a cache so it is built again (default: all)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'routex;cache;help;stats'= {
+        }
+        &'routex;cache;help;config'= {
+        }
+        &'routex;cache;help;warm'= {
+        }
+        &'routex;cache;help;invalidate'= {
+        }
+        &'routex;cache;help;help'= {
+        }
         &'routex;export'= {
             cand -o 'Write to this file instead of stdout (replaced atomically if it exists; a symlink is refused)'
             cand --file 'Write to this file instead of stdout (replaced atomically if it exists; a symlink is refused)'
@@ -1077,6 +1170,7 @@ set edit:completion:arg-completer[routex] = {|@words|
             cand logs 'Show the request log (--follow to keep watching)'
             cand trace 'Request traces kept by the running daemon: stats, list, show (a waterfall), clear'
             cand tee 'Copies of finished request records to a file or a webhook: list, add, remove, test'
+            cand cache 'The cache warmer: stats, config, warm, invalidate (with or without a daemon)'
             cand export 'Write channels and settings to a YAML or JSON document'
             cand import 'Read channels and settings from a document (or a config file)'
             cand completions 'Print a shell completion script'
@@ -1200,6 +1294,20 @@ set edit:completion:arg-completer[routex] = {|@words|
         &'routex;help;tee;disable'= {
         }
         &'routex;help;tee;test'= {
+        }
+        &'routex;help;cache'= {
+            cand stats 'Warms, when the last one ran and took, what is warm now, refreshes and invalidations'
+            cand config 'The warmer''s settings (change them with PUT /api/cache/config)'
+            cand warm 'Warm now: every configured item, or the ones named (channels, models, routingRules, analytics, connections, tokenizer)'
+            cand invalidate 'Forget a cache so it is built again (default: all)'
+        }
+        &'routex;help;cache;stats'= {
+        }
+        &'routex;help;cache;config'= {
+        }
+        &'routex;help;cache;warm'= {
+        }
+        &'routex;help;cache;invalidate'= {
         }
         &'routex;help;export'= {
         }

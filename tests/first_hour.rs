@@ -563,8 +563,9 @@ async fn stats_and_the_analytics_window() {
     assert_eq!(v["per_channel"][0]["channel_name"], "up");
     let table = h.run(&["stats"]).ok().stdout();
     assert!(table.contains("requests") && table.contains("100.0 %") && table.contains("up"), "{table}");
-    // A window that starts after the requests holds none.
-    let later = (chrono::Utc::now() + chrono::Duration::seconds(5)).to_rfc3339();
+    // A window that starts after the requests holds none. Windows start at a minute
+    // boundary (docs/cache.md, "Windows"), so "after" is from the next minute on.
+    let later = (chrono::Utc::now() + chrono::Duration::seconds(61)).to_rfc3339();
     let v: serde_json::Value = http
         .get(format!("{}/api/analytics?since={}", d.url, urlencode(&later)))
         .send()

@@ -8,6 +8,7 @@ mod bounds_cli;
 mod bounds_conn;
 mod bounds_upstream;
 mod browser_door;
+mod cache_warmer;
 mod channel_test;
 mod claude_code;
 mod cli_both_ways;

@@ -6,6 +6,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::time::Duration;
 
+use crate::engine::cache::{CacheStats, Item, Warmer};
+use crate::engine::config::{CacheConfig, WarmItems};
 use crate::engine::proxy::probe::{self, ChannelTest};
 use crate::engine::records::{self, RequestQuery, RequestRecord};
 use crate::engine::rules::{RouteTest, RulePatch, RuleView};
@@ -122,6 +124,14 @@ pub trait Backend {
     fn clear_traces(&self, _older_than_ms: Option<u64>) -> Result<u64> {
         Err(no_daemon_traces())
     }
+    /// The cache warmer's stats.
+    fn cache_stats(&self) -> Result<CacheStats>;
+    /// The cache warmer's settings.
+    fn cache_config(&self) -> Result<CacheConfig>;
+    /// Warm these items (None: the configured ones); the stats after.
+    fn cache_warm(&self, items: Option<WarmItems>) -> Result<CacheStats>;
+    /// Invalidate a cache type (None: all); a sentence saying what happened.
+    fn cache_invalidate(&self, kind: Option<&str>) -> Result<String>;
 }
 
 /// Traces asked of the local store.
@@ -135,7 +145,15 @@ fn no_daemon_traces() -> Failure {
 }
 
 /// The local engine.
-pub struct Local(pub Engine);
+pub struct Local(pub std::sync::Arc<Engine>);
+
+impl Local {
+    /// The warmer of this CLI process: no daemon, no proxy; the stored settings, else the
+    /// defaults (the config file's `cache:` section is read by `routex serve -c` only).
+    fn warmer(&self) -> Warmer {
+        Warmer::new(self.0.clone(), None, CacheConfig::default())
+    }
+}
 
 impl Backend for Local {
     fn describe(&self) -> String {
@@ -231,7 +249,24 @@ impl Backend for Local {
         Ok(rt.block_on(probe::test_channels(&chosen, limit.unwrap_or(probe::TEST_TIMEOUT))))
     }
     fn analytics(&self, since: Option<&str>) -> Result<records::Analytics> {
-        Ok(records::analytics_window(self.0.store(), since, crate::util::time::now_ms())?)
+        Ok(self.0.analytics(since, crate::util::time::now_ms())?)
+    }
+    fn cache_stats(&self) -> Result<CacheStats> {
+        Ok(self.warmer().stats())
+    }
+    fn cache_config(&self) -> Result<CacheConfig> {
+        Ok(self.warmer().config()?)
+    }
+    fn cache_warm(&self, items: Option<WarmItems>) -> Result<CacheStats> {
+        Ok(self.warmer().warm(items)?)
+    }
+    fn cache_invalidate(&self, kind: Option<&str>) -> Result<String> {
+        let item = kind.map(Item::parse).transpose()?.flatten();
+        self.warmer().invalidate(item)?;
+        Ok(format!(
+            "no daemon runs, so nothing of {} was cached to invalidate (the caches live in a daemon's memory)",
+            item.map_or("any type", Item::as_str)
+        ))
     }
     fn requests(&self, q: &RequestQuery) -> Result<Vec<RequestRecord>> {
         Ok(records::query(self.0.store(), q)?)
@@ -540,6 +575,21 @@ impl Backend for Remote {
     fn trace_stats(&self) -> Result<TraceStats> {
         self.call("GET", &self.url(&["api", "tracing", "stats"]), NONE)
     }
+    fn cache_stats(&self) -> Result<CacheStats> {
+        self.call("GET", &self.url(&["api", "cache", "stats"]), NONE)
+    }
+    fn cache_config(&self) -> Result<CacheConfig> {
+        self.call("GET", &self.url(&["api", "cache", "config"]), NONE)
+    }
+    fn cache_warm(&self, items: Option<WarmItems>) -> Result<CacheStats> {
+        let body = serde_json::json!({ "items": items });
+        self.call("POST", &self.url(&["api", "cache", "warm"]), Some(&body))
+    }
+    fn cache_invalidate(&self, kind: Option<&str>) -> Result<String> {
+        let body = serde_json::json!({ "type": kind });
+        let v: serde_json::Value = self.call("POST", &self.url(&["api", "cache", "invalidate"]), Some(&body))?;
+        Ok(v["message"].as_str().unwrap_or("invalidated").to_string())
+    }
     fn traces(&self, limit: usize) -> Result<Vec<TraceSummary>> {
         self.call("GET", &format!("{}?limit={limit}", self.url(&["api", "tracing", "traces"])), NONE)
     }
@@ -582,7 +632,7 @@ pub fn connect(cli: &super::Cli) -> anyhow::Result<Box<dyn Backend>> {
         }
     }
     match Engine::open(&dir) {
-        Ok(e) => Ok(Box::new(Local(e))),
+        Ok(e) => Ok(Box::new(Local(std::sync::Arc::new(e)))),
         Err(e) if e.as_locked().is_some() => {
             let (path, holder, hint) = e.as_locked().expect("checked");
             let mut msg = format!("the store at {} is locked by {holder}", path.display());

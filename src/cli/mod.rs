@@ -6,6 +6,7 @@
 //! `anyhow` is used here and in `main`, nowhere below.
 
 pub mod backend;
+pub mod cache;
 pub mod channel;
 pub mod daemon_ctl;
 pub mod diagnose;
@@ -133,6 +134,9 @@ pub enum Command {
     /// Copies of finished request records to a file or a webhook: list, add, remove, test
     #[command(subcommand)]
     Tee(tee::TeeCmd),
+    /// The cache warmer: stats, config, warm, invalidate (with or without a daemon)
+    #[command(subcommand)]
+    Cache(cache::CacheCmd),
     /// Write channels and settings to a YAML or JSON document
     Export(ExportArgs),
     /// Read channels and settings from a document (or a config file)
@@ -300,6 +304,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
         }
         Command::Trace(cmd) => trace::run(cli, cmd, &printer),
         Command::Tee(cmd) => tee::run(cli, cmd, &printer),
+        Command::Cache(cmd) => cache::run(cli, cmd, &printer),
         Command::Strategy { action } => {
             let b = backend::connect(cli)?;
             let current = match action {

@@ -990,6 +990,96 @@ impl Printer {
         write_stdout(format!("{t}\n").as_bytes());
     }
 
+    /// `routex cache stats` and `warm`.
+    pub fn cache_stats(&self, s: &crate::engine::cache::CacheStats) {
+        if self.structured(s) {
+            return;
+        }
+        let i = &s.items_cached;
+        let a = &s.analytics;
+        let plural = |n: u64, one: &str, many: &str| format!("{} {}", group(n), if n == 1 { one } else { many });
+        let analytics = if a.ready {
+            format!(
+                "warm: {} in {} buckets, {:.2} MiB, built in {} ms",
+                plural(a.records, "record", "records"),
+                group(a.buckets),
+                a.memory_bytes as f64 / (1024.0 * 1024.0),
+                a.build_ms
+            )
+        } else if a.stale {
+            "stale (a prune removed records): /api/analytics scans the log until the next refresh".into()
+        } else {
+            "not built: /api/analytics scans the log".into()
+        };
+        let source = if s.source == "cli" {
+            "this command (no daemon runs; the per-snapshot caches and connections live in a daemon)".to_string()
+        } else {
+            "the daemon".to_string()
+        };
+        let rows = [
+            ("source", source),
+            ("warms", group(s.total_warms)),
+            (
+                "last warm",
+                if s.last_warm_time == 0 {
+                    "never".into()
+                } else {
+                    format!("{} ({} ms)", local_time(s.last_warm_time), group(s.last_warm_duration))
+                },
+            ),
+            ("channels", group(i.channels)),
+            ("models", group(i.models)),
+            ("routing rules", group(i.routing_rules)),
+            ("analytics", analytics),
+            ("connections", plural(i.connections, "upstream host", "upstream hosts")),
+            ("tokenizer", if i.tokenizer == 1 { "built" } else { "not built" }.into()),
+            ("background refreshes", group(s.background_refresh_count)),
+            ("invalidations", group(s.invalidation_count)),
+        ];
+        let mut t = table();
+        for (k, v) in rows {
+            t.add_row(row([k.to_string(), v]));
+        }
+        write_stdout(format!("{t}\n").as_bytes());
+    }
+
+    /// `routex cache config`.
+    pub fn cache_config(&self, c: &crate::engine::config::CacheConfig) {
+        if self.structured(c) {
+            return;
+        }
+        let on = |b: bool| if b { "on" } else { "off" }.to_string();
+        let w = &c.warm_items;
+        let items: Vec<&str> = [
+            (w.channels, "channels"),
+            (w.models, "models"),
+            (w.routing_rules, "routingRules"),
+            (w.analytics, "analytics"),
+            (w.connections, "connections"),
+            (w.tokenizer, "tokenizer"),
+        ]
+        .into_iter()
+        .filter_map(|(b, n)| b.then_some(n))
+        .collect();
+        let r = &c.background_refresh;
+        let si = &c.smart_invalidation;
+        let rows = [
+            ("enabled", on(c.enabled)),
+            ("warm on startup", on(c.warm_on_startup)),
+            ("warm items", if items.is_empty() { "none".into() } else { items.join(", ") }),
+            ("background refresh", format!("{} (every {} s)", on(r.enabled), r.interval_ms as f64 / 1000.0)),
+            (
+                "invalidation on writes",
+                format!("{} (auto on update: {})", on(si.enabled), on(si.auto_invalidate_on_update)),
+            ),
+        ];
+        let mut t = table();
+        for (k, v) in rows {
+            t.add_row(row([k.to_string(), v]));
+        }
+        write_stdout(format!("{t}\n").as_bytes());
+    }
+
     /// The newest traces.
     pub fn traces(&self, list: &[TraceSummary]) {
         if self.structured(&list) {

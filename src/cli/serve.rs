@@ -118,12 +118,19 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
         let addr = listener.local_addr()?;
         let url = format!("http://{}", addr);
         let (recorder, recorder_task) = if config.logging.requests {
-            let (r, t) = Recorder::start(engine.store().clone(), &config.logging);
+            let (r, t) = Recorder::start_feeding(engine.store().clone(), &config.logging, engine.aggregates().clone());
             (r, Some(t))
         } else {
             (Recorder::disabled(), None)
         };
         let state = AppState::new(engine.clone(), config, data_dir.clone(), recorder);
+        // The cache warmer (docs/cache.md): the warm at start, the background refresh and
+        // the invalidation on writes, beside the event loops; until the analytics are warm
+        // `/api/analytics` scans the log.
+        let (warmer_stop, warmer_stopped) = tokio::sync::oneshot::channel::<()>();
+        let warmer = tokio::spawn(state.cache.clone().run(async {
+            let _ = warmer_stopped.await;
+        }));
         let info = DaemonInfo {
             pid: std::process::id(),
             address: addr.to_string(),
@@ -137,6 +144,11 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
         log::info!(target: super::logging::BANNER, "routex {} listening on {url} (data: {})", env!("CARGO_PKG_VERSION"), data_dir.display());
         Printer::new(cli.output()).serving(&url, &data_dir);
         daemon::serve(state.clone(), listener, shutdown_signal()).await;
+        // A warm still running (an analytics build over a large log) is not waited for long.
+        let _ = warmer_stop.send(());
+        if tokio::time::timeout(std::time::Duration::from_secs(5), warmer).await.is_err() {
+            log::warn!("cache: the warmer was still busy 5 s after the stop; not waiting for it");
+        }
         // Streams still finishing hold the proxy; give them a moment to write their records.
         let proxy = state.proxy.clone();
         let tees = state.tees.clone();

@@ -56,6 +56,8 @@ pub struct AppState {
     pub bodies: proxy::BodyBudget,
     /// Readiness (set by [`serve`]) and the store's cached write probe.
     pub health: crate::engine::health::Health,
+    /// The cache warmer (`engine::cache`); its background part is started by `routex serve`.
+    pub cache: Arc<crate::engine::cache::Warmer>,
 }
 
 impl AppState {
@@ -83,12 +85,15 @@ impl AppState {
             n => n,
         };
         let bodies = proxy::BodyBudget::new(config.server.body_memory_mb * 1024 * 1024);
+        let proxy = Arc::new(proxy);
+        let cache =
+            Arc::new(crate::engine::cache::Warmer::new(engine.clone(), Some(proxy.clone()), config.cache.clone()));
         Arc::new(AppState {
             engine,
             config,
             data_dir,
             started: Instant::now(),
-            proxy: Arc::new(proxy),
+            proxy,
             access,
             local_token: access::new_local_token(),
             connections: AtomicUsize::new(0),
@@ -97,6 +102,7 @@ impl AppState {
             bodies,
             health: Default::default(),
             tees,
+            cache,
         })
     }
 
@@ -199,6 +205,8 @@ async fn serve_loop(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
     let routes = proxy::routes(state.clone()).or(admin::routes(state.clone())).unify().boxed();
+    // Upstream connections the cache warmer asks this loop to open ahead (engine::cache).
+    let preconnects = tokio::spawn(crate::engine::proxy::preconnect_loop(Arc::downgrade(&state.proxy)));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let header_timeout = Duration::from_secs(state.config.server.header_timeout_s);
     // One connection builder for this loop and one for the reserve, cloned per connection.
@@ -264,6 +272,7 @@ async fn serve_loop(
     }
     drop(listener);
     let _ = stopping_tx.send(true);
+    preconnects.abort();
     graceful.shutdown().await;
 }
 

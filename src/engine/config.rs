@@ -297,8 +297,12 @@ impl Default for OtlpConfig {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default, rename_all = "camelCase")]
 pub struct CacheConfig {
+    /// The warmer on or off (off: nothing warmed, refreshed or invalidated by it).
+    pub enabled: bool,
     /// Warm at start.
     pub warm_on_startup: bool,
+    /// What a warm builds when it does not say.
+    pub warm_items: WarmItems,
     /// Background refresh.
     pub background_refresh: BackgroundRefresh,
     /// Invalidation on writes.
@@ -308,16 +312,92 @@ pub struct CacheConfig {
 impl Default for CacheConfig {
     fn default() -> Self {
         CacheConfig {
+            enabled: true,
             warm_on_startup: true,
-            background_refresh: BackgroundRefresh { enabled: true, interval_ms: 300_000 },
-            smart_invalidation: SmartInvalidation { enabled: true, auto_invalidate_on_update: true },
+            warm_items: WarmItems::default(),
+            background_refresh: BackgroundRefresh::default(),
+            smart_invalidation: SmartInvalidation::default(),
         }
+    }
+}
+
+impl CacheConfig {
+    /// The field (camelCase path) and what is wrong with it, if anything.
+    pub fn check(&self) -> std::result::Result<(), (String, String)> {
+        let ms = self.background_refresh.interval_ms;
+        if !(1_000..=86_400_000).contains(&ms) {
+            return Err((
+                "backgroundRefresh.intervalMs".into(),
+                format!("is {ms}; use 1000 (1 s) to 86400000 (1 day), e.g. 300000 for 5 minutes"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// `cache.warmItems`: what a warm builds (each on unless set to false).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default, rename_all = "camelCase")]
+pub struct WarmItems {
+    /// The proxy's live channel state lined up with the snapshot.
+    pub channels: bool,
+    /// The model → serving channels lists.
+    pub models: bool,
+    /// The compiled routing rules.
+    pub routing_rules: bool,
+    /// The warm analytics.
+    pub analytics: bool,
+    /// Upstream keep-alive connections.
+    pub connections: bool,
+    /// The cl100k tokenizer tables.
+    pub tokenizer: bool,
+}
+
+impl Default for WarmItems {
+    fn default() -> Self {
+        WarmItems {
+            channels: true,
+            models: true,
+            routing_rules: true,
+            analytics: true,
+            connections: true,
+            tokenizer: true,
+        }
+    }
+}
+
+impl WarmItems {
+    /// Nothing selected.
+    pub fn none() -> WarmItems {
+        WarmItems {
+            channels: false,
+            models: false,
+            routing_rules: false,
+            analytics: false,
+            connections: false,
+            tokenizer: false,
+        }
+    }
+
+    /// Select an item by its name (`channels`, `routingRules`, …); false for an unknown one.
+    pub fn set(&mut self, name: &str) -> bool {
+        let slot = match name {
+            "channels" => &mut self.channels,
+            "models" => &mut self.models,
+            "routingRules" => &mut self.routing_rules,
+            "analytics" => &mut self.analytics,
+            "connections" => &mut self.connections,
+            "tokenizer" => &mut self.tokenizer,
+            _ => return false,
+        };
+        *slot = true;
+        true
     }
 }
 
 /// `cache.backgroundRefresh`
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[serde(deny_unknown_fields, default, rename_all = "camelCase")]
 pub struct BackgroundRefresh {
     /// On or off.
     pub enabled: bool,
@@ -327,12 +407,24 @@ pub struct BackgroundRefresh {
 
 /// `cache.smartInvalidation`
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[serde(deny_unknown_fields, default, rename_all = "camelCase")]
 pub struct SmartInvalidation {
     /// On or off.
     pub enabled: bool,
     /// Invalidate on every write.
     pub auto_invalidate_on_update: bool,
+}
+
+impl Default for BackgroundRefresh {
+    fn default() -> Self {
+        BackgroundRefresh { enabled: true, interval_ms: 300_000 }
+    }
+}
+
+impl Default for SmartInvalidation {
+    fn default() -> Self {
+        SmartInvalidation { enabled: true, auto_invalidate_on_update: true }
+    }
 }
 
 /// `metrics:` (docs/metrics.md).
@@ -478,6 +570,9 @@ impl Config {
         }
         if self.load_balancer.max_attempts == 0 {
             return Err(bad("max_attempts", "load_balancer.max_attempts must be at least 1".into()));
+        }
+        if let Err((field, msg)) = self.cache.check() {
+            return Err(bad("intervalMs", format!("cache.{field} {msg}")));
         }
         if self.session.capacity == 0 {
             return Err(bad("capacity", "session.capacity must be at least 1".into()));

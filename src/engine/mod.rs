@@ -6,6 +6,7 @@
 //! It never imports clap or warp; the CLI and the daemon call it.
 
 pub mod access;
+pub mod cache;
 pub mod channel;
 pub mod config;
 pub mod glob;
@@ -200,6 +201,8 @@ pub struct Engine {
     write: Mutex<()>,
     /// Where channels' `api_keys_env` and `${VAR}` references are read from.
     pub(crate) env: channel::EnvLookup,
+    /// The request log's analytics kept warm (built by the cache warmer, fed by the writer).
+    aggregates: Arc<records::Aggregates>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -222,7 +225,13 @@ impl Engine {
     /// Build on an opened store, reading environment variables that channels refer to
     /// through `env` instead of the process environment (tests, embedding).
     pub fn with_env(store: Store, env: channel::EnvLookup) -> Result<Engine> {
-        let engine = Engine { store, snapshot: ArcSwap::from_pointee(Snapshot::default()), write: Mutex::new(()), env };
+        let engine = Engine {
+            store,
+            snapshot: ArcSwap::from_pointee(Snapshot::default()),
+            write: Mutex::new(()),
+            env,
+            aggregates: Arc::default(),
+        };
         engine.reload()?;
         Ok(engine)
     }
@@ -243,6 +252,19 @@ impl Engine {
     /// The store (for the request log writer and health checks).
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The request log's warm analytics (see `records::Aggregates`).
+    pub fn aggregates(&self) -> &Arc<records::Aggregates> {
+        &self.aggregates
+    }
+
+    /// `GET /api/analytics` and `routex stats`: the window a user names (`since`, default
+    /// 24 hours) up to `now_ms`, from the warm aggregates when they cover it, else by
+    /// scanning the log; both give the same answer.
+    pub fn analytics(&self, since: Option<&str>, now_ms: u64) -> Result<records::Analytics> {
+        let from = records::window_from(since, now_ms)?;
+        self.aggregates.window(&self.store, from, now_ms)
     }
 
     /// The current snapshot.

@@ -160,6 +160,8 @@ struct Shared {
     closed_by_client: std::sync::atomic::AtomicUsize,
     /// Pause between a stream's last event and the end of its body, ms.
     stream_end_delay_ms: std::sync::atomic::AtomicU64,
+    /// Connections accepted so far.
+    accepted: std::sync::atomic::AtomicUsize,
 }
 
 impl Shared {
@@ -204,6 +206,7 @@ impl MockUpstream {
             stop,
             closed_by_client: Default::default(),
             stream_end_delay_ms: Default::default(),
+            accepted: Default::default(),
         });
         tokio::spawn(accept_loop(listener, shared.clone()));
         MockUpstream { guard: Arc::new(Guard { shared }) }
@@ -257,6 +260,11 @@ impl MockUpstream {
         self.shared().stream_end_delay_ms.store(d.as_millis() as u64, std::sync::atomic::Ordering::SeqCst);
     }
 
+    /// Connections accepted so far (routex opening one ahead counts when it is accepted).
+    pub fn connections_accepted(&self) -> usize {
+        self.shared().accepted.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// Stop accepting and close every live connection.
     pub fn shutdown(&self) {
         self.shared().stop.send_replace(true);
@@ -277,6 +285,7 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
             _ = stopped(&mut stop) => return,
             res = listener.accept() => match res {
                 Ok((sock, _)) => {
+                    shared.accepted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                     let _ = sock.set_nodelay(true);
                     let shared = shared.clone();
                     let mut stop = shared.stop.subscribe();

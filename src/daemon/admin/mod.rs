@@ -2,7 +2,7 @@
 //! `GET /api` from [`ENDPOINTS`]).
 //!
 //! This file composes one filter per resource — `health`, `channels`, `strategy`, `rules`,
-//! `requests`, `transformers`, `metrics`, in that order, which is the order warp tries them — turns
+//! `requests`, `transformers`, `metrics`, `tracing`, `cache`, in that order, which is the order warp tries them — turns
 //! every rejection into the envelope ([`api::recover`]), and holds the filters they share:
 //! the state, the admin token, the keys-in-clear question, the body limit and the blocking
 //! pool. Engine calls that write to the store run on the blocking pool so a flush never
@@ -11,6 +11,7 @@
 //! `api`. Called by `daemon::serve_loop` (behind the browser door) and by tests through
 //! `warp::test`.
 
+mod cache;
 mod channels;
 mod health;
 mod metrics;
@@ -57,6 +58,8 @@ pub fn routes(state: Arc<AppState>) -> Routes {
         .or(tracing::routes(&state))
         .unify()
         .or(tee::routes(&state))
+        .unify()
+        .or(cache::routes(&state))
         .unify();
     query::known().and(resources).recover(body_refused).unify().recover(api::recover).unify().boxed()
 }
@@ -112,6 +115,12 @@ pub const ENDPOINTS: &[&str] = &[
     "GET /api/metrics",
     "GET /api/metrics/all",
     "POST /api/metrics/reset",
+    "GET /api/cache/stats",
+    "GET|PUT /api/cache/config",
+    "POST /api/cache/warm",
+    "POST /api/cache/invalidate",
+    "POST /api/cache/invalidate-and-warm",
+    "POST /api/cache/reset-stats",
 ];
 
 /// Run an engine call on the blocking pool.

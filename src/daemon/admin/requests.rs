@@ -121,10 +121,7 @@ pub(super) fn routes(state: &Arc<AppState>) -> Routes {
         .then(|q: AnalyticsQuery, st: Arc<AppState>| async move {
             written_so_far(&st).await;
             api::result(
-                blocking(move || {
-                    records::analytics_window(st.engine.store(), q.since.as_deref(), crate::util::time::now_ms())
-                })
-                .await,
+                blocking(move || st.engine.analytics(q.since.as_deref(), crate::util::time::now_ms())).await,
                 false,
             )
         });

@@ -55,6 +55,21 @@ impl SnapshotRuntimes {
     }
 }
 
+/// The models the enabled channels of `snap` name literally (models without glob
+/// characters and `model_map` keys), sorted, once each: what the warmer lists ahead.
+pub fn literal_models(snap: &Snapshot) -> Vec<String> {
+    let mut v: Vec<String> = (snap.channels.iter())
+        .filter(|c| c.status != Status::Disabled && c.usable())
+        .flat_map(|c| {
+            let literal = c.models.iter().filter(|m| !m.contains(['*', '?', '['])).cloned();
+            literal.chain(c.model_map.keys().cloned())
+        })
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
 /// The candidates as the balancer reads them: by their index in the snapshot (ascending,
 /// so in priority order), with nothing copied.
 struct CandidateView<'a> {
@@ -109,6 +124,33 @@ impl Proxy {
         }
         m.insert(model.to_string(), idx.clone());
         idx
+    }
+
+    /// The cache warmer (`engine::cache`): line the live channel state up with the current
+    /// snapshot now rather than on the first request; returns the channels.
+    pub fn warm_channels(&self) -> usize {
+        let snap = self.engine.snapshot();
+        self.snapshot_runtimes(&snap);
+        snap.channels.len()
+    }
+
+    /// The cache warmer: list the serving channels of every model the channels name
+    /// literally ([`literal_models`]; a glob like `claude-*` names no model to list ahead);
+    /// returns how many models are listed.
+    pub fn warm_models(&self) -> usize {
+        let snap = self.engine.snapshot();
+        let runtimes = self.snapshot_runtimes(&snap);
+        let models = literal_models(&snap);
+        for m in &models {
+            self.serving(&snap, &runtimes, m);
+        }
+        models.len()
+    }
+
+    /// The cache warmer's invalidation: forget the per-snapshot caches (the next request
+    /// or warm builds them again).
+    pub fn forget_snapshot_caches(&self) {
+        self.snapshot_runtimes.store(Arc::new(SnapshotRuntimes::none()));
     }
 
     /// Indices in the snapshot of the channels that serve `model` and may take traffic

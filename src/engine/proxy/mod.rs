@@ -20,6 +20,7 @@ pub mod balancer;
 mod candidates;
 pub mod client;
 mod error;
+mod preconnect;
 pub mod probe;
 mod record;
 mod relay;
@@ -35,7 +36,9 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+pub use self::candidates::literal_models;
 pub use self::error::{client_error, error_body, ProxyError};
+pub use self::preconnect::preconnect_loop;
 pub use self::record::{Refused, REFUSED_RECORDS_PER_SECOND};
 pub use self::relay::Relay;
 
@@ -274,6 +277,10 @@ pub struct Proxy {
     session_header: Option<HeaderName>,
     /// The rate limit on records of requests refused before routing.
     refused: record::RefusedLimit,
+    /// What the cache warmer asks every event loop to do with its upstream connections.
+    preconnects: tokio::sync::watch::Sender<preconnect::Ask>,
+    /// Connections opened ahead so far.
+    preconnected: std::sync::atomic::AtomicU64,
 }
 
 /// The few fields of a request body read before routing (model, stream, the session in
@@ -358,6 +365,8 @@ impl Proxy {
             traces,
             prices: Default::default(),
             refused: Default::default(),
+            preconnects: tokio::sync::watch::Sender::new(preconnect::Ask::default()),
+            preconnected: Default::default(),
         }
     }
 

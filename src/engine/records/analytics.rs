@@ -1,15 +1,21 @@
-//! `GET /api/analytics`: the last 24 hours of the request log (or `?since=`) summed up ([`analytics`]):
-//! totals, latency and time-to-first-byte percentiles, usage and cost, per-channel shares
-//! and minute and hour timelines.
+//! `GET /api/analytics`: a window of the request log (the last 24 hours, or `?since=`)
+//! summed up ([`analytics`]): totals, latency and time-to-first-byte percentiles, usage and
+//! cost, per-channel shares and minute and hour timelines.
 //!
-//! One newest-first scan over the segments that can hold the window, reading only the
-//! fields it sums (`Stat`, in place) and never decoding whole records. Read-only, and it
-//! keeps nothing between calls: every call scans again. The admin API calls it.
+//! Two ways to the same answer. The cold one, here: one newest-first scan over the segments
+//! that can hold the window, reading only the fields it sums (`Stat`, in place) and never
+//! decoding whole records. The warm one, in `warm.rs`: time buckets kept in memory as
+//! records are written, summed by the same accumulator ([`Window`]) with the same window
+//! alignment ([`window_start`]) and the same histogram bins ([`bin`]), so warm and cold
+//! agree exactly (cost up to float rounding). Percentiles are nearest-rank over a
+//! histogram exact below 128 ms and then 64 bins per power of two (each at most 1.6 %
+//! wide, reported at its midpoint). Read-only; the admin API and `routex stats` call it.
 
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use super::model::RequestRecord;
 use super::storage::{read_part, unreadable, Unreadable};
 use super::{DAY_MS, HOUR_MS, MINUTE_MS};
 use crate::engine::Error;
@@ -19,7 +25,8 @@ use crate::store::Store;
 /// `GET /api/analytics`: the last 24 hours of the request log.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Analytics {
-    /// Start of the window (unix ms, exclusive).
+    /// Start of the window (unix ms, inclusive): a minute boundary for a window of at most
+    /// 24 hours, an hour boundary for a longer one.
     pub since_ms: u64,
     /// End of the window (unix ms, inclusive).
     pub until_ms: u64,
@@ -67,22 +74,6 @@ pub struct Percentiles {
     pub p99: u64,
 }
 
-impl Percentiles {
-    fn of(mut v: Vec<u64>) -> Percentiles {
-        if v.is_empty() {
-            return Percentiles::default();
-        }
-        v.sort_unstable();
-        let rank = |q: f64| v[((q * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1];
-        Percentiles {
-            avg: v.iter().sum::<u64>() as f64 / v.len() as f64,
-            p50: rank(0.50),
-            p95: rank(0.95),
-            p99: rank(0.99),
-        }
-    }
-}
-
 /// One channel's share of the window.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 pub struct ChannelUsage {
@@ -115,7 +106,7 @@ pub struct TimeBucket {
     pub avg_latency_ms: f64,
 }
 
-/// The fields analytics needs.
+/// The fields analytics needs, read in place from a stored record.
 #[derive(Deserialize)]
 struct Stat<'a> {
     #[serde(borrow, default)]
@@ -148,6 +139,264 @@ impl<'a> Stat<'a> {
     }
 }
 
+/// One record as analytics counts it: what the cold scan reads from the log and what the
+/// warm aggregates (`warm.rs`) are fed as records are written. One type for both, so both
+/// count the same way.
+pub(super) struct Sample<'a> {
+    /// Arrival time, unix ms.
+    pub time_ms: u64,
+    /// Channel id, empty when the request reached no channel.
+    pub channel_id: &'a str,
+    /// The channel's name as the record has it (else its id, else `(none)`).
+    pub channel_name: &'a str,
+    pub success: bool,
+    pub latency_ms: u64,
+    pub ttfb_ms: Option<u64>,
+    pub tokens: Usage,
+    /// Estimated cost; records without a (finite) estimate count 0.
+    pub cost_usd: f64,
+}
+
+impl<'a> Sample<'a> {
+    fn new(time_ms: u64, id: Option<&'a str>, name: Option<&'a str>) -> Sample<'a> {
+        let id = id.unwrap_or("");
+        let name = name.unwrap_or(if id.is_empty() { "(none)" } else { id });
+        Sample {
+            time_ms,
+            channel_id: id,
+            channel_name: name,
+            success: false,
+            latency_ms: 0,
+            ttfb_ms: None,
+            tokens: Usage::default(),
+            cost_usd: 0.0,
+        }
+    }
+
+    /// A record being written.
+    pub fn of_record(r: &'a RequestRecord) -> Sample<'a> {
+        Sample {
+            success: r.success,
+            latency_ms: r.latency_ms,
+            ttfb_ms: r.ttfb_ms,
+            tokens: r.tokens,
+            cost_usd: r.cost_usd.filter(|c| c.is_finite()).unwrap_or(0.0),
+            ..Sample::new(r.time_ms, r.channel_id.as_deref(), r.channel_name.as_deref())
+        }
+    }
+
+    fn of_stat(time_ms: u64, s: &'a Stat<'a>) -> Sample<'a> {
+        Sample {
+            success: s.success,
+            latency_ms: s.latency_ms,
+            ttfb_ms: s.ttfb_ms,
+            tokens: s.tokens,
+            cost_usd: s.cost_usd.filter(|c| c.is_finite()).unwrap_or(0.0),
+            ..Sample::new(time_ms, s.channel_id.as_deref(), s.channel_name.as_deref())
+        }
+    }
+}
+
+/// Number of histogram bins: exact below 128 ms, then 64 per power of two up to 2^64.
+pub(super) const BINS: usize = 128 + 57 * 64;
+
+/// The histogram bin of a duration in ms: the value itself below 128, then 64 sub-bins per
+/// power of two (each at most 1/64 ≈ 1.6 % of its values wide).
+pub(super) fn bin(v: u64) -> u16 {
+    if v < 128 {
+        return v as u16;
+    }
+    let e = u64::from(63 - v.leading_zeros()); // 7 ..= 63
+    let sub = (v >> (e - 6)) & 63;
+    (128 + (e - 7) * 64 + sub) as u16
+}
+
+/// The value a bin reports: its midpoint (the value itself below 128).
+pub(super) fn bin_value(b: u16) -> u64 {
+    let b = u64::from(b);
+    if b < 128 {
+        return b;
+    }
+    let e = (b - 128) / 64 + 7;
+    let sub = (b - 128) % 64;
+    ((64 + sub) << (e - 6)) + (1u64 << (e - 6)) / 2
+}
+
+/// A histogram kept per bucket: (bin, count) pairs sorted by bin, only the bins in use.
+#[derive(Debug, Default, Clone)]
+pub(super) struct Sparse(Vec<(u16, u32)>);
+
+impl Sparse {
+    fn add(&mut self, v: u64) {
+        let b = bin(v);
+        match self.0.binary_search_by_key(&b, |&(k, _)| k) {
+            Ok(i) => self.0[i].1 += 1,
+            Err(i) => self.0.insert(i, (b, 1)),
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.0.capacity() * std::mem::size_of::<(u16, u32)>()
+    }
+}
+
+/// The histogram of a whole window: a count per bin, the count and the exact sum.
+struct Dense {
+    counts: Vec<u64>,
+    n: u64,
+    sum: u64,
+}
+
+impl Dense {
+    fn new() -> Dense {
+        Dense { counts: vec![0; BINS], n: 0, sum: 0 }
+    }
+
+    fn add(&mut self, v: u64) {
+        self.counts[bin(v) as usize] += 1;
+        self.n += 1;
+        self.sum += v;
+    }
+
+    fn merge(&mut self, s: &Sparse, sum: u64) {
+        for &(b, c) in &s.0 {
+            self.counts[b as usize] += u64::from(c);
+            self.n += u64::from(c);
+        }
+        self.sum += sum;
+    }
+
+    /// Mean (exact) and nearest-rank percentiles (the rank's bin, reported as its midpoint).
+    fn percentiles(&self) -> Percentiles {
+        if self.n == 0 {
+            return Percentiles::default();
+        }
+        let rank = |q: f64| ((q * self.n as f64).ceil() as u64).clamp(1, self.n);
+        let ranks = [rank(0.50), rank(0.95), rank(0.99)];
+        let mut found = [0u64; 3];
+        let (mut seen, mut next) = (0u64, 0usize);
+        for (b, &c) in self.counts.iter().enumerate() {
+            seen += c;
+            while next < 3 && seen >= ranks[next] {
+                found[next] = bin_value(b as u16);
+                next += 1;
+            }
+            if next == 3 {
+                break;
+            }
+        }
+        Percentiles { avg: self.sum as f64 / self.n as f64, p50: found[0], p95: found[1], p99: found[2] }
+    }
+}
+
+/// Channel ids and names as small numbers (each distinct string stored once).
+#[derive(Debug, Default)]
+pub(super) struct Interner {
+    map: HashMap<Box<str>, u32>,
+    strs: Vec<Box<str>>,
+}
+
+impl Interner {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.map.get(s) {
+            return i;
+        }
+        let i = self.strs.len() as u32;
+        self.strs.push(s.into());
+        self.map.insert(s.into(), i);
+        i
+    }
+
+    fn get(&self, i: u32) -> &str {
+        &self.strs[i as usize]
+    }
+
+    pub fn heap_bytes(&self) -> usize {
+        self.strs.iter().map(|s| 2 * s.len() + 2 * std::mem::size_of::<Box<str>>() + 8).sum()
+    }
+}
+
+/// One channel's part of a bucket or a window.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ChannelPart {
+    id: u32,
+    /// The name of the channel's latest request (ties: the greater name).
+    name: u32,
+    named_at: u64,
+    requests: u64,
+    failures: u64,
+    latency_sum: u64,
+    tokens: Usage,
+}
+
+impl ChannelPart {
+    fn merge(&mut self, o: &ChannelPart, names: &Interner) {
+        if (o.named_at, names.get(o.name)) > (self.named_at, names.get(self.name)) {
+            self.name = o.name;
+            self.named_at = o.named_at;
+        }
+        self.requests += o.requests;
+        self.failures += o.failures;
+        self.latency_sum += o.latency_sum;
+        self.tokens.add(&o.tokens);
+    }
+
+    fn of(s: &Sample, names: &mut Interner) -> ChannelPart {
+        ChannelPart {
+            id: names.id(s.channel_id),
+            name: names.id(s.channel_name),
+            named_at: s.time_ms,
+            requests: 1,
+            failures: u64::from(!s.success),
+            latency_sum: s.latency_ms,
+            tokens: s.tokens,
+        }
+    }
+}
+
+/// What one time bucket of the warm aggregates holds: sums, sparse histograms and the
+/// channels seen in it.
+#[derive(Debug, Default, Clone)]
+pub(super) struct Part {
+    pub requests: u64,
+    pub failures: u64,
+    pub latency_sum: u64,
+    ttfb_sum: u64,
+    tokens: Usage,
+    cost: f64,
+    channels: Vec<ChannelPart>,
+    latency: Sparse,
+    ttfb: Sparse,
+}
+
+impl Part {
+    /// Count one record.
+    pub fn add(&mut self, s: &Sample, names: &mut Interner) {
+        self.requests += 1;
+        self.failures += u64::from(!s.success);
+        self.latency_sum += s.latency_ms;
+        self.latency.add(s.latency_ms);
+        if let Some(t) = s.ttfb_ms {
+            self.ttfb_sum += t;
+            self.ttfb.add(t);
+        }
+        self.tokens.add(&s.tokens);
+        self.cost += s.cost_usd;
+        let c = ChannelPart::of(s, names);
+        match self.channels.iter_mut().find(|p| p.id == c.id) {
+            Some(p) => p.merge(&c, names),
+            None => self.channels.push(c),
+        }
+    }
+
+    /// Bytes this bucket holds on the heap.
+    pub fn heap_bytes(&self) -> usize {
+        self.latency.heap_bytes()
+            + self.ttfb.heap_bytes()
+            + self.channels.capacity() * std::mem::size_of::<ChannelPart>()
+    }
+}
+
 /// `n` buckets of `width` ms, aligned to `width`, the last one holding `now_ms`; each keeps
 /// its latency sum until [`Timeline::finish`] turns it into a mean.
 struct Timeline {
@@ -163,14 +412,14 @@ impl Timeline {
         Timeline { start, width, buckets }
     }
 
-    fn add(&mut self, t: u64, success: bool, latency: u64) {
+    fn add(&mut self, t: u64, requests: u64, failures: u64, latency_sum: u64) {
         if t < self.start {
             return;
         }
         if let Some((b, sum)) = self.buckets.get_mut(((t - self.start) / self.width) as usize) {
-            b.requests += 1;
-            b.failures += u64::from(!success);
-            *sum += latency;
+            b.requests += requests;
+            b.failures += failures;
+            *sum += latency_sum;
         }
     }
 
@@ -187,110 +436,197 @@ impl Timeline {
     }
 }
 
-/// Aggregate the 24 hours up to `now_ms`.
+/// The accumulator of one window, the same for the cold scan (record by record, [`Window::add`])
+/// and the warm aggregates (bucket by bucket, [`Window::merge`] and [`Window::timelines`]),
+/// so both give the same answer.
+pub(super) struct Window {
+    from: u64,
+    now: u64,
+    requests: u64,
+    failures: u64,
+    tokens: Usage,
+    cost: f64,
+    latency: Dense,
+    ttfb: Dense,
+    channels: HashMap<u32, ChannelPart>,
+    minutes: Timeline,
+    hours: Timeline,
+}
+
+impl Window {
+    /// An empty window from `from` (already aligned, see [`window_start`]) up to `now`.
+    pub fn new(from: u64, now: u64) -> Window {
+        Window {
+            from,
+            now,
+            requests: 0,
+            failures: 0,
+            tokens: Usage::default(),
+            cost: 0.0,
+            latency: Dense::new(),
+            ttfb: Dense::new(),
+            channels: HashMap::new(),
+            minutes: Timeline::new(now, MINUTE_MS, 60),
+            hours: Timeline::new(now, HOUR_MS, 24),
+        }
+    }
+
+    fn channel(&mut self, c: &ChannelPart, names: &Interner) {
+        match self.channels.get_mut(&c.id) {
+            Some(p) => p.merge(c, names),
+            None => {
+                self.channels.insert(c.id, *c);
+            }
+        }
+    }
+
+    /// Count one record (the cold scan).
+    fn add(&mut self, s: &Sample, names: &mut Interner) {
+        self.requests += 1;
+        self.failures += u64::from(!s.success);
+        self.latency.add(s.latency_ms);
+        if let Some(t) = s.ttfb_ms {
+            self.ttfb.add(t);
+        }
+        self.tokens.add(&s.tokens);
+        self.cost += s.cost_usd;
+        let c = ChannelPart::of(s, names);
+        self.channel(&c, names);
+        let f = u64::from(!s.success);
+        self.minutes.add(s.time_ms, 1, f, s.latency_ms);
+        self.hours.add(s.time_ms, 1, f, s.latency_ms);
+    }
+
+    /// Count a bucket's totals, histograms and channels (not its timelines).
+    pub fn merge(&mut self, p: &Part, names: &Interner) {
+        self.requests += p.requests;
+        self.failures += p.failures;
+        self.latency.merge(&p.latency, p.latency_sum);
+        self.ttfb.merge(&p.ttfb, p.ttfb_sum);
+        self.tokens.add(&p.tokens);
+        self.cost += p.cost;
+        for c in &p.channels {
+            self.channel(c, names);
+        }
+    }
+
+    /// Count a bucket starting at `start` in the minute timeline, the hour timeline or both.
+    pub fn timelines(&mut self, start: u64, p: &Part, minute: bool, hour: bool) {
+        if minute {
+            self.minutes.add(start, p.requests, p.failures, p.latency_sum);
+        }
+        if hour {
+            self.hours.add(start, p.requests, p.failures, p.latency_sum);
+        }
+    }
+
+    /// The answer.
+    pub fn finish(self, names: &Interner) -> Analytics {
+        let successes = self.requests - self.failures;
+        let totals = Totals {
+            requests: self.requests,
+            successes,
+            failures: self.failures,
+            success_rate: if self.requests > 0 { successes as f64 / self.requests as f64 } else { 0.0 },
+        };
+        let mut per_channel: Vec<(ChannelUsage, &str)> = self
+            .channels
+            .into_values()
+            .map(|c| {
+                let usage = ChannelUsage {
+                    channel_id: names.get(c.id).to_string(),
+                    channel_name: names.get(c.name).to_string(),
+                    requests: c.requests,
+                    successes: c.requests - c.failures,
+                    failures: c.failures,
+                    avg_latency_ms: c.latency_sum as f64 / c.requests as f64,
+                    tokens: c.tokens,
+                };
+                (usage, names.get(c.id))
+            })
+            .collect();
+        per_channel.sort_by(|(a, ai), (b, bi)| {
+            b.requests.cmp(&a.requests).then_with(|| a.channel_name.cmp(&b.channel_name)).then_with(|| ai.cmp(bi))
+        });
+        Analytics {
+            since_ms: self.from,
+            until_ms: self.now,
+            totals,
+            latency_ms: self.latency.percentiles(),
+            ttfb_ms: self.ttfb.percentiles(),
+            tokens: self.tokens,
+            cost_usd: self.cost,
+            per_channel: per_channel.into_iter().map(|(c, _)| c).collect(),
+            timeline_minute: self.minutes.finish(),
+            timeline_hour: self.hours.finish(),
+        }
+    }
+}
+
+/// Where a window asked to start at `from` really starts: at a minute boundary for a window
+/// of at most 24 hours, at an hour boundary for a longer one (the warm aggregates keep
+/// minute buckets for a day and hour buckets for a week; the cold scan aligns the same way
+/// so both answer the same).
+pub fn window_start(from: u64, now_ms: u64) -> u64 {
+    if now_ms.saturating_sub(from) <= DAY_MS {
+        from / MINUTE_MS * MINUTE_MS
+    } else {
+        from / HOUR_MS * HOUR_MS
+    }
+}
+
+/// Aggregate the 24 hours up to `now_ms` (from the minute boundary before `now_ms - 24 h`).
 pub fn analytics(store: &Store, now_ms: u64) -> Result<Analytics, Error> {
     analytics_since(store, now_ms.saturating_sub(DAY_MS), now_ms)
 }
 
-/// Aggregate the window a user names: `since` (RFC 3339, unix ms or an age like `1h`,
-/// `7d`), else the last 24 hours, up to `now_ms`.
-pub fn analytics_window(store: &Store, since: Option<&str>, now_ms: u64) -> Result<Analytics, Error> {
-    let from = match since {
-        Some(s) => super::parse_time("since", s, now_ms)?,
-        None => now_ms.saturating_sub(DAY_MS),
-    };
-    analytics_since(store, from, now_ms)
+/// The window a user names: `since` (RFC 3339, unix ms or an age like `1h`, `7d`), else
+/// the last 24 hours; its start in unix ms.
+pub fn window_from(since: Option<&str>, now_ms: u64) -> Result<u64, Error> {
+    match since {
+        Some(s) => super::parse_time("since", s, now_ms),
+        None => Ok(now_ms.saturating_sub(DAY_MS)),
+    }
 }
 
-/// Aggregate the records after `from` up to `now_ms` (the timelines stay the last hour
-/// by minute and the last day by hour). Scans segments newest key first and stops at
-/// the first whose high-water mark is before the window.
+/// Aggregate the window a user names (see [`window_from`]) up to `now_ms` by scanning the log.
+pub fn analytics_window(store: &Store, since: Option<&str>, now_ms: u64) -> Result<Analytics, Error> {
+    analytics_since(store, window_from(since, now_ms)?, now_ms)
+}
+
+/// Aggregate the records from `from` (aligned by [`window_start`]) up to `now_ms`, both
+/// inclusive, by scanning the log (the timelines stay the last hour by minute and the last
+/// day by hour).
 pub fn analytics_since(store: &Store, from: u64, now_ms: u64) -> Result<Analytics, Error> {
-    let mut totals = Totals::default();
-    let mut latencies = Vec::new();
-    let mut ttfbs = Vec::new();
-    let mut tokens = Usage::default();
-    let mut cost = 0.0;
-    // Per channel id: usage, latency sum, arrival time of the record its name comes from.
-    let mut channels: HashMap<String, (ChannelUsage, u64, u64)> = HashMap::new();
-    let mut minutes = Timeline::new(now_ms, MINUTE_MS, 60);
-    let mut hours = Timeline::new(now_ms, HOUR_MS, 24);
+    let from = window_start(from, now_ms);
+    let mut names = Interner::default();
+    let mut w = Window::new(from, now_ms);
+    scan(store, from, now_ms, |s| w.add(s, &mut names))?;
+    Ok(w.finish(&names))
+}
+
+/// Call `f` with every readable record that arrived in `from ..= until`. Walks segments
+/// newest key first and stops at the first whose high-water mark is before `from`.
+pub(super) fn scan(store: &Store, from: u64, until: u64, mut f: impl FnMut(&Sample)) -> Result<(), Error> {
     for seg in store.segments_rev()? {
         let seg = seg?;
-        if seg.key().high <= from {
+        if seg.key().high < from {
             break;
         }
-        if seg.max_ms() <= from || seg.min_ms() > now_ms {
+        if seg.max_ms() < from || seg.min_ms() > until {
             continue;
         }
         for (i, (t, bytes)) in seg.entries().enumerate().rev() {
-            if t > now_ms || t <= from {
+            if t > until || t < from {
                 continue;
             }
-            let s = match Stat::read(bytes) {
-                Ok(s) => s,
-                Err(e) => {
-                    unreadable(&seg, i, &e);
-                    continue;
-                }
-            };
-            totals.requests += 1;
-            if s.success {
-                totals.successes += 1;
-            } else {
-                totals.failures += 1;
+            match Stat::read(bytes) {
+                Ok(stat) => f(&Sample::of_stat(t, &stat)),
+                Err(e) => unreadable(&seg, i, &e),
             }
-            latencies.push(s.latency_ms);
-            ttfbs.extend(s.ttfb_ms);
-            tokens.add(&s.tokens);
-            cost += s.cost_usd.filter(|c| c.is_finite()).unwrap_or(0.0);
-            let id = s.channel_id.as_deref().unwrap_or("");
-            let name = || s.channel_name.as_deref().unwrap_or(if id.is_empty() { "(none)" } else { id }).to_string();
-            if !channels.contains_key(id) {
-                let usage = ChannelUsage { channel_id: id.to_string(), channel_name: name(), ..Default::default() };
-                channels.insert(id.to_string(), (usage, 0, t));
-            }
-            let (c, sum, named_at) = channels.get_mut(id).expect("inserted");
-            // The name of the channel's latest request is its current one.
-            if t > *named_at {
-                c.channel_name = name();
-                *named_at = t;
-            }
-            c.requests += 1;
-            if s.success {
-                c.successes += 1;
-            } else {
-                c.failures += 1;
-            }
-            *sum += s.latency_ms;
-            c.tokens.add(&s.tokens);
-            minutes.add(t, s.success, s.latency_ms);
-            hours.add(t, s.success, s.latency_ms);
         }
     }
-    if totals.requests > 0 {
-        totals.success_rate = totals.successes as f64 / totals.requests as f64;
-    }
-    let mut per_channel: Vec<ChannelUsage> = channels
-        .into_values()
-        .map(|(mut c, sum, _)| {
-            c.avg_latency_ms = sum as f64 / c.requests as f64;
-            c
-        })
-        .collect();
-    per_channel.sort_by(|a, b| b.requests.cmp(&a.requests).then_with(|| a.channel_name.cmp(&b.channel_name)));
-    Ok(Analytics {
-        since_ms: from,
-        until_ms: now_ms,
-        totals,
-        latency_ms: Percentiles::of(latencies),
-        ttfb_ms: Percentiles::of(ttfbs),
-        tokens,
-        cost_usd: cost,
-        per_channel,
-        timeline_minute: minutes.finish(),
-        timeline_hour: hours.finish(),
-    })
+    Ok(())
 }
 
 #[cfg(test)]
@@ -384,10 +720,24 @@ mod tests {
     }
 
     #[test]
-    fn percentiles_use_the_nearest_rank() {
-        let p = Percentiles::of((1..=100).rev().collect());
+    fn percentiles_use_the_nearest_rank_over_the_bins() {
+        let mut d = Dense::new();
+        (1..=100).rev().for_each(|v| d.add(v));
+        let p = d.percentiles();
         assert_eq!((p.p50, p.p95, p.p99), (50, 95, 99));
         assert!((p.avg - 50.5).abs() < 1e-9);
-        assert_eq!(Percentiles::of(vec![7]).p99, 7);
+        let mut one = Dense::new();
+        one.add(7);
+        assert_eq!(one.percentiles().p99, 7);
+        // Above 128 ms a bin is at most 1/64 of its values wide and reports its midpoint.
+        for v in [128u64, 129, 200, 255, 256, 302, 1000, 65_535, 1 << 40, u64::MAX] {
+            let b = bin(v);
+            let mid = bin_value(b);
+            assert!(mid.abs_diff(v) as f64 <= v as f64 / 128.0 + 1.0, "{v} -> bin {b} -> {mid}");
+            assert_eq!(bin(mid), b, "the midpoint of bin {b} is in it");
+        }
+        assert_eq!(bin(u64::MAX) as usize, BINS - 1);
+        assert_eq!(bin_value(bin(302)), 302);
+        assert!((0..BINS as u16 - 1).all(|b| bin_value(b) < bin_value(b + 1)), "bins are in order");
     }
 }

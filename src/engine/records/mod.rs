@@ -4,7 +4,8 @@
 //! touches the store: records go through a bounded queue to a background writer that
 //! appends them to the store in batches (500 records or 1 s, whichever first) and prunes by
 //! retention (days and rows). The admin API and `routex logs` read with [`query()`],
-//! [`since`] and [`tail`], `/api/analytics` with [`analytics()`]. This module must not hold
+//! [`since`] and [`tail`], `/api/analytics` with [`Aggregates::window`] (warm) or
+//! [`analytics()`] (a scan). This module must not hold
 //! anything across the proxy's request path but the queue.
 //!
 //! ## How the log is stored
@@ -29,7 +30,10 @@
 //!   cuts a body down to what a record keeps.
 //! - `recorder`: [`Recorder`], its queue, the writer and [`prune`].
 //! - `query`: [`RequestQuery`] and its filters, [`query()`], [`since`], [`tail`].
-//! - `analytics`: [`analytics()`].
+//! - `analytics`: [`analytics()`], the cold scan, and the accumulator it shares with `warm`.
+//! - `warm`: [`Aggregates`], the analytics kept warm in time buckets as records are
+//!   written (the writer appends through [`Aggregates::append`]); `recorder` and `warm`
+//!   depend on `analytics` and `storage`, never the other way.
 //! - `storage`: [`append`], [`count`] and the decoding of stored entries. A file of its
 //!   own rather than this one because the writer and every reader need it and it is the
 //!   only place that knows both stored forms (compact and JSON): kept apart, `recorder`,
@@ -51,9 +55,11 @@ mod model;
 mod query;
 mod recorder;
 mod storage;
+mod warm;
 
 pub use analytics::{
-    analytics, analytics_since, analytics_window, Analytics, ChannelUsage, Percentiles, TimeBucket, Totals,
+    analytics, analytics_since, analytics_window, window_from, window_start, Analytics, ChannelUsage, Percentiles,
+    TimeBucket, Totals,
 };
 pub use model::{capture, Attempt, RequestRecord};
 pub use query::{parse_time, query, query_at, since, tail, Cursor, RequestQuery, Tail, DEFAULT_LIMIT, MAX_LIMIT};
@@ -61,6 +67,7 @@ pub use recorder::{
     prune, Recorder, RecorderTask, BATCH_MAX, FLUSH_EVERY, PRUNE_EVERY, QUEUE_CAPACITY, SUBSCRIBE_CAPACITY,
 };
 pub use storage::{append, count};
+pub use warm::{Aggregates, AggregatesStatus, HOUR_HORIZON, MINUTE_HORIZON};
 
 /// The log's `model` filter glob, at the path it always had.
 pub use crate::engine::glob::matches as glob_match;

@@ -5,7 +5,9 @@
 //! [`Recorder::record`] never blocks and never touches the store: a record goes into the
 //! queue (or, when it is full, is counted as dropped) and the writer appends batches of
 //! [`BATCH_MAX`] records or whatever waited [`FLUSH_EVERY`], on a blocking thread, through
-//! [`append`]. This module must hold nothing across the proxy's request path but the queue,
+//! [`append`] (started with [`Recorder::start_feeding`], through [`Aggregates::append`],
+//! which also counts each batch in the warm analytics; a prune that removes records they
+//! counted marks them stale). This module must hold nothing across the proxy's request path but the queue,
 //! and reads nothing but what pruning needs. The daemon and `routex serve` start it
 //! ([`Recorder::start`]) from the `logging:` section of the configuration and hand clones
 //! of the [`Recorder`] to the proxy; tests and the benches use [`Recorder::disabled`].
@@ -17,6 +19,7 @@ use tokio::sync::{broadcast, oneshot, Notify};
 
 use super::model::RequestRecord;
 use super::storage::append;
+use super::warm::Aggregates;
 use super::DAY_MS;
 use crate::engine::config::LoggingConfig;
 use crate::engine::Error;
@@ -99,10 +102,22 @@ impl Recorder {
     /// store batch and flush on a blocking thread. The log is pruned by
     /// `retention_days` / `max_rows` (0 = unlimited) at start and every [`PRUNE_EVERY`].
     pub fn start(store: Store, cfg: &LoggingConfig) -> (Recorder, RecorderTask) {
-        Recorder::start_with(store, cfg, Options::default())
+        Recorder::start_with(store, cfg, Options::default(), None)
     }
 
-    fn start_with(store: Store, cfg: &LoggingConfig, opts: Options) -> (Recorder, RecorderTask) {
+    /// [`Recorder::start`], and count each batch written in the warm analytics
+    /// (`aggregates`, through [`Aggregates::append`]); a prune that removes records they
+    /// counted marks them stale.
+    pub fn start_feeding(store: Store, cfg: &LoggingConfig, aggregates: Arc<Aggregates>) -> (Recorder, RecorderTask) {
+        Recorder::start_with(store, cfg, Options::default(), Some(aggregates))
+    }
+
+    fn start_with(
+        store: Store,
+        cfg: &LoggingConfig,
+        opts: Options,
+        aggregates: Option<Arc<Aggregates>>,
+    ) -> (Recorder, RecorderTask) {
         let queue = Arc::new(Queue {
             state: std::sync::Mutex::new(Queued { records: Vec::new(), closed: false }),
             batch_ready: Notify::new(),
@@ -121,6 +136,7 @@ impl Recorder {
             retention_days: cfg.retention_days,
             max_rows: cfg.max_rows,
             opts,
+            aggregates,
         };
         let handle = tokio::spawn(writer.run(queue.clone(), stop_rx));
         (Recorder { queue: Some(queue), dropped, losses, events }, RecorderTask { stop, handle })
@@ -240,6 +256,7 @@ struct Writer {
     retention_days: u64,
     max_rows: u64,
     opts: Options,
+    aggregates: Option<Arc<Aggregates>>,
 }
 
 impl Writer {
@@ -295,8 +312,13 @@ impl Writer {
         let store = self.store.clone();
         let batch_max = self.opts.batch_max;
         let n = records.len();
+        let aggregates = self.aggregates.clone();
         let joined = tokio::task::spawn_blocking(move || {
-            let results: Vec<Result<(), Error>> = records.chunks(batch_max).map(|b| append(&store, b)).collect();
+            let write = |b: &[RequestRecord]| match &aggregates {
+                Some(a) => a.append(&store, b),
+                None => append(&store, b),
+            };
+            let results: Vec<Result<(), Error>> = records.chunks(batch_max).map(write).collect();
             (results, records)
         })
         .await;
@@ -348,9 +370,15 @@ impl Writer {
             return None;
         }
         let (store, days, rows) = (self.store.clone(), self.retention_days, self.max_rows);
-        Some(tokio::task::spawn_blocking(move || match prune(&store, days, rows, now_ms()) {
-            Ok(0) => {}
-            Ok(n) => log::info!("request log: pruned {n} records (retention {days} days, {rows} rows)"),
+        let aggregates = self.aggregates.clone();
+        Some(tokio::task::spawn_blocking(move || match prune_newest(&store, days, rows, now_ms()) {
+            Ok((0, _)) => {}
+            Ok((n, newest)) => {
+                log::info!("request log: pruned {n} records (retention {days} days, {rows} rows)");
+                if let Some(a) = aggregates.filter(|a| newest >= a.horizon_start()) {
+                    a.mark_stale();
+                }
+            }
             Err(e) => log::error!("request log: pruning failed: {e}"),
         }))
     }
@@ -371,10 +399,16 @@ async fn reap(prune: tokio::task::JoinHandle<()>) {
 /// writer prunes; two prunes must not run at once. Appends may run meanwhile: the segments
 /// they add are newer than what this prune looked at, and are left for the next one.
 pub fn prune(store: &Store, days: u64, max_rows: u64, now_ms: u64) -> Result<usize, Error> {
+    Ok(prune_newest(store, days, max_rows, now_ms)?.0)
+}
+
+/// [`prune`], and the arrival time of the newest record it removed (0 when none).
+fn prune_newest(store: &Store, days: u64, max_rows: u64, now_ms: u64) -> Result<(usize, u64), Error> {
     const CHUNK: usize = 1_000;
     if days == 0 && max_rows == 0 {
-        return Ok(0);
+        return Ok((0, 0));
     }
+    let mut newest = 0;
     let cutoff = if days == 0 { 0 } else { now_ms.saturating_sub(days.saturating_mul(DAY_MS)) };
     let mut room = if max_rows == 0 { u64::MAX } else { max_rows };
     let mut edits: Vec<(SegmentKey, Option<Vec<u8>>)> = Vec::new();
@@ -392,6 +426,7 @@ pub fn prune(store: &Store, days: u64, max_rows: u64, now_ms: u64) -> Result<usi
             continue;
         }
         removed += seg.len() - keep.len();
+        newest = (0..seg.len()).filter(|i| !keep.contains(i)).map(|i| seg.time(i)).fold(newest, u64::max);
         let value = (!keep.is_empty()).then(|| seg.encode_retained(|i| keep.contains(&i)));
         edits.push((seg.key(), value));
         if edits.len() >= CHUNK {
@@ -402,7 +437,7 @@ pub fn prune(store: &Store, days: u64, max_rows: u64, now_ms: u64) -> Result<usi
     if !edits.is_empty() {
         store.edit_segments(&edits)?;
     }
-    Ok(removed)
+    Ok((removed, newest))
 }
 
 #[cfg(test)]
@@ -431,7 +466,7 @@ mod tests {
         let store = Store::temporary().unwrap();
         // A long flush interval: only the size trigger and shutdown may write.
         let opts = Options { flush_every: Duration::from_secs(3600), ..Options::default() };
-        let (rec_, task) = Recorder::start_with(store.clone(), &cfg(0, 0), opts);
+        let (rec_, task) = Recorder::start_with(store.clone(), &cfg(0, 0), opts, None);
         let sent: Vec<RequestRecord> = (0..1234).map(|i| rec(i, T0 + i)).collect();
         for r in &sent {
             rec_.record(r.clone());
@@ -450,7 +485,7 @@ mod tests {
     async fn the_timer_flushes_a_partial_batch_and_subscribers_see_it() {
         let store = Store::temporary().unwrap();
         let opts = Options { flush_every: Duration::from_millis(50), ..Options::default() };
-        let (r, task) = Recorder::start_with(store.clone(), &cfg(0, 0), opts);
+        let (r, task) = Recorder::start_with(store.clone(), &cfg(0, 0), opts, None);
         let mut sub = r.subscribe();
         for i in 0..3 {
             r.record(rec(i, T0 + i));
@@ -467,7 +502,7 @@ mod tests {
     async fn a_full_queue_counts_drops_instead_of_blocking() {
         let store = Store::temporary().unwrap();
         let opts = Options { capacity: 4, ..Options::default() };
-        let (r, task) = Recorder::start_with(store.clone(), &cfg(0, 0), opts);
+        let (r, task) = Recorder::start_with(store.clone(), &cfg(0, 0), opts, None);
         // A current-thread runtime: the writer cannot run until we yield, so the queue fills.
         for i in 0..10 {
             r.record(rec(i, T0 + i));

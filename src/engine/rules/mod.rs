@@ -25,5 +25,5 @@ pub use request::{HeaderLookup, NoHeaders, RequestView};
 pub(crate) use store::compile;
 pub use store::{names_of, RulePatch, RuleView};
 pub use subagent::{strip_subagent_tag, TAG_CLOSE, TAG_OPEN};
-pub use tokens::{count_text_tokens, count_tokens, countable_bytes, estimate_tokens};
+pub use tokens::{count_text_tokens, count_tokens, countable_bytes, estimate_tokens, load_tokenizer};
 pub use validate::{fields_used_by, validate, BACKGROUND_MODEL_GLOB, REGEX_SIZE_LIMIT};
