@@ -15,6 +15,7 @@ mod cli_errors;
 mod convert_golden;
 mod daemon_mode;
 mod daemon_records;
+mod dashboard;
 mod diagnose;
 mod first_hour;
 mod gemini_api;

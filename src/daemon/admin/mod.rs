@@ -2,7 +2,8 @@
 //! `GET /api` from [`ENDPOINTS`]).
 //!
 //! This file composes one filter per resource — `health`, `channels`, `strategy`, `rules`,
-//! `requests`, `transformers`, `metrics`, in that order, which is the order warp tries them — turns
+//! `requests`, `transformers`, `metrics`, `tracing`, `tee` and the dashboard's page
+//! (`daemon::dashboard`), in that order, which is the order warp tries them — turns
 //! every rejection into the envelope ([`api::recover`]), and holds the filters they share:
 //! the state, the admin token, the keys-in-clear question, the body limit and the blocking
 //! pool. Engine calls that write to the store run on the blocking pool so a flush never
@@ -57,6 +58,8 @@ pub fn routes(state: Arc<AppState>) -> Routes {
         .or(tracing::routes(&state))
         .unify()
         .or(tee::routes(&state))
+        .unify()
+        .or(super::dashboard::routes())
         .unify();
     query::known().and(resources).recover(body_refused).unify().recover(api::recover).unify().boxed()
 }
@@ -112,6 +115,9 @@ pub const ENDPOINTS: &[&str] = &[
     "GET /api/metrics",
     "GET /api/metrics/all",
     "POST /api/metrics/reset",
+    "GET /dashboard",
+    "GET /dashboard/:asset",
+    "GET /dashboard/i18n/:lang",
 ];
 
 /// Run an engine call on the blocking pool.
