@@ -6,7 +6,7 @@
 //! `tests/setup/chromium.sh`. Each view's screenshot is kept under
 //! `target/dashboard-screenshots/`.
 
-use crate::support::mock::MockUpstream;
+use crate::support::mock::{Behavior, MockUpstream};
 use crate::support::{setup_script, Home};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
@@ -134,6 +134,7 @@ async fn dashboard_in_a_real_browser() {
     )
     .unwrap_or_else(|e| panic!("{e}"));
 
+    let _ = std::fs::remove_file(shots().join("failed.png"));
     let up = MockUpstream::start().await;
     let h = Home::new();
     let key = "sk-ant-0123456789abcdef";
@@ -160,13 +161,15 @@ async fn dashboard_in_a_real_browser() {
     let d = h.serve(&["--config", config.to_str().unwrap()]);
     let http = reqwest::Client::new();
 
-    // One request through the proxy, for the overview and the log.
-    let r = http
-        .post(format!("{}/v1/messages", d.url))
-        .json(&json!({"model": "claude-sonnet-4-5", "max_tokens": 16, "messages": [{"role": "user", "content": "hello"}]}))
-        .send()
-        .await
-        .unwrap();
+    // Two requests through the proxy, for the overview and the log: one the upstream
+    // refuses (a 400 is the client's: passed back, no failover), then one answered.
+    up.push(Behavior::status(400));
+    let body =
+        json!({"model": "claude-sonnet-4-5", "max_tokens": 16, "messages": [{"role": "user", "content": "hello"}]});
+    let r = http.post(format!("{}/v1/messages", d.url)).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), 400);
+    r.bytes().await.unwrap();
+    let r = http.post(format!("{}/v1/messages", d.url)).json(&body).send().await.unwrap();
     assert_eq!(r.status(), 200);
     r.bytes().await.unwrap();
     let logged = admin(&http, &d.url, "/api/requests?limit=1").await;
@@ -240,8 +243,9 @@ async fn drive(c: &Client, url: &str, http: &reqwest::Client, channel: &str) -> 
 
     // Overview: the one request, and the token never in the URL.
     shown(c, "#view-overview").await;
-    text_with(c, "[data-card='overview.requests'] .value", "1").await;
-    text_with(c, "[data-card='overview.success_rate'] .value", "100.0 %").await;
+    text_with(c, "[data-card='overview.requests'] .value", "2").await;
+    text_with(c, "[data-card='overview.success_rate'] .value", "50.0 %").await;
+    text_with(c, "[data-card='overview.failures'] .value", "1").await;
     text_with(c, "#ov-channels", channel).await;
     shown(c, "#ov-chart svg polyline").await;
     let here = c.current_url().await.unwrap();
@@ -275,10 +279,17 @@ async fn drive(c: &Client, url: &str, http: &reqwest::Client, channel: &str) -> 
     text_with(c, "#rq-attempts tbody", channel).await;
     shown(c, "#rq-trace .wf-row[data-span='proxy.handle'] .bar").await;
     shot(c, "requests").await;
+    // The refused one: its attempt and the upstream's status.
+    let rows = c.find_all(Locator::Css("#rq-table tr[data-request]")).await.unwrap();
+    assert_eq!(rows.len(), 2);
+    rows[1].click().await.unwrap();
+    text_with(c, "#rq-detail dd[data-field='detail.status']", "400").await;
+    text_with(c, "#rq-attempts tbody", "400").await;
 
     // Rules: the rule, and a dry run's decision.
     nav(c, "rules").await;
-    shown(c, "#ru-table tr[data-rule='deep-think']").await;
+    text_with(c, "#ru-table tr[data-rule='deep-think']", "keywords").await;
+    text_with(c, "#ru-table tr[data-rule='deep-think']", "dash-main").await;
     let body = shown(c, "#ru-body").await;
     body.clear().await.unwrap();
     body.send_keys(r#"{"model": "claude-sonnet-4-5", "max_tokens": 100, "messages": [{"role": "user", "content": "please ultrathink about this"}]}"#)
@@ -309,5 +320,13 @@ async fn drive(c: &Client, url: &str, http: &reqwest::Client, channel: &str) -> 
     text_with(c, "#nav a[data-view='overview']", "概览").await;
     text_with(c, "#view-settings h2", "设置").await;
     shot(c, "settings-zh").await;
+
+    // The same daemon as `localhost`: another origin, so a login of its own (the token is
+    // kept per tab and origin), then the same data, no CORS in the way.
+    let port = url.rsplit(':').next().unwrap();
+    c.goto(&format!("http://localhost:{port}/dashboard#channels")).await.map_err(|e| format!("goto localhost: {e}"))?;
+    shown(c, "#token").await.send_keys(TOKEN).await.unwrap();
+    c.find(Locator::Css("#login-form button")).await.unwrap().click().await.unwrap();
+    shown(c, "tr[data-channel='dash-spare'] td[data-status='disabled']").await;
     Ok(())
 }

@@ -102,4 +102,45 @@ mod tests {
         let zh = keys(ASSETS.iter().find(|a| a.name == "i18n/zh-CN.json").unwrap().body);
         assert_eq!(en, zh, "the dashboard's English and Chinese catalogs must have the same keys");
     }
+
+    /// Every label the page asks for (`t('key')` in app.js, `data-i18n` in index.html) is
+    /// in the catalog: a missing one would show its key to the user.
+    #[test]
+    fn every_label_used_is_in_the_catalog() {
+        let body = |n: &str| ASSETS.iter().find(|a| a.name == n).unwrap().body;
+        let en: serde_json::Value = serde_json::from_str(body("i18n/en.json")).unwrap();
+        let mut used = Vec::new();
+        for (text, openers) in [
+            (body("app.js"), &["t('", "['overview.", "['detail.", "['dry."][..]),
+            (body(""), &["data-i18n=\"", "data-i18n-placeholder=\""][..]),
+        ] {
+            for opener in openers {
+                for (at, _) in text.match_indices(opener) {
+                    // `['overview.x'` keeps its prefix; `t('x'` and attributes do not.
+                    let start = at + opener.len() - if opener.starts_with("['") { opener.len() - 2 } else { 0 };
+                    let key: String = text[start..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '_')
+                        .collect();
+                    // `t('status.' + status)`: a prefix completed at run time.
+                    if !key.is_empty() && !key.ends_with('.') {
+                        used.push(key);
+                    }
+                }
+            }
+        }
+        assert!(used.len() > 50, "{used:?}");
+        let missing: Vec<&String> = used.iter().filter(|k| en.get(k.as_str()).is_none()).collect();
+        assert!(missing.is_empty(), "labels missing from i18n/en.json: {missing:?}");
+        for dynamic in [
+            "status.enabled",
+            "status.disabled",
+            "status.rate_limited",
+            "breaker.closed",
+            "breaker.open",
+            "breaker.half_open",
+        ] {
+            assert!(en.get(dynamic).is_some(), "{dynamic}");
+        }
+    }
 }

@@ -224,8 +224,9 @@ async function loadOverview() {
     ['overview.failures', int(a.totals.failures)],
     ['overview.p50', ms(a.latency_ms.p50)],
     ['overview.p95', ms(a.latency_ms.p95)],
-    ['overview.ttfb_p50', ms(a.ttfb_ms.p50)],
-    ['overview.ttfb_p95', ms(a.ttfb_ms.p95)],
+    // First token is measured on streams only: no stream in the window, no figure.
+    ['overview.ttfb_p50', a.ttfb_ms.avg ? ms(a.ttfb_ms.p50) : '–'],
+    ['overview.ttfb_p95', a.ttfb_ms.avg ? ms(a.ttfb_ms.p95) : '–'],
     ['overview.tokens_in', int(tok.input)],
     ['overview.tokens_out', int(tok.output)],
     ['overview.tokens_cache', int(cache)],
@@ -271,7 +272,7 @@ function chart(node, buckets, since, until, step) {
   add('text', { x: 2, y: T + 10, 'font-size': 11, fill: '#6b7385' }, String(max));
   add('text', { x: 2, y: H - B, 'font-size': 11, fill: '#6b7385' }, '0');
   add('text', { x: L, y: H - 4, 'font-size': 11, fill: '#6b7385' }, clock(start));
-  add('text', { x: W - 40, y: H - 4, 'font-size': 11, fill: '#6b7385' }, clock(until));
+  add('text', { x: W - 4, y: H - 4, 'font-size': 11, fill: '#6b7385', 'text-anchor': 'end' }, clock(until));
   const line = (key, color) => add('polyline', {
     points: pts.map((p, i) => `${sx(i).toFixed(1)},${sy(p[key]).toFixed(1)}`).join(' '),
     fill: 'none', stroke: color, 'stroke-width': 2, 'vector-effect': 'non-scaling-stroke',
@@ -456,10 +457,10 @@ async function loadRules() {
   rules.length ? rules.map((r, i) => el('tr', { 'data-rule': r.name },
     el('td', {}, String(i + 1)), el('td', {}, r.name),
     el('td', {}, pill(t(r.enabled ? 'status.enabled' : 'status.disabled'), r.enabled ? 'ok' : 'bad')),
-    el('td', { class: 'num' }, String(r.priority)), el('td', {}, r.rule_type),
+    el('td', { class: 'num' }, String(r.priority)), el('td', {}, r.type),
     el('td', {}, el('code', {}, JSON.stringify(r.condition))),
-    el('td', {}, [r.target_channel, r.target_model].filter(Boolean).join(' · ') || '–',
-      r.target_problem ? el('div', { class: 'error' }, r.target_problem) : null))) : [empty(7, t('rules.none'))]);
+    el('td', {}, [r.targetChannel, r.targetModel].filter(Boolean).join(' · ') || '–',
+      r.targetProblem ? el('div', { class: 'error' }, r.targetProblem) : null))) : [empty(7, t('rules.none'))]);
 }
 
 async function dryRun(ev) {
