@@ -161,13 +161,18 @@ async fn dashboard_in_a_real_browser() {
     let d = h.serve(&["--config", config.to_str().unwrap()]);
     let http = reqwest::Client::new();
 
-    // Two requests through the proxy, for the overview and the log: one the upstream
-    // refuses (a 400 is the client's: passed back, no failover), then one answered.
+    // Three requests through the proxy, for the overview and the log: one the upstream
+    // refuses (a 400 is the client's: passed back, no failover), a stream, then one answered.
     up.push(Behavior::status(400));
     let body =
         json!({"model": "claude-sonnet-4-5", "max_tokens": 16, "messages": [{"role": "user", "content": "hello"}]});
     let r = http.post(format!("{}/v1/messages", d.url)).json(&body).send().await.unwrap();
     assert_eq!(r.status(), 400);
+    r.bytes().await.unwrap();
+    let mut stream = body.clone();
+    stream["stream"] = json!(true);
+    let r = http.post(format!("{}/v1/messages", d.url)).json(&stream).send().await.unwrap();
+    assert_eq!(r.status(), 200);
     r.bytes().await.unwrap();
     let r = http.post(format!("{}/v1/messages", d.url)).json(&body).send().await.unwrap();
     assert_eq!(r.status(), 200);
@@ -243,9 +248,11 @@ async fn drive(c: &Client, url: &str, http: &reqwest::Client, channel: &str) -> 
 
     // Overview: the one request, and the token never in the URL.
     shown(c, "#view-overview").await;
-    text_with(c, "[data-card='overview.requests'] .value", "2").await;
-    text_with(c, "[data-card='overview.success_rate'] .value", "50.0 %").await;
+    text_with(c, "[data-card='overview.requests'] .value", "3").await;
+    text_with(c, "[data-card='overview.success_rate'] .value", "66.7 %").await;
     text_with(c, "[data-card='overview.failures'] .value", "1").await;
+    // First token: measured on the stream.
+    text_with(c, "[data-card='overview.ttfb_p50'] .value", " ms").await;
     text_with(c, "#ov-channels", channel).await;
     shown(c, "#ov-chart svg polyline").await;
     let here = c.current_url().await.unwrap();
@@ -281,8 +288,8 @@ async fn drive(c: &Client, url: &str, http: &reqwest::Client, channel: &str) -> 
     shot(c, "requests").await;
     // The refused one: its attempt and the upstream's status.
     let rows = c.find_all(Locator::Css("#rq-table tr[data-request]")).await.unwrap();
-    assert_eq!(rows.len(), 2);
-    rows[1].click().await.unwrap();
+    assert_eq!(rows.len(), 3);
+    rows[2].click().await.unwrap();
     text_with(c, "#rq-detail dd[data-field='detail.status']", "400").await;
     text_with(c, "#rq-attempts tbody", "400").await;
 

@@ -224,9 +224,10 @@ async function loadOverview() {
     ['overview.failures', int(a.totals.failures)],
     ['overview.p50', ms(a.latency_ms.p50)],
     ['overview.p95', ms(a.latency_ms.p95)],
-    // First token is measured on streams only: no stream in the window, no figure.
-    ['overview.ttfb_p50', a.ttfb_ms.avg ? ms(a.ttfb_ms.p50) : '–'],
-    ['overview.ttfb_p95', a.ttfb_ms.avg ? ms(a.ttfb_ms.p95) : '–'],
+    // First token is measured on streams only (0 when the window has none: the analytics
+    // do not say how many were measured).
+    ['overview.ttfb_p50', ms(a.ttfb_ms.p50)],
+    ['overview.ttfb_p95', ms(a.ttfb_ms.p95)],
     ['overview.tokens_in', int(tok.input)],
     ['overview.tokens_out', int(tok.output)],
     ['overview.tokens_cache', int(cache)],
