@@ -251,8 +251,19 @@ async fn drive(c: &Client, url: &str, http: &reqwest::Client, channel: &str) -> 
     text_with(c, "[data-card='overview.requests'] .value", "3").await;
     text_with(c, "[data-card='overview.success_rate'] .value", "66.7 %").await;
     text_with(c, "[data-card='overview.failures'] .value", "1").await;
-    // First token: measured on the stream.
-    text_with(c, "[data-card='overview.ttfb_p50'] .value", " ms").await;
+    // Latency and first token (measured on the stream): the analytics' own figures.
+    let a = admin(http, url, "/api/analytics?since=1h").await;
+    for (card, figure) in [("overview.p50", &a["latency_ms"]["p50"]), ("overview.ttfb_p50", &a["ttfb_ms"]["p50"])] {
+        let shown = c.find(Locator::Css(&format!("[data-card='{card}'] .value"))).await.unwrap().text().await.unwrap();
+        assert_eq!(shown, format!("{figure} ms"), "{card}");
+    }
+    // The token is the tab's (sessionStorage), not the browser's, and in no URL.
+    let kept = c
+        .execute("return [sessionStorage.getItem('routex.token'), JSON.stringify(localStorage)]", vec![])
+        .await
+        .unwrap();
+    assert_eq!(kept[0], TOKEN);
+    assert!(!kept[1].as_str().unwrap().contains(TOKEN), "{kept}");
     text_with(c, "#ov-channels", channel).await;
     shown(c, "#ov-chart svg polyline").await;
     let here = c.current_url().await.unwrap();
@@ -327,6 +338,18 @@ async fn drive(c: &Client, url: &str, http: &reqwest::Client, channel: &str) -> 
     text_with(c, "#nav a[data-view='overview']", "概览").await;
     text_with(c, "#view-settings h2", "设置").await;
     shot(c, "settings-zh").await;
+
+    // The overview follows new requests by itself: no reload (the marker survives).
+    nav(c, "overview").await;
+    text_with(c, "[data-card='overview.requests'] .value", "3").await;
+    c.execute("window.__sameDocument = true", vec![]).await.unwrap();
+    let body =
+        json!({"model": "claude-sonnet-4-5", "max_tokens": 16, "messages": [{"role": "user", "content": "again"}]});
+    let r = http.post(format!("{url}/v1/messages")).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    r.bytes().await.unwrap();
+    text_with(c, "[data-card='overview.requests'] .value", "4").await;
+    assert_eq!(c.execute("return window.__sameDocument === true", vec![]).await.unwrap(), json!(true));
 
     // The same daemon as `localhost`: another origin, so a login of its own (the token is
     // kept per tab and origin), then the same data, no CORS in the way.
