@@ -301,7 +301,13 @@ async function loadChannels() {
     api('GET', '/api/channels'), api('GET', '/api/channels/stats'), healthDetailed()]);
   const byId = new Map(stats.map((s) => [s.id, s.stats]));
   const report = health && (health.data || health);
-  const down = new Map(((report && report.channels && report.channels.down) || []).map((d) => [d.name, d]));
+  const downList = (report && report.channels && report.channels.down) || [];
+  // The poll redraws the table only when something in it changed: a button is not
+  // replaced under the pointer every few seconds.
+  const sig = JSON.stringify([S.lang, channels, stats, downList, S.tests]);
+  if (sig === S.chSig && $('ch-table').rows.length) return;
+  S.chSig = sig;
+  const down = new Map(downList.map((d) => [d.name, d]));
   const rows = channels.map((c) => {
     const st = byId.get(c.id) || {};
     const d = down.get(c.name);
