@@ -338,6 +338,11 @@ async fn drive(c: &Client, url: &str, http: &reqwest::Client, channel: &str) -> 
     text_with(c, "#nav a[data-view='overview']", "概览").await;
     text_with(c, "#view-settings h2", "设置").await;
     shot(c, "settings-zh").await;
+    // A reload keeps both: the language (localStorage) and the tab's token (no login form).
+    c.refresh().await.map_err(|e| format!("refresh: {e}"))?;
+    shown(c, "#view-settings").await;
+    text_with(c, "#nav a[data-view='overview']", "概览").await;
+    assert!(!c.find(Locator::Css("#login")).await.unwrap().is_displayed().await.unwrap());
 
     // The overview follows new requests by itself: no reload (the marker survives).
     nav(c, "overview").await;
