@@ -166,11 +166,18 @@ async function login(ev) {
   const token = $('token').value.trim();
   if (!token) return;
   sessionStorage.setItem(TOKEN_KEY, token);
-  if (await probe()) {
-    enter();
-  } else {
-    showLogin(t('login.wrong'));
+  let accepted;
+  try {
+    accepted = await probe();
+  } catch (e) {
+    // Not an answer about the token (the daemon is down, say): keep the form, say why.
+    sessionStorage.removeItem(TOKEN_KEY);
+    $('login-error').hidden = false;
+    $('login-error').textContent = e.message;
+    return;
   }
+  if (accepted) enter();
+  else showLogin(t('login.wrong'));
 }
 
 function enter() {
