@@ -17,6 +17,7 @@ mod convert_golden;
 mod crash;
 mod daemon_mode;
 mod daemon_records;
+mod dashboard;
 mod diagnose;
 mod faults;
 mod first_hour;

@@ -8,6 +8,7 @@
 
 pub mod admin;
 pub mod api;
+mod dashboard;
 pub mod proxy;
 
 use std::future::Future;

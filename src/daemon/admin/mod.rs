@@ -2,7 +2,8 @@
 //! `GET /api` from [`ENDPOINTS`]).
 //!
 //! This file composes one filter per resource — `health`, `channels`, `strategy`, `rules`,
-//! `requests`, `transformers`, `metrics`, `tracing`, `cache`, in that order, which is the order warp tries them — turns
+//! `requests`, `transformers`, `metrics`, `tracing`, `tee`, `cache` and the dashboard's page
+//! (`daemon::dashboard`), in that order, which is the order warp tries them — turns
 //! every rejection into the envelope ([`api::recover`]), and holds the filters they share:
 //! the state, the admin token, the keys-in-clear question, the body limit and the blocking
 //! pool. Engine calls that write to the store run on the blocking pool so a flush never
@@ -60,6 +61,8 @@ pub fn routes(state: Arc<AppState>) -> Routes {
         .or(tee::routes(&state))
         .unify()
         .or(cache::routes(&state))
+        .unify()
+        .or(super::dashboard::routes())
         .unify();
     query::known().and(resources).recover(body_refused).unify().recover(api::recover).unify().boxed()
 }
@@ -121,6 +124,9 @@ pub const ENDPOINTS: &[&str] = &[
     "POST /api/cache/invalidate",
     "POST /api/cache/invalidate-and-warm",
     "POST /api/cache/reset-stats",
+    "GET /dashboard",
+    "GET /dashboard/:asset",
+    "GET /dashboard/i18n/:lang",
 ];
 
 /// Run an engine call on the blocking pool.
