@@ -9,14 +9,12 @@
 //! with setup's output.
 
 use crate::support::mock::{self, Behavior, MockUpstream};
+use crate::support::sdk::{self, Run, Up};
 use crate::support::stack::{channel, Stack};
 use serde_json::{json, Value};
-use std::path::PathBuf;
-use std::process::Stdio;
 use std::time::Duration;
 
 const CONFIG: &str = "server: { first_byte_timeout_s: 20, idle_timeout_s: 20 }\nlogging: { bodies: all }\n";
-const RUN_TIMEOUT: Duration = Duration::from_secs(90);
 const CLIENT_KEY_MARKER: &str = "client-key-not-forwarded";
 const SYSTEM: &str = "You are a terse assistant.";
 const PROMPT: &str = "Say hello";
@@ -24,70 +22,19 @@ const TOOL_PROMPT: &str = "What is the weather in Paris?";
 const TOOL_OUTPUT: &str = "sunny, 21 C";
 const MODEL: &str = "gpt-4o";
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Up {
-    Anthropic,
-    Openai,
-    Gemini,
-}
-
-impl Up {
-    fn kind(self) -> &'static str {
-        match self {
-            Up::Anthropic => "anthropic",
-            Up::Openai => "openai",
-            Up::Gemini => "gemini",
-        }
-    }
-    fn base_url(self, mock: &MockUpstream) -> String {
-        match self {
-            Up::Openai => format!("{}/v1", mock.url()),
-            _ => mock.url(),
-        }
-    }
-    fn path(self, stream: bool) -> String {
-        match self {
-            Up::Anthropic => "/v1/messages".into(),
-            Up::Openai => "/v1/chat/completions".into(),
-            Up::Gemini if stream => format!("/v1beta/models/{MODEL}:streamGenerateContent?alt=sse"),
-            Up::Gemini => format!("/v1beta/models/{MODEL}:generateContent"),
-        }
-    }
-}
-
 fn weather_args() -> Value {
     json!({"city": "Paris", "unit": "c"})
 }
 
-struct Run {
-    code: Option<i32>,
-    json: Value,
-    ctx: String,
-}
-
 async fn run_sdk(url: &str, scenario: &str, what: &str) -> Run {
-    let py = crate::sdk_e2e::python();
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/openai_responses_client.py");
-    let mut cmd = tokio::process::Command::new(py);
-    cmd.arg(&script).arg(url).arg(scenario).env("PYTHONDONTWRITEBYTECODE", "1");
-    for var in ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"] {
-        cmd.env_remove(var);
-    }
-    for var in ["OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "ROUTEX_MODEL"] {
-        cmd.env_remove(var);
-    }
-    cmd.env("NO_PROXY", "127.0.0.1,localhost");
-    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).kill_on_drop(true);
-    let child = cmd.spawn().unwrap_or_else(|e| panic!("could not run {}: {e}", py.display()));
-    let out = match tokio::time::timeout(RUN_TIMEOUT, child.wait_with_output()).await {
-        Ok(r) => r.unwrap(),
-        Err(_) => panic!("openai_responses_client.py {scenario} did not finish within {RUN_TIMEOUT:?}"),
-    };
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let json = stdout.lines().last().and_then(|l| serde_json::from_str(l).ok()).unwrap_or(Value::Null);
-    let ctx = format!("{what}\nexit: {:?}\nstdout: {stdout}\nstderr: {stderr}", out.status.code());
-    Run { code: out.status.code(), json, ctx }
+    sdk::run_python(
+        "openai_responses_client.py",
+        url,
+        scenario,
+        what,
+        &["OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID"],
+    )
+    .await
 }
 
 /// Usage as the Responses API reports it: `input_tokens` is the whole prompt.
@@ -107,7 +54,7 @@ fn check_usage(up: Up, u: &Value, ctx: &str) {
 /// The upstream request: path, its own key (never the client's), system prompt and the
 /// user's turn where the channel's protocol keeps them, the tool when one was offered.
 fn check_upstream(up: Up, req: &mock::Recorded, stream: bool, tool: bool, ctx: &str) {
-    assert_eq!(req.path, up.path(stream), "upstream path\n{ctx}");
+    assert_eq!(req.path, up.path(stream, MODEL), "upstream path\n{ctx}");
     for (name, value) in &req.headers {
         assert!(!value.contains(CLIENT_KEY_MARKER), "client key forwarded in {name}\n{ctx}");
     }

@@ -4,6 +4,7 @@
 
 pub mod gemini_schema;
 pub mod mock;
+pub mod sdk;
 pub mod stack;
 
 use std::path::{Path, PathBuf};
