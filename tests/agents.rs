@@ -199,9 +199,14 @@ async fn gemini_cli_through_routex_to_openai() {
 async fn routex_code_runs_codex_and_gemini() {
     let (codex, gemini) = (installed("codex"), installed("gemini"));
     let up = MockUpstream::start().await;
-    // Gemini CLI skips a settings file below a world-writable directory (/tmp): the data
-    // directory, where `routex code` writes it, is under target/ instead.
-    let h = crate::support::Home::new_in(Path::new(env!("CARGO_TARGET_TMPDIR")));
+    // Gemini CLI skips a settings file below a world-writable directory (/tmp, and a clone
+    // of the repository under it): the data directory, where `routex code` writes it, is
+    // under the user's ~/.cache (as a real data directory is under ~/.config), else target/.
+    let base = std::env::var_os("HOME")
+        .map(|h| Path::new(&h).join(".cache/routex-tests"))
+        .filter(|p| std::fs::create_dir_all(p).is_ok())
+        .unwrap_or_else(|| Path::new(env!("CARGO_TARGET_TMPDIR")).to_path_buf());
+    let h = crate::support::Home::new_in(&base);
     h.run(&["channel", "add", "--name", "mock", "--type", "anthropic", "--models", "*", "--base-url", &up.url()]).ok();
     let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let cfg = h.path().join("routex.yaml");

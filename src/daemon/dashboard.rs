@@ -44,8 +44,10 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; conn
 /// `GET /dashboard`, `/dashboard/` and `/dashboard/<asset>`; any other path under it is a
 /// 404 like every unknown route.
 pub fn routes() -> warp::filters::BoxedFilter<(Response,)> {
-    warp::get()
-        .and(warp::path("dashboard"))
+    // The path first: a method check first would answer every other route's refusal
+    // (a POST without its token: 401) with this one's 405.
+    warp::path("dashboard")
+        .and(warp::get())
         .and(warp::path::tail())
         .and_then(|tail: warp::path::Tail| async move {
             let name = tail.as_str().trim_end_matches('/');
