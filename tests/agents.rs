@@ -72,6 +72,20 @@ fn codex_home(dir: &Path, url: &str, model: &str) {
     std::fs::write(dir.join("config.toml"), config).unwrap();
 }
 
+/// `codex exec --skip-git-repo-check PROMPT` in `work`, with a throwaway HOME and
+/// CODEX_HOME, the client key in ROUTEX_CLIENT_KEY and no OpenAI variables of the user's.
+fn codex_exec(codex: &Path, home: &Path, codex_dir: &Path, work: &Path, prompt: &str) -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new(codex);
+    cmd.args(["exec", "--skip-git-repo-check", prompt])
+        .current_dir(work)
+        .env("HOME", home)
+        .env("CODEX_HOME", codex_dir)
+        .env("ROUTEX_CLIENT_KEY", CLIENT_KEY)
+        .env_remove("OPENAI_API_KEY")
+        .env_remove("OPENAI_BASE_URL");
+    cmd
+}
+
 async fn codex_case(kind: &str) {
     let codex = installed("codex");
     let mock = MockUpstream::start().await;
@@ -81,15 +95,7 @@ async fn codex_case(kind: &str) {
     std::fs::create_dir_all(&codex_dir).unwrap();
     codex_home(&codex_dir, &stack.url, "gpt-5-codex");
     let work = tempfile::tempdir().unwrap();
-    let mut cmd = tokio::process::Command::new(&codex);
-    cmd.args(["exec", "--skip-git-repo-check", "Say hello"])
-        .current_dir(work.path())
-        .env("HOME", home.path())
-        .env("CODEX_HOME", &codex_dir)
-        .env("ROUTEX_CLIENT_KEY", CLIENT_KEY)
-        .env_remove("OPENAI_API_KEY")
-        .env_remove("OPENAI_BASE_URL");
-    let (code, stdout, stderr) = run(cmd).await;
+    let (code, stdout, stderr) = run(codex_exec(&codex, home.path(), &codex_dir, work.path(), "Say hello")).await;
     let ctx = format!(
         "codex exec -> {kind} channel\nexit: {code:?}\nstdout: {stdout}\nstderr: {stderr}\nupstream: {:?}",
         mock.requests().iter().map(|r| r.path.clone()).collect::<Vec<_>>()
@@ -207,6 +213,14 @@ async fn routex_code_runs_codex_and_gemini() {
         .filter(|p| std::fs::create_dir_all(p).is_ok())
         .unwrap_or_else(|| Path::new(env!("CARGO_TARGET_TMPDIR")).to_path_buf());
     let h = crate::support::Home::new_in(&base);
+    // `routex code` starts a daemon in the background: stopped even when an assertion fails.
+    struct StopDaemon<'a>(&'a crate::support::Home);
+    impl Drop for StopDaemon<'_> {
+        fn drop(&mut self) {
+            let _ = self.0.run(&["stop"]);
+        }
+    }
+    let _stop = StopDaemon(&h);
     h.run(&["channel", "add", "--name", "mock", "--type", "anthropic", "--models", "*", "--base-url", &up.url()]).ok();
     let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let cfg = h.path().join("routex.yaml");
@@ -303,15 +317,8 @@ async fn codex_cli_runs_a_tool_through_routex_to_anthropic() {
     std::fs::create_dir_all(&codex_dir).unwrap();
     codex_home(&codex_dir, &stack.url, "gpt-5-codex");
     let work = tempfile::tempdir().unwrap();
-    let mut cmd = tokio::process::Command::new(&codex);
-    cmd.args(["exec", "--skip-git-repo-check", "What is the goal?"])
-        .current_dir(work.path())
-        .env("HOME", home.path())
-        .env("CODEX_HOME", &codex_dir)
-        .env("ROUTEX_CLIENT_KEY", CLIENT_KEY)
-        .env_remove("OPENAI_API_KEY")
-        .env_remove("OPENAI_BASE_URL");
-    let (code, stdout, stderr) = run(cmd).await;
+    let (code, stdout, stderr) =
+        run(codex_exec(&codex, home.path(), &codex_dir, work.path(), "What is the goal?")).await;
     let reqs = mock.requests();
     let ctx = format!("exit: {code:?}\nstdout: {stdout}\nstderr: {stderr}\nupstream bodies: {}", reqs.len());
     assert_eq!(code, Some(0), "{ctx}");
