@@ -55,6 +55,7 @@ fn records(n: u64, now: u64) -> Vec<RequestRecord> {
                     ..Default::default()
                 },
                 cost_usd: Some((next() % 10_000) as f64 / 1e5),
+                replica: None,
                 ..Default::default()
             }
         })

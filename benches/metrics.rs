@@ -37,6 +37,7 @@ fn record(model: &str, stream: bool, attempts: Vec<Attempt>) -> RequestRecord {
         tokens: Usage { input: 1200, output: 350, cache_read: 20_000, cache_write: 0, reasoning: 0 },
         attempts,
         cost_usd: Some(0.0123),
+        replica: None,
         ..Default::default()
     }
 }

@@ -70,6 +70,7 @@ fn record(failover: bool) -> RequestRecord {
         bytes_in: 48_000,
         bytes_out: 2_100,
         cost_usd: Some(0.0123),
+        replica: None,
         request_body: None,
         response_body: None,
     }

@@ -157,7 +157,7 @@ impl Local {
 
 impl Backend for Local {
     fn describe(&self) -> String {
-        format!("local store at {}", self.0.store().path().display())
+        format!("local store at {}", self.0.store().location())
     }
     fn list_tees(&self) -> Result<Vec<TeeView>> {
         Ok(self.0.list_tees().iter().map(Tee::view).collect())
@@ -631,7 +631,10 @@ pub fn connect(cli: &super::Cli) -> anyhow::Result<Box<dyn Backend>> {
             DaemonInfo::remove(&dir);
         }
     }
-    match Engine::open(&dir) {
+    // ROUTEX_STORAGE opens the shared store directly (team mode): no daemon needed.
+    let storage = crate::engine::config::Storage::Sled.or_env().map_err(anyhow::Error::msg)?;
+    let replica = crate::engine::config::replica_name(None);
+    match crate::engine::team::open(&dir, &storage, &replica) {
         Ok(e) => Ok(Box::new(Local(std::sync::Arc::new(e)))),
         Err(e) if e.as_locked().is_some() => {
             let (path, holder, hint) = e.as_locked().expect("checked");

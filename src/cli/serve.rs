@@ -11,7 +11,7 @@ use super::Cli;
 use crate::daemon::{self, AppState};
 use crate::engine::config::Config;
 use crate::engine::records::Recorder;
-use crate::engine::Engine;
+
 use crate::paths::{self, DaemonInfo};
 use crate::secret::Secret;
 
@@ -77,7 +77,9 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
         );
     }
 
-    let engine = match Engine::open(&data_dir) {
+    let storage = config.storage.clone().or_env().map_err(anyhow::Error::msg)?;
+    let replica = crate::engine::config::replica_name(config.replica.as_deref());
+    let engine = match crate::engine::team::open(&data_dir, &storage, &replica) {
         Ok(e) => e,
         Err(e) if e.as_locked().is_some() => {
             let (_, holder, _) = e.as_locked().expect("checked");
@@ -92,7 +94,8 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
         }
         Err(e) => return Err(e.into()),
     };
-    let report = engine.apply_config(&config)?;
+    // Replicas starting together on a shared store apply their config files one at a time.
+    let report = engine.store().exclusive(|| engine.apply_config(&config))??;
     if !report.created.is_empty() || !report.updated.is_empty() {
         log::info!(
             "config: {} created, {} updated",
@@ -108,6 +111,11 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
         );
     }
     let engine = Arc::new(engine);
+    if let Some(pg) = engine.store().postgres() {
+        log::info!("storage: shared Postgres store at {} (replica {replica})", pg.location());
+    }
+    // Team mode: follow the configuration other replicas write (nothing on the embedded store).
+    let config_listener = crate::engine::team::ConfigListener::start(engine.clone());
 
     // The main thread is one of the daemon's event loops (see `daemon::serve`); it also
     // runs the request-log writer and signal handling.
@@ -164,6 +172,9 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
         // After the log's last records: the tees copy them too, then drain their queues.
         if let Some(t) = tees {
             t.shutdown(std::time::Duration::from_secs(5)).await;
+        }
+        if let Some(l) = config_listener {
+            l.stop();
         }
         DaemonInfo::remove(&data_dir);
         engine.store().flush()?;

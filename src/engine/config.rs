@@ -46,6 +46,97 @@ pub struct Config {
     pub rules: Vec<RuleSpec>,
     /// Tee sinks (docs/tees.md), upserted by name at start.
     pub tees: Vec<super::tee::TeeSpec>,
+    /// Where channels, rules, settings and the request log are kept: `sled` (embedded, the
+    /// default) or a `postgres://` URL shared by replicas (team mode, docs/team.md).
+    pub storage: Storage,
+    /// This replica's name in the records it writes (default: the host name).
+    pub replica: Option<String>,
+}
+
+/// `storage:` — the embedded store, or Postgres (team mode). The URL may carry a password:
+/// it is a [`Secret`], masked wherever the config is shown.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Storage {
+    /// sled and the log's files in the data directory.
+    #[default]
+    Sled,
+    /// A `postgres://` (or `postgresql://`) URL.
+    Postgres(Secret),
+}
+
+impl Storage {
+    /// Parse `sled` or a Postgres URL; `${VAR}` (the whole value) is read from `env`.
+    /// The error is a sentence naming the setting and what to write.
+    pub fn parse(value: &str, env: &dyn Fn(&str) -> Option<String>) -> std::result::Result<Storage, String> {
+        let v = value.trim();
+        let v = match v.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
+            Some(var) => env(var).ok_or_else(|| {
+                format!(
+                    "storage is ${{{var}}} but {var} is not set; set it to the Postgres URL, or write storage: sled"
+                )
+            })?,
+            None => v.to_string(),
+        };
+        if v.is_empty() || v == "sled" {
+            return Ok(Storage::Sled);
+        }
+        let scheme_ok = v.starts_with("postgres://") || v.starts_with("postgresql://");
+        if !scheme_ok || url::Url::parse(&v).ok().and_then(|u| u.host_str().map(str::to_string)).is_none() {
+            return Err(
+                "storage must be sled or a Postgres URL such as postgres://routex:PASSWORD@127.0.0.1:5432/routex"
+                    .into(),
+            );
+        }
+        Ok(Storage::Postgres(Secret::new(v)))
+    }
+
+    /// `ROUTEX_STORAGE` when set (it wins over the config file, and lets the CLI open the
+    /// shared store directly), else this.
+    pub fn or_env(self) -> std::result::Result<Storage, String> {
+        match std::env::var("ROUTEX_STORAGE") {
+            Ok(v) if !v.trim().is_empty() => {
+                Storage::parse(&v, &|k| std::env::var(k).ok()).map_err(|e| format!("ROUTEX_STORAGE: {e}"))
+            }
+            _ => Ok(self),
+        }
+    }
+}
+
+impl Serialize for Storage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            Storage::Sled => s.serialize_str("sled"),
+            Storage::Postgres(url) => url.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Storage {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Storage, D::Error> {
+        let v = String::deserialize(d)?;
+        Storage::parse(&v, &|k| std::env::var(k).ok()).map_err(serde::de::Error::custom)
+    }
+}
+
+/// This replica's name: the configured one, else the host name, else `routex`.
+pub fn replica_name(configured: Option<&str>) -> String {
+    if let Some(r) = configured.filter(|r| !r.is_empty()) {
+        return r.to_string();
+    }
+    let mut buf = [0u8; 256];
+    // SAFETY: gethostname writes at most buf.len() bytes into the buffer it is given.
+    let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+    let name = if rc == 0 {
+        let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+        String::from_utf8_lossy(&buf[..end]).into_owned()
+    } else {
+        String::new()
+    };
+    if name.is_empty() {
+        "routex".to_string()
+    } else {
+        name
+    }
 }
 
 /// `server:`
@@ -531,6 +622,16 @@ impl Config {
         for (i, o) in self.server.cors_origins.iter().enumerate() {
             super::access::validate_cors_origin(o)
                 .map_err(|m| bad("cors_origins", format!("server.cors_origins[{i}]: {m}")))?;
+        }
+        if let Some(r) = &self.replica {
+            let ok =
+                !r.is_empty() && r.len() <= 64 && r.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+            if !ok {
+                return Err(bad(
+                    "replica",
+                    format!("replica {r:?} must be 1 to 64 letters, digits, '.', '_' or '-' (e.g. routex-a)"),
+                ));
+            }
         }
         if self.server.body_limit_mb == 0 {
             return Err(bad("body_limit_mb", "server.body_limit_mb must be at least 1".into()));

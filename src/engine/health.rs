@@ -86,10 +86,31 @@ impl Health {
         let store = engine.store();
         let writable = self.store_writable(|| store.probe_write().map_err(|e| e.to_string()));
         let (free_bytes, total_bytes) = disk_space(data_dir);
+        let shared = store.postgres().map(|pg| format!("postgres {}", pg.location()));
+        let store_health = match (&shared, &writable) {
+            // Postgres away: the reads would wait out their connect timeouts for the same answer.
+            (Some(_), Err(e)) => StoreHealth { read: Err(e.clone()), size_bytes: 0, write: writable.clone(), shared },
+            _ => StoreHealth {
+                read: store.schema_version().map_err(|e| e.to_string()),
+                size_bytes: store.size_on_disk(),
+                write: writable,
+                shared,
+            },
+        };
+        let team = store.replica().map(|replica| {
+            let l = engine.listener_status();
+            TeamHealth {
+                replica: replica.to_string(),
+                following: l.connected(),
+                reloads: l.reloads(),
+                error: l.error(),
+            }
+        });
         let mut report = Detailed {
             status: Verdict::Healthy,
             reasons: Vec::new(),
-            store: store_health(store.schema_version().map_err(|e| e.to_string()), store.size_on_disk(), writable),
+            store: store_health,
+            team,
             channels: channels(engine, proxy, Instant::now()),
             memory: Memory { rss_bytes: rss_bytes() },
             fds: Fds { open: open_fds(), limit: max_fds() },
@@ -140,6 +161,9 @@ pub struct Detailed {
     pub reasons: Vec<String>,
     /// The store.
     pub store: StoreHealth,
+    /// Team mode: this replica and whether it follows the others' configuration writes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<TeamHealth>,
     /// The channels.
     pub channels: Channels,
     /// This process's memory.
@@ -155,6 +179,20 @@ pub struct Detailed {
     pub disk: Disk,
     /// Seconds since the daemon started.
     pub uptime_s: u64,
+}
+
+/// Team mode's part of the report (docs/team.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TeamHealth {
+    /// This replica's name, stamped on its records.
+    pub replica: String,
+    /// Whether it holds its Postgres connection listening for configuration changes.
+    pub following: bool,
+    /// Snapshots re-read for another replica's change.
+    pub reloads: u64,
+    /// Why it does not follow, when it does not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 /// One tee's part of the report.
@@ -204,6 +242,8 @@ pub struct StoreHealth {
     pub size_bytes: u64,
     /// The write probe's answer.
     pub write: Result<(), String>,
+    /// The shared store's location in team mode (`postgres host:port/db`), else None.
+    pub shared: Option<String>,
 }
 
 impl StoreHealth {
@@ -213,14 +253,18 @@ impl StoreHealth {
     }
 }
 
+#[cfg(test)]
 fn store_health(read: Result<u32, String>, size_bytes: u64, write: Result<(), String>) -> StoreHealth {
-    StoreHealth { read, size_bytes, write }
+    StoreHealth { read, size_bytes, write, shared: None }
 }
 
 impl Serialize for StoreHealth {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("ok", &self.ok())?;
+        if let Some(at) = &self.shared {
+            m.serialize_entry("shared", at)?;
+        }
         if let Ok(v) = &self.read {
             m.serialize_entry("schema_version", v)?;
             m.serialize_entry("size_bytes", &self.size_bytes)?;
@@ -409,13 +453,30 @@ fn min_free_bytes(min_disk_mb: Option<u64>, total: u64) -> u64 {
 pub fn judge(r: &mut Detailed, now_ms: u64) {
     let mut bad = Vec::new();
     let mut meh = Vec::new();
-    if let Err(e) = &r.store.read {
+    if let (Some(at), Err(e)) = (&r.store.shared, &r.store.read) {
+        // A replica on a shared store keeps serving from its snapshot: degraded, not down,
+        // so a load balancer does not take every replica out at once.
+        meh.push(format!(
+            "the shared store ({at}) does not answer ({e}): serving from the configuration read last; configuration \
+             changes fail and request records are held (up to {}) until it returns",
+            crate::engine::records::HELD_MAX
+        ));
+    } else if let Err(e) = &r.store.read {
         bad.push(format!(
             "the store does not answer ({e}): the daemon cannot read its channels; check the data directory's disk \
              and permissions, then restart routex"
         ));
     }
-    if let Err(e) = &r.store.write {
+    if let Some(t) = r.team.as_ref().filter(|t| !t.following && r.store.read.is_ok()) {
+        meh.push(format!(
+            "replica {} does not follow the other replicas' configuration changes ({}): it reconnects by itself;              check its connection to Postgres",
+            t.replica,
+            t.error.as_deref().unwrap_or("not connected yet")
+        ));
+    }
+    if r.store.shared.is_some() && r.store.read.is_err() {
+        // Said above.
+    } else if let Err(e) = &r.store.write {
         bad.push(format!(
             "the store cannot be written ({e}): changes and the request log would be lost; make the data \
              directory's filesystem writable and give it free space"
@@ -535,6 +596,7 @@ mod tests {
             status: Verdict::Healthy,
             reasons: Vec::new(),
             store: store_health(Ok(3), 10, Ok(())),
+            team: None,
             channels: Channels {
                 total: 1,
                 enabled: 1,

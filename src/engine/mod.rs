@@ -19,6 +19,7 @@ pub mod records;
 pub mod rules;
 pub mod sinks;
 pub mod strategy;
+pub mod team;
 pub mod tee;
 pub mod trace;
 pub mod transform;
@@ -104,6 +105,7 @@ impl Error {
             Error::Duplicate { .. } => "conflict",
             Error::InUse { .. } => "channel_in_use",
             Error::Store(store::Error::Locked { .. }) => "store_locked",
+            Error::Store(store::Error::Postgres { unavailable: true, .. }) => "store_unavailable",
             Error::Store(_) => "store_error",
         }
     }
@@ -123,6 +125,7 @@ impl Error {
             Error::Invalid { .. } | Error::Config(_) | Error::Rule(_) => 400,
             Error::NotFound { .. } => 404,
             Error::Duplicate { .. } | Error::InUse { .. } => 409,
+            Error::Store(store::Error::Postgres { unavailable: true, .. }) => 503,
             Error::Store(_) => 500,
         }
     }
@@ -203,6 +206,8 @@ pub struct Engine {
     pub(crate) env: channel::EnvLookup,
     /// The request log's analytics kept warm (built by the cache warmer, fed by the writer).
     aggregates: Arc<records::Aggregates>,
+    /// Team mode: the state of the listener following other replicas' writes.
+    listener: Arc<team::ListenerStatus>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -231,6 +236,7 @@ impl Engine {
             write: Mutex::new(()),
             env,
             aggregates: Arc::default(),
+            listener: Arc::default(),
         };
         engine.reload()?;
         Ok(engine)
@@ -254,6 +260,11 @@ impl Engine {
         &self.store
     }
 
+    /// Team mode's config listener's state (see `team::ConfigListener`).
+    pub fn listener_status(&self) -> &Arc<team::ListenerStatus> {
+        &self.listener
+    }
+
     /// The request log's warm analytics (see `records::Aggregates`).
     pub fn aggregates(&self) -> &Arc<records::Aggregates> {
         &self.aggregates
@@ -270,6 +281,13 @@ impl Engine {
     /// The current snapshot.
     pub fn snapshot(&self) -> Arc<Snapshot> {
         self.snapshot.load_full()
+    }
+
+    /// [`Engine::reload`] between writes (never in the middle of one of this process's):
+    /// how team mode's config listener applies another replica's change.
+    pub fn reload_exclusive(&self) -> Result<()> {
+        let _w = self.write.lock().unwrap_or_else(|e| e.into_inner());
+        self.reload()
     }
 
     /// Re-read channels and settings from the store and swap the snapshot.

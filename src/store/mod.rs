@@ -11,6 +11,7 @@
 
 pub mod crypto;
 mod logfile;
+pub mod postgres;
 pub mod segment;
 
 use logfile::SegmentLog;
@@ -45,7 +46,7 @@ pub enum Tree {
 }
 
 impl Tree {
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Tree::Channels => "channels",
             Tree::Rules => "rules",
@@ -98,6 +99,15 @@ pub enum Error {
     /// Encryption key trouble or undecryptable secret.
     #[error("{0}")]
     Crypto(String),
+    /// The Postgres store (team mode) failed; `unavailable` when it could not be reached
+    /// (a caller that can wait keeps what it was writing and retries).
+    #[error("{message}")]
+    Postgres {
+        /// What failed, without the URL's credentials.
+        message: String,
+        /// The service was unreachable or the connection dropped.
+        unavailable: bool,
+    },
     /// Filesystem trouble around the store (creating the data dir, the key file).
     #[error("{context}: {source}")]
     Io {
@@ -111,12 +121,25 @@ pub enum Error {
 /// Result alias for the store.
 pub type Result<T> = std::result::Result<T, Error>;
 
-/// The opened store.
+/// The opened store: sled and the log's files (the default), or Postgres (team mode).
 #[derive(Clone)]
 pub struct Store {
-    db: sled::Db,
+    backend: Backend,
     path: PathBuf,
     cipher: crypto::Cipher,
+}
+
+#[derive(Clone)]
+enum Backend {
+    Sled(Sled),
+    Postgres(std::sync::Arc<postgres::PgStore>),
+}
+
+/// The embedded store's parts.
+#[derive(Clone)]
+struct Sled {
+    db: sled::Db,
+    path: PathBuf,
     /// The request log.
     log: std::sync::Arc<SegmentLog>,
     /// Serialises request-log appends (which pick keys) and segment edits.
@@ -154,9 +177,30 @@ impl Store {
         // Created 0600; a copy restored with a looser mode is tightened.
         crate::paths::tighten(&data_dir.join("master.key"), 0o600);
         let log = std::sync::Arc::new(SegmentLog::open(&data_dir.join("requests"))?);
-        let store = Store { db, path, cipher, log, log_lock: Default::default() };
-        store.migrate()?;
-        Ok(store)
+        let sled = Sled { db, path: path.clone(), log, log_lock: Default::default() };
+        sled.migrate()?;
+        Ok(Store { backend: Backend::Sled(sled), path, cipher })
+    }
+
+    /// Open the shared store in Postgres (team mode, docs/team.md) at `url`, writing the
+    /// request log as `replica`. The master key must come from `ROUTEX_MASTER_KEY`, so
+    /// every replica seals and opens secrets alike; `data_dir` still holds this replica's
+    /// own files (daemon.json, the daemon log).
+    pub fn open_postgres(data_dir: &Path, url: &str, replica: &str) -> Result<Store> {
+        if std::env::var_os("ROUTEX_MASTER_KEY").is_none() {
+            return Err(Error::Crypto(
+                "storage is Postgres but ROUTEX_MASTER_KEY is not set: every replica must seal secrets with the same \
+                 key; set ROUTEX_MASTER_KEY to one passphrase for all of them"
+                    .to_string(),
+            ));
+        }
+        crate::paths::private_dir(data_dir).map_err(|source| Error::Io {
+            context: format!("cannot create the data directory {}", data_dir.display()),
+            source,
+        })?;
+        let cipher = crypto::Cipher::load(data_dir)?;
+        let pg = postgres::PgStore::open(url, replica, &cipher)?;
+        Ok(Store { backend: Backend::Postgres(std::sync::Arc::new(pg)), path: crate::paths::db_path(data_dir), cipher })
     }
 
     /// A temporary store (tests and dry runs): in memory, deleted on drop.
@@ -164,15 +208,14 @@ impl Store {
         let path = PathBuf::from("<temporary>");
         let db =
             sled::Config::new().temporary(true).open().map_err(|source| Error::Sled { path: path.clone(), source })?;
-        let store = Store {
+        let sled = Sled {
             db,
-            path,
-            cipher: crypto::Cipher::from_passphrase("routex-temporary"),
+            path: path.clone(),
             log: std::sync::Arc::new(SegmentLog::temporary()?),
             log_lock: Default::default(),
         };
-        store.migrate()?;
-        Ok(store)
+        sled.migrate()?;
+        Ok(Store { backend: Backend::Sled(sled), path, cipher: crypto::Cipher::from_passphrase("routex-temporary") })
     }
 
     /// The data directory the store is in (what relative paths in the config, like a
@@ -186,22 +229,266 @@ impl Store {
         &self.path
     }
 
+    /// Where the store is, for messages: the database directory, or `postgres host:port/db`.
+    pub fn location(&self) -> String {
+        match &self.backend {
+            Backend::Sled(_) => self.path.display().to_string(),
+            Backend::Postgres(pg) => format!("postgres {}", pg.location()),
+        }
+    }
+
+    /// The Postgres store, in team mode (the config listener connects through it).
+    pub fn postgres(&self) -> Option<&std::sync::Arc<postgres::PgStore>> {
+        match &self.backend {
+            Backend::Postgres(pg) => Some(pg),
+            Backend::Sled(_) => None,
+        }
+    }
+
+    /// The replica name records are stamped with, in team mode (None on the embedded store).
+    pub fn replica(&self) -> Option<&str> {
+        self.postgres().map(|pg| pg.replica())
+    }
+
+    /// Whether `e` means the store could not be reached (Postgres down): what was being
+    /// written can be kept and written again.
+    pub fn is_unavailable(e: &Error) -> bool {
+        matches!(e, Error::Postgres { unavailable: true, .. })
+    }
+
+    /// Run `f` as the only writer across replicas (Postgres's advisory lock); on the
+    /// embedded store, which one process holds, just run it.
+    pub fn exclusive<T>(&self, f: impl FnOnce() -> T) -> Result<T> {
+        match &self.backend {
+            Backend::Sled(_) => Ok(f()),
+            Backend::Postgres(pg) => pg.exclusive(f),
+        }
+    }
+
     /// The cipher used for secrets at rest.
     pub fn cipher(&self) -> &crypto::Cipher {
         &self.cipher
     }
 
-    fn tree(&self, tree: Tree) -> Result<sled::Tree> {
-        self.db.open_tree(tree.name()).map_err(|e| self.sled(e))
+    /// The stored schema version (0 for a new store).
+    pub fn schema_version(&self) -> Result<u32> {
+        match &self.backend {
+            Backend::Sled(s) => s.schema_version(),
+            Backend::Postgres(pg) => pg.schema_version(),
+        }
     }
 
-    fn sled(&self, source: sled::Error) -> Error {
+    /// Read one JSON record.
+    pub fn get<T: DeserializeOwned>(&self, tree: Tree, key: &str) -> Result<Option<T>> {
+        match &self.backend {
+            Backend::Sled(s) => {
+                let t = s.tree(tree)?;
+                match t.get(key.as_bytes()).map_err(|e| s.err(e))? {
+                    None => Ok(None),
+                    Some(bytes) => decode(tree, key.as_bytes(), &bytes).map(Some),
+                }
+            }
+            Backend::Postgres(pg) => match pg.get(tree, key)? {
+                None => Ok(None),
+                Some(json) => decode(tree, key.as_bytes(), json.as_bytes()).map(Some),
+            },
+        }
+    }
+
+    /// Read every record of a tree, in key order.
+    pub fn list<T: DeserializeOwned>(&self, tree: Tree) -> Result<Vec<T>> {
+        match &self.backend {
+            Backend::Sled(s) => {
+                let t = s.tree(tree)?;
+                let mut out = Vec::new();
+                for item in t.iter() {
+                    let (k, v) = item.map_err(|e| s.err(e))?;
+                    out.push(decode(tree, &k, &v)?);
+                }
+                Ok(out)
+            }
+            Backend::Postgres(pg) => {
+                pg.list(tree)?.into_iter().map(|(k, json)| decode(tree, k.as_bytes(), json.as_bytes())).collect()
+            }
+        }
+    }
+
+    /// Write one JSON record and flush.
+    pub fn put<T: Serialize>(&self, tree: Tree, key: &str, value: &T) -> Result<()> {
+        self.apply(tree, &[(key.to_string(), value)], &[])
+    }
+
+    /// Remove one record and flush; returns whether it existed.
+    pub fn remove(&self, tree: Tree, key: &str) -> Result<bool> {
+        match &self.backend {
+            Backend::Sled(s) => {
+                let t = s.tree(tree)?;
+                let old = t.remove(key.as_bytes()).map_err(|e| s.err(e))?;
+                s.flush()?;
+                Ok(old.is_some())
+            }
+            Backend::Postgres(pg) => Ok(pg.apply(tree, &[], &[key.to_string()])? > 0),
+        }
+    }
+
+    /// Apply puts and removes to one tree atomically (all or nothing), then flush.
+    pub fn apply<T: Serialize>(&self, tree: Tree, puts: &[(String, T)], removes: &[String]) -> Result<()> {
+        match &self.backend {
+            Backend::Sled(s) => {
+                let t = s.tree(tree)?;
+                let mut batch = sled::Batch::default();
+                for (k, v) in puts {
+                    batch.insert(k.as_bytes(), serde_json::to_vec(v).expect("records serialise"));
+                }
+                for k in removes {
+                    batch.remove(k.as_bytes());
+                }
+                t.apply_batch(batch).map_err(|e| s.err(e))?;
+                s.flush()
+            }
+            Backend::Postgres(pg) => {
+                let puts: Vec<(String, Vec<u8>)> =
+                    puts.iter().map(|(k, v)| (k.clone(), serde_json::to_vec(v).expect("records serialise"))).collect();
+                pg.apply(tree, &puts, removes).map(|_| ())
+            }
+        }
+    }
+
+    /// Append serialised request records, `(arrival time, bytes)`, to the request log in one
+    /// synced write: the batch is sorted by arrival time (stably) and packed into
+    /// [`segment`]s. Appends are serialised with each other and with
+    /// [`Store::edit_segments`] (in Postgres, across replicas).
+    pub fn append_records(&self, entries: &[(u64, &[u8])]) -> Result<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let mut sorted = entries.to_vec();
+        sorted.sort_by_key(|e| e.0);
+        match &self.backend {
+            Backend::Sled(s) => s.append_records(&sorted),
+            Backend::Postgres(pg) => pg.append_records(&sorted),
+        }
+    }
+
+    /// Request-log segments, newest (highest key) first. Unreadable segments are skipped
+    /// with a warning; read errors are passed on.
+    pub fn segments_rev(&self) -> Result<Box<dyn Iterator<Item = Result<Segment>> + '_>> {
+        Ok(match &self.backend {
+            Backend::Sled(s) => Box::new(s.log.segments_rev()),
+            Backend::Postgres(pg) => Box::new(pg.segments(None, true)),
+        })
+    }
+
+    /// Request-log segments with a key above `after` (all of them for None), oldest first.
+    pub fn segments_after(&self, after: Option<SegmentKey>) -> Result<Box<dyn Iterator<Item = Result<Segment>> + '_>> {
+        Ok(match &self.backend {
+            Backend::Sled(s) => Box::new(s.log.segments_after(after)),
+            Backend::Postgres(pg) => Box::new(pg.segments(after, false)),
+        })
+    }
+
+    /// The key of the newest request-log segment.
+    pub fn last_segment_key(&self) -> Result<Option<SegmentKey>> {
+        match &self.backend {
+            Backend::Sled(s) => Ok(s.log.last_key()),
+            Backend::Postgres(pg) => pg.last_segment_key(),
+        }
+    }
+
+    /// Replace (Some value, from [`Segment::encode_retained`]) or remove (None) request-log
+    /// segments. Used by pruning, which only drops records; each file touched is rewritten
+    /// atomically.
+    pub fn edit_segments(&self, edits: &[(SegmentKey, Option<Vec<u8>>)]) -> Result<()> {
+        match &self.backend {
+            Backend::Sled(s) => {
+                let _guard = s.log_lock.lock().unwrap_or_else(|p| p.into_inner());
+                s.log.edit(edits)
+            }
+            Backend::Postgres(pg) => pg.edit_segments(edits),
+        }
+    }
+
+    /// Remove whole stretches of the log older than `cutoff_ms` where the store can do so
+    /// without reading them (Postgres drops its day partitions); returns the records
+    /// removed. Pruning calls it before its exact pass.
+    pub fn drop_log_before(&self, cutoff_ms: u64) -> Result<usize> {
+        match &self.backend {
+            Backend::Sled(_) => Ok(0),
+            Backend::Postgres(pg) => pg.drop_log_before(cutoff_ms),
+        }
+    }
+
+    /// Number of request records (not segments).
+    pub fn count_records(&self) -> Result<usize> {
+        match &self.backend {
+            Backend::Sled(s) => Ok(s.log.count_records()),
+            Backend::Postgres(pg) => Ok(pg.count_log()?.0),
+        }
+    }
+
+    /// Number of request-log segments.
+    pub fn count_segments(&self) -> usize {
+        match &self.backend {
+            Backend::Sled(s) => s.log.count_segments(),
+            Backend::Postgres(pg) => pg.count_log().map(|c| c.1).unwrap_or(0),
+        }
+    }
+
+    /// Number of keys in a tree (for `Tree::Requests`, segments: see [`Store::count_records`]).
+    pub fn count(&self, tree: Tree) -> Result<usize> {
+        match &self.backend {
+            Backend::Sled(s) => Ok(s.tree(tree)?.len()),
+            Backend::Postgres(pg) => pg.count(tree),
+        }
+    }
+
+    /// Flush to disk (Postgres commits every write: nothing to do).
+    pub fn flush(&self) -> Result<()> {
+        match &self.backend {
+            Backend::Sled(s) => s.flush(),
+            Backend::Postgres(_) => Ok(()),
+        }
+    }
+
+    /// Whether the store can be written: puts the time (unix ms) under the key
+    /// `health_probe` (outside every tree, read by nothing) and flushes it to disk. Fails
+    /// when sled or the filesystem refuses (read-only, full, I/O error), or Postgres is
+    /// unreachable. It costs a write and an fsync: callers cache the answer (see
+    /// `engine::health`).
+    pub fn probe_write(&self) -> Result<()> {
+        match &self.backend {
+            Backend::Sled(s) => {
+                s.db.insert(b"health_probe", &crate::util::time::now_ms().to_be_bytes()).map_err(|e| s.err(e))?;
+                s.flush()
+            }
+            Backend::Postgres(pg) => pg.probe_write(),
+        }
+    }
+
+    /// Size of the database and the request log on disk, in bytes.
+    pub fn size_on_disk(&self) -> u64 {
+        match &self.backend {
+            Backend::Sled(s) => s.db.size_on_disk().unwrap_or(0) + s.log.size_on_disk(),
+            Backend::Postgres(pg) => pg.size_on_disk(),
+        }
+    }
+}
+
+impl Sled {
+    fn tree(&self, tree: Tree) -> Result<sled::Tree> {
+        self.db.open_tree(tree.name()).map_err(|e| self.err(e))
+    }
+
+    fn err(&self, source: sled::Error) -> Error {
         Error::Sled { path: self.path.clone(), source }
     }
 
-    /// The stored schema version (0 for a new store).
-    pub fn schema_version(&self) -> Result<u32> {
-        let v = self.db.get(b"schema_version").map_err(|e| self.sled(e))?;
+    fn flush(&self) -> Result<()> {
+        self.db.flush().map(|_| ()).map_err(|e| self.err(e))
+    }
+
+    fn schema_version(&self) -> Result<u32> {
+        let v = self.db.get(b"schema_version").map_err(|e| self.err(e))?;
         Ok(v.and_then(|b| <[u8; 4]>::try_from(b.as_ref()).ok()).map(u32::from_be_bytes).unwrap_or(0))
     }
 
@@ -227,87 +514,18 @@ impl Store {
             }
         }
         if found != SCHEMA_VERSION {
-            self.db.insert(b"schema_version", &SCHEMA_VERSION.to_be_bytes()).map_err(|e| self.sled(e))?;
+            self.db.insert(b"schema_version", &SCHEMA_VERSION.to_be_bytes()).map_err(|e| self.err(e))?;
             self.flush()?;
         }
         Ok(())
     }
 
-    /// Read one JSON record.
-    pub fn get<T: DeserializeOwned>(&self, tree: Tree, key: &str) -> Result<Option<T>> {
-        let t = self.tree(tree)?;
-        match t.get(key.as_bytes()).map_err(|e| self.sled(e))? {
-            None => Ok(None),
-            Some(bytes) => decode(tree, key.as_bytes(), &bytes).map(Some),
-        }
-    }
-
-    /// Read every record of a tree, in key order.
-    pub fn list<T: DeserializeOwned>(&self, tree: Tree) -> Result<Vec<T>> {
-        let t = self.tree(tree)?;
-        let mut out = Vec::new();
-        for item in t.iter() {
-            let (k, v) = item.map_err(|e| self.sled(e))?;
-            out.push(decode(tree, &k, &v)?);
-        }
-        Ok(out)
-    }
-
-    /// Write one JSON record and flush.
-    pub fn put<T: Serialize>(&self, tree: Tree, key: &str, value: &T) -> Result<()> {
-        let t = self.tree(tree)?;
-        let bytes = serde_json::to_vec(value).expect("records serialise");
-        t.insert(key.as_bytes(), bytes).map_err(|e| self.sled(e))?;
-        self.flush()
-    }
-
-    /// Remove one record and flush; returns whether it existed.
-    pub fn remove(&self, tree: Tree, key: &str) -> Result<bool> {
-        let t = self.tree(tree)?;
-        let old = t.remove(key.as_bytes()).map_err(|e| self.sled(e))?;
-        self.flush()?;
-        Ok(old.is_some())
-    }
-
-    /// Apply puts and removes to one tree atomically (all or nothing), then flush.
-    pub fn apply<T: Serialize>(&self, tree: Tree, puts: &[(String, T)], removes: &[String]) -> Result<()> {
-        let t = self.tree(tree)?;
-        let mut batch = sled::Batch::default();
-        for (k, v) in puts {
-            batch.insert(k.as_bytes(), serde_json::to_vec(v).expect("records serialise"));
-        }
-        for k in removes {
-            batch.remove(k.as_bytes());
-        }
-        t.apply_batch(batch).map_err(|e| self.sled(e))?;
-        self.flush()
-    }
-
-    /// Append serialised request records, `(arrival time, bytes)`, to the request log in one
-    /// synced write: the batch is sorted by arrival time (stably) and packed into
-    /// [`segment`]s. Appends are serialised with each other and with
-    /// [`Store::edit_segments`] in this process.
-    pub fn append_records(&self, entries: &[(u64, &[u8])]) -> Result<()> {
-        if entries.is_empty() {
-            return Ok(());
-        }
-        let mut sorted = entries.to_vec();
-        sorted.sort_by_key(|e| e.0);
+    /// [`Store::append_records`] on the log's files; `sorted` is in arrival-time order.
+    fn append_records(&self, sorted: &[(u64, &[u8])]) -> Result<()> {
         let _guard = self.log_lock.lock().unwrap_or_else(|p| p.into_inner());
         // Keys never go down (see `segment`): the first high is at least the last key's.
-        let last = self.log.last_key();
-        let mut high = last.map_or(0, |k| k.high);
-        let mut prev = last;
-        let mut segments = Vec::new();
-        for run in segment::cut(&sorted) {
-            high = high.max(run.iter().map(|e| e.0).max().unwrap_or(0));
-            let key = match prev {
-                Some(p) if p.high == high => SegmentKey { high, seq: p.seq + 1 },
-                _ => SegmentKey { high, seq: 0 },
-            };
-            segments.push((key, segment::encode(run)));
-            prev = Some(key);
-        }
+        let segments: Vec<(SegmentKey, Vec<u8>)> =
+            segment::pack(sorted, self.log.last_key()).into_iter().map(|(k, _, v)| (k, v)).collect();
         self.log.append(&segments)
     }
 
@@ -327,7 +545,7 @@ impl Store {
             };
             let mut chunk = Vec::new();
             for item in iter {
-                let (k, v) = item.map_err(|e| self.sled(e))?;
+                let (k, v) = item.map_err(|e| self.err(e))?;
                 match SegmentKey::from_bytes(&k) {
                     Some(key) => chunk.push((key, v.to_vec())),
                     None => log::warn!("{}", segment::corrupt(&k, "not a segment's key; left out".into())),
@@ -342,43 +560,9 @@ impl Store {
             moved += chunk.len();
             self.log.append(&chunk)?;
         }
-        t.clear().map_err(|e| self.sled(e))?;
+        t.clear().map_err(|e| self.err(e))?;
         self.flush()?;
         Ok(moved)
-    }
-
-    /// Request-log segments, newest (highest key) first. Unreadable segments are skipped
-    /// with a warning; read errors are passed on.
-    pub fn segments_rev(&self) -> Result<impl Iterator<Item = Result<Segment>> + '_> {
-        Ok(self.log.segments_rev())
-    }
-
-    /// Request-log segments with a key above `after` (all of them for None), oldest first.
-    pub fn segments_after(&self, after: Option<SegmentKey>) -> Result<impl Iterator<Item = Result<Segment>> + '_> {
-        Ok(self.log.segments_after(after))
-    }
-
-    /// The key of the newest request-log segment.
-    pub fn last_segment_key(&self) -> Result<Option<SegmentKey>> {
-        Ok(self.log.last_key())
-    }
-
-    /// Replace (Some value, from [`Segment::encode_retained`]) or remove (None) request-log
-    /// segments. Used by pruning, which only drops records; each file touched is rewritten
-    /// atomically.
-    pub fn edit_segments(&self, edits: &[(SegmentKey, Option<Vec<u8>>)]) -> Result<()> {
-        let _guard = self.log_lock.lock().unwrap_or_else(|p| p.into_inner());
-        self.log.edit(edits)
-    }
-
-    /// Number of request records (not segments).
-    pub fn count_records(&self) -> Result<usize> {
-        Ok(self.log.count_records())
-    }
-
-    /// Number of request-log segments.
-    pub fn count_segments(&self) -> usize {
-        self.log.count_segments()
     }
 
     /// Version 1 → 2 migration: add the segments holding `sorted` (in arrival-time order) to `batch`. Each key's high
@@ -405,7 +589,7 @@ impl Store {
         let from = high.to_be_bytes();
         let to = SegmentKey { high, seq: u64::MAX }.to_bytes();
         for item in t.range(&from[..]..&to[..]).rev() {
-            let (k, _) = item.map_err(|e| self.sled(e))?;
+            let (k, _) = item.map_err(|e| self.err(e))?;
             if let Some(k) = SegmentKey::from_bytes(&k) {
                 return Ok(k.seq + 1);
             }
@@ -430,7 +614,7 @@ impl Store {
             };
             let mut chunk: Vec<(sled::IVec, u64, sled::IVec)> = Vec::new();
             for item in iter {
-                let (k, v) = item.map_err(|e| self.sled(e))?;
+                let (k, v) = item.map_err(|e| self.err(e))?;
                 if k.len() != 12 {
                     continue;
                 }
@@ -449,34 +633,10 @@ impl Store {
             for (k, _, _) in &chunk {
                 batch.remove(k.clone());
             }
-            t.apply_batch(batch).map_err(|e| self.sled(e))?;
+            t.apply_batch(batch).map_err(|e| self.err(e))?;
             moved += chunk.len();
         }
         Ok(moved)
-    }
-
-    /// Number of keys in a tree (for `Tree::Requests`, segments: see [`Store::count_records`]).
-    pub fn count(&self, tree: Tree) -> Result<usize> {
-        Ok(self.tree(tree)?.len())
-    }
-
-    /// Flush to disk.
-    pub fn flush(&self) -> Result<()> {
-        self.db.flush().map(|_| ()).map_err(|e| self.sled(e))
-    }
-
-    /// Whether the store can be written: puts the time (unix ms) under the key
-    /// `health_probe` (outside every tree, read by nothing) and flushes it to disk. Fails
-    /// when sled or the filesystem refuses (read-only, full, I/O error). It costs a write
-    /// and an fsync: callers cache the answer (see `engine::health`).
-    pub fn probe_write(&self) -> Result<()> {
-        self.db.insert(b"health_probe", &crate::util::time::now_ms().to_be_bytes()).map_err(|e| self.sled(e))?;
-        self.flush()
-    }
-
-    /// Size of the database and the request log on disk, in bytes.
-    pub fn size_on_disk(&self) -> u64 {
-        self.db.size_on_disk().unwrap_or(0) + self.log.size_on_disk()
     }
 }
 

@@ -264,6 +264,25 @@ pub(crate) fn cut<'a, 'b>(entries: &'a [(u64, &'b [u8])]) -> Vec<&'a [(u64, &'b 
     out
 }
 
+/// Pack `sorted` (in arrival-time order) into segments written after the segment `last`:
+/// `(key, records, value)` each. Keys never go down: each `high` is the run's latest time
+/// raised to the previous key's; `seq` tells apart equal highs.
+pub(crate) fn pack(sorted: &[(u64, &[u8])], last: Option<SegmentKey>) -> Vec<(SegmentKey, usize, Vec<u8>)> {
+    let mut high = last.map_or(0, |k| k.high);
+    let mut prev = last;
+    let mut out = Vec::new();
+    for run in cut(sorted) {
+        high = high.max(run.iter().map(|e| e.0).max().unwrap_or(0));
+        let key = match prev {
+            Some(p) if p.high == high => SegmentKey { high, seq: p.seq + 1 },
+            _ => SegmentKey { high, seq: 0 },
+        };
+        out.push((key, run.len(), encode(run)));
+        prev = Some(key);
+    }
+    out
+}
+
 /// `n` incompressible bytes (xorshift from a non-zero `seed`), for tests.
 #[cfg(test)]
 pub(crate) fn noise(mut x: u64, n: usize) -> Vec<u8> {

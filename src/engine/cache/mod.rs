@@ -393,16 +393,29 @@ impl Warmer {
         let mut watch = tokio::time::interval(WATCH_EVERY);
         watch.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut last_refresh = Instant::now();
+        // The settings read last: a store that stops answering (Postgres away, team mode)
+        // is said once, and the warmer goes on with them.
+        let mut last_cfg: Option<CacheConfig> = None;
+        let mut failing = false;
         loop {
             tokio::select! {
                 _ = &mut stop => return,
                 _ = watch.tick() => {}
             }
             let cfg = match self.config() {
-                Ok(c) => c,
+                Ok(c) => {
+                    failing = false;
+                    last_cfg = Some(c.clone());
+                    c
+                }
                 Err(e) => {
-                    log::warn!("cache: cannot read the settings: {e}");
-                    continue;
+                    if !std::mem::replace(&mut failing, true) {
+                        log::warn!("cache: cannot read the settings: {e}; going on with the last ones read");
+                    }
+                    match &last_cfg {
+                        Some(c) => c.clone(),
+                        None => continue,
+                    }
                 }
             };
             if !cfg.enabled {

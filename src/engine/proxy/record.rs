@@ -156,6 +156,8 @@ impl Proxy {
             bytes_in: ctx.bytes_in,
             bytes_out: f.bytes_out,
             cost_usd: cost,
+            // Stamped by the log writer in team mode.
+            replica: None,
             request_body: if keep_request {
                 ctx.request_body.as_ref().map(|b| records::capture(b, self.cfg.body_max_kb))
             } else {

@@ -20,6 +20,7 @@ use super::storage::{read_part, unreadable, Unreadable};
 use super::{DAY_MS, HOUR_MS, MINUTE_MS};
 use crate::engine::Error;
 use crate::protocol::Usage;
+use crate::store::SegmentKey;
 use crate::store::Store;
 
 /// `GET /api/analytics`: the last 24 hours of the request log.
@@ -607,9 +608,24 @@ pub fn analytics_since(store: &Store, from: u64, now_ms: u64) -> Result<Analytic
 
 /// Call `f` with every readable record that arrived in `from ..= until`. Walks segments
 /// newest key first and stops at the first whose high-water mark is before `from`.
-pub(super) fn scan(store: &Store, from: u64, until: u64, mut f: impl FnMut(&Sample)) -> Result<(), Error> {
+pub(super) fn scan(store: &Store, from: u64, until: u64, f: impl FnMut(&Sample)) -> Result<(), Error> {
+    scan_to(store, from, until, None, f)
+}
+
+/// [`scan`], reading only segments with a key at or below `last` (when given): a build of
+/// the warm aggregates over a shared log stops where it will follow on from.
+pub(super) fn scan_to(
+    store: &Store,
+    from: u64,
+    until: u64,
+    last: Option<SegmentKey>,
+    mut f: impl FnMut(&Sample),
+) -> Result<(), Error> {
     for seg in store.segments_rev()? {
         let seg = seg?;
+        if last.is_some_and(|last| seg.key() > last) {
+            continue;
+        }
         if seg.key().high < from {
             break;
         }
@@ -627,6 +643,27 @@ pub(super) fn scan(store: &Store, from: u64, until: u64, mut f: impl FnMut(&Samp
         }
     }
     Ok(())
+}
+
+/// Every record of the segments after `after` (oldest first) to `f`; returns the last
+/// key read (`after` when there was none).
+pub(super) fn follow(
+    store: &Store,
+    after: Option<SegmentKey>,
+    mut f: impl FnMut(&Sample),
+) -> Result<Option<SegmentKey>, Error> {
+    let mut last = after;
+    for seg in store.segments_after(after)? {
+        let seg = seg?;
+        for (i, (t, bytes)) in seg.entries().enumerate() {
+            match Stat::read(bytes) {
+                Ok(stat) => f(&Sample::of_stat(t, &stat)),
+                Err(e) => unreadable(&seg, i, &e),
+            }
+        }
+        last = Some(seg.key());
+    }
+    Ok(last)
 }
 
 #[cfg(test)]

@@ -15,9 +15,10 @@
 //! 0x01  time_ms  id  trace_id  ?session  client_protocol  endpoint  ?channel_id
 //!       ?channel_name  ?rule  model  ?upstream_model  status  flags  ?error  latency_ms
 //!       [ttfb_ms]  tokens(input output cache_read cache_write reasoning)  bytes_in
-//!       bytes_out  [cost_usd: f64 LE]  attempt_count  attempts…  ?request_body
+//!       bytes_out  [cost_usd: f64 LE]  [replica]  attempt_count  attempts…  ?request_body
 //!       ?response_body
-//! flags: 1 success, 2 stream, 4 ttfb_ms present, 8 cost_usd present
+//! flags: 1 success, 2 stream, 4 ttfb_ms present, 8 cost_usd present, 16 replica present
+//! (team mode; a record without it is byte for byte what earlier versions wrote)
 //! attempt: channel_id  channel_name  status+1 (0 = none)  ?error  latency_ms
 //! ```
 //!
@@ -36,6 +37,7 @@ const SUCCESS: u8 = 1;
 const STREAM: u8 = 2;
 const HAS_TTFB: u8 = 4;
 const HAS_COST: u8 = 8;
+const HAS_REPLICA: u8 = 16;
 
 /// Append the encoding of `r` to `out`.
 pub(crate) fn encode(r: &RequestRecord, out: &mut Vec<u8>) {
@@ -65,6 +67,9 @@ pub(crate) fn encode(r: &RequestRecord, out: &mut Vec<u8>) {
     if r.cost_usd.is_some() {
         flags |= HAS_COST;
     }
+    if r.replica.is_some() {
+        flags |= HAS_REPLICA;
+    }
     out.push(flags);
     put_opt(out, r.error.as_deref());
     put_u64(out, r.latency_ms);
@@ -79,6 +84,9 @@ pub(crate) fn encode(r: &RequestRecord, out: &mut Vec<u8>) {
     put_u64(out, r.bytes_out);
     if let Some(c) = r.cost_usd {
         out.extend_from_slice(&c.to_le_bytes());
+    }
+    if let Some(replica) = &r.replica {
+        put_str(out, replica);
     }
     put_u64(out, r.attempts.len() as u64);
     for a in &r.attempts {
@@ -142,6 +150,7 @@ pub(crate) struct View<'a> {
     pub bytes_in: u64,
     pub bytes_out: u64,
     pub cost_usd: Option<f64>,
+    pub replica: Option<&'a str>,
     /// The attempts and bodies, not read yet.
     rest: Reader<'a>,
 }
@@ -174,6 +183,7 @@ pub(crate) fn view(bytes: &[u8]) -> Result<View<'_>, DecodeError> {
     let bytes_in = r.u64()?;
     let bytes_out = r.u64()?;
     let cost_usd = if flags & HAS_COST != 0 { Some(f64::from_le_bytes(r.array()?)) } else { None };
+    let replica = if flags & HAS_REPLICA != 0 { Some(r.str()?) } else { None };
     Ok(View {
         time_ms,
         id,
@@ -196,6 +206,7 @@ pub(crate) fn view(bytes: &[u8]) -> Result<View<'_>, DecodeError> {
         bytes_in,
         bytes_out,
         cost_usd,
+        replica,
         rest: r,
     })
 }
@@ -250,6 +261,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<RequestRecord, DecodeError> {
         bytes_in: v.bytes_in,
         bytes_out: v.bytes_out,
         cost_usd: v.cost_usd,
+        replica: owned(v.replica),
         request_body,
         response_body,
     })
@@ -386,6 +398,7 @@ mod tests {
             bytes_in: 40_960,
             bytes_out: 2_048,
             cost_usd: Some(0.001_25),
+            replica: Some("routex-b".into()),
             request_body: Some("{\"model\":\"x\"}".into()),
             response_body: Some(String::new()),
         }
@@ -403,6 +416,12 @@ mod tests {
         assert_eq!(decode(&enc(&r)).unwrap(), r);
         let empty = RequestRecord::default();
         assert_eq!(decode(&enc(&empty)).unwrap(), empty);
+        // Without a replica (the embedded store), a record is what earlier versions wrote:
+        // no flag, no bytes.
+        let single = RequestRecord { replica: None, ..full() };
+        assert_eq!(enc(&r).len(), enc(&single).len() + 1 + "routex-b".len());
+        assert_eq!(enc(&single)[..20], enc(&RequestRecord { replica: None, ..r.clone() })[..20]);
+        assert_eq!(decode(&enc(&single)).unwrap(), single);
         // Each optional field on its own, the others absent.
         let mut sparse = RequestRecord { ttfb_ms: Some(0), cost_usd: Some(0.0), ..Default::default() };
         sparse.attempts.push(Attempt {

@@ -64,7 +64,7 @@ pub use analytics::{
 pub use model::{capture, Attempt, RequestRecord};
 pub use query::{parse_time, query, query_at, since, tail, Cursor, RequestQuery, Tail, DEFAULT_LIMIT, MAX_LIMIT};
 pub use recorder::{
-    prune, Recorder, RecorderTask, BATCH_MAX, FLUSH_EVERY, PRUNE_EVERY, QUEUE_CAPACITY, SUBSCRIBE_CAPACITY,
+    prune, Recorder, RecorderTask, BATCH_MAX, FLUSH_EVERY, HELD_MAX, PRUNE_EVERY, QUEUE_CAPACITY, SUBSCRIBE_CAPACITY,
 };
 pub use storage::{append, count};
 pub use warm::{Aggregates, AggregatesStatus, HOUR_HORIZON, MINUTE_HORIZON};

@@ -34,6 +34,9 @@ pub const BATCH_MAX: usize = 500;
 pub const FLUSH_EVERY: Duration = Duration::from_secs(1);
 /// How often the writer prunes by retention (it also prunes at start).
 pub const PRUNE_EVERY: Duration = Duration::from_secs(60);
+/// Records kept to write again while the store cannot be reached (Postgres down, team
+/// mode); past it the oldest are dropped and counted.
+pub const HELD_MAX: usize = 50_000;
 /// Capacity of the [`Recorder::subscribe`] broadcast; slow subscribers see `Lagged`.
 pub const SUBSCRIBE_CAPACITY: usize = 1024;
 
@@ -137,6 +140,7 @@ impl Recorder {
             max_rows: cfg.max_rows,
             opts,
             aggregates,
+            held: Default::default(),
         };
         let handle = tokio::spawn(writer.run(queue.clone(), stop_rx));
         (Recorder { queue: Some(queue), dropped, losses, events }, RecorderTask { stop, handle })
@@ -257,6 +261,8 @@ struct Writer {
     max_rows: u64,
     opts: Options,
     aggregates: Option<Arc<Aggregates>>,
+    /// Records the store could not take because it was unreachable, written first next time.
+    held: std::sync::Mutex<Vec<RequestRecord>>,
 }
 
 impl Writer {
@@ -298,16 +304,39 @@ impl Writer {
         }
         // Refuse new records, then write what was accepted before; let a prune finish.
         self.write(queue.take(false, true)).await;
+        let left = std::mem::take(&mut *self.held.lock().unwrap_or_else(|p| p.into_inner()));
+        if !left.is_empty() {
+            log::error!("request log: {} records not written: the store was still unreachable at shutdown", left.len());
+            self.losses.refused(left.len() as u64, &self.dropped, "the store was unreachable at shutdown".into());
+        }
         self.report_dropped(reported, queue.capacity);
         if let Some(p) = pruning {
             reap(p).await;
         }
     }
 
-    /// Write records in batches of at most `batch_max` on a blocking thread.
-    async fn write(&self, records: Vec<RequestRecord>) {
+    /// Write records in batches of at most `batch_max` on a blocking thread. Records the
+    /// store could not take because it was unreachable are held (at most [`HELD_MAX`]) and
+    /// written first next time; other failures lose the batch (counted).
+    async fn write(&self, mut records: Vec<RequestRecord>) {
+        let held = std::mem::take(&mut *self.held.lock().unwrap_or_else(|p| p.into_inner()));
+        if !held.is_empty() {
+            records.splice(0..0, held);
+        }
         if records.is_empty() {
+            // On a shared store the other replicas' records are counted all the same.
+            if let (Some(a), Some(_)) = (&self.aggregates, self.store.replica()) {
+                let (a, store) = (a.clone(), self.store.clone());
+                if let Ok(Err(e)) = tokio::task::spawn_blocking(move || a.follow(&store)).await {
+                    log::debug!("analytics: could not follow the shared request log: {e}");
+                }
+            }
             return;
+        }
+        if let Some(replica) = self.store.replica() {
+            for r in records.iter_mut().filter(|r| r.replica.is_none()) {
+                r.replica = Some(replica.to_string());
+            }
         }
         let store = self.store.clone();
         let batch_max = self.opts.batch_max;
@@ -318,7 +347,22 @@ impl Writer {
                 Some(a) => a.append(&store, b),
                 None => append(&store, b),
             };
-            let results: Vec<Result<(), Error>> = records.chunks(batch_max).map(write).collect();
+            // After a batch failed because the store is away, the rest is held unwritten.
+            let mut away = false;
+            let results: Vec<Result<(), Error>> = records
+                .chunks(batch_max)
+                .map(|b| {
+                    if away {
+                        return Err(Error::Store(crate::store::Error::Postgres {
+                            message: "not tried: the store was unreachable".into(),
+                            unavailable: true,
+                        }));
+                    }
+                    let r = write(b);
+                    away = r.as_ref().is_err_and(is_unavailable);
+                    r
+                })
+                .collect();
             (results, records)
         })
         .await;
@@ -332,6 +376,8 @@ impl Writer {
         };
         let subscribed = self.events.receiver_count() > 0;
         let mut rest = records.into_iter();
+        let mut keep = Vec::new();
+        let mut away_error = None;
         for result in results {
             let batch = rest.by_ref().take(batch_max);
             match result {
@@ -339,12 +385,25 @@ impl Writer {
                     let _ = self.events.send(Arc::new(r));
                 }),
                 Ok(()) => batch.for_each(drop),
+                Err(e) if is_unavailable(&e) => {
+                    keep.extend(batch);
+                    away_error.get_or_insert(e);
+                }
                 Err(e) => {
                     let lost = batch.count();
                     log::error!("request log: could not write {lost} records: {e}");
                     self.losses.refused(lost as u64, &self.dropped, e.to_string());
                 }
             }
+        }
+        if let Some(e) = away_error {
+            if keep.len() > HELD_MAX {
+                let lost = keep.len() - HELD_MAX;
+                keep.drain(..lost);
+                self.losses.refused(lost as u64, &self.dropped, e.to_string());
+            }
+            log::warn!("request log: the store is unreachable ({e}); {} records held to write again", keep.len());
+            *self.held.lock().unwrap_or_else(|p| p.into_inner()) = keep;
         }
     }
 
@@ -384,6 +443,11 @@ impl Writer {
     }
 }
 
+/// Whether an error means the store was unreachable (the records can be written later).
+fn is_unavailable(e: &Error) -> bool {
+    matches!(e, Error::Store(se) if Store::is_unavailable(se))
+}
+
 /// Wait for a prune's thread; a panic in it is logged, not lost with the handle.
 async fn reap(prune: tokio::task::JoinHandle<()>) {
     if let Err(e) = prune.await {
@@ -410,9 +474,14 @@ fn prune_newest(store: &Store, days: u64, max_rows: u64, now_ms: u64) -> Result<
     }
     let mut newest = 0;
     let cutoff = if days == 0 { 0 } else { now_ms.saturating_sub(days.saturating_mul(DAY_MS)) };
+    // Whole days past retention go first where the store can drop them unread (Postgres's
+    // partitions); the exact pass below then reads what is left.
+    let mut removed = if cutoff > 0 { store.drop_log_before(cutoff)? } else { 0 };
+    if removed > 0 {
+        newest = cutoff;
+    }
     let mut room = if max_rows == 0 { u64::MAX } else { max_rows };
     let mut edits: Vec<(SegmentKey, Option<Vec<u8>>)> = Vec::new();
-    let mut removed = 0;
     for seg in store.segments_rev()? {
         let seg = seg?;
         // Newest records of the segment first, those recent enough, as many as there is room for.

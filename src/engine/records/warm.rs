@@ -17,17 +17,24 @@
 //! marks the aggregates stale ([`Aggregates::mark_stale`]); the cache warmer's refresh
 //! rebuilds them. Must not write the store itself; must not be called on the proxy's
 //! request path.
+//!
+//! On a shared store (Postgres, team mode) other replicas write the log too: the
+//! aggregates then *follow* it instead of counting the batches this writer appends. A
+//! build records the newest segment key it scanned up to, and [`Aggregates::append`] /
+//! [`Aggregates::follow`] (every flush of the writer) count the segments after it, whoever
+//! wrote them; appends take keys in commit order across replicas, so none is missed or
+//! counted twice.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use super::analytics::{analytics_since, scan, window_start, Interner, Part, Sample, Window};
+use super::analytics::{analytics_since, follow, scan_to, window_start, Interner, Part, Sample, Window};
 use super::model::RequestRecord;
 use super::storage::append;
 use super::{Analytics, DAY_MS, HOUR_MS, MINUTE_MS};
 use crate::engine::Error;
-use crate::store::Store;
+use crate::store::{SegmentKey, Store};
 
 /// How far back minute buckets are kept: a day (the longest window summed from them) and
 /// an hour of slack so that expiring them can wait for the next refresh.
@@ -77,6 +84,8 @@ struct State {
     records: u64,
     built_at_ms: u64,
     build_ms: u64,
+    /// On a shared store: the newest segment counted (see the module documentation).
+    cursor: Option<SegmentKey>,
 }
 
 impl State {
@@ -143,12 +152,36 @@ impl Aggregates {
     pub fn append(&self, store: &Store, batch: &[RequestRecord]) -> Result<(), Error> {
         let _gate = self.gate();
         append(store, batch)?;
+        if store.replica().is_some() {
+            return self.follow_gated(store);
+        }
         let mut st = self.state();
         if st.built {
             for r in batch {
                 st.add(&Sample::of_record(r));
             }
         }
+        Ok(())
+    }
+
+    /// On a shared store, count what the other replicas wrote since the last look (the
+    /// writer calls this every flush); nothing to do on the embedded store.
+    pub fn follow(&self, store: &Store) -> Result<(), Error> {
+        if store.replica().is_none() {
+            return Ok(());
+        }
+        let _gate = self.gate();
+        self.follow_gated(store)
+    }
+
+    fn follow_gated(&self, store: &Store) -> Result<(), Error> {
+        // Under the state lock: what follows is normally one short page (a second's records).
+        let mut st = self.state();
+        if !st.built {
+            return Ok(());
+        }
+        let cursor = st.cursor;
+        st.cursor = follow(store, cursor, |s| st.add(s))?;
         Ok(())
     }
 
@@ -159,7 +192,11 @@ impl Aggregates {
         let _gate = self.gate();
         let started = Instant::now();
         let mut fresh = State::empty(now_ms);
-        scan(store, fresh.hour_floor, u64::MAX, |s| fresh.add(s))?;
+        // On a shared store others append during the scan: it stops at the key read
+        // first, and following goes on from there.
+        let last = if store.replica().is_some() { store.last_segment_key()? } else { None };
+        scan_to(store, fresh.hour_floor, u64::MAX, last, |s| fresh.add(s))?;
+        fresh.cursor = last;
         fresh.built = true;
         fresh.built_at_ms = now_ms;
         fresh.build_ms = started.elapsed().as_millis() as u64;
