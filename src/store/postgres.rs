@@ -79,7 +79,16 @@ fn pg(context: &str) -> impl FnOnce(postgres::Error) -> Error + '_ {
     move |e| {
         // A closed connection, a refused or timed-out connect: the service is away, and a
         // caller that can wait (the log writer) keeps what it was writing.
-        let unavailable = e.is_closed() || e.as_db_error().is_none();
+        // So is a server shutting down or starting up (SQLSTATE 57P01-57P03), a connection
+        // exception (class 08) and a full server (53300).
+        let unavailable = e.is_closed()
+            || match e.code() {
+                Some(code) => {
+                    let c = code.code();
+                    c.starts_with("08") || c.starts_with("57P") || c == "53300"
+                }
+                None => e.as_db_error().is_none(),
+            };
         let detail = match e.as_db_error() {
             Some(db) => db.message().to_string(),
             None => {
@@ -187,7 +196,10 @@ impl PgStore {
                  CREATE TABLE IF NOT EXISTS routex_log (
                      high bigint NOT NULL, seq bigint NOT NULL, replica text NOT NULL,
                      records integer NOT NULL, data bytea NOT NULL, PRIMARY KEY (high, seq))
-                     PARTITION BY RANGE (high);",
+                     PARTITION BY RANGE (high);
+                 CREATE TABLE IF NOT EXISTS routex_log_batches (
+                     id text PRIMARY KEY, at timestamptz NOT NULL DEFAULT now());
+                 CREATE INDEX IF NOT EXISTS routex_log_batches_at ON routex_log_batches (at);",
             )
             .map_err(pg("migration"))?;
             let found: Option<String> = tx
@@ -308,10 +320,34 @@ impl PgStore {
 
     /// Append records `(arrival time, bytes)`, sorted by time, packed into segments, in one
     /// transaction. See the module documentation for how keys are picked.
+    ///
+    /// Exactly once: the batch's digest is recorded in `routex_log_batches` in the same
+    /// transaction, and a batch whose digest is there already was committed by an earlier
+    /// try whose answer was lost (Postgres went away after the commit); it is not written
+    /// again. Digests are kept an hour.
     pub fn append_records(&self, sorted: &[(u64, &[u8])]) -> Result<()> {
+        let batch = {
+            use sha2::Digest;
+            let mut h = sha2::Sha256::new();
+            for (t, b) in sorted {
+                h.update(t.to_le_bytes());
+                h.update((b.len() as u64).to_le_bytes());
+                h.update(b);
+            }
+            h.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>()
+        };
         self.with(|c| {
             let mut tx = c.transaction().map_err(pg("writing the request log"))?;
             tx.batch_execute("LOCK TABLE routex_log IN SHARE ROW EXCLUSIVE MODE")
+                .map_err(pg("writing the request log"))?;
+            let done = tx
+                .execute("INSERT INTO routex_log_batches (id) VALUES ($1) ON CONFLICT (id) DO NOTHING", &[&batch])
+                .map_err(pg("writing the request log"))?;
+            if done == 0 {
+                log::debug!("request log: batch {} was written by an earlier try", &batch[..12]);
+                return tx.commit().map_err(pg("writing the request log"));
+            }
+            tx.execute("DELETE FROM routex_log_batches WHERE at < now() - interval '1 hour'", &[])
                 .map_err(pg("writing the request log"))?;
             let last = tx
                 .query_opt("SELECT high, seq FROM routex_log ORDER BY high DESC, seq DESC LIMIT 1", &[])

@@ -261,8 +261,8 @@ struct Writer {
     max_rows: u64,
     opts: Options,
     aggregates: Option<Arc<Aggregates>>,
-    /// Records the store could not take because it was unreachable, written first next time.
-    held: std::sync::Mutex<Vec<RequestRecord>>,
+    /// Batches the store could not take because it was unreachable, written first next time.
+    held: std::sync::Mutex<Vec<Vec<RequestRecord>>>,
 }
 
 impl Writer {
@@ -304,10 +304,10 @@ impl Writer {
         }
         // Refuse new records, then write what was accepted before; let a prune finish.
         self.write(queue.take(false, true)).await;
-        let left = std::mem::take(&mut *self.held.lock().unwrap_or_else(|p| p.into_inner()));
-        if !left.is_empty() {
-            log::error!("request log: {} records not written: the store was still unreachable at shutdown", left.len());
-            self.losses.refused(left.len() as u64, &self.dropped, "the store was unreachable at shutdown".into());
+        let left: usize = self.held.lock().unwrap_or_else(|p| p.into_inner()).drain(..).map(|b| b.len()).sum();
+        if left > 0 {
+            log::error!("request log: {left} records not written: the store was still unreachable at shutdown");
+            self.losses.refused(left as u64, &self.dropped, "the store was unreachable at shutdown".into());
         }
         self.report_dropped(reported, queue.capacity);
         if let Some(p) = pruning {
@@ -315,17 +315,28 @@ impl Writer {
         }
     }
 
-    /// Write records in batches of at most `batch_max` on a blocking thread. Records the
-    /// store could not take because it was unreachable are held (at most [`HELD_MAX`]) and
-    /// written first next time; other failures lose the batch (counted).
-    async fn write(&self, mut records: Vec<RequestRecord>) {
-        let held = std::mem::take(&mut *self.held.lock().unwrap_or_else(|p| p.into_inner()));
-        if !held.is_empty() {
-            records.splice(0..0, held);
+    /// Write records in batches of at most `batch_max` on a blocking thread. Batches the
+    /// store could not take because it was unreachable are held as they were (at most
+    /// [`HELD_MAX`] records) and written first next time, unchanged, so a store that
+    /// recognises a batch it already committed (Postgres: the commit's answer was lost)
+    /// does not write it twice; other failures lose the batch (counted).
+    async fn write(&self, records: Vec<RequestRecord>) {
+        let mut batches = std::mem::take(&mut *self.held.lock().unwrap_or_else(|p| p.into_inner()));
+        let replica = self.store.replica().map(str::to_string);
+        let mut rest = records.into_iter();
+        loop {
+            let mut b: Vec<RequestRecord> = rest.by_ref().take(self.opts.batch_max).collect();
+            if b.is_empty() {
+                break;
+            }
+            if let Some(replica) = &replica {
+                b.iter_mut().for_each(|r| r.replica = Some(replica.clone()));
+            }
+            batches.push(b);
         }
-        if records.is_empty() {
+        if batches.is_empty() {
             // On a shared store the other replicas' records are counted all the same.
-            if let (Some(a), Some(_)) = (&self.aggregates, self.store.replica()) {
+            if let (Some(a), Some(_)) = (&self.aggregates, &replica) {
                 let (a, store) = (a.clone(), self.store.clone());
                 if let Ok(Err(e)) = tokio::task::spawn_blocking(move || a.follow(&store)).await {
                     log::debug!("analytics: could not follow the shared request log: {e}");
@@ -333,14 +344,8 @@ impl Writer {
             }
             return;
         }
-        if let Some(replica) = self.store.replica() {
-            for r in records.iter_mut().filter(|r| r.replica.is_none()) {
-                r.replica = Some(replica.to_string());
-            }
-        }
         let store = self.store.clone();
-        let batch_max = self.opts.batch_max;
-        let n = records.len();
+        let n: usize = batches.iter().map(Vec::len).sum();
         let aggregates = self.aggregates.clone();
         let joined = tokio::task::spawn_blocking(move || {
             let write = |b: &[RequestRecord]| match &aggregates {
@@ -349,8 +354,8 @@ impl Writer {
             };
             // After a batch failed because the store is away, the rest is held unwritten.
             let mut away = false;
-            let results: Vec<Result<(), Error>> = records
-                .chunks(batch_max)
+            let results: Vec<Result<(), Error>> = batches
+                .iter()
                 .map(|b| {
                     if away {
                         return Err(Error::Store(crate::store::Error::Postgres {
@@ -363,10 +368,10 @@ impl Writer {
                     r
                 })
                 .collect();
-            (results, records)
+            (results, batches)
         })
         .await;
-        let (results, records) = match joined {
+        let (results, batches) = match joined {
             Ok(r) => r,
             Err(e) => {
                 log::error!("request log: the writer thread failed writing {n} records: {e}");
@@ -375,34 +380,32 @@ impl Writer {
             }
         };
         let subscribed = self.events.receiver_count() > 0;
-        let mut rest = records.into_iter();
-        let mut keep = Vec::new();
+        let mut keep: Vec<Vec<RequestRecord>> = Vec::new();
         let mut away_error = None;
-        for result in results {
-            let batch = rest.by_ref().take(batch_max);
+        for (result, batch) in results.into_iter().zip(batches) {
             match result {
-                Ok(()) if subscribed => batch.for_each(|r| {
+                Ok(()) if subscribed => batch.into_iter().for_each(|r| {
                     let _ = self.events.send(Arc::new(r));
                 }),
-                Ok(()) => batch.for_each(drop),
+                Ok(()) => {}
                 Err(e) if is_unavailable(&e) => {
-                    keep.extend(batch);
+                    keep.push(batch);
                     away_error.get_or_insert(e);
                 }
                 Err(e) => {
-                    let lost = batch.count();
-                    log::error!("request log: could not write {lost} records: {e}");
-                    self.losses.refused(lost as u64, &self.dropped, e.to_string());
+                    log::error!("request log: could not write {} records: {e}", batch.len());
+                    self.losses.refused(batch.len() as u64, &self.dropped, e.to_string());
                 }
             }
         }
         if let Some(e) = away_error {
-            if keep.len() > HELD_MAX {
-                let lost = keep.len() - HELD_MAX;
-                keep.drain(..lost);
-                self.losses.refused(lost as u64, &self.dropped, e.to_string());
+            let mut held: usize = keep.iter().map(Vec::len).sum();
+            while held > HELD_MAX {
+                let oldest = keep.remove(0);
+                held -= oldest.len();
+                self.losses.refused(oldest.len() as u64, &self.dropped, e.to_string());
             }
-            log::warn!("request log: the store is unreachable ({e}); {} records held to write again", keep.len());
+            log::warn!("request log: the store is unreachable ({e}); {held} records held to write again");
             *self.held.lock().unwrap_or_else(|p| p.into_inner()) = keep;
         }
     }
