@@ -258,3 +258,48 @@ fn the_team_deployment_examples_are_valid_configs() {
         assert!(!format!("{:?}", cfg.storage).contains("secret@"), "{name}: the password is masked");
     }
 }
+
+/// Retention on Postgres drops whole day partitions and trims the boundary day record by
+/// record, as exactly as on the embedded store; appends spanning days create their
+/// partitions.
+#[test]
+fn retention_drops_old_day_partitions_and_keeps_the_rest() {
+    use routex::engine::records::{self, RequestRecord};
+    let pg = Postgres::start();
+    let home = Home::new();
+    let cipher = routex::store::crypto::Cipher::from_passphrase(MASTER_KEY);
+    let store = routex::store::Store::open_postgres_with(home.path(), &pg.url(), "a", cipher).unwrap();
+    const DAY: u64 = 86_400_000;
+    let now = routex::util::time::now_ms();
+    let rec =
+        |i: u64, t: u64| RequestRecord { id: format!("req_{i:04}"), time_ms: t, status: 200, ..Default::default() };
+    // Five days back to now, 10 records a day, written oldest first as a writer would.
+    for day in (0..5u64).rev() {
+        let batch: Vec<RequestRecord> = (0..10).map(|i| rec(day * 10 + i, now - day * DAY - (i + 1) * 1000)).collect();
+        records::append(&store, &batch).unwrap();
+    }
+    let partitions = |pg: &Postgres| -> Vec<String> {
+        let rows = pg
+            .client()
+            .query(
+                "SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid \
+                 JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'routex_log' ORDER BY 1",
+                &[],
+            )
+            .unwrap();
+        rows.iter().map(|r| r.get(0)).collect()
+    };
+    let before = partitions(&pg);
+    assert!(before.len() >= 5, "one partition a day: {before:?}");
+    assert_eq!(records::count(&store).unwrap(), 50);
+    // Keep 2 days: the partitions wholly older go, the boundary day is trimmed exactly.
+    let removed = records::prune(&store, 2, 0, now).unwrap();
+    let after = partitions(&pg);
+    assert!(after.len() < before.len(), "whole days were dropped: {before:?} -> {after:?}");
+    let left = records::count(&store).unwrap();
+    assert_eq!(removed + left, 50);
+    let kept = records::query(&store, &Default::default()).unwrap();
+    assert!(kept.iter().all(|r| r.time_ms >= now - 2 * DAY), "nothing older than the retention is left");
+    assert_eq!(kept.len(), 20, "two days of ten records (today's and yesterday's) are kept");
+    assert!(kept.iter().all(|r| r.replica.is_none()), "records::append writes what it is given");
+}

@@ -199,6 +199,11 @@ impl Store {
             source,
         })?;
         let cipher = crypto::Cipher::load(data_dir)?;
+        Store::open_postgres_with(data_dir, url, replica, cipher)
+    }
+
+    /// [`Store::open_postgres`] with the cipher given (tests, embedding).
+    pub fn open_postgres_with(data_dir: &Path, url: &str, replica: &str, cipher: crypto::Cipher) -> Result<Store> {
         let pg = postgres::PgStore::open(url, replica, &cipher)?;
         Ok(Store { backend: Backend::Postgres(std::sync::Arc::new(pg)), path: crate::paths::db_path(data_dir), cipher })
     }
