@@ -602,7 +602,7 @@ mod tests {
 
     #[test]
     fn partition_names_are_utc_days_and_read_back() {
-        let day = 1_796_688_000_000 / DAY_MS; // 2026-12-07
+        let day = 1_796_601_600_000 / DAY_MS; // 2026-12-07 00:00 UTC
         assert_eq!(partition_name(day), "routex_log_d20261207");
         assert_eq!(parse_partition("routex_log_d20261207"), Some(day));
         assert_eq!(parse_partition("routex_log"), None);
