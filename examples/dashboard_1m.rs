@@ -141,28 +141,24 @@ async fn main() {
         .expect("a chromium session");
     let mut overview = Vec::new();
     let mut requests = Vec::new();
+    let mut shown = String::new();
     for _ in 0..loads {
         c.goto("about:blank").await.unwrap();
         c.goto(&format!("{url}/dashboard#overview")).await.unwrap();
         let cond = json!("/[0-9]/.test(document.getElementById('ov-cards').textContent)");
         overview.push(c.execute_async(WAIT_JS, vec![cond]).await.unwrap().as_f64().unwrap());
+        let cards = c.execute("return document.getElementById('ov-cards').innerText", vec![]).await.unwrap();
+        shown = cards.as_str().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
         c.goto("about:blank").await.unwrap();
         c.goto(&format!("{url}/dashboard#requests")).await.unwrap();
         let cond = json!("document.querySelectorAll('#rq-table tbody tr').length > 1");
         requests.push(c.execute_async(WAIT_JS, vec![cond]).await.unwrap().as_f64().unwrap());
     }
-    let shown = c
-        .execute("return document.getElementById('ov-cards').textContent", vec![])
-        .await
-        .unwrap()
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
     c.close().await.unwrap();
     drop(daemon);
     let fmt = |v: &[f64]| v.iter().map(|x| format!("{x:.0}")).collect::<Vec<_>>().join(" ");
     println!("records in the log: {n}");
     println!("overview rendered (ms from navigation start), median of {loads}: {:.0}  [{}]", median(overview.clone()), fmt(&overview));
     println!("requests view first page, median of {loads}: {:.0}  [{}]", median(requests.clone()), fmt(&requests));
-    println!("overview cards showed: {}", shown.chars().take(160).collect::<String>());
+    println!("overview cards showed: {}", shown.chars().take(300).collect::<String>());
 }
