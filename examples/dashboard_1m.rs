@@ -55,7 +55,8 @@ fn record(i: u64, time_ms: u64) -> RequestRecord {
 }
 
 /// ms from navigation start until `cond` (a JS expression) holds, polled in the page every 5 ms.
-const WAIT_JS: &str = "const cond = new Function('return ' + arguments[0]); const done = arguments[arguments.length - 1];
+const WAIT_JS: &str =
+    "const cond = new Function('return ' + arguments[0]); const done = arguments[arguments.length - 1];
 (function poll() { try { if (cond()) return done(performance.now()); } catch (e) {} setTimeout(poll, 5); })();";
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -158,7 +159,11 @@ async fn main() {
     drop(daemon);
     let fmt = |v: &[f64]| v.iter().map(|x| format!("{x:.0}")).collect::<Vec<_>>().join(" ");
     println!("records in the log: {n}");
-    println!("overview rendered (ms from navigation start), median of {loads}: {:.0}  [{}]", median(overview.clone()), fmt(&overview));
+    println!(
+        "overview rendered (ms from navigation start), median of {loads}: {:.0}  [{}]",
+        median(overview.clone()),
+        fmt(&overview)
+    );
     println!("requests view first page, median of {loads}: {:.0}  [{}]", median(requests.clone()), fmt(&requests));
     println!("overview cards showed: {}", shown.chars().take(300).collect::<String>());
 }

@@ -365,3 +365,75 @@ async fn drive(c: &Client, url: &str, http: &reqwest::Client, channel: &str) -> 
     shown(c, "tr[data-channel='dash-spare'] td[data-status='disabled']").await;
     Ok(())
 }
+
+/// The dashboard under a name other than localhost, as a LAN address is used: the daemon
+/// allows `routex.lan` (`server.allowed_hosts`), and Chromium resolves that name to the
+/// loopback address (`--host-resolver-rules`; the test stays on loopback). Login, the
+/// overview, and a write from the page (disable) work the same: the page's requests are
+/// same-origin under that name, so neither the Host nor the Origin check refuses them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_works_the_same_under_a_lan_name() {
+    setup_script(
+        "tests/setup/chromium.sh",
+        Duration::from_secs(900),
+        "the dashboard test drives Debian's chromium through chromedriver",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let up = MockUpstream::start().await;
+    let h = Home::new();
+    let base = up.url();
+    let args = ["channel", "add", "--name", "lan-main", "--type", "anthropic", "--models", "claude-*"];
+    h.run(&[&args[..], &["--api-key", "sk-ant-0123456789abcdef", "--base-url", &base]].concat()).ok();
+    let config = h.path().join("config.yaml");
+    std::fs::write(&config, format!("server: {{ admin_token: {TOKEN}, allowed_hosts: [routex.lan] }}\n")).unwrap();
+    let d = h.serve(&["--config", config.to_str().unwrap()]);
+    let port = d.url.rsplit(':').next().unwrap().to_string();
+    let lan = format!("http://routex.lan:{port}");
+    let http = reqwest::Client::new();
+
+    let driver = Driver::start(shots().join("chromedriver-lan.log"));
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({"args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                        "--window-size=1280,900", "--no-first-run", "--disable-extensions",
+                        "--host-resolver-rules=MAP routex.lan 127.0.0.1"]}),
+    );
+    let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("a chromium session through chromedriver");
+    let (c2, lan2, url) = (c.clone(), lan.clone(), d.url.clone());
+    let result = tokio::spawn(async move {
+        c2.goto(&format!("{lan2}/dashboard")).await.unwrap();
+        let token = shown(&c2, "#token").await;
+        token.send_keys(TOKEN).await.unwrap();
+        c2.find(Locator::Css("#login-form button")).await.unwrap().click().await.unwrap();
+        shown(&c2, "#view-overview").await;
+        text_with(&c2, "[data-card='overview.requests'] .value", "0").await;
+        nav(&c2, "channels").await;
+        shown(&c2, "tr[data-channel='lan-main'] td[data-status='enabled']").await;
+        c2.find(Locator::Css("tr[data-channel='lan-main'] button[data-action='disable']"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        shown(&c2, "tr[data-channel='lan-main'] td[data-status='disabled']").await;
+        assert!(c2.current_url().await.unwrap().as_str().starts_with("http://routex.lan:"));
+        url
+    })
+    .await;
+    if result.is_err() {
+        shot(&c, "lan-failed").await;
+    }
+    let _ = c.close().await;
+    drop(driver);
+    let url = result.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+    // The write from the page under the LAN name reached the store.
+    assert_eq!(admin(&http, &url, "/api/channels/lan-main").await["status"], "disabled");
+    // And a name the daemon does not allow is still refused before anything else.
+    let r = http.get(format!("{url}/dashboard")).header("host", format!("elsewhere.lan:{port}")).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+}
