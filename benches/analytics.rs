@@ -56,6 +56,7 @@ fn records(n: u64, now: u64) -> Vec<RequestRecord> {
                 },
                 cost_usd: Some((next() % 10_000) as f64 / 1e5),
                 replica: None,
+                rule_reason: None,
                 ..Default::default()
             }
         })

@@ -38,6 +38,7 @@ fn record(model: &str, stream: bool, attempts: Vec<Attempt>) -> RequestRecord {
         attempts,
         cost_usd: Some(0.0123),
         replica: None,
+        rule_reason: None,
         ..Default::default()
     }
 }

@@ -71,6 +71,7 @@ fn record(failover: bool) -> RequestRecord {
         bytes_out: 2_100,
         cost_usd: Some(0.0123),
         replica: None,
+        rule_reason: None,
         request_body: None,
         response_body: None,
     }

@@ -69,6 +69,7 @@ fn record(i: u64, time_ms: u64) -> RequestRecord {
         bytes_out: 2_000 + i % 9_000,
         cost_usd: Some(0.012_345 + (i % 100) as f64 * 0.0001),
         replica: None,
+        rule_reason: None,
         request_body: None,
         response_body: None,
     }

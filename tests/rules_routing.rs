@@ -35,6 +35,10 @@ async fn a_matching_rule_picks_channel_and_model_and_is_recorded() {
     assert_eq!(long.requests()[0].json()["model"], "claude-big", "targetModel rewrites what the upstream gets");
     let recs = s.records().await;
     assert_eq!(recs[1].rule.as_deref(), Some("long-ctx"));
+    // Why, in words (the dashboard's request detail shows it): the estimate against the threshold.
+    let why = recs[1].rule_reason.as_deref().unwrap_or_default();
+    assert!(why.contains("≥ 2,000"), "{why:?}");
+    assert_eq!(recs[0].rule_reason, None);
     assert_eq!(recs[1].model, "claude-sonnet-4");
     assert_eq!(recs[1].upstream_model.as_deref(), Some("claude-big"));
     assert_eq!(recs[0].rule, None);

@@ -410,7 +410,7 @@ async function showRequest(r) {
       ['detail.time', when(r.time_ms)],
       ['detail.endpoint', r.client_protocol + ' · ' + r.endpoint + (r.stream ? ' · stream' : '')],
       ['detail.model', r.model + (r.upstream_model && r.upstream_model !== r.model ? ' → ' + r.upstream_model : '')],
-      ['detail.rule', r.rule || t('detail.no_rule')],
+      ['detail.rule', r.rule ? r.rule + (r.rule_reason ? ' — ' + r.rule_reason : '') : t('detail.no_rule')],
       ['detail.channel', r.channel_name],
       ['detail.status', String(r.status) + (r.error ? ' — ' + r.error : '')],
       ['detail.latency', ms(r.latency_ms) + ' · ' + t('col.ttfb') + ' ' + ms(r.ttfb_ms)],

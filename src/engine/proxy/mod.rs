@@ -214,6 +214,8 @@ pub(crate) struct RequestContext {
     pub routed_model: String,
     /// The routing rule that decided, if any.
     pub rule: Option<String>,
+    /// Why it matched (its condition, in words), for the record.
+    pub rule_reason: Option<String>,
     /// The body was changed before forwarding (a subagent tag stripped).
     pub body_modified: bool,
     /// When routing (rules, balancer) was done, µs after the request arrived.
@@ -495,6 +497,7 @@ impl Proxy {
             json_array,
             routed_model: model.clone(),
             rule: None,
+            rule_reason: None,
             body_modified: false,
             routed_us: 0,
         };
@@ -607,6 +610,7 @@ impl Proxy {
         if let Some(m) = &d.rule {
             log::debug!("request {} routed by rule {:?}: {}", ctx.request_id, m.rule_name, m.reason);
             ctx.rule = Some(m.rule_name.clone());
+            ctx.rule_reason = Some(m.reason.clone()).filter(|r| !r.is_empty());
         }
         ctx.routed_model = d.model;
         ctx.body_modified = !d.no_subagent_tag && super::rules::strip_subagent_tag(p, &mut v);

@@ -143,6 +143,7 @@ impl Proxy {
             channel_id: ch.map(|c| c.id.clone()),
             channel_name: ch.map(|c| c.name.clone()),
             rule: ctx.rule.clone(),
+            rule_reason: ctx.rule_reason.clone(),
             model: ctx.model.clone(),
             upstream_model: ch.map(|_| f.upstream_model.to_string()),
             status: f.status,
@@ -271,6 +272,7 @@ impl Proxy {
             json_array: false,
             routed_model: r.model.unwrap_or_default().to_string(),
             rule: None,
+            rule_reason: None,
             body_modified: false,
             routed_us: 0,
         };

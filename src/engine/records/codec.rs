@@ -15,9 +15,10 @@
 //! 0x01  time_ms  id  trace_id  ?session  client_protocol  endpoint  ?channel_id
 //!       ?channel_name  ?rule  model  ?upstream_model  status  flags  ?error  latency_ms
 //!       [ttfb_ms]  tokens(input output cache_read cache_write reasoning)  bytes_in
-//!       bytes_out  [cost_usd: f64 LE]  [replica]  attempt_count  attempts…  ?request_body
-//!       ?response_body
-//! flags: 1 success, 2 stream, 4 ttfb_ms present, 8 cost_usd present, 16 replica present
+//!       bytes_out  [cost_usd: f64 LE]  [replica]  [rule_reason]  attempt_count  attempts…
+//!       ?request_body  ?response_body
+//! flags: 1 success, 2 stream, 4 ttfb_ms present, 8 cost_usd present, 16 replica present,
+//! 32 rule_reason present
 //! (team mode; a record without it is byte for byte what earlier versions wrote)
 //! attempt: channel_id  channel_name  status+1 (0 = none)  ?error  latency_ms
 //! ```
@@ -38,6 +39,7 @@ const STREAM: u8 = 2;
 const HAS_TTFB: u8 = 4;
 const HAS_COST: u8 = 8;
 const HAS_REPLICA: u8 = 16;
+const HAS_RULE_REASON: u8 = 32;
 
 /// Append the encoding of `r` to `out`.
 pub(crate) fn encode(r: &RequestRecord, out: &mut Vec<u8>) {
@@ -70,6 +72,9 @@ pub(crate) fn encode(r: &RequestRecord, out: &mut Vec<u8>) {
     if r.replica.is_some() {
         flags |= HAS_REPLICA;
     }
+    if r.rule_reason.is_some() {
+        flags |= HAS_RULE_REASON;
+    }
     out.push(flags);
     put_opt(out, r.error.as_deref());
     put_u64(out, r.latency_ms);
@@ -87,6 +92,9 @@ pub(crate) fn encode(r: &RequestRecord, out: &mut Vec<u8>) {
     }
     if let Some(replica) = &r.replica {
         put_str(out, replica);
+    }
+    if let Some(reason) = &r.rule_reason {
+        put_str(out, reason);
     }
     put_u64(out, r.attempts.len() as u64);
     for a in &r.attempts {
@@ -151,6 +159,7 @@ pub(crate) struct View<'a> {
     pub bytes_out: u64,
     pub cost_usd: Option<f64>,
     pub replica: Option<&'a str>,
+    pub rule_reason: Option<&'a str>,
     /// The attempts and bodies, not read yet.
     rest: Reader<'a>,
 }
@@ -184,6 +193,7 @@ pub(crate) fn view(bytes: &[u8]) -> Result<View<'_>, DecodeError> {
     let bytes_out = r.u64()?;
     let cost_usd = if flags & HAS_COST != 0 { Some(f64::from_le_bytes(r.array()?)) } else { None };
     let replica = if flags & HAS_REPLICA != 0 { Some(r.str()?) } else { None };
+    let rule_reason = if flags & HAS_RULE_REASON != 0 { Some(r.str()?) } else { None };
     Ok(View {
         time_ms,
         id,
@@ -207,6 +217,7 @@ pub(crate) fn view(bytes: &[u8]) -> Result<View<'_>, DecodeError> {
         bytes_out,
         cost_usd,
         replica,
+        rule_reason,
         rest: r,
     })
 }
@@ -262,6 +273,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<RequestRecord, DecodeError> {
         bytes_out: v.bytes_out,
         cost_usd: v.cost_usd,
         replica: owned(v.replica),
+        rule_reason: owned(v.rule_reason),
         request_body,
         response_body,
     })
@@ -399,6 +411,7 @@ mod tests {
             bytes_out: 2_048,
             cost_usd: Some(0.001_25),
             replica: Some("routex-b".into()),
+            rule_reason: Some("keywords: \"ultrathink\" in the last message".into()),
             request_body: Some("{\"model\":\"x\"}".into()),
             response_body: Some(String::new()),
         }
@@ -420,7 +433,6 @@ mod tests {
         // no flag, no bytes.
         let single = RequestRecord { replica: None, ..full() };
         assert_eq!(enc(&r).len(), enc(&single).len() + 1 + "routex-b".len());
-        assert_eq!(enc(&single)[..20], enc(&RequestRecord { replica: None, ..r.clone() })[..20]);
         assert_eq!(decode(&enc(&single)).unwrap(), single);
         // Each optional field on its own, the others absent.
         let mut sparse = RequestRecord { ttfb_ms: Some(0), cost_usd: Some(0.0), ..Default::default() };

@@ -84,6 +84,9 @@ pub struct RequestRecord {
     pub bytes_out: u64,
     /// Estimated cost ([`estimate_cost`](crate::engine::pricing::estimate_cost)).
     pub cost_usd: Option<f64>,
+    /// Why the routing rule matched (its condition, in words), when one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_reason: Option<String>,
     /// The replica that served it (team mode, docs/team.md; None on the embedded store).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replica: Option<String>,

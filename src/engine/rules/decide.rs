@@ -63,12 +63,9 @@ pub fn decide_by_index(
     }
     let view = RequestView::new(protocol, body, headers);
     let is_available = |key: &str| snap.channel_index(key).is_some_and(available);
-    // The winning rule's reason is shown by explanations and the debug log only.
-    let d = if explain || log::log_enabled!(log::Level::Debug) {
-        snap.ruleset.evaluate(&view, &is_available, explain)
-    } else {
-        snap.ruleset.route(&view, &is_available)
-    };
+    // The winning rule's reason goes into the request's record (the dashboard's "which
+    // rule and why"): formatted only when a rule matched, for that rule only.
+    let d = snap.ruleset.evaluate(&view, &is_available, explain);
     let target_index = d.rule.as_ref().and_then(|m| m.target_channel.as_deref()).and_then(|t| snap.channel_index(t));
     let new_model = d.rule.as_ref().and_then(|m| m.target_model.clone()).unwrap_or_else(|| model.to_string());
     RouteDecision {
