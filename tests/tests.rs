@@ -37,5 +37,6 @@ mod rules_routing;
 mod sdk_e2e;
 mod setup_wizard;
 mod stream_transformers;
+mod team_redis;
 mod tees;
 mod tracing;
