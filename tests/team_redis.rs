@@ -391,3 +391,30 @@ async fn a_replica_that_starts_later_catches_up_from_redis() {
     let v = r[1].1.get("/health/detailed");
     assert_eq!(v["data"]["channels"]["keys_cooling"], 1, "{v}");
 }
+
+/// `least_used` on B counts what A sent: after A sent four requests on `one` (a session
+/// pins them there), B's next requests go to `two`, although B itself has sent nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn least_used_counts_the_attempts_of_every_replica() {
+    let redis = Redis::start(None);
+    let m = MockUpstream::start().await;
+    let tmp = tempfile::tempdir().unwrap();
+    let extra = "load_balancer: { strategy: least_used }\n";
+    let chans: &[(&str, &str, &[&str], i64)] = &[("one", &m.url(), &[K1], 0), ("two", &m.url(), &[K1], 0)];
+    let conf = config(tmp.path(), Some(&redis.url()), extra, chans);
+    let r = replicas(2, &conf);
+    for (_, d) in &r {
+        assert!(shared_up(&health_until(d, Duration::from_secs(10), shared_up)));
+    }
+    let http = reqwest::Client::new();
+    for _ in 0..4 {
+        assert_eq!(ask(&http, &r[0].1, Some("pinned")).await, (200, "one".to_string()));
+    }
+    // The counts are exchanged every second: A writes, then B reads.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let mut got = Vec::new();
+    for _ in 0..3 {
+        got.push(ask(&http, &r[1].1, None).await.1);
+    }
+    assert_eq!(got, ["two", "two", "two"], "B balances over every replica's attempts");
+}

@@ -185,7 +185,7 @@ impl shared::Apply for Proxy {
     fn usage(&self) -> Vec<(String, u64)> {
         let snap = self.engine.snapshot();
         (snap.channels.iter())
-            .filter_map(|c| self.runtimes.find(&c.id).map(|rt| (c.name.clone(), rt.total.load(Ordering::Relaxed))))
+            .map(|c| (c.name.clone(), self.runtimes.get(&c.id).total.load(Ordering::Relaxed)))
             .collect()
     }
 

@@ -4,8 +4,9 @@
 //! - `routex-shared-pub` drains the queue: each event is written as a key with a time to
 //!   live (what a replica that starts later reads) and published on [`EVENTS`] (what the
 //!   running replicas apply within milliseconds), in one pipeline per batch. Every
-//!   [`SYNC_EVERY`] it adds this replica's new attempts per channel to the [`USED`] hash and
-//!   reads the hash back for `least_used`. Down, it drops the events (counted) and tries
+//!   [`SYNC_EVERY`] it writes this replica's attempts per channel (`routex:used:<channel>`,
+//!   one field per replica, an absolute count) and reads the others' back for `least_used`.
+//!   Down, it drops the events (counted) and tries
 //!   again after a backoff; back, it publishes this replica's open breakers and cooling keys
 //!   again.
 //! - `routex-shared-sub` subscribes to [`EVENTS`], then reads the keys already there (the
@@ -29,9 +30,7 @@ use super::{Apply, Event, Shared, MAX_BACKOFF, SYNC_EVERY};
 
 /// The pub/sub channel every replica publishes its events on.
 pub const EVENTS: &str = "routex:events";
-/// Attempts per channel name over every replica (a hash).
-pub const USED: &str = "routex:used";
-/// [`USED`] lives this long after its last write.
+/// A channel's usage hash lives this long after its last write (see [`used_key`]).
 const USED_TTL_S: u64 = 86_400;
 /// Connect, read and write timeout of every Redis call.
 const IO_TIMEOUT: Duration = Duration::from_secs(1);
@@ -59,6 +58,11 @@ fn cool_key(channel: &str, key: &str) -> String {
 
 fn breaker_key(channel: &str) -> String {
     format!("routex:breaker:{channel}")
+}
+
+/// Attempts on a channel per replica: a hash, replica id → attempts since it started.
+fn used_key(channel: &str) -> String {
+    format!("routex:used:{channel}")
 }
 
 fn session_key(session: &str) -> String {
@@ -112,8 +116,6 @@ impl Backoff {
 fn publisher(shared: Arc<Shared>, client: Client, rx: Receiver<Event>, apply: Weak<dyn Apply>) {
     let mut con: Option<Connection> = None;
     let mut backoff = Backoff::new();
-    // What this replica has added to USED per channel (since the last connection).
-    let mut sent: HashMap<String, u64> = HashMap::new();
     let mut last_sync = Instant::now() - SYNC_EVERY;
     loop {
         if apply.strong_count() == 0 {
@@ -121,7 +123,6 @@ fn publisher(shared: Arc<Shared>, client: Client, rx: Receiver<Event>, apply: We
         }
         if con.is_none() && backoff.ready() {
             con = reconnect(&shared, &client, &apply, &mut backoff);
-            sent.clear();
         }
         // Down, wake up for the next attempt; up, for the next usage sync.
         let wait = if con.is_some() { SYNC_EVERY } else { backoff.next.saturating_duration_since(Instant::now()) };
@@ -150,7 +151,7 @@ fn publisher(shared: Arc<Shared>, client: Client, rx: Receiver<Event>, apply: We
         if result.is_ok() && last_sync.elapsed() >= SYNC_EVERY {
             last_sync = Instant::now();
             result = match apply.upgrade() {
-                Some(a) => sync_usage(c, &*a, &mut sent),
+                Some(a) => sync_usage(c, &shared, &*a),
                 None => return,
             };
         }
@@ -211,30 +212,25 @@ fn publish(c: &mut Connection, shared: &Shared, events: &[Event]) -> RedisResult
     Ok(())
 }
 
-/// Add this replica's new attempts to [`USED`], read it back, and tell the proxy what the
-/// others sent per channel.
-fn sync_usage(c: &mut Connection, apply: &dyn Apply, sent: &mut HashMap<String, u64>) -> RedisResult<()> {
+/// Write this replica's attempts per channel (its field in the channel's usage hash, an
+/// absolute count: writing it again after a reconnection counts nothing twice), read the
+/// others' fields back and tell the proxy their sum.
+fn sync_usage(c: &mut Connection, shared: &Shared, apply: &dyn Apply) -> RedisResult<()> {
     let usage = apply.usage();
+    if usage.is_empty() {
+        return Ok(());
+    }
     let mut p = redis::pipe();
-    let mut wrote = false;
     for (ch, n) in &usage {
-        let before = sent.get(ch).copied().unwrap_or(0);
-        if *n > before {
-            p.cmd("HINCRBY").arg(USED).arg(ch).arg(n - before).ignore();
-            wrote = true;
-        }
+        let key = used_key(ch);
+        p.cmd("HSET").arg(&key).arg(&shared.replica).arg(*n).ignore();
+        p.cmd("EXPIRE").arg(&key).arg(USED_TTL_S).ignore();
+        p.cmd("HGETALL").arg(&key);
     }
-    if wrote {
-        p.cmd("EXPIRE").arg(USED).arg(USED_TTL_S).ignore();
-    }
-    p.cmd("HGETALL").arg(USED);
-    let (all,): (HashMap<String, u64>,) = p.query(c)?;
-    for (ch, n) in usage {
-        let before = sent.get(&ch).copied().unwrap_or(0);
-        sent.insert(ch, n.max(before));
-    }
-    for (ch, total) in all {
-        apply.others_usage(&ch, total.saturating_sub(sent.get(&ch).copied().unwrap_or(0)));
+    let all: Vec<HashMap<String, u64>> = p.query(c)?;
+    for ((ch, _), fields) in usage.iter().zip(all) {
+        let others = fields.iter().filter(|(r, _)| **r != shared.replica).map(|(_, n)| *n).sum();
+        apply.others_usage(ch, others);
     }
     Ok(())
 }
