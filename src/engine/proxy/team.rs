@@ -118,8 +118,12 @@ impl shared::Apply for Proxy {
         let Some(ch) = snap.channels.iter().find(|c| c.name == channel) else { return };
         let n = ch.key_count();
         let rt = self.runtimes.get(&ch.id);
+        let now = Instant::now();
+        let cooling = rt.cooldowns(n, now);
         for i in 0..n {
-            if ch.key(i).is_some_and(|k| shared::key_fingerprint(k.expose()) == key) {
+            // Only ever later: an event must not shorten a cooldown this replica saw itself.
+            let longer = cooling.iter().find(|(j, _)| *j == i).is_none_or(|(_, left)| *left < for_);
+            if longer && ch.key(i).is_some_and(|k| shared::key_fingerprint(k.expose()) == key) {
                 rt.cool_key(i, n, for_);
             }
         }
@@ -194,5 +198,101 @@ impl shared::Apply for Proxy {
         if let Some(ch) = snap.channels.iter().find(|c| c.name == channel) {
             self.runtimes.get(&ch.id).others.store(attempts, Ordering::Relaxed);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::channel::ChannelSpec;
+    use crate::engine::config::Config;
+    use crate::engine::proxy::ProxyConfig;
+    use crate::engine::records::Recorder;
+    use crate::secret::Secret;
+    use crate::store::Store;
+    use shared::Apply;
+    use std::sync::Arc;
+
+    fn team() -> (Arc<Engine>, Proxy) {
+        let engine = Arc::new(Engine::with_store(Store::temporary().unwrap()).unwrap());
+        for name in ["main", "spare"] {
+            let spec = ChannelSpec {
+                name: name.into(),
+                kind: "anthropic".into(),
+                base_url: Some("http://127.0.0.1:9".into()),
+                api_keys: vec![format!("sk-ant-{name}-key-0-00000000"), format!("sk-ant-{name}-key-1-00000000")],
+                models: vec!["*".into()],
+                ..Default::default()
+            };
+            engine.add_channel(&spec).unwrap();
+        }
+        let proxy = Proxy::new(engine.clone(), ProxyConfig::from_config(&Config::default()), Recorder::disabled())
+            .with_shared(shared::Shared::new(&Secret::new("redis://127.0.0.1:1"), Duration::from_secs(60)));
+        (engine, proxy)
+    }
+
+    #[test]
+    fn the_others_events_change_this_replicas_state_by_name_and_fingerprint() {
+        let (engine, proxy) = team();
+        let snap = engine.snapshot();
+        let main = snap.channels.iter().find(|c| c.name == "main").unwrap().clone();
+        let fp = shared::key_fingerprint(main.key(1).unwrap().expose());
+        proxy.cool("main", &fp, Duration::from_secs(30));
+        proxy.cool("nowhere", &fp, Duration::from_secs(30));
+        let rt = proxy.runtimes.get(&main.id);
+        let now = Instant::now();
+        assert_eq!(rt.cooldowns(2, now).iter().map(|(i, _)| *i).collect::<Vec<_>>(), [1], "key 1 only");
+        // A shorter cooldown from elsewhere does not cut this one short.
+        proxy.cool("main", &fp, Duration::from_secs(1));
+        assert!(rt.cooldowns(2, Instant::now())[0].1 > Duration::from_secs(20));
+
+        proxy.breaker("main", Some(Duration::from_secs(45)));
+        assert!(rt.is_open());
+        assert_eq!(engine.find_channel("main").unwrap().status, Status::RateLimited, "stored as the opener did");
+        // What this replica publishes again after a reconnection: the breaker and the key.
+        let state = proxy.local_state();
+        assert!(
+            state.iter().any(|e| matches!(e, Event::Breaker { channel, open_ms: Some(ms) }
+            if channel == "main" && *ms > 40_000)),
+            "{state:?}"
+        );
+        assert!(state.iter().any(|e| matches!(e, Event::Cool { channel, key, .. } if channel == "main" && *key == fp)));
+        assert!(!format!("{state:?}").contains("sk-ant-"), "no key in the events: {state:?}");
+        proxy.breaker("main", None);
+        assert_eq!(rt.breaker(), Breaker::Closed);
+        assert_eq!(engine.find_channel("main").unwrap().status, Status::Enabled);
+
+        // A session the others stuck to "spare" is found on a local miss.
+        let snap = engine.snapshot();
+        assert_eq!(proxy.sticky(&snap, "sess-1"), None);
+        proxy.session(&shared::session_fingerprint("sess-1"), "spare");
+        let i = proxy.sticky(&snap, "sess-1").expect("learned from the others");
+        assert_eq!(snap.channels[i].name, "spare");
+
+        proxy.others_usage("spare", 7);
+        assert_eq!(proxy.runtimes.get(&snap.channels[i].id).others.load(Ordering::Relaxed), 7);
+        assert!(proxy.usage().iter().any(|(name, _)| name == "main"));
+    }
+
+    #[test]
+    fn this_replicas_changes_become_events_without_keys() {
+        let (engine, proxy) = team();
+        let snap = engine.snapshot();
+        let main = snap.channels.iter().find(|c| c.name == "main").unwrap().clone();
+        proxy.share_cool(&main, 0, Duration::from_secs(5));
+        proxy.stick("sess-9", &main);
+        proxy.stick("sess-9", &main);
+        let rt = proxy.runtimes.get(&main.id);
+        rt.on_failure(1, Duration::from_secs(9), "HTTP 500".into());
+        proxy.share_breaker(&main.id, Transition::Opened);
+        // Three events queued (the second stick was no news), none holding a key or a session id.
+        assert_eq!(proxy.shared().unwrap().status().dropped, 0);
+        let events: Vec<Event> = std::iter::from_fn(|| proxy.shared().unwrap().try_take()).collect();
+        assert_eq!(events.len(), 3, "{events:?}");
+        assert!(matches!(&events[0], Event::Cool { channel, for_ms: 5000, .. } if channel == "main"));
+        assert!(matches!(&events[1], Event::Session { channel, .. } if channel == "main"));
+        assert!(matches!(&events[2], Event::Breaker { open_ms: Some(ms), .. } if *ms > 8000));
+        let text = format!("{events:?}");
+        assert!(!text.contains("sk-ant-") && !text.contains("sess-9"), "{text}");
     }
 }

@@ -184,6 +184,12 @@ impl Shared {
         }
     }
 
+    /// The next queued event, taken off the queue (tests read what the proxy pushed).
+    #[cfg(test)]
+    pub fn try_take(&self) -> Option<Event> {
+        self.rx.lock().unwrap_or_else(|e| e.into_inner()).as_ref()?.try_recv().ok()
+    }
+
     /// Whether the link publishes and receives.
     pub fn is_up(&self) -> bool {
         self.publishing.load(Ordering::Acquire) && self.subscribed.load(Ordering::Acquire)
