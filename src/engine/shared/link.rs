@@ -263,9 +263,12 @@ fn listen(shared: &Shared, client: &Client, apply: &Weak<dyn Apply>, backoff: &m
     }
     backoff.reset();
     shared.set_side(&shared.subscribed, true, None);
+    // Reads cut short by a signal (EINTR: the connection is still there) in a row.
+    let mut interrupted = 0;
     loop {
         match ps.get_message() {
             Ok(msg) => {
+                interrupted = 0;
                 let Ok(w) = serde_json::from_slice::<WireIn>(msg.get_payload_bytes()) else { continue };
                 if w.from == shared.replica {
                     continue;
@@ -275,9 +278,15 @@ fn listen(shared: &Shared, client: &Client, apply: &Weak<dyn Apply>, backoff: &m
                 shared.applied.fetch_add(1, Ordering::Relaxed);
             }
             Err(e) if e.is_timeout() => {
+                interrupted = 0;
                 if apply.strong_count() == 0 {
                     return Ok(());
                 }
+            }
+            // An I/O error that did not drop the connection (a signal interrupted the read):
+            // read again, a few times at most.
+            Err(e) if e.kind() == redis::ErrorKind::Io && !e.is_connection_dropped() && interrupted < 10 => {
+                interrupted += 1;
             }
             Err(e) => return Err(e),
         }
