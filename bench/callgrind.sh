@@ -75,16 +75,23 @@ free_port; MOCK_PORT=$PORT
 free_port; RX_PORT=$PORT
 REDIS_LINE=""
 if [ "$CALLGRIND_REDIS" = 1 ]; then
-    free_port; REDIS_PORT=$PORT
     mkdir -p "$TMP/redis"
-    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$TMP/redis" \
-        >"$TMP/redis/redis.log" 2>&1 &
-    REDIS_PID=$!
-    for _ in $(seq 1 50); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null && break
-        kill -0 "$REDIS_PID" 2>/dev/null || die "redis-server exited: $(cat "$TMP/redis/redis.log")"
-        sleep 0.1
+    # A port free to connect to can still be taken (a connection's own end in TIME-WAIT on
+    # a busy machine): a few tries.
+    for _ in 1 2 3 4 5; do
+        free_port; REDIS_PORT=$PORT
+        redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$TMP/redis" \
+            >"$TMP/redis/redis.log" 2>&1 &
+        REDIS_PID=$!
+        for _ in $(seq 1 50); do
+            (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null && break 2
+            kill -0 "$REDIS_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill_wait "$REDIS_PID" TERM 20
+        REDIS_PID=""
     done
+    [ -n "$REDIS_PID" ] || die "redis-server did not start: $(cat "$TMP/redis/redis.log")"
     REDIS_LINE="redis: redis://127.0.0.1:$REDIS_PORT"
     log "redis-server on 127.0.0.1:$REDIS_PORT (pid $REDIS_PID): routex shares its state through it"
 fi
