@@ -6,6 +6,8 @@
 #
 #   cargo build --release && bash bench/callgrind.sh
 #   CALLGRIND_N1=300 CALLGRIND_N2=1300 CALLGRIND_MODES="nonstream stream" bash bench/callgrind.sh
+#   CALLGRIND_REDIS=1 bash bench/callgrind.sh   # team mode: routex shares its state through
+#                                                # a redis-server of its own (docs/team.md)
 #
 # Per mode, one routex is started fresh under valgrind, checked with one real request and
 # warmed up; then its counters are dumped (zeroed), wrk sends N1 requests, a dump; wrk sends
@@ -35,6 +37,9 @@ BENCH_CLIENT_KEY=${BENCH_CLIENT_KEY:-sk-bench} # sent as x-api-key / Bearer, as 
 # The request log writes a batch at 500 records or after 1 s: wait this long after each
 # phase so its records are written (and counted) in that phase.
 SETTLE_S=${SETTLE_S:-2}
+# 1: start a redis-server on a free loopback port (no persistence) and give routex
+# `redis:` (team mode's shared state), to measure what sharing adds per request.
+CALLGRIND_REDIS=${CALLGRIND_REDIS:-0}
 
 LOG_TAG=callgrind
 # shellcheck source=bench/common.sh
@@ -45,6 +50,7 @@ source "$HERE/common.sh"
 
 # ---------------------------------------------------------------- tools
 need_tools nginx wrk curl valgrind callgrind_control:valgrind
+if [ "$CALLGRIND_REDIS" = 1 ]; then need_tools redis-server; fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 # ---------------------------------------------------------------- temp dir + cleanup
@@ -53,9 +59,11 @@ chmod 755 "$TMP"
 NGINX_PID=""
 RX_PID=""
 WRK_PID=""
+REDIS_PID=""
 cleanup() {
     set +e
     kill_wait "$WRK_PID" INT 20
+    kill_wait "$REDIS_PID" TERM 50
     kill_wait "$RX_PID" TERM 300 # routex under valgrind shuts down slowly
     stop_nginx "$NGINX_PID"
     if [ "${BENCH_KEEP_TMP:-0}" = 1 ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
@@ -65,6 +73,28 @@ trap 'exit 130' INT TERM
 
 free_port; MOCK_PORT=$PORT
 free_port; RX_PORT=$PORT
+REDIS_LINE=""
+if [ "$CALLGRIND_REDIS" = 1 ]; then
+    mkdir -p "$TMP/redis"
+    # A port free to connect to can still be taken (a connection's own end in TIME-WAIT on
+    # a busy machine): a few tries.
+    for _ in 1 2 3 4 5; do
+        free_port; REDIS_PORT=$PORT
+        redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$TMP/redis" \
+            >"$TMP/redis/redis.log" 2>&1 &
+        REDIS_PID=$!
+        for _ in $(seq 1 50); do
+            (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null && break 2
+            kill -0 "$REDIS_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill_wait "$REDIS_PID" TERM 20
+        REDIS_PID=""
+    done
+    [ -n "$REDIS_PID" ] || die "redis-server did not start: $(cat "$TMP/redis/redis.log")"
+    REDIS_LINE="redis: redis://127.0.0.1:$REDIS_PORT"
+    log "redis-server on 127.0.0.1:$REDIS_PORT (pid $REDIS_PID): routex shares its state through it"
+fi
 
 # ---------------------------------------------------------------- mock upstream (as load.sh)
 mkdir -p "$TMP/www" "$TMP/logs"
@@ -173,6 +203,7 @@ channels:
     base_url: $base
     api_key: sk-bench
     models: ["*"]
+$REDIS_LINE
 EOF
     valgrind --tool=callgrind --log-file="$RX_DIR/valgrind.log" \
         --callgrind-out-file="$CG_DIR/callgrind.out.$mode.%p" \
@@ -273,6 +304,7 @@ done
 # ---------------------------------------------------------------- report
 echo
 echo "routex $("$ROUTEX_BIN" --version 2>/dev/null | awk '{ print $NF }') ($ROUTEX_BIN) · $(valgrind --version) · one event loop, request log on ·" \
+    "$([ "$CALLGRIND_REDIS" = 1 ] && echo "team mode (redis) ·")" \
     "wrk -t1 -c$CALLGRIND_CONNS · $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo
 echo "| mode | instructions per request (k) | N1 phase: requests (wrk), Ir | N2 phase: requests (wrk), Ir | Ir ÷ requests, N2 phase alone (k) | routex warn/error lines |"

@@ -38,5 +38,6 @@ mod sdk_e2e;
 mod setup_wizard;
 mod stream_transformers;
 mod team_postgres;
+mod team_redis;
 mod tees;
 mod tracing;

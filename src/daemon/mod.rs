@@ -86,7 +86,20 @@ impl AppState {
             n => n,
         };
         let bodies = proxy::BodyBudget::new(config.server.body_memory_mb * 1024 * 1024);
+        // Team mode (docs/team.md): the link starts once the proxy it applies to exists.
+        let shared = config
+            .redis
+            .as_ref()
+            .map(|url| crate::engine::shared::Shared::new(url, std::time::Duration::from_secs(config.session.ttl_s)));
+        let proxy = match &shared {
+            Some(s) => proxy.with_shared(s.clone()),
+            None => proxy,
+        };
         let proxy = Arc::new(proxy);
+        if let Some(s) = shared {
+            let apply: std::sync::Weak<Proxy> = Arc::downgrade(&proxy);
+            s.start(apply);
+        }
         let cache =
             Arc::new(crate::engine::cache::Warmer::new(engine.clone(), Some(proxy.clone()), config.cache.clone()));
         Arc::new(AppState {

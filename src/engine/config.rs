@@ -51,6 +51,11 @@ pub struct Config {
     pub storage: Storage,
     /// This replica's name in the records it writes (default: the host name).
     pub replica: Option<String>,
+    /// Team mode: the Redis URL (`redis://` or `rediss://`, or `${VAR}` naming an
+    /// environment variable holding it) through which replicas share breakers, key
+    /// cooldowns, session affinity and usage counts (docs/team.md). A secret: it may hold a
+    /// password, so every rendering masks it.
+    pub redis: Option<Secret>,
 }
 
 /// `storage:` — the embedded store, or Postgres (team mode). The URL may carry a password:
@@ -726,6 +731,9 @@ impl Config {
                 ));
             }
         }
+        if let Some(url) = &self.redis {
+            super::shared::check_url(url.expose()).map_err(|m| bad("redis", format!("redis: {m}")))?;
+        }
         let mut names = std::collections::BTreeSet::new();
         for (i, spec) in self.channels.iter().enumerate() {
             let line = line_of_name(text, &spec.name).map(|l| format!("line {l}: ")).unwrap_or_default();
@@ -881,6 +889,25 @@ mod tests {
         assert!(e.starts_with("t.yaml: line 3:") && e.contains("tracing.otlp.endpoint"), "{e}");
         let e = Config::parse("tracing:\n  max_mb: lots\n", "t.yaml").unwrap_err().to_string();
         assert!(e.contains("line 2") && e.contains("max_mb"), "{e}");
+    }
+
+    #[test]
+    fn redis_is_a_redis_url_or_a_variable_and_never_shown() {
+        assert!(Config::parse("", "c").unwrap().redis.is_none());
+        let c = Config::parse("redis: redis://:hunter2@127.0.0.1:6379/0\n", "c").unwrap();
+        assert_eq!(c.redis.as_ref().unwrap().expose(), "redis://:hunter2@127.0.0.1:6379/0");
+        assert!(!format!("{c:?}").contains("hunter2"), "Debug masks the URL");
+        assert!(!serde_json::to_string(&c).unwrap().contains("hunter2"), "Serialize masks the URL");
+        assert!(Config::parse("redis: rediss://cache.internal:6380\n", "c").is_ok());
+        assert!(Config::parse("redis: ${ROUTEX_REDIS_URL}\n", "c").is_ok());
+        let e = Config::parse("server:\n  port: 1\nredis: http://127.0.0.1:6379\n", "r.yaml").unwrap_err().to_string();
+        assert!(e.starts_with("r.yaml: line 3: redis:") && e.contains("redis://host:6379"), "{e}");
+        let e = Config::parse("redis: 127.0.0.1:6379\n", "r.yaml").unwrap_err().to_string();
+        assert!(e.starts_with("r.yaml: line 1: redis:"), "{e}");
+        let e = Config::parse("redis: redis://:pw@/0\n", "r.yaml").unwrap_err().to_string();
+        assert!(e.contains("line 1") && !e.contains("pw@"), "the error masks the password: {e}");
+        let e = Config::parse("redis: ${not a name}\n", "r.yaml").unwrap_err().to_string();
+        assert!(e.contains("line 1") && e.contains("environment variable"), "{e}");
     }
 
     #[test]

@@ -25,6 +25,7 @@ use std::time::{Duration, Instant};
 use super::proxy::runtime::BreakerSeen;
 use super::proxy::Proxy;
 use super::records::Recorder;
+use super::shared::SharedStatus;
 use super::{Engine, Status};
 use crate::util::process::{disk_space, max_fds, open_fds, rss_bytes};
 use crate::util::time::now_ms;
@@ -116,6 +117,7 @@ impl Health {
             fds: Fds { open: open_fds(), limit: max_fds() },
             request_log: request_log(proxy.recorder()),
             tees: Vec::new(),
+            shared: proxy.shared().map(|s| s.status()),
             disk: Disk { free_bytes, total_bytes, min_free_bytes: min_free_bytes(min_disk_mb, total_bytes) },
             uptime_s: started.elapsed().as_secs(),
         };
@@ -175,6 +177,10 @@ pub struct Detailed {
     /// The tee sinks' counts (`{"name", "matched", "delivered", "dropped", "queued", …}`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tees: Vec<TeeHealth>,
+    /// Team mode's link to Redis (`{"redis", "up", "error", "down_s", "published",
+    /// "applied", "dropped"}`), when `redis:` is configured (docs/team.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shared: Option<SharedStatus>,
     /// The filesystem holding the data directory.
     pub disk: Disk,
     /// Seconds since the daemon started.
@@ -546,6 +552,18 @@ pub fn judge(r: &mut Detailed, now_ms: u64) {
             }
         }
     }
+    if let Some(s) = r.shared.as_ref().filter(|s| !s.up) {
+        meh.push(format!(
+            "shared state: redis at {} is unreachable ({}){}: this replica serves with its own breakers, key \
+             cooldowns and sessions, reconnects on its own and catches up when it answers; {} shared event{} \
+             dropped so far",
+            s.redis,
+            s.error.as_deref().unwrap_or("not connected"),
+            if s.down_s > 0 { format!(" for {} s", s.down_s) } else { String::new() },
+            s.dropped,
+            if s.dropped == 1 { "" } else { "s" }
+        ));
+    }
     r.status = if !bad.is_empty() {
         Verdict::Unhealthy
     } else if !meh.is_empty() {
@@ -593,6 +611,7 @@ mod tests {
     /// A report with nothing wrong, to spoil one reading at a time.
     fn fine() -> Detailed {
         Detailed {
+            shared: None,
             status: Verdict::Healthy,
             reasons: Vec::new(),
             store: store_health(Ok(3), 10, Ok(())),
@@ -619,6 +638,36 @@ mod tests {
     fn judged(mut r: Detailed) -> Detailed {
         judge(&mut r, 1_000_000);
         r
+    }
+
+    #[test]
+    fn an_unreachable_redis_makes_the_daemon_degraded_and_names_it() {
+        let status = |up: bool| SharedStatus {
+            redis: "redis://:***@127.0.0.1:6390".into(),
+            up,
+            error: (!up).then(|| "Connection refused".into()),
+            down_s: if up { 0 } else { 12 },
+            published: 3,
+            applied: 0,
+            dropped: 1,
+        };
+        let r = judged(Detailed { shared: Some(status(false)), ..fine() });
+        assert_eq!(r.status, Verdict::Degraded, "{r:?}");
+        assert_eq!(r.reasons.len(), 1, "{r:?}");
+        let why = &r.reasons[0];
+        assert!(
+            why.starts_with(
+                "shared state: redis at redis://:***@127.0.0.1:6390 is unreachable (Connection refused) for 12 s: \
+                 this replica serves with its own breakers"
+            ),
+            "{why}"
+        );
+        assert!(why.ends_with("1 shared event dropped so far"), "{why}");
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!((&v["shared"]["up"], &v["shared"]["dropped"]), (&false.into(), &1.into()));
+        let r = judged(Detailed { shared: Some(status(true)), ..fine() });
+        assert_eq!((r.status, r.reasons.len()), (Verdict::Healthy, 0), "{r:?}");
+        assert!(serde_json::to_value(&r).unwrap()["shared"].get("error").is_none());
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod pricing;
 pub mod proxy;
 pub mod records;
 pub mod rules;
+pub mod shared;
 pub mod sinks;
 pub mod strategy;
 pub mod team;

@@ -87,5 +87,6 @@ fn live(st: &AppState) -> metrics::Live {
         .map(|id| runtimes.get(id).opened_total.load(std::sync::atomic::Ordering::Relaxed))
         .sum();
     let tees = st.tees.as_ref().map(|t| t.named_stats()).unwrap_or_default();
-    metrics::Live { channels, breaker_opened_total, records_dropped: st.proxy.recorder().dropped(), tees }
+    let shared = st.proxy.shared().map(|s| s.status());
+    metrics::Live { channels, breaker_opened_total, records_dropped: st.proxy.recorder().dropped(), tees, shared }
 }

@@ -53,6 +53,8 @@ pub struct Live {
     pub records_dropped: u64,
     /// Each tee's name and counts.
     pub tees: Vec<(String, crate::engine::tee::TeeStats)>,
+    /// Team mode's link to Redis, when `redis:` is configured (docs/team.md).
+    pub shared: Option<crate::engine::shared::SharedStatus>,
 }
 
 /// The type of a metric family.
@@ -446,6 +448,32 @@ impl Metrics {
         f.push(delivered);
         f.push(dropped);
         f.push(queued);
+        if let Some(s) = &live.shared {
+            f.push(Family::one(
+                "routex_shared_state_up",
+                Gauge,
+                "1 while the link to Redis (team mode's shared state) publishes and receives, else 0.",
+                Value::Int(u64::from(s.up)),
+            ));
+            f.push(Family::one(
+                "routex_shared_events_published_total",
+                Counter,
+                "Shared-state events (key cooldowns, breakers, sessions) this replica sent to the others.",
+                Value::Int(s.published),
+            ));
+            f.push(Family::one(
+                "routex_shared_events_applied_total",
+                Counter,
+                "Shared-state events of the other replicas applied here (catch-ups included).",
+                Value::Int(s.applied),
+            ));
+            f.push(Family::one(
+                "routex_shared_events_dropped_total",
+                Counter,
+                "Shared-state events of this replica the others never got: its queue was full or Redis was down.",
+                Value::Int(s.dropped),
+            ));
+        }
         let mut build = Family::new("routex_build_info", Info, "The running routex's version.");
         build.push(labels([("version", env!("CARGO_PKG_VERSION"))]), Value::Int(1));
         f.push(build);
@@ -742,6 +770,15 @@ mod tests {
                 "audit".into(),
                 crate::engine::tee::TeeStats { delivered: 3, dropped: 2, ..Default::default() },
             )],
+            shared: Some(crate::engine::shared::SharedStatus {
+                redis: "redis://127.0.0.1:6379".into(),
+                up: false,
+                error: Some("refused".into()),
+                down_s: 3,
+                published: 4,
+                applied: 5,
+                dropped: 6,
+            }),
         };
         let text = m.prometheus_text(&live);
         for f in m.families(&live) {
@@ -757,6 +794,8 @@ mod tests {
             "routex_time_to_first_byte_seconds_bucket{protocol=\"openai\",channel=\"main\",model=\"evil\\\"model\\\\\\nname\",status_class=\"2xx\",le=\"0.05\"} 1\n"
         ), "{text}");
         assert!(text.contains("routex_tee_dropped_total{tee=\"audit\"} 2\n"), "{text}");
+        assert!(text.contains("# TYPE routex_shared_state_up gauge\nroutex_shared_state_up 0\n"), "{text}");
+        assert!(text.contains("routex_shared_events_dropped_total 6\n"), "{text}");
         assert!(text.contains("routex_tee_delivered_total{tee=\"audit\"} 3\n"), "{text}");
         assert!(!text.contains("# EOF"), "0.0.4, not OpenMetrics");
     }

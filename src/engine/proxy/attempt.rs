@@ -344,7 +344,7 @@ impl Proxy {
         self.reflect(&ch.id, t);
         cand.rt.add_tokens(&usage);
         if let Some(s) = &ctx.session {
-            self.affinity.set(s, &ch.id);
+            self.stick(s, ch);
         }
         let mut headers = HeaderMap::with_capacity(24);
         headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));

@@ -122,7 +122,10 @@ impl Balancer {
             Strategy::LeastUsed => {
                 let key = |i: usize| {
                     let rt = cands.run(i);
-                    (rt.in_flight.load(Ordering::Relaxed), rt.total.load(Ordering::Relaxed))
+                    (
+                        rt.in_flight.load(Ordering::Relaxed),
+                        rt.total.load(Ordering::Relaxed) + rt.others.load(Ordering::Relaxed),
+                    )
                 };
                 (0..n).min_by_key(|&i| key(i)).unwrap_or(0)
             }
@@ -145,7 +148,8 @@ impl Balancer {
 /// Session affinity: session id → channel id, sliding TTL, bounded LRU.
 pub struct Affinity {
     ttl: Duration,
-    map: Mutex<LruCache<String, (String, Instant)>>,
+    /// Session → (channel id, last seen, last told the other replicas).
+    map: Mutex<LruCache<String, (String, Instant, Instant)>>,
 }
 
 impl Affinity {
@@ -165,7 +169,7 @@ impl Affinity {
         let mut m = self.map.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
         match m.get_mut(session) {
-            Some((ch, seen)) if now.duration_since(*seen) < self.ttl => {
+            Some((ch, seen, _)) if now.duration_since(*seen) < self.ttl => {
                 *seen = now;
                 Some(f(ch))
             }
@@ -177,13 +181,24 @@ impl Affinity {
         }
     }
 
-    /// Stick a session to a channel (or re-stick it).
-    pub fn set(&self, session: &str, channel_id: &str) {
+    /// Stick a session to a channel (or re-stick it). True when the other replicas should
+    /// hear of it (team mode): the session is new here, changed channel, or was last told
+    /// more than a quarter of the time to live ago (their copies expire).
+    pub fn set(&self, session: &str, channel_id: &str) -> bool {
         let mut m = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
         match m.get_mut(session) {
-            Some(entry) if entry.0 == channel_id => entry.1 = Instant::now(),
+            Some(entry) if entry.0 == channel_id => {
+                entry.1 = now;
+                let tell = now.duration_since(entry.2) >= self.ttl / 4;
+                if tell {
+                    entry.2 = now;
+                }
+                tell
+            }
             _ => {
-                m.put(session.to_string(), (channel_id.to_string(), Instant::now()));
+                m.put(session.to_string(), (channel_id.to_string(), now, now));
+                true
             }
         }
     }
@@ -319,6 +334,15 @@ mod tests {
         a.set("s3", "z");
         assert_eq!(a.len(), 2, "bounded by capacity");
         assert_eq!(a.get("s1"), None, "least recently used evicted");
+    }
+
+    #[test]
+    fn affinity_says_when_the_other_replicas_should_hear() {
+        let a = Affinity::new(4, Duration::from_secs(3600));
+        assert!(a.set("s1", "x"), "new: told");
+        assert!(!a.set("s1", "x"), "the same again: not told");
+        assert!(a.set("s1", "y"), "moved: told");
+        assert_eq!(a.get("s1").as_deref(), Some("y"));
     }
 
     #[test]

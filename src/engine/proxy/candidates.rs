@@ -255,11 +255,7 @@ impl Proxy {
                 ordered.push(candidate(t));
                 None
             }
-            None => session
-                .and_then(|s| {
-                    self.affinity.get_with(s, |id| snap.channel_index(id).filter(|&i| snap.channels[i].id == id))
-                })
-                .flatten(),
+            None => session.and_then(|s| self.sticky(snap, s)),
         };
         if idx.is_empty() {
             return ordered;
@@ -302,6 +298,6 @@ impl Proxy {
 
     /// Stick a session to a channel (what a success does).
     pub fn remember_session(&self, session: &str, channel_id: &str) {
-        self.affinity.set(session, channel_id);
+        let _ = self.affinity.set(session, channel_id);
     }
 }

@@ -25,6 +25,7 @@ pub mod probe;
 mod record;
 mod relay;
 pub mod runtime;
+mod team;
 pub mod upstream;
 
 use super::records;
@@ -283,6 +284,8 @@ pub struct Proxy {
     preconnects: tokio::sync::watch::Sender<preconnect::Ask>,
     /// Connections opened ahead so far.
     preconnected: std::sync::atomic::AtomicU64,
+    /// Team mode: the link to the other replicas (see `team.rs`).
+    shared: Option<Arc<super::shared::Shared>>,
 }
 
 /// The few fields of a request body read before routing (model, stream, the session in
@@ -369,6 +372,7 @@ impl Proxy {
             refused: Default::default(),
             preconnects: tokio::sync::watch::Sender::new(preconnect::Ask::default()),
             preconnected: Default::default(),
+            shared: None,
         }
     }
 
@@ -539,24 +543,13 @@ impl Proxy {
     /// Store a breaker transition as the channel's status (rate_limited, or enabled again),
     /// off the request path.
     fn reflect(&self, channel_id: &str, t: Transition) {
-        let (from, to) = match t {
-            Transition::None => return,
-            Transition::Opened => (Status::Enabled, Status::RateLimited),
-            Transition::Healed => (Status::RateLimited, Status::Enabled),
-        };
+        if t == Transition::None {
+            return;
+        }
+        self.share_breaker(channel_id, t);
         let engine = self.engine.clone();
         let id = channel_id.to_string();
-        tokio::task::spawn_blocking(move || {
-            if let Ok(c) = engine.find_channel(&id) {
-                if c.status == from {
-                    if let Err(e) = engine.set_status(&id, to) {
-                        log::warn!("could not store status {to} for channel {}: {e}", c.name);
-                    } else {
-                        log::info!("channel {} is now {to}", c.name);
-                    }
-                }
-            }
-        });
+        tokio::task::spawn_blocking(move || team::store_status(&engine, &id, t));
     }
 
     /// Route, then try the candidates in order until one answers.
@@ -673,7 +666,9 @@ impl Proxy {
             let message = error.to_string();
             cand.rt.end();
             if matches!(status, Some(s) if upstream::is_key_problem(s)) {
-                cand.rt.cool_key(key_idx, n_keys, wait.unwrap_or(self.cfg.open_for));
+                let for_ = wait.unwrap_or(self.cfg.open_for);
+                cand.rt.cool_key(key_idx, n_keys, for_);
+                self.share_cool(&cand.channel, key_idx, for_);
             }
             let t = cand.rt.on_failure(self.cfg.failure_threshold, wait.unwrap_or(self.cfg.open_for), message.clone());
             self.reflect(&cand.channel.id, t);

@@ -361,7 +361,7 @@ pub(super) async fn start(
     let ttfb = ctx.received.elapsed();
     cand.rt.observe_latency(upstream_wait.as_micros() as u64);
     if let Some(s) = &ctx.session {
-        proxy.affinity.set(s, &ch.id);
+        proxy.stick(s, ch);
     }
     let mut headers = HeaderMap::with_capacity(24);
     let content_type = if ctx.json_array { "application/json" } else { "text/event-stream" };

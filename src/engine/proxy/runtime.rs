@@ -103,6 +103,9 @@ pub struct ChannelRuntime {
     pub last_used_ms: AtomicU64,
     /// Times the breaker opened.
     pub opened_total: AtomicU64,
+    /// Attempts the other replicas sent on this channel (team mode: the shared usage
+    /// counts, at most a second or two old); `least_used` adds them to `total`.
+    pub others: AtomicU64,
     consecutive_failures: AtomicU32,
     ewma_us: AtomicU64,
     /// [`BLOCKED`] mirrors `breaker != Closed`, so the hot path checks an atomic, not the
@@ -148,6 +151,7 @@ impl Default for ChannelRuntime {
             tokens_out: AtomicU64::new(0),
             last_used_ms: AtomicU64::new(0),
             opened_total: AtomicU64::new(0),
+            others: AtomicU64::new(0),
             consecutive_failures: AtomicU32::new(0),
             ewma_us: AtomicU64::new(0),
             flags: AtomicU8::new(0),
@@ -448,6 +452,15 @@ impl ChannelRuntime {
             return 0;
         }
         lock(&self.key_cooldown).iter().take(n).filter(|c| c.is_some_and(|t| now < t)).count()
+    }
+
+    /// Keys of a pool of `n` cooling down at `now`, each with the time it has left.
+    pub fn cooldowns(&self, n: usize, now: Instant) -> Vec<(usize, Duration)> {
+        if n == 0 || !self.has(COOLING) {
+            return Vec::new();
+        }
+        let cd = lock(&self.key_cooldown);
+        (cd.iter().take(n).enumerate()).filter_map(|(i, c)| c.filter(|&t| now < t).map(|t| (i, t - now))).collect()
     }
 
     /// The user-facing statistics.
