@@ -63,6 +63,10 @@ pub trait Backend {
     fn strategy(&self) -> Result<Strategy>;
     /// Switch strategy by name.
     fn set_strategy(&self, name: &str) -> Result<Strategy>;
+    /// The daemon's language (the stored one without a daemon; `en` when none is).
+    fn locale(&self) -> Result<String>;
+    /// Store a language by name and switch the daemon to it.
+    fn set_locale(&self, name: &str) -> Result<String>;
     /// Export.
     fn export(&self, include_secrets: bool) -> Result<Document>;
     /// Import.
@@ -206,6 +210,12 @@ impl Backend for Local {
             message: e.to_string(),
         })?;
         Ok(self.0.set_strategy(s)?)
+    }
+    fn locale(&self) -> Result<String> {
+        Ok(self.0.stored_locale().unwrap_or("en").to_string())
+    }
+    fn set_locale(&self, name: &str) -> Result<String> {
+        Ok(self.0.set_locale(name)?.to_string())
     }
     fn export(&self, include_secrets: bool) -> Result<Document> {
         Ok(self.0.export(include_secrets))
@@ -411,6 +421,11 @@ struct StrategyData {
     strategy: Strategy,
 }
 
+#[derive(serde::Deserialize)]
+struct LocaleData {
+    locale: String,
+}
+
 const NONE: Option<&()> = None;
 
 /// The smallest admin body limit a daemon can have (`server.body_limit_mb` is at least 1).
@@ -462,6 +477,13 @@ impl Backend for Remote {
         let body = serde_json::json!({ "strategy": name });
         self.call::<StrategyData>("PUT", &self.url(&["api", "load-balancer", "strategy"]), Some(&body))
             .map(|d| d.strategy)
+    }
+    fn locale(&self) -> Result<String> {
+        self.call::<LocaleData>("GET", &self.url(&["api", "i18n", "locale"]), NONE).map(|d| d.locale)
+    }
+    fn set_locale(&self, name: &str) -> Result<String> {
+        let body = serde_json::json!({ "locale": name });
+        self.call::<LocaleData>("PUT", &self.url(&["api", "i18n", "locale"]), Some(&body)).map(|d| d.locale)
     }
     fn export(&self, include_secrets: bool) -> Result<Document> {
         let mut url = self.url(&["api", "channels", "export"]);

@@ -65,6 +65,10 @@ pub struct Cli {
         value_name = "TOKEN"
     )]
     pub admin_token: Option<String>,
+    /// Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when
+    /// LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]
+    #[arg(long, global = true, help_heading = "Global options", value_name = "LANG")]
+    pub lang: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -114,6 +118,11 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<StrategyCmd>,
     },
+    /// Show or set the daemon's language (admin API messages): en or zh-CN
+    Lang {
+        #[command(subcommand)]
+        action: Option<LangCmd>,
+    },
     /// Send channels a one-token test request and say what works and how to fix what does not (exit 1: a failure)
     Test(TestArgs),
     /// First-run wizard on a terminal: a provider, its key, a test, the next command
@@ -157,6 +166,19 @@ pub enum StrategyCmd {
     Set {
         /// The strategy
         #[arg(value_parser = Names(strategy_names))]
+        name: String,
+    },
+}
+
+/// `routex lang …`
+#[derive(Subcommand, Debug)]
+pub enum LangCmd {
+    /// Print the language in force and the choices
+    Get,
+    /// Store a language (kept across restarts) and switch a running daemon to it
+    Set {
+        /// en or zh-CN
+        #[arg(value_parser = Names(|| crate::i18n::LOCALES.to_vec()))]
         name: String,
     },
 }
@@ -247,6 +269,15 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    // The language, before anything is printed (docs/i18n.md); `serve` refines it with
+    // its stored setting and config file.
+    match crate::i18n::choose(cli.lang.as_deref(), &crate::i18n::process_env, None, None) {
+        Ok((locale, _)) => crate::i18n::set(locale),
+        Err(e) => {
+            output::error(&e.to_string());
+            return ExitCode::from(2);
+        }
+    }
     match run(&cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
@@ -312,6 +343,15 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
                 Some(StrategyCmd::Set { name }) => b.set_strategy(name)?,
             };
             printer.strategy(current, matches!(action, Some(StrategyCmd::Set { .. })));
+            Ok(0)
+        }
+        Command::Lang { action } => {
+            let b = backend::connect(cli)?;
+            let current = match action {
+                None | Some(LangCmd::Get) => b.locale()?,
+                Some(LangCmd::Set { name }) => b.set_locale(name)?,
+            };
+            printer.locale(&current, matches!(action, Some(LangCmd::Set { .. })));
             Ok(0)
         }
         Command::Export(args) => {

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use super::backend;
-use super::output::Printer;
+use super::output::{Change, Printer};
 use super::Cli;
 use crate::engine::rules::RulePatch;
 use crate::engine::rules::{Condition, HeaderCondition, RuleSpec, RuleType};
@@ -238,11 +238,13 @@ pub fn run(cli: &Cli, cmd: &RuleCmd, printer: &Printer) -> anyhow::Result<u8> {
     match cmd {
         RuleCmd::List => printer.rules(&b.list_rules()?),
         RuleCmd::Show { rule } => printer.rule(&b.get_rule(rule)?),
-        RuleCmd::Add(_) => printer.rule_changed("added", &b.add_rule(spec.as_ref().expect("parsed"))?),
-        RuleCmd::Edit(e) => printer.rule_changed("updated", &b.edit_rule(&e.rule, patch.as_ref().expect("parsed"))?),
-        RuleCmd::Remove { rule } => printer.rule_changed("removed", &b.remove_rule(rule)?),
-        RuleCmd::Enable { rule } => printer.rule_changed("enabled", &b.set_rule_enabled(rule, true)?),
-        RuleCmd::Disable { rule } => printer.rule_changed("disabled", &b.set_rule_enabled(rule, false)?),
+        RuleCmd::Add(_) => printer.rule_changed(Change::Added, &b.add_rule(spec.as_ref().expect("parsed"))?),
+        RuleCmd::Edit(e) => {
+            printer.rule_changed(Change::Updated, &b.edit_rule(&e.rule, patch.as_ref().expect("parsed"))?)
+        }
+        RuleCmd::Remove { rule } => printer.rule_changed(Change::Removed, &b.remove_rule(rule)?),
+        RuleCmd::Enable { rule } => printer.rule_changed(Change::Enabled, &b.set_rule_enabled(rule, true)?),
+        RuleCmd::Disable { rule } => printer.rule_changed(Change::Disabled, &b.set_rule_enabled(rule, false)?),
         RuleCmd::Test(_) => {
             let (body, protocol, headers) = test_input.expect("parsed");
             let t = b.test_route(&body, protocol, &headers)?;

@@ -71,9 +71,9 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
     super::logging::init_daemon(cli.verbose, cli.quiet, &config.server.log_level, &data_dir)?;
     if !config.tees.is_empty() && !config.logging.requests {
         log::warn!(
-            "the config file has {}, but logging.requests is false: tees copy the request log's records, so \
+            "the config file has tees ({}), but logging.requests is false: tees copy the request log's records, so \
              they will copy nothing",
-            super::output::count(config.tees.len(), "tee")
+            config.tees.len()
         );
     }
 
@@ -92,20 +92,18 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
         }
         Err(e) => return Err(e.into()),
     };
+    // The daemon's language: the flag and LOCALE, then what `PUT /api/i18n/locale` stored,
+    // then LANG and the config (crate::i18n::choose).
+    let stored = engine.stored_locale();
+    let config_locale = crate::engine::locale::of_config(config.locale);
+    let (locale, _) = crate::i18n::choose(cli.lang.as_deref(), &crate::i18n::process_env, stored, Some(config_locale))?;
+    crate::i18n::set(locale);
     let report = engine.apply_config(&config)?;
     if !report.created.is_empty() || !report.updated.is_empty() {
-        log::info!(
-            "config: {} created, {} updated",
-            super::output::count(report.created.len(), "channel"),
-            report.updated.len()
-        );
+        log::info!("config: channels: {} created, {} updated", report.created.len(), report.updated.len());
     }
     if !report.tees_created.is_empty() || !report.tees_updated.is_empty() {
-        log::info!(
-            "config: {} created, {} updated",
-            super::output::count(report.tees_created.len(), "tee"),
-            report.tees_updated.len()
-        );
+        log::info!("config: tees: {} created, {} updated", report.tees_created.len(), report.tees_updated.len());
     }
     let engine = Arc::new(engine);
 

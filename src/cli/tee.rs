@@ -10,7 +10,7 @@ use clap::{Args, Subcommand};
 use std::collections::BTreeMap;
 
 use super::backend;
-use super::output::Printer;
+use super::output::{Change, Printer};
 use super::Cli;
 use crate::engine::tee::{Filter, StatusMatch, TeePatch, TeeSpec};
 
@@ -202,14 +202,14 @@ pub fn run(cli: &Cli, cmd: &TeeCmd, printer: &Printer) -> anyhow::Result<u8> {
     match (cmd, request) {
         (TeeCmd::List, _) => printer.tees(&b.list_tees()?),
         (TeeCmd::Show { name }, _) => printer.tee(&b.get_tee(name)?),
-        (TeeCmd::Add(_), Some(Ok(spec))) => printer.tee_changed("added", &b.add_tee(&spec)?),
-        (TeeCmd::Edit(a), Some(Err(p))) => printer.tee_changed("changed", &b.edit_tee(&a.name, &p)?),
-        (TeeCmd::Remove { name }, _) => printer.tee_changed("removed", &b.remove_tee(name)?),
+        (TeeCmd::Add(_), Some(Ok(spec))) => printer.tee_changed(Change::Added, &b.add_tee(&spec)?),
+        (TeeCmd::Edit(a), Some(Err(p))) => printer.tee_changed(Change::Updated, &b.edit_tee(&a.name, &p)?),
+        (TeeCmd::Remove { name }, _) => printer.tee_changed(Change::Removed, &b.remove_tee(name)?),
         (TeeCmd::Enable { name } | TeeCmd::Disable { name }, _) => {
             let on = matches!(cmd, TeeCmd::Enable { .. });
             let mut p = TeePatch::new();
             p.insert("enabled".into(), on.into());
-            printer.tee_changed(if on { "enabled" } else { "disabled" }, &b.edit_tee(name, &p)?);
+            printer.tee_changed(if on { Change::Enabled } else { Change::Disabled }, &b.edit_tee(name, &p)?);
         }
         (TeeCmd::Test { name }, _) => {
             let r = b.test_tee(name)?;
