@@ -1121,7 +1121,7 @@ impl Printer {
             (t!("cli.cache.models"), group(i.models)),
             (t!("cli.cache.routing_rules"), group(i.routing_rules)),
             (t!("cli.cache.analytics"), analytics.into_owned()),
-            (t!("cli.cache.connections"), count(i.connections as usize, "upstream host")),
+            (t!("cli.cache.connections"), count(i.connections as usize, "upstream_host")),
             (
                 t!("cli.cache.tokenizer"),
                 if i.tokenizer == 1 { t!("cli.cache.built") } else { t!("cli.cache.not_built") }.into_owned(),
@@ -1230,7 +1230,7 @@ impl Printer {
         if self.structured(&serde_json::json!({ "removed": removed })) {
             return;
         }
-        let traces = count(removed as usize, "request trace");
+        let traces = count(removed as usize, "request_trace");
         let line = match older_than_ms {
             Some(ms) => t!("cli.output.traces_cleared_older", traces = traces, ms = ms),
             None => t!("cli.output.traces_cleared", traces = traces),
@@ -1404,14 +1404,14 @@ pub fn count(n: usize, noun: &str) -> String {
         "check" => t!("cli.count.check_many", n = n),
         "request" if one => t!("cli.count.request_one", n = n),
         "request" => t!("cli.count.request_many", n = n),
-        "request trace" if one => t!("cli.count.request_trace_one", n = n),
-        "request trace" => t!("cli.count.request_trace_many", n = n),
+        "request_trace" if one => t!("cli.count.request_trace_one", n = n),
+        "request_trace" => t!("cli.count.request_trace_many", n = n),
         "span" if one => t!("cli.count.span_one", n = n),
         "span" => t!("cli.count.span_many", n = n),
         "record" if one => t!("cli.count.record_one", n = n),
         "record" => t!("cli.count.record_many", n = n),
-        "upstream host" if one => t!("cli.count.upstream_host_one", n = n),
-        "upstream host" => t!("cli.count.upstream_host_many", n = n),
+        "upstream_host" if one => t!("cli.count.upstream_host_one", n = n),
+        "upstream_host" => t!("cli.count.upstream_host_many", n = n),
         _ if one => return format!("1 {noun}"),
         _ => return format!("{n} {noun}s"),
     };

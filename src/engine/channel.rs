@@ -100,8 +100,8 @@ pub fn providers() -> Vec<serde_json::Value> {
                 ChannelType::Anthropic => "x-api-key",
                 ChannelType::Azure => "api-key",
                 ChannelType::Gemini => "x-goog-api-key",
-                ChannelType::Openai | ChannelType::Zhipu => "Authorization: Bearer",
-                ChannelType::Custom => "by protocol",
+                ChannelType::Openai | ChannelType::Zhipu => "Authorization: Bearer", // i18n: not prose
+                ChannelType::Custom => "by protocol",                                // i18n: not prose
             };
             serde_json::json!({
                 "type": t.as_str(),

@@ -42,6 +42,11 @@ impl Home {
             .env_remove("ROUTEX_LOG")
             .env_remove("ROUTEX_HOST")
             .env_remove("ROUTEX_PORT")
+            // English unless a test asks for another language (docs/i18n.md).
+            .env_remove("LOCALE")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("LANG")
             .stdin(Stdio::null());
         c
     }
@@ -55,11 +60,17 @@ impl Home {
     }
     /// Start `routex serve --port 0` and wait until daemon.json names a live daemon.
     pub fn serve(&self, extra: &[&str]) -> Daemon {
+        self.serve_env(extra, &[])
+    }
+    /// [`Home::serve`] with environment variables set for the daemon.
+    pub fn serve_env(&self, extra: &[&str], env: &[(&str, &str)]) -> Daemon {
         let mut args = vec!["serve", "--port", "0"];
         args.extend_from_slice(extra);
         // stderr to a file, not a pipe: a chatty daemon must never block on a full pipe.
         let log = std::fs::File::create(self.path().join("daemon.stderr")).unwrap();
-        let child = self.cmd(&args).stdout(Stdio::null()).stderr(log).spawn().unwrap();
+        let mut cmd = self.cmd(&args);
+        cmd.envs(env.iter().copied());
+        let child = cmd.stdout(Stdio::null()).stderr(log).spawn().unwrap();
         let mut daemon = Daemon { child, url: String::new(), home: self.path().to_path_buf() };
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
