@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::support::{Daemon, Home};
+use crate::support::{Daemon, Home, Run};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -112,24 +112,19 @@ const NOT_FOR_USERS: &[&str] = &[
     "debug_assert!",
 ];
 
-/// Whether a literal reads as English prose: two words of two letters or more, or one
-/// word and a sentence's punctuation around it.
+/// Whether a literal reads as English prose: two words in a row, each of two letters or
+/// more once punctuation is trimmed, not in capitals (`BASE URL` is a header: the
+/// `set_header` rule sees those).
 fn prose(s: &str) -> bool {
-    let words: Vec<&str> = s
-        .split(|c: char| !c.is_ascii_alphabetic())
-        .filter(|w| w.len() >= 2 && !w.chars().all(|c| c.is_ascii_uppercase()))
+    let words: Vec<bool> = s
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let w = w.trim_matches(|c: char| ",;:()?!.'`\"".contains(c));
+            w.len() >= 2 && w.chars().all(|c| c.is_ascii_alphabetic()) && !w.chars().all(|c| c.is_ascii_uppercase())
+        })
         .collect();
-    let mut pairs = s.split(' ').filter(|w| !w.is_empty()).map(|w| {
-        let w = w.trim_matches(|c: char| ",;:()?!.'`\"".contains(c));
-        w.len() >= 2 && w.chars().all(|c| c.is_ascii_alphabetic())
-    });
-    let mut prev = false;
-    let two_words = pairs.any(|is_word| {
-        let hit = prev && is_word;
-        prev = is_word;
-        hit
-    });
-    two_words && !words.is_empty()
+    words.windows(2).any(|p| p[0] && p[1])
 }
 
 /// Scan Rust source: a small lexer that knows comments, strings (plain, raw, byte), char
@@ -180,7 +175,7 @@ fn scan(src: &str) -> Scan {
                 let start = r + 2 + hashes;
                 let close = format!("\"{}", "#".repeat(hashes));
                 let end = src[start..].find(&close).map(|e| start + e).unwrap_or(b.len());
-                literal(&src[start..end], i, &stack, &mut awaiting_key, &mut out, line_of(i), allowed(i));
+                literal(&src[start..end], &stack, &mut awaiting_key, &mut out, line_of(i), allowed(i));
                 i = end + close.len();
                 continue;
             }
@@ -198,7 +193,7 @@ fn scan(src: &str) -> Scan {
                 text.push(ch);
                 j += ch.len_utf8();
             }
-            literal(&text, i, &stack, &mut awaiting_key, &mut out, line_of(i), allowed(i));
+            literal(&text, &stack, &mut awaiting_key, &mut out, line_of(i), allowed(i));
             i = j + 1;
             continue;
         }
@@ -242,11 +237,9 @@ fn scan(src: &str) -> Scan {
             b')' | b']' | b'}' => {
                 stack.pop();
             }
-            _ if !c.is_ascii_whitespace() => {
-                if awaiting_key == Some(stack.len()) {
-                    out.dynamic.push(line_of(i));
-                    awaiting_key = None;
-                }
+            _ if !c.is_ascii_whitespace() && awaiting_key == Some(stack.len()) => {
+                out.dynamic.push(line_of(i));
+                awaiting_key = None;
             }
             _ => {}
         }
@@ -256,16 +249,7 @@ fn scan(src: &str) -> Scan {
 }
 
 /// One string literal met by [`scan`].
-fn literal(
-    text: &str,
-    at: usize,
-    stack: &[String],
-    awaiting_key: &mut Option<usize>,
-    out: &mut Scan,
-    line: usize,
-    allowed: bool,
-) {
-    let _ = at;
+fn literal(text: &str, stack: &[String], awaiting_key: &mut Option<usize>, out: &mut Scan, line: usize, allowed: bool) {
     if *awaiting_key == Some(stack.len()) {
         out.keys.push((text.to_string(), line));
         *awaiting_key = None;
@@ -458,8 +442,6 @@ fn an_unknown_language_is_an_error_naming_the_choices() {
     assert_eq!(r.code(), 2);
     assert!(r.stderr().contains("\"klingon\" in LOCALE; use one of: en, zh-CN"), "{}", r.stderr());
 }
-
-use crate::support::Run;
 
 /// A request to the daemon: (status, body).
 fn call(d: &Daemon, method: &str, path: &str, body: Option<serde_json::Value>) -> (u16, serde_json::Value) {

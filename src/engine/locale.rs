@@ -24,8 +24,9 @@ impl Engine {
         crate::i18n::parse(&stored, "locale").ok()
     }
 
-    /// Store a language by name (`en`, `zh-CN`) and switch the process to it; an unknown
-    /// name is refused with the choices, and nothing is stored.
+    /// Store a language by name (`en`, `zh-CN`); an unknown name is refused with the
+    /// choices, and nothing is stored. Switching the process to it is the caller's
+    /// (`crate::i18n::set`): the daemon does at once, a CLI without a daemon does not.
     pub fn set_locale(&self, name: &str) -> Result<&'static str> {
         let locale = crate::i18n::parse(name, "locale").map_err(|e| Error::Invalid {
             subject: t!("engine.subject.locale").into_owned(),
@@ -38,7 +39,26 @@ impl Engine {
             .into_owned(),
         })?;
         self.store.put(Tree::Settings, "locale", &locale.to_string())?;
-        crate::i18n::set(locale);
         Ok(locale)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::Engine;
+    use crate::store::Store;
+
+    #[test]
+    fn the_setting_is_stored_and_a_bad_name_changes_nothing() {
+        let e = Engine::with_store(Store::temporary().unwrap()).unwrap();
+        assert_eq!(e.stored_locale(), None);
+        assert_eq!(e.set_locale("zh_CN").unwrap(), "zh-CN");
+        assert_eq!(e.stored_locale(), Some("zh-CN"));
+        let err = e.set_locale("xx").unwrap_err();
+        assert_eq!(err.code(), "invalid_request");
+        assert_eq!(err.to_string(), "language setting: field `locale` must be one of: en, zh-CN (got \"xx\")");
+        assert_eq!(e.stored_locale(), Some("zh-CN"));
+        // The process's language is the caller's to switch: unchanged here.
+        assert_eq!(crate::i18n::current(), "en");
     }
 }

@@ -1,8 +1,8 @@
 //! `GET|PUT /api/i18n/locale`: the daemon's language (docs/i18n.md) — the one its admin API
 //! error messages are worded in.
 //!
-//! Parsing a language name, storing it and switching the process are the engine's
-//! (`Engine::set_locale`); this file maps them to HTTP. Called by `admin::routes`.
+//! Parsing a language name and storing it are the engine's (`Engine::set_locale`); this
+//! file switches the process to it (`crate::i18n::set`) and maps the result to HTTP. Called by `admin::routes`.
 
 use serde::Deserialize;
 use std::sync::Arc;
@@ -36,7 +36,14 @@ pub(super) fn routes(state: &Arc<AppState>) -> Routes {
                 Ok(l) => l,
                 Err(r) => return *r,
             };
-            api::result(blocking(move || st.engine.set_locale(&req.locale).map(|_| current())).await, false)
+            let stored = blocking(move || st.engine.set_locale(&req.locale)).await;
+            api::result(
+                stored.map(|l| {
+                    crate::i18n::set(l);
+                    current()
+                }),
+                false,
+            )
         });
 
     get.or(put).unify().boxed()
