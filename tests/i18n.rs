@@ -295,6 +295,10 @@ const CONVERTED: &[&str] = &[
     "src/daemon/admin/i18n.rs",
     "src/daemon/admin/strategy.rs",
     "src/util/suggest.rs",
+    "src/engine/rules/error.rs",
+    "src/engine/rules/validate.rs",
+    "src/engine/tee/mod.rs",
+    "src/engine/tee/filter.rs",
 ];
 
 #[test]
@@ -478,6 +482,16 @@ fn admin_api_errors_follow_the_daemons_language_and_its_setting_survives_a_resta
     );
     let (_, v) = call(&d, "GET", "/api/i18n/locale", None);
     assert_eq!(v["data"], serde_json::json!({"locale": "zh-CN", "available": ["en", "zh-CN"]}));
+    let rule = serde_json::json!({"name": "long", "type": "longContext", "condition": {"tokenThreshold": 60000}});
+    let (status, v) = call(&d, "POST", "/api/routing/rules", Some(rule));
+    assert_eq!((status, v["error"]["code"].as_str()), (400, Some("invalid_request")));
+    assert_eq!(
+        v["error"]["message"],
+        "路由规则 \"long\"：没有目标；请设置 targetChannel 和/或 targetModel（例如 --target-channel NAME）"
+    );
+    let (status, v) = call(&d, "DELETE", "/api/tee/nope", None);
+    assert_eq!((status, v["error"]["code"].as_str()), (404, Some("not_found")));
+    assert_eq!(v["error"]["message"], "找不到tee \"nope\"（参见：routex tee list）");
     let (status, v) = call(&d, "GET", "/api/no-such-thing", None);
     assert_eq!((status, v["error"]["code"].as_str()), (404, Some("not_found")));
     assert_eq!(v["error"]["message"], "没有这个接口（完整列表见 GET /api）");
