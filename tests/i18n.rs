@@ -110,6 +110,9 @@ const NOT_FOR_USERS: &[&str] = &[
     "assert!",
     "assert_eq!",
     "debug_assert!",
+    // clap's attributes: `--help` stays English (docs/i18n.md).
+    "arg",
+    "command",
 ];
 
 /// Whether a literal reads as English prose: two words in a row, each of two letters or
@@ -299,6 +302,23 @@ const CONVERTED: &[&str] = &[
     "src/engine/rules/validate.rs",
     "src/engine/tee/mod.rs",
     "src/engine/tee/filter.rs",
+    "src/cli/rule.rs",
+    "src/cli/tee.rs",
+    "src/cli/trace.rs",
+    "src/cli/cache.rs",
+    "src/cli/logs.rs",
+    "src/cli/mod.rs",
+    "src/engine/mod.rs",
+    "src/daemon/admin/mod.rs",
+    "src/daemon/admin/cache.rs",
+    "src/daemon/admin/health.rs",
+    "src/daemon/admin/metrics.rs",
+    "src/daemon/admin/query.rs",
+    "src/daemon/admin/requests.rs",
+    "src/daemon/admin/rules.rs",
+    "src/daemon/admin/tee.rs",
+    "src/daemon/admin/tracing.rs",
+    "src/daemon/admin/transformers.rs",
 ];
 
 #[test]

@@ -7,6 +7,7 @@
 //! in its memory).
 
 use clap::{Args, Subcommand};
+use rust_i18n::t;
 use std::collections::BTreeMap;
 
 use super::backend;
@@ -136,10 +137,7 @@ fn headers(list: &[String]) -> anyhow::Result<BTreeMap<String, String>> {
     list.iter()
         .map(|h| match h.split_once(':') {
             Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
-            _ => anyhow::bail!(
-                "--header {:?} is not `Name: value`; write e.g. --header 'Authorization: Bearer …'",
-                mask(h)
-            ),
+            _ => anyhow::bail!("{}", t!("cli.tee.header_shape", value = format!("{:?}", mask(h)))),
         })
         .collect()
 }
@@ -260,7 +258,7 @@ fn patch(a: &TeeEditArgs) -> anyhow::Result<TeePatch> {
         set("filter", serde_json::to_value(s.filter())?);
     }
     if p.is_empty() {
-        anyhow::bail!("nothing to change: give at least one setting, e.g. `routex tee edit {} --retries 5`", a.name);
+        anyhow::bail!("{}", t!("cli.tee.edit_nothing", name = a.name));
     }
     Ok(p)
 }

@@ -151,6 +151,9 @@ impl Error {
     }
 }
 
+/// Where to look for a channel's name: a command, the same in every language.
+const CHANNEL_LIST: &str = "routex channel list"; // i18n: not prose
+
 /// Result alias for the engine.
 pub type Result<T> = std::result::Result<T, Error>;
 
@@ -328,7 +331,9 @@ impl Engine {
                     .sealed_keys
                     .iter()
                     .map(|k| {
-                        cipher.open(k, &format!("the API key of channel {:?}", c.name)).map(crate::secret::Secret::new)
+                        // What the store's error names when it cannot decrypt (store errors stay English).
+                        let what = format!("the API key of channel {:?}", c.name); // i18n: not prose
+                        cipher.open(k, &what).map(crate::secret::Secret::new)
                     })
                     .collect::<std::result::Result<_, _>>()?;
                 c.resolve_env(&*self.env);
@@ -353,7 +358,7 @@ impl Engine {
         find_in(&snap.channels, key).map(|c| Channel::clone(c)).ok_or_else(|| Error::NotFound {
             kind: "channel",
             name: key.to_string(),
-            hint: "routex channel list",
+            hint: CHANNEL_LIST,
         })
     }
 
