@@ -319,6 +319,10 @@ const CONVERTED: &[&str] = &[
     "src/daemon/admin/tee.rs",
     "src/daemon/admin/tracing.rs",
     "src/daemon/admin/transformers.rs",
+    "src/cli/backend.rs",
+    "src/cli/daemon_ctl.rs",
+    "src/cli/serve.rs",
+    "src/cli/setup.rs",
 ];
 
 #[test]

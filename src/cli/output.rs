@@ -1389,10 +1389,11 @@ pub fn waterfall(t: &Trace, width: usize) -> String {
     out
 }
 
-/// `1 channel`, `2 channels`: a count with its noun, in the right number and the
-/// catalog's words (`2 个渠道`); a noun the catalog does not know takes an `s`.
+/// `1 channel`, `2 channels`, `1,000 records`: a count with its noun, in the right number
+/// and the catalog's words (`2 个渠道`); a noun the catalog does not know takes an `s`.
 pub fn count(n: usize, noun: &str) -> String {
     let one = n == 1;
+    let n = group(n as u64);
     let text = match noun {
         "channel" if one => t!("cli.count.channel_one", n = n),
         "channel" => t!("cli.count.channel_many", n = n),

@@ -2,6 +2,7 @@
 //! `daemon.json`, run the daemon until SIGINT/SIGTERM, clean up.
 
 use clap::Args;
+use rust_i18n::t;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -61,13 +62,10 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
         && config.server.admin_token.is_none()
         && !args.allow_unauthenticated
     {
-        anyhow::bail!(
-            "refusing to listen on {host} without authentication: anyone who can reach it could use your API keys; \
-             set server.client_keys and server.admin_token in the config (or ROUTEX_ADMIN_TOKEN), or pass --allow-unauthenticated"
-        );
+        anyhow::bail!("{}", t!("cli.serve.unauthenticated", host = host));
     }
     crate::paths::private_dir(&data_dir)
-        .map_err(|e| anyhow::anyhow!("cannot create the data directory {}: {e}", data_dir.display()))?;
+        .map_err(|e| anyhow::anyhow!("{}", t!("cli.daemon.mkdir_data", dir = data_dir.display(), error = e)))?;
     super::logging::init_daemon(cli.verbose, cli.quiet, &config.server.log_level, &data_dir)?;
     if !config.tees.is_empty() && !config.logging.requests {
         log::warn!(
@@ -81,12 +79,9 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
         Ok(e) => e,
         Err(e) if e.as_locked().is_some() => {
             let (_, holder, _) = e.as_locked().expect("checked");
-            let mut msg = format!("cannot start: the store in {} is locked by {holder}", data_dir.display());
+            let mut msg = t!("cli.serve.locked", dir = data_dir.display(), holder = holder).into_owned();
             if let Some(info) = DaemonInfo::read(&data_dir).filter(|i| paths::process_alive(i.pid)) {
-                msg.push_str(&format!(
-                    "; a routex daemon (pid {}) already serves this data directory at {}",
-                    info.pid, info.admin_url
-                ));
+                msg.push_str(&t!("cli.serve.locked_by_daemon", pid = info.pid, url = info.admin_url));
             }
             anyhow::bail!(msg);
         }
@@ -138,7 +133,9 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
             local_token: Some(state.local_token.expose().to_string()),
         };
         info.write(&data_dir)
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", paths::daemon_file(&data_dir).display()))?;
+            .map_err(|e| {
+                anyhow::anyhow!("{}", t!("cli.export.cannot_write", file = paths::daemon_file(&data_dir).display(), error = e))
+            })?;
         log::info!(target: super::logging::BANNER, "routex {} listening on {url} (data: {})", env!("CARGO_PKG_VERSION"), data_dir.display());
         Printer::new(cli.output()).serving(&url, &data_dir);
         daemon::serve(state.clone(), listener, shutdown_signal()).await;
@@ -174,7 +171,7 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
 async fn bind(host: &str, port: u16) -> anyhow::Result<tokio::net::TcpListener> {
     let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
         .await
-        .map_err(|e| anyhow::anyhow!("cannot resolve --host {host}: {e}"))?
+        .map_err(|e| anyhow::anyhow!("{}", t!("cli.serve.resolve", host = host, error = e)))?
         .collect();
     let mut last = None;
     for a in addrs {
@@ -184,11 +181,11 @@ async fn bind(host: &str, port: u16) -> anyhow::Result<tokio::net::TcpListener> 
         }
     }
     match last {
-        Some((a, e)) if e.kind() == std::io::ErrorKind::AddrInUse => Err(anyhow::anyhow!(
-            "cannot listen on {a}: the port is already in use (is another routex running? see: routex diagnose); pick another with --port"
-        )),
-        Some((a, e)) => Err(anyhow::anyhow!("cannot listen on {a}: {e}")),
-        None => Err(anyhow::anyhow!("--host {host} resolved to no address")),
+        Some((a, e)) if e.kind() == std::io::ErrorKind::AddrInUse => {
+            Err(anyhow::anyhow!("{}", t!("cli.serve.port_in_use", addr = a)))
+        }
+        Some((a, e)) => Err(anyhow::anyhow!("{}", t!("cli.serve.listen", addr = a, error = e))),
+        None => Err(anyhow::anyhow!("{}", t!("cli.serve.no_address", host = host))),
     }
 }
 
