@@ -323,6 +323,7 @@ const CONVERTED: &[&str] = &[
     "src/cli/daemon_ctl.rs",
     "src/cli/serve.rs",
     "src/cli/setup.rs",
+    "src/engine/proxy/probe.rs",
 ];
 
 #[test]
