@@ -330,6 +330,7 @@ const CONVERTED: &[&str] = &[
     "src/cli/serve.rs",
     "src/cli/setup.rs",
     "src/engine/proxy/probe.rs",
+    "src/cli/diagnose.rs",
 ];
 
 #[test]

@@ -1411,6 +1411,8 @@ pub fn count(n: usize, noun: &str) -> String {
         "span" => t!("cli.count.span_many", n = n),
         "record" if one => t!("cli.count.record_one", n = n),
         "record" => t!("cli.count.record_many", n = n),
+        "day" if one => t!("cli.count.day_one", n = n),
+        "day" => t!("cli.count.day_many", n = n),
         "upstream_host" if one => t!("cli.count.upstream_host_one", n = n),
         "upstream_host" => t!("cli.count.upstream_host_many", n = n),
         _ if one => return format!("1 {noun}"),
