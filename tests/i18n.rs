@@ -331,6 +331,8 @@ const CONVERTED: &[&str] = &[
     "src/cli/setup.rs",
     "src/engine/proxy/probe.rs",
     "src/cli/diagnose.rs",
+    "src/engine/portable.rs",
+    "src/engine/health.rs",
 ];
 
 #[test]
