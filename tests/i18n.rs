@@ -333,6 +333,8 @@ const CONVERTED: &[&str] = &[
     "src/cli/diagnose.rs",
     "src/engine/portable.rs",
     "src/engine/health.rs",
+    "src/engine/records/query.rs",
+    "src/engine/cache/mod.rs",
 ];
 
 #[test]
