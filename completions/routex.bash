@@ -43,6 +43,9 @@ _routex() {
             routex,import)
                 cmd="routex__subcmd__import"
                 ;;
+            routex,lang)
+                cmd="routex__subcmd__lang"
+                ;;
             routex,logs)
                 cmd="routex__subcmd__logs"
                 ;;
@@ -187,6 +190,9 @@ _routex() {
             routex__subcmd__help,import)
                 cmd="routex__subcmd__help__subcmd__import"
                 ;;
+            routex__subcmd__help,lang)
+                cmd="routex__subcmd__help__subcmd__lang"
+                ;;
             routex__subcmd__help,logs)
                 cmd="routex__subcmd__help__subcmd__logs"
                 ;;
@@ -256,6 +262,12 @@ _routex() {
             routex__subcmd__help__subcmd__channel,show)
                 cmd="routex__subcmd__help__subcmd__channel__subcmd__show"
                 ;;
+            routex__subcmd__help__subcmd__lang,get)
+                cmd="routex__subcmd__help__subcmd__lang__subcmd__get"
+                ;;
+            routex__subcmd__help__subcmd__lang,set)
+                cmd="routex__subcmd__help__subcmd__lang__subcmd__set"
+                ;;
             routex__subcmd__help__subcmd__rule,add)
                 cmd="routex__subcmd__help__subcmd__rule__subcmd__add"
                 ;;
@@ -321,6 +333,24 @@ _routex() {
                 ;;
             routex__subcmd__help__subcmd__trace,stats)
                 cmd="routex__subcmd__help__subcmd__trace__subcmd__stats"
+                ;;
+            routex__subcmd__lang,get)
+                cmd="routex__subcmd__lang__subcmd__get"
+                ;;
+            routex__subcmd__lang,help)
+                cmd="routex__subcmd__lang__subcmd__help"
+                ;;
+            routex__subcmd__lang,set)
+                cmd="routex__subcmd__lang__subcmd__set"
+                ;;
+            routex__subcmd__lang__subcmd__help,get)
+                cmd="routex__subcmd__lang__subcmd__help__subcmd__get"
+                ;;
+            routex__subcmd__lang__subcmd__help,help)
+                cmd="routex__subcmd__lang__subcmd__help__subcmd__help"
+                ;;
+            routex__subcmd__lang__subcmd__help,set)
+                cmd="routex__subcmd__lang__subcmd__help__subcmd__set"
                 ;;
             routex__subcmd__rule,add)
                 cmd="routex__subcmd__rule__subcmd__add"
@@ -488,7 +518,7 @@ _routex() {
 
     case "${cmd}" in
         routex)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee cache export import completions help"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version serve stop restart status env code channel rule strategy lang test setup diagnose stats logs trace tee cache export import completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -510,6 +540,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -518,7 +552,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__cache)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version stats config warm invalidate help"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version stats config warm invalidate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -540,6 +574,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -548,7 +586,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__cache__subcmd__config)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -567,6 +605,10 @@ _routex() {
                     return 0
                     ;;
                 --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -662,7 +704,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__cache__subcmd__invalidate)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -681,6 +723,10 @@ _routex() {
                     return 0
                     ;;
                 --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -692,7 +738,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__cache__subcmd__stats)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -711,6 +757,10 @@ _routex() {
                     return 0
                     ;;
                 --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -722,7 +772,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__cache__subcmd__warm)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -744,6 +794,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -752,7 +806,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version list show add edit remove rm enable disable help"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version list show add edit remove rm enable disable help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -774,6 +828,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -782,7 +840,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel__subcmd__add)
-            opts="-n -t -m -v -q -h -V --name --type --protocol --base-url --api-key --api-key-env --api-key-from-env --models --map --priority --weight --upstream-header --timeout --deployment --api-version --disabled --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-n -t -m -v -q -h -V --name --type --protocol --base-url --api-key --api-key-env --api-key-from-env --models --map --priority --weight --upstream-header --timeout --deployment --api-version --disabled --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -873,6 +931,10 @@ _routex() {
                     return 0
                     ;;
                 --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -884,7 +946,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel__subcmd__disable)
-            opts="-v -q -h -V --force --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --force --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -906,6 +968,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -914,7 +980,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel__subcmd__edit)
-            opts="-n -t -m -v -q -h -V --name --type --protocol --base-url --api-key --api-key-env --api-key-from-env --models --map --priority --weight --upstream-header --timeout --deployment --api-version --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-n -t -m -v -q -h -V --name --type --protocol --base-url --api-key --api-key-env --api-key-from-env --models --map --priority --weight --upstream-header --timeout --deployment --api-version --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1008,6 +1074,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1016,7 +1086,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel__subcmd__enable)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1035,6 +1105,10 @@ _routex() {
                     return 0
                     ;;
                 --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1172,7 +1246,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel__subcmd__list)
-            opts="-v -q -h -V --show-secrets --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --show-secrets --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1191,6 +1265,10 @@ _routex() {
                     return 0
                     ;;
                 --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1202,7 +1280,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel__subcmd__remove)
-            opts="-y -v -q -h -V --yes --force --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-y -v -q -h -V --yes --force --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1221,6 +1299,10 @@ _routex() {
                     return 0
                     ;;
                 --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1232,7 +1314,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__channel__subcmd__show)
-            opts="-v -q -h -V --show-secrets --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --show-secrets --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1254,6 +1336,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1262,7 +1348,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__code)
-            opts="-v -q -h -V --agent --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --agent --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1288,6 +1374,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1296,7 +1386,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__completions)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version bash elvish fish powershell zsh"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1318,6 +1408,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1326,7 +1420,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__diagnose)
-            opts="-c -p -v -q -h -V --config --port --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-c -p -v -q -h -V --config --port --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1364,6 +1458,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1372,7 +1470,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__env)
-            opts="-v -q -h -V --shell --agent --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --shell --agent --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1402,6 +1500,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1410,7 +1512,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__export)
-            opts="-o -v -q -h -V --include-secrets --file --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-o -v -q -h -V --include-secrets --file --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1440,6 +1542,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1448,7 +1554,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__help)
-            opts="serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee cache export import completions help"
+            opts="serve stop restart status env code channel rule strategy lang test setup diagnose stats logs trace tee cache export import completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1730,6 +1836,48 @@ _routex() {
         routex__subcmd__help__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__help__subcmd__lang)
+            opts="get set"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__help__subcmd__lang__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__help__subcmd__lang__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2218,7 +2366,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__import)
-            opts="-v -q -h -V --dry-run --replace --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --dry-run --replace --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2240,6 +2388,168 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__lang)
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version get set help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__lang__subcmd__get)
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__lang__subcmd__help)
+            opts="get set help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__lang__subcmd__help__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__lang__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__lang__subcmd__help__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        routex__subcmd__lang__subcmd__set)
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version en zh-CN"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2248,7 +2558,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__logs)
-            opts="-l -m -s -f -v -q -h -V --limit --channel --model --status --since --follow --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-l -m -s -f -v -q -h -V --limit --channel --model --status --since --follow --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2302,6 +2612,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2310,7 +2624,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__restart)
-            opts="-c -p -d -v -q -h -V --config --host --port --allow-unauthenticated --detach --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-c -p -d -v -q -h -V --config --host --port --allow-unauthenticated --detach --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2352,6 +2666,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2360,7 +2678,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__rule)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version list show add edit remove rm enable disable test help"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version list show add edit remove rm enable disable test help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2382,6 +2700,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2390,7 +2712,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__rule__subcmd__add)
-            opts="-n -t -v -q -h -V --name --type --priority --target-channel --target-model --token-threshold --keywords --regex --model --header --has-images --has-tools --tool-names --thinking --disabled --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-n -t -v -q -h -V --name --type --priority --target-channel --target-model --token-threshold --keywords --regex --model --header --has-images --has-tools --tool-names --thinking --disabled --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2461,6 +2783,10 @@ _routex() {
                     return 0
                     ;;
                 --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2472,7 +2798,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__rule__subcmd__disable)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2494,6 +2820,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2502,7 +2832,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__rule__subcmd__edit)
-            opts="-n -t -v -q -h -V --name --type --priority --target-channel --target-model --token-threshold --keywords --regex --model --header --has-images --has-tools --tool-names --thinking --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-n -t -v -q -h -V --name --type --priority --target-channel --target-model --token-threshold --keywords --regex --model --header --has-images --has-tools --tool-names --thinking --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2576,6 +2906,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2584,7 +2918,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__rule__subcmd__enable)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2603,6 +2937,10 @@ _routex() {
                     return 0
                     ;;
                 --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2754,7 +3092,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__rule__subcmd__list)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2773,6 +3111,10 @@ _routex() {
                     return 0
                     ;;
                 --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2784,7 +3126,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__rule__subcmd__remove)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2803,6 +3145,10 @@ _routex() {
                     return 0
                     ;;
                 --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2814,7 +3160,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__rule__subcmd__show)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2836,6 +3182,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2844,7 +3194,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__rule__subcmd__test)
-            opts="-r -v -q -h -V --request --protocol --header --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-r -v -q -h -V --request --protocol --header --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2882,6 +3232,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2890,7 +3244,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__serve)
-            opts="-c -p -d -v -q -h -V --config --host --port --allow-unauthenticated --detach --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-c -p -d -v -q -h -V --config --host --port --allow-unauthenticated --detach --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2932,6 +3286,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2940,7 +3298,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__setup)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2962,6 +3320,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2970,7 +3332,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__stats)
-            opts="-v -q -h -V --since --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --since --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2996,6 +3358,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3004,7 +3370,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__status)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3023,6 +3389,10 @@ _routex() {
                     return 0
                     ;;
                 --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3034,7 +3404,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__stop)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3053,6 +3423,10 @@ _routex() {
                     return 0
                     ;;
                 --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3064,7 +3438,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__strategy)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version get set help"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version get set help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3086,6 +3460,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3094,7 +3472,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__strategy__subcmd__get)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3113,6 +3491,10 @@ _routex() {
                     return 0
                     ;;
                 --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3180,7 +3562,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__strategy__subcmd__set)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version priority round_robin weighted least_used latency"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version priority round_robin weighted least_used latency"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3202,6 +3584,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3210,7 +3596,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__tee)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version list show add edit remove enable disable test help"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version list show add edit remove enable disable test help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3232,6 +3618,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3240,7 +3630,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__tee__subcmd__add)
-            opts="-v -q -h -V --type --path --max-size-mb --keep --url --header --timeout --retries --batch-size --queue-size --channel --model --status --success-only --failure-only --sample-rate --disabled --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --type --path --max-size-mb --keep --url --header --timeout --retries --batch-size --queue-size --channel --model --status --success-only --failure-only --sample-rate --disabled --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3318,6 +3708,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3326,7 +3720,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__tee__subcmd__disable)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3348,6 +3742,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3356,7 +3754,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__tee__subcmd__edit)
-            opts="-v -q -h -V --rename --path --max-size-mb --keep --url --header --timeout --retries --batch-size --queue-size --channel --model --status --success-only --failure-only --sample-rate --clear-filter --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --rename --path --max-size-mb --keep --url --header --timeout --retries --batch-size --queue-size --channel --model --status --success-only --failure-only --sample-rate --clear-filter --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3434,6 +3832,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3442,7 +3844,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__tee__subcmd__enable)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3461,6 +3863,10 @@ _routex() {
                     return 0
                     ;;
                 --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3612,7 +4018,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__tee__subcmd__list)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3631,6 +4037,10 @@ _routex() {
                     return 0
                     ;;
                 --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3642,7 +4052,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__tee__subcmd__remove)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3661,6 +4071,10 @@ _routex() {
                     return 0
                     ;;
                 --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3672,7 +4086,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__tee__subcmd__show)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3691,6 +4105,10 @@ _routex() {
                     return 0
                     ;;
                 --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3702,7 +4120,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__tee__subcmd__test)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3724,6 +4142,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3732,7 +4154,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__test)
-            opts="-v -q -h -V --all --enabled --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --all --enabled --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3751,6 +4173,10 @@ _routex() {
                     return 0
                     ;;
                 --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3762,7 +4188,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__trace)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version stats list show clear help"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version stats list show clear help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3784,6 +4210,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3792,7 +4222,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__trace__subcmd__clear)
-            opts="-v -q -h -V --older-than --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --older-than --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3815,6 +4245,10 @@ _routex() {
                     return 0
                     ;;
                 --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3910,7 +4344,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__trace__subcmd__list)
-            opts="-l -v -q -h -V --limit --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-l -v -q -h -V --limit --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3940,6 +4374,10 @@ _routex() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3948,7 +4386,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__trace__subcmd__show)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3967,6 +4405,10 @@ _routex() {
                     return 0
                     ;;
                 --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3978,7 +4420,7 @@ _routex() {
             return 0
             ;;
         routex__subcmd__trace__subcmd__stats)
-            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --help --version"
+            opts="-v -q -h -V --server --data-dir --format --verbose --quiet --admin-token --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3997,6 +4439,10 @@ _routex() {
                     return 0
                     ;;
                 --admin-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

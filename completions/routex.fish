@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_routex_global_optspecs
-    string join \n server= data-dir= format= v/verbose q/quiet admin-token= h/help V/version
+    string join \n server= data-dir= format= v/verbose q/quiet admin-token= lang= h/help V/version
 end
 
 function __fish_routex_needs_command
@@ -30,6 +30,7 @@ complete -c routex -n "__fish_routex_needs_command" -l format -d 'How results pr
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_needs_command" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_needs_command" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_needs_command" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_needs_command" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -43,6 +44,7 @@ complete -c routex -n "__fish_routex_needs_command" -f -a "code" -d 'Run a codin
 complete -c routex -n "__fish_routex_needs_command" -f -a "channel" -d 'Manage upstream channels'
 complete -c routex -n "__fish_routex_needs_command" -f -a "rule" -d 'Manage routing rules and dry-run a request against them'
 complete -c routex -n "__fish_routex_needs_command" -f -a "strategy" -d 'Show or switch the load-balancer strategy'
+complete -c routex -n "__fish_routex_needs_command" -f -a "lang" -d 'Show or set the daemon\'s language (admin API messages): en or zh-CN'
 complete -c routex -n "__fish_routex_needs_command" -f -a "test" -d 'Send channels a one-token test request and say what works and how to fix what does not (exit 1: a failure)'
 complete -c routex -n "__fish_routex_needs_command" -f -a "setup" -d 'First-run wizard on a terminal: a provider, its key, a test, the next command'
 complete -c routex -n "__fish_routex_needs_command" -f -a "diagnose" -d 'Check everything a broken setup needs: store, config, daemon, port, disk, each channel (exit 1: a ✗)'
@@ -64,6 +66,7 @@ complete -c routex -n "__fish_routex_using_subcommand serve" -l format -d 'How r
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand serve" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand serve" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand serve" -l allow-unauthenticated -d 'Listen on a non-loopback address with neither client keys nor an admin token'
 complete -c routex -n "__fish_routex_using_subcommand serve" -s d -l detach -d 'Run in the background: return once the daemon answers, with its address, pid and log file'
 complete -c routex -n "__fish_routex_using_subcommand serve" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
@@ -76,6 +79,7 @@ complete -c routex -n "__fish_routex_using_subcommand stop" -l format -d 'How re
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand stop" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand stop" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand stop" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand stop" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand stop" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -89,6 +93,7 @@ complete -c routex -n "__fish_routex_using_subcommand restart" -l format -d 'How
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand restart" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand restart" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand restart" -l allow-unauthenticated -d 'Listen on a non-loopback address with neither client keys nor an admin token'
 complete -c routex -n "__fish_routex_using_subcommand restart" -s d -l detach -d 'Run in the background: return once the daemon answers, with its address, pid and log file'
 complete -c routex -n "__fish_routex_using_subcommand restart" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
@@ -101,6 +106,7 @@ complete -c routex -n "__fish_routex_using_subcommand status" -l format -d 'How 
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand status" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand status" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand status" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand status" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -118,6 +124,7 @@ complete -c routex -n "__fish_routex_using_subcommand env" -l format -d 'How res
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand env" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand env" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand env" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand env" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand env" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -131,6 +138,7 @@ complete -c routex -n "__fish_routex_using_subcommand code" -l format -d 'How re
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand code" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand code" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand code" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand code" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand code" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -141,6 +149,7 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_se
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand channel; and not __fish_seen_subcommand_from list show add edit remove rm enable disable help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -160,6 +169,7 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from list" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from list" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from list" -l show-secrets -d 'Print API keys in full'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only errors'
@@ -171,6 +181,7 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from show" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from show" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from show" -l show-secrets -d 'Print API keys in full'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors'
@@ -202,6 +213,7 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -l disabled -d 'Add it disabled'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Only errors'
@@ -233,6 +245,7 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from edit" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -243,6 +256,7 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Do not ask for confirmation'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -l force -d 'Remove it even though routing rules target it (they then route to nothing)'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
@@ -255,6 +269,7 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -s y -l yes -d 'Do not ask for confirmation'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -l force -d 'Remove it even though routing rules target it (they then route to nothing)'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
@@ -267,6 +282,7 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from enable" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from enable" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from enable" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from enable" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -277,6 +293,7 @@ complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_s
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -l force -d 'Disable it even though routing rules target it'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand channel; and __fish_seen_subcommand_from disable" -s q -l quiet -d 'Only errors'
@@ -296,6 +313,7 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand rule; and not __fish_seen_subcommand_from list show add edit remove rm enable disable test help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -316,6 +334,7 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from list" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from list" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -326,6 +345,7 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from show" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from show" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -357,6 +377,7 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l has-images -d 'Match requests that carry images (custom rules)'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l has-tools -d 'Match requests that declare tools (custom rules)'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from add" -l thinking -d 'Match requests that enable thinking (custom rules)'
@@ -392,6 +413,7 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l has-images -d 'Match requests that carry images (custom rules)'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l has-tools -d 'Match requests that declare tools (custom rules)'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from edit" -l thinking -d 'Match requests that enable thinking (custom rules)'
@@ -405,6 +427,7 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from remove" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from remove" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -415,6 +438,7 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from rm" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from rm" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -425,6 +449,7 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from enable" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from enable" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from enable" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from enable" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -435,6 +460,7 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from disable" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from disable" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from disable" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -449,6 +475,7 @@ complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subc
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand rule; and __fish_seen_subcommand_from test" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -468,6 +495,7 @@ complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_s
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand strategy; and not __fish_seen_subcommand_from get set help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -481,6 +509,7 @@ complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from get" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from get" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from get" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -491,6 +520,7 @@ complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from set" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from set" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from set" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -498,12 +528,52 @@ complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from help" -f -a "get" -d 'Print the current strategy and the choices'
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from help" -f -a "set" -d 'Switch strategy: priority, round_robin, weighted, least_used or latency'
 complete -c routex -n "__fish_routex_using_subcommand strategy; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c routex -n "__fish_routex_using_subcommand lang; and not __fish_seen_subcommand_from get set help" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand lang; and not __fish_seen_subcommand_from get set help" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand lang; and not __fish_seen_subcommand_from get set help" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand lang; and not __fish_seen_subcommand_from get set help" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand lang; and not __fish_seen_subcommand_from get set help" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
+complete -c routex -n "__fish_routex_using_subcommand lang; and not __fish_seen_subcommand_from get set help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand lang; and not __fish_seen_subcommand_from get set help" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand lang; and not __fish_seen_subcommand_from get set help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand lang; and not __fish_seen_subcommand_from get set help" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand lang; and not __fish_seen_subcommand_from get set help" -f -a "get" -d 'Print the language in force and the choices'
+complete -c routex -n "__fish_routex_using_subcommand lang; and not __fish_seen_subcommand_from get set help" -f -a "set" -d 'Store a language (kept across restarts) and switch a running daemon to it'
+complete -c routex -n "__fish_routex_using_subcommand lang; and not __fish_seen_subcommand_from get set help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c routex -n "__fish_routex_using_subcommand lang; and __fish_seen_subcommand_from get" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand lang; and __fish_seen_subcommand_from get" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand lang; and __fish_seen_subcommand_from get" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand lang; and __fish_seen_subcommand_from get" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand lang; and __fish_seen_subcommand_from get" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
+complete -c routex -n "__fish_routex_using_subcommand lang; and __fish_seen_subcommand_from get" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand lang; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand lang; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand lang; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand lang; and __fish_seen_subcommand_from set" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
+complete -c routex -n "__fish_routex_using_subcommand lang; and __fish_seen_subcommand_from set" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
+complete -c routex -n "__fish_routex_using_subcommand lang; and __fish_seen_subcommand_from set" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
+json\t'JSON, for scripts'
+yaml\t'YAML'"
+complete -c routex -n "__fish_routex_using_subcommand lang; and __fish_seen_subcommand_from set" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand lang; and __fish_seen_subcommand_from set" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
+complete -c routex -n "__fish_routex_using_subcommand lang; and __fish_seen_subcommand_from set" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
+complete -c routex -n "__fish_routex_using_subcommand lang; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Only errors'
+complete -c routex -n "__fish_routex_using_subcommand lang; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c routex -n "__fish_routex_using_subcommand lang; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c routex -n "__fish_routex_using_subcommand lang; and __fish_seen_subcommand_from help" -f -a "get" -d 'Print the language in force and the choices'
+complete -c routex -n "__fish_routex_using_subcommand lang; and __fish_seen_subcommand_from help" -f -a "set" -d 'Store a language (kept across restarts) and switch a running daemon to it'
+complete -c routex -n "__fish_routex_using_subcommand lang; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c routex -n "__fish_routex_using_subcommand test" -l server -d 'Talk to the daemon at this URL (default: the one daemon.json names, else the local store)' -r
 complete -c routex -n "__fish_routex_using_subcommand test" -l data-dir -d 'Data directory [default: $ROUTEX_HOME, else $XDG_CONFIG_HOME/routex, else ~/.config/routex]' -r -F
 complete -c routex -n "__fish_routex_using_subcommand test" -l format -d 'How results print: table (for people), json or yaml (for scripts); `export` writes yaml or json [default: table; for export: yaml]' -r -f -a "table\t'Human tables'
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand test" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand test" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand test" -l all -d 'Every channel, disabled ones included'
 complete -c routex -n "__fish_routex_using_subcommand test" -l enabled -d 'The enabled channels (the default)'
 complete -c routex -n "__fish_routex_using_subcommand test" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
@@ -516,6 +586,7 @@ complete -c routex -n "__fish_routex_using_subcommand setup" -l format -d 'How r
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand setup" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand setup" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand setup" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand setup" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand setup" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -528,6 +599,7 @@ complete -c routex -n "__fish_routex_using_subcommand diagnose" -l format -d 'Ho
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand diagnose" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand diagnose" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand diagnose" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand diagnose" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand diagnose" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -539,6 +611,7 @@ complete -c routex -n "__fish_routex_using_subcommand stats" -l format -d 'How r
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand stats" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand stats" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand stats" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand stats" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand stats" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -554,6 +627,7 @@ complete -c routex -n "__fish_routex_using_subcommand logs" -l format -d 'How re
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand logs" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand logs" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand logs" -s f -l follow -d 'Keep printing new records as they arrive (Ctrl-C to stop)'
 complete -c routex -n "__fish_routex_using_subcommand logs" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand logs" -s q -l quiet -d 'Only errors'
@@ -565,6 +639,7 @@ complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand trace; and not __fish_seen_subcommand_from stats list show clear help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -580,6 +655,7 @@ complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_sub
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from stats" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from stats" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from stats" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from stats" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from stats" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -591,6 +667,7 @@ complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_sub
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -601,6 +678,7 @@ complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_sub
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from show" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from show" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -612,6 +690,7 @@ complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_sub
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from clear" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from clear" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from clear" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from clear" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand trace; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -627,6 +706,7 @@ complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_s
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_subcommand_from list show add edit remove enable disable test help" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_subcommand_from list show add edit remove enable disable test help" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_subcommand_from list show add edit remove enable disable test help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_subcommand_from list show add edit remove enable disable test help" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand tee; and not __fish_seen_subcommand_from list show add edit remove enable disable test help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -646,6 +726,7 @@ complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subco
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from list" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from list" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -656,6 +737,7 @@ complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subco
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from show" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from show" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -680,6 +762,7 @@ complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subco
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l success-only -d 'Only successful requests'
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l failure-only -d 'Only failed requests'
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from add" -l disabled -d 'Add it disabled'
@@ -707,6 +790,7 @@ complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subco
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l success-only -d 'Only successful requests'
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l failure-only -d 'Only failed requests'
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from edit" -l clear-filter -d 'Remove the filter (copy every record)'
@@ -720,6 +804,7 @@ complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subco
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from remove" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from remove" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -730,6 +815,7 @@ complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subco
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from enable" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from enable" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from enable" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from enable" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -740,6 +826,7 @@ complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subco
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from disable" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from disable" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from disable" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -750,6 +837,7 @@ complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subco
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from test" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from test" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from test" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from test" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand tee; and __fish_seen_subcommand_from test" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -769,6 +857,7 @@ complete -c routex -n "__fish_routex_using_subcommand cache; and not __fish_seen
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand cache; and not __fish_seen_subcommand_from stats config warm invalidate help" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand cache; and not __fish_seen_subcommand_from stats config warm invalidate help" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand cache; and not __fish_seen_subcommand_from stats config warm invalidate help" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand cache; and not __fish_seen_subcommand_from stats config warm invalidate help" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand cache; and not __fish_seen_subcommand_from stats config warm invalidate help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -784,6 +873,7 @@ complete -c routex -n "__fish_routex_using_subcommand cache; and __fish_seen_sub
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand cache; and __fish_seen_subcommand_from stats" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand cache; and __fish_seen_subcommand_from stats" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand cache; and __fish_seen_subcommand_from stats" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand cache; and __fish_seen_subcommand_from stats" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand cache; and __fish_seen_subcommand_from stats" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -794,6 +884,7 @@ complete -c routex -n "__fish_routex_using_subcommand cache; and __fish_seen_sub
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand cache; and __fish_seen_subcommand_from config" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand cache; and __fish_seen_subcommand_from config" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand cache; and __fish_seen_subcommand_from config" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand cache; and __fish_seen_subcommand_from config" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand cache; and __fish_seen_subcommand_from config" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -804,6 +895,7 @@ complete -c routex -n "__fish_routex_using_subcommand cache; and __fish_seen_sub
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand cache; and __fish_seen_subcommand_from warm" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand cache; and __fish_seen_subcommand_from warm" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand cache; and __fish_seen_subcommand_from warm" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand cache; and __fish_seen_subcommand_from warm" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand cache; and __fish_seen_subcommand_from warm" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -814,6 +906,7 @@ complete -c routex -n "__fish_routex_using_subcommand cache; and __fish_seen_sub
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand cache; and __fish_seen_subcommand_from invalidate" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand cache; and __fish_seen_subcommand_from invalidate" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand cache; and __fish_seen_subcommand_from invalidate" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand cache; and __fish_seen_subcommand_from invalidate" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand cache; and __fish_seen_subcommand_from invalidate" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -830,6 +923,7 @@ complete -c routex -n "__fish_routex_using_subcommand export" -l format -d 'How 
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand export" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand export" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand export" -l include-secrets -d 'Put API keys in the document (a file written with -o gets mode 0600)'
 complete -c routex -n "__fish_routex_using_subcommand export" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand export" -s q -l quiet -d 'Only errors'
@@ -841,6 +935,7 @@ complete -c routex -n "__fish_routex_using_subcommand import" -l format -d 'How 
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand import" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand import" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand import" -l dry-run -d 'Show what would change; write nothing'
 complete -c routex -n "__fish_routex_using_subcommand import" -l replace -d 'Remove channels the document does not name (default: merge by name)'
 complete -c routex -n "__fish_routex_using_subcommand import" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
@@ -853,31 +948,33 @@ complete -c routex -n "__fish_routex_using_subcommand completions" -l format -d 
 json\t'JSON, for scripts'
 yaml\t'YAML'"
 complete -c routex -n "__fish_routex_using_subcommand completions" -l admin-token -d 'Admin token for a daemon that requires one' -r
+complete -c routex -n "__fish_routex_using_subcommand completions" -l lang -d 'Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]' -r
 complete -c routex -n "__fish_routex_using_subcommand completions" -s v -l verbose -d 'More log output (-v debug, -vv trace)'
 complete -c routex -n "__fish_routex_using_subcommand completions" -s q -l quiet -d 'Only errors'
 complete -c routex -n "__fish_routex_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c routex -n "__fish_routex_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee cache export import completions help" -f -a "serve" -d 'Run the daemon: proxy and admin API on one port (--detach: in the background)'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee cache export import completions help" -f -a "stop" -d 'Stop the daemon of this data directory (it finishes in-flight streams first)'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee cache export import completions help" -f -a "restart" -d 'Stop the daemon if it runs, then start it in the background with these settings'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee cache export import completions help" -f -a "status" -d 'Whether the daemon runs: pid, version, uptime, address, channels up (exit 1: not running)'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee cache export import completions help" -f -a "env" -d 'Print the variables that point the SDKs (or one coding agent: --agent) at routex, for eval'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee cache export import completions help" -f -a "code" -d 'Run a coding agent through routex (starting the daemon if none runs): routex code -- -p "hi"'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee cache export import completions help" -f -a "channel" -d 'Manage upstream channels'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee cache export import completions help" -f -a "rule" -d 'Manage routing rules and dry-run a request against them'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee cache export import completions help" -f -a "strategy" -d 'Show or switch the load-balancer strategy'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee cache export import completions help" -f -a "test" -d 'Send channels a one-token test request and say what works and how to fix what does not (exit 1: a failure)'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee cache export import completions help" -f -a "setup" -d 'First-run wizard on a terminal: a provider, its key, a test, the next command'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee cache export import completions help" -f -a "diagnose" -d 'Check everything a broken setup needs: store, config, daemon, port, disk, each channel (exit 1: a ✗)'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee cache export import completions help" -f -a "stats" -d 'The request log summed up: requests, success rate, latency, tokens, cost, per channel'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee cache export import completions help" -f -a "logs" -d 'Show the request log (--follow to keep watching)'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee cache export import completions help" -f -a "trace" -d 'Request traces kept by the running daemon: stats, list, show (a waterfall), clear'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee cache export import completions help" -f -a "tee" -d 'Copies of finished request records to a file or a webhook: list, add, remove, test'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee cache export import completions help" -f -a "cache" -d 'The cache warmer: stats, config, warm, invalidate (with or without a daemon)'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee cache export import completions help" -f -a "export" -d 'Write channels and settings to a YAML or JSON document'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee cache export import completions help" -f -a "import" -d 'Read channels and settings from a document (or a config file)'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee cache export import completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy test setup diagnose stats logs trace tee cache export import completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy lang test setup diagnose stats logs trace tee cache export import completions help" -f -a "serve" -d 'Run the daemon: proxy and admin API on one port (--detach: in the background)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy lang test setup diagnose stats logs trace tee cache export import completions help" -f -a "stop" -d 'Stop the daemon of this data directory (it finishes in-flight streams first)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy lang test setup diagnose stats logs trace tee cache export import completions help" -f -a "restart" -d 'Stop the daemon if it runs, then start it in the background with these settings'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy lang test setup diagnose stats logs trace tee cache export import completions help" -f -a "status" -d 'Whether the daemon runs: pid, version, uptime, address, channels up (exit 1: not running)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy lang test setup diagnose stats logs trace tee cache export import completions help" -f -a "env" -d 'Print the variables that point the SDKs (or one coding agent: --agent) at routex, for eval'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy lang test setup diagnose stats logs trace tee cache export import completions help" -f -a "code" -d 'Run a coding agent through routex (starting the daemon if none runs): routex code -- -p "hi"'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy lang test setup diagnose stats logs trace tee cache export import completions help" -f -a "channel" -d 'Manage upstream channels'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy lang test setup diagnose stats logs trace tee cache export import completions help" -f -a "rule" -d 'Manage routing rules and dry-run a request against them'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy lang test setup diagnose stats logs trace tee cache export import completions help" -f -a "strategy" -d 'Show or switch the load-balancer strategy'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy lang test setup diagnose stats logs trace tee cache export import completions help" -f -a "lang" -d 'Show or set the daemon\'s language (admin API messages): en or zh-CN'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy lang test setup diagnose stats logs trace tee cache export import completions help" -f -a "test" -d 'Send channels a one-token test request and say what works and how to fix what does not (exit 1: a failure)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy lang test setup diagnose stats logs trace tee cache export import completions help" -f -a "setup" -d 'First-run wizard on a terminal: a provider, its key, a test, the next command'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy lang test setup diagnose stats logs trace tee cache export import completions help" -f -a "diagnose" -d 'Check everything a broken setup needs: store, config, daemon, port, disk, each channel (exit 1: a ✗)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy lang test setup diagnose stats logs trace tee cache export import completions help" -f -a "stats" -d 'The request log summed up: requests, success rate, latency, tokens, cost, per channel'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy lang test setup diagnose stats logs trace tee cache export import completions help" -f -a "logs" -d 'Show the request log (--follow to keep watching)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy lang test setup diagnose stats logs trace tee cache export import completions help" -f -a "trace" -d 'Request traces kept by the running daemon: stats, list, show (a waterfall), clear'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy lang test setup diagnose stats logs trace tee cache export import completions help" -f -a "tee" -d 'Copies of finished request records to a file or a webhook: list, add, remove, test'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy lang test setup diagnose stats logs trace tee cache export import completions help" -f -a "cache" -d 'The cache warmer: stats, config, warm, invalidate (with or without a daemon)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy lang test setup diagnose stats logs trace tee cache export import completions help" -f -a "export" -d 'Write channels and settings to a YAML or JSON document'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy lang test setup diagnose stats logs trace tee cache export import completions help" -f -a "import" -d 'Read channels and settings from a document (or a config file)'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy lang test setup diagnose stats logs trace tee cache export import completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c routex -n "__fish_routex_using_subcommand help; and not __fish_seen_subcommand_from serve stop restart status env code channel rule strategy lang test setup diagnose stats logs trace tee cache export import completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "list" -d 'List channels'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "show" -d 'Show one channel'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from channel" -f -a "add" -d 'Add a channel (asks for missing required fields on a terminal)'
@@ -895,6 +992,8 @@ complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subc
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from rule" -f -a "test" -d 'Which rule would route a request, why, and to which channel and model (sends nothing)'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from strategy" -f -a "get" -d 'Print the current strategy and the choices'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from strategy" -f -a "set" -d 'Switch strategy: priority, round_robin, weighted, least_used or latency'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from lang" -f -a "get" -d 'Print the language in force and the choices'
+complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from lang" -f -a "set" -d 'Store a language (kept across restarts) and switch a running daemon to it'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from trace" -f -a "stats" -d 'How many traces are kept, their memory, evictions and OTLP export counts'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from trace" -f -a "list" -d 'The newest traces'
 complete -c routex -n "__fish_routex_using_subcommand help; and __fish_seen_subcommand_from trace" -f -a "show" -d 'One trace\'s spans as a waterfall'

@@ -25,9 +25,13 @@
 //!
 //! `ARCHITECTURE.md` at the repository's top is the map for newcomers.
 
+// The message catalog: locales/en.yml and locales/zh-CN.yml, embedded (docs/i18n.md).
+rust_i18n::i18n!("locales", fallback = "en");
+
 pub mod cli;
 pub mod daemon;
 pub mod engine;
+pub mod i18n;
 pub mod paths;
 pub mod protocol;
 pub mod secret;

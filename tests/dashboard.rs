@@ -337,6 +337,12 @@ async fn drive(c: &Client, url: &str, http: &reqwest::Client, channel: &str) -> 
     c.find(Locator::Css("#st-lang")).await.unwrap().select_by_value("zh-CN").await.unwrap();
     text_with(c, "#nav a[data-view='overview']", "概览").await;
     text_with(c, "#view-settings h2", "设置").await;
+    // The daemon's language follows (its error messages in the banner): PUT /api/i18n/locale.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while admin(http, url, "/api/i18n/locale").await["locale"] != "zh-CN" {
+        assert!(std::time::Instant::now() < deadline, "the dashboard did not switch the daemon's language");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     shot(c, "settings-zh").await;
     // A reload keeps both: the language (localStorage) and the tab's token (no login form).
     c.refresh().await.map_err(|e| format!("refresh: {e}"))?;

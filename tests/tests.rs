@@ -29,6 +29,7 @@ mod gemini_api;
 mod gemini_tools;
 mod generated_docs;
 mod health;
+mod i18n;
 mod metrics;
 mod proxy;
 mod readme_tour;

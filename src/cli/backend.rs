@@ -2,6 +2,7 @@
 //! daemon's admin API over ureq. The CLI picks one in [`connect`] and never needs to know
 //! which it got.
 
+use rust_i18n::t;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::time::Duration;
@@ -63,6 +64,10 @@ pub trait Backend {
     fn strategy(&self) -> Result<Strategy>;
     /// Switch strategy by name.
     fn set_strategy(&self, name: &str) -> Result<Strategy>;
+    /// The daemon's language (the stored one without a daemon; `en` when none is).
+    fn locale(&self) -> Result<String>;
+    /// Store a language by name and switch the daemon to it.
+    fn set_locale(&self, name: &str) -> Result<String>;
     /// Export.
     fn export(&self, include_secrets: bool) -> Result<Document>;
     /// Import.
@@ -136,12 +141,7 @@ pub trait Backend {
 
 /// Traces asked of the local store.
 fn no_daemon_traces() -> Failure {
-    Failure {
-        code: "no_daemon".into(),
-        message: "traces are kept in the memory of a running daemon and none is running: start one with \
-                  `routex serve` (or point --server at one)"
-            .into(),
-    }
+    Failure { code: "no_daemon".into(), message: t!("cli.backend.no_daemon_traces").into_owned() }
 }
 
 /// The local engine.
@@ -157,7 +157,7 @@ impl Local {
 
 impl Backend for Local {
     fn describe(&self) -> String {
-        format!("local store at {}", self.0.store().location())
+        t!("cli.backend.local", path = self.0.store().location()).into_owned()
     }
     fn list_tees(&self) -> Result<Vec<TeeView>> {
         Ok(self.0.list_tees().iter().map(Tee::view).collect())
@@ -207,6 +207,12 @@ impl Backend for Local {
         })?;
         Ok(self.0.set_strategy(s)?)
     }
+    fn locale(&self) -> Result<String> {
+        Ok(self.0.stored_locale().unwrap_or("en").to_string())
+    }
+    fn set_locale(&self, name: &str) -> Result<String> {
+        Ok(self.0.set_locale(name)?.to_string())
+    }
     fn export(&self, include_secrets: bool) -> Result<Document> {
         Ok(self.0.export(include_secrets))
     }
@@ -242,10 +248,10 @@ impl Backend for Local {
     }
     fn test_channels(&self, names: &[String], all: bool, limit: Option<Duration>) -> Result<Vec<ChannelTest>> {
         let chosen = probe::select(&self.0, names, all)?;
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| Failure { code: "internal".into(), message: format!("cannot start the test runtime: {e}") })?;
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| Failure {
+            code: "internal".into(),
+            message: t!("cli.backend.runtime", error = e).into_owned(),
+        })?;
         Ok(rt.block_on(probe::test_channels(&chosen, limit.unwrap_or(probe::TEST_TIMEOUT))))
     }
     fn analytics(&self, since: Option<&str>) -> Result<records::Analytics> {
@@ -263,10 +269,11 @@ impl Backend for Local {
     fn cache_invalidate(&self, kind: Option<&str>) -> Result<String> {
         let item = kind.map(Item::parse).transpose()?.flatten();
         self.warmer().invalidate(item)?;
-        Ok(format!(
-            "no daemon runs, so nothing of {} was cached to invalidate (the caches live in a daemon's memory)",
-            item.map_or("any type", Item::as_str)
-        ))
+        let what = match item {
+            Some(i) => std::borrow::Cow::Borrowed(i.as_str()),
+            None => t!("cli.backend.cache_any"),
+        };
+        Ok(t!("cli.backend.nothing_cached", what = what).into_owned())
     }
     fn requests(&self, q: &RequestQuery) -> Result<Vec<RequestRecord>> {
         Ok(records::query(self.0.store(), q)?)
@@ -347,28 +354,25 @@ impl Remote {
                 }
                 return Err(Failure {
                     code: "unreachable".into(),
-                    message: format!(
-                        "cannot reach the routex daemon at {}: {e}; is `routex serve` running? (or drop --server / ROUTEX_SERVER to use the local store)",
-                        self.base
-                    ),
+                    message: t!("cli.backend.unreachable", url = self.base, error = e).into_owned(),
                 });
             }
         };
         let status = resp.status();
         let text = resp.into_string().map_err(|e| Failure {
             code: "bad_response".into(),
-            message: format!("reading the daemon's answer failed: {e}"),
+            message: t!("cli.backend.read_failed", error = e).into_owned(),
         })?;
         let env: Envelope<T> = serde_json::from_str(&text).map_err(|e| Failure {
             code: "bad_response".into(),
-            message: format!("the daemon at {} answered {status} with something that is not the admin envelope ({e}); is it a routex daemon of the same version?", self.base),
+            message: t!("cli.backend.not_envelope", url = self.base, status = status, error = e).into_owned(),
         })?;
         match (env.success, env.data, env.error) {
             (true, Some(d), _) => Ok(d),
             (_, _, Some(e)) => Err(Failure { code: e.code, message: e.message }),
             _ => Err(Failure {
                 code: "bad_response".into(),
-                message: format!("the daemon answered {status} without data"),
+                message: t!("cli.backend.no_data", status = status).into_owned(),
             }),
         }
     }
@@ -386,16 +390,10 @@ impl Remote {
     /// A request body over the daemon's admin body limit, said with both ways out.
     fn too_large(&self, len: usize, limit: Option<u64>) -> Failure {
         let mib = |n: u64| format!("{:.1} MiB", n as f64 / (1024.0 * 1024.0));
-        let limit = limit.map(|l| format!(" of {}", mib(l))).unwrap_or_default();
+        let limit = limit.map(|l| t!("cli.backend.limit_of", limit = mib(l)).into_owned()).unwrap_or_default();
         Failure {
             code: "body_too_large".into(),
-            message: format!(
-                "the request ({}) is over the admin body limit{limit} of the routex daemon at {} (server.body_limit_mb); \
-                 raise server.body_limit_mb in the daemon's config and restart it, or stop the daemon and run the \
-                 command again: without a daemon the CLI works on the store directly",
-                mib(len as u64),
-                self.base
-            ),
+            message: t!("cli.backend.too_large", size = mib(len as u64), limit = limit, url = self.base).into_owned(),
         }
     }
 
@@ -411,6 +409,11 @@ struct StrategyData {
     strategy: Strategy,
 }
 
+#[derive(serde::Deserialize)]
+struct LocaleData {
+    locale: String,
+}
+
 const NONE: Option<&()> = None;
 
 /// The smallest admin body limit a daemon can have (`server.body_limit_mb` is at least 1).
@@ -418,7 +421,7 @@ const MIN_BODY_LIMIT: usize = 1024 * 1024;
 
 impl Backend for Remote {
     fn describe(&self) -> String {
-        format!("daemon at {}", self.base)
+        t!("cli.backend.remote", url = self.base).into_owned()
     }
     fn list_channels(&self, show_secrets: bool) -> Result<Vec<ChannelView>> {
         let mut url = self.url(&["api", "channels"]);
@@ -462,6 +465,13 @@ impl Backend for Remote {
         let body = serde_json::json!({ "strategy": name });
         self.call::<StrategyData>("PUT", &self.url(&["api", "load-balancer", "strategy"]), Some(&body))
             .map(|d| d.strategy)
+    }
+    fn locale(&self) -> Result<String> {
+        self.call::<LocaleData>("GET", &self.url(&["api", "i18n", "locale"]), NONE).map(|d| d.locale)
+    }
+    fn set_locale(&self, name: &str) -> Result<String> {
+        let body = serde_json::json!({ "locale": name });
+        self.call::<LocaleData>("PUT", &self.url(&["api", "i18n", "locale"]), Some(&body)).map(|d| d.locale)
     }
     fn export(&self, include_secrets: bool) -> Result<Document> {
         let mut url = self.url(&["api", "channels", "export"]);
@@ -608,10 +618,10 @@ impl Backend for Remote {
 /// gets one clear error.
 pub fn connect(cli: &super::Cli) -> anyhow::Result<Box<dyn Backend>> {
     if let Some(url) = cli.server.as_deref().filter(|s| !s.is_empty()) {
-        let parsed =
-            url::Url::parse(url).ok().filter(|u| u.scheme() == "http" || u.scheme() == "https").ok_or_else(|| {
-                anyhow::anyhow!("--server {url:?} is not an http(s) URL; write it like http://127.0.0.1:3000")
-            })?;
+        let parsed = url::Url::parse(url)
+            .ok()
+            .filter(|u| u.scheme() == "http" || u.scheme() == "https")
+            .ok_or_else(|| anyhow::anyhow!("{}", t!("cli.backend.server_url", url = format!("{url:?}"))))?;
         log::debug!("using the daemon at {parsed} (--server)");
         return Ok(Box::new(Remote::new(url, cli.admin_token.clone())));
     }
@@ -638,12 +648,9 @@ pub fn connect(cli: &super::Cli) -> anyhow::Result<Box<dyn Backend>> {
         Ok(e) => Ok(Box::new(Local(std::sync::Arc::new(e)))),
         Err(e) if e.as_locked().is_some() => {
             let (path, holder, hint) = e.as_locked().expect("checked");
-            let mut msg = format!("the store at {} is locked by {holder}", path.display());
+            let mut msg = t!("cli.backend.locked", path = path.display(), holder = holder).into_owned();
             if let Some(info) = info.filter(|i| paths::process_alive(i.pid)) {
-                msg.push_str(&format!(
-                    "; daemon.json says a routex daemon (pid {}) serves it at {} but it does not answer: stop it (kill {}) and retry",
-                    info.pid, info.admin_url, info.pid
-                ));
+                msg.push_str(&t!("cli.backend.locked_silent", pid = info.pid, url = info.admin_url));
             } else {
                 msg.push_str(&format!("; {hint}"));
             }

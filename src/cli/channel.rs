@@ -2,11 +2,12 @@
 //! `ChannelPatch`, handed to the backend.
 
 use clap::{Args, Subcommand};
+use rust_i18n::t;
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 
 use super::backend::{self, Backend};
-use super::output::Printer;
+use super::output::{Change, Printer};
 use super::Cli;
 use crate::engine::{ChannelPatch, ChannelSpec};
 
@@ -141,8 +142,9 @@ fn pairs(items: &[String], flag: &str) -> anyhow::Result<BTreeMap<String, String
     items
         .iter()
         .map(|s| {
-            let (k, v) =
-                s.split_once('=').ok_or_else(|| anyhow::anyhow!("--{flag} {s:?} must look like NAME=VALUE"))?;
+            let (k, v) = s.split_once('=').ok_or_else(|| {
+                anyhow::anyhow!("{}", t!("cli.channel.pair_shape", flag = flag, value = format!("{s:?}")))
+            })?;
             Ok((k.trim().to_string(), v.trim().to_string()))
         })
         .collect()
@@ -151,12 +153,10 @@ fn pairs(items: &[String], flag: &str) -> anyhow::Result<BTreeMap<String, String
 fn keys(fields: &ChannelFields) -> anyhow::Result<Vec<String>> {
     let mut keys = fields.api_keys.clone();
     if let Some(var) = &fields.api_key_from_env {
-        let v = std::env::var(var).ok().filter(|v| !v.trim().is_empty()).ok_or_else(|| {
-            anyhow::anyhow!(
-                "--api-key-from-env {var}: the environment variable {var} is not set here; export it first, \
-                 or use --api-key-env {var} to have the daemon read it when it starts"
-            )
-        })?;
+        let v = std::env::var(var)
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .ok_or_else(|| anyhow::anyhow!("{}", t!("cli.channel.key_from_env_unset", var = var)))?;
         keys.push(v);
     }
     Ok(keys)
@@ -188,24 +188,21 @@ fn spec_from_add(a: &AddArgs) -> anyhow::Result<ChannelSpec> {
         .collect();
     if !missing.is_empty() {
         if !interactive() {
-            anyhow::bail!(
-                "missing {}: e.g. routex channel add --name claude-main --type anthropic --models 'claude-*' --api-key-env ANTHROPIC_API_KEY",
-                missing.join(", ")
-            );
+            anyhow::bail!("{}", t!("cli.channel.add_missing", flags = missing.join(", ")));
         }
         if name.is_none() {
-            name = Some(ask("Channel name", None)?);
+            name = Some(ask(&t!("cli.channel.ask_name"), None)?);
         }
         if kind.is_none() {
-            kind = Some(ask("Type (anthropic, openai, gemini, azure, zhipu, custom)", Some("anthropic"))?);
+            kind = Some(ask(&t!("cli.channel.ask_type"), Some("anthropic"))?);
         }
         if models.is_empty() {
-            let m = ask("Models (comma separated, globs allowed)", Some("*"))?;
+            let m = ask(&t!("cli.channel.ask_models"), Some("*"))?;
             models = m.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
         }
         if keys.is_empty() && key_env.is_empty() {
             let k = dialoguer::Password::new()
-                .with_prompt("API key, or $VAR to read it from the daemon's environment (empty for none)")
+                .with_prompt(t!("cli.channel.ask_key"))
                 .allow_empty_password(true)
                 .interact()?;
             let k = k.trim();
@@ -219,10 +216,7 @@ fn spec_from_add(a: &AddArgs) -> anyhow::Result<ChannelSpec> {
         // fails every request for want of a key.
         let needs_key = kind.as_deref().map(|k| !k.trim().eq_ignore_ascii_case("custom")).unwrap_or(true);
         if keys.is_empty() && key_env.is_empty() && needs_key && models.iter().any(|m| m.trim() == "*") {
-            anyhow::bail!(
-                "not adding a channel without an API key that serves every model ('*'): it would take every \
-                 request and fail it; give a key (--api-key-env VAR) or name the models it serves (--models 'claude-*')"
-            );
+            anyhow::bail!("{}", t!("cli.channel.add_keyless_catch_all"));
         }
     }
     Ok(ChannelSpec {
@@ -275,7 +269,7 @@ fn patch_from_edit(e: &EditArgs) -> anyhow::Result<ChannelPatch> {
 /// A channel that was written but cannot authenticate gets a warning (on stderr).
 fn warn_key_problem(printer: &Printer, c: &crate::engine::ChannelView) {
     if let Some(p) = &c.key_problem {
-        printer.note(&format!("warning: channel {:?}: {p}", c.name));
+        printer.note(&t!("cli.channel.key_warning", name = format!("{:?}", c.name), problem = p));
     }
 }
 
@@ -290,10 +284,7 @@ pub fn run(cli: &Cli, cmd: &ChannelCmd, printer: &Printer) -> anyhow::Result<u8>
         ChannelCmd::Edit(e) => {
             let p = patch_from_edit(e)?;
             if p.is_empty() {
-                anyhow::bail!(
-                    "nothing to change: give at least one field, e.g. routex channel edit {} --priority 10",
-                    e.channel
-                );
+                anyhow::bail!("{}", t!("cli.channel.edit_nothing", channel = e.channel));
             }
             Some(p)
         }
@@ -305,31 +296,33 @@ pub fn run(cli: &Cli, cmd: &ChannelCmd, printer: &Printer) -> anyhow::Result<u8>
         ChannelCmd::Show { channel, show_secrets } => printer.channel(&b.get_channel(channel, *show_secrets)?),
         ChannelCmd::Add(_) => {
             let c = b.add_channel(prepared_add.as_ref().expect("prepared"))?;
-            printer.changed("added", &c);
+            printer.changed(Change::Added, &c);
             warn_key_problem(printer, &c);
         }
         ChannelCmd::Edit(e) => {
             let c = b.edit_channel(&e.channel, prepared_patch.as_ref().expect("prepared"))?;
-            printer.changed("updated", &c);
+            printer.changed(Change::Updated, &c);
             warn_key_problem(printer, &c);
         }
         ChannelCmd::Remove { channel, yes, force } => {
             if !yes && interactive() {
                 let c = b.get_channel(channel, false)?;
                 let ok = dialoguer::Confirm::new()
-                    .with_prompt(format!("Remove channel {:?} ({})?", c.name, c.id))
+                    .with_prompt(t!("cli.channel.confirm_remove", name = format!("{:?}", c.name), id = c.id))
                     .default(false)
                     .interact()?;
                 if !ok {
-                    printer.note("nothing removed");
+                    printer.note(&t!("cli.channel.nothing_removed"));
                     return Ok(1);
                 }
             }
             let c = b.remove_channel(channel, *force)?;
-            printer.changed("removed", &c);
+            printer.changed(Change::Removed, &c);
         }
-        ChannelCmd::Enable { channel } => printer.changed("enabled", &b.set_enabled(channel, true, false)?),
-        ChannelCmd::Disable { channel, force } => printer.changed("disabled", &b.set_enabled(channel, false, *force)?),
+        ChannelCmd::Enable { channel } => printer.changed(Change::Enabled, &b.set_enabled(channel, true, false)?),
+        ChannelCmd::Disable { channel, force } => {
+            printer.changed(Change::Disabled, &b.set_enabled(channel, false, *force)?)
+        }
     }
     Ok(0)
 }

@@ -8,6 +8,7 @@
 //! said so. Everything printed goes through [`Printer`].
 
 use clap::Args;
+use rust_i18n::t;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -52,7 +53,7 @@ impl Agent {
     /// The executable, the variable that names it, and how to install it.
     fn program(self) -> (&'static str, &'static str, &'static str, &'static str) {
         match self {
-            Agent::Claude => ("claude", "CLAUDE_PATH", "Claude Code", "@anthropic-ai/claude-code"),
+            Agent::Claude => ("claude", "CLAUDE_PATH", "Claude Code", "@anthropic-ai/claude-code"), // i18n: not prose
             Agent::Codex => ("codex", "CODEX_PATH", "Codex CLI", "@openai/codex"),
             Agent::Gemini => ("gemini", "GEMINI_PATH", "Gemini CLI", "@google/gemini-cli"),
         }
@@ -114,7 +115,7 @@ pub(super) fn find(data_dir: &Path) -> (Option<DaemonInfo>, Option<String>) {
         return (Some(info), None);
     }
     DaemonInfo::remove(data_dir);
-    let note = format!("removed a stale {} (its process {} is gone)", paths::daemon_file(data_dir).display(), info.pid);
+    let note = t!("cli.daemon.stale", file = paths::daemon_file(data_dir).display(), pid = info.pid).into_owned();
     (None, Some(note))
 }
 
@@ -190,10 +191,7 @@ fn read_status(cli: &Cli, data_dir: &Path) -> Status {
     let token = cli.admin_token.clone().filter(|t| !t.is_empty()).or(info.local_token.clone());
     match get(&info.admin_url, "/health/detailed", token.as_deref()) {
         None => {
-            s.note = Some(format!(
-                "process {} is alive but does not answer at {}; see {}",
-                info.pid, info.admin_url, s.log_file
-            ));
+            s.note = Some(t!("cli.daemon.silent", pid = info.pid, url = info.admin_url, log = s.log_file).into_owned());
         }
         Some((_, v)) => {
             // 200 and 503 both carry the report; 401 (a token needed) carries none.
@@ -213,8 +211,9 @@ fn read_status(cli: &Cli, data_dir: &Path) -> Status {
                 .map(|r| r.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
                 .unwrap_or_default();
             if d.is_null() {
-                let msg = v["error"]["message"].as_str().unwrap_or("no report");
-                s.note = Some(format!("the daemon answers but gave no health report: {msg}"));
+                let none = t!("cli.daemon.no_report");
+                let msg = v["error"]["message"].as_str().unwrap_or(&none);
+                s.note = Some(t!("cli.daemon.no_health", message = msg).into_owned());
             }
         }
     }
@@ -240,27 +239,23 @@ fn start(cli: &Cli, args: &ServeArgs, printer: &Printer) -> anyhow::Result<Optio
         printer.note(&n);
     }
     if let Some(info) = running {
-        printer.note(&format!(
-            "routex already runs for {} at {} (pid {}); `routex restart` starts it again",
-            data_dir.display(),
-            info.admin_url,
-            info.pid
-        ));
+        printer.note(&t!("cli.daemon.already", data = data_dir.display(), url = info.admin_url, pid = info.pid));
         return Ok(None);
     }
     paths::private_dir(&data_dir)
-        .map_err(|e| anyhow::anyhow!("cannot create the data directory {}: {e}", data_dir.display()))?;
+        .map_err(|e| anyhow::anyhow!("{}", t!("cli.daemon.mkdir_data", dir = data_dir.display(), error = e)))?;
     let logs = paths::log_dir(&data_dir);
-    paths::private_dir(&logs).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", logs.display()))?;
+    paths::private_dir(&logs)
+        .map_err(|e| anyhow::anyhow!("{}", t!("cli.daemon.mkdir", dir = logs.display(), error = e)))?;
     // What the daemon prints before its log is set up (and its last error) lands here.
     let out_path = logs.join("serve.out");
     let out = paths::private_file()
         .create(true)
         .append(true)
         .open(&out_path)
-        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", out_path.display()))?;
+        .map_err(|e| anyhow::anyhow!("{}", t!("cli.daemon.open", file = out_path.display(), error = e)))?;
     let out_start = out.metadata().map(|m| m.len()).unwrap_or(0);
-    let exe = std::env::current_exe().map_err(|e| anyhow::anyhow!("cannot find the routex binary to start: {e}"))?;
+    let exe = std::env::current_exe().map_err(|e| anyhow::anyhow!("{}", t!("cli.daemon.no_binary", error = e)))?;
     let mut cmd = std::process::Command::new(exe);
     cmd.arg("--data-dir").arg(&data_dir);
     for _ in 0..cli.verbose {
@@ -299,17 +294,15 @@ fn start(cli: &Cli, args: &ServeArgs, printer: &Printer) -> anyhow::Result<Optio
             });
         }
     }
-    let mut child = cmd.spawn().map_err(|e| anyhow::anyhow!("cannot start routex serve: {e}"))?;
+    let mut child = cmd.spawn().map_err(|e| anyhow::anyhow!("{}", t!("cli.daemon.spawn", error = e)))?;
     let pid = child.id();
     let deadline = Instant::now() + START_WAIT;
     loop {
         if let Some(st) = child.try_wait()? {
             let said = tail_since(&out_path, out_start);
             let said = said.trim();
-            anyhow::bail!(
-                "routex serve stopped before it was ready ({st}){}",
-                if said.is_empty() { String::new() } else { format!(": {said}") }
-            );
+            let said = if said.is_empty() { String::new() } else { format!(": {said}") };
+            anyhow::bail!("{}", t!("cli.daemon.died", status = st, said = said));
         }
         if let Some(info) = DaemonInfo::read(&data_dir).filter(|i| i.pid == pid) {
             if matches!(get(&info.admin_url, "/health/ready", None), Some((200, _))) {
@@ -321,10 +314,14 @@ fn start(cli: &Cli, args: &ServeArgs, printer: &Printer) -> anyhow::Result<Optio
             terminate(pid);
             let _ = child.wait();
             anyhow::bail!(
-                "routex serve (pid {pid}) was not ready within {}s and was stopped; see {} and {}",
-                START_WAIT.as_secs(),
-                out_path.display(),
-                log_file(&data_dir).display()
+                "{}",
+                t!(
+                    "cli.daemon.not_ready",
+                    pid = pid,
+                    secs = START_WAIT.as_secs(),
+                    out = out_path.display(),
+                    log = log_file(&data_dir).display()
+                )
             );
         }
         std::thread::sleep(Duration::from_millis(50));
@@ -357,25 +354,19 @@ pub fn stop(cli: &Cli, printer: &Printer) -> anyhow::Result<u8> {
         printer.note(&n);
     }
     let Some(info) = info else {
-        printer.note(&format!("routex is not running for {}", data_dir.display()));
+        printer.note(&t!("cli.daemon.not_running", data = data_dir.display()));
         return Ok(0);
     };
     terminate(info.pid);
     let deadline = Instant::now() + STOP_WAIT;
     while paths::process_alive(info.pid) && is_routex(info.pid) {
         if Instant::now() > deadline {
-            printer.note(&format!(
-                "routex (pid {}) did not stop within {}s (long streams still finishing?); run `routex stop` again, \
-                 or `kill -9 {}` (records not yet written would be lost)",
-                info.pid,
-                STOP_WAIT.as_secs(),
-                info.pid
-            ));
+            printer.note(&t!("cli.daemon.stop_slow", pid = info.pid, secs = STOP_WAIT.as_secs()));
             return Err(Exit(1).into());
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    printer.note(&format!("stopped routex (pid {}) at {}", info.pid, info.admin_url));
+    printer.note(&t!("cli.daemon.stopped", pid = info.pid, url = info.admin_url));
     Ok(0)
 }
 
@@ -422,10 +413,7 @@ fn find_agent(agent: Agent) -> Option<PathBuf> {
 pub fn code(cli: &Cli, args: &CodeArgs, printer: &Printer) -> anyhow::Result<u8> {
     let Some(program) = find_agent(args.agent) else {
         let (name, var, title, package) = args.agent.program();
-        anyhow::bail!(
-            "{title} (`{name}`) is not on PATH: install it with `npm install -g {package}`, or set {var} to its \
-             executable"
-        );
+        anyhow::bail!("{}", t!("cli.daemon.agent_missing", title = title, name = name, package = package, var = var));
     };
     let data_dir = paths::data_dir(cli.data_dir.as_deref());
     let url = match (&cli.server, find(&data_dir).0) {
@@ -445,9 +433,9 @@ pub fn code(cli: &Cli, args: &CodeArgs, printer: &Printer) -> anyhow::Result<u8>
                 None => find(&data_dir)
                     .0
                     .map(|i| (i.admin_url, i.pid))
-                    .ok_or_else(|| anyhow::anyhow!("no daemon answers"))?,
+                    .ok_or_else(|| anyhow::anyhow!("{}", t!("cli.daemon.none_answers")))?,
             };
-            printer.note(&format!("routex started at {url} (pid {pid}); it keeps running: `routex stop` ends it"));
+            printer.note(&t!("cli.daemon.started_for_agent", url = url, pid = pid));
             url
         }
     };
@@ -462,15 +450,18 @@ pub fn code(cli: &Cli, args: &CodeArgs, printer: &Printer) -> anyhow::Result<u8>
         // Google key of the user's own would take precedence over routex.
         Agent::Gemini => {
             let defaults = data_dir.join("gemini-cli-defaults.json");
-            std::fs::write(&defaults, GEMINI_SETTINGS)
-                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", defaults.display()))?;
+            std::fs::write(&defaults, GEMINI_SETTINGS).map_err(|e| {
+                anyhow::anyhow!("{}", t!("cli.export.cannot_write", file = defaults.display(), error = e))
+            })?;
             cmd.env("GEMINI_CLI_SYSTEM_DEFAULTS_PATH", &defaults)
                 .env_remove("GOOGLE_API_KEY")
                 .env_remove("GOOGLE_GENAI_USE_VERTEXAI")
         }
     };
     cmd.args(&args.args).envs(args.agent.vars(url, &client_key()));
-    let status = cmd.status().map_err(|e| anyhow::anyhow!("cannot run {}: {e}", program.display()))?;
+    let status = cmd
+        .status()
+        .map_err(|e| anyhow::anyhow!("{}", t!("cli.daemon.run", program = program.display(), error = e)))?;
     #[cfg(unix)]
     if let Some(sig) = std::os::unix::process::ExitStatusExt::signal(&status) {
         return Ok(128u8.saturating_add(sig as u8));
@@ -488,9 +479,7 @@ pub fn env(cli: &Cli, args: &EnvArgs, printer: &Printer) -> anyhow::Result<u8> {
         (Some(s), _) if !s.is_empty() => s.trim_end_matches('/').to_string(),
         (_, Some(i)) => i.admin_url.trim_end_matches('/').to_string(),
         _ => {
-            printer.note(
-                "routex is not running: these point at its default address; start it with `routex serve --detach`",
-            );
+            printer.note(&t!("cli.daemon.env_not_running"));
             "http://127.0.0.1:3000".to_string()
         }
     };

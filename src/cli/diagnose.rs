@@ -8,6 +8,7 @@
 //! seconds even when everything is down. Exit 1 when any check is ✗.
 
 use clap::Args;
+use rust_i18n::t;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -36,6 +37,13 @@ pub struct DiagnoseArgs {
     pub port: Option<u16>,
 }
 
+/// Check names: identifiers in JSON output, the same in every language.
+const CONFIG_FILE: &str = "config file"; // i18n: not prose
+const REQUEST_LOG: &str = "request log"; // i18n: not prose
+/// Fixes that are a command, the same in every language.
+const RESTART: &str = "routex restart"; // i18n: not prose
+const CHANNEL_ADD: &str = "routex channel add …"; // i18n: not prose
+
 fn check(name: impl Into<String>, verdict: Verdict, detail: impl Into<String>, fix: Option<String>) -> Check {
     Check { check: name.into(), verdict, detail: detail.into(), fix }
 }
@@ -55,10 +63,15 @@ pub fn run(cli: &Cli, args: &DiagnoseArgs, printer: &Printer) -> anyhow::Result<
     checks.push(disk_check(&data_dir));
 
     // Channels: from the daemon when one runs (it holds the store), else the local store.
-    let spinner = printer.spinner("checking channels");
+    let spinner = printer.spinner(&t!("cli.diagnose.checking"));
     let channel_checks = match backend::connect(cli) {
         Ok(b) => channel_checks(b.as_ref()),
-        Err(e) => vec![check("channels", Verdict::Fail, format!("cannot read the channels: {e:#}"), None)],
+        Err(e) => vec![check(
+            "channels",
+            Verdict::Fail,
+            t!("cli.diagnose.channels_unreadable", error = format!("{e:#}")),
+            None,
+        )],
     };
     drop(spinner);
     checks.extend(channel_checks);
@@ -70,23 +83,26 @@ pub fn run(cli: &Cli, args: &DiagnoseArgs, printer: &Printer) -> anyhow::Result<
 }
 
 fn data_dir_check(dir: &Path) -> Check {
-    let name = "data directory";
+    let name = "data directory"; // i18n: not prose
     let shown = dir.display();
     match std::fs::metadata(dir) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => check(
             name,
             Verdict::Warn,
-            format!("{shown} does not exist yet"),
-            Some("any routex command creates it (routex channel add …)".into()),
+            t!("cli.diagnose.dir_missing", dir = shown),
+            Some(t!("cli.diagnose.dir_missing_fix").into_owned()),
         ),
-        Err(e) => {
-            check(name, Verdict::Fail, format!("{shown}: {e}"), Some(format!("check the permissions of {shown}")))
-        }
+        Err(e) => check(
+            name,
+            Verdict::Fail,
+            format!("{shown}: {e}"),
+            Some(t!("cli.diagnose.fix_permissions", dir = shown).into_owned()),
+        ),
         Ok(m) if !m.is_dir() => check(
             name,
             Verdict::Fail,
-            format!("{shown} is not a directory"),
-            Some("move it away, or choose another with --data-dir / ROUTEX_HOME".into()),
+            t!("cli.diagnose.not_dir", dir = shown),
+            Some(t!("cli.diagnose.not_dir_fix").into_owned()),
         ),
         Ok(m) => {
             let probe = dir.join(format!(".diagnose-{}", std::process::id()));
@@ -100,14 +116,14 @@ fn data_dir_check(dir: &Path) -> Check {
                 check(
                     name,
                     Verdict::Fail,
-                    format!("{shown} is not writable"),
-                    Some(format!("chown or chmod u+w {shown}")),
+                    t!("cli.diagnose.not_writable", dir = shown),
+                    Some(format!("chown or chmod u+w {shown}")), // i18n: not prose
                 )
             } else if mode & 0o077 != 0 {
                 check(
                     name,
                     Verdict::Warn,
-                    format!("{shown} is readable by other users (mode {mode:o})"),
+                    t!("cli.diagnose.readable", dir = shown, mode = format!("{mode:o}")),
                     Some(format!("chmod 700 {shown}")),
                 )
             } else {
@@ -119,16 +135,20 @@ fn data_dir_check(dir: &Path) -> Check {
 
 fn config_check(path: Option<&Path>) -> (Option<Config>, Check) {
     let Some(path) = path else {
-        return (
-            None,
-            check("config file", Verdict::Ok, "none given (built-in defaults; --config FILE to check one)", None),
-        );
+        return (None, check(CONFIG_FILE, Verdict::Ok, t!("cli.diagnose.config_none"), None));
     };
     match Config::load(path) {
-        Ok(c) => (Some(c), check("config file", Verdict::Ok, format!("{} is valid", path.display()), None)),
+        Ok(c) => {
+            (Some(c), check(CONFIG_FILE, Verdict::Ok, t!("cli.diagnose.config_valid", file = path.display()), None))
+        }
         Err(e) => (
             None,
-            check("config file", Verdict::Fail, e.to_string(), Some(format!("edit {} where it says", path.display()))),
+            check(
+                CONFIG_FILE,
+                Verdict::Fail,
+                e.to_string(),
+                Some(t!("cli.diagnose.config_fix", file = path.display()).into_owned()),
+            ),
         ),
     }
 }
@@ -137,32 +157,30 @@ fn daemon_check(info: &Option<paths::DaemonInfo>, stale: Option<String>) -> Chec
     let name = "daemon";
     match info {
         None => {
-            let detail = stale.unwrap_or_else(|| "not running".into());
-            check(name, Verdict::Warn, detail, Some("routex serve --detach".into()))
+            let detail = stale.unwrap_or_else(|| t!("cli.diagnose.not_running").into_owned());
+            let fix = "routex serve --detach"; // i18n: not prose
+            check(name, Verdict::Warn, detail, Some(fix.into()))
         }
         Some(i) => match daemon_ctl::get(&i.admin_url, "/health/ready", None) {
             None => check(
                 name,
                 Verdict::Fail,
-                format!("pid {} is alive but does not answer at {}", i.pid, i.admin_url),
-                Some(format!("routex restart (or kill {})", i.pid)),
+                t!("cli.diagnose.silent", pid = i.pid, url = i.admin_url),
+                Some(t!("cli.diagnose.silent_fix", pid = i.pid).into_owned()),
             ),
             Some(_) if i.version != env!("CARGO_PKG_VERSION") => check(
                 name,
                 Verdict::Warn,
-                format!("runs version {} at {}, this CLI is {}", i.version, i.admin_url, env!("CARGO_PKG_VERSION")),
-                Some("routex restart".into()),
+                t!("cli.diagnose.version", daemon = i.version, url = i.admin_url, cli = env!("CARGO_PKG_VERSION")),
+                Some(RESTART.into()),
             ),
             Some((status, _)) => check(
                 name,
                 if status == 200 { Verdict::Ok } else { Verdict::Warn },
-                format!(
-                    "pid {} at {} (version {}{})",
-                    i.pid,
-                    i.admin_url,
-                    i.version,
-                    if status == 200 { "" } else { ", not ready" }
-                ),
+                {
+                    let ready = if status == 200 { "".into() } else { t!("cli.diagnose.not_ready") };
+                    t!("cli.diagnose.daemon_ok", pid = i.pid, url = i.admin_url, version = i.version, ready = ready)
+                },
                 None,
             ),
         },
@@ -172,22 +190,26 @@ fn daemon_check(info: &Option<paths::DaemonInfo>, stale: Option<String>) -> Chec
 fn store_check(dir: &Path, daemon: Option<&paths::DaemonInfo>) -> Check {
     let name = "store";
     if let Some(i) = daemon {
-        return check(name, Verdict::Ok, format!("in use by the daemon (pid {})", i.pid), None);
+        return check(name, Verdict::Ok, t!("cli.diagnose.store_in_use", pid = i.pid), None);
     }
     if !dir.exists() {
-        return check(name, Verdict::Ok, "not created yet", None);
+        return check(name, Verdict::Ok, t!("cli.diagnose.store_new"), None);
     }
     match crate::engine::Engine::open(dir) {
         Ok(e) => {
-            let v = e.store().schema_version().map(|v| format!("schema version {v}")).unwrap_or_default();
-            check(name, Verdict::Ok, format!("opens ({v})"), None)
+            let v = e
+                .store()
+                .schema_version()
+                .map(|v| t!("cli.diagnose.schema", version = v).into_owned())
+                .unwrap_or_default();
+            check(name, Verdict::Ok, t!("cli.diagnose.store_opens", schema = v), None)
         }
         Err(e) => match e.as_locked() {
             Some((_, holder, _)) => check(
                 name,
                 Verdict::Fail,
-                format!("locked by {holder}"),
-                Some("stop that process, or use another --data-dir".into()),
+                t!("cli.diagnose.locked", holder = holder),
+                Some(t!("cli.diagnose.locked_fix").into_owned()),
             ),
             None => check(name, Verdict::Fail, e.to_string(), None),
         },
@@ -197,22 +219,22 @@ fn store_check(dir: &Path, daemon: Option<&paths::DaemonInfo>) -> Check {
 fn port_check(port: u16, daemon: Option<&paths::DaemonInfo>) -> Check {
     let name = "port";
     if daemon.is_some_and(|i| i.address.rsplit(':').next() == Some(&port.to_string())) {
-        return check(name, Verdict::Ok, format!("{port} is the daemon's"), None);
+        return check(name, Verdict::Ok, t!("cli.diagnose.port_daemon", port = port), None);
     }
     match std::net::TcpListener::bind(("127.0.0.1", port)) {
-        Ok(_) => check(name, Verdict::Ok, format!("{port} is free"), None),
+        Ok(_) => check(name, Verdict::Ok, t!("cli.diagnose.port_free", port = port), None),
         Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
             let who = paths::port_holder(port)
                 .map(|(pid, cmd)| format!("pid {pid} ({cmd})"))
-                .unwrap_or_else(|| "another process".into());
+                .unwrap_or_else(|| t!("cli.diagnose.another_process").into_owned());
             check(
                 name,
                 Verdict::Fail,
-                format!("{port} is taken by {who}"),
-                Some(format!("stop it, or routex serve --port {}", port.wrapping_add(1).max(1024))),
+                t!("cli.diagnose.port_taken", port = port, who = who),
+                Some(t!("cli.diagnose.port_fix", port = port.wrapping_add(1).max(1024)).into_owned()),
             )
         }
-        Err(e) => check(name, Verdict::Fail, format!("cannot listen on 127.0.0.1:{port}: {e}"), None),
+        Err(e) => check(name, Verdict::Fail, t!("cli.diagnose.port_error", port = port, error = e), None),
     }
 }
 
@@ -222,18 +244,23 @@ fn disk_check(dir: &Path) -> Check {
     let mib = free / (1024 * 1024);
     let low = 100 * 1024 * 1024u64;
     if total == 0 {
-        check("disk", Verdict::Warn, format!("cannot read the free space of {}", at.display()), None)
+        check("disk", Verdict::Warn, t!("cli.diagnose.disk_unknown", dir = at.display()), None)
     } else if free < low.min(total / 100) {
         check(
             "disk",
             Verdict::Fail,
-            format!("{mib} MiB free on {}", at.display()),
-            Some("free some space: the store and the request log write there".into()),
+            t!("cli.diagnose.disk_mib", mib = mib, dir = at.display()),
+            Some(t!("cli.diagnose.disk_fix").into_owned()),
         )
     } else if free < 1024 * 1024 * 1024 {
-        check("disk", Verdict::Warn, format!("{mib} MiB free on {}", at.display()), None)
+        check("disk", Verdict::Warn, t!("cli.diagnose.disk_mib", mib = mib, dir = at.display()), None)
     } else {
-        check("disk", Verdict::Ok, format!("{} GiB free on {}", free / (1024 * 1024 * 1024), at.display()), None)
+        check(
+            "disk",
+            Verdict::Ok,
+            t!("cli.diagnose.disk_gib", gib = free / (1024 * 1024 * 1024), dir = at.display()),
+            None,
+        )
     }
 }
 
@@ -246,10 +273,10 @@ fn channel_checks(b: &dyn backend::Backend) -> Vec<Check> {
     };
     let enabled: Vec<_> = channels.into_iter().filter(|c| c.status != crate::engine::Status::Disabled).collect();
     if enabled.is_empty() {
-        return vec![check("channels", Verdict::Warn, "no enabled channel", Some("routex channel add …".into()))];
+        return vec![check("channels", Verdict::Warn, t!("cli.diagnose.no_enabled"), Some(CHANNEL_ADD.into()))];
     }
     let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
-        return vec![check("channels", Verdict::Fail, "cannot start the check runtime", None)];
+        return vec![check("channels", Verdict::Fail, t!("cli.diagnose.runtime"), None)];
     };
     let net = rt.block_on(futures_util::future::join_all(enabled.iter().map(|c| reach(&c.name, &c.base_url))));
     let names: Vec<String> = enabled.iter().map(|c| c.name.clone()).collect();
@@ -261,15 +288,16 @@ fn channel_checks(b: &dyn backend::Backend) -> Vec<Check> {
             Err(e) => out.push(check(format!("{}: request", c.name), Verdict::Fail, e.to_string(), None)),
             Ok(t) => {
                 let Some(t) = t.iter().find(|t| t.id == c.id) else { continue };
-                let tls = if c.base_url.starts_with("https") { "TLS ok, " } else { "" };
+                let tls = if c.base_url.starts_with("https") { t!("cli.diagnose.tls_ok") } else { "".into() };
                 out.push(if t.ok {
                     check(
                         format!("{}: request", c.name),
                         Verdict::Ok,
-                        format!(
-                            "{tls}{} answered in {} ms",
-                            t.answered_model.as_deref().unwrap_or(&t.model),
-                            t.latency_ms
+                        t!(
+                            "cli.diagnose.answered",
+                            tls = tls,
+                            model = t.answered_model.as_deref().unwrap_or(&t.model),
+                            ms = t.latency_ms
                         ),
                         None,
                     )
@@ -287,12 +315,11 @@ fn channel_checks(b: &dyn backend::Backend) -> Vec<Check> {
                         s if s >= SKEW_WARN_S => Verdict::Warn,
                         _ => Verdict::Ok,
                     };
-                    let fix = (v != Verdict::Ok)
-                        .then(|| "set this machine's clock (e.g. enable NTP: timedatectl set-ntp true)".into());
+                    let fix = (v != Verdict::Ok).then(|| t!("cli.diagnose.clock_fix").into_owned());
                     out.push(check(
                         format!("{}: clock", c.name),
                         v,
-                        format!("the upstream's clock is {skew:+} s from ours"),
+                        t!("cli.diagnose.clock", skew = format!("{skew:+}")),
                         fix,
                     ));
                 }
@@ -308,26 +335,29 @@ async fn reach(name: &str, base_url: &str) -> Vec<Check> {
         return vec![check(
             format!("{name}: url"),
             Verdict::Fail,
-            format!("{base_url:?} is not a URL"),
-            Some(format!("routex channel edit {name} --base-url https://…")),
+            t!("cli.diagnose.not_url", url = format!("{base_url:?}")),
+            Some(format!("routex channel edit {name} --base-url https://…")), // i18n: not prose
         )];
     };
     let host = url.host_str().unwrap_or_default().to_string();
     let port = url.port_or_known_default().unwrap_or(443);
     let dns = match tokio::time::timeout(NET_TIMEOUT, tokio::net::lookup_host((host.as_str(), port))).await {
-        Err(_) => Err(format!("{host} did not resolve within {}s", NET_TIMEOUT.as_secs())),
-        Ok(Err(e)) => Err(format!("{host} does not resolve: {e}")),
+        Err(_) => Err(t!("cli.diagnose.dns_slow", host = host, secs = NET_TIMEOUT.as_secs()).into_owned()),
+        Ok(Err(e)) => Err(t!("cli.diagnose.dns_failed", host = host, error = e).into_owned()),
         Ok(Ok(addrs)) => Ok(addrs.collect::<Vec<_>>()),
     };
     let addrs = match dns {
         Err(e) => {
-            let fix = format!(
-                "check the host in the base URL (routex channel edit {name} --base-url …) or this machine's DNS"
-            );
+            let fix = t!("cli.diagnose.dns_fix", name = name).into_owned();
             return vec![check(format!("{name}: dns"), Verdict::Fail, e, Some(fix))];
         }
         Ok(a) if a.is_empty() => {
-            return vec![check(format!("{name}: dns"), Verdict::Fail, format!("{host} has no address"), None)];
+            return vec![check(
+                format!("{name}: dns"),
+                Verdict::Fail,
+                t!("cli.diagnose.no_address", host = host),
+                None,
+            )];
         }
         Ok(a) => a,
     };
@@ -335,7 +365,7 @@ async fn reach(name: &str, base_url: &str) -> Vec<Check> {
     let addr = addrs[0];
     match tokio::time::timeout(NET_TIMEOUT, tokio::net::TcpStream::connect(addr)).await {
         Ok(Ok(tcp)) => {
-            out.push(check(format!("{name}: connect"), Verdict::Ok, format!("{addr} accepts connections"), None));
+            out.push(check(format!("{name}: connect"), Verdict::Ok, t!("cli.diagnose.connects", addr = addr), None));
             if url.scheme() == "https" {
                 out.push(tls_check(name, &host, tcp).await);
             }
@@ -344,13 +374,13 @@ async fn reach(name: &str, base_url: &str) -> Vec<Check> {
             format!("{name}: connect"),
             Verdict::Fail,
             format!("{addr}: {e}"),
-            Some(format!("is the server up? a firewall or proxy in the way? (base URL {base_url})")),
+            Some(t!("cli.diagnose.connect_fix", url = base_url).into_owned()),
         )),
         Err(_) => out.push(check(
             format!("{name}: connect"),
             Verdict::Fail,
-            format!("{addr} did not accept within {}s", NET_TIMEOUT.as_secs()),
-            Some("a firewall dropping packets, or the host is down".into()),
+            t!("cli.diagnose.connect_slow", addr = addr, secs = NET_TIMEOUT.as_secs()),
+            Some(t!("cli.diagnose.connect_slow_fix").into_owned()),
         )),
     }
     out
@@ -364,33 +394,28 @@ const CERT_WARN_DAYS: i64 = 14;
 async fn tls_check(name: &str, host: &str, tcp: tokio::net::TcpStream) -> Check {
     let label = format!("{name}: tls");
     let Ok(server) = rustls::pki_types::ServerName::try_from(host.to_string()) else {
-        return check(label, Verdict::Fail, format!("{host:?} is not a name TLS can check"), None);
+        return check(label, Verdict::Fail, t!("cli.diagnose.tls_name", host = format!("{host:?}")), None);
     };
     let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(crate::util::https::tls_config()));
     let tls = match tokio::time::timeout(NET_TIMEOUT, connector.connect(server, tcp)).await {
-        Err(_) => {
-            return check(label, Verdict::Fail, format!("no TLS handshake within {}s", NET_TIMEOUT.as_secs()), None)
-        }
+        Err(_) => return check(label, Verdict::Fail, t!("cli.diagnose.tls_slow", secs = NET_TIMEOUT.as_secs()), None),
         Ok(Err(e)) => {
-            let fix = "check the certificate (expired? another host's? a proxy's own?) or the scheme of the base URL";
-            return check(label, Verdict::Fail, format!("the TLS handshake failed: {e}"), Some(fix.into()));
+            let fix = t!("cli.diagnose.tls_fix").into_owned();
+            return check(label, Verdict::Fail, t!("cli.diagnose.tls_failed", error = e), Some(fix));
         }
         Ok(Ok(t)) => t,
     };
     let now = chrono::Utc::now().timestamp();
     let days = tls.get_ref().1.peer_certificates().and_then(|c| c.first()).and_then(|der| days_left(der, now));
     match days {
-        None => check(label, Verdict::Ok, "certificate verified", None),
+        None => check(label, Verdict::Ok, t!("cli.diagnose.cert_ok"), None),
         Some(d) if d < CERT_WARN_DAYS => check(
             label,
             Verdict::Warn,
-            format!(
-                "certificate verified, but it expires in {}",
-                super::output::count(usize::try_from(d).unwrap_or(0), "day")
-            ),
-            Some(format!("the provider renews it; a certificate you manage for {host} needs renewing")),
+            t!("cli.diagnose.cert_expiring", days = super::output::count(usize::try_from(d).unwrap_or(0), "day")),
+            Some(t!("cli.diagnose.cert_fix", host = host).into_owned()),
         ),
-        Some(d) => check(label, Verdict::Ok, format!("certificate verified, {d} days left"), None),
+        Some(d) => check(label, Verdict::Ok, t!("cli.diagnose.cert_days", days = d), None),
     }
 }
 
@@ -408,16 +433,13 @@ fn daemon_health_checks(cli: &Cli, info: &paths::DaemonInfo) -> Vec<Check> {
         let log = &v["data"]["request_log"];
         let dropped = log["dropped"].as_u64().unwrap_or(0);
         out.push(match (log["enabled"].as_bool(), dropped) {
-            (Some(false), _) => check("request log", Verdict::Warn, "off (logging.requests: false)", None),
-            (_, 0) => check("request log", Verdict::Ok, "no record lost", None),
+            (Some(false), _) => check(REQUEST_LOG, Verdict::Warn, t!("cli.diagnose.log_off"), None),
+            (_, 0) => check(REQUEST_LOG, Verdict::Ok, t!("cli.diagnose.log_ok"), None),
             (_, n) => check(
-                "request log",
+                REQUEST_LOG,
                 Verdict::Warn,
-                format!(
-                    "{} dropped (the writer could not keep up or the disk refused)",
-                    super::output::count(n as usize, "record")
-                ),
-                Some("see routex.log; check the disk".into()),
+                t!("cli.diagnose.log_dropped", records = super::output::count(n as usize, "record")),
+                Some(t!("cli.diagnose.log_fix").into_owned()),
             ),
         });
     }
@@ -430,7 +452,10 @@ fn daemon_health_checks(cli: &Cli, info: &paths::DaemonInfo) -> Vec<Check> {
             }
             let rate = failed as f64 / sent as f64;
             let name = c["name"].as_str().unwrap_or("?");
-            let last = c["stats"]["last_error"].as_str().map(|e| format!("; last: {e}")).unwrap_or_default();
+            let last = c["stats"]["last_error"]
+                .as_str()
+                .map(|e| t!("cli.diagnose.last", error = e).into_owned())
+                .unwrap_or_default();
             let v = if rate >= 0.5 {
                 Verdict::Fail
             } else if rate >= 0.1 {
@@ -441,8 +466,16 @@ fn daemon_health_checks(cli: &Cli, info: &paths::DaemonInfo) -> Vec<Check> {
             out.push(check(
                 format!("{name}: errors"),
                 v,
-                format!("{failed} of {sent} attempts failed since start ({:.0} %){last}", rate * 100.0),
-                (v == Verdict::Fail).then(|| format!("routex test {name}; routex logs --channel {name}")),
+                t!(
+                    "cli.diagnose.errors",
+                    failed = failed,
+                    sent = sent,
+                    rate = format!("{:.0}", rate * 100.0),
+                    last = last
+                ),
+                (v == Verdict::Fail).then(|| {
+                    format!("routex test {name}; routex logs --channel {name}") // i18n: not prose
+                }),
             ));
         }
     }

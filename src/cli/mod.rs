@@ -21,6 +21,7 @@ pub mod tee;
 pub mod trace;
 
 use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use rust_i18n::t;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -65,6 +66,10 @@ pub struct Cli {
         value_name = "TOKEN"
     )]
     pub admin_token: Option<String>,
+    /// Language of messages and tables: en or zh-CN [default: $LOCALE, else zh-CN when
+    /// LC_ALL/LC_MESSAGES/LANG say zh_CN, else en; see docs/i18n.md]
+    #[arg(long, global = true, help_heading = "Global options", value_name = "LANG")]
+    pub lang: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -114,6 +119,11 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<StrategyCmd>,
     },
+    /// Show or set the daemon's language (admin API messages): en or zh-CN
+    Lang {
+        #[command(subcommand)]
+        action: Option<LangCmd>,
+    },
     /// Send channels a one-token test request and say what works and how to fix what does not (exit 1: a failure)
     Test(TestArgs),
     /// First-run wizard on a terminal: a provider, its key, a test, the next command
@@ -157,6 +167,19 @@ pub enum StrategyCmd {
     Set {
         /// The strategy
         #[arg(value_parser = Names(strategy_names))]
+        name: String,
+    },
+}
+
+/// `routex lang …`
+#[derive(Subcommand, Debug)]
+pub enum LangCmd {
+    /// Print the language in force and the choices
+    Get,
+    /// Store a language (kept across restarts) and switch a running daemon to it
+    Set {
+        /// en or zh-CN
+        #[arg(value_parser = Names(|| crate::i18n::LOCALES.to_vec()))]
         name: String,
     },
 }
@@ -247,6 +270,15 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    // The language, before anything is printed (docs/i18n.md); `serve` refines it with
+    // its stored setting and config file.
+    match crate::i18n::choose(cli.lang.as_deref(), &crate::i18n::process_env, None, None) {
+        Ok((locale, _)) => crate::i18n::set(locale),
+        Err(e) => {
+            output::error(&e.to_string());
+            return ExitCode::from(2);
+        }
+    }
     match run(&cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
@@ -291,12 +323,12 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
         Command::Setup => setup::run(cli, &printer),
         Command::Test(args) => {
             let b = backend::connect(cli)?;
-            let spinner = printer.spinner("testing channels");
+            let spinner = printer.spinner(&t!("cli.test.testing"));
             let results = b.test_channels(&args.channels, args.all, None);
             drop(spinner);
             let results = results?;
             if results.is_empty() {
-                printer.note("no channel to test: add one with `routex channel add`");
+                printer.note(&t!("cli.test.none"));
                 return Ok(1);
             }
             printer.channel_tests(&results);
@@ -314,14 +346,21 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
             printer.strategy(current, matches!(action, Some(StrategyCmd::Set { .. })));
             Ok(0)
         }
+        Command::Lang { action } => {
+            let b = backend::connect(cli)?;
+            let current = match action {
+                None | Some(LangCmd::Get) => b.locale()?,
+                Some(LangCmd::Set { name }) => b.set_locale(name)?,
+            };
+            printer.locale(&current, matches!(action, Some(LangCmd::Set { .. })));
+            Ok(0)
+        }
         Command::Export(args) => {
             let json = match cli.format {
                 None | Some(OutputFormat::Yaml) => false,
                 Some(OutputFormat::Json) => true,
                 Some(OutputFormat::Table) => {
-                    anyhow::bail!(
-                        "export writes a document, not a table: use --format yaml (the default) or --format json"
-                    )
+                    anyhow::bail!("{}", t!("cli.export.table"))
                 }
             };
             let b = backend::connect(cli)?;
@@ -331,13 +370,13 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
                 None => printer.raw(text.as_bytes()),
                 Some(path) => {
                     if write_file(path, text.as_bytes(), args.include_secrets)? {
-                        printer.note(&format!("replaced the existing file {}", path.display()));
+                        printer.note(&t!("cli.export.replaced", file = path.display()));
                     }
-                    printer.note(&format!(
-                        "exported {} and {} to {}",
-                        output::count(doc.channels.len(), "channel"),
-                        output::count(doc.rules.len(), "rule"),
-                        path.display()
+                    printer.note(&t!(
+                        "cli.export.done",
+                        channels = output::count(doc.channels.len(), "channel"),
+                        rules = output::count(doc.rules.len(), "rule"),
+                        file = path.display()
                     ));
                 }
             }
@@ -349,15 +388,19 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
                 std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
                 (s, "<stdin>".to_string())
             } else {
-                let text = std::fs::read_to_string(&args.file)
-                    .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.file.display()))?;
+                let text = std::fs::read_to_string(&args.file).map_err(|e| {
+                    anyhow::anyhow!("{}", t!("cli.import.unreadable", file = args.file.display(), error = e))
+                })?;
                 (text, args.file.display().to_string())
             };
             let doc = crate::engine::portable::parse_document(&text, &origin)?;
             let b = backend::connect(cli)?;
             let report = b.import(&doc, args.replace, args.dry_run).map_err(|e| {
                 if e.code == "body_too_large" {
-                    anyhow::anyhow!("cannot import {origin} through the daemon: {e} (`routex import {}` then reads it into the store)", args.file.display())
+                    anyhow::anyhow!(
+                        "{}",
+                        t!("cli.import.too_large", origin = origin, error = e, file = args.file.display())
+                    )
                 } else {
                     e.into()
                 }
@@ -378,19 +421,17 @@ fn write_file(path: &std::path::Path, bytes: &[u8], private: bool) -> anyhow::Re
     let existing = match std::fs::symlink_metadata(path) {
         Ok(m) => Some(m),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => anyhow::bail!("cannot write {shown}: {e}"),
+        Err(e) => anyhow::bail!("{}", t!("cli.export.cannot_write", file = shown, error = e)),
     };
     if let Some(m) = &existing {
         if m.file_type().is_symlink() {
-            anyhow::bail!(
-                "refusing to write {shown}: it is a symbolic link; pass the file it points to with -o, or remove the link first"
-            );
+            anyhow::bail!("{}", t!("cli.export.symlink", file = shown));
         }
         if !m.is_file() {
-            anyhow::bail!("cannot write {shown}: it exists and is not a regular file; choose another path with -o");
+            anyhow::bail!("{}", t!("cli.export.not_a_file", file = shown));
         }
     }
-    let name = path.file_name().ok_or_else(|| anyhow::anyhow!("cannot write {shown}: it names no file"))?;
+    let name = path.file_name().ok_or_else(|| anyhow::anyhow!("{}", t!("cli.export.no_file_name", file = shown)))?;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),
@@ -419,7 +460,7 @@ fn write_file(path: &std::path::Path, bytes: &[u8], private: bool) -> anyhow::Re
     })();
     if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);
-        anyhow::bail!("cannot write {shown}: {e}");
+        anyhow::bail!("{}", t!("cli.export.cannot_write", file = shown, error = e));
     }
     Ok(existing.is_some())
 }

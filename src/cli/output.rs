@@ -9,6 +9,7 @@
 //! cannot forge a log line. JSON and YAML output are exact (their own escaping applies).
 
 use comfy_table::{presets, ContentArrangement, Table};
+use rust_i18n::t;
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
 
@@ -107,6 +108,40 @@ pub enum Verdict {
     Fail,
 }
 
+/// What a write did to a channel, rule or tee, for the line that says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Added.
+    Added,
+    /// Changed.
+    Updated,
+    /// Removed.
+    Removed,
+    /// Enabled.
+    Enabled,
+    /// Disabled.
+    Disabled,
+}
+
+impl Change {
+    /// `added channel NAME (ID)`, in the catalog's words.
+    fn line(self, kind: &str, name: &str, id: &str) -> String {
+        let verb = match self {
+            Change::Added => t!("cli.change.added"),
+            Change::Updated => t!("cli.change.updated"),
+            Change::Removed => t!("cli.change.removed"),
+            Change::Enabled => t!("cli.change.enabled"),
+            Change::Disabled => t!("cli.change.disabled"),
+        };
+        format!("{}\n", t!("cli.change.line", verb = verb, kind = kind, name = clean(name), id = clean(id)))
+    }
+}
+
+/// `yes` or `no`, in the catalog's words.
+fn yes_no(b: bool) -> String {
+    if b { t!("cli.output.yes") } else { t!("cli.output.no") }.into_owned()
+}
+
 /// Renders results in the chosen format.
 pub struct Printer {
     format: OutputFormat,
@@ -148,7 +183,7 @@ fn row<const N: usize>(cells: [String; N]) -> [String; N] {
 
 /// Print an error line to stderr.
 pub fn error(msg: &str) {
-    let _ = writeln!(std::io::stderr(), "error: {}", clean(msg));
+    let _ = writeln!(std::io::stderr(), "{}", t!("cli.error", message = clean(msg)));
 }
 
 fn write_stdout(bytes: &[u8]) {
@@ -182,8 +217,22 @@ fn human_duration(s: u64) -> String {
 }
 
 /// The request log's columns.
-const FOLLOW_HEADER: [&str; 11] =
-    ["TIME", "ID", "STATUS", "CHANNEL", "MODEL", "LATENCY", "TTFB", "TOKENS IN/OUT", "TRIES", "RULE", "ERROR"];
+fn record_header() -> [String; 11] {
+    [
+        t!("cli.col.time"),
+        t!("cli.col.id"),
+        t!("cli.col.status"),
+        t!("cli.col.channel"),
+        t!("cli.col.model"),
+        t!("cli.col.latency"),
+        t!("cli.col.ttfb"),
+        t!("cli.col.tokens"),
+        t!("cli.col.tries"),
+        t!("cli.col.rule"),
+        t!("cli.col.error"),
+    ]
+    .map(|c| c.into_owned())
+}
 /// Their widths with `logs --follow` (the last one is not padded).
 const FOLLOW_WIDTHS: [usize; 11] = [8, 28, 6, 16, 32, 8, 8, 13, 5, 14, 0];
 
@@ -266,8 +315,8 @@ fn target_text(r: &Rule) -> String {
 /// (`sk-ant-…abcd from $ANTHROPIC_API_KEY`, `$ANTHROPIC_API_KEY not set`).
 fn key_texts(c: &ChannelView) -> Vec<String> {
     let env = c.api_keys_env.iter().map(|e| match &e.key {
-        Some(k) => format!("{k} from ${}", e.var),
-        None => format!("${} not set", e.var),
+        Some(k) => t!("cli.output.key_from_env", key = k, var = e.var).into_owned(),
+        None => t!("cli.output.key_env_unset", var = e.var).into_owned(),
     });
     c.api_keys.iter().cloned().chain(env).collect()
 }
@@ -277,7 +326,7 @@ fn key_texts(c: &ChannelView) -> Vec<String> {
 fn keys_cell(c: &ChannelView) -> String {
     let keys = key_texts(c);
     let first = match keys.len() {
-        0 => "none".to_string(),
+        0 => t!("cli.output.none").into_owned(),
         1 => keys[0].clone(),
         n => format!("{} (+{})", keys[0], n - 1),
     };
@@ -324,11 +373,21 @@ impl Printer {
             return;
         }
         if list.is_empty() {
-            self.note("no channels yet (add one: routex channel add --name NAME --type anthropic --models 'claude-*' --api-key-env ANTHROPIC_API_KEY)");
+            self.note(&t!("cli.output.no_channels"));
             return;
         }
         let mut t = table();
-        t.set_header(["NAME", "ID", "TYPE", "MODELS", "PRIORITY", "WEIGHT", "STATUS", "KEYS", "BASE URL"]);
+        t.set_header([
+            t!("cli.col.name"),
+            t!("cli.col.id"),
+            t!("cli.col.type"),
+            t!("cli.col.models"),
+            t!("cli.col.priority"),
+            t!("cli.col.weight"),
+            t!("cli.col.status"),
+            t!("cli.col.keys"),
+            t!("cli.col.base_url"),
+        ]);
         for c in list {
             t.add_row(row([
                 c.name.clone(),
@@ -389,11 +448,11 @@ impl Printer {
     }
 
     /// The result of add/edit/remove/enable/disable.
-    pub fn changed(&self, verb: &str, c: &ChannelView) {
+    pub fn changed(&self, change: Change, c: &ChannelView) {
         if self.structured(c) {
             return;
         }
-        write_stdout(format!("{verb} channel {} ({})\n", clean(&c.name), clean(&c.id)).as_bytes());
+        write_stdout(change.line(&t!("engine.kind.channel"), &c.name, &c.id).as_bytes());
     }
 
     /// The strategy, with the choices.
@@ -402,7 +461,7 @@ impl Printer {
             return;
         }
         if changed {
-            write_stdout(format!("strategy set to {current}\n").as_bytes());
+            write_stdout(format!("{}\n", t!("cli.output.strategy_set", strategy = current)).as_bytes());
             return;
         }
         let mut t = table();
@@ -413,6 +472,19 @@ impl Printer {
         write_stdout(format!("{t}\n").as_bytes());
     }
 
+    /// `routex lang`: the language, with the choices; or that it was switched.
+    pub fn locale(&self, current: &str, changed: bool) {
+        if self.structured(&serde_json::json!({ "locale": current, "available": crate::i18n::LOCALES })) {
+            return;
+        }
+        let line = if changed {
+            t!("cli.output.locale_set", lang = clean(current))
+        } else {
+            t!("cli.output.locale", lang = clean(current), available = crate::i18n::LOCALES.join(", "))
+        };
+        write_stdout(format!("{line}\n").as_bytes());
+    }
+
     /// What an import did.
     pub fn import_report(&self, r: &ImportReport, origin: &str) {
         if self.structured(r) {
@@ -420,50 +492,44 @@ impl Printer {
         }
         let mut s = String::new();
         if r.dry_run {
-            s.push_str(&format!("dry run of import from {}: nothing was written\n", clean(origin)));
+            s.push_str(&format!("{}\n", t!("cli.output.import_dry_run", origin = clean(origin))));
         } else {
-            s.push_str(&format!("imported {}\n", clean(origin)));
+            s.push_str(&format!("{}\n", t!("cli.output.imported", origin = clean(origin))));
         }
+        let (create, update, remove, same) =
+            (t!("cli.import.create"), t!("cli.import.update"), t!("cli.import.remove"), t!("cli.import.unchanged"));
+        let width = [&create, &update, &remove, &same].iter().map(|v| v.chars().count()).max().unwrap_or(0);
+        let pad = |v: &str| format!("{v}{}", " ".repeat(width - v.chars().count()));
         for n in &r.created {
-            s.push_str(&format!("  + create    {}\n", clean(n)));
+            s.push_str(&format!("  + {} {}\n", pad(&create), clean(n)));
         }
         for u in &r.updated {
-            s.push_str(&format!("  ~ update    {} ({})\n", clean(&u.name), clean(&u.fields.join(", "))));
+            s.push_str(&format!("  ~ {} {} ({})\n", pad(&update), clean(&u.name), clean(&u.fields.join(", "))));
         }
         for n in &r.removed {
-            s.push_str(&format!("  - remove    {}\n", clean(n)));
+            s.push_str(&format!("  - {} {}\n", pad(&remove), clean(n)));
         }
         for n in &r.unchanged {
-            s.push_str(&format!("  = unchanged {}\n", clean(n)));
+            s.push_str(&format!("  = {} {}\n", pad(&same), clean(n)));
         }
-        for n in &r.rules_created {
-            s.push_str(&format!("  + create    rule {}\n", clean(n)));
-        }
-        for n in &r.rules_updated {
-            s.push_str(&format!("  ~ update    rule {}\n", clean(n)));
-        }
-        for n in &r.rules_removed {
-            s.push_str(&format!("  - remove    rule {}\n", clean(n)));
-        }
-        for n in &r.rules_unchanged {
-            s.push_str(&format!("  = unchanged rule {}\n", clean(n)));
-        }
-        for (sign, verb, list) in [
-            ('+', "create   ", &r.tees_created),
-            ('~', "update   ", &r.tees_updated),
-            ('-', "remove   ", &r.tees_removed),
-            ('=', "unchanged", &r.tees_unchanged),
+        for (kind, lists) in [
+            (t!("engine.kind.rule"), [&r.rules_created, &r.rules_updated, &r.rules_removed, &r.rules_unchanged]),
+            (t!("engine.kind.tee"), [&r.tees_created, &r.tees_updated, &r.tees_removed, &r.tees_unchanged]),
         ] {
-            for n in list {
-                s.push_str(&format!("  {sign} {verb} tee {}\n", clean(n)));
+            for ((sign, verb), list) in
+                [('+', &create), ('~', &update), ('-', &remove), ('=', &same)].into_iter().zip(lists)
+            {
+                for n in list {
+                    s.push_str(&format!("  {sign} {} {kind} {}\n", pad(verb), clean(n)));
+                }
             }
         }
         if let Some(st) = &r.strategy {
-            s.push_str(&format!("  strategy    {st}\n"));
+            s.push_str(&format!("  {} {st}\n", t!("cli.import.strategy")));
         }
         write_stdout(s.as_bytes());
         for w in &r.warnings {
-            self.note(&format!("warning: {w}"));
+            self.note(&t!("cli.output.warning", message = w));
         }
     }
 
@@ -474,11 +540,19 @@ impl Printer {
             return;
         }
         if list.is_empty() {
-            self.note("no rules yet (add one: routex rule add --name long --type longContext --token-threshold 60000 --target-channel NAME)");
+            self.note(&t!("cli.output.no_rules"));
             return;
         }
         let mut t = table();
-        t.set_header(["NAME", "ID", "TYPE", "PRIORITY", "ENABLED", "CONDITION", "TARGET"]);
+        t.set_header([
+            t!("cli.col.name"),
+            t!("cli.col.id"),
+            t!("cli.col.type"),
+            t!("cli.col.priority"),
+            t!("cli.col.enabled"),
+            t!("cli.col.condition"),
+            t!("cli.col.target"),
+        ]);
         for v in list {
             let r = &v.rule;
             let target = match &v.target_problem {
@@ -490,7 +564,7 @@ impl Printer {
                 r.id.clone(),
                 r.rule_type.as_str().to_string(),
                 r.priority.to_string(),
-                if r.enabled { "yes" } else { "no" }.to_string(),
+                yes_no(r.enabled),
                 condition_text(r),
                 target,
             ]));
@@ -526,14 +600,20 @@ impl Printer {
             return;
         }
         if list.is_empty() {
-            self.note("no tees yet (add one: routex tee add audit --type file --path requests.jsonl)");
+            self.note(&t!("cli.output.no_tees"));
             return;
         }
         let mut t = table();
         let counted = list.iter().any(|v| v.stats.is_some());
-        let mut header = vec!["NAME", "TYPE", "DESTINATION", "FILTER", "ENABLED"];
+        let mut header = vec![
+            t!("cli.col.name"),
+            t!("cli.col.type"),
+            t!("cli.col.destination"),
+            t!("cli.col.filter"),
+            t!("cli.col.enabled"),
+        ];
         if counted {
-            header.extend(["DELIVERED", "DROPPED", "QUEUED"]);
+            header.extend([t!("cli.col.delivered"), t!("cli.col.dropped"), t!("cli.col.queued")]);
         }
         t.set_header(header);
         for v in list {
@@ -543,7 +623,7 @@ impl Printer {
                 s.kind.clone(),
                 s.path.clone().or_else(|| s.url.clone()).unwrap_or_default(),
                 tee_filter_text(&s.filter),
-                if s.enabled.unwrap_or(true) { "yes" } else { "no" }.to_string(),
+                yes_no(s.enabled.unwrap_or(true)),
             ];
             if let Some(st) = &v.stats {
                 cells.extend([st.delivered.to_string(), st.dropped.to_string(), st.queued.to_string()]);
@@ -602,11 +682,11 @@ impl Printer {
     }
 
     /// The result of a tee change.
-    pub fn tee_changed(&self, verb: &str, v: &TeeView) {
+    pub fn tee_changed(&self, change: Change, v: &TeeView) {
         if self.structured(v) {
             return;
         }
-        write_stdout(format!("{verb} tee {} ({})\n", clean(&v.spec.name), clean(&v.id)).as_bytes());
+        write_stdout(change.line(&t!("engine.kind.tee"), &v.spec.name, &v.id).as_bytes());
     }
 
     /// `routex tee test`'s answer.
@@ -619,11 +699,11 @@ impl Printer {
     }
 
     /// The result of a rule change.
-    pub fn rule_changed(&self, verb: &str, r: &Rule) {
+    pub fn rule_changed(&self, change: Change, r: &Rule) {
         if self.structured(r) {
             return;
         }
-        write_stdout(format!("{verb} rule {} ({})\n", clean(&r.name), clean(&r.id)).as_bytes());
+        write_stdout(change.line(&t!("engine.kind.rule"), &r.name, &r.id).as_bytes());
     }
 
     /// A routing dry run, explained.
@@ -631,18 +711,26 @@ impl Printer {
         if self.structured(t) {
             return;
         }
+        let tokens = if t.tokens == 1 {
+            t!("cli.output.route_tokens_one", count = group(t.tokens))
+        } else {
+            t!("cli.output.route_tokens_many", count = group(t.tokens))
+        };
+        let stripped = if t.strips_subagent_tag { t!("cli.output.route_subagent_stripped") } else { "".into() };
         let mut s = format!(
-            "request: {} model {:?}, {} token{} (cl100k_base){}\n",
-            t.protocol,
-            t.requested_model,
-            group(t.tokens),
-            if t.tokens == 1 { "" } else { "s" },
-            if t.strips_subagent_tag { ", subagent tag stripped before forwarding" } else { "" }
+            "{}\n",
+            t!(
+                "cli.output.route_request",
+                protocol = t.protocol,
+                model = format!("{:?}", t.requested_model),
+                tokens = tokens,
+                stripped = stripped
+            )
         );
         if t.considered.is_empty() {
-            s.push_str("rules: none\n");
+            s.push_str(&format!("{}\n", t!("cli.output.route_no_rules")));
         } else {
-            s.push_str("rules, in order:\n");
+            s.push_str(&format!("{}\n", t!("cli.output.route_rules")));
             for c in &t.considered {
                 let mark = match (c.matched, &c.skipped) {
                     (true, None) => "✓",
@@ -652,26 +740,31 @@ impl Printer {
                 };
                 s.push_str(&format!("  {mark} {:<20} {}", clean(&c.rule), clean(&c.reason)));
                 if let Some(sk) = &c.skipped {
-                    s.push_str(&format!(" (skipped: {})", clean(sk)));
+                    s.push_str(&t!("cli.output.route_skipped", reason = clean(sk)));
                 }
                 s.push('\n');
             }
         }
         match (&t.channel, &t.upstream_model) {
             (Some(ch), Some(m)) => {
-                s.push_str(&format!("→ channel {}, model {}, via {}", clean(ch), clean(m), clean(&t.via.to_string())));
+                s.push_str(&t!(
+                    "cli.output.route_to",
+                    channel = clean(ch),
+                    model = clean(m),
+                    via = clean(&t.via.to_string())
+                ));
                 if let Some(r) = &t.reason {
                     s.push_str(&format!(" ({})", clean(r)));
                 }
                 s.push('\n');
                 if !t.fallbacks.is_empty() {
-                    s.push_str(&format!("  failover order: {}\n", clean(&t.fallbacks.join(", "))));
+                    s.push_str(&format!(
+                        "  {}\n",
+                        t!("cli.output.route_failover", order = clean(&t.fallbacks.join(", ")))
+                    ));
                 }
             }
-            _ => s.push_str(&format!(
-                "→ no channel would serve model {:?} (see: routex channel list)\n",
-                t.requested_model
-            )),
+            _ => s.push_str(&format!("{}\n", t!("cli.output.route_none", model = format!("{:?}", t.requested_model)))),
         }
         write_stdout(s.as_bytes());
     }
@@ -699,7 +792,7 @@ impl Printer {
             // Each poll prints its own rows: fixed column widths keep them under the header.
             let mut s = String::new();
             if header {
-                s.push_str(&fixed_row(FOLLOW_HEADER.map(str::to_string)));
+                s.push_str(&fixed_row(record_header()));
             }
             for r in list {
                 s.push_str(&fixed_row(record_cells(r)));
@@ -708,24 +801,12 @@ impl Printer {
             return;
         }
         if list.is_empty() && header {
-            self.note("no requests recorded yet");
+            self.note(&t!("cli.output.no_requests"));
             return;
         }
         let mut t = table();
         if header {
-            t.set_header([
-                "TIME",
-                "ID",
-                "STATUS",
-                "CHANNEL",
-                "MODEL",
-                "LATENCY",
-                "TTFB",
-                "TOKENS IN/OUT",
-                "TRIES",
-                "RULE",
-                "ERROR",
-            ]);
+            t.set_header(record_header());
         }
         for r in list {
             t.add_row(row(record_cells(r)));
@@ -742,30 +823,41 @@ impl Printer {
         let pct = |p: &crate::engine::records::Percentiles| format!("{} / {} / {} ms", p.p50, p.p95, p.p99);
         let tok = &a.tokens;
         for (k, v) in [
-            ("window", format!("since {} ({})", local_time(a.since_ms), clean(window))),
-            ("requests", group(a.totals.requests)),
             (
-                "success",
-                format!(
-                    "{:.1} % ({} ok, {} failed)",
-                    a.totals.success_rate * 100.0,
-                    group(a.totals.successes),
-                    group(a.totals.failures)
-                ),
+                t!("cli.stats.window"),
+                t!("cli.stats.since", time = local_time(a.since_ms), window = clean(window)).into_owned(),
             ),
-            ("latency p50/p95/p99", pct(&a.latency_ms)),
-            ("first byte p50/p95/p99", pct(&a.ttfb_ms)),
+            (t!("cli.stats.requests"), group(a.totals.requests)),
             (
-                "tokens in / out",
+                t!("cli.stats.success"),
+                t!(
+                    "cli.stats.success_value",
+                    rate = format!("{:.1}", a.totals.success_rate * 100.0),
+                    ok = group(a.totals.successes),
+                    failed = group(a.totals.failures)
+                )
+                .into_owned(),
+            ),
+            (t!("cli.stats.latency"), pct(&a.latency_ms)),
+            (t!("cli.stats.first_byte"), pct(&a.ttfb_ms)),
+            (
+                t!("cli.stats.tokens"),
                 format!("{} / {}", group(tok.input + tok.cache_read + tok.cache_write), group(tok.output)),
             ),
-            ("cache read / write", format!("{} / {}", group(tok.cache_read), group(tok.cache_write))),
-            ("estimated cost", format!("${:.4}", a.cost_usd)),
+            (t!("cli.stats.cache"), format!("{} / {}", group(tok.cache_read), group(tok.cache_write))),
+            (t!("cli.stats.cost"), format!("${:.4}", a.cost_usd)),
         ] {
-            t.add_row([k.to_string(), v]);
+            t.add_row([k.into_owned(), v]);
         }
         let mut c = table();
-        c.set_header(["CHANNEL", "REQUESTS", "OK", "FAILED", "AVG LATENCY", "TOKENS IN/OUT"]);
+        c.set_header([
+            t!("cli.col.channel"),
+            t!("cli.col.requests"),
+            t!("cli.col.ok"),
+            t!("cli.col.failed"),
+            t!("cli.col.avg_latency"),
+            t!("cli.col.tokens"),
+        ]);
         for ch in &a.per_channel {
             c.add_row(row([
                 ch.channel_name.clone(),
@@ -794,10 +886,7 @@ impl Printer {
             self.note(n);
         }
         if !s.running {
-            out.push_str(&format!(
-                "routex is not running (data: {}); start it with `routex serve --detach`\n",
-                clean(&s.data_dir)
-            ));
+            out.push_str(&format!("{}\n", t!("cli.status.not_running", data = clean(&s.data_dir))));
             write_stdout(out.as_bytes());
             return;
         }
@@ -805,21 +894,21 @@ impl Printer {
         let opt = |v: &Option<String>| v.as_deref().map(c).unwrap_or_else(|| "-".into());
         let uptime = s.uptime_s.map(human_duration).unwrap_or_else(|| "-".into());
         let channels = match (s.channels_up, s.channels_total) {
-            (Some(u), Some(t)) => format!("{u} up of {t}"),
+            (Some(u), Some(total)) => t!("cli.status.channels_up", up = u, total = total).into_owned(),
             _ => "-".into(),
         };
         for (k, v) in [
-            ("status", "running".to_string()),
-            ("pid", s.pid.map(|p| p.to_string()).unwrap_or_default()),
-            ("url", opt(&s.url)),
-            ("version", opt(&s.version)),
-            ("uptime", uptime),
-            ("health", opt(&s.health)),
-            ("channels", channels),
-            ("data", c(&s.data_dir)),
-            ("log", c(&s.log_file)),
+            (t!("cli.status.status"), t!("cli.status.running").into_owned()),
+            (t!("cli.status.pid"), s.pid.map(|p| p.to_string()).unwrap_or_default()),
+            (t!("cli.status.url"), opt(&s.url)),
+            (t!("cli.status.version"), opt(&s.version)),
+            (t!("cli.status.uptime"), uptime),
+            (t!("cli.status.health"), opt(&s.health)),
+            (t!("cli.status.channels"), channels),
+            (t!("cli.status.data"), c(&s.data_dir)),
+            (t!("cli.status.log"), c(&s.log_file)),
         ] {
-            t.add_row([k.to_string(), v]);
+            t.add_row([k.into_owned(), v]);
         }
         out.push_str(&format!("{t}\n"));
         for r in &s.reasons {
@@ -841,9 +930,8 @@ impl Printer {
         }
         write_stdout(
             format!(
-                "routex started: {} (pid {pid})\n  log: {}\n  stop it with `routex stop`; point clients at it with `eval \"$(routex env)\"`\n",
-                clean(url),
-                clean(&log.display().to_string())
+                "{}\n",
+                t!("cli.status.started", url = clean(url), pid = pid, log = clean(&log.display().to_string()))
             )
             .as_bytes(),
         );
@@ -862,7 +950,7 @@ impl Printer {
         }
         let mut out = String::new();
         if let Some((file, text)) = config {
-            out.push_str(&format!("# Add to {file}:\n"));
+            out.push_str(&format!("# {}\n", t!("cli.output.agent_add_to", file = file)));
             for line in text.lines() {
                 out.push_str(&format!("#   {line}\n"));
             }
@@ -907,14 +995,20 @@ impl Printer {
             return;
         }
         let mut t = table();
-        t.set_header(["channel", "", "latency", "model", "result"]);
+        t.set_header([
+            t!("cli.test.channel"),
+            "".into(),
+            t!("cli.test.latency"),
+            t!("cli.test.model"),
+            t!("cli.test.result"),
+        ]);
         for r in list {
             let model = match &r.answered_model {
                 Some(m) if m != &r.model => format!("{} → {m}", r.model),
                 _ => r.model.clone(),
             };
             let result = match (&r.error, &r.fix) {
-                (None, _) => "ok".to_string(),
+                (None, _) => t!("cli.test.ok").into_owned(),
                 (Some(e), Some(f)) => format!("{e} — {f}"),
                 (Some(e), None) => e.clone(),
             };
@@ -923,9 +1017,9 @@ impl Printer {
         }
         let failed = list.iter().filter(|r| !r.ok).count();
         let summary = if failed == 0 {
-            format!("{} answered", count(list.len(), "channel"))
+            t!("cli.test.all_answered", channels = count(list.len(), "channel")).into_owned()
         } else {
-            format!("{failed} of {} failed", count(list.len(), "channel"))
+            t!("cli.test.some_failed", failed = failed, channels = count(list.len(), "channel")).into_owned()
         };
         write_stdout(format!("{t}\n{summary}\n").as_bytes());
     }
@@ -936,7 +1030,7 @@ impl Printer {
             return;
         }
         let mut t = table();
-        t.set_header(["", "check", "found", "fix"]);
+        t.set_header(["".into(), t!("cli.diagnose.check"), t!("cli.diagnose.found"), t!("cli.diagnose.fix")]);
         for c in checks {
             let mark = match c.verdict {
                 Verdict::Ok => "✓",
@@ -947,8 +1041,8 @@ impl Printer {
         }
         let failed = checks.iter().filter(|c| c.verdict == Verdict::Fail).count();
         let summary = match failed {
-            0 => "nothing is broken".to_string(),
-            n => format!("{} failed", count(n, "check")),
+            0 => t!("cli.diagnose.nothing_broken").into_owned(),
+            n => t!("cli.diagnose.failed", checks = count(n, "check")).into_owned(),
         };
         write_stdout(format!("{t}\n{summary}\n").as_bytes());
     }
@@ -961,31 +1055,32 @@ impl Printer {
         let when = |ms: Option<u64>| ms.map(local_time).unwrap_or_else(|| "-".into());
         let mut t = table();
         let mb = |b: usize| format!("{:.1} MiB", b as f64 / (1024.0 * 1024.0));
+        let max = |v: String, m: String| t!("cli.trace.max", value = v, max = m).into_owned();
         let mut rows = vec![
-            ("enabled", st.enabled.to_string()),
-            ("traces", group(st.traces as u64)),
-            ("requests", format!("{} (max {})", group(st.requests as u64), group(st.max_traces as u64))),
-            ("memory", format!("{} (max {})", mb(st.bytes), mb(st.max_bytes))),
-            ("oldest", when(st.oldest_ms)),
-            ("newest", when(st.newest_ms)),
-            ("recorded", group(st.recorded)),
-            ("evicted", group(st.evicted)),
-            ("cleared", group(st.cleared)),
+            (t!("cli.trace.enabled"), st.enabled.to_string()),
+            (t!("cli.trace.traces"), group(st.traces as u64)),
+            (t!("cli.trace.requests"), max(group(st.requests as u64), group(st.max_traces as u64))),
+            (t!("cli.trace.memory"), max(mb(st.bytes), mb(st.max_bytes))),
+            (t!("cli.trace.oldest"), when(st.oldest_ms)),
+            (t!("cli.trace.newest"), when(st.newest_ms)),
+            (t!("cli.trace.recorded"), group(st.recorded)),
+            (t!("cli.trace.evicted"), group(st.evicted)),
+            (t!("cli.trace.cleared"), group(st.cleared)),
         ];
         match &st.export {
-            None => rows.push(("otlp export", "off (no endpoint)".into())),
+            None => rows.push((t!("cli.trace.otlp_export"), t!("cli.trace.otlp_off").into_owned())),
             Some(e) => {
-                rows.push(("otlp endpoint", e.endpoint.clone()));
-                rows.push(("exported spans", group(e.exported_spans)));
-                rows.push(("batches ok/failed", format!("{}/{}", group(e.batches), group(e.failed_batches))));
-                rows.push(("dropped requests", group(e.dropped_requests)));
+                rows.push((t!("cli.trace.otlp_endpoint"), e.endpoint.clone()));
+                rows.push((t!("cli.trace.exported_spans"), group(e.exported_spans)));
+                rows.push((t!("cli.trace.batches"), format!("{}/{}", group(e.batches), group(e.failed_batches))));
+                rows.push((t!("cli.trace.dropped"), group(e.dropped_requests)));
                 if let Some(err) = &e.last_error {
-                    rows.push(("last export error", err.clone()));
+                    rows.push((t!("cli.trace.last_error"), err.clone()));
                 }
             }
         }
         for (k, v) in rows {
-            t.add_row(row([k.to_string(), v]));
+            t.add_row(row([k.into_owned(), v]));
         }
         write_stdout(format!("{t}\n").as_bytes());
     }
@@ -997,48 +1092,46 @@ impl Printer {
         }
         let i = &s.items_cached;
         let a = &s.analytics;
-        let plural = |n: u64, one: &str, many: &str| format!("{} {}", group(n), if n == 1 { one } else { many });
         let analytics = if a.ready {
-            format!(
-                "warm: {} in {} buckets, {:.2} MiB, built in {} ms",
-                plural(a.records, "record", "records"),
-                group(a.buckets),
-                a.memory_bytes as f64 / (1024.0 * 1024.0),
-                a.build_ms
+            t!(
+                "cli.cache.analytics_warm",
+                records = count(a.records as usize, "record"),
+                buckets = group(a.buckets),
+                mib = format!("{:.2}", a.memory_bytes as f64 / (1024.0 * 1024.0)),
+                ms = a.build_ms
             )
         } else if a.stale {
-            "stale (a prune removed records): /api/analytics scans the log until the next refresh".into()
+            t!("cli.cache.analytics_stale")
         } else {
-            "not built: /api/analytics scans the log".into()
+            t!("cli.cache.analytics_cold")
         };
-        let source = if s.source == "cli" {
-            "this command (no daemon runs; the per-snapshot caches and connections live in a daemon)".to_string()
-        } else {
-            "the daemon".to_string()
-        };
+        let source = if s.source == "cli" { t!("cli.cache.source_cli") } else { t!("cli.cache.source_daemon") };
         let rows = [
-            ("source", source),
-            ("warms", group(s.total_warms)),
+            (t!("cli.cache.source"), source.into_owned()),
+            (t!("cli.cache.warms"), group(s.total_warms)),
             (
-                "last warm",
+                t!("cli.cache.last_warm"),
                 if s.last_warm_time == 0 {
-                    "never".into()
+                    t!("cli.cache.never").into_owned()
                 } else {
                     format!("{} ({} ms)", local_time(s.last_warm_time), group(s.last_warm_duration))
                 },
             ),
-            ("channels", group(i.channels)),
-            ("models", group(i.models)),
-            ("routing rules", group(i.routing_rules)),
-            ("analytics", analytics),
-            ("connections", plural(i.connections, "upstream host", "upstream hosts")),
-            ("tokenizer", if i.tokenizer == 1 { "built" } else { "not built" }.into()),
-            ("background refreshes", group(s.background_refresh_count)),
-            ("invalidations", group(s.invalidation_count)),
+            (t!("cli.cache.channels"), group(i.channels)),
+            (t!("cli.cache.models"), group(i.models)),
+            (t!("cli.cache.routing_rules"), group(i.routing_rules)),
+            (t!("cli.cache.analytics"), analytics.into_owned()),
+            (t!("cli.cache.connections"), count(i.connections as usize, "upstream_host")),
+            (
+                t!("cli.cache.tokenizer"),
+                if i.tokenizer == 1 { t!("cli.cache.built") } else { t!("cli.cache.not_built") }.into_owned(),
+            ),
+            (t!("cli.cache.refreshes"), group(s.background_refresh_count)),
+            (t!("cli.cache.invalidations"), group(s.invalidation_count)),
         ];
         let mut t = table();
         for (k, v) in rows {
-            t.add_row(row([k.to_string(), v]));
+            t.add_row(row([k.into_owned(), v]));
         }
         write_stdout(format!("{t}\n").as_bytes());
     }
@@ -1048,7 +1141,7 @@ impl Printer {
         if self.structured(c) {
             return;
         }
-        let on = |b: bool| if b { "on" } else { "off" }.to_string();
+        let on = |b: bool| if b { t!("cli.cache.on") } else { t!("cli.cache.off") }.into_owned();
         let w = &c.warm_items;
         let items: Vec<&str> = [
             (w.channels, "channels"),
@@ -1064,18 +1157,25 @@ impl Printer {
         let r = &c.background_refresh;
         let si = &c.smart_invalidation;
         let rows = [
-            ("enabled", on(c.enabled)),
-            ("warm on startup", on(c.warm_on_startup)),
-            ("warm items", if items.is_empty() { "none".into() } else { items.join(", ") }),
-            ("background refresh", format!("{} (every {} s)", on(r.enabled), r.interval_ms as f64 / 1000.0)),
+            (t!("cli.cache.enabled"), on(c.enabled)),
+            (t!("cli.cache.warm_on_startup"), on(c.warm_on_startup)),
             (
-                "invalidation on writes",
-                format!("{} (auto on update: {})", on(si.enabled), on(si.auto_invalidate_on_update)),
+                t!("cli.cache.warm_items"),
+                if items.is_empty() { t!("cli.output.none").into_owned() } else { items.join(", ") },
+            ),
+            (
+                t!("cli.cache.background_refresh"),
+                t!("cli.cache.every", state = on(r.enabled), secs = r.interval_ms as f64 / 1000.0).into_owned(),
+            ),
+            (
+                t!("cli.cache.invalidation"),
+                t!("cli.cache.auto_on_update", state = on(si.enabled), auto = on(si.auto_invalidate_on_update))
+                    .into_owned(),
             ),
         ];
         let mut t = table();
         for (k, v) in rows {
-            t.add_row(row([k.to_string(), v]));
+            t.add_row(row([k.into_owned(), v]));
         }
         write_stdout(format!("{t}\n").as_bytes());
     }
@@ -1086,11 +1186,21 @@ impl Printer {
             return;
         }
         if list.is_empty() {
-            self.note("no traces kept (yet): they appear as the daemon proxies requests");
+            self.note(&t!("cli.output.no_traces"));
             return;
         }
         let mut t = table();
-        t.set_header(["TIME", "TRACE", "DURATION", "REQUESTS", "SPANS", "MODEL", "CHANNEL", "STATUS", "ERROR"]);
+        t.set_header([
+            t!("cli.col.time"),
+            t!("cli.col.trace"),
+            t!("cli.col.duration"),
+            t!("cli.col.requests"),
+            t!("cli.col.spans"),
+            t!("cli.col.model"),
+            t!("cli.col.channel"),
+            t!("cli.col.status"),
+            t!("cli.col.error"),
+        ]);
         for s in list {
             t.add_row(row([
                 local_time(s.time_ms),
@@ -1120,18 +1230,22 @@ impl Printer {
         if self.structured(&serde_json::json!({ "removed": removed })) {
             return;
         }
-        let which = match older_than_ms {
-            Some(ms) => format!(" older than {ms} ms"),
-            None => String::new(),
+        let traces = count(removed as usize, "request_trace");
+        let line = match older_than_ms {
+            Some(ms) => t!("cli.output.traces_cleared_older", traces = traces, ms = ms),
+            None => t!("cli.output.traces_cleared", traces = traces),
         };
-        write_stdout(format!("removed {}{which}\n", count(removed as usize, "request trace")).as_bytes());
+        write_stdout(format!("{line}\n").as_bytes());
     }
 
     /// The daemon's start banner.
     pub fn serving(&self, url: &str, data_dir: &std::path::Path) {
         write_stdout(
-            format!("routex listening on {} (data: {})\n", clean(url), clean(&data_dir.display().to_string()))
-                .as_bytes(),
+            format!(
+                "{}\n",
+                t!("cli.output.listening", url = clean(url), data = clean(&data_dir.display().to_string()))
+            )
+            .as_bytes(),
         );
     }
 }
@@ -1167,16 +1281,16 @@ fn tee_filter_text(f: &crate::engine::tee::Filter) -> String {
         parts.push(format!("status={}", codes.join(",")));
     }
     if f.success_only {
-        parts.push("success only".into());
+        parts.push(t!("cli.tee.success_only").into_owned());
     }
     if f.failure_only {
-        parts.push("failures only".into());
+        parts.push(t!("cli.tee.failures_only").into_owned());
     }
     if let Some(r) = f.sample_rate {
-        parts.push(format!("sample {r}"));
+        parts.push(t!("cli.tee.sample", rate = r).into_owned());
     }
     if parts.is_empty() {
-        "all".into()
+        t!("cli.tee.all").into_owned()
     } else {
         clean(&parts.join(" ")).into_owned()
     }
@@ -1217,7 +1331,8 @@ pub fn waterfall(t: &Trace, width: usize) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "trace {}  {}  {}  {:.1} ms",
+        "{} {}  {}  {}  {:.1} ms",
+        t!("cli.trace.trace"),
         clean(&t.trace_id),
         count(t.requests, "request"),
         count(t.spans.len(), "span"),
@@ -1239,10 +1354,12 @@ pub fn waterfall(t: &Trace, width: usize) -> String {
             |k: &str| s.attributes.get(k).map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()));
         let mut detail = Vec::new();
         match s.name.as_str() {
-            "proxy.handle" => detail.extend(attr("gen_ai.request.model").map(|m| format!("model {m}"))),
+            "proxy.handle" => {
+                detail.extend(attr("gen_ai.request.model").map(|m| t!("cli.trace.model", model = m).into_owned()))
+            }
             "proxy.forward" => {
-                detail.extend(attr("routex.attempt").map(|n| format!("attempt {n}")));
-                detail.extend(attr("routex.channel.name").map(|c| format!("channel {c}")));
+                detail.extend(attr("routex.attempt").map(|n| t!("cli.trace.attempt", n = n).into_owned()));
+                detail.extend(attr("routex.channel.name").map(|c| t!("cli.trace.channel", channel = c).into_owned()));
                 detail.extend(attr("http.response.status_code").map(|c| format!("HTTP {c}")));
             }
             "transform" => {
@@ -1252,7 +1369,7 @@ pub fn waterfall(t: &Trace, width: usize) -> String {
             }
             _ => {}
         }
-        let status = if s.status == "error" { "✗ error" } else { "✓ ok" };
+        let status = if s.status == "error" { t!("cli.trace.span_error") } else { t!("cli.trace.span_ok") };
         let error = match &s.error {
             Some(e) if s.status == "error" => format!(": {}", e.chars().take(100).collect::<String>()),
             _ => String::new(),
@@ -1272,14 +1389,36 @@ pub fn waterfall(t: &Trace, width: usize) -> String {
     out
 }
 
-/// `1 channel`, `2 channels`: a count with its noun, in the right number (nouns that take
-/// an `s`).
+/// `1 channel`, `2 channels`, `1,000 records`: a count with its noun, in the right number
+/// and the catalog's words (`2 个渠道`); a noun the catalog does not know takes an `s`.
 pub fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
+    let one = n == 1;
+    let n = group(n as u64);
+    let text = match noun {
+        "channel" if one => t!("cli.count.channel_one", n = n),
+        "channel" => t!("cli.count.channel_many", n = n),
+        "rule" if one => t!("cli.count.rule_one", n = n),
+        "rule" => t!("cli.count.rule_many", n = n),
+        "tee" if one => t!("cli.count.tee_one", n = n),
+        "tee" => t!("cli.count.tee_many", n = n),
+        "check" if one => t!("cli.count.check_one", n = n),
+        "check" => t!("cli.count.check_many", n = n),
+        "request" if one => t!("cli.count.request_one", n = n),
+        "request" => t!("cli.count.request_many", n = n),
+        "request_trace" if one => t!("cli.count.request_trace_one", n = n),
+        "request_trace" => t!("cli.count.request_trace_many", n = n),
+        "span" if one => t!("cli.count.span_one", n = n),
+        "span" => t!("cli.count.span_many", n = n),
+        "record" if one => t!("cli.count.record_one", n = n),
+        "record" => t!("cli.count.record_many", n = n),
+        "day" if one => t!("cli.count.day_one", n = n),
+        "day" => t!("cli.count.day_many", n = n),
+        "upstream_host" if one => t!("cli.count.upstream_host_one", n = n),
+        "upstream_host" => t!("cli.count.upstream_host_many", n = n),
+        _ if one => return format!("1 {noun}"),
+        _ => return format!("{n} {noun}s"),
+    };
+    text.into_owned()
 }
 
 #[cfg(test)]

@@ -1,11 +1,12 @@
 //! `routex rule …`: routing rules, and the dry run that explains a decision.
 
 use clap::{Args, Subcommand};
+use rust_i18n::t;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use super::backend;
-use super::output::Printer;
+use super::output::{Change, Printer};
 use super::Cli;
 use crate::engine::rules::RulePatch;
 use crate::engine::rules::{Condition, HeaderCondition, RuleSpec, RuleType};
@@ -142,9 +143,13 @@ fn parse_type(s: &str) -> anyhow::Result<RuleType> {
     let names = || RuleType::ALL.iter().map(|t| t.as_str());
     let Some(name) = names().find(|n| n.eq_ignore_ascii_case(s.trim())) else {
         anyhow::bail!(
-            "unknown rule type {s:?}{}; use one of: {}",
-            crate::util::suggest::did_you_mean(s, names()),
-            names().collect::<Vec<_>>().join(", ")
+            "{}",
+            t!(
+                "cli.rule.type_unknown",
+                given = format!("{s:?}"),
+                hint = crate::util::suggest::did_you_mean(s, names()),
+                choices = names().collect::<Vec<_>>().join(", ")
+            )
         )
     };
     Ok(serde_json::from_value(serde_json::Value::String(name.to_string()))?)
@@ -154,7 +159,9 @@ fn condition(f: &RuleFields) -> anyhow::Result<Condition> {
     let header = match &f.header {
         None => None,
         Some(h) => {
-            let (n, v) = h.split_once('=').ok_or_else(|| anyhow::anyhow!("--header {h:?} must look like NAME=GLOB"))?;
+            let (n, v) = h
+                .split_once('=')
+                .ok_or_else(|| anyhow::anyhow!("{}", t!("cli.rule.header_glob", value = format!("{h:?}"))))?;
             Some(HeaderCondition { name: n.trim().to_string(), value: v.trim().to_string() })
         }
     };
@@ -199,10 +206,7 @@ pub fn run(cli: &Cli, cmd: &RuleCmd, printer: &Printer) -> anyhow::Result<u8> {
                 target_model: e.fields.target_model.clone(),
             };
             if p.is_empty() {
-                anyhow::bail!(
-                    "nothing to change: give at least one field, e.g. routex rule edit {} --priority 10",
-                    e.rule
-                );
+                anyhow::bail!("{}", t!("cli.rule.edit_nothing", rule = e.rule));
             }
             Some(p)
         }
@@ -215,19 +219,22 @@ pub fn run(cli: &Cli, cmd: &RuleCmd, printer: &Printer) -> anyhow::Result<u8> {
                 std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
                 s
             } else {
-                std::fs::read_to_string(&t.request)
-                    .map_err(|e| anyhow::anyhow!("cannot read --request {}: {e}", t.request.display()))?
+                std::fs::read_to_string(&t.request).map_err(|e| {
+                    anyhow::anyhow!("{}", t!("cli.rule.request_unreadable", file = t.request.display(), error = e))
+                })?
             };
-            let body: serde_json::Value = serde_json::from_str(&text)
-                .map_err(|e| anyhow::anyhow!("--request {} is not valid JSON: {e}", t.request.display()))?;
+            let body: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+                anyhow::anyhow!("{}", t!("cli.rule.request_not_json", file = t.request.display(), error = e))
+            })?;
             let protocol: Protocol = match &t.protocol {
                 Some(p) => p.parse().map_err(|e: crate::protocol::ConvertError| anyhow::anyhow!("{e}"))?,
                 None => crate::engine::rules::guess_protocol(&body),
             };
             let mut headers = Vec::new();
             for h in &t.headers {
-                let (k, v) =
-                    h.split_once('=').ok_or_else(|| anyhow::anyhow!("--header {h:?} must look like NAME=VALUE"))?;
+                let (k, v) = h
+                    .split_once('=')
+                    .ok_or_else(|| anyhow::anyhow!("{}", t!("cli.rule.header_pair", value = format!("{h:?}"))))?;
                 headers.push((k.trim().to_string(), v.trim().to_string()));
             }
             Some((body, protocol, headers))
@@ -238,11 +245,13 @@ pub fn run(cli: &Cli, cmd: &RuleCmd, printer: &Printer) -> anyhow::Result<u8> {
     match cmd {
         RuleCmd::List => printer.rules(&b.list_rules()?),
         RuleCmd::Show { rule } => printer.rule(&b.get_rule(rule)?),
-        RuleCmd::Add(_) => printer.rule_changed("added", &b.add_rule(spec.as_ref().expect("parsed"))?),
-        RuleCmd::Edit(e) => printer.rule_changed("updated", &b.edit_rule(&e.rule, patch.as_ref().expect("parsed"))?),
-        RuleCmd::Remove { rule } => printer.rule_changed("removed", &b.remove_rule(rule)?),
-        RuleCmd::Enable { rule } => printer.rule_changed("enabled", &b.set_rule_enabled(rule, true)?),
-        RuleCmd::Disable { rule } => printer.rule_changed("disabled", &b.set_rule_enabled(rule, false)?),
+        RuleCmd::Add(_) => printer.rule_changed(Change::Added, &b.add_rule(spec.as_ref().expect("parsed"))?),
+        RuleCmd::Edit(e) => {
+            printer.rule_changed(Change::Updated, &b.edit_rule(&e.rule, patch.as_ref().expect("parsed"))?)
+        }
+        RuleCmd::Remove { rule } => printer.rule_changed(Change::Removed, &b.remove_rule(rule)?),
+        RuleCmd::Enable { rule } => printer.rule_changed(Change::Enabled, &b.set_rule_enabled(rule, true)?),
+        RuleCmd::Disable { rule } => printer.rule_changed(Change::Disabled, &b.set_rule_enabled(rule, false)?),
         RuleCmd::Test(_) => {
             let (body, protocol, headers) = test_input.expect("parsed");
             let t = b.test_route(&body, protocol, &headers)?;

@@ -2,6 +2,7 @@
 //! `daemon.json`, run the daemon until SIGINT/SIGTERM, clean up.
 
 use clap::Args;
+use rust_i18n::t;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -61,19 +62,16 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
         && config.server.admin_token.is_none()
         && !args.allow_unauthenticated
     {
-        anyhow::bail!(
-            "refusing to listen on {host} without authentication: anyone who can reach it could use your API keys; \
-             set server.client_keys and server.admin_token in the config (or ROUTEX_ADMIN_TOKEN), or pass --allow-unauthenticated"
-        );
+        anyhow::bail!("{}", t!("cli.serve.unauthenticated", host = host));
     }
     crate::paths::private_dir(&data_dir)
-        .map_err(|e| anyhow::anyhow!("cannot create the data directory {}: {e}", data_dir.display()))?;
+        .map_err(|e| anyhow::anyhow!("{}", t!("cli.daemon.mkdir_data", dir = data_dir.display(), error = e)))?;
     super::logging::init_daemon(cli.verbose, cli.quiet, &config.server.log_level, &data_dir)?;
     if !config.tees.is_empty() && !config.logging.requests {
         log::warn!(
-            "the config file has {}, but logging.requests is false: tees copy the request log's records, so \
+            "the config file has tees ({}), but logging.requests is false: tees copy the request log's records, so \
              they will copy nothing",
-            super::output::count(config.tees.len(), "tee")
+            config.tees.len()
         );
     }
 
@@ -83,32 +81,27 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
         Ok(e) => e,
         Err(e) if e.as_locked().is_some() => {
             let (_, holder, _) = e.as_locked().expect("checked");
-            let mut msg = format!("cannot start: the store in {} is locked by {holder}", data_dir.display());
+            let mut msg = t!("cli.serve.locked", dir = data_dir.display(), holder = holder).into_owned();
             if let Some(info) = DaemonInfo::read(&data_dir).filter(|i| paths::process_alive(i.pid)) {
-                msg.push_str(&format!(
-                    "; a routex daemon (pid {}) already serves this data directory at {}",
-                    info.pid, info.admin_url
-                ));
+                msg.push_str(&t!("cli.serve.locked_by_daemon", pid = info.pid, url = info.admin_url));
             }
             anyhow::bail!(msg);
         }
         Err(e) => return Err(e.into()),
     };
+    // The daemon's language: the flag and LOCALE, then what `PUT /api/i18n/locale` stored,
+    // then LANG and the config (crate::i18n::choose).
+    let stored = engine.stored_locale();
+    let config_locale = crate::engine::locale::of_config(config.locale);
+    let (locale, _) = crate::i18n::choose(cli.lang.as_deref(), &crate::i18n::process_env, stored, Some(config_locale))?;
+    crate::i18n::set(locale);
     // Replicas starting together on a shared store apply their config files one at a time.
     let report = engine.store().exclusive(|| engine.apply_config(&config))??;
     if !report.created.is_empty() || !report.updated.is_empty() {
-        log::info!(
-            "config: {} created, {} updated",
-            super::output::count(report.created.len(), "channel"),
-            report.updated.len()
-        );
+        log::info!("config: channels: {} created, {} updated", report.created.len(), report.updated.len());
     }
     if !report.tees_created.is_empty() || !report.tees_updated.is_empty() {
-        log::info!(
-            "config: {} created, {} updated",
-            super::output::count(report.tees_created.len(), "tee"),
-            report.tees_updated.len()
-        );
+        log::info!("config: tees: {} created, {} updated", report.tees_created.len(), report.tees_updated.len());
     }
     let engine = Arc::new(engine);
     if let Some(pg) = engine.store().postgres() {
@@ -148,7 +141,9 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
             local_token: Some(state.local_token.expose().to_string()),
         };
         info.write(&data_dir)
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", paths::daemon_file(&data_dir).display()))?;
+            .map_err(|e| {
+                anyhow::anyhow!("{}", t!("cli.export.cannot_write", file = paths::daemon_file(&data_dir).display(), error = e))
+            })?;
         log::info!(target: super::logging::BANNER, "routex {} listening on {url} (data: {})", env!("CARGO_PKG_VERSION"), data_dir.display());
         Printer::new(cli.output()).serving(&url, &data_dir);
         daemon::serve(state.clone(), listener, shutdown_signal()).await;
@@ -187,7 +182,7 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<u8> {
 async fn bind(host: &str, port: u16) -> anyhow::Result<tokio::net::TcpListener> {
     let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
         .await
-        .map_err(|e| anyhow::anyhow!("cannot resolve --host {host}: {e}"))?
+        .map_err(|e| anyhow::anyhow!("{}", t!("cli.serve.resolve", host = host, error = e)))?
         .collect();
     let mut last = None;
     for a in addrs {
@@ -197,11 +192,11 @@ async fn bind(host: &str, port: u16) -> anyhow::Result<tokio::net::TcpListener> 
         }
     }
     match last {
-        Some((a, e)) if e.kind() == std::io::ErrorKind::AddrInUse => Err(anyhow::anyhow!(
-            "cannot listen on {a}: the port is already in use (is another routex running? see: routex diagnose); pick another with --port"
-        )),
-        Some((a, e)) => Err(anyhow::anyhow!("cannot listen on {a}: {e}")),
-        None => Err(anyhow::anyhow!("--host {host} resolved to no address")),
+        Some((a, e)) if e.kind() == std::io::ErrorKind::AddrInUse => {
+            Err(anyhow::anyhow!("{}", t!("cli.serve.port_in_use", addr = a)))
+        }
+        Some((a, e)) => Err(anyhow::anyhow!("{}", t!("cli.serve.listen", addr = a, error = e))),
+        None => Err(anyhow::anyhow!("{}", t!("cli.serve.no_address", host = host))),
     }
 }
 

@@ -5,6 +5,7 @@
 //! the same, and exits 2. Everything goes through the same [`backend`] as the other
 //! commands, so it works with and without a running daemon.
 
+use rust_i18n::t;
 use std::io::IsTerminal;
 
 use super::output::Printer;
@@ -24,7 +25,7 @@ struct Preset {
 
 const PRESETS: &[Preset] = &[
     Preset {
-        label: "Anthropic (Claude)",
+        label: "Anthropic (Claude)", // i18n: not prose
         name: "anthropic",
         kind: "anthropic",
         protocol: None,
@@ -42,7 +43,7 @@ const PRESETS: &[Preset] = &[
         key_var: Some("OPENAI_API_KEY"),
     },
     Preset {
-        label: "Google Gemini",
+        label: "Google Gemini", // i18n: not prose
         name: "gemini",
         kind: "gemini",
         protocol: None,
@@ -69,7 +70,7 @@ const PRESETS: &[Preset] = &[
         key_var: Some("OPENROUTER_API_KEY"),
     },
     Preset {
-        label: "Ollama on this machine (no key)",
+        label: "Ollama",
         name: "ollama",
         kind: "custom",
         protocol: Some("openai"),
@@ -79,20 +80,27 @@ const PRESETS: &[Preset] = &[
     },
 ];
 
-/// What to do without a terminal: the same in commands.
-const WITHOUT_A_TERMINAL: &str = "routex setup asks its questions on a terminal; without one, do the same with: \
-     routex channel add --name anthropic --type anthropic --models 'claude-*' --api-key-env ANTHROPIC_API_KEY; \
-     routex test; routex serve --detach; then routex code (Claude Code) or eval \"$(routex env)\"";
-
 /// Run the wizard; 0 when a channel was added (and answered its test, if run).
 pub fn run(cli: &Cli, printer: &Printer) -> anyhow::Result<u8> {
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        anyhow::bail!(WITHOUT_A_TERMINAL);
+        // What to do without a terminal: the same in commands.
+        anyhow::bail!("{}", t!("cli.setup.no_terminal"));
     }
     let b = backend::connect(cli)?;
     let theme = dialoguer::theme::SimpleTheme;
-    let labels: Vec<&str> = PRESETS.iter().map(|p| p.label).collect();
-    let choice = dialoguer::Select::with_theme(&theme).with_prompt("Provider").items(&labels).default(0).interact()?;
+    // A preset without a key is a server on this machine (Ollama).
+    let labels: Vec<String> = PRESETS
+        .iter()
+        .map(|p| match p.key_var {
+            Some(_) => p.label.to_string(),
+            None => t!("cli.setup.local", label = p.label).into_owned(),
+        })
+        .collect();
+    let choice = dialoguer::Select::with_theme(&theme)
+        .with_prompt(t!("cli.setup.provider"))
+        .items(&labels)
+        .default(0)
+        .interact()?;
     let p = &PRESETS[choice];
     let taken: Vec<String> = b.list_channels(false)?.into_iter().map(|c| c.name).collect();
     let mut default_name = p.name.to_string();
@@ -101,21 +109,22 @@ pub fn run(cli: &Cli, printer: &Printer) -> anyhow::Result<u8> {
         default_name = format!("{}-{n}", p.name);
         n += 1;
     }
-    let name: String =
-        dialoguer::Input::with_theme(&theme).with_prompt("Channel name").default(default_name).interact_text()?;
+    let name: String = dialoguer::Input::with_theme(&theme)
+        .with_prompt(t!("cli.channel.ask_name"))
+        .default(default_name)
+        .interact_text()?;
     let (mut api_keys, mut api_keys_env) = (Vec::new(), Vec::new());
     if let Some(var) = p.key_var {
         let from_env = std::env::var(var).is_ok_and(|v| !v.is_empty())
             && dialoguer::Confirm::with_theme(&theme)
-                .with_prompt(format!("Use ${var} from the environment (read by the daemon, never stored)?"))
+                .with_prompt(t!("cli.setup.use_env", var = var))
                 .default(true)
                 .interact()?;
         if from_env {
             api_keys_env.push(var.to_string());
         } else {
-            let k = dialoguer::Password::with_theme(&theme)
-                .with_prompt(format!("API key (hidden), or ${var} to read it from the daemon's environment"))
-                .interact()?;
+            let k =
+                dialoguer::Password::with_theme(&theme).with_prompt(t!("cli.setup.ask_key", var = var)).interact()?;
             let k = k.trim().to_string();
             match k.strip_prefix('$') {
                 Some(v) => api_keys_env.push(v.trim_start_matches('{').trim_end_matches('}').to_string()),
@@ -124,11 +133,13 @@ pub fn run(cli: &Cli, printer: &Printer) -> anyhow::Result<u8> {
         }
     }
     let models: String = dialoguer::Input::with_theme(&theme)
-        .with_prompt("Models it serves (comma separated, globs allowed)")
+        .with_prompt(t!("cli.setup.ask_models"))
         .default(p.models.to_string())
         .interact_text()?;
-    let base_url: String =
-        dialoguer::Input::with_theme(&theme).with_prompt("Base URL").default(p.base_url.to_string()).interact_text()?;
+    let base_url: String = dialoguer::Input::with_theme(&theme)
+        .with_prompt(t!("cli.setup.ask_base_url"))
+        .default(p.base_url.to_string())
+        .interact_text()?;
     let spec = ChannelSpec {
         name: name.clone(),
         kind: p.kind.into(),
@@ -141,25 +152,17 @@ pub fn run(cli: &Cli, printer: &Printer) -> anyhow::Result<u8> {
         ..Default::default()
     };
     let added = b.add_channel(&spec)?;
-    printer.note(&format!("added channel {} ({})", added.name, b.describe()));
+    printer.note(&t!("cli.setup.added_channel", name = added.name, backend = b.describe()));
 
     let mut code = 0;
-    if dialoguer::Confirm::with_theme(&theme)
-        .with_prompt("Send it a one-token test request now?")
-        .default(true)
-        .interact()?
-    {
+    if dialoguer::Confirm::with_theme(&theme).with_prompt(t!("cli.setup.ask_test")).default(true).interact()? {
         let results = b.test_channels(std::slice::from_ref(&added.name), false, None)?;
         printer.channel_tests(&results);
         if results.iter().any(|t| !t.ok) {
             code = 1;
         }
     }
-    if dialoguer::Confirm::with_theme(&theme)
-        .with_prompt("Add the common Claude Code rules (background tasks and long contexts to this channel)?")
-        .default(false)
-        .interact()?
-    {
+    if dialoguer::Confirm::with_theme(&theme).with_prompt(t!("cli.setup.ask_rules")).default(false).interact()? {
         for rule in [
             serde_json::json!({"name": format!("{name}-background"), "type": "background", "targetChannel": name}),
             serde_json::json!({"name": format!("{name}-long-context"), "type": "longContext",
@@ -167,12 +170,9 @@ pub fn run(cli: &Cli, printer: &Printer) -> anyhow::Result<u8> {
         ] {
             let spec: crate::engine::rules::RuleSpec = serde_json::from_value(rule)?;
             let r = b.add_rule(&spec)?;
-            printer.note(&format!("added rule {}", r.name));
+            printer.note(&t!("cli.setup.added_rule", name = r.name));
         }
     }
-    printer.note(
-        "next: routex serve --detach (the daemon), then routex code (Claude Code through routex) \
-         or eval \"$(routex env)\" for any SDK; routex status tells how it is doing",
-    );
+    printer.note(&t!("cli.setup.next"));
     Ok(code)
 }

@@ -7,10 +7,11 @@
 //! in its memory).
 
 use clap::{Args, Subcommand};
+use rust_i18n::t;
 use std::collections::BTreeMap;
 
 use super::backend;
-use super::output::Printer;
+use super::output::{Change, Printer};
 use super::Cli;
 use crate::engine::tee::{Filter, StatusMatch, TeePatch, TeeSpec};
 
@@ -136,10 +137,7 @@ fn headers(list: &[String]) -> anyhow::Result<BTreeMap<String, String>> {
     list.iter()
         .map(|h| match h.split_once(':') {
             Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
-            _ => anyhow::bail!(
-                "--header {:?} is not `Name: value`; write e.g. --header 'Authorization: Bearer …'",
-                mask(h)
-            ),
+            _ => anyhow::bail!("{}", t!("cli.tee.header_shape", value = format!("{:?}", mask(h)))),
         })
         .collect()
 }
@@ -202,14 +200,14 @@ pub fn run(cli: &Cli, cmd: &TeeCmd, printer: &Printer) -> anyhow::Result<u8> {
     match (cmd, request) {
         (TeeCmd::List, _) => printer.tees(&b.list_tees()?),
         (TeeCmd::Show { name }, _) => printer.tee(&b.get_tee(name)?),
-        (TeeCmd::Add(_), Some(Ok(spec))) => printer.tee_changed("added", &b.add_tee(&spec)?),
-        (TeeCmd::Edit(a), Some(Err(p))) => printer.tee_changed("changed", &b.edit_tee(&a.name, &p)?),
-        (TeeCmd::Remove { name }, _) => printer.tee_changed("removed", &b.remove_tee(name)?),
+        (TeeCmd::Add(_), Some(Ok(spec))) => printer.tee_changed(Change::Added, &b.add_tee(&spec)?),
+        (TeeCmd::Edit(a), Some(Err(p))) => printer.tee_changed(Change::Updated, &b.edit_tee(&a.name, &p)?),
+        (TeeCmd::Remove { name }, _) => printer.tee_changed(Change::Removed, &b.remove_tee(name)?),
         (TeeCmd::Enable { name } | TeeCmd::Disable { name }, _) => {
             let on = matches!(cmd, TeeCmd::Enable { .. });
             let mut p = TeePatch::new();
             p.insert("enabled".into(), on.into());
-            printer.tee_changed(if on { "enabled" } else { "disabled" }, &b.edit_tee(name, &p)?);
+            printer.tee_changed(if on { Change::Enabled } else { Change::Disabled }, &b.edit_tee(name, &p)?);
         }
         (TeeCmd::Test { name }, _) => {
             let r = b.test_tee(name)?;
@@ -260,7 +258,7 @@ fn patch(a: &TeeEditArgs) -> anyhow::Result<TeePatch> {
         set("filter", serde_json::to_value(s.filter())?);
     }
     if p.is_empty() {
-        anyhow::bail!("nothing to change: give at least one setting, e.g. `routex tee edit {} --retries 5`", a.name);
+        anyhow::bail!("{}", t!("cli.tee.edit_nothing", name = a.name));
     }
     Ok(p)
 }

@@ -6,6 +6,7 @@
 //! sentence and exit 2. Rendering (the waterfall of `show`) is `output`'s.
 
 use clap::Subcommand;
+use rust_i18n::t;
 
 use super::backend;
 use super::output::Printer;
@@ -51,7 +52,7 @@ pub fn parse_duration(s: &str) -> anyhow::Result<u64> {
     };
     match (n, mult) {
         (Some(n), Some(m)) => Ok(n.saturating_mul(m)),
-        _ => anyhow::bail!("--older-than {s:?} is not a duration; write it like 500ms, 30s, 15m, 2h or 7d"),
+        _ => anyhow::bail!("{}", t!("cli.trace.older_than", value = format!("{s:?}"))),
     }
 }
 
@@ -64,7 +65,7 @@ pub fn run(cli: &Cli, cmd: &TraceCmd, printer: &Printer) -> anyhow::Result<u8> {
     };
     if let TraceCmd::List { limit } = cmd {
         if *limit == 0 || *limit > 10_000 {
-            anyhow::bail!("--limit must be between 1 and 10000 (got {limit})");
+            anyhow::bail!("{}", t!("cli.trace.limit", got = limit));
         }
     }
     let b = backend::connect(cli)?;

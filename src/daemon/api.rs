@@ -6,6 +6,7 @@
 //! [`engine::Error::code`]); this file must not choose them per route. Called by the admin
 //! routes (`daemon::admin`) and by the browser door's refusals (`daemon::refuse`).
 
+use rust_i18n::t;
 use serde::Serialize;
 use warp::http::StatusCode;
 use warp::reply::Response;
@@ -51,9 +52,9 @@ pub fn result<T: Serialize>(r: Result<T, engine::Error>, created: bool) -> Respo
 pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Box<Response>> {
     serde_json::from_slice(body).map_err(|e| {
         let msg = if body.iter().all(u8::is_ascii_whitespace) {
-            "the request body is empty; send a JSON object".to_string()
+            t!("api.body_empty").into_owned()
         } else {
-            format!("invalid JSON body: {e}")
+            t!("api.body_invalid", error = e).into_owned()
         };
         Box::new(error(StatusCode::BAD_REQUEST, "invalid_request", msg))
     })
@@ -62,32 +63,19 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Box<
 /// Turn warp rejections into the envelope.
 pub async fn recover(r: warp::Rejection) -> Result<Response, std::convert::Infallible> {
     let resp = if r.is_not_found() {
-        error(StatusCode::NOT_FOUND, "not_found", "no such endpoint (see: GET /api for the list)")
+        error(StatusCode::NOT_FOUND, "not_found", t!("api.no_endpoint"))
     } else if r.find::<warp::reject::MethodNotAllowed>().is_some() {
-        error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "method_not_allowed",
-            "this endpoint does not take that method (see: GET /api)",
-        )
+        error(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", t!("api.method_not_allowed"))
     } else if r.find::<warp::reject::PayloadTooLarge>().is_some() {
-        error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            "the request body is larger than server.body_limit_mb allows",
-        )
+        error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", t!("api.body_too_large"))
     } else if let Some(e) = r.find::<warp::reject::InvalidQuery>() {
-        error(StatusCode::BAD_REQUEST, "invalid_request", format!("invalid query string: {e}"))
+        error(StatusCode::BAD_REQUEST, "invalid_request", t!("api.query_invalid", error = e))
     } else if let Some(Unauthorized { sent }) = r.find::<Unauthorized>() {
-        let msg = if *sent {
-            "the admin token sent is not this daemon's: check ROUTEX_ADMIN_TOKEN (or --admin-token) against \
-             server.admin_token in its config"
-        } else {
-            "this daemon requires an admin token: send Authorization: Bearer <token> (the CLI reads ROUTEX_ADMIN_TOKEN)"
-        };
+        let msg = if *sent { t!("api.token_wrong") } else { t!("api.token_missing") };
         error(StatusCode::UNAUTHORIZED, "unauthorized", msg)
     } else {
         log::warn!("unhandled rejection: {r:?}");
-        error(StatusCode::BAD_REQUEST, "invalid_request", format!("bad request: {r:?}"))
+        error(StatusCode::BAD_REQUEST, "invalid_request", t!("api.bad_request", detail = format!("{r:?}")))
     };
     Ok(resp)
 }

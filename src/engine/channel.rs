@@ -5,6 +5,7 @@
 //! [`ChannelView`] is what a user reads back: secrets masked unless asked for.
 
 use crate::secret::Secret;
+use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -99,8 +100,8 @@ pub fn providers() -> Vec<serde_json::Value> {
                 ChannelType::Anthropic => "x-api-key",
                 ChannelType::Azure => "api-key",
                 ChannelType::Gemini => "x-goog-api-key",
-                ChannelType::Openai | ChannelType::Zhipu => "Authorization: Bearer",
-                ChannelType::Custom => "by protocol",
+                ChannelType::Openai | ChannelType::Zhipu => "Authorization: Bearer", // i18n: not prose
+                ChannelType::Custom => "by protocol",                                // i18n: not prose
             };
             serde_json::json!({
                 "type": t.as_str(),
@@ -405,14 +406,10 @@ fn parse_key(v: &str) -> Result<Result<String, String>, String> {
         if valid_var(name) {
             return Ok(Err(name.to_string()));
         }
-        return Err(format!(
-            "{v:?} is not a valid reference: ${{NAME}} takes an environment variable name (letters, digits, _)"
-        ));
+        return Err(t!("engine.channel.key_bad_reference", value = format!("{v:?}")).into_owned());
     }
     if v.contains("${") {
-        return Err(
-            "contains `${` but is not a reference: write the whole value as ${VAR}, or use api_key_env: VAR".into()
-        );
+        return Err(t!("engine.channel.key_stray_reference").into_owned());
     }
     Ok(Ok(v.to_string()))
 }
@@ -431,10 +428,10 @@ pub(crate) fn expand(template: &str, lookup: &dyn Fn(&str) -> Option<String>) ->
             out.push_str("${");
             rest = t;
         } else if let Some(t) = tail.strip_prefix("${") {
-            let end = t.find('}').ok_or("has `${` without a closing `}`; write ${VAR}, or $${ for a literal ${")?;
+            let end = t.find('}').ok_or_else(|| t!("engine.channel.template_unclosed").into_owned())?;
             let name = &t[..end];
             if !valid_var(name) {
-                return Err(format!("${{{name}}} does not name an environment variable (letters, digits, _)"));
+                return Err(t!("engine.channel.template_bad_name", name = name).into_owned());
             }
             match lookup(name).filter(|v| !v.is_empty()) {
                 Some(v) => out.push_str(&v),
@@ -617,24 +614,29 @@ impl Channel {
     /// refers to is unset, or it has no key at all though its type needs one. A sentence
     /// without the channel's name (callers add it).
     pub fn key_problem(&self) -> Option<String> {
+        self.key_problem_in(&rust_i18n::locale())
+    }
+
+    /// [`Channel::key_problem`] in a given language: the proxy's errors to clients say it
+    /// in English whatever the daemon's language (docs/i18n.md).
+    pub fn key_problem_in(&self, locale: &str) -> Option<String> {
         if !self.env.missing.is_empty() {
             let vars: Vec<String> = self.env.missing.iter().map(|v| format!("${v}")).collect();
-            let (these, are) = if vars.len() == 1 { ("variable", "is") } else { ("variables", "are") };
-            return Some(format!(
-                "unusable: the environment {these} {} {are} not set where routex runs; set {} and restart the daemon",
-                vars.join(", "),
-                if vars.len() == 1 { "it" } else { "them" }
-            ));
+            let vars = vars.join(", ");
+            return Some(if self.env.missing.len() == 1 {
+                t!("engine.channel.key_problem_env_one", locale = locale, vars = vars).into_owned()
+            } else {
+                t!("engine.channel.key_problem_env_many", locale = locale, vars = vars).into_owned()
+            });
         }
         let auth_header = self.headers.keys().any(|h| {
             let h = h.to_ascii_lowercase();
             h == "authorization" || h.ends_with("api-key") || h == "x-goog-api-key"
         });
         if self.key_count() == 0 && self.kind != ChannelType::Custom && !auth_header {
-            return Some(format!(
-                "no API key: this {} channel needs one; add it with routex channel edit {} --api-key-env VAR",
-                self.kind, self.name
-            ));
+            return Some(
+                t!("engine.channel.key_problem_none", locale = locale, kind = self.kind, name = self.name).into_owned(),
+            );
         }
         None
     }
@@ -724,33 +726,34 @@ pub fn mask_headers(headers: &BTreeMap<String, String>) -> BTreeMap<String, Stri
 pub use super::glob::matches as glob_match;
 
 fn invalid(name: &str, field: &str, message: impl Into<String>) -> Error {
-    Error::Invalid { subject: format!("channel {name:?}"), field: field.to_string(), message: message.into() }
+    Error::Invalid {
+        subject: t!("engine.subject.channel", name = format!("{name:?}")).into_owned(),
+        field: field.to_string(),
+        message: message.into(),
+    }
 }
 
 /// Validate a spec into a channel. `id` and `created_at` come from the caller (new or
 /// existing channel).
 pub fn validate(spec: &ChannelSpec, id: String, created_at: String, now: String) -> Result<Channel, Error> {
     let name = spec.name.trim();
-    let shown = if name.is_empty() { "<unnamed>" } else { name };
+    let unnamed = t!("engine.channel.unnamed");
+    let shown = if name.is_empty() { &unnamed } else { name };
     if name.is_empty() {
-        return Err(invalid(shown, "name", "must not be empty; give the channel a name, e.g. --name claude-main"));
+        return Err(invalid(shown, "name", t!("engine.channel.name_empty")));
     }
     if name.chars().count() > 64 || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(invalid(
-            shown,
-            "name",
-            "must be at most 64 characters with no spaces; use letters, digits, '-', '_' or '.'",
-        ));
+        return Err(invalid(shown, "name", t!("engine.channel.name_shape")));
     }
     let kind: ChannelType = spec.kind.parse().map_err(|_| {
         invalid(
             shown,
             "type",
-            format!(
-                "unknown type {:?}{}; use one of: {}",
-                spec.kind,
-                crate::util::suggest::did_you_mean(&spec.kind, CHANNEL_TYPES.iter().map(|t| t.as_str())),
-                CHANNEL_TYPES.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ")
+            t!(
+                "engine.channel.type_unknown",
+                given = format!("{:?}", spec.kind),
+                hint = crate::util::suggest::did_you_mean(&spec.kind, CHANNEL_TYPES.iter().map(|t| t.as_str())),
+                choices = CHANNEL_TYPES.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ")
             ),
         )
     })?;
@@ -762,27 +765,21 @@ pub fn validate(spec: &ChannelSpec, id: String, created_at: String, now: String)
         _ if forced.is_some() => forced.expect("checked"),
         (Some(p), derived) => {
             let p: Protocol = p.parse().map_err(|_: crate::protocol::ConvertError| {
-                invalid(shown, "protocol", format!("unknown protocol {p:?}; use anthropic, openai or gemini"))
+                invalid(shown, "protocol", t!("engine.channel.protocol_unknown", given = format!("{p:?}")))
             })?;
             if let Some(d) = derived {
                 if d != p {
                     return Err(invalid(
                         shown,
                         "protocol",
-                        format!("type {kind} speaks {d}, not {p}; drop --protocol or use --type custom"),
+                        t!("engine.channel.protocol_mismatch", kind = kind, derived = d, given = p),
                     ));
                 }
             }
             p
         }
         (None, Some(d)) => d,
-        (None, None) => {
-            return Err(invalid(
-                shown,
-                "protocol",
-                "is required for type custom: set it to anthropic, openai or gemini (--protocol openai)",
-            ))
-        }
+        (None, None) => return Err(invalid(shown, "protocol", t!("engine.channel.protocol_required"))),
     };
     let base_url = match spec.base_url.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(u) => u.trim_end_matches('/').to_string(),
@@ -797,7 +794,7 @@ pub fn validate(spec: &ChannelSpec, id: String, created_at: String, now: String)
                 return Err(invalid(
                     shown,
                     "base_url",
-                    format!("is required for type {kind}, e.g. --base-url {example}"),
+                    t!("engine.channel.base_url_required", kind = kind, example = example),
                 ));
             }
         },
@@ -808,14 +805,18 @@ pub fn validate(spec: &ChannelSpec, id: String, created_at: String, now: String)
             return Err(invalid(
                 shown,
                 "base_url",
-                format!("{base_url:?} must be an http:// or https:// URL with a host (got scheme {:?})", u.scheme()),
+                t!(
+                    "engine.channel.base_url_scheme",
+                    url = format!("{base_url:?}"),
+                    scheme = format!("{:?}", u.scheme())
+                ),
             ))
         }
         Err(e) => {
             return Err(invalid(
                 shown,
                 "base_url",
-                format!("{base_url:?} is not a valid URL ({e}); write it like https://api.example.com/v1"),
+                t!("engine.channel.base_url_invalid", url = format!("{base_url:?}"), error = e),
             ))
         }
     }
@@ -824,7 +825,7 @@ pub fn validate(spec: &ChannelSpec, id: String, created_at: String, now: String)
     for k in spec.api_key.iter().chain(spec.api_keys.iter()) {
         let k = k.trim();
         if k.is_empty() {
-            return Err(invalid(shown, "api_keys", "contains an empty key; remove it or give the real key"));
+            return Err(invalid(shown, "api_keys", t!("engine.channel.key_empty")));
         }
         match parse_key(k).map_err(|m| invalid(shown, "api_keys", m))? {
             Ok(k) if !keys.iter().any(|e| e.expose() == k) => keys.push(Secret::new(k)),
@@ -838,24 +839,14 @@ pub fn validate(spec: &ChannelSpec, id: String, created_at: String, now: String)
         let name = var.trim().trim_start_matches('$');
         let name = name.strip_prefix('{').and_then(|n| n.strip_suffix('}')).unwrap_or(name);
         if !valid_var(name) {
-            return Err(invalid(
-                shown,
-                "api_keys_env",
-                format!(
-                    "{var:?} is not an environment variable name: use letters, digits and _, e.g. ANTHROPIC_API_KEY"
-                ),
-            ));
+            return Err(invalid(shown, "api_keys_env", t!("engine.channel.env_name", var = format!("{var:?}"))));
         }
         if !key_env.iter().any(|e| e == name) {
             key_env.push(name.to_string());
         }
     }
     if spec.models.is_empty() || spec.models.iter().all(|m| m.trim().is_empty()) {
-        return Err(invalid(
-            shown,
-            "models",
-            "must list at least one model the channel serves, e.g. --models claude-sonnet-4 (globs like 'claude-*' and '*' work)",
-        ));
+        return Err(invalid(shown, "models", t!("engine.channel.models_required")));
     }
     let mut models = Vec::new();
     // Seen names, so a list of 100k models is checked in linear time (it was quadratic).
@@ -863,18 +854,12 @@ pub fn validate(spec: &ChannelSpec, id: String, created_at: String, now: String)
     for m in &spec.models {
         let m = m.trim();
         if m.is_empty() {
-            return Err(invalid(shown, "models", "contains an empty model name"));
+            return Err(invalid(shown, "models", t!("engine.channel.model_empty")));
         }
         // A plain name is always a valid pattern; only one with glob characters is compiled.
         let is_pattern = m.contains(['*', '?', '[', ']', '{', '}', '\\']);
         if let Err(e) = if is_pattern { super::glob::Glob::new(m).map(drop) } else { Ok(()) } {
-            return Err(invalid(
-                shown,
-                "models",
-                format!(
-                    "{m:?} is not a valid glob ({e}); use * and ? wildcards, e.g. 'claude-*', or escape [ {{ with \\"
-                ),
-            ));
+            return Err(invalid(shown, "models", t!("engine.channel.model_glob", model = format!("{m:?}"), error = e)));
         }
         if seen.insert(m) {
             models.push(m.to_string());
@@ -882,39 +867,32 @@ pub fn validate(spec: &ChannelSpec, id: String, created_at: String, now: String)
     }
     for (from, to) in &spec.model_map {
         if from.trim().is_empty() || to.trim().is_empty() {
-            return Err(invalid(shown, "model_map", "entries must map a non-empty model to a non-empty model"));
+            return Err(invalid(shown, "model_map", t!("engine.channel.model_map_empty")));
         }
     }
     if spec.weight < 0 {
-        return Err(invalid(
-            shown,
-            "weight",
-            format!("must be 0 or more (got {}); 0 keeps the channel out of weighted balancing", spec.weight),
-        ));
+        return Err(invalid(shown, "weight", t!("engine.channel.weight_negative", weight = spec.weight)));
     }
-    let weight = u32::try_from(spec.weight)
-        .map_err(|_| invalid(shown, "weight", format!("is too large (got {}; at most {})", spec.weight, u32::MAX)))?;
+    let weight = u32::try_from(spec.weight).map_err(|_| {
+        invalid(shown, "weight", t!("engine.channel.weight_large", weight = spec.weight, max = u32::MAX))
+    })?;
     let status = match spec.status.as_deref().map(|s| s.trim().to_ascii_lowercase()) {
         None => Status::Enabled,
         Some(s) if s == "enabled" => Status::Enabled,
         Some(s) if s == "disabled" => Status::Disabled,
-        Some(s) => return Err(invalid(shown, "status", format!("must be enabled or disabled (got {s:?})"))),
+        Some(s) => return Err(invalid(shown, "status", t!("engine.channel.status", status = format!("{s:?}")))),
     };
     for (k, v) in spec.headers.iter() {
         if http::header::HeaderName::from_bytes(k.as_bytes()).is_err() {
-            return Err(invalid(shown, "headers", format!("{k:?} is not a valid HTTP header name")));
+            return Err(invalid(shown, "headers", t!("engine.channel.header_name", name = format!("{k:?}"))));
         }
         expand(v, &|_| Some(String::new())).map_err(|m| invalid(shown, "headers", format!("{k}: {m}")))?;
     }
     if let Some(0) = spec.timeout_s {
-        return Err(invalid(shown, "timeout_s", "must be at least 1 second"));
+        return Err(invalid(shown, "timeout_s", t!("engine.channel.timeout")));
     }
     if kind == ChannelType::Azure && spec.deployment.as_deref().map(str::trim).unwrap_or("").is_empty() {
-        return Err(invalid(
-            shown,
-            "deployment",
-            "is required for type azure: the Azure deployment name, e.g. --deployment gpt-4o",
-        ));
+        return Err(invalid(shown, "deployment", t!("engine.channel.deployment_required")));
     }
     let mut channel = Channel {
         id,

@@ -15,6 +15,7 @@
 //! once per [`PROBE_EVERY`], whatever the rate of health checks, and a check that arrives
 //! while a probe is under way takes the previous answer instead of waiting for it.
 
+use rust_i18n::t;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use std::path::Path;
@@ -278,7 +279,7 @@ impl Serialize for StoreHealth {
         m.serialize_entry("writable", &self.write.is_ok())?;
         match (&self.read, &self.write) {
             (Err(e), _) => m.serialize_entry("error", e)?,
-            (Ok(_), Err(e)) => m.serialize_entry("error", &format!("cannot write: {e}"))?,
+            (Ok(_), Err(e)) => m.serialize_entry("error", &t!("engine.health.cannot_write", error = e))?,
             (Ok(_), Ok(())) => {}
         }
         m.end()
@@ -321,9 +322,9 @@ pub struct Down {
 impl std::fmt::Display for Down {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match (self.why, self.retry_in_s) {
-            ("breaker_open", Some(s)) => write!(f, "{}: circuit breaker open, trial in {s} s", self.name),
-            ("breaker_open", None) => write!(f, "{}: circuit breaker open", self.name),
-            _ => write!(f, "{}: every API key cooling down", self.name),
+            ("breaker_open", Some(s)) => f.write_str(&t!("engine.health.breaker_trial", name = self.name, secs = s)),
+            ("breaker_open", None) => f.write_str(&t!("engine.health.breaker", name = self.name)),
+            _ => f.write_str(&t!("engine.health.cooling", name = self.name)),
         }
     }
 }
@@ -462,93 +463,59 @@ pub fn judge(r: &mut Detailed, now_ms: u64) {
     if let (Some(at), Err(e)) = (&r.store.shared, &r.store.read) {
         // A replica on a shared store keeps serving from its snapshot: degraded, not down,
         // so a load balancer does not take every replica out at once.
-        meh.push(format!(
-            "the shared store ({at}) does not answer ({e}): serving from the configuration read last; configuration \
-             changes fail and request records are held (up to {}) until it returns",
-            crate::engine::records::HELD_MAX
-        ));
+        meh.push(
+            t!("engine.health.shared_store_down", at = at, error = e, held = crate::engine::records::HELD_MAX)
+                .into_owned(),
+        );
     } else if let Err(e) = &r.store.read {
-        bad.push(format!(
-            "the store does not answer ({e}): the daemon cannot read its channels; check the data directory's disk \
-             and permissions, then restart routex"
-        ));
+        bad.push(t!("engine.health.store_read", error = e).into_owned());
     }
-    if let Some(t) = r.team.as_ref().filter(|t| !t.following && r.store.read.is_ok()) {
-        meh.push(format!(
-            "replica {} does not follow the other replicas' configuration changes ({}): it reconnects by itself;              check its connection to Postgres",
-            t.replica,
-            t.error.as_deref().unwrap_or("not connected yet")
-        ));
+    if let Some(team) = r.team.as_ref().filter(|t| !t.following && r.store.read.is_ok()) {
+        let why = team.error.clone().unwrap_or_else(|| t!("engine.health.not_connected_yet").into_owned());
+        meh.push(t!("engine.health.replica_not_following", replica = team.replica, error = why).into_owned());
     }
     if r.store.shared.is_some() && r.store.read.is_err() {
         // Said above.
     } else if let Err(e) = &r.store.write {
-        bad.push(format!(
-            "the store cannot be written ({e}): changes and the request log would be lost; make the data \
-             directory's filesystem writable and give it free space"
-        ));
+        bad.push(t!("engine.health.store_write", error = e).into_owned());
     }
     let d = r.disk;
     if d.total_bytes > 0 && d.free_bytes < d.min_free_bytes {
-        bad.push(format!(
-            "the data directory's filesystem has {} free, under the {} threshold: free some space there (the \
-             threshold is server.health_min_disk_mb)",
-            mib(d.free_bytes),
-            mib(d.min_free_bytes)
-        ));
+        bad.push(t!("engine.health.disk", free = mib(d.free_bytes), min = mib(d.min_free_bytes)).into_owned());
     }
     let in_rotation = r.channels.total - r.channels.disabled;
     let down = r.channels.down.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
     if r.channels.total == 0 {
-        meh.push("no channel is configured: add one with routex channel add".to_string());
+        meh.push(t!("engine.health.no_channel").into_owned());
     } else if in_rotation == 0 {
-        meh.push(format!(
-            "every channel is disabled ({} of them): let one take traffic with routex channel enable <name>",
-            r.channels.total
-        ));
+        meh.push(t!("engine.health.all_disabled", total = r.channels.total).into_owned());
     } else if r.channels.down.len() >= in_rotation {
-        bad.push(format!(
-            "every channel is down ({down}): requests fail until one recovers; GET /api/channels/stats shows \
-             their last errors"
-        ));
+        bad.push(t!("engine.health.all_down", down = down).into_owned());
     } else if !r.channels.down.is_empty() {
-        meh.push(format!(
-            "{} of {in_rotation} channels down ({down}): the others take their traffic; GET /api/channels/stats \
-             shows their last errors",
-            r.channels.down.len()
-        ));
+        meh.push(
+            t!("engine.health.some_down", count = r.channels.down.len(), total = in_rotation, down = down).into_owned(),
+        );
     }
     let f = r.fds;
     if f.limit > 0 && f.open.saturating_mul(100) > f.limit.saturating_mul(FD_PERCENT) {
-        bad.push(format!(
-            "{} of {} file descriptors are open (over {FD_PERCENT} %): raise the open-file limit (ulimit -n) or \
-             lower server.max_connections",
-            f.open, f.limit
-        ));
+        bad.push(t!("engine.health.fds", open = f.open, limit = f.limit, percent = FD_PERCENT).into_owned());
     }
     if let Some(w) = &r.request_log.writer {
         if w.last_dropped_ms.is_some_and(|t| now_ms.saturating_sub(t) < DROP_WINDOW_MS) {
             let why = match &w.last_error {
                 Some(e) if now_ms.saturating_sub(e.at_ms) < DROP_WINDOW_MS => {
-                    format!("the store refused a batch ({})", e.message)
+                    t!("engine.health.batch_refused", error = e.message).into_owned()
                 }
-                _ => format!("its queue of {} was full: the disk is too slow", w.capacity),
+                _ => t!("engine.health.queue_full", capacity = w.capacity).into_owned(),
             };
-            meh.push(format!(
-                "the request log lost records in the last minute ({} since start): {why}; the requests themselves \
-                 were served",
-                r.request_log.dropped
-            ));
+            meh.push(t!("engine.health.log_lost", dropped = r.request_log.dropped, why = why).into_owned());
         }
     }
     for t in &r.tees {
         if let (Some(at), Some(e)) = (t.stats.last_error_ms, &t.stats.last_error) {
             if now_ms.saturating_sub(at) < DROP_WINDOW_MS && t.stats.dropped > 0 {
-                meh.push(format!(
-                    "tee {:?} lost record copies in the last minute ({} since start): {e}; the requests themselves \
-                     were served",
-                    t.name, t.stats.dropped
-                ));
+                let name = format!("{:?}", t.name);
+                meh.push(t!("engine.health.tee_lost", name = name, dropped = t.stats.dropped, error = e).into_owned());
             }
         }
     }

@@ -11,6 +11,7 @@ pub mod channel;
 pub mod config;
 pub mod glob;
 pub mod health;
+pub mod locale;
 pub mod metrics;
 pub mod portable;
 pub mod pricing;
@@ -26,6 +27,7 @@ pub mod trace;
 pub mod transform;
 
 use arc_swap::ArcSwap;
+use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -37,33 +39,35 @@ pub use channel::{Channel, ChannelPatch, ChannelSpec, ChannelType, ChannelView, 
 pub use portable::{Document, ImportReport};
 pub use strategy::Strategy;
 
-/// Errors of the engine, each a sentence a user can act on.
+/// Errors of the engine, each a sentence a user can act on, worded from the message
+/// catalog (`locales/`, docs/i18n.md) in the process's language when it is shown; the
+/// [`Error::code`] stays the same in every language.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A field of the input is wrong.
-    #[error("{subject}: field `{field}` {message}")]
+    #[error("{}", t!("engine.error.invalid", subject = .subject, field = .field, message = .message))]
     Invalid {
-        /// What is wrong (`channel "x"`).
+        /// What is wrong (`channel "x"`), already in the catalog's words.
         subject: String,
         /// The field.
         field: String,
-        /// Why, and the fix.
+        /// Why, and the fix, already in the catalog's words.
         message: String,
     },
     /// A named thing does not exist.
-    #[error("{kind} {name:?} not found (see: {hint})")]
+    #[error("{}", t!("engine.error.not_found", kind = kind_name(.kind), name = format!("{:?}", .name), hint = .hint))]
     NotFound {
-        /// `channel`, `rule`.
+        /// `channel`, `rule`, `tee`.
         kind: &'static str,
         /// The name or id asked for.
         name: String,
-        /// Where to look.
+        /// Where to look (a command).
         hint: &'static str,
     },
     /// A unique name is taken.
-    #[error("{kind} name {name:?} is already used by {id}; choose another name or edit that {kind}")]
+    #[error("{}", t!("engine.error.duplicate", kind = kind_name(.kind), name = format!("{:?}", .name), id = .id))]
     Duplicate {
-        /// `channel`, `rule`.
+        /// `channel`, `rule`, `tee`.
         kind: &'static str,
         /// The name.
         name: String,
@@ -74,13 +78,7 @@ pub enum Error {
     #[error("{0}")]
     Config(String),
     /// Routing rules target the channel a change would remove or disable.
-    #[error(
-        "channel {channel:?} is the target of {}; {action} it would leave {} routing to nothing: retarget or \
-         remove {} first (routex rule edit NAME --target-channel OTHER), or pass --force (?force=true on \
-         the admin API) to go ahead",
-        rules::names_of(.rules), if .rules.len() == 1 { "that rule" } else { "those rules" },
-        if .rules.len() == 1 { "it" } else { "them" }
-    )]
+    #[error("{}", in_use_text(.channel, .action, .rules))]
     InUse {
         /// The channel's name.
         channel: String,
@@ -95,6 +93,31 @@ pub enum Error {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] store::Error),
+}
+
+/// `channel`, `rule`, `tee` in the catalog's words.
+fn kind_name(kind: &str) -> String {
+    match kind {
+        "channel" => t!("engine.kind.channel").into_owned(),
+        "rule" => t!("engine.kind.rule").into_owned(),
+        "tee" => t!("engine.kind.tee").into_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// [`Error::InUse`]'s sentence: one rule or several, removing or disabling.
+fn in_use_text(channel: &str, action: &str, rules: &[String]) -> String {
+    let action = match action {
+        "removing" => t!("engine.action.removing"),
+        _ => t!("engine.action.disabling"),
+    };
+    let names = rules.iter().map(|r| format!("{r:?}")).collect::<Vec<_>>().join(", ");
+    let channel = format!("{channel:?}");
+    if rules.len() == 1 {
+        t!("engine.error.in_use_one", channel = channel, action = action, rules = names).into_owned()
+    } else {
+        t!("engine.error.in_use_many", channel = channel, action = action, rules = names).into_owned()
+    }
 }
 
 impl Error {
@@ -131,6 +154,9 @@ impl Error {
         }
     }
 }
+
+/// Where to look for a channel's name: a command, the same in every language.
+const CHANNEL_LIST: &str = "routex channel list"; // i18n: not prose
 
 /// Result alias for the engine.
 pub type Result<T> = std::result::Result<T, Error>;
@@ -247,7 +273,10 @@ impl Engine {
     /// environment variable, no key for a type that needs one): warned at start.
     pub fn key_warnings(&self) -> Vec<String> {
         (self.snapshot().channels.iter())
-            .filter_map(|c| c.key_problem().map(|p| format!("channel {:?}: {p}", c.name)))
+            .filter_map(|c| {
+                c.key_problem()
+                    .map(|p| t!("engine.channel.warning", name = format!("{:?}", c.name), problem = p).into_owned())
+            })
             .collect()
     }
 
@@ -321,7 +350,9 @@ impl Engine {
                     .sealed_keys
                     .iter()
                     .map(|k| {
-                        cipher.open(k, &format!("the API key of channel {:?}", c.name)).map(crate::secret::Secret::new)
+                        // What the store's error names when it cannot decrypt (store errors stay English).
+                        let what = format!("the API key of channel {:?}", c.name); // i18n: not prose
+                        cipher.open(k, &what).map(crate::secret::Secret::new)
                     })
                     .collect::<std::result::Result<_, _>>()?;
                 c.resolve_env(&*self.env);
@@ -346,7 +377,7 @@ impl Engine {
         find_in(&snap.channels, key).map(|c| Channel::clone(c)).ok_or_else(|| Error::NotFound {
             kind: "channel",
             name: key.to_string(),
-            hint: "routex channel list",
+            hint: CHANNEL_LIST,
         })
     }
 
@@ -456,9 +487,9 @@ impl Engine {
         let enabled: Vec<&Channel> = channels.iter().filter(|c| c.status != Status::Disabled).collect();
         if s == Strategy::Weighted && !enabled.is_empty() && enabled.iter().all(|c| c.weight == 0) {
             return Err(Error::Invalid {
-                subject: "strategy weighted".into(),
+                subject: t!("engine.subject.strategy_weighted").into_owned(),
                 field: "weight".into(),
-                message: "is 0 on every enabled channel, so nothing could be picked; give at least one channel a weight (routex channel edit NAME --weight 1)".into(),
+                message: t!("engine.strategy.no_weight").into_owned(),
             });
         }
         Ok(())

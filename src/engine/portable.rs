@@ -13,6 +13,7 @@
 //! The engine's `export`/`import`, the CLI and the daemon call it; it never writes to the
 //! store itself (the engine writes the plan).
 
+use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -195,10 +196,9 @@ fn changed_fields(old: &ChannelSpec, new: &ChannelSpec) -> Vec<String> {
 /// channel or rule at fault by its index in the document.
 pub(super) fn plan(engine: &Engine, doc: &Document, replace: bool) -> Result<Plan> {
     if doc.version != DOCUMENT_VERSION {
-        return Err(Error::Config(format!(
-            "document version {} is not supported by this routex (it reads version {DOCUMENT_VERSION}); export it again with a matching routex",
-            doc.version
-        )));
+        return Err(Error::Config(
+            t!("engine.import.version", version = doc.version, supported = DOCUMENT_VERSION).into_owned(),
+        ));
     }
     let existing = engine.list_channels();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
@@ -208,10 +208,10 @@ pub(super) fn plan(engine: &Engine, doc: &Document, replace: bool) -> Result<Pla
     for (i, spec) in doc.channels.iter().enumerate() {
         let key = spec.name.trim().to_ascii_lowercase();
         if let Some(first) = seen.insert(key, i) {
-            return Err(Error::Config(format!(
-                "channels[{i}] repeats the name {:?} of channels[{first}]; names must be unique",
-                spec.name
-            )));
+            let name = format!("{:?}", spec.name);
+            return Err(Error::Config(
+                t!("engine.import.repeated", list = "channels", i = i, name = name, first = first).into_owned(),
+            ));
         }
         let old = existing.iter().find(|c| c.name.eq_ignore_ascii_case(spec.name.trim()));
         let mut spec = spec.clone();
@@ -247,7 +247,9 @@ pub(super) fn plan(engine: &Engine, doc: &Document, replace: bool) -> Result<Pla
         })?;
         c.resolve_env(&*engine.env);
         if let Some(p) = c.key_problem() {
-            report.warnings.push(format!("channel {:?}: {p}", c.name));
+            report
+                .warnings
+                .push(t!("engine.channel.warning", name = format!("{:?}", c.name), problem = p).into_owned());
         }
         match old {
             None => {
@@ -287,18 +289,18 @@ pub(super) fn plan(engine: &Engine, doc: &Document, replace: bool) -> Result<Pla
     let mut seen_rules: BTreeMap<String, usize> = BTreeMap::new();
     for (i, spec) in doc.rules.iter().enumerate() {
         if let Some(first) = seen_rules.insert(spec.name.trim().to_ascii_lowercase(), i) {
-            return Err(Error::Config(format!(
-                "rules[{i}] repeats the name {:?} of rules[{first}]; names must be unique",
-                spec.name
-            )));
+            let name = format!("{:?}", spec.name);
+            return Err(Error::Config(
+                t!("engine.import.repeated", list = "rules", i = i, name = name, first = first).into_owned(),
+            ));
         }
         rules::validate(spec).map_err(|e| Error::Config(format!("rules[{i}]: {e}")))?;
         if let Some(t) = &spec.target_channel {
             if !channel_names.iter().any(|n| n == t || n.eq_ignore_ascii_case(t)) {
-                return Err(Error::Config(format!(
-                    "rules[{i}] (rule {:?}): targetChannel {t:?} names no channel in the store or the document",
-                    spec.name
-                )));
+                let (rule, target) = (format!("{:?}", spec.name), format!("{t:?}"));
+                return Err(Error::Config(
+                    t!("engine.import.no_target", i = i, rule = rule, target = target).into_owned(),
+                ));
             }
         }
         match existing_rules.iter().find(|r| r.name.eq_ignore_ascii_case(spec.name.trim())) {
@@ -345,10 +347,10 @@ fn plan_tees(
     let now = now_rfc3339();
     for (i, spec) in doc.tees.iter().enumerate() {
         if let Some(first) = seen.insert(spec.name.trim().to_ascii_lowercase(), i) {
-            return Err(Error::Config(format!(
-                "tees[{i}] repeats the name {:?} of tees[{first}]; names must be unique",
-                spec.name
-            )));
+            let name = format!("{:?}", spec.name);
+            return Err(Error::Config(
+                t!("engine.import.repeated", list = "tees", i = i, name = name, first = first).into_owned(),
+            ));
         }
         let old = existing.iter().find(|t| t.name.eq_ignore_ascii_case(spec.name.trim()));
         let mut spec = spec.clone();

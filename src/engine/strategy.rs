@@ -1,6 +1,7 @@
 //! The load-balancer strategy setting (`priority`, `round_robin`, `weighted`, `least_used`, `latency`). The balancing itself lives with the
 //! proxy; this is the user-facing choice, stored in the settings tree.
 
+use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -39,13 +40,13 @@ impl Strategy {
     }
 
     /// One line on what it does.
-    pub fn describe(self) -> &'static str {
+    pub fn describe(self) -> std::borrow::Cow<'static, str> {
         match self {
-            Strategy::Priority => "highest priority tier first; round robin inside a tier",
-            Strategy::RoundRobin => "every candidate in turn",
-            Strategy::Weighted => "random, in proportion to each channel's weight",
-            Strategy::LeastUsed => "fewest requests in flight, then fewest in total",
-            Strategy::Latency => "power of two choices over peak-EWMA latency",
+            Strategy::Priority => t!("engine.strategy.priority"),
+            Strategy::RoundRobin => t!("engine.strategy.round_robin"),
+            Strategy::Weighted => t!("engine.strategy.weighted"),
+            Strategy::LeastUsed => t!("engine.strategy.least_used"),
+            Strategy::Latency => t!("engine.strategy.latency"),
         }
     }
 }
@@ -58,7 +59,7 @@ impl fmt::Display for Strategy {
 
 /// The error for an unknown strategy name: the nearest one, and the choices.
 #[derive(Debug, thiserror::Error)]
-#[error("unknown strategy {0:?}{hint}; use one of: priority, round_robin, weighted, least_used, latency", hint = nearest(.0))]
+#[error("{}", t!("engine.strategy.unknown", given = format!("{:?}", .0), hint = nearest(.0), choices = STRATEGIES.map(Strategy::as_str).join(", ")))]
 pub struct UnknownStrategy(pub String);
 
 /// `" (did you mean round_robin?)"` for a near miss, else nothing.

@@ -14,7 +14,7 @@ pub fn nearest<'a>(given: &str, choices: impl IntoIterator<Item = &'a str>) -> O
 
 /// `" (did you mean X?)"` when there is a near choice, else nothing.
 pub fn did_you_mean<'a>(given: &str, choices: impl IntoIterator<Item = &'a str>) -> String {
-    nearest(given, choices).map(|c| format!(" (did you mean {c}?)")).unwrap_or_default()
+    nearest(given, choices).map(|c| rust_i18n::t!("util.did_you_mean", choice = c).into_owned()).unwrap_or_default()
 }
 
 #[cfg(test)]

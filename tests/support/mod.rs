@@ -43,6 +43,11 @@ impl Home {
             .env_remove("ROUTEX_LOG")
             .env_remove("ROUTEX_HOST")
             .env_remove("ROUTEX_PORT")
+            // English unless a test asks for another language (docs/i18n.md).
+            .env_remove("LOCALE")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("LANG")
             .stdin(Stdio::null());
         c
     }

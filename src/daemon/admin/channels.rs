@@ -6,6 +6,7 @@
 //! token) and the export document are the engine's. It must not decide anything about a
 //! channel itself. Called by `admin::routes`.
 
+use rust_i18n::t;
 use serde::Deserialize;
 use std::sync::Arc;
 use warp::http::StatusCode;
@@ -135,7 +136,7 @@ pub(super) fn routes(state: &Arc<AppState>) -> Routes {
                     return api::error(
                         StatusCode::NOT_FOUND,
                         "not_found",
-                        format!("no action {action:?} on a channel; use enable or disable"),
+                        t!("api.channel_action", action = format!("{action:?}")),
                     )
                 }
             };
@@ -182,7 +183,7 @@ pub(super) fn routes(state: &Arc<AppState>) -> Routes {
                 None => probe::TEST_TIMEOUT,
                 Some(s @ 1..=60) => std::time::Duration::from_secs(s),
                 Some(s) => {
-                    let msg = format!("timeout_s must be between 1 and 60 seconds (got {s})");
+                    let msg = t!("api.test_timeout", got = s);
                     return Ok(api::error(StatusCode::BAD_REQUEST, "invalid_request", msg));
                 }
             };

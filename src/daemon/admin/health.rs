@@ -6,6 +6,7 @@
 //! blocking pool and answers 200 or 503. It must not build report fields itself. Called by
 //! `admin::routes`.
 
+use rust_i18n::t;
 use std::sync::Arc;
 use warp::http::StatusCode;
 use warp::{Filter, Reply};
@@ -41,13 +42,7 @@ pub(super) fn routes(state: &Arc<AppState>) -> Routes {
     let health_ready = health.and(warp::path("ready")).and(warp::path::end()).and(warp::get()).and(s()).then(
         |st: Arc<AppState>| async move {
             if !st.health.is_ready() {
-                return api::error(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "not_ready",
-                    "routex is starting or stopping: it serves once its configuration is applied and its \
-                     listeners are open; ask again in a moment"
-                        .to_string(),
-                );
+                return api::error(StatusCode::SERVICE_UNAVAILABLE, "not_ready", t!("api.not_ready"));
             }
             match blocking(move || st.engine.store().schema_version()).await {
                 Ok(_) => api::ok(&serde_json::json!({"status": "ready"})),

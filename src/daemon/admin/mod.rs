@@ -1,7 +1,7 @@
 //! The admin API's routes (the endpoints are listed in README.md, "Admin API", and by
 //! `GET /api` from [`ENDPOINTS`]).
 //!
-//! This file composes one filter per resource — `health`, `channels`, `strategy`, `rules`,
+//! This file composes one filter per resource — `health`, `channels`, `strategy`, `i18n` (the language), `rules`,
 //! `requests`, `transformers`, `metrics`, `tracing`, `tee`, `cache` and the dashboard's page
 //! (`daemon::dashboard`), in that order, which is the order warp tries them — turns
 //! every rejection into the envelope ([`api::recover`]), and holds the filters they share:
@@ -15,6 +15,7 @@
 mod cache;
 mod channels;
 mod health;
+mod i18n;
 mod metrics;
 mod query;
 mod requests;
@@ -47,6 +48,8 @@ pub fn routes(state: Arc<AppState>) -> Routes {
         .or(channels::routes(&state))
         .unify()
         .or(strategy::routes(&state))
+        .unify()
+        .or(i18n::routes(&state))
         .unify()
         .or(rules::routes(&state))
         .unify()
@@ -86,6 +89,7 @@ pub const ENDPOINTS: &[&str] = &[
     "GET /api/channels/export?include_secrets&show_secrets",
     "POST /api/channels/import",
     "GET|PUT /api/load-balancer/strategy",
+    "GET|PUT /api/i18n/locale",
     "GET|POST /api/routing/rules",
     "GET|PUT|DELETE /api/routing/rules/:id",
     "POST /api/routing/rules/:id/enable",

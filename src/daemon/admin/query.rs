@@ -7,6 +7,7 @@
 //! of every resource; a path no line names is left to the routes (a 404). It decides
 //! nothing else: the values are the handlers' to read.
 
+use rust_i18n::t;
 use warp::http::Method;
 use warp::path::FullPath;
 use warp::Filter;
@@ -67,13 +68,14 @@ pub fn unknown(endpoints: &[&str], method: &str, path: &str, query: &str) -> Opt
         .filter(|kv| !kv.is_empty())
         .map(|kv| kv.split_once('=').map_or(kv, |(k, _)| k))
         .find(|k| !params.contains(k))?;
-    let takes = if params.is_empty() {
-        "it takes no query parameters".to_string()
-    } else {
-        format!("it takes: {}", params.join(", "))
-    };
+    let takes =
+        if params.is_empty() { t!("api.query_takes_none") } else { t!("api.query_takes", params = params.join(", ")) };
     let hint = crate::util::suggest::did_you_mean(name, params.iter().copied());
-    Some(format!("unknown query parameter {name:?} on {method} {pattern}{hint}; {takes}"))
+    let name = format!("{name:?}");
+    Some(
+        t!("api.query_unknown", name = name, method = method, pattern = pattern, hint = hint, takes = takes)
+            .into_owned(),
+    )
 }
 
 #[cfg(test)]

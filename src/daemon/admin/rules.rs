@@ -7,6 +7,7 @@
 //! `admin::routes`; [`RouteTestBody`] and [`header_pairs`] are re-exported by `admin` for
 //! anything that speaks the route-test body.
 
+use rust_i18n::t;
 use serde::Deserialize;
 use std::sync::Arc;
 use warp::http::StatusCode;
@@ -110,7 +111,7 @@ pub(super) fn routes(state: &Arc<AppState>) -> Routes {
                     return api::error(
                         StatusCode::NOT_FOUND,
                         "not_found",
-                        format!("no action {action:?} on a rule; use enable or disable"),
+                        t!("api.rule_action", action = format!("{action:?}")),
                     )
                 }
             };

@@ -6,6 +6,7 @@
 //! query and body, calls it and maps the result to the envelope. It builds no span itself.
 //! Called by `admin::routes`.
 
+use rust_i18n::t;
 use serde::Deserialize;
 use std::sync::Arc;
 use warp::http::StatusCode;
@@ -39,9 +40,11 @@ fn not_found(what: &str, id: &str) -> warp::reply::Response {
     api::error(
         StatusCode::NOT_FOUND,
         "not_found",
-        format!(
-            "no {what} {id:?} is kept: it may have been evicted or cleared, or the id is wrong (see: GET /api/tracing/traces)"
-        ),
+        if what == "span" {
+            t!("api.span_not_kept", id = format!("{id:?}"))
+        } else {
+            t!("api.trace_not_kept", id = format!("{id:?}"))
+        },
     )
 }
 
@@ -68,7 +71,7 @@ pub(super) fn routes(state: &Arc<AppState>) -> Routes {
                 return api::error(
                     StatusCode::BAD_REQUEST,
                     "invalid_request",
-                    format!("limit must be between 1 and {MAX_LIMIT} (got {limit})"),
+                    t!("api.trace_limit", max = MAX_LIMIT, got = limit),
                 );
             }
             api::ok(&blocking(move || st.proxy.traces().list(limit)).await)

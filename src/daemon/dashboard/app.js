@@ -552,7 +552,11 @@ async function start() {
   $('st-strategy').addEventListener('submit', saveStrategy);
   $('st-lang').addEventListener('change', async (ev) => {
     await setLang(ev.target.value);
-    if (S.authed) route();
+    // The daemon's own messages (errors shown in the banner) follow: PUT /api/i18n/locale.
+    if (S.authed) {
+      await guarded(() => api('PUT', '/api/i18n/locale', { locale: S.lang }));
+      route();
+    }
   });
   window.addEventListener('hashchange', route);
   $('nav').hidden = true;

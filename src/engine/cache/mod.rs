@@ -18,6 +18,7 @@
 //! the CLI process, counts what a daemon would hold, and says so. Must not be called on the
 //! proxy's request path.
 
+use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -80,12 +81,14 @@ impl Item {
             return Ok(None);
         }
         ITEMS.iter().copied().find(|i| i.as_str() == s).map(Some).ok_or_else(|| Error::Invalid {
-            subject: "cache".into(),
+            subject: t!("engine.cache.subject_item").into_owned(),
             field: "type".into(),
-            message: format!(
-                "{s:?} is not a cache type; use one of: {}, or all",
-                ITEMS.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(", ")
-            ),
+            message: t!(
+                "engine.cache.item",
+                given = format!("{s:?}"),
+                choices = ITEMS.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(", ")
+            )
+            .into_owned(),
         })
     }
 
@@ -227,11 +230,12 @@ impl Warmer {
     /// `PUT /api/cache/config`: merge a partial body into the settings, check and store them.
     pub fn set_config(&self, patch: serde_json::Value) -> Result<CacheConfig> {
         if !patch.is_object() {
-            return Err(Error::Config("the cache config must be a JSON object such as {\"enabled\": true}".into()));
+            return Err(Error::Config(t!("engine.cache.not_object").into_owned()));
         }
         let mut cur = serde_json::to_value(self.config()?).expect("settings serialise");
         merge(&mut cur, patch);
-        let cfg: CacheConfig = serde_json::from_value(cur).map_err(|e| Error::Config(format!("cache config: {e}")))?;
+        let cfg: CacheConfig =
+            serde_json::from_value(cur).map_err(|e| Error::Config(t!("engine.cache.bad", error = e).into_owned()))?;
         cfg.check().map_err(|(field, message)| invalid(&field, message))?;
         self.engine.store().put(Tree::Settings, "cache", &cfg)?;
         Ok(cfg)
@@ -479,7 +483,7 @@ impl Warmer {
 }
 
 fn invalid(field: &str, message: String) -> Error {
-    Error::Invalid { subject: "cache config".into(), field: field.into(), message }
+    Error::Invalid { subject: t!("engine.cache.subject").into_owned(), field: field.into(), message }
 }
 
 #[cfg(test)]

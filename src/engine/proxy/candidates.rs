@@ -180,7 +180,7 @@ impl Proxy {
                 if ch.status == Status::Disabled {
                     Some(format!("{} (disabled)", ch.name))
                 } else if !ch.usable() {
-                    Some(format!("{} ({})", ch.name, ch.key_problem().unwrap_or_default()))
+                    Some(format!("{} ({})", ch.name, ch.key_problem_in("en").unwrap_or_default()))
                 } else if !rt.admissible(now) {
                     Some(format!("{} (circuit open)", ch.name))
                 } else if !rt.has_key(ch.key_count(), now) {

@@ -7,6 +7,7 @@
 //! carries the cause and the fix as sentences. No breaker, cooldown or record is touched.
 
 use bytes::Bytes;
+use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 
@@ -97,19 +98,18 @@ pub async fn test_channel_within(ch: &Channel, pool: &client::Upstream, limit: D
     let needs_key = ch.kind != ChannelType::Custom;
     if !ch.usable() {
         t.error = ch.key_problem();
-        t.fix =
-            Some(format!("set the variable where routex runs, or routex channel edit {} --api-key-env VAR", ch.name));
+        t.fix = Some(t!("engine.probe.fix_env", name = ch.name).into_owned());
         return t;
     }
     if ch.key_count() == 0 && needs_key {
-        t.error = Some("the channel has no API key".into());
-        t.fix = Some(format!("routex channel edit {} --api-key-env VAR", ch.name));
+        t.error = Some(t!("engine.probe.no_key").into_owned());
+        t.fix = Some(format!("routex channel edit {} --api-key-env VAR", ch.name)); // i18n: not prose
         return t;
     }
     let url = upstream::endpoint_url(ch, &model, false, None);
     let Ok(uri) = url.parse::<http::Uri>() else {
-        t.error = Some(format!("the upstream URL {url:?} is not valid"));
-        t.fix = Some(format!("routex channel edit {} --base-url https://…", ch.name));
+        t.error = Some(t!("engine.probe.bad_url", url = format!("{url:?}")).into_owned());
+        t.fix = Some(format!("routex channel edit {} --base-url https://…", ch.name)); // i18n: not prose
         return t;
     };
     let key = ch.key(0).map(|k| k.expose().to_string());
@@ -133,8 +133,8 @@ pub async fn test_channel_within(ch: &Channel, pool: &client::Upstream, limit: D
     t.latency_ms = started.elapsed().as_millis() as u64;
     match answer {
         Err(_) => {
-            t.error = Some(format!("no answer within {}s", limit.as_secs()));
-            t.fix = Some(format!("check that {} is reachable from this machine", ch.base_url));
+            t.error = Some(t!("engine.probe.no_answer", secs = limit.as_secs()).into_owned());
+            t.fix = Some(t!("engine.probe.fix_reachable", host = ch.base_url).into_owned());
         }
         Ok(Err(e)) => {
             let (error, fix) = transport_failure(ch, &e.to_string());
@@ -179,46 +179,57 @@ fn status_failure(ch: &Channel, status: u16, model: &str, said: &str) -> (String
     let said = if said.is_empty() { String::new() } else { format!(" ({said})") };
     match status {
         401 | 403 => (
-            format!("{status}: the key was refused{said}"),
-            format!("routex channel edit {name} --api-key-env VAR (a valid key for {})", ch.base_url),
+            t!("engine.probe.refused", status = status, said = said).into_owned(),
+            t!("engine.probe.fix_key", name = name, url = ch.base_url).into_owned(),
         ),
         404 => (
-            format!("404: model {model} is not served at {}{said}", ch.base_url),
-            format!("routex channel edit {name} --models … (or a model_map), or check --base-url"),
+            t!("engine.probe.not_served", model = model, url = ch.base_url, said = said).into_owned(),
+            t!("engine.probe.fix_models", name = name).into_owned(),
         ),
-        429 => (
-            format!("429: the key works but is rate limited or out of quota{said}"),
-            "retry later, or add another key to the channel's pool".to_string(),
-        ),
+        429 => (t!("engine.probe.rate_limited", said = said).into_owned(), t!("engine.probe.fix_retry").into_owned()),
         400 => (
-            format!("400: the upstream refused the test request{said}"),
-            format!("check that model {model} and the channel type ({}) match the provider", ch.kind),
+            t!("engine.probe.bad_request", said = said).into_owned(),
+            t!("engine.probe.fix_match", model = model, kind = ch.kind).into_owned(),
         ),
         s if s >= 500 => (
-            format!("{status}: the upstream failed{said}"),
-            "the provider is having trouble; retry later (failover covers it meanwhile)".to_string(),
+            t!("engine.probe.upstream_failed", status = status, said = said).into_owned(),
+            t!("engine.probe.fix_later").into_owned(),
         ),
-        _ => {
-            (format!("{status}: unexpected answer{said}"), format!("check the channel's --base-url ({})", ch.base_url))
-        }
+        _ => (
+            t!("engine.probe.unexpected", status = status, said = said).into_owned(),
+            t!("engine.probe.fix_base_url", url = ch.base_url).into_owned(),
+        ),
     }
 }
+
+/// What the transport's errors say, matched in them (not shown).
+const CONNECTION_REFUSED: &str = "connection refused"; // i18n: not prose
+const TIMED_OUT: &str = "timed out"; // i18n: not prose
 
 /// A request that got no HTTP answer, in words: DNS, refused, TLS or timeout.
 fn transport_failure(ch: &Channel, msg: &str) -> (String, String) {
     let host = ch.base_url.split("://").nth(1).unwrap_or(&ch.base_url).split('/').next().unwrap_or_default();
     let lower = msg.to_ascii_lowercase();
-    let edit = format!("routex channel edit {} --base-url …", ch.name);
+    let edit = format!("routex channel edit {} --base-url …", ch.name); // i18n: not prose
     if lower.contains("dns") || lower.contains("lookup") || lower.contains("resolve") {
-        (format!("DNS: {host} does not resolve ({msg})"), format!("check the host name in the base URL: {edit}"))
-    } else if lower.contains("connection refused") {
-        (format!("nothing listens at {host} (connection refused)"), format!("is the server running? or {edit}"))
+        (
+            t!("engine.probe.dns", host = host, error = msg).into_owned(),
+            t!("engine.probe.fix_dns", edit = edit).into_owned(),
+        )
+    } else if lower.contains(CONNECTION_REFUSED) {
+        (
+            t!("engine.probe.refused_conn", host = host).into_owned(),
+            t!("engine.probe.fix_running", edit = edit).into_owned(),
+        )
     } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
-        (format!("TLS: {msg}"), format!("check the certificate of {host}, or the scheme (http/https) in {edit}"))
-    } else if lower.contains("timed out") {
-        (format!("timeout: {msg}"), format!("check that {host} is reachable from this machine"))
+        (format!("TLS: {msg}"), t!("engine.probe.fix_tls", host = host, edit = edit).into_owned())
+    } else if lower.contains(TIMED_OUT) {
+        (
+            t!("engine.probe.timeout", error = msg).into_owned(),
+            t!("engine.probe.fix_reachable", host = host).into_owned(),
+        )
     } else {
-        (msg.to_string(), format!("check that {host} is reachable, or {edit}"))
+        (msg.to_string(), t!("engine.probe.fix_reachable_or", host = host, edit = edit).into_owned())
     }
 }
 

@@ -9,6 +9,7 @@
 //! (`FilterFields`). Read-only: nothing here writes or prunes. The admin API and the CLI
 //! call it; a bad parameter is an [`Error::Invalid`] naming it and the accepted forms.
 
+use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BinaryHeap;
@@ -65,12 +66,7 @@ impl StatusFilter {
             }
             _ => t.parse::<u16>().ok().filter(|c| (100..=599).contains(c)).map(StatusFilter::Code),
         };
-        parsed.ok_or_else(|| {
-            invalid(
-                "status",
-                format!("must be a status code like 200, a class like 4xx or 5xx, success or error (got {s:?})"),
-            )
-        })
+        parsed.ok_or_else(|| invalid("status", t!("engine.query.status", got = format!("{s:?}")).into_owned()))
     }
 
     fn matches(self, status: u16, success: bool) -> bool {
@@ -84,22 +80,14 @@ impl StatusFilter {
 }
 
 fn invalid(field: &str, message: String) -> Error {
-    Error::Invalid { subject: "request log query".into(), field: field.into(), message }
+    Error::Invalid { subject: t!("engine.query.subject").into_owned(), field: field.into(), message }
 }
 
 /// Parse a point in time: RFC 3339, unix ms, or an age (`30s`, `15m`, `2h`, `7d`, `1w`)
 /// counted back from `now_ms`.
 pub fn parse_time(field: &str, s: &str, now_ms: u64) -> Result<u64, Error> {
     let t = s.trim();
-    let bad = || {
-        invalid(
-            field,
-            format!(
-                "must be an RFC 3339 time (2025-01-31T12:00:00Z), unix milliseconds (1738324800000) \
-                 or an age like 15m, 2h or 7d (got {s:?})"
-            ),
-        )
-    };
+    let bad = || invalid(field, t!("engine.query.time", got = format!("{s:?}")).into_owned());
     if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
         return t.parse::<u64>().map_err(|_| bad());
     }
@@ -239,7 +227,7 @@ pub fn query_at(store: &Store, q: &RequestQuery, now_ms: u64) -> Result<Vec<Requ
         q.until.as_deref().filter(|s| !s.trim().is_empty()).map(|s| parse_time("until", s, now_ms)).transpose()?;
     if let (Some(s), Some(u)) = (since, until) {
         if s > u {
-            return Err(invalid("since", format!("({s} ms) is after `until` ({u} ms); swap them")));
+            return Err(invalid("since", t!("engine.query.since_after_until", since = s, until = u).into_owned()));
         }
     }
     let nonempty = |o: &Option<String>| o.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
@@ -350,7 +338,7 @@ impl std::str::FromStr for Cursor {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Cursor, Error> {
-        let bad = || invalid("cursor", format!("must be 0 or a cursor returned by the last call (got {s:?})"));
+        let bad = || invalid("cursor", t!("engine.query.cursor", got = format!("{s:?}")).into_owned());
         if s.trim() == "0" {
             return Ok(Cursor(None));
         }

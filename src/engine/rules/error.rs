@@ -1,12 +1,14 @@
 //! Errors from validating and compiling rules. Every message is one sentence
 //! that names the rule, the offending field and how to fix it, so it can be
-//! shown to the user as is.
+//! shown to the user as is, in the catalog's words (docs/i18n.md).
+
+use rust_i18n::t;
 
 /// A rule that cannot be accepted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RuleError {
     /// A field is missing, empty, out of range or does not apply.
-    #[error("rule \"{rule}\": {message}")]
+    #[error("{}", t!("engine.rule.invalid", rule = .rule, message = .message))]
     Invalid {
         /// The rule's name.
         rule: String,
@@ -14,7 +16,7 @@ pub enum RuleError {
         message: String,
     },
     /// `condition.regex` does not compile or exceeds the size limit.
-    #[error("rule \"{rule}\": condition.regex {pattern:?} {reason}")]
+    #[error("{}", t!("engine.rule.bad_regex", rule = .rule, pattern = format!("{:?}", .pattern), reason = .reason))]
     BadRegex {
         /// The rule's name.
         rule: String,
@@ -24,7 +26,7 @@ pub enum RuleError {
         reason: String,
     },
     /// A glob (`condition.model` or `condition.header.value`) does not parse.
-    #[error("rule \"{rule}\": {field} {pattern:?} is not a valid glob ({reason}); use * and ? wildcards, e.g. \"claude-*haiku*\"")]
+    #[error("{}", t!("engine.rule.bad_glob", rule = .rule, field = .field, pattern = format!("{:?}", .pattern), reason = .reason))]
     BadGlob {
         /// The rule's name.
         rule: String,
@@ -36,7 +38,7 @@ pub enum RuleError {
         reason: String,
     },
     /// Two rules in one set share a name or an id.
-    #[error("rule \"{rule}\": the {what} {value:?} is used by more than one rule; give each rule its own")]
+    #[error("{}", t!("engine.rule.duplicate", rule = .rule, what = .what, value = format!("{:?}", .value)))]
     Duplicate {
         /// The rule's name.
         rule: String,

@@ -4,6 +4,7 @@
 //! field and the fix.
 
 use regex::{Regex, RegexBuilder};
+use rust_i18n::t;
 
 use super::error::RuleError;
 use super::model::{Condition, RuleSpec, RuleType};
@@ -17,27 +18,19 @@ pub const BACKGROUND_MODEL_GLOB: &str = "claude-*haiku*";
 
 /// Compiles `condition.regex` with the size limit.
 pub(crate) fn compile_regex(rule: &str, pattern: &str) -> Result<Regex, RuleError> {
-    RegexBuilder::new(pattern)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .build()
-        .map_err(|e| {
-            let reason = match e {
-                regex::Error::CompiledTooBig(_) => format!(
-                    "is too large once compiled (limit {} KiB); simplify it, e.g. replace large repetition counts like {{1000}} with + or *",
-                    REGEX_SIZE_LIMIT / 1024
-                ),
-                other => {
-                    let detail = other.to_string();
-                    let last = detail.lines().last().unwrap_or("").trim();
-                    format!("is not a valid regular expression ({last}); fix the pattern, escaping literal characters with \\")
-                }
-            };
-            RuleError::BadRegex {
-                rule: rule.to_string(),
-                pattern: pattern.to_string(),
-                reason,
+    RegexBuilder::new(pattern).size_limit(REGEX_SIZE_LIMIT).build().map_err(|e| {
+        let reason = match e {
+            regex::Error::CompiledTooBig(_) => {
+                t!("engine.rule.regex_too_big", kib = REGEX_SIZE_LIMIT / 1024).into_owned()
             }
-        })
+            other => {
+                let detail = other.to_string();
+                let last = detail.lines().last().unwrap_or("").trim();
+                t!("engine.rule.regex_invalid", detail = last).into_owned()
+            }
+        };
+        RuleError::BadRegex { rule: rule.to_string(), pattern: pattern.to_string(), reason }
+    })
 }
 
 /// One case-insensitive regex matching any of the keywords literally.
@@ -47,12 +40,7 @@ pub(crate) fn compile_keywords(rule: &str, keywords: &[String]) -> Result<Regex,
         .case_insensitive(true)
         .size_limit(REGEX_SIZE_LIMIT)
         .build()
-        .map_err(|_| {
-            RuleError::invalid(
-                rule,
-                "condition.keywords is too large to match efficiently; use fewer or shorter keywords, or split the rule",
-            )
-        })
+        .map_err(|_| RuleError::invalid(rule, t!("engine.rule.keywords_too_large")))
 }
 
 /// Compiles a glob (the one syntax and case rule of `engine::glob`).
@@ -94,7 +82,7 @@ pub fn fields_used_by(rule_type: RuleType) -> &'static [&'static str] {
 
 fn require<T>(name: &str, t: RuleType, value: &Option<T>, field: &str, example: &str) -> Result<(), RuleError> {
     if value.is_none() {
-        return Err(RuleError::invalid(name, format!("condition.{field} is required for type {t} (e.g. {example})")));
+        return Err(RuleError::invalid(name, t!("engine.rule.required", field = field, kind = t, example = example)));
     }
     Ok(())
 }
@@ -102,68 +90,41 @@ fn require<T>(name: &str, t: RuleType, value: &Option<T>, field: &str, example: 
 /// Checks the fields that are present in `c` (shared by all types).
 fn check_present_fields(name: &str, c: &Condition) -> Result<(), RuleError> {
     if c.token_threshold == Some(0) {
-        return Err(RuleError::invalid(
-            name,
-            "condition.tokenThreshold must be greater than 0 (e.g. --token-threshold 60000)",
-        ));
+        return Err(RuleError::invalid(name, t!("engine.rule.threshold_zero")));
     }
     if let Some(kws) = &c.keywords {
         if kws.is_empty() {
-            return Err(RuleError::invalid(
-                name,
-                "condition.keywords is empty; list at least one keyword (e.g. --keywords plan,architect)",
-            ));
+            return Err(RuleError::invalid(name, t!("engine.rule.keywords_empty")));
         }
         if let Some(i) = kws.iter().position(|k| k.trim().is_empty()) {
-            return Err(RuleError::invalid(
-                name,
-                format!("condition.keywords[{i}] is blank; remove it or give it text"),
-            ));
+            return Err(RuleError::invalid(name, t!("engine.rule.keyword_blank", index = i)));
         }
         compile_keywords(name, kws)?;
     }
     if let Some(re) = &c.regex {
         if re.is_empty() {
-            return Err(RuleError::invalid(
-                name,
-                "condition.regex is empty; give a pattern (e.g. --regex \"(?i)refactor\")",
-            ));
+            return Err(RuleError::invalid(name, t!("engine.rule.regex_empty")));
         }
         compile_regex(name, re)?;
     }
     if let Some(m) = &c.model {
         if m.trim().is_empty() {
-            return Err(RuleError::invalid(
-                name,
-                "condition.model is empty; give a model glob (e.g. --model \"claude-*haiku*\")",
-            ));
+            return Err(RuleError::invalid(name, t!("engine.rule.model_empty")));
         }
         compile_glob(name, "condition.model", m)?;
     }
     if let Some(h) = &c.header {
         if !is_header_name(&h.name) {
-            return Err(RuleError::invalid(
-                name,
-                format!(
-                    "condition.header.name {:?} is not a valid header name; use letters, digits and dashes (e.g. --header \"x-routex-route=fast\")",
-                    h.name
-                ),
-            ));
+            return Err(RuleError::invalid(name, t!("engine.rule.header_name", name = format!("{:?}", h.name))));
         }
         if h.value.is_empty() {
-            return Err(RuleError::invalid(
-                name,
-                "condition.header.value is empty; give a glob, or \"*\" to match any value",
-            ));
+            return Err(RuleError::invalid(name, t!("engine.rule.header_value_empty")));
         }
         compile_glob(name, "condition.header.value", &h.value)?;
     }
     if let Some(names) = &c.tool_names {
         if names.is_empty() || names.iter().any(|n| n.trim().is_empty()) {
-            return Err(RuleError::invalid(
-                name,
-                "condition.toolNames must list at least one non-blank tool name (e.g. --tool-names WebFetch)",
-            ));
+            return Err(RuleError::invalid(name, t!("engine.rule.tool_names")));
         }
     }
     Ok(())
@@ -174,35 +135,29 @@ fn check_present_fields(name: &str, c: &Condition) -> Result<(), RuleError> {
 pub fn validate(spec: &RuleSpec) -> Result<(), RuleError> {
     let name = spec.name.as_str();
     if name.trim().is_empty() {
-        return Err(RuleError::invalid(name, "name is empty; give the rule a name (e.g. --name long-context)"));
+        return Err(RuleError::invalid(name, t!("engine.rule.name_empty")));
     }
     if name.trim() != name || name.chars().any(char::is_control) {
-        return Err(RuleError::invalid(
-            name,
-            "name has leading/trailing whitespace or control characters; remove them",
-        ));
+        return Err(RuleError::invalid(name, t!("engine.rule.name_whitespace")));
     }
     for (field, value) in [("targetChannel", &spec.target_channel), ("targetModel", &spec.target_model)] {
         if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
-            return Err(RuleError::invalid(name, format!("{field} is empty; give a value or leave it out")));
+            return Err(RuleError::invalid(name, t!("engine.rule.target_empty", field = field)));
         }
     }
     let t = spec.rule_type;
     if t != RuleType::Subagent && spec.target_channel.is_none() && spec.target_model.is_none() {
-        return Err(RuleError::invalid(
-            name,
-            "has no target; set targetChannel and/or targetModel (e.g. --target-channel NAME)",
-        ));
+        return Err(RuleError::invalid(name, t!("engine.rule.no_target")));
     }
     let c = &spec.condition;
     let used = fields_used_by(t);
     if let Some(extra) = c.present_fields().into_iter().find(|f| !used.contains(f)) {
         let hint = if used.is_empty() {
-            format!("type {t} takes no condition; remove it")
+            t!("engine.rule.no_condition_for_type", kind = t)
         } else {
-            "remove it, or use type custom to combine conditions".to_string()
+            t!("engine.rule.custom_hint")
         };
-        return Err(RuleError::invalid(name, format!("condition.{extra} is not used by type {t}; {hint}")));
+        return Err(RuleError::invalid(name, t!("engine.rule.unused_field", field = extra, kind = t, hint = hint)));
     }
     match t {
         RuleType::LongContext => require(name, t, &c.token_threshold, "tokenThreshold", "--token-threshold 60000")?,
@@ -210,12 +165,7 @@ pub fn validate(spec: &RuleSpec) -> Result<(), RuleError> {
         RuleType::Keywords => require(name, t, &c.keywords, "keywords", "--keywords plan,architect")?,
         RuleType::Regex => require(name, t, &c.regex, "regex", "--regex \"(?i)refactor\"")?,
         RuleType::Header => require(name, t, &c.header, "header", "--header \"x-routex-route=fast\"")?,
-        RuleType::Custom if c.is_empty() => {
-            return Err(RuleError::invalid(
-                name,
-                "type custom needs at least one condition (e.g. --token-threshold 60000 --has-tools true)",
-            ))
-        }
+        RuleType::Custom if c.is_empty() => return Err(RuleError::invalid(name, t!("engine.rule.custom_empty"))),
         _ => {}
     }
     check_present_fields(name, c)

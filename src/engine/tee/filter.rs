@@ -2,6 +2,7 @@
 //! and a sample rate, with its validation. Which records it takes is decided where the
 //! records are (`engine::sinks::takes`). Pure: no I/O.
 
+use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 
 /// A status the filter takes: a code (`429`) or a class (`"5xx"`).
@@ -19,8 +20,8 @@ impl StatusMatch {
         match self {
             StatusMatch::Code(c) if (100..=599).contains(c) => Ok(()),
             StatusMatch::Text(t) if parse_text(t).is_some() => Ok(()),
-            StatusMatch::Code(c) => Err(format!("{c} is not an HTTP status (100 to 599)")),
-            StatusMatch::Text(t) => Err(format!("{t:?} is not a status code or class; write e.g. 429 or \"5xx\"")),
+            StatusMatch::Code(c) => Err(t!("engine.tee.status_code", code = c).into_owned()),
+            StatusMatch::Text(t) => Err(t!("engine.tee.status_text", given = format!("{t:?}")).into_owned()),
         }
     }
 
@@ -86,21 +87,18 @@ impl Filter {
     pub fn validate(&self) -> Result<(), (String, String)> {
         if let Some(r) = self.sample_rate {
             if !(r.is_finite() && (0.0..=1.0).contains(&r)) {
-                return Err(("sampleRate".into(), format!("must be between 0 and 1 (got {r})")));
+                return Err(("sampleRate".into(), t!("engine.tee.sample_rate", got = r).into_owned()));
             }
         }
         if self.success_only && self.failure_only {
-            return Err((
-                "failureOnly".into(),
-                "cannot be set with successOnly: together they match nothing; keep one".into(),
-            ));
+            return Err(("failureOnly".into(), t!("engine.tee.failure_and_success").into_owned()));
         }
         for s in &self.status_codes {
             s.check().map_err(|m| ("statusCodes".to_string(), m))?;
         }
         for (field, globs) in [("channels", &self.channels), ("models", &self.models)] {
             if let Some(g) = globs.iter().find(|g| g.trim().is_empty()) {
-                return Err((field.into(), format!("has an empty pattern {g:?}; remove it")));
+                return Err((field.into(), t!("engine.tee.empty_pattern", pattern = format!("{g:?}")).into_owned()));
             }
         }
         Ok(())

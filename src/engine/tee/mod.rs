@@ -10,6 +10,7 @@
 
 pub mod filter;
 
+use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -249,8 +250,15 @@ pub struct TeeTest {
 /// Fields a `tee edit`/`PUT` may change; absent ones stay.
 pub type TeePatch = serde_json::Map<String, serde_json::Value>;
 
+/// Where to look for a tee's name: a command, the same in every language.
+const LIST_COMMAND: &str = "routex tee list"; // i18n: not prose
+
 fn invalid(name: &str, field: &str, message: impl Into<String>) -> Error {
-    let subject = if name.trim().is_empty() { "tee".to_string() } else { format!("tee {:?}", name.trim()) };
+    let subject = if name.trim().is_empty() {
+        t!("engine.kind.tee").into_owned()
+    } else {
+        t!("engine.tee.subject", name = format!("{:?}", name.trim())).into_owned()
+    };
     Error::Invalid { subject, field: field.into(), message: message.into() }
 }
 
@@ -259,22 +267,24 @@ pub fn validate(spec: &TeeSpec, id: String, created_at: String, updated_at: Stri
     let name = spec.name.trim();
     let bad = |field: &str, message: String| invalid(name, field, message);
     if name.is_empty() {
-        return Err(bad("name", "is required: give the tee a name (e.g. audit)".into()));
+        return Err(bad("name", t!("engine.tee.name_required").into_owned()));
     }
     if name.len() > 64 || name.chars().any(|c| c.is_control()) {
-        return Err(bad("name", "must be 1 to 64 printable characters".into()));
+        return Err(bad("name", t!("engine.tee.name_shape").into_owned()));
     }
     let kind = match spec.kind.trim().to_ascii_lowercase().as_str() {
         "file" => TeeType::File,
         "webhook" => TeeType::Webhook,
-        "" => return Err(bad("type", "is required: file or webhook".into())),
+        "" => return Err(bad("type", t!("engine.tee.type_required").into_owned())),
         other => {
             return Err(bad(
                 "type",
-                format!(
-                    "{other:?} is not a tee type; use file or webhook{}",
-                    crate::util::suggest::did_you_mean(other, ["file", "webhook"])
-                ),
+                t!(
+                    "engine.tee.type_unknown",
+                    given = format!("{other:?}"),
+                    hint = crate::util::suggest::did_you_mean(other, ["file", "webhook"])
+                )
+                .into_owned(),
             ))
         }
     };
@@ -282,7 +292,7 @@ pub fn validate(spec: &TeeSpec, id: String, created_at: String, updated_at: Stri
     match kind {
         TeeType::File => {
             if path.is_none_or(str::is_empty) {
-                return Err(bad("path", "is required for a file tee: the JSON-lines file to append to".into()));
+                return Err(bad("path", t!("engine.tee.path_required").into_owned()));
             }
             for (field, set) in [
                 ("url", url.is_some()),
@@ -292,17 +302,16 @@ pub fn validate(spec: &TeeSpec, id: String, created_at: String, updated_at: Stri
                 ("batch_size", spec.batch_size.is_some()),
             ] {
                 if set {
-                    return Err(bad(field, "applies to webhook tees only; remove it or use type: webhook".into()));
+                    return Err(bad(field, t!("engine.tee.webhook_only").into_owned()));
                 }
             }
         }
         TeeType::Webhook => {
-            let u = url.filter(|u| !u.is_empty()).ok_or_else(|| {
-                bad("url", "is required for a webhook tee: the http(s) URL records are POSTed to".into())
-            })?;
+            let u =
+                url.filter(|u| !u.is_empty()).ok_or_else(|| bad("url", t!("engine.tee.url_required").into_owned()))?;
             let ok = url::Url::parse(u).ok().filter(|p| matches!(p.scheme(), "http" | "https") && p.host().is_some());
             if ok.is_none() {
-                return Err(bad("url", format!("{u:?} is not an http(s) URL (e.g. https://ops.example.com/hook)")));
+                return Err(bad("url", t!("engine.tee.url_invalid", url = format!("{u:?}")).into_owned()));
             }
             if path.is_some() || spec.max_size_mb.is_some() || spec.keep.is_some() {
                 let f = if path.is_some() {
@@ -312,43 +321,43 @@ pub fn validate(spec: &TeeSpec, id: String, created_at: String, updated_at: Stri
                 } else {
                     "max_size_mb"
                 };
-                return Err(bad(f, "applies to file tees only; remove it or use type: file".into()));
+                return Err(bad(f, t!("engine.tee.file_only").into_owned()));
             }
         }
     }
     let mut headers = BTreeMap::new();
     for (k, v) in &spec.headers {
         if http::HeaderName::from_bytes(k.trim().as_bytes()).is_err() {
-            return Err(bad("headers", format!("{k:?} is not a valid HTTP header name")));
+            return Err(bad("headers", t!("engine.tee.header_name", name = format!("{k:?}")).into_owned()));
         }
         if http::HeaderValue::from_str(v).is_err() {
-            return Err(bad("headers", format!("the value of {k:?} is not a valid HTTP header value")));
+            return Err(bad("headers", t!("engine.tee.header_value", name = format!("{k:?}")).into_owned()));
         }
         headers.insert(k.trim().to_string(), Secret::new(v.clone()));
     }
     let timeout_s = spec.timeout.unwrap_or(DEFAULT_TIMEOUT_S);
     if !(1..=300).contains(&timeout_s) {
-        return Err(bad("timeout", format!("must be 1 to 300 seconds (got {timeout_s})")));
+        return Err(bad("timeout", t!("engine.tee.timeout", got = timeout_s).into_owned()));
     }
     let retries = spec.retries.unwrap_or(DEFAULT_RETRIES);
     if retries > 10 {
-        return Err(bad("retries", format!("must be 0 to 10 (got {retries})")));
+        return Err(bad("retries", t!("engine.tee.retries", got = retries).into_owned()));
     }
     let batch_size = spec.batch_size.unwrap_or(1);
     if !(1..=MAX_BATCH).contains(&batch_size) {
-        return Err(bad("batch_size", format!("must be 1 to {MAX_BATCH} records per POST (got {batch_size})")));
+        return Err(bad("batch_size", t!("engine.tee.batch_size", max = MAX_BATCH, got = batch_size).into_owned()));
     }
     let queue_size = spec.queue_size.unwrap_or(DEFAULT_QUEUE);
     if !(1..=MAX_QUEUE).contains(&queue_size) {
-        return Err(bad("queue_size", format!("must be 1 to {MAX_QUEUE} records (got {queue_size})")));
+        return Err(bad("queue_size", t!("engine.tee.queue_size", max = MAX_QUEUE, got = queue_size).into_owned()));
     }
     let max_size_mb = spec.max_size_mb.unwrap_or(DEFAULT_MAX_SIZE_MB);
     if max_size_mb == 0 {
-        return Err(bad("max_size_mb", "must be at least 1 (MiB)".into()));
+        return Err(bad("max_size_mb", t!("engine.tee.max_size").into_owned()));
     }
     let keep = spec.keep.unwrap_or(DEFAULT_KEEP);
     if keep > 100 {
-        return Err(bad("keep", format!("must be 0 to 100 rotated files (got {keep})")));
+        return Err(bad("keep", t!("engine.tee.keep", got = keep).into_owned()));
     }
     spec.filter.validate().map_err(|(field, m)| bad(&format!("filter.{field}"), m))?;
     Ok(Tee {
@@ -380,7 +389,9 @@ impl Engine {
             .map(|s| {
                 let mut t = s.tee;
                 for (k, v) in &s.sealed_headers {
-                    let value = cipher.open(v, &format!("header {k:?} of tee {:?}", t.name))?;
+                    // What the store's error names when it cannot decrypt (store errors stay English).
+                    let what = format!("header {k:?} of tee {:?}", t.name); // i18n: not prose
+                    let value = cipher.open(v, &what)?;
                     t.headers.insert(k.clone(), Secret::new(value));
                 }
                 Ok(t)
@@ -412,7 +423,7 @@ impl Engine {
             .or_else(|| t.iter().find(|t| t.name == key))
             .or_else(|| t.iter().find(|t| t.name.eq_ignore_ascii_case(key)))
             .cloned()
-            .ok_or_else(|| Error::NotFound { kind: "tee", name: key.to_string(), hint: "routex tee list" })
+            .ok_or_else(|| Error::NotFound { kind: "tee", name: key.to_string(), hint: LIST_COMMAND })
     }
 
     fn check_tee_unique(&self, name: &str, except_id: Option<&str>) -> Result<()> {
@@ -449,7 +460,7 @@ impl Engine {
             }
         }
         let mut spec: TeeSpec = serde_json::from_value(value)
-            .map_err(|e| invalid(&old.name, "body", format!("does not describe a tee: {e}")))?;
+            .map_err(|e| invalid(&old.name, "body", t!("engine.tee.body", error = e).into_owned()))?;
         keep_masked_headers(&mut spec, &old);
         let tee = validate(&spec, old.id.clone(), old.created_at.clone(), now_rfc3339())?;
         self.check_tee_unique(&tee.name, Some(&tee.id))?;
