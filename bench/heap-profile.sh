@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # Where routex's memory per slow stream goes: N concurrent slow streams (bench/slow-streams'
 # mock and client, as in bench/slow-streams.sh) through a routex built with the system
-# allocator, run under heaptrack. Reports the bytes live at the heap's peak by where they
-# were allocated (grouped by the first frame that names a known owner: hyper's buffers,
-# the relay, tokio's tasks, ...), divided by N. Loopback only; every wait bounded;
-# everything started is killed on exit.
+# allocator, run under heaptrack, killed (SIGKILL) mid-way through the streams or AFTER_S
+# seconds after they ended. heaptrack then reports every allocation still live at that
+# moment, with its stack: grouped here by the first frame that names an owner (hyper's
+# buffers, the relay, tokio's tasks, ...), less what an idle run holds, divided by N.
+# Loopback only; every wait bounded; everything started is killed on exit.
 #
-#   cargo build --release --features system-alloc    # or a debug build: set ROUTEX_BIN
+#   cargo build --features system-alloc             # debug is enough: set ROUTEX_BIN
 #   STREAMS=0 OUT_DIR=/tmp/heap-idle bash bench/heap-profile.sh     # what idle holds
 #   STREAMS=1000 IDLE_STACKS=/tmp/heap-idle/live-stacks.txt bash bench/heap-profile.sh
 #   AFTER_S=3 STREAMS=1000 IDLE_STACKS=... bash bench/heap-profile.sh   # what stays after
 #
-# Prints the split and leaves heaptrack's file and the peak stacks in $OUT_DIR
-# (default /tmp/routex-heap), which can be large: delete it when done.
+# Leaves heaptrack's file and the live stacks in $OUT_DIR (default /tmp/routex-heap):
+# delete it when done. Results: bench/results/slow-streams.md ("Where the memory goes").
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -22,7 +23,7 @@ SHAPE=${SHAPE:-anthropic}
 EVERY_MS=${EVERY_MS:-200}
 CHUNKS=${CHUNKS:-100}
 RAMP_PER_S=${RAMP_PER_S:-500}
-ROUTEX_BIN=${ROUTEX_BIN:-$ROOT/target/release/routex}
+ROUTEX_BIN=${ROUTEX_BIN:-$ROOT/target/debug/routex}  # built with --features system-alloc
 OUT_DIR=${OUT_DIR:-/tmp/routex-heap}
 AFTER_S=${AFTER_S:-}
 TOOL=$HERE/slow-streams/target/release/slow-streams

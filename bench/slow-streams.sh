@@ -24,6 +24,7 @@ CHUNKS=${CHUNKS:-100}
 RAMP_PER_S=${RAMP_PER_S:-1000}
 SESSIONS=${SESSIONS:-10000}
 LATER_S=${LATER_S:-30}
+SETTLE_S=${SETTLE_S:-15}
 RESULTS_DIR=${RESULTS_DIR:-$HERE/results}
 if [ -z "${ROUTEX_BIN:-}" ]; then
     ROUTEX_BIN=$ROOT/target/release/routex
@@ -106,7 +107,11 @@ start_routex() {
     die "routex did not start: $(tail -5 "$TMP/logs/routex.log")"
 }
 start_routex
-sleep 1
+# Idle is measured once the start has settled: the cache warmer builds the tokenizer at
+# start (~25 MB of temporaries, freed), and each event loop has mimalloc return freed
+# pages after its first sweep, 10 s in. Measured sooner, "idle" would include pages the
+# streams then reuse, and (peak - idle) / N would read low.
+sleep "$SETTLE_S"
 
 pids_of() { # target -> the pids whose memory and CPU count
     case $1 in
@@ -191,7 +196,7 @@ done
 # distinct sessions. The growth of the second over the first is what the table holds.
 kill_wait "$RX_PID" TERM 150
 start_routex
-sleep 1
+sleep "$SETTLE_S"
 aff_idle=$(rss_kb "$RX_PID")
 "$TOOL" sessions "http://127.0.0.1:$RX_PORT" "$SESSIONS" 32 0 >"$TMP/s1.json"
 sleep 2
