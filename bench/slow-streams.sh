@@ -8,8 +8,9 @@
 #   STREAMS="1000 9000" bash bench/slow-streams.sh
 #
 # Reports (bench/results/slow-streams.md and .tsv): errors, time to first content
-# p50/p99 and its overhead over direct, CPU per streamed chunk, RSS idle/peak/after and
-# memory per stream ((peak - idle) / N). The client and the mock run in their own
+# p50/p99 and its overhead over direct, CPU per streamed chunk, RSS idle/peak/after (3 s
+# and LATER_S after the last stream ended, with the open fds then), memory per stream
+# ((peak - idle) / N) and the machine's load average. The client and the mock run in their own
 # processes (bench/slow-streams: raw HTTP/1.1 on tokio), so each has the whole fd limit.
 set -euo pipefail
 
@@ -22,6 +23,8 @@ EVERY_MS=${EVERY_MS:-200}
 CHUNKS=${CHUNKS:-100}
 RAMP_PER_S=${RAMP_PER_S:-1000}
 SESSIONS=${SESSIONS:-10000}
+LATER_S=${LATER_S:-30}
+SETTLE_S=${SETTLE_S:-15}
 RESULTS_DIR=${RESULTS_DIR:-$HERE/results}
 if [ -z "${ROUTEX_BIN:-}" ]; then
     ROUTEX_BIN=$ROOT/target/release/routex
@@ -104,7 +107,11 @@ start_routex() {
     die "routex did not start: $(tail -5 "$TMP/logs/routex.log")"
 }
 start_routex
-sleep 1
+# Idle is measured once the start has settled: the cache warmer builds the tokenizer at
+# start (~25 MB of temporaries, freed), and each event loop has mimalloc return freed
+# pages after its first sweep, 10 s in. Measured sooner, "idle" would include pages the
+# streams then reuse, and (peak - idle) / N would read low.
+sleep "$SETTLE_S"
 
 pids_of() { # target -> the pids whose memory and CPU count
     case $1 in
@@ -141,7 +148,7 @@ DEADLINE=$(((CHUNKS * EVERY_MS) / 1000 + 60))
 
 mkdir -p "$RESULTS_DIR"
 TSV=$RESULTS_DIR/slow-streams.tsv
-printf 'n\tshape\ttarget\tok\terrors\tttfc_p50_ms\tttfc_p99_ms\tevents\tcpu_s\tcpu_us_per_chunk\trss_idle_kb\trss_peak_kb\trss_after_kb\tkb_per_stream\n' >"$TSV"
+printf 'n\tshape\ttarget\tok\terrors\tttfc_p50_ms\tttfc_p99_ms\tevents\tcpu_s\tcpu_us_per_chunk\trss_idle_kb\trss_peak_kb\trss_after_kb\tkb_per_stream\trss_later_kb\tfds_later\tload_1_5_15\n' >"$TSV"
 for n in $STREAMS; do
     for shape in $SHAPES; do
         path=/v1/messages
@@ -163,18 +170,23 @@ for n in $STREAMS; do
             cpu1=$(cpu_ticks "$pids")
             sleep 3
             after=$(rss_kb "$pids")
+            # Again LATER_S after the end: routex's idle upstream connections past the 16
+            # most recent close after 10 s unused, and each loop sweeps every 10 s.
+            sleep $((LATER_S - 3))
+            later=$(rss_kb "$pids")
+            fds=$(for p in $pids; do find "/proc/$p/fd" -mindepth 1 -maxdepth 1 2>/dev/null; done | wc -l)
             out=$(cat "$TMP/out.json")
             log "  $out"
-            python3 - "$n" "$shape" "$target" "$idle" "$peak" "$after" "$((cpu1 - cpu0))" "$HZ" "$out" >>"$TSV" <<'PY'
+            python3 - "$n" "$shape" "$target" "$idle" "$peak" "$after" "$((cpu1 - cpu0))" "$HZ" "$out" "$later" "$fds" "$(uptime | sed 's/.*load average: //')" >>"$TSV" <<'PY'
 import json, sys
-n, shape, target, idle, peak, after, ticks, hz, out = sys.argv[1:]
+n, shape, target, idle, peak, after, ticks, hz, out, later, fds, load = sys.argv[1:]
 o = json.loads(out)
 n, idle, peak, after, ticks, hz = int(n), int(idle), int(peak), int(after), int(ticks), int(hz)
 cpu = ticks / hz
 ev = o["events"] or 1
 errs = ",".join(f"{k}:{v}" for k, v in o["errors"].items()) or "0"
 print("\t".join(map(str, [n, shape, target, o["ok"], errs, o["ttfc_ms"]["p50"], o["ttfc_ms"]["p99"], o["events"],
-    f"{cpu:.2f}", f"{cpu / ev * 1e6:.1f}", idle, peak, after, f"{(peak - idle) / n:.1f}"])))
+    f"{cpu:.2f}", f"{cpu / ev * 1e6:.1f}", idle, peak, after, f"{(peak - idle) / n:.1f}", later, fds, load])))
 PY
         done
     done
@@ -184,7 +196,7 @@ done
 # distinct sessions. The growth of the second over the first is what the table holds.
 kill_wait "$RX_PID" TERM 150
 start_routex
-sleep 1
+sleep "$SETTLE_S"
 aff_idle=$(rss_kb "$RX_PID")
 "$TOOL" sessions "http://127.0.0.1:$RX_PORT" "$SESSIONS" 32 0 >"$TMP/s1.json"
 sleep 2

@@ -12,7 +12,10 @@
 //!
 //! Upstreams are spoken to in HTTP/1.1 (ALPN `http/1.1`), one request per connection at a
 //! time, like nginx's `proxy_pass` with keep-alive. A connection idle for 90 s, or found
-//! closed by the upstream, is dropped; at most 256 stay idle per upstream host and loop.
+//! closed by the upstream, is dropped; at most 256 stay idle per upstream host and loop,
+//! and past the 16 most recently used, one not used again within 10 s is closed (a burst's
+//! connections do not stay for 90 s with their buffers). Each loop sweeps its pool every
+//! 10 s (`proxy/preconnect.rs`), also when no request comes.
 //! A request that a reused connection could not even send (the upstream had closed it) goes
 //! out once more on a new connection. Used instead of reqwest on the request path: reqwest
 //! parsed the URL twice per request and added layers a router does not need. Timeouts
@@ -45,8 +48,34 @@ type Conn = Connection<Io, Full<Bytes>>;
 const IDLE_FOR: Duration = Duration::from_secs(90);
 /// Idle connections kept per upstream host.
 const IDLE_MAX: usize = 256;
-/// How often the idle connections are checked for ones the upstream closed.
-const SWEEP_EVERY: Duration = Duration::from_secs(10);
+/// Idle connections per upstream host kept for the whole [`IDLE_FOR`] (the most recently
+/// used): a client's usual concurrency finds them warm after a pause.
+const KEEP_IDLE: usize = 16;
+/// Past [`KEEP_IDLE`], an idle connection not used again within this long is closed. Each
+/// holds ~25 KiB (hyper's read and write buffers, its request channel; see
+/// bench/results/slow-streams.md): after 9 000 slow streams, 512 of them (256 per loop)
+/// stayed for 90 s. What a busy loop needs comes back to the pool sooner than this.
+const SURPLUS_IDLE_FOR: Duration = Duration::from_secs(10);
+/// How often the idle connections are checked for ones the upstream closed or that expired
+/// (on a checkout, and by each loop's timer: [`Upstream::sweep_idle`]).
+pub const SWEEP_EVERY: Duration = Duration::from_secs(10);
+
+/// What the binary runs on each event loop after its timed sweep (see [`set_after_sweep`]).
+static AFTER_SWEEP: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// Have `f` run on each event loop's thread after its idle sweep, every [`SWEEP_EVERY`]:
+/// `src/main.rs` returns mimalloc's freed pages there (the library does not know the
+/// allocator). Only the first call counts.
+pub fn set_after_sweep(f: fn()) {
+    let _ = AFTER_SWEEP.set(f);
+}
+
+/// Run what [`set_after_sweep`] set, if anything.
+pub(crate) fn after_sweep() {
+    if let Some(f) = AFTER_SWEEP.get() {
+        f();
+    }
+}
 
 /// A cheap-to-clone handle on one event loop's connections.
 #[derive(Clone)]
@@ -250,6 +279,14 @@ impl Upstream {
         Ok(true)
     }
 
+    /// Drop the idle connections that expired or that the upstream closed, now; returns how
+    /// many were closed. Each event loop calls it every [`SWEEP_EVERY`], so that a pool no
+    /// request touches any more does not keep a burst's connections (and their descriptors,
+    /// half-closed by the upstream) for ever.
+    pub fn sweep_idle(&self) -> usize {
+        self.shared.pool.lock().unwrap_or_else(|p| p.into_inner()).sweep_now()
+    }
+
     /// Close every idle connection (the cache warmer's `connections` invalidation).
     pub fn close_idle(&self) {
         self.shared.pool.lock().unwrap_or_else(|p| p.into_inner()).hosts.clear();
@@ -314,15 +351,31 @@ fn host_header(uri: &Uri) -> Result<HeaderValue, http::header::InvalidHeaderValu
 impl Pool {
     /// Every [`SWEEP_EVERY`]: drop idle connections that expired or that the upstream closed.
     fn sweep(&mut self) {
-        if self.swept.elapsed() < SWEEP_EVERY {
-            return;
+        if self.swept.elapsed() >= SWEEP_EVERY {
+            self.sweep_now();
         }
+    }
+
+    /// Drop what expired (past [`KEEP_IDLE`] per host: unused for [`SURPLUS_IDLE_FOR`];
+    /// else for [`IDLE_FOR`]) or was closed by the upstream; returns how many.
+    fn sweep_now(&mut self) -> usize {
         self.swept = Instant::now();
         let mut cx = Context::from_waker(std::task::Waker::noop());
+        let mut closed = 0;
         for h in &mut self.hosts {
-            h.idle.retain_mut(|i| i.since.elapsed() < IDLE_FOR && i.lease.reusable(&mut cx));
+            let before = h.idle.len();
+            // Oldest first: the first `surplus` are the least recently used.
+            let surplus = before.saturating_sub(KEEP_IDLE);
+            let mut i = 0;
+            h.idle.retain_mut(|c| {
+                let limit = if i < surplus { SURPLUS_IDLE_FOR } else { IDLE_FOR };
+                i += 1;
+                c.since.elapsed() < limit && c.lease.reusable(&mut cx)
+            });
+            closed += before - h.idle.len();
         }
         self.hosts.retain(|h| !h.idle.is_empty());
+        closed
     }
 
     fn put(&mut self, key: Key, lease: Lease) {
@@ -688,6 +741,46 @@ mod tests {
         assert_eq!(first_chunk_only(&up, addr).await, "ok");
         assert_eq!(post(&up, addr).await.unwrap(), "ok");
         assert_eq!(connections(&seen), vec![1, 1]);
+    }
+
+    /// The idle connections of `up`, per host.
+    fn idle_count(up: &Upstream) -> usize {
+        up.shared.pool.lock().unwrap().hosts.iter().map(|h| h.idle.len()).sum()
+    }
+
+    /// Make every idle connection of `up` look idle for `by` longer.
+    fn age_idle(up: &Upstream, by: Duration) {
+        for h in &mut up.shared.pool.lock().unwrap().hosts {
+            for i in &mut h.idle {
+                i.since = i.since.checked_sub(by).unwrap_or(i.since);
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_bursts_surplus_connections_are_closed_once_unused_the_recent_ones_stay() {
+        let (addr, seen) = upstream(After::KeepOpen, true).await;
+        let up = Upstream::new(Duration::from_secs(2));
+        // 20 at once (each body takes 30 ms): 20 connections, then all idle.
+        let burst = futures_util::future::join_all((0..20).map(|_| post(&up, addr))).await;
+        assert!(burst.iter().all(|r| r.as_deref().ok() == Some(&b"okok"[..])));
+        assert_eq!(idle_count(&up), 20);
+        // Just used: a sweep keeps them all.
+        assert_eq!(up.sweep_idle(), 0);
+        // Unused for longer than SURPLUS_IDLE_FOR: past the KEEP_IDLE most recent, closed.
+        age_idle(&up, SURPLUS_IDLE_FOR + Duration::from_secs(1));
+        assert_eq!(up.sweep_idle(), 20 - KEEP_IDLE);
+        assert_eq!(idle_count(&up), KEEP_IDLE);
+        // The ones kept still carry requests: 16 at once open no new connection.
+        let again = futures_util::future::join_all((0..KEEP_IDLE).map(|_| post(&up, addr))).await;
+        assert!(again.iter().all(|r| r.is_ok()));
+        assert!(connections(&seen).iter().all(|&c| c <= 20), "no connection past the burst's 20");
+        // Unused for IDLE_FOR: closed too.
+        age_idle(&up, IDLE_FOR);
+        assert_eq!(up.sweep_idle(), KEEP_IDLE);
+        assert_eq!(idle_count(&up), 0);
+        assert_eq!(post(&up, addr).await.unwrap(), "okok");
+        assert_eq!(connections(&seen).last(), Some(&21), "a new connection after the pool emptied");
     }
 
     #[test]

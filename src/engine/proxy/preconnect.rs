@@ -7,13 +7,15 @@
 //! opened on the loop that will use it; so the warmer only signals
 //! ([`Proxy::preconnect`], [`Proxy::close_idle_connections`]) and each loop runs
 //! [`preconnect_loop`] (started by `daemon::serve_loop`), which does the work on its own
-//! pool. The loop holds the proxy weakly: it ends with the proxy.
+//! pool. The loop holds the proxy weakly: it ends with the proxy. It also sweeps that pool
+//! every [`client::SWEEP_EVERY`] (expired and closed idle connections; see `client.rs`),
+//! then runs the binary's after-sweep hook there (mimalloc returning freed pages).
 
 use http::Uri;
 use std::sync::atomic::Ordering;
 use std::sync::Weak;
 
-use super::Proxy;
+use super::{client, Proxy};
 use crate::engine::Status;
 
 /// What the event loops are asked to do with their idle connections: how many times each
@@ -78,14 +80,30 @@ impl Proxy {
     }
 }
 
-/// One event loop's part: do what the warmer asks, on this loop's pool, until the proxy is
-/// gone. Run by each event loop of the daemon.
+/// One event loop's part: do what the warmer asks, on this loop's pool, and sweep that
+/// pool every [`client::SWEEP_EVERY`], until the proxy is gone. Run by each event loop of
+/// the daemon.
 pub async fn preconnect_loop(proxy: Weak<Proxy>) {
     let Some(mut rx) = proxy.upgrade().map(|p| p.preconnects.subscribe()) else { return };
     // What was asked before this loop started counts too.
     rx.mark_changed();
     let mut done = Ask::default();
-    while rx.changed().await.is_ok() {
+    let mut sweep = tokio::time::interval(client::SWEEP_EVERY);
+    sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    sweep.reset();
+    loop {
+        tokio::select! {
+            changed = rx.changed() => if changed.is_err() { return },
+            _ = sweep.tick() => {
+                let Some(p) = proxy.upgrade() else { return };
+                let closed = p.upstream().sweep_idle();
+                if closed > 0 {
+                    log::debug!("closed {closed} idle upstream connections");
+                }
+                client::after_sweep();
+                continue;
+            }
+        }
         let ask = *rx.borrow_and_update();
         let Some(p) = proxy.upgrade() else { return };
         if ask.closes != done.closes {
