@@ -8,6 +8,9 @@
 #   CALLGRIND_N1=300 CALLGRIND_N2=1300 CALLGRIND_MODES="nonstream stream" bash bench/callgrind.sh
 #   CALLGRIND_REDIS=1 bash bench/callgrind.sh   # team mode: routex shares its state through
 #                                                # a redis-server of its own (docs/team.md)
+#   CALLGRIND_POSTGRES=1 bash bench/callgrind.sh  # team mode: routex on a throwaway Postgres
+#                                                # cluster (storage: postgres://…); with
+#                                                # CALLGRIND_REDIS=1 too, the whole team setup
 #
 # Per mode, one routex is started fresh under valgrind, checked with one real request and
 # warmed up; then its counters are dumped (zeroed), wrk sends N1 requests, a dump; wrk sends
@@ -40,6 +43,9 @@ SETTLE_S=${SETTLE_S:-2}
 # 1: start a redis-server on a free loopback port (no persistence) and give routex
 # `redis:` (team mode's shared state), to measure what sharing adds per request.
 CALLGRIND_REDIS=${CALLGRIND_REDIS:-0}
+# 1: run routex on a throwaway PostgreSQL cluster (initdb as the postgres user, a free
+# loopback port), to measure what the shared store adds per request.
+CALLGRIND_POSTGRES=${CALLGRIND_POSTGRES:-0}
 
 LOG_TAG=callgrind
 # shellcheck source=bench/common.sh
@@ -60,10 +66,12 @@ NGINX_PID=""
 RX_PID=""
 WRK_PID=""
 REDIS_PID=""
+PG_PID=""
 cleanup() {
     set +e
     kill_wait "$WRK_PID" INT 20
     kill_wait "$REDIS_PID" TERM 50
+    kill_wait "$PG_PID" INT 100
     kill_wait "$RX_PID" TERM 300 # routex under valgrind shuts down slowly
     stop_nginx "$NGINX_PID"
     if [ "${BENCH_KEEP_TMP:-0}" = 1 ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
@@ -94,6 +102,27 @@ if [ "$CALLGRIND_REDIS" = 1 ]; then
     [ -n "$REDIS_PID" ] || die "redis-server did not start: $(cat "$TMP/redis/redis.log")"
     REDIS_LINE="redis: redis://127.0.0.1:$REDIS_PORT"
     log "redis-server on 127.0.0.1:$REDIS_PORT (pid $REDIS_PID): routex shares its state through it"
+fi
+PG_LINE=""
+if [ "$CALLGRIND_POSTGRES" = 1 ]; then
+    PGBIN=$(bash "$ROOT/tests/setup/postgres.sh" | tail -1)
+    mkdir -p "$TMP/pg"
+    chown postgres "$TMP/pg"
+    setpriv --reuid=postgres --regid=postgres --init-groups -- "$PGBIN/initdb" -D "$TMP/pg/data" -A trust -U routex \
+        --no-sync -E UTF8 >/dev/null
+    free_port; PG_PORT=$PORT
+    setpriv --reuid=postgres --regid=postgres --init-groups -- "$PGBIN/postgres" -D "$TMP/pg/data" -p "$PG_PORT" \
+        -c listen_addresses=127.0.0.1 -k "$TMP/pg" >"$TMP/pg/postgres.log" 2>&1 &
+    PG_PID=$!
+    for _ in $(seq 1 100); do
+        "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" && break
+        sleep 0.2
+    done
+    "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" || die "postgres did not start: $(tail -5 "$TMP/pg/postgres.log")"
+    export ROUTEX_MASTER_KEY=routex-callgrind
+    PG_LINE="storage: postgres://routex@127.0.0.1:$PG_PORT/postgres
+replica: callgrind"
+    log "postgres on 127.0.0.1:$PG_PORT (pid $PG_PID): routex keeps its store there"
 fi
 
 # ---------------------------------------------------------------- mock upstream (as load.sh)
@@ -204,6 +233,7 @@ channels:
     api_key: sk-bench
     models: ["*"]
 $REDIS_LINE
+$PG_LINE
 EOF
     valgrind --tool=callgrind --log-file="$RX_DIR/valgrind.log" \
         --callgrind-out-file="$CG_DIR/callgrind.out.$mode.%p" \
@@ -305,6 +335,7 @@ done
 echo
 echo "routex $("$ROUTEX_BIN" --version 2>/dev/null | awk '{ print $NF }') ($ROUTEX_BIN) · $(valgrind --version) · one event loop, request log on ·" \
     "$([ "$CALLGRIND_REDIS" = 1 ] && echo "team mode (redis) ·")" \
+    "$([ "$CALLGRIND_POSTGRES" = 1 ] && echo "team mode (postgres) ·")" \
     "wrk -t1 -c$CALLGRIND_CONNS · $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo
 echo "| mode | instructions per request (k) | N1 phase: requests (wrk), Ir | N2 phase: requests (wrk), Ir | Ir ÷ requests, N2 phase alone (k) | routex warn/error lines |"

@@ -153,6 +153,11 @@ fn three_replicas_share_channels_and_one_request_log() {
     assert_eq!(health["team"]["following"], true, "{health}");
     assert!(health["store"]["shared"].as_str().unwrap().starts_with("postgres 127.0.0.1:"), "{health}");
     assert!(!health.to_string().contains("routex@"), "no credentials in health: {health}");
+    // Each replica stops cleanly (its pooled Postgres connections closed off the runtime).
+    for r in team {
+        let log = r.daemon.stop();
+        assert!(log.contains("routex stopped cleanly") && !log.contains("panicked"), "{log}");
+    }
 }
 
 #[test]
