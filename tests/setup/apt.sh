@@ -5,8 +5,10 @@
 #
 #     apt_install NAME "PACKAGES" "PROCESSES" "WHAT TO INSTALL BY HAND"
 #
-# which returns at once when `have` succeeds; otherwise takes a lock under target/ (one
-# install at a time: parallel `cargo test` processes run these scripts together), runs
+# which returns at once when `have` succeeds; otherwise takes the lock under target/ that
+# every setup script installing packages shares (chromium.sh and shellcheck.sh too: one
+# apt-get at a time, since parallel tests run these scripts together; apt-get also waits
+# up to 600 s for dpkg's own lock), runs
 # `apt-get update` once and `apt-get install -y --no-install-recommends PACKAGES`. The
 # packages' maintainer scripts would start services: while installing, a policy-rc.d that
 # denies every service start is put in place (when the machine has none; an existing one
@@ -28,8 +30,8 @@ apt_install() {
     have && return 0
     if command -v flock >/dev/null 2>&1; then
         mkdir -p "$root/target"
-        exec 9>"$root/target/.$APT_NAME-setup.lock"
-        flock -w 900 9 || apt_fail "timed out waiting for another $APT_NAME.sh (lock $root/target/.$APT_NAME-setup.lock)"
+        exec 9>"$root/target/.apt-setup.lock"
+        flock -w 900 9 || apt_fail "timed out waiting for another $APT_NAME.sh (lock $root/target/.apt-setup.lock)"
         have && return 0
     fi
     command -v apt-get >/dev/null 2>&1 \
@@ -49,11 +51,11 @@ apt_install() {
     export DEBIAN_FRONTEND=noninteractive RUNLEVEL=1
     echo "tests/setup/$APT_NAME.sh: apt-get update" >&2
     local ok=1
-    apt-get update -qq >&2 || ok=0
+    apt-get -o DPkg::Lock::Timeout=600 update -qq >&2 || ok=0
     if [[ $ok == 1 ]]; then
         echo "tests/setup/$APT_NAME.sh: apt-get install $packages" >&2
         # shellcheck disable=SC2086 # the package list is meant to split
-        apt-get install -y -qq --no-install-recommends $packages >&2 || ok=0
+        apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $packages >&2 || ok=0
     fi
     [[ -n "$made_policy" ]] && rm -f "$policy"
     [[ $ok == 1 ]] || apt_fail "apt-get could not install $packages (no network? see its output above)"

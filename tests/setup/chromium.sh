@@ -25,8 +25,8 @@ have && exit 0
 
 if command -v flock >/dev/null 2>&1; then
     mkdir -p "$root/target"
-    exec 9>"$root/target/.chromium-setup.lock"
-    flock -w 900 9 || fail "timed out waiting for another chromium.sh (lock $root/target/.chromium-setup.lock)"
+    exec 9>"$root/target/.apt-setup.lock"
+    flock -w 900 9 || fail "timed out waiting for another chromium.sh (lock $root/target/.apt-setup.lock)"
     have && exit 0
 fi
 
@@ -37,9 +37,9 @@ command -v apt-get >/dev/null 2>&1 \
 
 export DEBIAN_FRONTEND=noninteractive
 echo "tests/setup/chromium.sh: apt-get update" >&2
-apt-get update -qq >&2 || fail "apt-get update failed (no network? see its output above)"
+apt-get -o DPkg::Lock::Timeout=600 update -qq >&2 || fail "apt-get update failed (no network? see its output above)"
 echo "tests/setup/chromium.sh: apt-get install chromium chromium-driver" >&2
-apt-get install -y -qq --no-install-recommends chromium chromium-driver >&2 \
+apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends chromium chromium-driver >&2 \
     || fail "apt-get install chromium chromium-driver failed (see its output above)"
 
 have || fail "the chromium packages installed but chromium or chromedriver is not on PATH (PATH=$PATH)"

@@ -16,13 +16,13 @@ fail() {
 command -v shellcheck >/dev/null 2>&1 && exit 0
 if command -v flock >/dev/null 2>&1; then
     mkdir -p "$root/target"
-    exec 9>"$root/target/.shellcheck-setup.lock"
+    exec 9>"$root/target/.apt-setup.lock"
     flock -w 900 9 || fail "timed out waiting for another shellcheck.sh"
     command -v shellcheck >/dev/null 2>&1 && exit 0
 fi
 command -v apt-get >/dev/null 2>&1 || fail "shellcheck is not on PATH and there is no apt-get to install it"
 [[ "$(id -u)" == 0 ]] || fail "shellcheck is not on PATH; installing it needs root: sudo apt-get install shellcheck"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >&2 || fail "apt-get update failed (no network?)"
-apt-get install -y -qq --no-install-recommends shellcheck >&2 || fail "apt-get install shellcheck failed"
+apt-get -o DPkg::Lock::Timeout=600 update -qq >&2 || fail "apt-get update failed (no network?)"
+apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends shellcheck >&2 || fail "apt-get install shellcheck failed"
 command -v shellcheck >/dev/null 2>&1 || fail "installed, but shellcheck is not on PATH"
